@@ -1,0 +1,154 @@
+"""Early help episodes: lead practitioner, team around the family, step-up/down, closure, notes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from earlyhelp.core.codes import CinClosureReason, EpisodeReason
+from earlyhelp.core.models import BaseModel, Organisation, Team
+from earlyhelp.people.models import Family, Person
+from earlyhelp.thresholds.models import Level
+
+
+class EpisodeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class RouteIn(models.TextChoices):
+    DIRECT = "direct", "Direct from the front door"
+    STEP_DOWN = "step_down", "Stepped down from children's social care"
+    UNIVERSAL = "universal", "From a universal setting"
+
+
+class ClosureOutcome(models.TextChoices):
+    NEEDS_MET = "needs_met", "Needs met – outcomes achieved"
+    STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+    DISENGAGED = "disengaged", "Consent withdrawn or family disengaged"
+    MOVED_AWAY = "moved_away", "Moved out of area"
+    OTHER = "other", "Other"
+
+
+class Episode(BaseModel):
+    reference = models.CharField(max_length=20, unique=True)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="episodes")
+    focus_children = models.ManyToManyField(Person, related_name="episodes_as_focus")
+    status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default="open")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    route_in = models.CharField(max_length=20, choices=RouteIn.choices, default=RouteIn.DIRECT)
+    reason = models.CharField(max_length=20, choices=EpisodeReason.choices, default="other")
+    level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="episodes")
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="episodes_led",
+    )
+    lead_allocated_on = models.DateField(null=True, blank=True)
+    contact = models.ForeignKey(
+        "frontdoor.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closure_outcome = models.CharField(max_length=20, choices=ClosureOutcome.choices, blank=True)
+    closure_summary = models.TextField(blank=True)
+    # For a step-down: social care's reference and the CIN closure reason (normally RC9).
+    social_care_reference = models.CharField(max_length=40, blank=True)
+    cin_closure_reason = models.CharField(max_length=3, choices=CinClosureReason.choices, blank=True)
+    previous_episode = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_episodes"
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        indexes = [
+            models.Index(fields=["team", "status"], name="episode_team_idx"),
+            models.Index(fields=["lead_practitioner", "status"], name="episode_lead_idx"),
+            models.Index(fields=["family", "status"], name="episode_family_idx"),
+            models.Index(fields=["status", "start_date"], name="episode_status_idx"),
+            models.Index(fields=["end_date"], name="episode_end_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="episode_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", end_date__isnull=True, closure_outcome="")
+                | Q(status="closed", end_date__isnull=False) & ~Q(closure_outcome=""),
+                name="episode_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EpisodeStatus.OPEN
+
+
+class TafMember(BaseModel):
+    """A member of the Team Around the Family: a system user or a named practitioner."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="taf_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="taf_memberships",
+    )
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=200, blank=True)
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on", "name"]
+        indexes = [models.Index(fields=["user", "left_on"], name="taf_user_idx")]
+
+
+class TransitionKind(models.TextChoices):
+    STEP_UP = "step_up", "Stepped up to children's social care"
+    STEP_DOWN = "step_down", "Stepped down from children's social care"
+
+
+class Transition(BaseModel):
+    """A recorded step-up or step-down. Never edited or deleted."""
+
+    kind = models.CharField(max_length=10, choices=TransitionKind.choices)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transitions")
+    # The early help episode stepped up (closed) or stepped down into (opened).
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="transitions")
+    date = models.DateField()
+    reason = models.TextField()
+    social_care_reference = models.CharField(max_length=40, blank=True)
+    # CIN codes at the boundary: 5D referral source on a step-up, RC9 closure on a step-down.
+    cin_code = models.CharField(max_length=3, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        indexes = [models.Index(fields=["kind", "date"], name="transition_kind_idx")]
+
+
+class CaseNote(BaseModel):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="notes")
+    written_at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    is_sensitive = models.BooleanField(
+        default=False, help_text="e.g. domestic abuse or health details; restricted per role"
+    )
+
+    class Meta:
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["episode", "written_at"], name="casenote_episode_idx")]

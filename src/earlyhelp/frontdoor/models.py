@@ -1,0 +1,133 @@
+"""Contacts (requests for support) and the front door's triage decisions."""
+
+from django.conf import settings
+from django.db import models
+
+from earlyhelp.core.codes import ReferralSource
+from earlyhelp.core.models import BaseModel, Organisation, Team
+from earlyhelp.people.models import Family, Person
+from earlyhelp.thresholds.models import Indicator, Level, NeedTheme, ThresholdModel
+
+
+class ContactStatus(models.TextChoices):
+    AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
+    DECIDED = "decided", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConsentAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASKED = "not_asked", "Not asked – safeguarding concern"
+
+
+class Contact(BaseModel):
+    reference = models.CharField(max_length=20, unique=True)
+    status = models.CharField(
+        max_length=20, choices=ContactStatus.choices, default=ContactStatus.AWAITING_DECISION
+    )
+    received_at = models.DateTimeField()
+    source = models.CharField(max_length=3, choices=ReferralSource.choices)
+    referrer_name = models.CharField(max_length=200)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    # The system user who raised it, when a partner raised it here: they keep sight of the family.
+    referrer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts_raised",
+    )
+    family = models.ForeignKey(
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
+    concerns = models.TextField()
+    needs = models.ManyToManyField(NeedTheme, blank=True, related_name="contacts")
+    family_consents_to_request = models.CharField(max_length=10, choices=ConsentAnswer.choices)
+    family_consents_to_share = models.CharField(max_length=10, choices=ConsentAnswer.choices)
+    # Set when the contact arrives within 12 months of an episode's closure for any member.
+    is_re_referral = models.BooleanField(default=False)
+    re_referral_of = models.ForeignKey(
+        "cases.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="re_referrals"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="contact_queue_idx"),
+            models.Index(fields=["family", "received_at"], name="contact_family_idx"),
+            models.Index(fields=["referrer_user"], name="contact_referrer_idx"),
+            models.Index(fields=["received_at"], name="contact_received_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class ContactPerson(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="contact_people")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    is_subject = models.BooleanField(
+        default=True, help_text="a child the concern is about (not only a household member)"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "person"], name="contact_person_once")
+        ]
+        indexes = [models.Index(fields=["person"], name="contact_person_idx")]
+
+
+class TriageOutcome(models.TextChoices):
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    SIGNPOST = "signpost", "Information, advice or signposting to universal services"
+    EARLY_HELP = "early_help", "Early help"
+    STEP_UP = "step_up", "Step up to children's social care"
+    ATTACH = "attach", "Attach to the open early help episode"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class TriageDecision(BaseModel):
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=20, choices=TriageOutcome.choices)
+    threshold_model = models.ForeignKey(ThresholdModel, on_delete=models.PROTECT)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="+")
+    suggested_level = models.ForeignKey(
+        Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    override_reason = models.TextField(blank=True)
+    rag = models.CharField(max_length=5, choices=Rag.choices)
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rationale = models.TextField()
+    routed_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The episode this contact opened or was attached to.
+    episode = models.ForeignKey(
+        "cases.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    safeguarding_override = models.BooleanField(
+        default=False, help_text="routed without consent because of a child-protection concern"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["decided_at"], name="triage_decided_idx")]
+
+    @property
+    def is_override(self) -> bool:
+        return self.suggested_level_id is not None and self.suggested_level_id != self.level_id

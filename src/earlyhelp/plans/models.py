@@ -1,0 +1,103 @@
+"""Plans (outcomes and actions), reviews and progress scores."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from earlyhelp.core.models import BaseModel
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class Plan(BaseModel):
+    episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default="active")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        indexes = [models.Index(fields=["episode", "status"], name="plan_episode_idx")]
+
+
+class PlanOutcome(BaseModel):
+    """What the family wants to be different, in their words, linked to a presenting need."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
+    need = models.ForeignKey(
+        "assessments.PresentingNeed", null=True, blank=True, on_delete=models.PROTECT
+    )
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "created_at"]
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlanAction(BaseModel):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(
+        PlanOutcome, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_name = models.CharField(
+        max_length=200, help_text="who will do it: a practitioner or a family member"
+    )
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default="open")
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_due_idx"),
+            models.Index(fields=["owner", "status"], name="action_owner_idx"),
+        ]
+
+
+class Review(BaseModel):
+    """A Team Around the Family review meeting."""
+
+    episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField()
+    attendees = models.TextField(help_text="who attended, one per line")
+    summary = models.TextField(blank=True)
+    family_view = models.TextField(blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "created_at"]
+        indexes = [models.Index(fields=["episode", "held_on"], name="review_episode_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True) | Q(next_review_due__gt=models.F("held_on")),
+                name="review_next_after_held",
+            )
+        ]
+
+
+class ProgressScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    need = models.ForeignKey(
+        "assessments.PresentingNeed", on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=10), name="score_1_to_10"),
+            models.UniqueConstraint(fields=["review", "need"], name="score_once_per_need"),
+        ]

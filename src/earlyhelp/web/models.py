@@ -1,0 +1,1 @@
+"""Models for this app are added by the issue that builds it."""
