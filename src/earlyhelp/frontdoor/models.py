@@ -21,12 +21,20 @@ class ConsentAnswer(models.TextChoices):
     NOT_ASKED = "not_asked", "Not asked – safeguarding concern"
 
 
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
 class Contact(BaseModel):
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(
         max_length=20, choices=ContactStatus.choices, default=ContactStatus.AWAITING_DECISION
     )
     received_at = models.DateTimeField()
+    # Screening priority set when the contact arrives; the decision records its own RAG too.
+    priority = models.CharField(max_length=5, choices=Rag.choices, blank=True)
     source = models.CharField(max_length=3, choices=ReferralSource.choices)
     referrer_name = models.CharField(max_length=200)
     referrer_role = models.CharField(max_length=200, blank=True)
@@ -61,6 +69,7 @@ class Contact(BaseModel):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contact_queue_idx"),
+            models.Index(fields=["status", "priority", "received_at"], name="contact_priority_idx"),
             models.Index(fields=["family", "received_at"], name="contact_family_idx"),
             models.Index(fields=["referrer_user"], name="contact_referrer_idx"),
             models.Index(fields=["received_at"], name="contact_received_idx"),
@@ -90,12 +99,6 @@ class TriageOutcome(models.TextChoices):
     EARLY_HELP = "early_help", "Early help"
     STEP_UP = "step_up", "Step up to children's social care"
     ATTACH = "attach", "Attach to the open early help episode"
-
-
-class Rag(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
 
 
 class TriageDecision(BaseModel):

@@ -157,3 +157,23 @@ class Consent(models.Model):
     class Meta:
         ordering = ["person", "kind", "recorded_at", "id"]
         indexes = [models.Index(fields=["person", "kind", "id"], name="consent_current_idx")]
+
+
+class SharingOverride(models.Model):
+    """A recorded safeguarding override: information shared without consent, and why.
+
+    Safeguarding overrides consent (a child-protection concern is always routed); the override
+    is recorded – who, why, when – and never edited.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="sharing_overrides")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["family", "recorded_at"]

@@ -1,0 +1,112 @@
+"""Writes for whole-family assessments."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from earlyhelp.cases import rules as case_rules
+from earlyhelp.core import audit
+from earlyhelp.core import services as base
+from earlyhelp.core.workflow import require_move
+
+from . import rules
+from .models import Assessment, AssessmentEntry, PresentingNeed
+
+TEXT_FIELDS = ["voice_of_child", "family_view", "summary", "level"]
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("episode").get(pk=assessment.pk)
+
+
+@transaction.atomic
+def assessment_start(
+    *, episode, started_on: dt.date, completing_organisation, acting_user
+) -> Assessment:
+    require_move("episode", "start_assessment", episode.status)
+    case_rules.date_within_episode(episode, started_on, "start")
+    rules.one_assessment_in_progress(episode)
+    assessment = Assessment(
+        episode=episode, started_on=started_on, completing_organisation=completing_organisation
+    )
+    return base.create(assessment, acting_user=acting_user, family_id=episode.family_id)
+
+
+@transaction.atomic
+def assessment_update(
+    *, assessment: Assessment, acting_user, expected_version: int | None = None, entries=(),
+    **values,
+) -> Assessment:
+    """Save part of an assessment (it can be saved part-done). entries: (person, domain, needs,
+    strengths) tuples, each replacing that member's text for that domain."""
+    assessment = _locked(assessment)
+    require_move("assessment", "edit", assessment.status)
+    base.check_version(assessment, expected_version, "assessment")
+    unknown = set(values) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field" for name in unknown})
+    before = audit.snapshot(assessment, list(values))
+    for name, value in values.items():
+        setattr(assessment, name, value)
+    changed_entries = []
+    for person, domain, needs, strengths in entries:
+        rules.person_in_household(assessment, person)
+        entry, _ = AssessmentEntry.objects.get_or_create(
+            assessment=assessment, person=person, domain=domain,
+        )
+        entry.needs, entry.strengths = needs, strengths
+        entry.full_clean()
+        entry.save()
+        changed_entries.append(f"{person.full_name}: {entry.get_domain_display()}")
+    base.update(assessment, acting_user=acting_user, before=before,
+                family_id=assessment.episode.family_id,
+                reason="; ".join(changed_entries))
+    return assessment
+
+
+@transaction.atomic
+def presenting_need_add(
+    *, assessment: Assessment, theme, baseline_score: int, acting_user, person=None,
+    cin_factor: str = "", description: str = "",
+) -> PresentingNeed:
+    assessment = _locked(assessment)
+    require_move("assessment", "edit", assessment.status)
+    if person is not None:
+        rules.person_in_household(assessment, person)
+    if cin_factor and theme.cin_factor_codes and cin_factor not in theme.cin_factor_codes:
+        raise ValidationError(
+            {"cin_factor": f"{cin_factor} is not one of the codes for {theme.name}"}
+        )
+    need = PresentingNeed(
+        assessment=assessment, theme=theme, person=person, cin_factor=cin_factor,
+        description=description, baseline_score=baseline_score,
+    )
+    return base.create(need, acting_user=acting_user, family_id=assessment.episode.family_id)
+
+
+@transaction.atomic
+def presenting_need_remove(*, need: PresentingNeed, acting_user) -> None:
+    assessment = _locked(need.assessment)
+    require_move("assessment", "edit", assessment.status)
+    audit.record(user=acting_user, action="change", obj=need,
+                 family_id=assessment.episode.family_id, detail="presenting need removed",
+                 changes={"theme": need.theme.name, "removed": True})
+    need.delete()
+
+
+@transaction.atomic
+def assessment_complete(
+    *, assessment: Assessment, completed_on: dt.date, acting_user,
+    expected_version: int | None = None,
+) -> Assessment:
+    assessment = _locked(assessment)
+    new_status = require_move("assessment", "complete", assessment.status)
+    base.check_version(assessment, expected_version, "assessment")
+    rules.completion_date_is_valid(assessment, completed_on)
+    rules.assessment_is_whole(assessment)
+    before = audit.snapshot(assessment, ["status", "completed_on"])
+    assessment.status = new_status
+    assessment.completed_on = completed_on
+    return base.update(assessment, acting_user=acting_user, before=before,
+                       family_id=assessment.episode.family_id)

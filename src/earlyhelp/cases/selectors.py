@@ -1,0 +1,81 @@
+"""Reads of episodes and caseloads, always scoped to the user."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from earlyhelp.core import audit
+from earlyhelp.core.access import get_visible_or_404, visible_episodes
+
+from .models import Episode, EpisodeStatus, TafMember
+
+
+def episode_list(*, user, filters: dict | None = None) -> QuerySet[Episode]:
+    filters = filters or {}
+    episodes = visible_episodes(user).select_related(
+        "family", "team", "lead_practitioner", "level"
+    )
+    if filters.get("status"):
+        episodes = episodes.filter(status=filters["status"])
+    if filters.get("team"):
+        episodes = episodes.filter(team_id=filters["team"])
+    if filters.get("lead_practitioner"):
+        episodes = episodes.filter(lead_practitioner_id=filters["lead_practitioner"])
+    if filters.get("family"):
+        episodes = episodes.filter(family_id=filters["family"])
+    if filters.get("route_in"):
+        episodes = episodes.filter(route_in=filters["route_in"])
+    if filters.get("unallocated") in (True, "true", "1"):
+        episodes = episodes.filter(lead_practitioner__isnull=True)
+    return episodes.order_by("-start_date", "reference")
+
+
+def episode_detail(*, user, episode_id) -> Episode:
+    """One episode with everything its page or API response needs, in a fixed number of queries."""
+    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.plans.models import Plan, Review
+
+    episode = get_visible_or_404(
+        visible_episodes(user)
+        .select_related("family", "team", "lead_practitioner", "level", "contact")
+        .prefetch_related(
+            "focus_children",
+            Prefetch(
+                "taf_members",
+                queryset=TafMember.objects.select_related("organisation", "user"),
+            ),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("completing_organisation")
+                .prefetch_related("presenting_needs__theme", "entries"),
+            ),
+            Prefetch(
+                "plans",
+                queryset=Plan.objects.prefetch_related("outcomes", "actions__owner"),
+            ),
+            Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
+            "transitions",
+        ),
+        pk=episode_id,
+    )
+    audit.record_view(user=user, obj=episode, family_id=episode.family_id)
+    return episode
+
+
+def caseload(*, user, worker=None) -> QuerySet[Episode]:
+    """Open episodes a worker leads (the user's own by default), within the user's scope."""
+    worker = worker or user
+    return (
+        visible_episodes(user)
+        .filter(lead_practitioner=worker, status=EpisodeStatus.OPEN)
+        .select_related("family", "team", "level")
+        .annotate(review_count=Count("reviews"))
+        .order_by("start_date", "reference")
+    )
+
+
+def team_overview(*, user) -> dict:
+    """Counts a team manager watches, for the teams in the user's scope."""
+    open_episodes = visible_episodes(user).filter(status=EpisodeStatus.OPEN)
+    return open_episodes.aggregate(
+        open=Count("id"),
+        unallocated=Count("id", filter=Q(lead_practitioner__isnull=True)),
+    )

@@ -1,0 +1,25 @@
+"""Calendar arithmetic the rules need (months back, whole years of age)."""
+
+import calendar
+import datetime as dt
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, clamped to the month's end (31 March − 1 month = 28/29 Feb)."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    return months_before(day, -months)
+
+
+def age_in_years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def long_date(day: dt.date | None) -> str:
+    """GOV.UK style: 4 June 2026."""
+    return f"{day.day} {day:%B %Y}" if day else ""

@@ -1,0 +1,83 @@
+"""Named business rules for the front door."""
+
+import datetime as dt
+
+from django.conf import settings
+
+from earlyhelp.cases.models import Episode, EpisodeStatus
+from earlyhelp.core.dates import months_before
+from earlyhelp.core.errors import IllegalMove
+from earlyhelp.people.models import Membership
+
+from .models import ConsentAnswer, TriageOutcome
+
+
+def re_referral_source(people, received_on: dt.date) -> Episode | None:
+    """A contact within 12 months of an episode's closure for any member is a re-referral.
+
+    Returns the most recently closed such episode (any household the people belong to)."""
+    since = months_before(received_on, settings.EARLYHELP_RE_REFERRAL_MONTHS)
+    person_ids = [p.pk for p in people]
+    families = Membership.objects.filter(person_id__in=person_ids).values("family_id")
+    return (
+        Episode.objects.filter(
+            status=EpisodeStatus.CLOSED,
+            family_id__in=families,
+            end_date__gte=since,
+            end_date__lte=received_on,
+        )
+        .order_by("-end_date")
+        .first()
+    )
+
+
+def level_belongs_to_model(level, threshold_model, indicators) -> None:
+    """The level and every ticked indicator come from the threshold model being used."""
+    if level.model_id != threshold_model.pk:
+        raise IllegalMove(f"The level '{level.name}' is not part of {threshold_model.name}.")
+    strangers = [i for i in indicators if i.level.model_id != threshold_model.pk]
+    if strangers:
+        raise IllegalMove(f"Some ticked indicators are not part of {threshold_model.name}.")
+
+
+def override_needs_reason(suggested, chosen, reason: str) -> None:
+    """Professional judgement may override the suggested level – with a recorded reason."""
+    if suggested is not None and suggested.pk != chosen.pk and not (reason or "").strip():
+        raise IllegalMove(
+            f"The threshold model suggests '{suggested.name}'. To choose '{chosen.name}' instead, "
+            "give the reason for overriding the suggested level.",
+            code="override_without_reason",
+        )
+
+
+def early_help_needs_consent(contact, outcome: str) -> None:
+    """Early help is voluntary: it needs the family's consent to the request. Social care does
+    not (safeguarding overrides consent)."""
+    if outcome in (TriageOutcome.EARLY_HELP, TriageOutcome.ATTACH) and (
+        contact.family_consents_to_request != ConsentAnswer.YES
+    ):
+        raise IllegalMove(
+            "Early help is voluntary and the family has not consented to this request. "
+            "Record their consent first, signpost, or step up if there is a safeguarding concern.",
+            code="no_consent",
+        )
+
+
+def routing_is_complete(contact, outcome: str, routed_team, open_episode) -> None:
+    """Early help needs a team and a family; attaching needs an open episode to attach to."""
+    if outcome == TriageOutcome.EARLY_HELP:
+        if contact.family_id is None:
+            raise IllegalMove("Link the request to a family before opening early help.")
+        if routed_team is None:
+            raise IllegalMove("Choose the team that will hold the early help episode.")
+        if open_episode is not None:
+            raise IllegalMove(
+                f"This family already has an open early help episode ({open_episode.reference}). "
+                "Choose 'Attach to the open episode' instead.",
+                code="episode_already_open",
+            )
+    if outcome == TriageOutcome.ATTACH and open_episode is None:
+        raise IllegalMove(
+            "This family has no open early help episode to attach the request to.",
+            code="no_open_episode",
+        )

@@ -1,0 +1,59 @@
+"""Reads of contacts and the front door queue, always scoped to the user."""
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from earlyhelp.core import audit
+from earlyhelp.core.access import get_visible_or_404, visible_contacts
+
+from .models import Contact, ContactStatus
+
+
+PRIORITY_ORDER = Case(
+    When(priority="red", then=Value(0)),
+    When(priority="amber", then=Value(1)),
+    When(priority="green", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def contact_list(*, user, filters: dict | None = None) -> QuerySet[Contact]:
+    filters = filters or {}
+    contacts = visible_contacts(user).select_related(
+        "family", "referrer_organisation", "decision", "decision__level"
+    )
+    if filters.get("status"):
+        contacts = contacts.filter(status=filters["status"])
+    if filters.get("source"):
+        contacts = contacts.filter(source=filters["source"])
+    if filters.get("family"):
+        contacts = contacts.filter(family_id=filters["family"])
+    if filters.get("received_from"):
+        contacts = contacts.filter(received_at__date__gte=filters["received_from"])
+    if filters.get("received_to"):
+        contacts = contacts.filter(received_at__date__lte=filters["received_to"])
+    if filters.get("is_re_referral") in (True, "true", "1"):
+        contacts = contacts.filter(is_re_referral=True)
+    return contacts.order_by("-received_at", "reference")
+
+
+def contact_queue(*, user) -> QuerySet[Contact]:
+    """Contacts awaiting a decision: red first, then amber, green, not yet rated; oldest first."""
+    return (
+        visible_contacts(user)
+        .filter(status=ContactStatus.AWAITING_DECISION)
+        .select_related("family", "referrer_organisation")
+        .annotate(priority_order=PRIORITY_ORDER)
+        .order_by("priority_order", "received_at", "reference")
+    )
+
+
+def contact_detail(*, user, contact_id) -> Contact:
+    contact = get_visible_or_404(
+        visible_contacts(user)
+        .select_related("family", "referrer_organisation", "referrer_user")
+        .prefetch_related("contact_people__person", "needs"),
+        pk=contact_id,
+    )
+    audit.record_view(user=user, obj=contact, family_id=contact.family_id)
+    return contact

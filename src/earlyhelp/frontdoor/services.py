@@ -1,0 +1,136 @@
+"""Writes for the front door: record a request for support, and triage it."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from earlyhelp.cases import services as case_services
+from earlyhelp.cases.models import RouteIn
+from earlyhelp.core.codes import EpisodeReason
+from earlyhelp.core import audit
+from earlyhelp.core import services as base
+from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.workflow import require_move
+from earlyhelp.thresholds.rules import suggest_level
+
+from . import rules
+from .models import Contact, ContactPerson, TriageDecision, TriageOutcome
+
+
+def next_contact_reference() -> str:
+    return case_services.next_reference("C", Contact)
+
+
+@transaction.atomic
+def contact_create(
+    *, acting_user, source: str, referrer_name: str, concerns: str, people,
+    family_consents_to_request: str, family_consents_to_share: str, family=None,
+    received_at=None, referrer_organisation=None, referrer_role: str = "",
+    referrer_email: str = "", referrer_phone: str = "", needs=(), subject_ids=None,
+    priority: str = "",
+) -> Contact:
+    """Record a request for support. People must already be found or created (no duplicates)."""
+    people = list(people)
+    if not people:
+        raise ValidationError({"people": "Add at least one child or adult the request is about"})
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"received_at": "The date received must be today or in the past"})
+    if family is not None:
+        members = set(family.memberships.values_list("person_id", flat=True))
+        strangers = [p.full_name for p in people if p.pk not in members]
+        if strangers:
+            raise ValidationError({"people": f"Not members of {family.name}: {', '.join(strangers)}"})
+    previous = rules.re_referral_source(people, timezone.localtime(received_at).date())
+    contact = Contact(
+        reference=next_contact_reference(), received_at=received_at, source=source,
+        priority=priority,
+        referrer_name=referrer_name, referrer_role=referrer_role, referrer_email=referrer_email,
+        referrer_phone=referrer_phone, referrer_organisation=referrer_organisation,
+        referrer_user=acting_user if acting_user and acting_user.role == "partner" else None,
+        family=family, concerns=concerns,
+        family_consents_to_request=family_consents_to_request,
+        family_consents_to_share=family_consents_to_share,
+        is_re_referral=previous is not None, re_referral_of=previous,
+    )
+    base.create(contact, acting_user=acting_user, family_id=family.id if family else None)
+    subject_ids = set(subject_ids) if subject_ids is not None else None
+    ContactPerson.objects.bulk_create(
+        ContactPerson(
+            contact=contact, person=person,
+            is_subject=(person.pk in subject_ids) if subject_ids is not None else True,
+        )
+        for person in people
+    )
+    if needs:
+        contact.needs.set(needs)
+    return contact
+
+
+@transaction.atomic
+def contact_triage(
+    *, contact: Contact, acting_user, outcome: str, threshold_model, level, rag: str,
+    rationale: str, indicators=(), override_reason: str = "", routed_team=None,
+    decided_at=None, lead_practitioner=None, episode_reason: str = EpisodeReason.OTHER,
+    safeguarding_override: bool = False,
+) -> TriageDecision:
+    """Record the front door's decision and route the contact. One decision per contact."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    new_status = require_move("contact", "triage", contact.status)
+    if outcome not in TriageOutcome.values:
+        raise ValidationError({"outcome": "Select what happens next"})
+    if not (rationale or "").strip():
+        raise ValidationError({"rationale": "Enter the rationale for the decision"})
+    indicators = list(indicators)
+    rules.level_belongs_to_model(level, threshold_model, indicators)
+    suggested = suggest_level(indicators) if indicators else None
+    rules.override_needs_reason(suggested, level, override_reason)
+    rules.early_help_needs_consent(contact, outcome)
+    decided_at = decided_at or timezone.now()
+    if decided_at < contact.received_at:
+        raise IllegalMove("The decision cannot be dated before the request was received.")
+    open_episode = case_services.open_episode_for(contact.family) if contact.family else None
+    rules.routing_is_complete(contact, outcome, routed_team, open_episode)
+
+    episode = None
+    if outcome == TriageOutcome.EARLY_HELP:
+        subjects = [cp.person for cp in contact.contact_people.select_related("person")
+                    if cp.is_subject]
+        episode = case_services.episode_open(
+            family=contact.family, team=routed_team, acting_user=acting_user,
+            start_date=timezone.localtime(decided_at).date(), focus_children=subjects,
+            route_in=RouteIn.DIRECT, reason=episode_reason, level=level, contact=contact,
+            lead_practitioner=lead_practitioner,
+        )
+    elif outcome == TriageOutcome.ATTACH:
+        episode = open_episode
+        require_move("episode", "attach_contact", episode.status)
+
+    decision = TriageDecision(
+        contact=contact, outcome=outcome, threshold_model=threshold_model,
+        suggested_level=suggested, level=level, override_reason=override_reason, rag=rag,
+        decided_at=decided_at, decided_by=acting_user, rationale=rationale,
+        routed_team=routed_team, episode=episode, safeguarding_override=safeguarding_override,
+    )
+    base.create(decision, acting_user=acting_user, family_id=contact.family_id,
+                reason=override_reason)
+    if indicators:
+        decision.indicators.set(indicators)
+    before = audit.snapshot(contact, ["status"])
+    contact.status = new_status
+    base.update(contact, acting_user=acting_user, before=before, family_id=contact.family_id)
+    return decision
+
+
+@transaction.atomic
+def contact_withdraw(*, contact: Contact, acting_user, reason: str) -> Contact:
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    new_status = require_move("contact", "withdraw", contact.status)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the request is being withdrawn"})
+    before = audit.snapshot(contact, ["status"])
+    contact.status = new_status
+    return base.update(contact, acting_user=acting_user, before=before,
+                       family_id=contact.family_id, reason=reason)

@@ -1,0 +1,88 @@
+"""Reads of people and households, always scoped to the user."""
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from earlyhelp.core import audit
+from earlyhelp.core.access import get_visible_or_404, visible_families, visible_people
+
+from .identifiers import normalise_nhs_number
+from .models import Consent, Family, Membership, Person
+
+
+def family_list(*, user, filters: dict | None = None) -> QuerySet[Family]:
+    filters = filters or {}
+    families = visible_families(user).select_related("locality")
+    if filters.get("postcode"):
+        families = families.filter(postcode__istartswith=filters["postcode"].strip().upper())
+    if filters.get("name"):
+        families = families.filter(name__icontains=filters["name"].strip())
+    return families.order_by("name", "id")
+
+
+def family_detail(*, user, family_id) -> Family:
+    """One household with its members and their consent, audited as a view."""
+    memberships = Membership.objects.select_related("person").order_by("role", "start_date")
+    family = get_visible_or_404(
+        visible_families(user)
+        .select_related("locality")
+        .prefetch_related(Prefetch("memberships", queryset=memberships)),
+        pk=family_id,
+    )
+    audit.record_view(user=user, obj=family, family_id=family.id)
+    return family
+
+
+def person_list(*, user, filters: dict | None = None) -> QuerySet[Person]:
+    return person_search(people=visible_people(user), **(filters or {}))
+
+
+def person_detail(*, user, person_id) -> Person:
+    person = get_visible_or_404(visible_people(user), pk=person_id)
+    audit.record_view(user=user, obj=person, person_id=person.id)
+    return person
+
+
+def person_search(
+    *, people: QuerySet[Person], name: str = "", date_of_birth=None, nhs_number: str = "",
+    upn: str = "", postcode: str = "", **_ignored,
+) -> QuerySet[Person]:
+    """Find existing people before creating new ones (avoid duplicates).
+
+    Name matches given or family name (each word must match one of them)."""
+    if nhs_number:
+        people = people.filter(nhs_number=normalise_nhs_number(nhs_number))
+    if upn:
+        people = people.filter(upn=upn.strip().upper())
+    if date_of_birth:
+        people = people.filter(date_of_birth=date_of_birth)
+    for word in re.split(r"\s+", (name or "").strip()):
+        if word:
+            people = people.filter(
+                Q(given_name__istartswith=word) | Q(family_name__istartswith=word)
+                | Q(known_as__istartswith=word)
+            )
+    if postcode:
+        compact = " ".join(postcode.upper().split())
+        people = people.filter(
+            memberships__family__postcode__istartswith=compact
+        ).distinct()
+    return people.order_by("family_name", "given_name", "id")
+
+
+def current_consent(person_ids) -> dict:
+    """{(person_id, kind): Consent} – the latest decision per person and kind."""
+    latest = {}
+    for consent in Consent.objects.filter(person_id__in=list(person_ids)).order_by(
+        "recorded_at", "id"
+    ):
+        latest[(consent.person_id, consent.kind)] = consent
+    return latest
+
+
+def consent_history(*, user, person_id) -> QuerySet[Consent]:
+    person = get_visible_or_404(visible_people(user), pk=person_id)
+    return Consent.objects.filter(person=person).select_related("recorded_by").order_by(
+        "recorded_at", "id"
+    )
