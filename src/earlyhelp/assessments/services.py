@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.workflow import require_move
@@ -24,6 +25,7 @@ def _locked(assessment: Assessment) -> Assessment:
 def assessment_start(
     *, episode, started_on: dt.date, completing_organisation, acting_user
 ) -> Assessment:
+    episode = locked_episode(episode)
     require_move("episode", "start_assessment", episode.status)
     case_rules.date_within_episode(episode, started_on, "start")
     rules.one_assessment_in_progress(episode)

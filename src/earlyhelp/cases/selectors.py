@@ -79,3 +79,17 @@ def team_overview(*, user) -> dict:
         open=Count("id"),
         unallocated=Count("id", filter=Q(lead_practitioner__isnull=True)),
     )
+
+
+def episode_notes(*, user, episode: Episode) -> QuerySet:
+    """Case notes of an episode already fetched through episode_detail (so in scope).
+
+    Sensitive notes are for early help staff and the lead practitioner only."""
+    from earlyhelp.core.permissions import can_work_on_episode
+
+    from .models import CaseNote
+
+    notes = CaseNote.objects.filter(episode=episode).select_related("author")
+    if not can_work_on_episode(user, episode):
+        notes = notes.filter(is_sensitive=False)
+    return notes.order_by("-written_at")

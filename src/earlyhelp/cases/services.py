@@ -36,8 +36,13 @@ def next_reference(prefix: str, model) -> str:
     return f"{prefix}{number:06d}"
 
 
-def _locked(episode: Episode) -> Episode:
+def locked_episode(episode: Episode) -> Episode:
+    """The episode as it is now, locked for this transaction: rules judge the current state,
+    never a copy the caller read earlier."""
     return Episode.objects.select_for_update().get(pk=episode.pk)
+
+
+_locked = locked_episode
 
 
 @transaction.atomic
@@ -86,6 +91,7 @@ def taf_member_add(
     *, episode: Episode, acting_user, joined_on: dt.date, user=None, name: str = "",
     organisation=None, role: str = "",
 ) -> TafMember:
+    episode = _locked(episode)
     require_move("episode", "add_taf_member", episode.status)
     if user is None and not name.strip():
         raise ValidationError({"name": "Enter the name of the Team Around the Family member"})
@@ -118,6 +124,7 @@ def case_note_add(
     *, episode: Episode, subject: str, text: str, acting_user, written_at=None,
     is_sensitive: bool = False,
 ) -> CaseNote:
+    episode = _locked(episode)
     require_move("episode", "add_note", episode.status)
     note = CaseNote(
         episode=episode, subject=subject, text=text, author=acting_user,
@@ -192,6 +199,8 @@ def episode_step_down(
     """Social care closed its case after assessment and referred to early help (CIN RC9)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the family is being stepped down"})
+    if from_episode is not None:
+        from_episode = _locked(from_episode)  # judge its current state, not the caller's copy
     rules.step_down_needs_no_open_episode(family, from_episode)
     episode = episode_open(
         family=family, team=team, start_date=on, acting_user=acting_user,

@@ -38,7 +38,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
 def validate_nhs_number(value: str) -> None:
     if not nhs_number_is_valid(value):
         raise ValidationError(
-            "Enter a valid NHS number, like 485 777 3456 (10 digits; the last is a check digit)",
+            "Enter a valid NHS number, like 943 476 5919 (10 digits; the last is a check digit)",
             code="invalid_nhs_number",
         )
 

@@ -86,3 +86,40 @@ def consent_history(*, user, person_id) -> QuerySet[Consent]:
     return Consent.objects.filter(person=person).select_related("recorded_by").order_by(
         "recorded_at", "id"
     )
+
+
+def person_match_for_referral(
+    *, user, name: str = "", date_of_birth=None, nhs_number: str = "", upn: str = "",
+    postcode: str = "", limit: int = 10,
+) -> list[dict]:
+    """Find whether the people a request is about are already known – for anyone raising one.
+
+    A partner cannot see families they don't work with, yet must not create duplicates. So this
+    search looks across everyone but demands identifying detail (an NHS number, a UPN, or a name
+    with a date of birth) and returns only enough to recognise the person: name, date of birth,
+    and the first half of the postcode. Every search is audited."""
+    if not (nhs_number or upn or (name.strip() and date_of_birth)):
+        return []
+    people = person_search(
+        people=Person.objects.all(), name=name, date_of_birth=date_of_birth,
+        nhs_number=nhs_number, upn=upn, postcode=postcode,
+    ).prefetch_related("memberships__family")[:limit]
+    results = []
+    for person in people:
+        families = [m.family for m in person.memberships.all() if m.end_date is None]
+        results.append(
+            {
+                "id": person.id,
+                "name": person.full_name,
+                "date_of_birth": person.date_of_birth,
+                "postcode_district": families[0].postcode.split(" ")[0] if families else "",
+                "family_ids": [f.id for f in families],
+            }
+        )
+    audit.record(
+        user=user, action="search", object_type="people.person",
+        detail=f"referral match: {len(results)} found",
+        changes={"name": name, "date_of_birth": str(date_of_birth or ""),
+                 "nhs_number": bool(nhs_number), "upn": bool(upn), "postcode": postcode},
+    )
+    return results

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.workflow import require_move
@@ -16,6 +17,7 @@ from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 
 @transaction.atomic
 def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
+    episode = locked_episode(episode)
     require_move("episode", "start_plan", episode.status)
     case_rules.date_within_episode(episode, started_on, "plan start")
     rules.plan_follows_assessment(episode)
@@ -26,6 +28,7 @@ def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
 
 @transaction.atomic
 def plan_outcome_add(*, plan: Plan, text: str, acting_user, need=None) -> PlanOutcome:
+    plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     require_move("plan", "edit", plan.status)
     if need is not None and need.assessment.episode_id != plan.episode_id:
         raise ValidationError({"need": "Choose a need from this family's assessment"})
@@ -39,6 +42,7 @@ def plan_action_add(
     *, plan: Plan, description: str, owner_name: str, due_date: dt.date, acting_user,
     owner=None, outcome: PlanOutcome | None = None,
 ) -> PlanAction:
+    plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     require_move("plan", "edit", plan.status)
     if outcome is not None and outcome.plan_id != plan.pk:
         raise ValidationError({"outcome": "Choose an outcome from this plan"})
@@ -79,9 +83,7 @@ def review_record(
     summary: str = "", family_view: str = "", next_review_due: dt.date | None = None,
 ) -> Review:
     """Record a Team Around the Family review with a progress score (1–10) per need."""
-    from earlyhelp.cases.models import Episode
-
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = locked_episode(episode)
     require_move("episode", "review", episode.status)
     case_rules.date_within_episode(episode, held_on, "review")
     rules.next_review_after_meeting(held_on, next_review_due)

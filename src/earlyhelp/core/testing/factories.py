@@ -156,6 +156,8 @@ class ThresholdModelFactory(factory.django.DjangoModelFactory):
 
 def four_level_model(*, is_default: bool = False) -> ThresholdModel:
     """A small continuum: four levels, one domain, one indicator per level."""
+    if is_default:  # the shipped reference data (migration thresholds 0002) has a default model
+        ThresholdModel.objects.filter(is_default=True).update(is_default=False)
     model = ThresholdModelFactory(is_default=is_default)
     domain = Domain.objects.create(model=model, name="Child's developmental needs", order=1)
     bands = ["universal", "early_help", "targeted", "statutory"]

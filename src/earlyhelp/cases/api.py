@@ -1,0 +1,284 @@
+"""API for early help episodes: allocation, TAF, notes, closure, step-up and step-down."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.api.router import router
+from earlyhelp.core.access import visible_families
+from earlyhelp.core.models import Organisation, Team, User
+from earlyhelp.core.permissions import CASEWORK_ROLES, require_episode_worker, require_role
+from earlyhelp.people.models import Person
+from earlyhelp.thresholds.models import Level
+
+from . import selectors, services
+from .models import CaseNote, ClosureOutcome, Episode, RouteIn, TafMember, Transition
+
+
+class TafMemberOutput(serializers.ModelSerializer):
+    class Meta:
+        model = TafMember
+        fields = ["id", "user", "name", "organisation", "role", "joined_on", "left_on"]
+
+
+class TransitionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Transition
+        fields = ["id", "kind", "date", "reason", "social_care_reference", "cin_code"]
+
+
+class EpisodeListOutput(serializers.ModelSerializer):
+    family_name = serializers.CharField(source="family.name")
+    lead_practitioner_name = serializers.CharField(
+        source="lead_practitioner.display_name", default=None
+    )
+
+    class Meta:
+        model = Episode
+        fields = [
+            "id", "reference", "family", "family_name", "status", "start_date", "end_date",
+            "route_in", "reason", "level", "team", "lead_practitioner", "lead_practitioner_name",
+            "closure_outcome",
+        ]
+
+
+class AssessmentSummary(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    started_on = serializers.DateField()
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class ReviewSummary(serializers.Serializer):
+    id = serializers.UUIDField()
+    held_on = serializers.DateField()
+    next_review_due = serializers.DateField(allow_null=True)
+
+
+class PlanSummary(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    started_on = serializers.DateField()
+    open_actions = serializers.SerializerMethodField()
+
+    def get_open_actions(self, plan) -> int:
+        return sum(1 for a in plan.actions.all() if a.status == "open")
+
+
+class EpisodeOutput(EpisodeListOutput):
+    focus_children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    taf_members = TafMemberOutput(many=True)
+    transitions = TransitionOutput(many=True)
+    assessments = AssessmentSummary(many=True)
+    plans = PlanSummary(many=True)
+    reviews = ReviewSummary(many=True)
+
+    class Meta(EpisodeListOutput.Meta):
+        fields = EpisodeListOutput.Meta.fields + [
+            "focus_children", "lead_allocated_on", "contact", "closure_summary",
+            "social_care_reference", "cin_closure_reason", "previous_episode", "taf_members",
+            "transitions", "assessments", "plans", "reviews", "version",
+        ]
+
+
+class AllocateInput(serializers.Serializer):
+    lead_practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True)
+    )
+    on = serializers.DateField(required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class TafMemberInput(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    joined_on = serializers.DateField()
+
+    def validate(self, attrs):
+        if not attrs.get("user") and not attrs.get("name", "").strip():
+            raise serializers.ValidationError({"name": "Give a user or a name"})
+        return attrs
+
+
+class CloseInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ClosureOutcome.choices)
+    end_date = serializers.DateField()
+    summary = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
+class StepUpInput(serializers.Serializer):
+    on = serializers.DateField()
+    reason = serializers.CharField()
+    social_care_reference = serializers.CharField(max_length=40, required=False,
+                                                  allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
+class StepDownInput(serializers.Serializer):
+    family = serializers.UUIDField()
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    on = serializers.DateField()
+    reason = serializers.CharField()
+    focus_children = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), many=True, required=False
+    )
+    social_care_reference = serializers.CharField(max_length=40, required=False,
+                                                  allow_blank=True)
+    from_episode = serializers.UUIDField(required=False, allow_null=True)
+    level = serializers.PrimaryKeyRelatedField(
+        queryset=Level.objects.all(), required=False, allow_null=True
+    )
+
+
+class NoteOutput(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "written_at", "author", "subject", "text", "is_sensitive"]
+
+
+class NoteInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    text = serializers.CharField()
+    is_sensitive = serializers.BooleanField(default=False)
+
+
+EPISODE_FILTERS = [
+    OpenApiParameter("status", str, enum=["open", "closed"]),
+    OpenApiParameter("team", str),
+    OpenApiParameter("lead_practitioner", str),
+    OpenApiParameter("family", str),
+    OpenApiParameter("route_in", str, enum=RouteIn.values),
+    OpenApiParameter("unallocated", bool),
+]
+
+
+class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = EpisodeListOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.episode_list(
+            user=self.request.user,
+            filters={k: params.get(k) for k in ("status", "team", "lead_practitioner", "family",
+                                                "route_in", "unallocated")},
+        )
+
+    @extend_schema(parameters=EPISODE_FILTERS)
+    def list(self, request, *args, **kwargs):
+        audit_search(request, "cases.episode")
+        return super().list(request, *args, **kwargs)
+
+    def _episode(self, request, pk, action: str):
+        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        require_episode_worker(request.user, episode, action)
+        return episode
+
+    @extend_schema(responses=EpisodeOutput)
+    def retrieve(self, request, pk=None):
+        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        return Response(EpisodeOutput(episode).data)
+
+    @extend_schema(request=AllocateInput, responses=EpisodeListOutput)
+    @action(detail=True, methods=["post"])
+    def allocate(self, request, pk=None):
+        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        require_role(request.user, CASEWORK_ROLES, "allocate a lead practitioner")
+        data = validated(AllocateInput, request.data)
+        episode = services.episode_allocate(
+            episode=episode, lead_practitioner=data["lead_practitioner"], on=data.get("on"),
+            expected_version=data.get("version"), acting_user=request.user,
+        )
+        return Response(EpisodeListOutput(episode).data)
+
+    @extend_schema(request=TafMemberInput, responses={201: TafMemberOutput})
+    @action(detail=True, methods=["post"], url_path="taf-members")
+    def taf_members(self, request, pk=None):
+        episode = self._episode(request, pk, "change the Team Around the Family")
+        data = validated(TafMemberInput, request.data)
+        member = services.taf_member_add(episode=episode, acting_user=request.user, **data)
+        return Response(TafMemberOutput(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CloseInput, responses=EpisodeListOutput)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        episode = self._episode(request, pk, "close an episode")
+        data = validated(CloseInput, request.data)
+        episode = services.episode_close(
+            episode=episode, outcome=data["outcome"], end_date=data["end_date"],
+            summary=data.get("summary", ""), expected_version=data.get("version"),
+            acting_user=request.user,
+        )
+        return Response(EpisodeListOutput(episode).data)
+
+    @extend_schema(request=StepUpInput, responses=TransitionOutput)
+    @action(detail=True, methods=["post"], url_path="step-up")
+    def step_up(self, request, pk=None):
+        episode = self._episode(request, pk, "step a family up")
+        data = validated(StepUpInput, request.data)
+        transition = services.episode_step_up(
+            episode=episode, on=data["on"], reason=data["reason"],
+            social_care_reference=data.get("social_care_reference", ""),
+            expected_version=data.get("version"), acting_user=request.user,
+        )
+        return Response(TransitionOutput(transition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoteInput, responses={200: NoteOutput(many=True), 201: NoteOutput})
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        if request.method == "GET":
+            notes = selectors.episode_notes(user=request.user, episode=episode)
+            return Response(NoteOutput(notes, many=True).data)
+        require_episode_worker(request.user, episode, "write case notes")
+        data = validated(NoteInput, request.data)
+        note = services.case_note_add(episode=episode, acting_user=request.user, **data)
+        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StepDownInput, responses={201: EpisodeOutput})
+    @action(detail=False, methods=["post"], url_path="step-down")
+    def step_down(self, request):
+        """Social care closed its case (RC9) and referred the family to early help."""
+        require_role(request.user, CASEWORK_ROLES | {"front_door"}, "record a step-down")
+        data = validated(StepDownInput, request.data)
+        family = scoped_pk(visible_families(request.user), data["family"], "family")
+        from_episode = None
+        if data.get("from_episode"):
+            from_episode = scoped_pk(
+                selectors.episode_list(user=request.user), data["from_episode"], "from_episode"
+            )
+        episode = services.episode_step_down(
+            family=family, team=data["team"], on=data["on"], reason=data["reason"],
+            focus_children=data.get("focus_children", []),
+            social_care_reference=data.get("social_care_reference", ""),
+            from_episode=from_episode, level=data.get("level"), acting_user=request.user,
+        )
+        episode = selectors.episode_detail(user=request.user, episode_id=episode.pk)
+        return Response(EpisodeOutput(episode).data, status=status.HTTP_201_CREATED)
+
+
+class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The open episodes the signed-in user leads."""
+
+    serializer_class = EpisodeListOutput
+
+    def get_queryset(self):
+        return selectors.caseload(user=self.request.user).select_related("lead_practitioner")
+
+    def list(self, request, *args, **kwargs):
+        audit_search(request, "cases.caseload")
+        return super().list(request, *args, **kwargs)
+
+
+router.register("episodes", EpisodeViewSet, basename="episode")
+router.register("caseload", CaseloadViewSet, basename="caseload")

@@ -1,0 +1,79 @@
+"""Each role reaches exactly the families it should (the full matrix is in the access issue)."""
+
+import datetime as dt
+
+from earlyhelp.cases.services import taf_member_add
+from earlyhelp.core.access import (
+    visible_contacts,
+    visible_episodes,
+    visible_families,
+    visible_people,
+)
+from earlyhelp.core.testing.factories import UserFactory, family_with_members
+from earlyhelp.core.testing.journey import open_episode, raise_contact
+from earlyhelp.people.services import consent_record, sharing_override_record
+
+
+def families(user):
+    return set(visible_families(user))
+
+
+def test_worker_sees_their_teams_families_only(world):
+    episode = open_episode(world)
+    assert families(world.worker) == {world.family}
+    assert families(world.other_worker) == set()
+    assert set(visible_episodes(world.worker)) == {episode}
+    assert world.child in set(visible_people(world.worker))
+
+
+def test_manager_sees_the_families_of_their_service(world):
+    open_episode(world)
+    manager_elsewhere = UserFactory(username="m2", role="manager", team=world.other_team)
+    assert families(world.manager) == {world.family}
+    assert families(manager_elsewhere) == set()
+
+
+def test_front_door_sees_families_in_contacts(world):
+    raise_contact(world)
+    family_with_members()  # never contacted
+    assert families(world.front_door) == {world.family}
+    assert visible_contacts(world.front_door).count() == 1
+
+
+def test_analyst_and_admin_see_no_casework(world):
+    open_episode(world)
+    for user in (world.analyst, world.admin):
+        assert families(user) == set()
+        assert not visible_contacts(user).exists()
+
+
+def test_partner_sees_families_they_referred_led_or_sit_on_the_taf_of(world):
+    raise_contact(world)
+    assert families(world.partner) == {world.family}
+    other_partner = UserFactory(username="p2", role="partner", team=None,
+                                organisation=world.school)
+    assert families(other_partner) == set()
+    other_family = family_with_members()
+    episode = open_episode(world, family=other_family)
+    taf_member_add(episode=episode, user=other_partner, joined_on=dt.date.today(),
+                   acting_user=world.worker)
+    assert families(other_partner) == {other_family}
+
+
+def test_partner_access_ends_when_consent_to_share_is_withdrawn(world):
+    raise_contact(world)
+    assert families(world.partner) == {world.family}
+    consent_record(person=world.parent, kind="share", status="withdrawn",
+                   decided_on=dt.date.today(), acting_user=world.worker)
+    assert families(world.partner) == set()
+    assert families(world.worker) == set()  # no episode: the worker never had it
+    sharing_override_record(family=world.family, reason="Child protection concern",
+                            acting_user=world.manager)
+    assert families(world.partner) == {world.family}
+
+
+def test_inactive_users_see_nothing(world):
+    open_episode(world)
+    world.worker.is_active = False
+    world.worker.save()
+    assert families(world.worker) == set()

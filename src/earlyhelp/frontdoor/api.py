@@ -1,0 +1,258 @@
+"""API for the front door: requests for support (contacts) and triage decisions."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from earlyhelp.api.base import audit_search, validated
+from earlyhelp.api.router import router
+from earlyhelp.core.codes import EpisodeReason, ReferralSource
+from earlyhelp.core.models import Organisation, Team
+from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, TRIAGE_ROLES, require_role
+from earlyhelp.people import services as people_services
+from earlyhelp.people.api import FamilyInput, PersonInput
+from earlyhelp.people.models import Family, MemberRole, Person
+from earlyhelp.people.selectors import person_match_for_referral
+from earlyhelp.thresholds.models import Indicator, Level, NeedTheme, ThresholdModel
+
+from . import selectors, services
+from .models import ConsentAnswer, Contact, ContactStatus, Rag, TriageDecision, TriageOutcome
+
+
+class TriageOutput(serializers.ModelSerializer):
+    decided_by = serializers.StringRelatedField()
+    indicators = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = TriageDecision
+        fields = [
+            "id", "outcome", "threshold_model", "indicators", "suggested_level", "level",
+            "override_reason", "rag", "decided_at", "decided_by", "rationale", "routed_team",
+            "episode", "safeguarding_override",
+        ]
+
+
+class ContactPersonOutput(serializers.Serializer):
+    person = serializers.UUIDField(source="person_id")
+    name = serializers.CharField(source="person.full_name")
+    is_subject = serializers.BooleanField()
+
+
+class ContactOutput(serializers.ModelSerializer):
+    people = ContactPersonOutput(source="contact_people", many=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "reference", "status", "priority", "received_at", "source", "referrer_name",
+            "referrer_role", "referrer_organisation", "family", "people", "concerns", "needs",
+            "family_consents_to_request", "family_consents_to_share", "is_re_referral",
+            "re_referral_of", "decision",
+        ]
+
+    @extend_schema(exclude=True)
+    def get_decision(self, contact) -> dict | None:
+        decision = getattr(contact, "decision", None)
+        return TriageOutput(decision).data if decision else None
+
+
+class ContactListOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "reference", "status", "priority", "received_at", "source", "family",
+                  "is_re_referral"]
+
+
+class NewMemberInput(serializers.Serializer):
+    person = PersonInput()
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+    is_subject = serializers.BooleanField(default=True)
+
+
+class ContactInput(serializers.Serializer):
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    priority = serializers.ChoiceField(choices=Rag.choices, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False)
+    referrer_name = serializers.CharField(max_length=200)
+    referrer_role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    referrer_email = serializers.EmailField(required=False, allow_blank=True)
+    referrer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    referrer_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    family = serializers.PrimaryKeyRelatedField(
+        queryset=Family.objects.all(), required=False, allow_null=True,
+        help_text="an existing household (found with /api/contacts/match-people/)",
+    )
+    people = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), many=True, required=False,
+        help_text="existing people the request is about (members of the family)",
+    )
+    new_family = FamilyInput(required=False)
+    new_members = NewMemberInput(many=True, required=False)
+    concerns = serializers.CharField()
+    needs = serializers.PrimaryKeyRelatedField(
+        queryset=NeedTheme.objects.filter(is_active=True), many=True, required=False
+    )
+    family_consents_to_request = serializers.ChoiceField(choices=ConsentAnswer.choices)
+    family_consents_to_share = serializers.ChoiceField(choices=ConsentAnswer.choices)
+
+    def validate(self, attrs):
+        if attrs.get("family") and attrs.get("new_family"):
+            raise serializers.ValidationError({"new_family": "Give a family or a new family"})
+        if attrs.get("new_members") and not (attrs.get("family") or attrs.get("new_family")):
+            raise serializers.ValidationError(
+                {"new_members": "New people must belong to a family: give family or new_family"}
+            )
+        if not attrs.get("people") and not attrs.get("new_members"):
+            raise serializers.ValidationError(
+                {"people": "Add at least one child or adult the request is about"}
+            )
+        return attrs
+
+
+class TriageInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=TriageOutcome.choices)
+    threshold_model = serializers.PrimaryKeyRelatedField(
+        queryset=ThresholdModel.objects.filter(is_active=True)
+    )
+    indicators = serializers.PrimaryKeyRelatedField(
+        queryset=Indicator.objects.select_related("level"), many=True, required=False
+    )
+    level = serializers.PrimaryKeyRelatedField(queryset=Level.objects.all())
+    override_reason = serializers.CharField(required=False, allow_blank=True)
+    rag = serializers.ChoiceField(choices=Rag.choices)
+    rationale = serializers.CharField()
+    routed_team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    episode_reason = serializers.ChoiceField(choices=EpisodeReason.choices, required=False)
+    safeguarding_override = serializers.BooleanField(required=False, default=False)
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class MatchInput(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    nhs_number = serializers.CharField(required=False, allow_blank=True, default="")
+    upn = serializers.CharField(required=False, allow_blank=True, default="")
+    postcode = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MatchOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    postcode_district = serializers.CharField()
+    family_ids = serializers.ListField(child=serializers.UUIDField())
+
+
+class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ContactListOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.contact_list(
+            user=self.request.user,
+            filters={k: params.get(k) for k in ("status", "source", "family", "received_from",
+                                                "received_to", "is_re_referral")},
+        )
+
+    @extend_schema(parameters=[
+        OpenApiParameter("status", str, enum=ContactStatus.values),
+        OpenApiParameter("source", str, enum=ReferralSource.values),
+        OpenApiParameter("family", str),
+        OpenApiParameter("received_from", str, description="YYYY-MM-DD"),
+        OpenApiParameter("received_to", str, description="YYYY-MM-DD"),
+        OpenApiParameter("is_re_referral", bool),
+    ])
+    def list(self, request, *args, **kwargs):
+        audit_search(request, "frontdoor.contact")
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=ContactOutput)
+    def retrieve(self, request, pk=None):
+        contact = selectors.contact_detail(user=request.user, contact_id=pk)
+        return Response(ContactOutput(contact).data)
+
+    @extend_schema(request=ContactInput, responses={201: ContactOutput})
+    def create(self, request):
+        """Raise a request for support. Find existing people first (match-people)."""
+        require_role(request.user, RAISE_CONTACT_ROLES, "raise a request for support")
+        data = validated(ContactInput, request.data)
+        with transaction.atomic():
+            family = data.get("family")
+            if data.get("new_family"):
+                family = people_services.family_create(
+                    acting_user=request.user, **data["new_family"]
+                )
+            people = list(data.get("people", []))
+            subject_ids = {p.pk for p in people}
+            for member in data.get("new_members", []):
+                person = people_services.person_create(
+                    acting_user=request.user, family=family, **member["person"]
+                )
+                people_services.membership_add(
+                    family=family, person=person, role=member["role"],
+                    start_date=person.date_of_birth or person.expected_date_of_birth,
+                    acting_user=request.user,
+                )
+                people.append(person)
+                if member["is_subject"]:
+                    subject_ids.add(person.pk)
+            contact = services.contact_create(
+                acting_user=request.user, family=family, people=people, subject_ids=subject_ids,
+                source=data["source"], priority=data.get("priority", ""),
+                received_at=data.get("received_at"), referrer_name=data["referrer_name"],
+                referrer_role=data.get("referrer_role", ""),
+                referrer_email=data.get("referrer_email", ""),
+                referrer_phone=data.get("referrer_phone", ""),
+                referrer_organisation=data.get("referrer_organisation")
+                or request.user.organisation,
+                concerns=data["concerns"], needs=data.get("needs", []),
+                family_consents_to_request=data["family_consents_to_request"],
+                family_consents_to_share=data["family_consents_to_share"],
+            )
+        return Response(ContactOutput(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TriageInput, responses={201: TriageOutput})
+    @action(detail=True, methods=["post"])
+    def triage(self, request, pk=None):
+        contact = selectors.contact_detail(user=request.user, contact_id=pk)
+        require_role(request.user, TRIAGE_ROLES, "triage requests for support")
+        data = validated(TriageInput, request.data)
+        decision = services.contact_triage(contact=contact, acting_user=request.user, **data)
+        return Response(TriageOutput(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawInput, responses=ContactOutput)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        contact = selectors.contact_detail(user=request.user, contact_id=pk)
+        require_role(request.user, TRIAGE_ROLES, "withdraw requests for support")
+        data = validated(WithdrawInput, request.data)
+        contact = services.contact_withdraw(contact=contact, acting_user=request.user, **data)
+        return Response(ContactOutput(contact).data)
+
+    @extend_schema(request=MatchInput, responses=MatchOutput(many=True))
+    @action(detail=False, methods=["post"], url_path="match-people")
+    def match_people(self, request):
+        """Is this person already known? Needs an NHS number, a UPN, or name and date of birth."""
+        require_role(request.user, RAISE_CONTACT_ROLES, "search for people")
+        data = validated(MatchInput, request.data)
+        if not (data["nhs_number"] or data["upn"] or (data["name"].strip()
+                                                      and data["date_of_birth"])):
+            return Response(
+                {"name": ["Give an NHS number, a UPN, or a name with a date of birth"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(MatchOutput(person_match_for_referral(user=request.user, **data),
+                                    many=True).data)
+
+
+router.register("contacts", ContactViewSet, basename="contact")

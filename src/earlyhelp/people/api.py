@@ -1,0 +1,238 @@
+"""API for people, households, memberships and consent."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, validated
+from earlyhelp.api.router import router
+from earlyhelp.core.access import visible_people
+from earlyhelp.core.codes import Disability
+from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, require_role
+
+from . import selectors, services
+from .models import (
+    Consent,
+    ConsentKind,
+    ConsentStatus,
+    Family,
+    MemberRole,
+    Membership,
+    Person,
+)
+
+
+class PersonOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = [
+            "id", "given_name", "family_name", "other_names", "known_as", "date_of_birth",
+            "expected_date_of_birth", "sex", "ethnicity", "disabilities", "nhs_number", "upn",
+            "local_id", "version",
+        ]
+
+
+class PersonInput(serializers.Serializer):
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    other_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    known_as = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Person._meta.get_field("sex").choices, required=False)
+    ethnicity = serializers.ChoiceField(
+        choices=Person._meta.get_field("ethnicity").choices, required=False
+    )
+    disabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Disability.choices), required=False
+    )
+    nhs_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    upn = serializers.CharField(max_length=13, required=False, allow_blank=True)
+    local_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs.get("date_of_birth") and attrs.get("expected_date_of_birth"):
+            raise serializers.ValidationError(
+                {"expected_date_of_birth": "Give a date of birth or an expected date, not both"}
+            )
+        if not self.partial and not attrs.get("date_of_birth") and not attrs.get(
+            "expected_date_of_birth"
+        ):
+            raise serializers.ValidationError(
+                {"date_of_birth": "Enter a date of birth, or an expected date of birth"}
+            )
+        return attrs
+
+
+class PersonUpdateInput(PersonInput):
+    version = serializers.IntegerField(help_text="the version you read; a stale one is refused")
+
+
+class MemberOutput(serializers.ModelSerializer):
+    person = PersonOutput()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "person", "role", "relationship", "start_date", "end_date"]
+
+
+class FamilyOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Family
+        fields = [
+            "id", "name", "address_line_1", "address_line_2", "town", "postcode", "uprn",
+            "locality", "version",
+        ]
+
+
+class FamilyDetailOutput(FamilyOutput):
+    members = MemberOutput(source="memberships", many=True)
+
+    class Meta(FamilyOutput.Meta):
+        fields = FamilyOutput.Meta.fields + ["members"]
+
+
+class FamilyInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    address_line_1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address_line_2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    town = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+
+class MemberInput(serializers.Serializer):
+    person = ScopedPrimaryKeyField(scope=visible_people, model=Person, required=False)
+    new_person = PersonInput(required=False)
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+    relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    start_date = serializers.DateField()
+
+    def validate(self, attrs):
+        if bool(attrs.get("person")) == bool(attrs.get("new_person")):
+            raise serializers.ValidationError(
+                {"person": "Give either an existing person's id or a new person, not both"}
+            )
+        return attrs
+
+
+class ConsentOutput(serializers.ModelSerializer):
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Consent
+        fields = ["id", "kind", "status", "decided_on", "scope", "given_by", "recorded_by",
+                  "recorded_at"]
+
+
+class ConsentInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ConsentKind.choices)
+    status = serializers.ChoiceField(choices=ConsentStatus.choices)
+    decided_on = serializers.DateField()
+    scope = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    given_by = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+SEARCH_PARAMS = [
+    OpenApiParameter("name", str, description="words matching given, family or known-as name"),
+    OpenApiParameter("date_of_birth", str, description="YYYY-MM-DD"),
+    OpenApiParameter("nhs_number", str),
+    OpenApiParameter("upn", str),
+    OpenApiParameter("postcode", str, description="postcode or its start"),
+]
+
+
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PersonOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.person_list(
+            user=self.request.user,
+            filters={k: params.get(k, "") for k in ("name", "date_of_birth", "nhs_number",
+                                                    "upn", "postcode")},
+        )
+
+    @extend_schema(parameters=SEARCH_PARAMS)
+    def list(self, request, *args, **kwargs):
+        audit_search(request, "people.person")
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self):
+        return selectors.person_detail(user=self.request.user, person_id=self.kwargs["pk"])
+
+    @extend_schema(request=PersonUpdateInput, responses=PersonOutput)
+    def partial_update(self, request, pk=None):
+        person = self.get_object()
+        require_role(request.user, RAISE_CONTACT_ROLES, "change a person's record")
+        serializer = PersonUpdateInput(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        person = services.person_update(
+            person=person, acting_user=request.user, expected_version=version, **data
+        )
+        return Response(PersonOutput(person).data)
+
+    @extend_schema(request=ConsentInput, responses={200: ConsentOutput(many=True),
+                                                    201: ConsentOutput})
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request, pk=None):
+        person = self.get_object()
+        if request.method == "GET":
+            history = selectors.consent_history(user=request.user, person_id=person.pk)
+            return Response(ConsentOutput(history, many=True).data)
+        require_role(request.user, RAISE_CONTACT_ROLES, "record consent")
+        data = validated(ConsentInput, request.data)
+        consent = services.consent_record(person=person, acting_user=request.user, **data)
+        return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+
+
+class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = FamilyOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.family_list(
+            user=self.request.user,
+            filters={"postcode": params.get("postcode", ""), "name": params.get("name", "")},
+        )
+
+    @extend_schema(parameters=[OpenApiParameter("postcode", str), OpenApiParameter("name", str)])
+    def list(self, request, *args, **kwargs):
+        audit_search(request, "people.family")
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=FamilyDetailOutput)
+    def retrieve(self, request, pk=None):
+        family = selectors.family_detail(user=request.user, family_id=pk)
+        return Response(FamilyDetailOutput(family).data)
+
+    @extend_schema(request=FamilyInput, responses={201: FamilyDetailOutput})
+    def create(self, request):
+        """Create a household (it becomes visible once a contact or episode involves you)."""
+        require_role(request.user, RAISE_CONTACT_ROLES, "create a household")
+        data = validated(FamilyInput, request.data)
+        family = services.family_create(acting_user=request.user, **data)
+        return Response(FamilyOutput(family).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberInput, responses={201: MemberOutput})
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        family = selectors.family_detail(user=request.user, family_id=pk)
+        require_role(request.user, RAISE_CONTACT_ROLES, "change a household")
+        data = validated(MemberInput, request.data, request=request)
+        with transaction.atomic():
+            person = data.get("person") or services.person_create(
+                acting_user=request.user, family=family, **data["new_person"]
+            )
+            membership = services.membership_add(
+                family=family, person=person, role=data["role"], start_date=data["start_date"],
+                relationship=data.get("relationship", ""), acting_user=request.user,
+            )
+        return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
+
+
+router.register("people", PersonViewSet, basename="person")
+router.register("families", FamilyViewSet, basename="family")
