@@ -1,0 +1,60 @@
+"""Shared set-up for benchmarks: point Django at a benchmark database, time calls, write JSON."""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+BOROUGH = ROOT / "var" / "bench" / "borough.sqlite3"
+
+
+def setup_django(database_url: str | None = None, settings: str = "earlyhelp.settings.local"):
+    sys.path.insert(0, str(ROOT / "src"))
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    os.environ.setdefault("EARLYHELP_DEBUG", "false")
+    import django
+
+    django.setup()
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, (time.perf_counter() - start) * 1000
+
+
+def summary(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(pct(50), 2),
+        "p95_ms": round(pct(95), 2),
+        "max_ms": round(ordered[-1], 2),
+        "mean_ms": round(statistics.fmean(ordered), 2),
+    }
+
+
+def write_result(name: str, payload: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "benchmark": name,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "platform": platform.platform()},
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **payload,
+    }
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2, default=str))
+    print(f"wrote {path.relative_to(ROOT)}")
+    return path

@@ -1,0 +1,85 @@
+"""API read speed on the benchmark borough: family detail, episode detail, caseload list.
+
+Run after `python bench/bench_generate.py` (which leaves var/bench/borough.sqlite3):
+    python bench/bench_api.py [--database-url URL] [--samples 200]
+Targets (issue 2): p95 under 100 ms on SQLite with the 300,000-child borough.
+"""
+
+import argparse
+import random
+import sys
+
+from _common import BOROUGH, setup_django, summary, timed, write_result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=f"sqlite:///{BOROUGH}")
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.database_url.startswith("sqlite") and not BOROUGH.exists():
+        print(f"{BOROUGH} is missing: run bench/bench_generate.py first", file=sys.stderr)
+        return 2
+    setup_django(args.database_url)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from earlyhelp.cases.models import Episode
+    from earlyhelp.core.models import Role, User
+    from earlyhelp.people.models import Family
+
+    rng = random.Random(args.seed)
+    manager = User.objects.filter(role=Role.MANAGER, is_active=True).first()
+    workers = list(
+        User.objects.filter(role=Role.WORKER, episodes_led__status="open").distinct()[:200]
+    )
+    episode_ids = list(
+        Episode.objects.filter(team__service_id=manager.team.service_id)
+        .values_list("id", flat=True)[:20000]
+    )
+    sample_episodes = rng.sample(episode_ids, min(args.samples, len(episode_ids)))
+    family_ids = list(
+        Episode.objects.filter(id__in=sample_episodes).values_list("family_id", flat=True)
+    )
+    counts = {"families": Family.objects.count(), "episodes": Episode.objects.count()}
+    print(f"borough: {counts['families']:,} families, {counts['episodes']:,} episodes")
+
+    client = APIClient()
+    client.force_authenticate(manager)
+
+    def measure(label, urls, as_user=None):
+        times, queries = [], []
+        for url, user in urls:
+            client.force_authenticate(user or manager)
+            with CaptureQueriesContext(connection) as ctx:
+                response, ms = timed(client.get, url)
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(ms)
+            queries.append(len(ctx.captured_queries))
+        # the first request warms caches; report steady state
+        stats = summary(times[1:] if len(times) > 1 else times)
+        stats["queries_max"] = max(queries)
+        print(f"{label:<16} p50 {stats['p50_ms']:>7.1f} ms  p95 {stats['p95_ms']:>7.1f} ms  "
+              f"max {stats['max_ms']:>7.1f} ms  queries ≤ {stats['queries_max']}")
+        return stats
+
+    results = {
+        "family_detail": measure("family detail",
+                                 [(f"/api/families/{pk}/", None) for pk in family_ids]),
+        "episode_detail": measure("episode detail",
+                                  [(f"/api/episodes/{pk}/", None) for pk in sample_episodes]),
+        "caseload": measure("caseload", [("/api/caseload/", w) for w in workers]),
+    }
+    target = 100.0
+    ok = all(r["p95_ms"] < target for r in results.values())
+    print(f"target p95 < {target:.0f} ms: {'met' if ok else 'NOT met'}")
+    write_result("api", {"database": args.database_url.split(":")[0], "borough": counts,
+                         "target_p95_ms": target, "met": ok, "results": results})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
