@@ -61,6 +61,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "earlyhelp.web.context_processors.navigation",
             ],
         },
     }
@@ -139,3 +140,5 @@ LOGGING = {
 # earlyhelp's own settings
 EARLYHELP_RE_REFERRAL_MONTHS = 12
 EARLYHELP_TRIAGE_HOURS = {"red": 4, "amber": 24, "green": 72}
+
+from .security import *  # noqa: E402,F403  (sign-in, two-factor, sessions, CSP, retention)
