@@ -47,18 +47,22 @@ def _latest_share_consent():
     )
 
 
-def families_sharing_allowed() -> QuerySet:
-    """Ids of families whose information may go to partners: consent stands, or an override."""
+def families_sharing_allowed(candidates: QuerySet) -> QuerySet:
+    """Of the candidate family ids, those whose information may go to partners: consent to
+    share stands (a current member's latest decision is 'given' and none is refused or
+    withdrawn), or a safeguarding override is in force."""
     today = timezone.localdate()
     current = Membership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        start_date__lte=today,
+        family_id__in=candidates,
     ).annotate(latest_share=_latest_share_consent())
     refused = current.filter(
         latest_share__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]
     ).values("family_id")
     given = current.filter(latest_share=ConsentStatus.GIVEN).values("family_id")
     overridden = SharingOverride.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), family_id__in=candidates
     ).values("family_id")
     return Family.objects.filter(
         Q(id__in=given) & ~Q(id__in=refused) | Q(id__in=overridden)
@@ -69,10 +73,10 @@ def _partner_family_ids(user):
     referred = Contact.objects.filter(referrer_user=user, family__isnull=False).values("family_id")
     led = Episode.objects.filter(lead_practitioner=user).values("family_id")
     taf = TafMember.objects.filter(user=user, left_on__isnull=True).values("episode__family_id")
-    return Family.objects.filter(
-        Q(id__in=referred) | Q(id__in=led) | Q(id__in=taf),
-        id__in=families_sharing_allowed(),
+    candidates = Family.objects.filter(
+        Q(id__in=referred) | Q(id__in=led) | Q(id__in=taf)
     ).values("id")
+    return families_sharing_allowed(candidates)
 
 
 def _team_family_ids(user):
