@@ -136,9 +136,10 @@ def case_note_add(
 def _end_active_plans(episode: Episode, on: dt.date, acting_user) -> None:
     from earlyhelp.plans.models import Plan, PlanStatus
 
-    for plan in Plan.objects.filter(episode=episode, status=PlanStatus.ACTIVE):
+    active = Plan.objects.select_for_update().filter(episode=episode, status=PlanStatus.ACTIVE)
+    for plan in active:
         before = audit.snapshot(plan, ["status", "ended_on"])
-        plan.status = PlanStatus.ENDED
+        plan.status = require_move("plan", "end", plan.status)
         plan.ended_on = max(on, plan.started_on)
         base.update(plan, acting_user=acting_user, before=before, family_id=episode.family_id)
 

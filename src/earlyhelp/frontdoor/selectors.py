@@ -7,7 +7,6 @@ from earlyhelp.core.access import get_visible_or_404, visible_contacts
 
 from .models import Contact, ContactStatus
 
-
 PRIORITY_ORDER = Case(
     When(priority="red", then=Value(0)),
     When(priority="amber", then=Value(1)),

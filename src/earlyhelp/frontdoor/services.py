@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from earlyhelp.cases import services as case_services
 from earlyhelp.cases.models import RouteIn
-from earlyhelp.core.codes import EpisodeReason
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
+from earlyhelp.core.codes import EpisodeReason
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.workflow import require_move
 from earlyhelp.thresholds.rules import suggest_level

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode, raise_contact
+from earlyhelp.core.testing.journey import open_episode, raise_contact
 from earlyhelp.core.testing.world import TODAY, days_ago
 from earlyhelp.frontdoor.models import Contact
 

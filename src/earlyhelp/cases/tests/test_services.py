@@ -219,3 +219,16 @@ def test_case_notes_can_be_added_after_closure(world):
     note = services.case_note_add(episode=episode, subject="Closure letter sent",
                                   text="Sent by post.", acting_user=world.worker)
     assert note.pk and Plan.objects.count() == 0
+
+
+def test_allocation_on_a_closed_episode_is_refused(world):
+    episode = open_episode(world)
+    services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+                           acting_user=world.worker)
+    before = snapshot(episode)
+    with pytest.raises(IllegalMove, match="only be allocated to an open episode"):
+        services.episode_allocate(episode=episode, lead_practitioner=world.worker,
+                                  acting_user=world.manager)
+    assert snapshot(episode) == before
+    episode.refresh_from_db()
+    assert episode.lead_practitioner is None

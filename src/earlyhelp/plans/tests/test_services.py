@@ -108,3 +108,12 @@ def test_scores_must_be_for_this_episodes_needs(world):
         services.review_record(episode=episode, held_on=days_ago(1), attendees="Mum",
                                scores={other_need: 5}, acting_user=world.worker)
     assert Review.objects.count() == 0
+
+
+def test_no_plan_on_a_closed_episode(world):
+    episode = open_episode(world)
+    completed_assessment(world, episode)
+    episode_close(episode=episode, outcome="needs_met", end_date=TODAY, acting_user=world.worker)
+    with pytest.raises(IllegalMove, match="open episode"):
+        services.plan_start(episode=episode, started_on=TODAY, acting_user=world.worker)
+    assert Plan.objects.count() == 0
