@@ -12,7 +12,7 @@ which would reveal that it exists.
 - analyst and administrator: no casework (aggregates and configuration only).
 """
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -79,48 +79,75 @@ def _partner_family_ids(user):
     return families_sharing_allowed(candidates)
 
 
-def _team_family_ids(user):
-    if not user.team_id:
-        return Episode.objects.filter(lead_practitioner=user).values("family_id")
-    return Episode.objects.filter(
-        Q(team_id=user.team_id) | Q(lead_practitioner=user)
-    ).values("family_id")
+def _episode_exists(family_field: str, condition: Q) -> Q:
+    """Correlated EXISTS: cheap for one record (one index probe), and per row for lists that
+    other filters have already narrowed."""
+    return Q(Exists(Episode.objects.filter(condition, family_id=OuterRef(family_field))))
 
 
-def _service_family_ids(user):
+def _worker_condition(user, family_field):
+    condition = Q(lead_practitioner=user)
+    if user.team_id:
+        condition |= Q(team_id=user.team_id)
+    return _episode_exists(family_field, condition)
+
+
+def _manager_condition(user, family_field):
     if not user.team_id:
-        return Episode.objects.none().values("family_id")
+        return _episode_exists(family_field, Q(lead_practitioner=user))
     service_id = user.team.service_id
     if service_id is None:
-        return Episode.objects.filter(team_id=user.team_id).values("family_id")
-    return Episode.objects.filter(team__service_id=service_id).values("family_id")
+        return _episode_exists(family_field, Q(team_id=user.team_id))
+    return _episode_exists(family_field, Q(team__service_id=service_id))
 
 
-def _front_door_family_ids(user):
-    return Contact.objects.filter(family__isnull=False).values("family_id")
+def _front_door_condition(user, family_field):
+    return Q(Exists(Contact.objects.filter(family_id=OuterRef(family_field))))
 
 
-_ROLE_SCOPES = {
-    Role.PARTNER: _partner_family_ids,
-    Role.WORKER: _team_family_ids,
-    Role.MANAGER: _service_family_ids,
-    Role.FRONT_DOOR: _front_door_family_ids,
+def _partner_condition(user, family_field):
+    return Q(**{f"{family_field}__in": _partner_family_ids(user)})
+
+
+_ROLE_CONDITIONS = {
+    Role.PARTNER: _partner_condition,
+    Role.WORKER: _worker_condition,
+    Role.MANAGER: _manager_condition,
+    Role.FRONT_DOOR: _front_door_condition,
 }
 
 
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def family_condition(user, family_field: str = "id") -> Q | None:
+    """The user's scope as a condition on a family-id field (None: no casework at all)."""
+    if not _active(user):
+        return None
+    parts = []
+    if user.role in _ROLE_CONDITIONS:
+        parts.append(_ROLE_CONDITIONS[user.role](user, family_field))
+    parts.extend(
+        Q(**{f"{family_field}__in": scope(user)}) for scope in EXTRA_FAMILY_SCOPES.get(user.role, [])
+    )
+    if not parts:
+        return None
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return condition
+
+
+def _scoped(model, user, family_field: str) -> QuerySet:
+    condition = family_condition(user, family_field)
+    if condition is None:
+        return model.objects.none()
+    return model.objects.filter(condition)
+
+
 def visible_families(user) -> QuerySet[Family]:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Family.objects.none()
-    scopes = []
-    if user.role in _ROLE_SCOPES:
-        scopes.append(_ROLE_SCOPES[user.role](user))
-    scopes.extend(scope(user) for scope in EXTRA_FAMILY_SCOPES.get(user.role, []))
-    if not scopes:
-        return Family.objects.none()
-    condition = Q()
-    for ids in scopes:
-        condition |= Q(id__in=ids)
-    return Family.objects.filter(condition)
+    return _scoped(Family, user, "id")
 
 
 def visible_family_ids(user):
@@ -128,20 +155,23 @@ def visible_family_ids(user):
 
 
 def visible_episodes(user) -> QuerySet[Episode]:
-    return Episode.objects.filter(family_id__in=visible_family_ids(user))
+    return _scoped(Episode, user, "family_id")
 
 
 def visible_people(user) -> QuerySet[Person]:
-    members = Membership.objects.filter(family_id__in=visible_family_ids(user)).values("person_id")
-    return Person.objects.filter(id__in=members)
+    condition = family_condition(user, "family_id")
+    if condition is None:
+        return Person.objects.none()
+    memberships = Membership.objects.filter(condition, person_id=OuterRef("id"))
+    return Person.objects.filter(Exists(memberships))
 
 
 def visible_contacts(user) -> QuerySet[Contact]:
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return Contact.objects.none()
     if user.role == Role.FRONT_DOOR:
         return Contact.objects.all()
-    condition = Q(family_id__in=visible_family_ids(user))
+    condition = family_condition(user, "family_id") or Q(pk__in=[])
     if user.role == Role.PARTNER:
         condition |= Q(referrer_user=user)
     elif user.role in (Role.WORKER, Role.MANAGER) and user.team_id:
