@@ -12,6 +12,7 @@ from earlyhelp.core.access import get_visible_or_404, visible_episodes, visible_
 from earlyhelp.core.codes import AssessmentFactor
 from earlyhelp.core.models import Organisation
 from earlyhelp.core.permissions import require_episode_worker
+from earlyhelp.core.security.sensitive import SensitiveNeedDescription
 from earlyhelp.thresholds.models import Level, NeedTheme
 
 from . import services
@@ -25,6 +26,8 @@ class EntryOutput(serializers.ModelSerializer):
 
 
 class NeedOutput(serializers.ModelSerializer):
+    description = SensitiveNeedDescription()  # null for e.g. domestic abuse unless role may see
+
     class Meta:
         model = PresentingNeed
         fields = ["id", "theme", "person", "cin_factor", "description", "baseline_score"]
@@ -113,6 +116,10 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         audit_search(request, "assessments.assessment")
         return super().list(request, *args, **kwargs)
 
+    @staticmethod
+    def _ctx(request) -> dict:
+        return {"request": request}  # sensitive need descriptions depend on who asks
+
     def _assessment(self, request, pk, for_change: bool = False):
         assessment = get_visible_or_404(
             visible_assessments(request.user)
@@ -129,7 +136,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(responses=AssessmentOutput)
     def retrieve(self, request, pk=None):
-        return Response(AssessmentOutput(self._assessment(request, pk)).data)
+        assessment = self._assessment(request, pk)
+        return Response(AssessmentOutput(assessment, context=self._ctx(request)).data)
 
     @extend_schema(request=StartInput, responses={201: AssessmentOutput})
     def create(self, request):
@@ -140,7 +148,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             episode=episode, started_on=data["started_on"],
             completing_organisation=data["completing_organisation"], acting_user=request.user,
         )
-        return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
+        return Response(AssessmentOutput(assessment, context=self._ctx(request)).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UpdateInput, responses=AssessmentOutput)
     def partial_update(self, request, pk=None):
@@ -158,7 +167,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             entries=entries, **data,
         )
         assessment = self._assessment(request, pk, for_change=True)
-        return Response(AssessmentOutput(assessment).data)
+        return Response(AssessmentOutput(assessment, context=self._ctx(request)).data)
 
     @extend_schema(request=NeedInput, responses={201: NeedOutput})
     @action(detail=True, methods=["post"])
@@ -173,7 +182,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             cin_factor=data.get("cin_factor", ""), description=data.get("description", ""),
             baseline_score=data["baseline_score"], acting_user=request.user,
         )
-        return Response(NeedOutput(need).data, status=status.HTTP_201_CREATED)
+        return Response(NeedOutput(need, context=self._ctx(request)).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CompleteInput, responses=AssessmentOutput)
     @action(detail=True, methods=["post"])
@@ -184,7 +194,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             assessment=assessment, completed_on=data["completed_on"],
             expected_version=data.get("version"), acting_user=request.user,
         )
-        return Response(AssessmentOutput(self._assessment(request, pk, for_change=True)).data)
+        return Response(AssessmentOutput(self._assessment(request, pk, for_change=True),
+                                         context=self._ctx(request)).data)
 
 
 router.register("assessments", AssessmentViewSet, basename="assessment")

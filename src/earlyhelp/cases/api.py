@@ -32,7 +32,7 @@ class TransitionOutput(serializers.ModelSerializer):
 class EpisodeListOutput(serializers.ModelSerializer):
     family_name = serializers.CharField(source="family.name")
     lead_practitioner_name = serializers.CharField(
-        source="lead_practitioner.display_name", default=None
+        source="lead_practitioner.display_name", default=None, allow_null=True
     )
 
     class Meta:
@@ -271,6 +271,7 @@ class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The open episodes the signed-in user leads."""
 
     serializer_class = EpisodeListOutput
+    queryset = Episode.objects.none()  # for the schema only; get_queryset() scopes every read
 
     def get_queryset(self):
         return selectors.caseload(user=self.request.user).select_related("lead_practitioner")

@@ -84,13 +84,14 @@ def team_overview(*, user) -> dict:
 def episode_notes(*, user, episode: Episode) -> QuerySet:
     """Case notes of an episode already fetched through episode_detail (so in scope).
 
-    Sensitive notes are for early help staff and the lead practitioner only."""
-    from earlyhelp.core.permissions import can_work_on_episode
+    Sensitive notes are for the roles settings.EARLYHELP_SENSITIVE_FIELDS names (early help
+    staff) and the lead practitioner only."""
+    from earlyhelp.core.security.sensitive import CASE_NOTE, may_see
 
     from .models import CaseNote
 
     notes = CaseNote.objects.filter(episode=episode).select_related("author")
-    if not can_work_on_episode(user, episode):
+    if not may_see(user, CASE_NOTE, episode=episode):
         notes = notes.filter(is_sensitive=False)
     return notes.order_by("-written_at")
 
@@ -303,7 +304,6 @@ def family_timeline(*, user, family) -> list[dict]:
     from django.utils import timezone
 
     from earlyhelp.assessments.models import Assessment
-    from earlyhelp.core.models import Role
     from earlyhelp.frontdoor.models import Contact
     from earlyhelp.people.models import Consent
     from earlyhelp.plans.models import Plan, Review
@@ -396,9 +396,10 @@ def family_timeline(*, user, family) -> list[dict]:
     for review in Review.objects.filter(episode__family=family):
         add(review.held_on, "review", "Review held", review.summary, episode=review.episode_id)
     notes = CaseNote.objects.filter(episode__family=family).select_related("author")
-    staff = user.role in (Role.WORKER, Role.MANAGER)
-    if not staff:
-        led = [e.pk for e in episodes if e.lead_practitioner_id == user.pk]
+    from earlyhelp.core.security.sensitive import CASE_NOTE, may_see
+
+    if not may_see(user, CASE_NOTE):  # by role; the lead practitioner sees their episodes'
+        led = [e.pk for e in episodes if may_see(user, CASE_NOTE, episode=e)]
         notes = notes.filter(Q(is_sensitive=False) | Q(episode_id__in=led))
     for note in notes:
         add(

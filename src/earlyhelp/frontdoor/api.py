@@ -240,7 +240,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ContactOutput(contact).data)
 
     @extend_schema(request=MatchInput, responses=MatchOutput(many=True))
-    @action(detail=False, methods=["post"], url_path="match-people")
+    @action(detail=False, methods=["post"], url_path="match-people", pagination_class=None)
     def match_people(self, request):
         """Is this person already known? Needs an NHS number, a UPN, or name and date of birth."""
         require_role(request.user, RAISE_CONTACT_ROLES, "search for people")

@@ -11,6 +11,7 @@ from earlyhelp.api.router import router
 from earlyhelp.core.access import visible_people
 from earlyhelp.core.codes import Disability
 from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, require_role
+from earlyhelp.core.security.sensitive import PERSON_NOTES, SensitiveField
 
 from . import selectors, services
 from .models import (
@@ -25,12 +26,14 @@ from .models import (
 
 
 class PersonOutput(serializers.ModelSerializer):
+    sensitive_notes = SensitiveField(PERSON_NOTES)  # null unless the role may see it
+
     class Meta:
         model = Person
         fields = [
             "id", "given_name", "family_name", "other_names", "known_as", "date_of_birth",
             "expected_date_of_birth", "sex", "ethnicity", "disabilities", "nhs_number", "upn",
-            "local_id", "version",
+            "local_id", "sensitive_notes", "version",
         ]
 
 
@@ -173,7 +176,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         person = services.person_update(
             person=person, acting_user=request.user, expected_version=version, **data
         )
-        return Response(PersonOutput(person).data)
+        return Response(PersonOutput(person, context={"request": request}).data)
 
     @extend_schema(request=ConsentInput, responses={200: ConsentOutput(many=True),
                                                     201: ConsentOutput})
@@ -207,9 +210,9 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses=FamilyDetailOutput)
     def retrieve(self, request, pk=None):
         family = selectors.family_detail(user=request.user, family_id=pk)
-        return Response(FamilyDetailOutput(family).data)
+        return Response(FamilyDetailOutput(family, context={"request": request}).data)
 
-    @extend_schema(request=FamilyInput, responses={201: FamilyDetailOutput})
+    @extend_schema(request=FamilyInput, responses={201: FamilyOutput})
     def create(self, request):
         """Create a household (it becomes visible once a contact or episode involves you)."""
         require_role(request.user, RAISE_CONTACT_ROLES, "create a household")
@@ -231,7 +234,8 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 family=family, person=person, role=data["role"], start_date=data["start_date"],
                 relationship=data.get("relationship", ""), acting_user=request.user,
             )
-        return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
+        return Response(MemberOutput(membership, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 router.register("people", PersonViewSet, basename="person")

@@ -156,6 +156,14 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["person", "kind", "recorded_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Consent history is never rewritten: record a new decision instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Consent history is never rewritten: record a new decision instead.")
         indexes = [models.Index(fields=["person", "kind", "id"], name="consent_current_idx")]
 
 

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "earlyhelp.core",
@@ -126,6 +127,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Serve Swagger UI from our own static files: no CDN, no inline scripts (strict CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -142,3 +147,6 @@ EARLYHELP_RE_REFERRAL_MONTHS = 12
 EARLYHELP_TRIAGE_HOURS = {"red": 4, "amber": 24, "green": 72}
 
 from .security import *  # noqa: E402,F403  (sign-in, two-factor, sessions, CSP, retention)
+from .security import wire  # noqa: E402
+
+wire(globals())  # adds the security apps, middleware, backends and API checks to the lists above

@@ -1,1 +1,234 @@
-"""Security settings (sign-in, two-factor, sessions, CSP, retention) – owned by the access issue."""
+"""Security settings (sign-in, two-factor, sessions, CSP, sensitive fields, retention).
+
+Owned by the access-control issue. `base.py` star-imports the values below and then calls
+`wire(globals())`, which adds the security apps, middleware, authentication backends and API
+checks to the lists `base.py` defines (this module cannot import them: base imports it).
+"""
+
+import datetime as dt
+
+from csp.constants import NONCE, NONE, SELF
+
+# --- two-factor (django-otp) ------------------------------------------------------------------
+# Every signed-in role must verify a TOTP code (or a recovery code) before it reaches any page or
+# API endpoint. See docs/decisions/security-two-factor-for-every-role.md.
+EARLYHELP_REQUIRE_TWO_FACTOR = True
+EARLYHELP_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "earlyhelp"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds; doubles after each wrong code (django-otp throttling)
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Paths an unverified signed-in user may still reach: the two-factor pages, signing in and out.
+EARLYHELP_TWO_FACTOR_EXEMPT_PREFIXES = [
+    "/account/two-factor/",
+    "/sign-in/",
+    "/sign-out/",
+    "/admin/logout/",
+    "/static/",
+    "/api/schema/",
+]
+
+# --- sessions -----------------------------------------------------------------------------------
+# SESSION_COOKIE_AGE (12 h) and SESSION_IDLE_SECONDS (30 min) are set in base.py; the middleware
+# enforces both (the cookie age alone slides forward whenever the session is saved).
+EARLYHELP_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+EARLYHELP_SESSION_TOUCH_SECONDS = 60  # record activity at most once a minute (one write)
+
+# --- lockout (django-axes) ------------------------------------------------------------------------
+# 10 failed sign-ins for one username lock that username for 30 minutes (never permanently).
+# By username, not IP: a council office shares one address, and an IP lock would let one
+# person's typos lock out a whole team. See docs/decisions/security-sign-in.md.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True
+# axes.W006 recommends also locking by IP address. Deliberately not: behind the council's proxy
+# or an office's shared address every user has the same IP, so ten typos (or an attacker) would
+# lock everyone out. Reasoned in docs/decisions/security-sign-in.md.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Content Security Policy (django-csp 4) ---------------------------------------------------
+# Scripts only from this site or inline with the per-request nonce (`request.csp_nonce`);
+# no inline styles; nothing may frame the pages; forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- sensitive fields -------------------------------------------------------------------------
+# Which roles may read each sensitive field. "lead_practitioner": the episode's lead practitioner
+# (from any agency) may read it too. PresentingNeed descriptions are sensitive for the themes and
+# CIN assessment factors listed (domestic abuse, mental health, substance misuse, sexual
+# exploitation, learning disability). Everyone else gets null in the API and "Restricted" on pages.
+EARLYHELP_SENSITIVE_FIELDS = {
+    "people.Person.sensitive_notes": {
+        "roles": ["worker", "manager"],
+    },
+    "cases.CaseNote": {  # notes marked is_sensitive: hidden whole (subject and text)
+        "roles": ["worker", "manager"],
+        "lead_practitioner": True,
+    },
+    "assessments.PresentingNeed.description": {
+        "roles": ["worker", "manager"],
+        "lead_practitioner": True,
+        "themes": ["dv", "mh", "substance", "cse", "parental-ld"],
+        "cin_factors": ["1", "2", "3", "4", "5", "6", "11"],
+    },
+}
+
+# --- audit --------------------------------------------------------------------------------------
+# Refusals (403 and 404 answers to a signed-in user) are audited; these paths are not.
+EARLYHELP_AUDIT_REFUSAL_SKIP_PREFIXES = ["/static/", "/favicon.ico", "/__debug__/"]
+
+# --- API schema: one name per choice set ------------------------------------------------------
+# drf-spectacular warns (and `check --deploy --fail-level WARNING` fails) when two choice sets
+# would get the same component name. Each TextChoices class is named here once; add new ones
+# (the deploy-check test names any that collide). wire() adds this to SPECTACULAR_SETTINGS.
+SPECTACULAR_ENUM_NAME_OVERRIDES = {
+    "PanelsActionStatusEnum": "earlyhelp.panels.models.ActionStatus",
+    "PlansActionStatusEnum": "earlyhelp.plans.models.ActionStatus",
+    "AssessmentDomainEnum": "earlyhelp.assessments.models.AssessmentDomain",
+    "AssessmentFactorEnum": "earlyhelp.core.codes.AssessmentFactor",
+    "AssessmentStatusEnum": "earlyhelp.assessments.models.AssessmentStatus",
+    "AttendingAccessEnum": "earlyhelp.directory.models.AttendingAccess",
+    "AttendingTypeEnum": "earlyhelp.directory.models.AttendingType",
+    "AuditActionEnum": "earlyhelp.core.models.AuditAction",
+    "BackendEnum": "earlyhelp.targeting.models.Backend",
+    "BreakdownEnum": "earlyhelp.insights.models.Breakdown",
+    "CategoryEnum": "earlyhelp.insights.models.Category",
+    "CinClosureReasonEnum": "earlyhelp.core.codes.CinClosureReason",
+    "ClosureOutcomeEnum": "earlyhelp.cases.models.ClosureOutcome",
+    "ConsentAnswerEnum": "earlyhelp.frontdoor.models.ConsentAnswer",
+    "ConsentKindEnum": "earlyhelp.people.models.ConsentKind",
+    "ConsentStatusEnum": "earlyhelp.people.models.ConsentStatus",
+    "ContactStatusEnum": "earlyhelp.frontdoor.models.ContactStatus",
+    "DecisionKindEnum": "earlyhelp.panels.models.DecisionKind",
+    "DeclineReasonEnum": "earlyhelp.directory.models.DeclineReason",
+    "DirectionEnum": "earlyhelp.insights.models.Direction",
+    "DisabilityEnum": "earlyhelp.core.codes.Disability",
+    "EpisodeReasonEnum": "earlyhelp.core.codes.EpisodeReason",
+    "EpisodeStatusEnum": "earlyhelp.cases.models.EpisodeStatus",
+    "EthnicityEnum": "earlyhelp.core.codes.Ethnicity",
+    "EvidenceRatingEnum": "earlyhelp.directory.models.EvidenceRating",
+    "FinishOutcomeEnum": "earlyhelp.directory.models.FinishOutcome",
+    "LevelBandEnum": "earlyhelp.directory.models.LevelBand",
+    "MeetingStatusEnum": "earlyhelp.panels.models.MeetingStatus",
+    "MemberRoleEnum": "earlyhelp.people.models.MemberRole",
+    "OrganisationTypeEnum": "earlyhelp.core.models.OrganisationType",
+    "PanelCaseStatusEnum": "earlyhelp.panels.models.PanelCaseStatus",
+    "PanelKindEnum": "earlyhelp.panels.models.PanelKind",
+    "PanelRoleEnum": "earlyhelp.panels.models.PanelRole",
+    "PlanStatusEnum": "earlyhelp.plans.models.PlanStatus",
+    "ProviderKindEnum": "earlyhelp.directory.models.ProviderKind",
+    "RagEnum": "earlyhelp.frontdoor.models.Rag",
+    "ReferralSourceEnum": "earlyhelp.core.codes.ReferralSource",
+    "ReferralStatusEnum": "earlyhelp.directory.models.ReferralStatus",
+    "RetentionBasisEnum": "earlyhelp.core.models.RetentionBasis",
+    "RetentionRecordTypeEnum": "earlyhelp.core.models.RetentionRecordType",
+    "ReviewStatusEnum": "earlyhelp.targeting.models.ReviewStatus",
+    "RoleEnum": "earlyhelp.core.models.Role",
+    "RouteInEnum": "earlyhelp.cases.models.RouteIn",
+    "RunStatusEnum": "earlyhelp.targeting.models.RunStatus",
+    "ServiceStatusEnum": "earlyhelp.directory.models.ServiceStatus",
+    "SexEnum": "earlyhelp.core.codes.Sex",
+    "StuckReasonEnum": "earlyhelp.panels.models.StuckReason",
+    "SuggestionRuleEnum": "earlyhelp.thresholds.models.SuggestionRule",
+    "TransitionKindEnum": "earlyhelp.cases.models.TransitionKind",
+    "TriageOutcomeEnum": "earlyhelp.frontdoor.models.TriageOutcome",
+    "UnitEnum": "earlyhelp.insights.models.Unit",
+}
+
+# --- what wire() adds to base.py's lists ------------------------------------------------------
+SECURITY_APPS = [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "earlyhelp.core.security",  # signals (sign-in audit, sessions) and templates
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out usernames first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+def wire(namespace: dict) -> None:
+    """Add the security apps, middleware and API checks to the settings base.py defined."""
+    namespace["INSTALLED_APPS"] = [*namespace["INSTALLED_APPS"], *SECURITY_APPS]
+
+    middleware = list(namespace["MIDDLEWARE"])
+
+    def after(existing: str, *new: str) -> None:
+        index = middleware.index(existing) + 1
+        middleware[index:index] = list(new)
+
+    # CSP early, so redirects and errors carry the header and the nonce exists for templates.
+    after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
+    after(
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+    )
+    after(
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "earlyhelp.core.security.middleware.SessionLimitsMiddleware",
+        "earlyhelp.core.security.middleware.RefusalAuditMiddleware",
+        *(TWO_FACTOR_MIDDLEWARE if _WIRE_TWO_FACTOR else []),
+    )
+    middleware.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+    namespace["MIDDLEWARE"] = middleware
+
+    if _WIRE_TWO_FACTOR:
+        namespace["REST_FRAMEWORK"] = api_settings(namespace["REST_FRAMEWORK"])
+
+    spectacular = dict(namespace.get("SPECTACULAR_SETTINGS", {}))
+    spectacular["ENUM_NAME_OVERRIDES"] = {
+        **SPECTACULAR_ENUM_NAME_OVERRIDES,
+        **spectacular.get("ENUM_NAME_OVERRIDES", {}),
+    }
+    namespace["SPECTACULAR_SETTINGS"] = spectacular
+
+
+TWO_FACTOR_PERMISSION = "earlyhelp.core.security.permissions.TwoFactorVerified"
+TWO_FACTOR_MIDDLEWARE = ["earlyhelp.core.security.middleware.TwoFactorMiddleware"]
+_WIRE_TWO_FACTOR = True  # the two-factor gate and the API settings below (tests: verified_login)
+
+
+def api_settings(rest_framework: dict) -> dict:
+    api = dict(rest_framework)
+    # Session authentication only: a password alone (HTTP Basic) would skip the second factor.
+    api["DEFAULT_AUTHENTICATION_CLASSES"] = [
+        "rest_framework.authentication.SessionAuthentication",
+    ]
+    permissions = list(api.get("DEFAULT_PERMISSION_CLASSES", []))
+    if TWO_FACTOR_PERMISSION not in permissions:
+        permissions.append(TWO_FACTOR_PERMISSION)
+    api["DEFAULT_PERMISSION_CLASSES"] = permissions
+    return api
+
+
+def production(namespace: dict) -> None:
+    """Production only: refuse the local development key (the one default in base.py)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if str(namespace.get("SECRET_KEY") or "").startswith("insecure-"):
+        raise ImproperlyConfigured(
+            "EARLYHELP_SECRET_KEY must be a random secret of your own, "
+            "not the local development key"
+        )

@@ -88,3 +88,14 @@ def test_sharing_override_needs_a_reason(world):
     services.sharing_override_record(family=world.family, reason="Child protection concern",
                                      acting_user=world.manager)
     assert AuditEvent.objects.filter(action="share", family_id=world.family.id).exists()
+
+
+def test_a_consent_row_cannot_be_edited_or_deleted(world):
+    consent = Consent.objects.filter(person=world.parent).first()
+    consent.status = "refused"
+    with pytest.raises(ValueError, match="never rewritten"):
+        consent.save()
+    with pytest.raises(ValueError, match="never rewritten"):
+        consent.delete()
+    consent.refresh_from_db()
+    assert consent.status == "given"

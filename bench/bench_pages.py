@@ -1,0 +1,136 @@
+"""Server time of the practitioner pages on the benchmark borough: family record, episode page,
+caseload page – rendered whole (templates included) by Django's test client.
+
+    python bench/bench_pages.py [--database-url URL] [--samples 50]
+
+Uses var/bench/borough.sqlite3 (the 120,000-family, ~300,000-child borough from
+bench/bench_generate.py). Without it, make a smaller one first, e.g.
+    DATABASE_URL=sqlite:///var/bench/pages.sqlite3 earlyhelp migrate
+    DATABASE_URL=sqlite:///var/bench/pages.sqlite3 earlyhelp demo --families 20000
+    python bench/bench_pages.py --database-url sqlite:///var/bench/pages.sqlite3
+Target (issue 3): p95 under 200 ms at the server for each page. Query counts are reported here
+and pinned in src/earlyhelp/web/tests/test_query_counts.py.
+"""
+
+import argparse
+import random
+import sys
+
+from _common import BOROUGH, ROOT, setup_django, summary, timed, write_result
+
+TARGET_MS = 200.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=f"sqlite:///{BOROUGH}")
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    path = args.database_url.removeprefix("sqlite:///")
+    if args.database_url.startswith("sqlite") and not (ROOT / path).exists():
+        print(f"{path} is missing: see the module docstring to make one", file=sys.stderr)
+        return 2
+    setup_django(args.database_url)
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from earlyhelp.cases.models import Episode, EpisodeStatus
+    from earlyhelp.core.models import Role, User
+    from earlyhelp.people.models import Family
+
+    rng = random.Random(args.seed)
+    manager = (
+        User.objects.filter(role=Role.MANAGER, is_active=True, team__service__isnull=False)
+        .select_related("team")
+        .first()
+    )
+    episode_ids = list(
+        Episode.objects.filter(team__service_id=manager.team.service_id).values_list(
+            "id", flat=True
+        )
+    )
+    episodes = rng.sample(episode_ids, min(args.samples, len(episode_ids)))
+    # The busiest families are the slowest pages: sample them as well as typical ones.
+    family_ids = list(Episode.objects.filter(id__in=episodes).values_list("family_id", flat=True))
+    workers = list(
+        User.objects.filter(
+            role=Role.WORKER, is_active=True, episodes_led__status=EpisodeStatus.OPEN
+        ).distinct()[: args.samples]
+    )
+    counts = {
+        "families": Family.objects.count(),
+        "episodes": Episode.objects.count(),
+        "open_episodes": Episode.objects.filter(status=EpisodeStatus.OPEN).count(),
+    }
+    print(
+        f"borough: {counts['families']:,} families, {counts['episodes']:,} episodes "
+        f"({counts['open_episodes']:,} open); sample {len(episodes)} episodes, "
+        f"{len(workers)} workers"
+    )
+
+    client = Client()
+    signed_in = {}
+
+    def measure(label, urls):
+        times, queries = [], []
+        for url, user in urls:
+            if signed_in.get("user") != user.pk:
+                client.force_login(user)
+                signed_in["user"] = user.pk
+                client.get("/")
+            with CaptureQueriesContext(connection) as ctx:
+                response, ms = timed(client.get, url)
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(ms)
+            queries.append(len(ctx.captured_queries))
+        stats = summary(times[1:] if len(times) > 1 else times)  # the first warms caches
+        stats["queries_max"] = max(queries)
+        stats["queries_min"] = min(queries)
+        print(
+            f"{label:<14} p50 {stats['p50_ms']:>7.1f} ms  p95 {stats['p95_ms']:>7.1f} ms  "
+            f"max {stats['max_ms']:>7.1f} ms  queries {stats['queries_min']}–{stats['queries_max']}"
+        )
+        return stats
+
+    # Server time of the page itself: the second factor is the security app's to measure.
+    # Static URLs without a collectstatic manifest (production serves hashed names; same cost).
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        EARLYHELP_REQUIRE_TWO_FACTOR=False,
+        ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS],
+        STORAGES=storages,
+    ):
+        results = {
+            "family_record": measure(
+                "family record", [(f"/families/{pk}/", manager) for pk in family_ids]
+            ),
+            "episode_page": measure(
+                "episode page", [(f"/episodes/{pk}/", manager) for pk in episodes]
+            ),
+            "caseload_page": measure("caseload page", [("/caseload/", w) for w in workers]),
+        }
+    ok = all(r["p95_ms"] < TARGET_MS for r in results.values())
+    print(f"target p95 < {TARGET_MS:.0f} ms: {'met' if ok else 'NOT met'}")
+    write_result(
+        "pages",
+        {
+            "database": args.database_url.split(":")[0],
+            "database_file": path if args.database_url.startswith("sqlite") else "",
+            "borough": counts,
+            "target_p95_ms": TARGET_MS,
+            "met": ok,
+            "results": results,
+        },
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

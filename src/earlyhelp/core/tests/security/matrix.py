@@ -1,0 +1,241 @@
+"""The access matrix's world and its expectations, written by hand from the issue's rules –
+never computed from core.access, which is what the matrix checks.
+
+Two households: IN, which every casework role of the service works with (the partner referred
+it with consent, the front door triaged it, team T holds the episode, it is on the panel
+member's panel); OUT, stepped down from social care into another service's team (no contact,
+no panel, no partner). Plus a request for support about a third household X that nobody has
+acted on: only the front door (which sees every contact) may see it.
+"""
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+from earlyhelp.cases import services as cases
+from earlyhelp.core.models import Role
+from earlyhelp.core.testing.factories import ContactFactory, UserFactory, family_with_members
+from earlyhelp.core.testing.journey import completed_assessment, open_episode, review
+from earlyhelp.core.testing.world import build_world, days_ago
+from earlyhelp.plans import services as plans
+
+ROLES = [r.value for r in Role]
+RAISE = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
+TRIAGE = {Role.FRONT_DOOR, Role.MANAGER}
+CASEWORK = {Role.WORKER, Role.MANAGER}
+# Who sees the IN household's records (the OUT household: nobody).
+SEES_IN = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER}
+
+
+@dataclass
+class Matrix:
+    world: object
+    users: dict
+    ids: dict = field(default_factory=dict)  # resource -> {"in": id, "out": id}
+    public: dict = field(default_factory=dict)  # configuration resource -> id (all may read)
+
+    def visible(self, role: str, resource: str, which: str) -> bool:
+        """Hand-written expectations: may `role` see the `which` record of `resource`?"""
+        if resource == "contacts" and which == "out":
+            return role == Role.FRONT_DOOR  # the front door sees every request
+        if resource == "panels":
+            # Panels are configuration: members see their own; oversight roles see all.
+            return role in {Role.MANAGER, Role.ADMIN, Role.ANALYST} or (
+                which == "in" and role == Role.PANEL_MEMBER
+            )
+        return which == "in" and role in SEES_IN
+
+    def forbidden_ids(self, role: str) -> set[str]:
+        """Ids that must never appear in a response to this role (panels are configuration:
+        a visible case may name its panel)."""
+        return {
+            str(record_id)
+            for resource, records in self.ids.items()
+            for which, record_id in records.items()
+            if resource != "panels" and not self.visible(role, resource, which)
+        }
+
+
+def build_matrix() -> Matrix:
+    w = build_world()
+    panel_member = UserFactory(
+        username="panelmember", role=Role.PANEL_MEMBER, team=None, organisation=w.council
+    )
+    users = {
+        Role.PARTNER: w.partner,
+        Role.FRONT_DOOR: w.front_door,
+        Role.WORKER: w.worker,
+        Role.MANAGER: w.manager,
+        Role.PANEL_MEMBER: panel_member,
+        Role.ANALYST: w.analyst,
+        Role.ADMIN: w.admin,
+    }
+    m = Matrix(world=w, users=users)
+
+    # IN: raised by the partner with consent, triaged to team T, assessed, planned, reviewed.
+    ep_in = open_episode(w)
+    m.ids["contacts"] = {"in": ep_in.contact_id}
+    # OUT: stepped down from social care into another service's team.
+    out_family = family_with_members(children=1, adults=1)
+    other = dataclasses.replace(w, worker=w.other_worker)
+    ep_out = cases.episode_step_down(
+        family=out_family,
+        team=w.other_team,
+        on=days_ago(80),
+        reason="Closed by CSC (RC9)",
+        acting_user=w.other_worker,
+    )
+    for world, episode in ((w, ep_in), (other, ep_out)):
+        assessment, need = completed_assessment(world, episode)
+        plan = plans.plan_start(episode=episode, started_on=days_ago(39), acting_user=world.worker)
+        action = plans.plan_action_add(
+            plan=plan,
+            description="Attend parenting group",
+            owner_name="Mum",
+            due_date=days_ago(-20),
+            acting_user=world.worker,
+        )
+        rev = review(world, episode, need, held_days_ago=10, score=5)
+        cases.case_note_add(
+            episode=episode, subject="Visit", text="Seen at home.", acting_user=world.worker
+        )
+        which = "in" if episode is ep_in else "out"
+        child = episode.family.memberships.filter(role="child").first().person
+        for resource, record in (
+            ("families", episode.family),
+            ("people", child),
+            ("episodes", episode),
+            ("assessments", assessment),
+            ("plans", plan),
+            ("plan-actions", action),
+            ("reviews", rev),
+        ):
+            m.ids.setdefault(resource, {})[which] = record.pk
+    m.ids["contacts"]["out"] = ContactFactory(
+        reference="X-UNSEEN-1", family=family_with_members()
+    ).pk
+    m.ids["families/access-log"] = m.ids["families"]
+
+    _panels(m, w, panel_member, ep_in, ep_out)
+    _directory(m, w, ep_in, ep_out)
+    m.public["threshold-models"] = w.model.pk
+    m.public["need-themes"] = w.themes[0].pk
+    return m
+
+
+def _panels(m, w, panel_member, ep_in, ep_out):
+    try:
+        from earlyhelp.panels import services as panels
+    except ImportError:  # pragma: no cover - the panels app not built yet
+        return
+    panel_in = panels.panel_create(
+        name="Early help forum", kind="multi_agency_group", acting_user=w.admin
+    )
+    panels.panel_member_add(
+        panel=panel_in, user=panel_member, acting_user=w.admin, joined_on=dt.date(2025, 1, 1)
+    )
+    panel_out = panels.panel_create(
+        name="Another forum", kind="multi_agency_group", acting_user=w.admin
+    )
+    case_in = panels.panel_case_bring(
+        panel=panel_in, episode=ep_in, acting_user=w.worker, detail="No progress over two reviews"
+    )
+    case_out = panels.panel_case_bring(
+        panel=panel_out, episode=ep_out, acting_user=w.other_worker, detail="Stuck"
+    )
+    m.ids["panels"] = {"in": panel_in.pk, "out": panel_out.pk}
+    m.ids["panels/cases"] = {"in": case_in.pk, "out": case_out.pk}
+
+
+def _directory(m, w, ep_in, ep_out):
+    try:
+        from earlyhelp.directory import services as directory
+        from earlyhelp.directory.tests.factories import ServiceFactory
+    except ImportError:  # pragma: no cover
+        return
+    service = ServiceFactory()
+    m.public["directory/services"] = service.pk
+    refs = {}
+    for which, episode, user in (("in", ep_in, w.worker), ("out", ep_out, w.other_worker)):
+        refs[which] = directory.referral_send(
+            episode=episode,
+            service=service,
+            reason="Parenting support",
+            acting_user=user,
+        ).pk
+    m.ids["directory/referrals"] = refs
+
+
+# Actions (anything but reading) on a record a role can see: who may do them. A role that sees
+# the record but is not listed gets 403. New actions must be added here (the matrix says so).
+# APP_RULES: the app's own rules decide who acts (tested in that app's suite); the matrix then
+# checks scope only – 404 out of scope, never 404 in scope.
+APP_RULES = "app rules"
+EVERYONE = set(ROLES)
+ACTORS = {
+    ("/api/threshold-models/{id}/suggest/", "post"): EVERYONE,
+    ("/api/people/{id}/", "patch"): RAISE,
+    ("/api/people/{id}/consents/", "post"): RAISE,
+    ("/api/families/{id}/members/", "post"): RAISE,
+    ("/api/contacts/{id}/triage/", "post"): TRIAGE,
+    ("/api/contacts/{id}/withdraw/", "post"): TRIAGE,
+    ("/api/episodes/{id}/allocate/", "post"): CASEWORK,
+    ("/api/episodes/{id}/close/", "post"): CASEWORK,
+    ("/api/episodes/{id}/step-up/", "post"): CASEWORK,
+    ("/api/episodes/{id}/taf-members/", "post"): CASEWORK,
+    ("/api/episodes/{id}/notes/", "post"): CASEWORK,
+    ("/api/assessments/{id}/", "patch"): CASEWORK,
+    ("/api/assessments/{id}/needs/", "post"): CASEWORK,
+    ("/api/assessments/{id}/complete/", "post"): CASEWORK,
+    ("/api/plans/{id}/actions/", "post"): CASEWORK,
+    ("/api/plans/{id}/outcomes/", "post"): CASEWORK,
+    ("/api/plan-actions/{id}/complete/", "post"): CASEWORK,
+    ("/api/plan-actions/{id}/cancel/", "post"): CASEWORK,
+    ("/api/families/{family_id}/access-log/", "get"): {Role.MANAGER},
+    # Panels: the panel's members (and managers) decide – panels.rules.may_act_for_panel.
+    ("/api/panels/cases/{id}/decide/", "post"): APP_RULES,
+    ("/api/panels/cases/{id}/actions/", "post"): APP_RULES,
+    # Referrals: the provider answers – directory.rules.can_answer_referral.
+    ("/api/directory/referrals/{id}/accept/", "post"): APP_RULES,
+    ("/api/directory/referrals/{id}/decline/", "post"): APP_RULES,
+    ("/api/directory/referrals/{id}/start/", "post"): APP_RULES,
+    ("/api/directory/referrals/{id}/finish/", "post"): APP_RULES,
+    ("/api/directory/referrals/{id}/withdraw/", "post"): APP_RULES,
+}
+
+# Creates that name a parent record: out of scope must be refused (400/404), nothing written.
+CREATES = {
+    "/api/plans/": ("episodes", lambda ref, m: {"episode": ref, "started_on": str(days_ago(1))}),
+    "/api/assessments/": (
+        "episodes",
+        lambda ref, m: {
+            "episode": ref,
+            "started_on": str(days_ago(1)),
+            "completing_organisation": str(m.world.council.pk),
+        },
+    ),
+    "/api/reviews/": (
+        "episodes",
+        lambda ref, m: {"episode": ref, "held_on": str(days_ago(1)), "attendees": "Mum"},
+    ),
+    "/api/episodes/step-down/": (
+        "families",
+        lambda ref, m: {
+            "family": ref,
+            "team": str(m.world.team.pk),
+            "on": str(days_ago(1)),
+            "reason": "Closed by CSC",
+        },
+    ),
+}
+
+# Pages: (url name, the uuid keyword, resource). GET: 200 where the role sees the record and
+# may use the page, 403 where it sees it but may not, 404 otherwise (and for guessed ids).
+PAGES = [
+    ("web:family_detail", "family_id", "families", None),
+    ("web:episode_detail", "episode_id", "episodes", None),
+    ("web:notes", "episode_id", "episodes", None),
+    ("web:assessment", "assessment_id", "assessments", None),
+    ("web:contact_detail", "contact_id", "contacts", None),
+    ("security:family_access_log", "family_id", "families", {Role.MANAGER}),
+]

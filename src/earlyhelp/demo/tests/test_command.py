@@ -1,0 +1,81 @@
+"""The `demo` command: generates, prints the summary and logins, refuses a non-empty database."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from earlyhelp.core.models import User
+from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
+from earlyhelp.people.models import Family, Person
+
+pytestmark = pytest.mark.django_db
+
+ARGS = ["--families", "60", "--seed", "3", "--today", "2026-06-04", "--case-rate", "10",
+        "--borough-only"]  # fmt: skip
+
+
+def run(*args):
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return Family.objects.count(), Person.objects.count(), User.objects.count()
+
+
+def test_generates_and_prints_the_summary_and_logins():
+    out = run(*ARGS, "--logins")
+    assert "Demo borough generated (seed 3, history to 4 June 2026)" in out
+    assert "60 families" in out
+    assert "needs met" in out and "stepped up" in out and "Re-referrals" in out
+    assert f"password for all: {DEMO_PASSWORD}" in out
+    for username in DEMO_LOGINS:
+        assert f"  {username} " in out
+    assert Family.objects.count() == 60
+
+
+def test_if_empty_does_nothing_when_families_exist():
+    run(*ARGS)
+    before = counts()
+    out = run(*ARGS, "--if-empty")
+    assert "already holds families: no demo borough generated" in out
+    assert counts() == before
+
+
+def test_a_second_run_is_refused_and_changes_nothing():
+    run(*ARGS)
+    before = counts()
+    with pytest.raises(CommandError, match="only generated into an empty database"):
+        run(*ARGS)
+    assert counts() == before
+
+
+def test_logins_alone_print_the_logins_without_generating():
+    assert "No demo users" in run("--logins")
+    assert counts() == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--families", "0"], "Enter a number of families of 1 or more"),
+        (["--families", "10", "--case-rate", "0"], "The case rate must be more than 0"),
+        (["--today", "4 June 2026"], "--today must be a date like 2026-06-04"),
+    ],
+)
+def test_bad_arguments_are_refused_and_nothing_is_written(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+    assert counts() == (0, 0, 0)
+
+
+def test_other_apps_demo_data_is_loaded_after_the_borough():
+    """The service directory and the panels build on the borough (when those apps provide
+    demo data)."""
+    pytest.importorskip("earlyhelp.directory.demo_data")
+    pytest.importorskip("earlyhelp.panels.demo_data")
+    out = run(*ARGS[:-1])
+    assert "Service directory:" in out
+    assert "Panels:" in out

@@ -1,0 +1,170 @@
+"""The demo borough: realistic rates, valid rows, the same borough for the same seed."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, F, Q
+
+from earlyhelp.assessments.models import Assessment
+from earlyhelp.cases.models import Episode, Transition
+from earlyhelp.core.access import visible_episodes, visible_families
+from earlyhelp.core.dates import months_before
+from earlyhelp.core.models import AuditEvent, Organisation, Role, User
+from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
+from earlyhelp.demo.generate import DemoError, generate_borough
+from earlyhelp.demo.summary import borough_rates
+from earlyhelp.frontdoor.models import Contact, TriageDecision
+from earlyhelp.people.identifiers import nhs_number_is_valid, upn_is_valid
+from earlyhelp.people.models import Family, Membership, Person
+from earlyhelp.plans.models import PlanAction, Review
+
+TODAY = dt.date(2026, 6, 4)
+# Casework 12 times Barnet's density, so 400 families give enough closures to judge the rates.
+SMALL = {"families": 400, "seed": 7, "today": TODAY, "case_rate": 12}
+
+
+@pytest.fixture(scope="module")
+def borough(django_db_setup, django_db_blocker):
+    """One generated borough shared by this module's tests, rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = generate_borough(**SMALL)
+        yield result, borough_rates()
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rates_fall_near_barnets(borough):
+    _, rates = borough
+    assert rates["families"] == 400
+    assert 850 <= rates["children"] <= 1150  # about 2.4 children a family
+    assert 40 <= rates["needs_met_pct"] <= 60
+    assert 12 <= rates["stepped_up_pct"] <= 28
+    assert 35 <= rates["stepped_down_pct"] <= 65
+    assert 5 <= rates["re_referral_pct"] <= 35
+    # Barnet: ~900 open per 120,000 families; here 12 times as dense: ~36 open.
+    assert 20 <= rates["open_episodes"] <= 55
+
+
+def test_households_are_realistic(borough):
+    children = Person.objects.filter(memberships__role="child").distinct()
+    born = children.filter(date_of_birth__isnull=False)
+    ages = [p.age_on(TODAY) for p in born]
+    assert min(ages) >= 0 and max(ages) <= 17
+    unborn = children.filter(date_of_birth__isnull=True)
+    assert unborn.exists()
+    assert all(p.expected_date_of_birth > TODAY for p in unborn)
+    assert not Person.objects.filter(
+        date_of_birth__isnull=True, expected_date_of_birth__isnull=True
+    )
+    shared = (
+        Membership.objects.filter(role="child", end_date__isnull=True)
+        .values("person")
+        .annotate(n=Count("family", distinct=True))
+        .filter(n__gt=1)
+        .count()
+    )
+    assert 0.02 <= shared / children.count() <= 0.09  # about 5% live in two households
+    sizes = Membership.objects.filter(role="parent_carer", end_date__isnull=True).values(
+        "family").annotate(n=Count("id")).values_list("n", flat=True)  # fmt: skip
+    assert set(sizes) <= {1, 2} and 1 in set(sizes) and 2 in set(sizes)
+    assert Person.objects.exclude(ethnicity="WBRI").count() > Person.objects.count() * 0.4
+
+
+def test_identifiers_pass_their_checks(borough):
+    numbers = list(Person.objects.exclude(nhs_number="").values_list("nhs_number", flat=True))
+    assert len(numbers) == len(set(numbers)) > 900
+    assert all(n.startswith("999") and nhs_number_is_valid(n) for n in numbers)
+    upns = list(Person.objects.exclude(upn="").values_list("upn", flat=True))
+    assert len(upns) == len(set(upns)) > 500
+    assert all(upn_is_valid(u) for u in upns)
+
+
+def test_every_row_is_valid_for_its_model(borough):
+    from django.apps import apps
+
+    for label in [
+        "core.Organisation", "core.User", "people.Family", "people.Person", "people.Membership",
+        "frontdoor.Contact", "frontdoor.TriageDecision", "cases.Episode", "cases.TafMember",
+        "cases.Transition", "cases.CaseNote", "assessments.Assessment",
+        "assessments.PresentingNeed", "plans.Plan", "plans.PlanAction", "plans.Review",
+    ]:  # fmt: skip
+        rows = apps.get_model(label).objects.order_by("pk")[:50]
+        assert rows, label
+        for row in rows:
+            row.full_clean(validate_unique=False)
+
+
+def test_casework_keeps_the_journeys_rules(borough):
+    assert not Episode.objects.filter(status="open").values("family").annotate(
+        n=Count("id")).filter(n__gt=1).exists()  # fmt: skip
+    assert not Episode.objects.filter(closure_outcome="needs_met").exclude(
+        assessments__status="completed").exists()  # fmt: skip
+    stepped_up = Episode.objects.filter(closure_outcome="stepped_up")
+    assert Transition.objects.filter(kind="step_up", cin_code="5D").count() == stepped_up.count()
+    stepped_down = Episode.objects.filter(route_in="step_down")
+    assert stepped_down.exclude(cin_closure_reason="RC9").count() == 0
+    assert Transition.objects.filter(kind="step_down", cin_code="RC9").count() == (
+        stepped_down.count())  # fmt: skip
+    assert Contact.objects.filter(status="decided").count() == TriageDecision.objects.count()
+    assert Contact.objects.filter(status="awaiting_decision").count() >= 3
+    for contact in Contact.objects.filter(is_re_referral=True).select_related("re_referral_of"):
+        closed = contact.re_referral_of
+        received = contact.received_at.date()
+        assert closed.status == "closed"
+        assert months_before(received, 12) <= closed.end_date <= received
+    assert not Contact.objects.filter(is_re_referral=False, re_referral_of__isnull=False).exists()
+    decisions = TriageDecision.objects.all()
+    overrides = decisions.exclude(level=F("suggested_level"))
+    assert 0 < overrides.count() < decisions.count() * 0.15
+    assert not overrides.filter(override_reason="").exists()
+    assert not decisions.filter(decided_at__lt=F("contact__received_at")).exists()
+
+
+def test_assessments_plans_and_reviews_are_timely_and_dated(borough):
+    completed = Assessment.objects.filter(status="completed")
+    lags = [(a.completed_on - a.started_on).days for a in completed]
+    assert sum(lag <= 45 for lag in lags) / len(lags) > 0.7
+    assert completed.exclude(completing_organisation__is_council=True).exists()
+    assert not Review.objects.filter(next_review_due__lte=F("held_on")).exists()
+    open_episodes = Episode.objects.filter(status="open")
+    overdue = PlanAction.objects.filter(status="open", due_date__lt=TODAY,
+                                        plan__episode__in=open_episodes)  # fmt: skip
+    assert overdue.exists()
+    assert not PlanAction.objects.filter(status="open", plan__episode__status="closed").exists()
+    assert Episode.objects.filter(Q(status="closed") & ~Q(closure_outcome="")).count() == (
+        Episode.objects.filter(status="closed").count())  # fmt: skip
+
+
+def test_one_demo_login_per_role_with_the_demo_password(borough):
+    users = {u.username: u for u in User.objects.filter(username__in=list(DEMO_LOGINS))}
+    assert {u.role for u in users.values()} == set(Role.values)
+    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    partner = users["partner"]
+    assert partner.organisation.type == "school"
+    assert partner.job_title == "Designated safeguarding lead"
+    assert visible_families(partner).exists()
+    worker = users["worker"]
+    assert visible_episodes(worker).filter(status="open", lead_practitioner=worker).count() >= 5
+    assert users["admin"].is_superuser
+
+
+def test_institutions_cover_the_partnership(borough):
+    types = set(Organisation.objects.values_list("type", flat=True))
+    assert {"school", "early_years", "health", "police", "housing", "childrens_centre",
+            "voluntary", "council", "social_care"} <= types  # fmt: skip
+    assert all(len(code) == 6 and code.isdigit() for code in Organisation.objects.filter(
+        type="school").values_list("code", flat=True))  # fmt: skip
+
+
+def test_no_audit_rows_are_written(borough):
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_database_with_families_is_refused_and_left_unchanged(borough):
+    before = (Family.objects.count(), Person.objects.count(), User.objects.count())
+    with pytest.raises(DemoError, match="only generated into an empty database"):
+        generate_borough(families=5, seed=1, today=TODAY)
+    assert (Family.objects.count(), Person.objects.count(), User.objects.count()) == before

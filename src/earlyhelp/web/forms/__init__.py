@@ -1,0 +1,3 @@
+from .base import GovukDateField, GovukForm, required
+
+__all__ = ["GovukDateField", "GovukForm", "required"]

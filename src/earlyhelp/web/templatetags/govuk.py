@@ -1,0 +1,272 @@
+"""Template tags for GOV.UK Design System markup.
+
+    {% load govuk %}
+    {% govuk_error_summary form %}                  error summary linking to each bad field
+    {% govuk_field form.email label_class="govuk-label--m" hint="We will only..." %}
+    {% govuk_field form.when page_heading=True %}   label/legend as the page's <h1>
+    {{ some_date|govuk_date }}                      4 June 2026
+    {% govuk_tag "Overdue" "red" %}
+
+The markup lives in templates/includes/govuk/*.html so other apps can include a component
+directly with their own context.
+"""
+
+import datetime as dt
+
+from django import forms, template
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from earlyhelp.core.dates import long_date
+from earlyhelp.web.forms.base import DateInputs, GovukDateField
+
+register = template.Library()
+
+
+@register.filter
+def govuk_date(value) -> str:
+    """4 June 2026 (a datetime is shown as the local date)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return long_date(value)
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """4 June 2026 at 2:05pm."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    hour = value.hour % 12 or 12
+    return f"{long_date(value.date())} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def age_in_years(person, on=None):
+    from earlyhelp.core.dates import age_in_years as _age
+
+    if not getattr(person, "date_of_birth", None):
+        return ""
+    return _age(person.date_of_birth, on or dt.date.today())
+
+
+@register.filter
+def field_type(bound_field) -> str:
+    return _field_type(bound_field)
+
+
+def _field_type(bf) -> str:
+    widget = bf.field.widget
+    if isinstance(bf.field, GovukDateField) or isinstance(widget, DateInputs):
+        return "date_input"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+def field_id(bf) -> str:
+    return bf.auto_id or f"id_{bf.html_name}"
+
+
+def error_anchor(bf) -> str:
+    """Where an error summary link should land for this field."""
+    kind = _field_type(bf)
+    base = field_id(bf)
+    if kind == "date_input":
+        parts = getattr(bf.field, "error_parts", ()) or ("day",)
+        return f"{base}_{parts[0]}"
+    return base
+
+
+def _options(bf, base_id: str):
+    value = bf.value()
+    if isinstance(value, (list, tuple)):
+        chosen = {str(v) for v in value}
+    else:
+        chosen = {str(value)} if value not in (None, "") else set()
+    hints = getattr(bf.field, "option_hints", {}) or {}
+    out = []
+    for choice_value, choice_label in bf.field.choices:
+        key = str(getattr(choice_value, "value", choice_value))
+        if key == "" and _field_type(bf) in ("radios", "checkboxes"):
+            continue
+        if isinstance(choice_label, (list, tuple)):  # optgroups are not used in our forms
+            continue
+        index = len(out)
+        out.append(
+            {
+                "value": key,
+                "label": choice_label,
+                "checked": key in chosen,
+                "id": base_id if index == 0 else f"{base_id}-{index + 1}",
+                "hint": hints.get(key, ""),
+            }
+        )
+    return out
+
+
+def _hides_value(bf) -> bool:
+    widget = bf.field.widget
+    return isinstance(widget, forms.PasswordInput) and not widget.render_value
+
+
+def field_context(bf, **options) -> dict:
+    kind = _field_type(bf)
+    base_id = field_id(bf)
+    hint = options.get("hint", bf.help_text)
+    errors = list(bf.errors)
+    described = []
+    if hint:
+        described.append(f"{base_id}-hint")
+    if errors:
+        described.append(f"{base_id}-error")
+    context = {
+        "field": bf,
+        "kind": kind,
+        "id": base_id,
+        "name": bf.html_name,
+        "label": options.get("label", bf.label),
+        "label_class": options.get("label_class", ""),
+        "legend_class": options.get(
+            "legend_class", options.get("label_class", "govuk-fieldset__legend--s")
+        ),
+        "page_heading": options.get("page_heading", False),
+        "hint": hint,
+        "error": errors[0] if errors else "",
+        "classes": options.get("classes", ""),
+        "autocomplete": options.get("autocomplete", ""),
+        "input_type": options.get("type", getattr(bf.field.widget, "input_type", "text")),
+        "inputmode": options.get("inputmode", ""),
+        "spellcheck": options.get("spellcheck", None),
+        "rows": options.get("rows", 5),
+        "inline": options.get("inline", False),
+        "small": options.get("small", False),
+        "describedby": " ".join(described),
+        "value": "" if _hides_value(bf) else bf.value(),
+    }
+    if kind in ("radios", "checkboxes", "select"):
+        context["options"] = _options(bf, base_id)
+    if kind == "date_input":
+        raw = bf.value()
+        if isinstance(raw, dt.date):
+            values = [str(raw.day), str(raw.month), str(raw.year)]
+        elif isinstance(raw, (list, tuple)):
+            values = list(raw) + ["", "", ""]
+        else:
+            values = ["", "", ""]
+        bad = set(getattr(bf.field, "error_parts", ()) or ()) if errors else set()
+        if errors and not bad:
+            bad = {"day", "month", "year"}
+        context["parts"] = [
+            {
+                "name": f"{bf.html_name}_{part}",
+                "id": f"{base_id}_{part}",
+                "label": part.capitalize(),
+                "value": values[i],
+                "width": 4 if part == "year" else 2,
+                "error": part in bad,
+                "autocomplete": (f"bday-{part}" if options.get("autocomplete") == "bday" else ""),
+            }
+            for i, part in enumerate(("day", "month", "year"))
+        ]
+    if kind == "checkbox":
+        context["checked"] = bool(bf.value())
+    return context
+
+
+@register.simple_tag(takes_context=True)
+def govuk_field(context, bound_field, **options):
+    if bound_field is None:
+        return ""
+    ctx = field_context(bound_field, **options)
+    if ctx["kind"] == "hidden":
+        return mark_safe(str(bound_field))
+    return render_to_string(f"includes/govuk/{ctx['kind']}.html", ctx)
+
+
+@register.simple_tag
+def govuk_fields(form, **options):
+    """Every visible field of a form in order, with the same options."""
+    return mark_safe(
+        "".join(
+            govuk_field({}, bf, **options) for bf in form if bf.name not in options.get("skip", ())
+        )
+    )
+
+
+@register.simple_tag
+def govuk_error_summary(*forms_, title="There is a problem"):
+    items = []
+    for form in forms_:
+        if not form or not getattr(form, "errors", None):
+            continue
+        for message in form.non_field_errors():
+            items.append({"text": message, "href": ""})
+        for bf in form:
+            for message in bf.errors:
+                items.append({"text": message, "href": f"#{error_anchor(bf)}"})
+    if not items:
+        return ""
+    return render_to_string("includes/govuk/error_summary.html", {"items": items, "title": title})
+
+
+@register.simple_tag
+def govuk_tag(text, colour=""):
+    return render_to_string("includes/govuk/tag.html", {"text": text, "colour": colour})
+
+
+@register.filter
+def rag_colour(value) -> str:
+    return {"red": "red", "amber": "orange", "green": "green"}.get(value or "", "grey")
+
+
+@register.inclusion_tag("includes/govuk/pagination.html", takes_context=True)
+def govuk_pagination(context, page_obj, label="Pagination"):
+    request = context["request"]
+
+    def href(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return f"?{query.urlencode()}"
+
+    items = []
+    if page_obj is not None and page_obj.paginator.num_pages > 1:
+        current = page_obj.number
+        last = page_obj.paginator.num_pages
+        shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+        previous = None
+        for number in shown:
+            if previous is not None and number - previous > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": number, "href": href(number), "current": number == current})
+            previous = number
+    return {
+        "page_obj": page_obj,
+        "items": items,
+        "label": label,
+        "previous_href": href(page_obj.previous_page_number())
+        if page_obj is not None and page_obj.has_previous()
+        else "",
+        "next_href": href(page_obj.next_page_number())
+        if page_obj is not None and page_obj.has_next()
+        else "",
+    }

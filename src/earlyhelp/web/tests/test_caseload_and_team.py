@@ -1,0 +1,78 @@
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from earlyhelp.cases.services import episode_allocate
+from earlyhelp.core.testing import journey
+from earlyhelp.core.testing.factories import family_with_members
+from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.testing.world import days_ago
+from earlyhelp.plans import services as plans
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return unescape(response.content.decode())
+
+
+def _allocated(world, family=None):
+    episode = journey.open_episode(world, family=family)
+    episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
+    return episode
+
+
+def test_caseload_shows_what_is_due(world, client):
+    overdue = _allocated(world)  # started ~59 days ago, no assessment: overdue at 45 days
+    reviewed = _allocated(world, family=family_with_members())
+    _, need = journey.completed_assessment(world, reviewed)
+    plans.plan_start(episode=reviewed, started_on=days_ago(58), acting_user=world.worker)
+    journey.review(world, reviewed, need, held_days_ago=57, score=5)  # next due 8 weeks on
+    verified_login(client, world.worker)
+    html = text(client.get(reverse("web:caseload")))
+    assert "2 open episodes" in html
+    assert overdue.reference in html and reviewed.reference in html
+    assert html.count("Overdue") == 2  # one assessment, one review
+    home = text(client.get("/"))
+    assert "Your caseload" in home or "Action needed" in home
+
+
+def test_manager_queues_link_to_the_work(world, client):
+    unallocated = journey.open_episode(world)
+    verified_login(client, world.manager)
+    page = text(client.get(reverse("web:team")))
+    assert "unallocated episodes" in page and world.worker.display_name in page
+    queue = text(client.get(reverse("web:team_queue", args=["unallocated"])))
+    assert reverse("web:episode_allocate", args=[unallocated.pk]) in queue
+    for name in ("assessments-overdue", "reviews-overdue", "actions-past-due"):
+        assert client.get(reverse("web:team_queue", args=[name])).status_code == 200
+    assert client.get(reverse("web:team_queue", args=["nonsense"])).status_code == 404
+    worker_page = client.get(reverse("web:worker_caseload", args=[world.worker.pk]))
+    assert f"Caseload of {world.worker.display_name}" in text(worker_page)
+
+
+def test_only_managers_see_the_team_and_other_caseloads(world, client):
+    verified_login(client, world.worker)
+    assert client.get(reverse("web:team")).status_code == 403
+    assert client.get(reverse("web:worker_caseload", args=[world.manager.pk])).status_code == 403
+    verified_login(client, world.manager)  # a worker of another service is not theirs to open
+    response = client.get(reverse("web:worker_caseload", args=[world.other_worker.pk]))
+    assert response.status_code == 404
+
+
+def test_actions_past_due_queue(world, client):
+    episode = _allocated(world)
+    _, need = journey.completed_assessment(world, episode)
+    plan = plans.plan_start(episode=episode, started_on=days_ago(30), acting_user=world.worker)
+    plans.plan_action_add(
+        plan=plan,
+        description="Book the GP",
+        owner_name="Mum",
+        due_date=days_ago(3),
+        acting_user=world.worker,
+    )
+    verified_login(client, world.manager)
+    html = text(client.get(reverse("web:team_queue", args=["actions-past-due"])))
+    assert "Book the GP" in html and (dt.date.today() - dt.timedelta(days=3)).strftime("%B") in html

@@ -1,0 +1,140 @@
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from earlyhelp.core.models import AuditEvent
+from earlyhelp.core.testing import journey
+from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.frontdoor.models import Contact, TriageDecision
+
+
+def text(response) -> str:
+    return unescape(response.content.decode())
+
+
+pytestmark = pytest.mark.django_db
+
+
+def _triage_url(contact, world):
+    return reverse("web:contact_triage", args=[contact.pk]) + f"?model={world.model.slug}"
+
+
+def _decision(world, **overrides):
+    data = {
+        "model": world.model.slug,
+        "indicators": [str(world.indicator(2).pk)],
+        "level": str(world.level(2).pk),
+        "outcome": "early_help",
+        "routed_team": str(world.team.pk),
+        "episode_reason": "parenting",
+        "rag": "amber",
+        "rationale": "Additional needs; the family agree to early help.",
+        "action": "decide",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_queue_is_for_the_front_door_and_shows_time_to_decision(world, client):
+    contact = journey.raise_contact(world, received_days_ago=2)
+    verified_login(client, world.partner)
+    assert client.get(reverse("web:contact_queue")).status_code == 403
+    verified_login(client, world.front_door)
+    response = client.get(reverse("web:contact_queue"))
+    html = text(response)
+    assert contact.reference in html
+    assert "Overdue" in html  # unrated: held to 24 hours, two days old
+    assert AuditEvent.objects.filter(user=world.front_door, action="search").exists()
+
+
+def test_empty_triage_shows_every_error_and_saves_nothing(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    response = client.post(
+        _triage_url(contact, world), {"model": world.model.slug, "action": "decide"}
+    )
+    html = text(response)
+    for message in (
+        "Select the level of need",
+        "Select what happens next",
+        "Select a priority",
+        "Enter the rationale for the decision",
+    ):
+        assert message in html
+    assert "<title>Error: Triage" in html
+    assert not TriageDecision.objects.exists()
+
+
+def test_override_needs_a_reason(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(world, level=world.level(3).pk))
+    assert "give the reason for choosing a different level" in text(response)
+    assert not TriageDecision.objects.exists()
+    response = client.post(
+        _triage_url(contact, world),
+        _decision(world, level=world.level(3).pk, override_reason="Escalating quickly."),
+    )
+    assert response.status_code == 302
+    assert TriageDecision.objects.get().level == world.level(3)
+
+
+def test_refused_move_shows_the_reason_and_changes_nothing(world, client):
+    contact = journey.raise_contact(world, consent="no")
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(world))
+    html = text(response)
+    assert "Early help is voluntary and the family has not consented" in html
+    assert "govuk-error-summary" in html
+    contact.refresh_from_db()
+    assert contact.status == "awaiting_decision"
+    assert not TriageDecision.objects.exists()
+
+
+def test_triage_to_early_help_opens_the_episode(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(world))
+    decision = TriageDecision.objects.get()
+    assert response.url == reverse("web:episode_detail", args=[decision.episode_id])
+    assert decision.suggested_level == world.level(2)
+    # A second attempt is sent back to the request, which already has a decision.
+    response = client.get(_triage_url(contact, world))
+    assert response.url == reverse("web:contact_detail", args=[contact.pk])
+
+
+def test_suggestion_without_saving_and_by_htmx(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    data = {
+        "model": world.model.slug,
+        "indicators": [str(world.indicator(3).pk)],
+        "action": "suggest",
+    }
+    response = client.post(_triage_url(contact, world), data)
+    html = text(response)
+    assert "Suggested level: 3 – Level 3" in html
+    assert "govuk-error-summary" not in html
+    partial = client.post(reverse("web:triage_suggestion", args=[contact.pk]), data)
+    assert text(partial).strip().startswith("<p")
+    assert "Suggested level: 3" in text(partial)
+    assert not TriageDecision.objects.exists()
+
+
+def test_contact_out_of_scope_is_not_found(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.other_worker)
+    assert client.get(reverse("web:contact_detail", args=[contact.pk])).status_code == 404
+
+
+def test_withdraw_needs_a_reason(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    url = reverse("web:contact_withdraw", args=[contact.pk])
+    response = client.post(url, {"reason": ""})
+    assert "Enter why the request is being withdrawn" in text(response)
+    contact.refresh_from_db()
+    assert contact.status == "awaiting_decision"
+    client.post(url, {"reason": "Duplicate of another request."})
+    assert Contact.objects.get(pk=contact.pk).status == "withdrawn"

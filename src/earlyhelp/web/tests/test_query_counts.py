@@ -1,0 +1,85 @@
+"""Pinned query counts for the pages the speed target names: they must not grow with the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from earlyhelp.cases.services import case_note_add, episode_allocate
+from earlyhelp.core.testing import journey
+from earlyhelp.core.testing.factories import family_with_members
+from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.testing.world import days_ago
+from earlyhelp.plans import services as plans
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, the page's reads, the audit row (chain head lock + insert + update).
+FAMILY_PAGE_MAX = 22  # measured 20
+EPISODE_PAGE_MAX = 24  # measured 21
+CASELOAD_PAGE_MAX = 12  # measured 9
+
+
+def _busy_episode(world, family, reviews: int, notes: int):
+    episode = journey.open_episode(world, family=family)
+    episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
+    _, need = journey.completed_assessment(world, episode)
+    plan = plans.plan_start(episode=episode, started_on=days_ago(39), acting_user=world.worker)
+    for n in range(reviews):
+        plans.plan_action_add(
+            plan=plan,
+            description=f"Action {n}",
+            owner_name="Mum",
+            due_date=days_ago(1),
+            acting_user=world.worker,
+        )
+        journey.review(world, episode, need, held_days_ago=30 - n, score=4 + n)
+    for n in range(notes):
+        case_note_add(
+            episode=episode, subject=f"Visit {n}", text="Seen at home.", acting_user=world.worker
+        )
+    return episode
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_pages_query_counts_do_not_grow_with_the_data(world, client):
+    small = _busy_episode(world, world.family, reviews=1, notes=1)
+    big = _busy_episode(world, family_with_members(children=4, adults=2), reviews=4, notes=6)
+    verified_login(client, world.worker)
+    client.get("/")  # warm the session
+    for name, small_url, big_url, ceiling in [
+        (
+            "family",
+            reverse("web:family_detail", args=[small.family_id]),
+            reverse("web:family_detail", args=[big.family_id]),
+            FAMILY_PAGE_MAX,
+        ),
+        (
+            "episode",
+            reverse("web:episode_detail", args=[small.pk]),
+            reverse("web:episode_detail", args=[big.pk]),
+            EPISODE_PAGE_MAX,
+        ),
+    ]:
+        few, many = _count(client, small_url), _count(client, big_url)
+        assert few == many, f"{name} page: {few} queries for a small family, {many} for a big one"
+        assert many <= ceiling, f"{name} page: {many} queries (pinned at {ceiling})"
+    caseload = _count(client, reverse("web:caseload"))
+    assert caseload <= CASELOAD_PAGE_MAX
+
+
+def test_pinned_with_pytest_django(world, client, django_assert_max_num_queries):
+    episode = _busy_episode(world, world.family, reviews=2, notes=2)
+    verified_login(client, world.worker)
+    client.get("/")
+    with django_assert_max_num_queries(FAMILY_PAGE_MAX):
+        client.get(reverse("web:family_detail", args=[episode.family_id]))
+    with django_assert_max_num_queries(EPISODE_PAGE_MAX):
+        client.get(reverse("web:episode_detail", args=[episode.pk]))
+    with django_assert_max_num_queries(CASELOAD_PAGE_MAX):
+        client.get(reverse("web:caseload"))

@@ -1,0 +1,356 @@
+"""The episode page and its moves: allocation, Team Around the Family, notes, step-up, closure."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect
+
+from earlyhelp.assessments.models import AssessmentStatus
+from earlyhelp.cases import selectors as cases
+from earlyhelp.cases import services
+from earlyhelp.cases.models import ClosureOutcome
+from earlyhelp.core.charts import line_chart
+from earlyhelp.core.dates import long_date
+from earlyhelp.core.models import Role, User
+from earlyhelp.core.permissions import can_work_on_episode, require_episode_worker
+from earlyhelp.plans.models import PlanStatus
+
+from ..forms.base import GovukForm
+from ..forms.casework import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, TafMemberForm
+from .base import attempt, page
+
+
+def episode_for_work(request, episode_id, action: str, detail: str = ""):
+    """An episode in scope that the user may change (404 out of scope, 403 without the role)."""
+    episode = cases.episode_for_page(user=request.user, episode_id=episode_id, detail=detail)
+    require_episode_worker(request.user, episode, action)
+    return episode
+
+
+def distance_travelled(assessment, reviews):
+    """Progress per presenting need: the score at assessment, then at each review."""
+    needs = list(assessment.presenting_needs.all()) if assessment else []
+    if not needs or not reviews:
+        return None
+    categories = ["Assessment"] + [
+        f"Review {n} ({long_date(r.held_on)})" for n, r in enumerate(reviews, start=1)
+    ]
+    series = {}
+    for need in needs:
+        scores = [
+            next((s.score for s in review.scores.all() if s.need_id == need.pk), None)
+            for review in reviews
+        ]
+        name = need.theme.name
+        if name in series:
+            name = f"{name} ({need.person.full_name if need.person_id else 'family'})"
+        series[name] = [need.baseline_score, *scores]
+    return line_chart(
+        title="Distance travelled: progress score per need",
+        categories=categories,
+        series=series,
+        x_label="Assessment and reviews",
+        y_label="Score (10 is no concern)",
+        y_min=0,
+        y_max=10,
+    )
+
+
+def episode_context(user, episode) -> dict:
+    assessments = list(episode.assessments.all())
+    in_progress = next((a for a in assessments if a.status == AssessmentStatus.IN_PROGRESS), None)
+    completed = next((a for a in assessments if a.status == AssessmentStatus.COMPLETED), None)
+    plans = list(episode.plans.all())
+    plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), plans[0] if plans else None)
+    reviews = list(episode.reviews.all())
+    last_review = reviews[-1] if reviews else None
+    if last_review:
+        review_due = last_review.next_review_due
+    elif plan and plan.status == PlanStatus.ACTIVE:
+        review_due = plan.started_on + dt.timedelta(weeks=cases.FIRST_REVIEW_WEEKS)
+    else:
+        review_due = None
+    today = dt.date.today()
+    return {
+        "episode": episode,
+        "family": episode.family,
+        "assessment": in_progress or completed,
+        "assessment_in_progress": in_progress,
+        "assessment_completed": completed,
+        "assessments": assessments,
+        "plan": plan,
+        "outcomes": list(plan.outcomes.all()) if plan else [],
+        "actions": list(plan.actions.all()) if plan else [],
+        "reviews": reviews,
+        "review_due": review_due,
+        "review_overdue": bool(review_due and review_due < today and episode.is_open),
+        "chart": distance_travelled(completed, reviews),
+        "taf": [m for m in episode.taf_members.all()],
+        "transitions": list(episode.transitions.all()),
+        "can_work": can_work_on_episode(user, episode),
+        "today": today,
+    }
+
+
+@login_required
+def episode_detail(request, episode_id):
+    user = request.user
+    episode = cases.episode_detail(user=user, episode_id=episode_id)
+    context = episode_context(user, episode)
+    context["notes"] = list(cases.episode_notes(user=user, episode=episode)[:5])
+    context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
+    return page(request, "web/episodes/detail.html", context)
+
+
+def _lead_candidates(episode):
+    taf_users = episode.taf_members.filter(user__isnull=False, left_on__isnull=True).values(
+        "user_id"
+    )
+    team = episode.team
+    staff = Q(team__service_id=team.service_id) if team.service_id else Q(team_id=team.pk)
+    return (
+        User.objects.filter(
+            (staff & Q(role__in=[Role.WORKER, Role.MANAGER])) | Q(pk__in=taf_users),
+            is_active=True,
+        )
+        .select_related("team", "organisation")
+        .order_by("last_name", "first_name")
+    )
+
+
+@login_required
+def episode_allocate(request, episode_id):
+    user = request.user
+    episode = cases.episode_for_page(user=user, episode_id=episode_id, detail="allocate")
+    if user.role != Role.MANAGER:
+        require_episode_worker(user, episode, "allocate a lead practitioner")
+    form = AllocateForm(
+        request.POST or None,
+        candidates=_lead_candidates(episode),
+        initial={"lead_practitioner": episode.lead_practitioner_id, "version": episode.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        lead = form.cleaned_data["lead_practitioner"]
+        done = attempt(
+            form,
+            services.episode_allocate,
+            episode=episode,
+            lead_practitioner=lead,
+            acting_user=user,
+            expected_version=form.cleaned_data["version"],
+        )
+        if done is not None:
+            messages.success(request, f"{lead.display_name} is now the lead practitioner.")
+            return redirect("web:episode_detail", episode.pk)
+    return page(
+        request,
+        "web/episodes/allocate.html",
+        {
+            "page_title": f"Allocate a lead practitioner – {episode.reference}",
+            "episode": episode,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def taf_member_add(request, episode_id):
+    user = request.user
+    episode = episode_for_work(request, episode_id, "add Team Around the Family members", "taf")
+    candidates = (
+        User.objects.filter(is_active=True, role__in=[Role.PARTNER, Role.WORKER, Role.MANAGER])
+        .select_related("team", "organisation")
+        .order_by("last_name", "first_name")
+    )
+    form = TafMemberForm(
+        request.POST or None, candidates=candidates, initial={"joined_on": dt.date.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = attempt(
+            form,
+            services.taf_member_add,
+            episode=episode,
+            acting_user=user,
+            joined_on=data["joined_on"],
+            user=data["user"],
+            name=data["name"],
+            organisation=data["organisation"],
+            role=data["role"],
+        )
+        if member is not None:
+            messages.success(request, f"{member.name} joined the Team Around the Family.")
+            return redirect("web:episode_detail", episode.pk)
+    return page(
+        request,
+        "web/episodes/taf_add.html",
+        {"page_title": "Add a Team Around the Family member", "episode": episode, "form": form},
+    )
+
+
+@login_required
+def notes(request, episode_id):
+    user = request.user
+    episode = cases.episode_for_page(user=user, episode_id=episode_id, detail="case notes")
+    from .base import paginate
+
+    page_obj = paginate(request, cases.episode_notes(user=user, episode=episode))
+    return page(
+        request,
+        "web/episodes/notes.html",
+        {
+            "page_title": f"Case notes – {episode.reference}",
+            "episode": episode,
+            "page_obj": page_obj,
+            "can_work": can_work_on_episode(user, episode),
+        },
+    )
+
+
+@login_required
+def note_add(request, episode_id):
+    user = request.user
+    episode = episode_for_work(request, episode_id, "write case notes", "note")
+    form = CaseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = attempt(
+            form, services.case_note_add, episode=episode, acting_user=user, **form.cleaned_data
+        )
+        if note is not None:
+            messages.success(request, "Case note added.")
+            return redirect("web:episode_detail", episode.pk)
+    return page(
+        request,
+        "web/episodes/note_add.html",
+        {"page_title": "Add a case note", "episode": episode, "form": form},
+    )
+
+
+# Step-up and closure: a form, then "check your answers", then the move. The answers wait in the
+# session between the two pages; nothing changes until the person confirms.
+
+
+def _store(request, key, data):
+    request.session[key] = {
+        k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()
+    }
+
+
+def _load(request, key, date_fields):
+    data = dict(request.session.get(key) or {})
+    for name in date_fields:
+        if data.get(name):
+            data[name] = dt.date.fromisoformat(data[name])
+    return data
+
+
+@login_required
+def step_up(request, episode_id):
+    episode = episode_for_work(request, episode_id, "step a family up", "step-up")
+    key = f"step_up:{episode.pk}"
+    form = StepUpForm(
+        request.POST or None, initial=_load(request, key, ["on"]) or {"on": dt.date.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        _store(request, key, form.cleaned_data)
+        return redirect("web:step_up_check", episode.pk)
+    return page(
+        request,
+        "web/episodes/step_up.html",
+        {"page_title": "Step up to children's social care", "episode": episode, "form": form},
+    )
+
+
+@login_required
+def step_up_check(request, episode_id):
+    user = request.user
+    episode = episode_for_work(request, episode_id, "step a family up", "step-up check")
+    key = f"step_up:{episode.pk}"
+    answers = _load(request, key, ["on"])
+    if not answers:
+        return redirect("web:step_up", episode.pk)
+    form = GovukForm()
+    if request.method == "POST":
+        transition = attempt(
+            form,
+            services.episode_step_up,
+            episode=episode,
+            acting_user=user,
+            expected_version=int(request.POST.get("version") or episode.version),
+            **answers,
+        )
+        if transition is not None:
+            request.session.pop(key, None)
+            messages.success(
+                request,
+                f"{episode.family.name} was stepped up to children's social care and episode "
+                f"{episode.reference} closed.",
+            )
+            return redirect("web:episode_detail", episode.pk)
+    return page(
+        request,
+        "web/episodes/step_up_check.html",
+        {
+            "page_title": "Check your answers before stepping up",
+            "episode": episode,
+            "answers": answers,
+            "form": form,
+            "has_errors": bool(form.errors),
+        },
+    )
+
+
+@login_required
+def close(request, episode_id):
+    episode = episode_for_work(request, episode_id, "close an episode", "close")
+    key = f"close:{episode.pk}"
+    form = CloseForm(
+        request.POST or None,
+        initial=_load(request, key, ["end_date"]) or {"end_date": dt.date.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        _store(request, key, form.cleaned_data)
+        return redirect("web:close_check", episode.pk)
+    return page(
+        request,
+        "web/episodes/close.html",
+        {"page_title": "Close the episode", "episode": episode, "form": form},
+    )
+
+
+@login_required
+def close_check(request, episode_id):
+    user = request.user
+    episode = episode_for_work(request, episode_id, "close an episode", "close check")
+    key = f"close:{episode.pk}"
+    answers = _load(request, key, ["end_date"])
+    if not answers:
+        return redirect("web:close", episode.pk)
+    form = GovukForm()
+    if request.method == "POST":
+        closed = attempt(
+            form,
+            services.episode_close,
+            episode=episode,
+            acting_user=user,
+            expected_version=int(request.POST.get("version") or episode.version),
+            **answers,
+        )
+        if closed is not None:
+            request.session.pop(key, None)
+            messages.success(request, f"Episode {episode.reference} is closed.")
+            return redirect("web:episode_detail", episode.pk)
+    return page(
+        request,
+        "web/episodes/close_check.html",
+        {
+            "page_title": "Check your answers before closing",
+            "episode": episode,
+            "answers": answers,
+            "outcome_label": ClosureOutcome(answers["outcome"]).label,
+            "form": form,
+            "has_errors": bool(form.errors),
+        },
+    )

@@ -1,0 +1,129 @@
+"""Family records: find a family, the family record (members, consent, timeline), consent."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+
+from earlyhelp.cases.models import Episode, EpisodeStatus
+from earlyhelp.cases.selectors import family_timeline
+from earlyhelp.core import audit
+from earlyhelp.core.access import get_visible_or_404, visible_people
+from earlyhelp.core.permissions import CASEWORK_ROLES, require_role
+from earlyhelp.people import selectors as people
+from earlyhelp.people import services as people_services
+from earlyhelp.people.models import ConsentKind, Membership
+
+from ..forms.casework import ConsentForm
+from .base import attempt, audit_list, page, paginate
+
+TIMELINE_PAGE = 20
+
+
+@login_required
+def family_search(request):
+    name = request.GET.get("name", "").strip()
+    postcode = request.GET.get("postcode", "").strip()
+    families = people.family_list(user=request.user, filters={"name": name, "postcode": postcode})
+    page_obj = paginate(request, families)
+    audit_list(request, "people.family")
+    return page(
+        request,
+        "web/families/search.html",
+        {"page_title": "Families", "page_obj": page_obj, "name": name, "postcode": postcode},
+    )
+
+
+def _members(family, today):
+    """Current and past members, with each one's latest consent to engage and to share."""
+    memberships = list(family.memberships.all())
+    consents = people.current_consent(m.person_id for m in memberships)
+    current, past = [], []
+    for membership in memberships:
+        membership.engage = consents.get((membership.person_id, ConsentKind.ENGAGE))
+        membership.share = consents.get((membership.person_id, ConsentKind.SHARE))
+        (current if membership.is_current(today) else past).append(membership)
+    order = {"parent_carer": 0, "other_adult": 1, "child": 2}
+    current.sort(key=lambda m: (order.get(m.role, 3), m.person.date_of_birth or today))
+    return current, past
+
+
+@login_required
+def family_detail(request, family_id):
+    user = request.user
+    today = dt.date.today()
+    family = people.family_detail(user=user, family_id=family_id)
+    current, past = _members(family, today)
+    other_households = set(
+        Membership.objects.filter(
+            person_id__in=[m.person_id for m in current], end_date__isnull=True
+        )
+        .exclude(family=family)
+        .values_list("person_id", flat=True)
+    )
+    for membership in current:
+        membership.other_household = membership.person_id in other_households
+    open_episode = (
+        Episode.objects.filter(family=family, status=EpisodeStatus.OPEN)
+        .select_related("team", "lead_practitioner", "level")
+        .first()
+    )
+    timeline = Paginator(family_timeline(user=user, family=family), TIMELINE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return page(
+        request,
+        "web/families/detail.html",
+        {
+            "page_title": family.name,
+            "family": family,
+            "members": current,
+            "past_members": past,
+            "open_episode": open_episode,
+            "timeline": timeline,
+            "can_record_consent": user.role in CASEWORK_ROLES
+            or (open_episode is not None and open_episode.lead_practitioner_id == user.pk),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def consent_add(request, family_id, person_id):
+    user = request.user
+    family = people.family_detail(user=user, family_id=family_id)
+    person = get_visible_or_404(
+        visible_people(user).filter(memberships__family=family).distinct(), pk=person_id
+    )
+    open_episode = Episode.objects.filter(family=family, status=EpisodeStatus.OPEN).first()
+    if not (open_episode and open_episode.lead_practitioner_id == user.pk):
+        require_role(user, CASEWORK_ROLES, "record consent")
+    audit.record_view(user=user, obj=person, person_id=person.pk, family_id=family.pk)
+    form = ConsentForm(request.POST or None, initial={"decided_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        consent = attempt(
+            form,
+            people_services.consent_record,
+            person=person,
+            acting_user=user,
+            **form.cleaned_data,
+        )
+        if consent is not None:
+            messages.success(
+                request,
+                f"{consent.get_kind_display()} recorded for {person.full_name}: "
+                f"{consent.get_status_display().lower()}.",
+            )
+            return redirect("web:family_detail", family.pk)
+    return page(
+        request,
+        "web/families/consent.html",
+        {
+            "page_title": f"Record consent for {person.full_name}",
+            "family": family,
+            "person": person,
+            "form": form,
+        },
+    )

@@ -1,0 +1,177 @@
+"""The front door: the queue of requests for support, a request's page, and triage."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from earlyhelp.core.permissions import TRIAGE_ROLES, require_role
+from earlyhelp.frontdoor import selectors as frontdoor
+from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor.models import ContactStatus, TriageOutcome
+from earlyhelp.thresholds.models import ThresholdModel
+
+from ..forms.frontdoor import TriageForm, WithdrawForm
+from ..timeliness import decision_clock, decision_time
+from .base import attempt, audit_list, page, paginate
+from .start import queue_counts
+
+PRIORITIES = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not yet rated"}
+
+
+@login_required
+def contact_queue(request):
+    user = request.user
+    require_role(user, TRIAGE_ROLES, "see the front door queue")
+    contacts = frontdoor.contact_queue(user=user)
+    priority = request.GET.get("priority", "")
+    if priority in PRIORITIES:
+        contacts = contacts.filter(priority="" if priority == "unrated" else priority)
+    else:
+        priority = ""
+    page_obj = paginate(request, contacts)
+    audit_list(request, "frontdoor.contact")
+    for contact in page_obj:
+        contact.clock = decision_clock(contact)
+    return page(
+        request,
+        "web/frontdoor/queue.html",
+        {
+            "page_title": "Front door queue",
+            "page_obj": page_obj,
+            "counts": queue_counts(user),
+            "priority": priority,
+            "priorities": PRIORITIES,
+        },
+    )
+
+
+@login_required
+def contact_detail(request, contact_id):
+    user = request.user
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    decision = getattr(contact, "decision", None)
+    awaiting = contact.status == ContactStatus.AWAITING_DECISION
+    return page(
+        request,
+        "web/frontdoor/contact.html",
+        {
+            "page_title": f"Request for support {contact.reference}",
+            "contact": contact,
+            "decision": decision,
+            "clock": decision_clock(contact) if awaiting else None,
+            "decision_time": decision_time(contact),
+            "can_triage": awaiting and user.role in TRIAGE_ROLES,
+        },
+    )
+
+
+def _threshold_model(request):
+    models = ThresholdModel.objects.filter(is_active=True).order_by("-is_default", "name")
+    slug = request.POST.get("model") or request.GET.get("model")
+    if slug:
+        return get_object_or_404(models, slug=slug), models
+    model = models.first()
+    if model is None:
+        from django.http import Http404
+
+        raise Http404("No threshold model is set up: ask an administrator.")
+    return model, models
+
+
+@login_required
+def contact_triage(request, contact_id):
+    user = request.user
+    require_role(user, TRIAGE_ROLES, "triage requests for support")
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    if contact.status != ContactStatus.AWAITING_DECISION:
+        messages.info(request, f"{contact.reference} already has a decision.")
+        return redirect("web:contact_detail", contact.pk)
+    model, models = _threshold_model(request)
+    initial = {"rag": contact.priority} if contact.priority else {}
+    form = TriageForm(request.POST or None, threshold_model=model, initial=initial)
+    suggesting = request.method == "POST" and request.POST.get("action") == "suggest"
+    if request.method == "POST" and not suggesting and form.is_valid():
+        data = form.cleaned_data
+        decision = attempt(
+            form,
+            services.contact_triage,
+            contact=contact,
+            acting_user=user,
+            outcome=data["outcome"],
+            threshold_model=model,
+            indicators=data["indicators"],
+            level=data["level"],
+            override_reason=data["override_reason"],
+            rag=data["rag"],
+            rationale=data["rationale"],
+            routed_team=data["routed_team"]
+            if data["outcome"] == TriageOutcome.EARLY_HELP
+            else None,
+            episode_reason=data["episode_reason"] or "other",
+            safeguarding_override=data["safeguarding_override"],
+        )
+        if decision is not None:
+            messages.success(
+                request,
+                f"Decision recorded for {contact.reference}: {decision.get_outcome_display()}.",
+            )
+            if decision.episode_id:
+                return redirect("web:episode_detail", decision.episode_id)
+            return redirect("web:contact_queue")
+    if suggesting:
+        form.is_valid()
+        form._errors = ErrorDict()  # working out the suggestion is not a submission
+    return page(
+        request,
+        "web/frontdoor/triage.html",
+        {
+            "page_title": f"Triage {contact.reference}",
+            "contact": contact,
+            "form": form,
+            "model": model,
+            "models": models,
+            "suggested": form.suggested_level() if form.is_bound else None,
+            "groups": form.indicator_groups(),
+            "clock": decision_clock(contact),
+            "has_errors": bool(form.is_bound and not suggesting and form.errors),
+        },
+    )
+
+
+@login_required
+@require_POST
+def triage_suggestion(request, contact_id):
+    """htmx: the suggested level for the ticked indicators, without reloading the page."""
+    user = request.user
+    require_role(user, TRIAGE_ROLES, "triage requests for support")
+    frontdoor.contact_detail(user=user, contact_id=contact_id)
+    model, _ = _threshold_model(request)
+    form = TriageForm(request.POST, threshold_model=model)
+    return page(request, "web/frontdoor/_suggestion.html", {"suggested": form.suggested_level()})
+
+
+@login_required
+def contact_withdraw(request, contact_id):
+    user = request.user
+    require_role(user, TRIAGE_ROLES, "withdraw requests for support")
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            services.contact_withdraw,
+            contact=contact,
+            acting_user=user,
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            messages.success(request, f"{contact.reference} was withdrawn.")
+            return redirect(reverse("web:contact_queue"))
+    return page(
+        request,
+        "web/frontdoor/withdraw.html",
+        {"page_title": f"Withdraw {contact.reference}", "contact": contact, "form": form},
+    )

@@ -1,0 +1,282 @@
+"""A request for support, for anyone who may raise one: find people first, then tell us more.
+
+Find (search existing people) → add someone new → the household (only when nobody was found) →
+the details → check your answers → sent. The draft lives in the session; nothing is saved until
+the last step, and then everything is saved together."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from earlyhelp.core.access import get_visible_or_404, visible_contacts
+from earlyhelp.core.models import Role
+from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, TRIAGE_ROLES, require_role
+from earlyhelp.frontdoor.models import Contact
+from earlyhelp.people.selectors import person_match_for_referral
+from earlyhelp.thresholds.models import NeedTheme
+
+from ..forms.base import GovukForm
+from ..forms.requests import HouseholdForm, NewPersonForm, PersonSearchForm, RequestDetailsForm
+from ..journeys import clear_draft, default_source, get_draft, save_draft, submit_request
+from .base import attempt, page
+
+
+def _guard(request):
+    require_role(request.user, RAISE_CONTACT_ROLES, "raise a request for support")
+
+
+def _age(born: dt.date | None) -> int | None:
+    if not born:
+        return None
+    today = dt.date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _label(choices, value) -> str:
+    return dict(choices.choices).get(value, value or "")
+
+
+def _next_step(draft) -> str:
+    if not draft["people"] and not draft["new_people"]:
+        return "web:request_start"
+    if not draft["family_id"] and not draft["household"]:
+        return "web:request_household"
+    if not draft["details"]:
+        return "web:request_details"
+    return "web:request_check"
+
+
+@login_required
+def request_start(request):
+    """Find the people the request is about (to avoid duplicate records)."""
+    _guard(request)
+    draft = get_draft(request)
+    searched = any(k in request.GET for k in ("name", "nhs_number", "upn", "postcode"))
+    form = PersonSearchForm(request.GET if searched else None)
+    matches = None
+    if searched and form.is_valid():
+        data = form.cleaned_data
+        matches = person_match_for_referral(
+            user=request.user,
+            name=data["name"],
+            date_of_birth=data["date_of_birth"],
+            nhs_number=data["nhs_number"],
+            upn=data["upn"],
+            postcode=data["postcode"],
+        )
+        # Only people found by this search may be added: ids cannot be posted from elsewhere.
+        draft["last_matches"] = [
+            {
+                "id": str(m["id"]),
+                "name": m["name"],
+                "date_of_birth": m["date_of_birth"].isoformat() if m["date_of_birth"] else "",
+                "family_id": str(m["family_ids"][0]) if m["family_ids"] else None,
+            }
+            for m in matches
+        ]
+        save_draft(request, draft)
+    chosen_ids = {p["id"] for p in draft["people"]}
+    for match in matches or []:
+        match["chosen"] = str(match["id"]) in chosen_ids
+    return page(
+        request,
+        "web/requests/start.html",
+        {
+            "page_title": "Who is the request about?",
+            "form": form,
+            "matches": matches,
+            "draft": draft,
+            "next_step": _next_step(draft),
+            "has_people": bool(draft["people"] or draft["new_people"]),
+            "add_error": request.session.pop("request_add_error", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_add_person(request):
+    _guard(request)
+    draft = get_draft(request)
+    person_id = request.POST.get("person_id", "")
+    match = next((m for m in draft["last_matches"] if m["id"] == person_id), None)
+    if match is None:
+        return redirect("web:request_start")
+    if any(p["id"] == person_id for p in draft["people"]):
+        return redirect("web:request_start")
+    if draft["family_id"] and match["family_id"] and match["family_id"] != draft["family_id"]:
+        request.session["request_add_error"] = (
+            f"{match['name']} lives in a different household from the people already added. "
+            "Raise a separate request for each household."
+        )
+        return redirect("web:request_start")
+    born = dt.date.fromisoformat(match["date_of_birth"]) if match["date_of_birth"] else None
+    age = _age(born)
+    draft["people"].append(
+        {
+            "id": match["id"],
+            "name": match["name"],
+            "date_of_birth": match["date_of_birth"],
+            "subject": age is None or age < 18,
+        }
+    )
+    if match["family_id"]:
+        draft["family_id"] = match["family_id"]
+        draft["household"] = None
+    save_draft(request, draft)
+    return redirect("web:request_start")
+
+
+@login_required
+@require_POST
+def request_remove_person(request):
+    _guard(request)
+    draft = get_draft(request)
+    key = request.POST.get("key", "")
+    if key.startswith("new-"):
+        index = int(key[4:]) if key[4:].isdigit() else -1
+        if 0 <= index < len(draft["new_people"]):
+            draft["new_people"].pop(index)
+    else:
+        draft["people"] = [p for p in draft["people"] if p["id"] != key]
+        if not draft["people"]:
+            draft["family_id"] = None
+    save_draft(request, draft)
+    return redirect("web:request_start")
+
+
+@login_required
+def request_new_person(request):
+    _guard(request)
+    draft = get_draft(request)
+    form = NewPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        draft["new_people"].append(
+            {
+                "given_name": data["given_name"],
+                "family_name": data["family_name"],
+                "date_of_birth": data["date_of_birth"].isoformat() if data["date_of_birth"] else "",
+                "expected_date_of_birth": data["expected_date_of_birth"].isoformat()
+                if data["expected_date_of_birth"]
+                else "",
+                "sex": data["sex"],
+                "nhs_number": data["nhs_number"],
+                "upn": data["upn"],
+                "role": data["role"],
+                "relationship": data["relationship"],
+                "is_subject": data["is_subject"] == "yes",
+            }
+        )
+        save_draft(request, draft)
+        return redirect("web:request_start")
+    return page(
+        request,
+        "web/requests/person.html",
+        {"page_title": "Add someone we did not find", "form": form},
+    )
+
+
+@login_required
+def request_household(request):
+    _guard(request)
+    draft = get_draft(request)
+    if draft["family_id"]:
+        return redirect("web:request_details")
+    initial = draft["household"] or {}
+    if not initial and draft["new_people"]:
+        initial = {"name": f"{draft['new_people'][0]['family_name']} household"}
+    form = HouseholdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        draft["household"] = form.cleaned_data
+        save_draft(request, draft)
+        return redirect(_next_step(draft))
+    return page(
+        request,
+        "web/requests/household.html",
+        {"page_title": "Where does the family live?", "form": form},
+    )
+
+
+@login_required
+def request_details(request):
+    _guard(request)
+    draft = get_draft(request)
+    user = request.user
+    initial = draft["details"] or {
+        "referrer_name": user.display_name,
+        "referrer_role": user.job_title,
+        "referrer_email": user.email,
+        "referrer_phone": user.phone,
+        "source": default_source(user),
+    }
+    form = RequestDetailsForm(
+        request.POST or None, initial=initial, can_rate=user.role in TRIAGE_ROLES
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["needs"] = [str(theme.pk) for theme in data["needs"]]
+        draft["details"] = data
+        save_draft(request, draft)
+        return redirect("web:request_check")
+    return page(
+        request,
+        "web/requests/details.html",
+        {"page_title": "About the request", "form": form},
+    )
+
+
+@login_required
+def request_check(request):
+    _guard(request)
+    draft = get_draft(request)
+    step = _next_step(draft)
+    if step != "web:request_check":
+        return redirect(step)
+    form = GovukForm()  # carries the services' refusals to the error summary
+    if request.method == "POST":
+        contact = attempt(form, submit_request, draft=draft, acting_user=request.user)
+        if contact is not None:
+            clear_draft(request)
+            request.session["request_sent"] = str(contact.pk)
+            return redirect("web:request_sent", contact.pk)
+    details = draft["details"]
+    from earlyhelp.core.codes import ReferralSource
+    from earlyhelp.frontdoor.models import ConsentAnswer, Rag
+
+    needs = NeedTheme.objects.filter(pk__in=details.get("needs", [])).order_by("order", "name")
+    return page(
+        request,
+        "web/requests/check.html",
+        {
+            "page_title": "Check your answers before sending the request",
+            "draft": draft,
+            "details": details,
+            "source_label": _label(ReferralSource, details["source"]),
+            "needs": needs,
+            "consent_request": _label(ConsentAnswer, details["family_consents_to_request"]),
+            "consent_share": _label(ConsentAnswer, details["family_consents_to_share"]),
+            "priority_label": _label(Rag, details.get("priority", "")),
+            "form": form,
+            "has_errors": bool(form.errors),
+            "is_partner": request.user.role == Role.PARTNER,
+        },
+    )
+
+
+@login_required
+def request_sent(request, contact_id):
+    _guard(request)
+    # The person who just sent it may not be able to see contacts in general (a worker from
+    # another team): the session remembers the one they sent.
+    if request.session.get("request_sent") == str(contact_id):
+        contact = get_visible_or_404(Contact.objects.all(), pk=contact_id)
+    else:
+        contact = get_visible_or_404(visible_contacts(request.user), pk=contact_id)
+    return page(
+        request,
+        "web/requests/sent.html",
+        {"page_title": "Request for support sent", "contact": contact},
+    )
