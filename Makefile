@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 EARLYHELP := $(VENV)/bin/earlyhelp
 DEMO_FAMILIES ?= 2000
 DEMO_SEED ?= 42
+DEMO_CASE_RATE ?= 8
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test test-postgres bench install frontend migrate demo lint screenshots clean
@@ -29,7 +30,7 @@ migrate: install
 	$(EARLYHELP) migrate --no-input -v 0
 
 demo: migrate
-	$(EARLYHELP) demo --families $(DEMO_FAMILIES) --seed $(DEMO_SEED) --if-empty
+	$(EARLYHELP) demo --families $(DEMO_FAMILIES) --seed $(DEMO_SEED) --case-rate $(DEMO_CASE_RATE) --if-empty
 
 run: install frontend demo
 	$(EARLYHELP) collectstatic --no-input -v 0

@@ -44,8 +44,8 @@ class Ethnicity(models.TextChoices):
 
     WBRI = "WBRI", "a) WBRI – White British"
     WIRI = "WIRI", "b) WIRI – White Irish"
-    WOTH = "WOTH", "c) WOTH – Any other White background"
-    WIRT = "WIRT", "d) WIRT – Traveller of Irish heritage"
+    WIRT = "WIRT", "c) WIRT – Traveller of Irish heritage"
+    WOTH = "WOTH", "d) WOTH – Any other White background"
     WROM = "WROM", "e) WROM – Gypsy/Roma"
     MWBC = "MWBC", "f) MWBC – White and Black Caribbean"
     MWBA = "MWBA", "g) MWBA – White and Black African"
@@ -61,7 +61,7 @@ class Ethnicity(models.TextChoices):
     CHNE = "CHNE", "q) CHNE – Chinese"
     OOTH = "OOTH", "r) OOTH – Any other ethnic group"
     REFU = "REFU", "s) REFU – Refused"
-    NOBT = "NOBT", "s) NOBT – Information not yet obtained"
+    NOBT = "NOBT", "t) NOBT – Information not yet obtained"
 
 
 class Disability(models.TextChoices):

@@ -156,6 +156,7 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["person", "kind", "recorded_at", "id"]
+        indexes = [models.Index(fields=["person", "kind", "id"], name="consent_current_idx")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -164,7 +165,6 @@ class Consent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Consent history is never rewritten: record a new decision instead.")
-        indexes = [models.Index(fields=["person", "kind", "id"], name="consent_current_idx")]
 
 
 class SharingOverride(models.Model):

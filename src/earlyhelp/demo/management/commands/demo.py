@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from earlyhelp.core.dates import long_date
 from earlyhelp.core.models import User
+from earlyhelp.core.security.two_factor import demo_login_details
 from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
 from earlyhelp.demo.generate import DemoError, generate_borough
 from earlyhelp.demo.summary import borough_rates, format_rates
@@ -122,3 +123,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<10} {role.label:<28} {user.get_full_name()}, {where} – sees {sees}"
             )
+            details = demo_login_details(user)
+            self.stdout.write(f"  {'':<10} two-factor key {details['secret']}")
+        self.stdout.write(
+            "Every role signs in with a second factor: add a key above to an authenticator app, "
+            "or get the current code with `.venv/bin/earlyhelp two_factor_code USERNAME`."
+        )

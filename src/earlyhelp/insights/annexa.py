@@ -1,0 +1,282 @@
+"""Ofsted ILACS Annex A: List 1 (contacts) and List 2 (early help), exactly as specified.
+
+Column headers, their order and the code labels follow the Annex A specification as published
+with Social Finance's `liia-tools-pipeline` (`annex_a_pipeline/spec/Annex_A_schema.yml`; the 2026
+diff renames Gender to Sex in every list). Dates are written as real dates shown dd/mm/yyyy.
+
+Scope (docs/insights.md explains the choices):
+- List 1: every contact received in the six months before the inspection date (inclusive), one
+  row per child the contact is about.
+- List 2: every early help assessment active in those six months (started, or not yet completed
+  by their start) plus the assessments of current interventions – episodes open on the inspection
+  date and held by a council team – one row per focus child of the episode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from earlyhelp.assessments.models import Assessment
+from earlyhelp.cases.models import Episode
+from earlyhelp.core.dates import age_in_years, months_before
+from earlyhelp.frontdoor.models import ContactPerson
+from earlyhelp.people.models import Membership, Person
+
+LAYOUT_2026 = "2026"
+LAYOUT_PRE_2026 = "pre2026"
+LAYOUTS = {
+    LAYOUT_2026: "2026 specification (Sex)",
+    LAYOUT_PRE_2026: "Before 2026 (Gender)",
+}
+
+# Annex A labels for sex (the CIN census code is what we store).
+SEX_LABELS = {
+    "M": "a) Male",
+    "F": "b) Female",
+    "U": "c) Not stated/recorded",
+    "N": "d) Neither",
+}
+
+# Annex A's ethnicity list: the CIN census codes lettered in the specification's own order.
+ETHNICITY_ORDER = [
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+]
+ETHNICITY_LABELS = {
+    code: f"{chr(ord('a') + index)}) {code}" for index, code in enumerate(ETHNICITY_ORDER)
+}
+
+# Annex A's contact source list: the CIN census referral sources, lettered. It has no line for
+# 5D (added to the CIN census later): early help is an internal LA service, so 5D → 5B.
+CONTACT_SOURCE_LABELS = {
+    "1A": "a) 1A: Individual",
+    "1B": "b) 1B: Individual",
+    "1C": "c) 1C: Individual",
+    "1D": "d) 1D: Individual",
+    "2A": "e) 2A: Schools",
+    "2B": "f) 2B: Education services",
+    "3A": "g) 3A: Health services",
+    "3B": "h) 3B: Health services",
+    "3C": "i) 3C: Health services",
+    "3D": "j) 3D: Health services",
+    "3E": "k) 3E: Health services",
+    "3F": "l) 3F: Health services",
+    "4": "m) 4: Housing",
+    "5A": "n) 5A: LA services",
+    "5B": "o) 5B: LA services",
+    "5C": "p) 5C: LA services",
+    "5D": "o) 5B: LA services",
+    "6": "q) 6: Police",
+    "7": "r) 7: Other legal agency",
+    "8": "s) 8: Other",
+    "9": "t) 9: Anonymous",
+    "10": "u) 10: Unknown",
+}
+
+COMMON_COLUMNS = ["Child Unique ID", "{sex}", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
+LIST_1_COLUMNS = [*COMMON_COLUMNS, "Date of Contact", "Contact Source"]
+LIST_2_COLUMNS = [
+    *COMMON_COLUMNS,
+    "Assessment start date",
+    "Assessment completion date",
+    "Organisation completing assessment",
+]
+DATE_FORMAT = "DD/MM/YYYY"
+WINDOW_MONTHS = 6
+
+
+def columns(list_columns: list[str], layout: str) -> list[str]:
+    sex = "Gender" if layout == LAYOUT_PRE_2026 else "Sex"
+    return [c.replace("{sex}", sex) for c in list_columns]
+
+
+def child_unique_id(person_id, local_id: str = "") -> str:
+    """The council's own ID when recorded; otherwise a stable ID derived from the person's record
+    (it never changes and reveals nothing)."""
+    if local_id:
+        return local_id
+    return "EH" + str(person_id).replace("-", "")[:12].upper()
+
+
+def window(inspection_date: dt.date) -> tuple[dt.date, dt.date]:
+    return months_before(inspection_date, WINDOW_MONTHS), inspection_date
+
+
+@dataclass
+class Child:
+    id: str
+    sex: str
+    ethnicity: str
+    date_of_birth: dt.date | None
+
+    def common(self, on: dt.date) -> list:
+        age = age_in_years(self.date_of_birth, on) if self.date_of_birth else None
+        return [
+            self.id,
+            SEX_LABELS.get(self.sex, SEX_LABELS["U"]),
+            ETHNICITY_LABELS.get(self.ethnicity, ETHNICITY_LABELS["NOBT"]),
+            self.date_of_birth,
+            age,
+        ]
+
+
+CHUNK = 5000  # ids per query: well inside SQLite's and PostgreSQL's parameter limits
+
+
+def _children(person_ids) -> dict:
+    """The people by primary key, fetched in chunks (an index lookup each, on any database)."""
+    ids = list(dict.fromkeys(person_ids))
+    people = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in Person.objects.filter(id__in=ids[start:start + CHUNK]).values(
+            "id", "local_id", "sex", "ethnicity", "date_of_birth"
+        ):
+            people[row["id"]] = Child(
+                child_unique_id(row["id"], row["local_id"]), row["sex"], row["ethnicity"],
+                row["date_of_birth"],
+            )
+    return people
+
+
+def list_2_assessments(inspection_date: dt.date):
+    start, end = window(inspection_date)
+    in_window = Q(started_on__gte=start) | Q(completed_on__isnull=True) | Q(completed_on__gte=start)
+    current = (
+        Q(episode__start_date__lte=end)
+        & (Q(episode__end_date__isnull=True) | Q(episode__end_date__gt=end))
+        & Q(episode__team__organisation__is_council=True)
+    )
+    return Assessment.objects.filter(started_on__lte=end).filter(in_window | current)
+
+
+def list_2_rows(inspection_date: dt.date) -> list[list]:
+    """One row per focus child per assessment (the household's children when no focus child was
+    named), sorted by Child Unique ID then start date."""
+    assessments = list(
+        list_2_assessments(inspection_date).values(
+            "id", "started_on", "completed_on", "completing_organisation__name", "episode_id",
+            "episode__family_id",
+        )
+    )
+    episode_ids = list_2_assessments(inspection_date).values("episode_id")
+    focus = defaultdict(list)
+    through = Episode.focus_children.through
+    for row in through.objects.filter(episode_id__in=episode_ids).values("episode_id", "person_id"):
+        focus[row["episode_id"]].append(row["person_id"])
+    household = defaultdict(list)
+    families = Episode.objects.filter(id__in=episode_ids).values("family_id")
+    for row in Membership.objects.filter(family_id__in=families, role="child").values(
+        "family_id", "person_id", "start_date", "end_date"
+    ):
+        household[row["family_id"]].append(row)
+    people = _children(
+        [pid for ids in focus.values() for pid in ids]
+        + [m["person_id"] for rows in household.values() for m in rows]
+    )
+    rows = []
+    for a in assessments:
+        person_ids = focus.get(a["episode_id"]) or [
+            m["person_id"] for m in household.get(a["episode__family_id"], [])
+            if m["start_date"] <= a["started_on"]
+            and (m["end_date"] is None or m["end_date"] >= a["started_on"])
+        ]
+        for person_id in dict.fromkeys(person_ids):
+            child = people.get(person_id)
+            if child is None:
+                continue
+            rows.append([
+                *child.common(inspection_date),
+                a["started_on"],
+                a["completed_on"],
+                a["completing_organisation__name"],
+            ])
+    rows.sort(key=lambda r: (r[0], r[5]))
+    return rows
+
+
+def list_1_rows(inspection_date: dt.date) -> list[list]:
+    """One row per child a contact in the window is about (subjects under 18 on the day, or not
+    yet born), sorted by Child Unique ID then date of contact."""
+    from django.utils import timezone
+
+    start, end = window(inspection_date)
+    start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    links = ContactPerson.objects.filter(
+        is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
+    )
+    links = list(links.values("person_id", "contact__received_at", "contact__source"))
+    people = _children(link["person_id"] for link in links)
+    rows = []
+    for link in links:
+        child = people.get(link["person_id"])
+        received = timezone.localtime(link["contact__received_at"]).date()
+        if child is None:
+            continue
+        if child.date_of_birth and age_in_years(child.date_of_birth, received) >= 18:
+            continue
+        rows.append([
+            *child.common(inspection_date),
+            received,
+            CONTACT_SOURCE_LABELS.get(link["contact__source"], "u) 10: Unknown"),
+        ])
+    rows.sort(key=lambda r: (r[0], r[5]))
+    return rows
+
+
+def _write_sheet(book: Workbook, title: str, headers: list[str], rows: list[list],
+                 date_columns: set[int]) -> None:
+    """Write-only mode: fast for tens of thousands of rows. Dates are real dates, dd/mm/yyyy."""
+    sheet = book.create_sheet(title)
+    for index, header in enumerate(headers):
+        width = 14 if index in date_columns else max(14, len(header) + 2)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    heading = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        out = list(row)
+        for index in date_columns:
+            if out[index] is not None:
+                cell = WriteOnlyCell(sheet, value=out[index])
+                cell.number_format = DATE_FORMAT
+                out[index] = cell
+        sheet.append(out)
+
+
+@dataclass
+class AnnexA:
+    content: bytes
+    list_1_rows: int
+    list_2_rows: int
+
+
+def workbook(inspection_date: dt.date, layout: str = LAYOUT_2026, lists=("1", "2")) -> AnnexA:
+    """The XLSX: a sheet per list, named as the specification names them ('List 1', 'List 2')."""
+    book = Workbook(write_only=True)
+    n1 = n2 = 0
+    if "1" in lists:
+        rows = list_1_rows(inspection_date)
+        n1 = len(rows)
+        _write_sheet(book, "List 1", columns(LIST_1_COLUMNS, layout), rows, {3, 5})
+    if "2" in lists:
+        rows = list_2_rows(inspection_date)
+        n2 = len(rows)
+        _write_sheet(book, "List 2", columns(LIST_2_COLUMNS, layout), rows, {3, 5, 6})
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return AnnexA(buffer.getvalue(), n1, n2)

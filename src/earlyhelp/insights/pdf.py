@@ -1,0 +1,114 @@
+"""The board report as a PDF, drawn with ReportLab (pure Python: no browser, no network).
+
+RAG is written as a word in a coloured cell – never colour alone – and the table repeats its
+header row on every page.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from earlyhelp.core.dates import long_date
+
+from . import formatting
+from .rules import RAG_LABELS
+
+RAG_COLOURS = {
+    "red": colors.HexColor("#f4cdc6"),
+    "amber": colors.HexColor("#fff2d3"),
+    "green": colors.HexColor("#cce2d8"),
+}
+MOVEMENT_WORDS = {"better": "Better", "worse": "Worse", "same": "No change", "up": "Up",
+                  "down": "Down", None: ""}
+
+
+def _styles():
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], alignment=TA_LEFT, fontSize=20,
+                                leading=24, spaceAfter=4),
+        "caption": ParagraphStyle("caption", parent=base["Normal"], fontSize=10,
+                                  textColor=colors.HexColor("#505a5f"), spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=14, spaceBefore=8),
+        "body": ParagraphStyle("body", parent=base["Normal"], fontSize=10.5, leading=14,
+                               spaceAfter=4),
+        "cell": ParagraphStyle("cell", parent=base["Normal"], fontSize=9, leading=11),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base["Normal"], fontSize=9, leading=11,
+                                    fontName="Helvetica-Bold"),
+    }
+
+
+def _escape(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def board_report_pdf(*, rows, summary: list[str], period, scope_label: str,
+                     title: str = "Early help performance") -> bytes:
+    styles = _styles()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
+        topMargin=15 * mm, bottomMargin=15 * mm, title=f"{title}: {period.label}",
+        author="earlyhelp", subject="Report to the Children's Trust Board",
+    )
+    story = [
+        Paragraph(_escape(f"{title}: {period.label}"), styles["title"]),
+        Paragraph(_escape(
+            f"Report to the Children's Trust Board. {scope_label}. "
+            f"Produced {long_date(timezone.localdate())} from the casework records."
+        ), styles["caption"]),
+        Paragraph("Summary", styles["h2"]),
+        *[Paragraph(_escape(p), styles["body"]) for p in summary],
+        Spacer(1, 4 * mm),
+        Paragraph("Indicators", styles["h2"]),
+    ]
+    head = ["Indicator", "This period", "Target", "RAG", period.previous().label, "Movement"]
+    data = [[Paragraph(h, styles["cell_bold"]) for h in head]]
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for index, row in enumerate(rows, start=1):
+        unit = row.definition.unit
+        rag_text = RAG_LABELS[row.rag] if row.rag else ("" if row.target is None else "–")
+        data.append([
+            Paragraph(_escape(row.definition.name), styles["cell"]),
+            Paragraph(_escape(row.unavailable or formatting.figure(unit, row.value)),
+                      styles["cell"]),
+            Paragraph(_escape(formatting.figure(unit, row.target) if row.target is not None
+                              else "Monitored"), styles["cell"]),
+            Paragraph(_escape(rag_text), styles["cell_bold"]),
+            Paragraph(_escape(formatting.figure(unit, row.previous.value)
+                              if row.previous else "–"), styles["cell"]),
+            Paragraph(_escape(MOVEMENT_WORDS.get(row.movement, "")), styles["cell"]),
+        ])
+        if row.rag in RAG_COLOURS:
+            style.append(("BACKGROUND", (3, index), (3, index), RAG_COLOURS[row.rag]))
+    table = Table(data, colWidths=[95 * mm, 30 * mm, 30 * mm, 22 * mm, 40 * mm, 28 * mm],
+                  repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _footer(canvas, document):
+    canvas.saveState()
+    canvas.setFont("Helvetica", 8)
+    canvas.setFillColor(colors.HexColor("#505a5f"))
+    canvas.drawRightString(document.pagesize[0] - document.rightMargin, 8 * mm,
+                           f"Page {document.page}")
+    canvas.drawString(document.leftMargin, 8 * mm,
+                      "Produced by earlyhelp from the casework records")
+    canvas.restoreState()

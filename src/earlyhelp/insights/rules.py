@@ -1,0 +1,65 @@
+"""Named rules for judging an indicator: its RAG status, its target for a period, its movement."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from earlyhelp.core.models import Role
+
+from .models import Direction, IndicatorDefinition, Unit
+
+RED, AMBER, GREEN = "red", "amber", "green"
+RAG_LABELS = {RED: "Red", AMBER: "Amber", GREEN: "Green", None: "No target"}
+
+DASHBOARD_ROLES = {Role.MANAGER, Role.ANALYST, Role.ADMIN}
+# Annex A is the council's list for inspectors: prepared by performance analysts and early help
+# managers (see docs/decisions/insights-annex-a-access.md).
+ANNEX_A_ROLES = {Role.MANAGER, Role.ANALYST}
+
+
+def target_for_period(definition: IndicatorDefinition, months: int) -> tuple:
+    """A count's target is per month, so a quarter's is three months' worth; rates, days and
+    score points are the same whatever the period."""
+    target, red = definition.target, definition.red_threshold
+    if definition.unit == Unit.COUNT:
+        factor = Decimal(months)
+        target = target * factor if target is not None else None
+        red = red * factor if red is not None else None
+    return target, red
+
+
+def rag_status(definition: IndicatorDefinition, value, months: int = 1) -> str | None:
+    """Green at or better than the target; red worse than the red threshold; amber between.
+    With no red threshold, anything short of the target is amber. No target, no status."""
+    if value is None or definition.target is None or definition.direction == Direction.NEUTRAL:
+        return None
+    target, red = target_for_period(definition, months)
+    value = Decimal(str(value))
+    if definition.direction == Direction.HIGHER:
+        if value >= target:
+            return GREEN
+        return RED if red is not None and value < red else AMBER
+    if value <= target:
+        return GREEN
+    return RED if red is not None and value > red else AMBER
+
+
+def movement(definition: IndicatorDefinition, current, previous) -> str | None:
+    """'better', 'worse' or 'same' against the previous period (for a monitored indicator:
+    'up', 'down' or 'same')."""
+    if current is None or previous is None:
+        return None
+    if abs(current - previous) < 1e-9:
+        return "same"
+    up = current > previous
+    if definition.direction == Direction.HIGHER:
+        return "better" if up else "worse"
+    if definition.direction == Direction.LOWER:
+        return "worse" if up else "better"
+    return "up" if up else "down"
+
+
+def sees_named_records(user) -> bool:
+    """Managers see the named records behind a figure (within their access); analysts and
+    administrators see pseudonymised ones – the Child Unique ID and the reference only."""
+    return user.role == Role.MANAGER

@@ -1,0 +1,287 @@
+"""Pages: the dashboard, an indicator, the records behind a figure, Annex A, the board report."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from earlyhelp.core.charts import line_chart
+from earlyhelp.core.dates import long_date
+
+from . import annexa, exports, formatting, recordrows, rules, selectors, services
+from .forms import FILTER_LABELS, AnnexAForm, DashboardForm
+from .models import Category, Unit
+from .summary import board_summary
+
+PAGE_SIZE = 50
+
+
+def _query(period, filters, **extra) -> str:
+    params = {"period": period.kind, "date": period.start.isoformat(), **filters, **extra}
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def _filters_label(form, filters) -> str:
+    if not filters:
+        return "No filters"
+    labels = []
+    for name, value in filters.items():
+        choices = dict(form.fields[name].choices)
+        labels.append(f"{FILTER_LABELS[name]}: {choices.get(value, value)}")
+    return "; ".join(labels)
+
+
+def _download(request, tables, filename: str, detail: str):
+    kind = request.GET.get("download")
+    if kind not in ("csv", "xlsx"):
+        return None
+    services.record_download(acting_user=request.user, what=filename, detail=detail,
+                             changes={"query": request.GET.urlencode()})
+    if kind == "csv":
+        content, content_type = exports.to_csv(tables), exports.CSV_TYPE
+    else:
+        content, content_type = exports.to_xlsx(tables), exports.XLSX_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response
+
+
+def _chart(row):
+    unit = row.definition.unit
+    values = [r.value if r else None for _, r in row.trend]
+    series = {row.definition.name: values}
+    if row.target is not None:
+        series["Target"] = [float(row.target) * (p.months / row.period.months)
+                            if unit == Unit.COUNT else float(row.target) for p, _ in row.trend]
+    # Counts, days and rates start from zero, so a small change does not look like a big one.
+    limits = {"y_min": 0, "y_max": 100} if unit == Unit.PERCENT else (
+        {} if unit == Unit.POINTS else {"y_min": 0})
+
+    def label(v):
+        # Axis ticks may fall between whole numbers (2.5, 7.5): show them as they are.
+        return formatting.figure(unit, v) if unit != Unit.COUNT else (
+            "–" if v is None else formatting.number(v))
+
+    return line_chart(
+        title=row.definition.name,
+        categories=[p.short_label for p, _ in row.trend],
+        series=series, x_label="Period", y_label=Unit(unit).label,
+        value_format=label, **limits,
+    )
+
+
+def _decorate(rows, period, filters):
+    """Everything a template needs to print a row, worked out once here."""
+    for row in rows:
+        unit = row.definition.unit
+        row.display = row.unavailable or formatting.figure(unit, row.value)
+        row.target_display = (formatting.figure(unit, row.target) if row.target is not None
+                              else "Monitored")
+        row.red_display = (formatting.figure(unit, row.red_threshold)
+                           if row.red_threshold is not None else "")
+        row.previous_display = formatting.figure(unit, row.previous.value if row.previous
+                                                 else None)
+        row.change_display = formatting.change(unit, row.value,
+                                               row.previous.value if row.previous else None)
+        row.rag_label = rules.RAG_LABELS[row.rag]
+        query = _query(period, filters)
+        row.detail_url = reverse("insights:indicator", args=[row.code]) + f"?{query}"
+        row.records_url = reverse("insights:records", args=[row.code]) + f"?{query}"
+        row.chart = _chart(row) if row.trend else None
+    return rows
+
+
+@login_required
+def dashboard(request):
+    scope = selectors.scope_for(request.user)
+    form = DashboardForm(request.GET, user=request.user)
+    period = form.period_value()
+    filters = selectors.clean_filters(request.user, form.filters())
+    rows = selectors.dashboard(user=request.user, period=period, filters=filters)
+    tables = exports.dashboard_tables(rows, scope.label, _filters_label(form, filters))
+    download = _download(request, tables, f"early-help-dashboard-{period.key}",
+                         f"Dashboard for {period.label}, {scope.label}")
+    if download:
+        return download
+    _decorate(rows, period, filters)
+    groups = [(label, [r for r in rows if r.definition.category == value])
+              for value, label in Category.choices]
+    query = _query(period, filters)
+    return render(request, "insights/dashboard.html", {
+        "page_title": "Early help performance",
+        "form": form, "period": period, "scope": scope, "groups": groups, "rows": rows,
+        "query": query, "filters_label": _filters_label(form, filters),
+        "can_annex_a": request.user.role in rules.ANNEX_A_ROLES,
+    })
+
+
+@login_required
+def indicator(request, code):
+    selectors.require_dashboard(request.user)
+    definition = selectors.get_definition(code)
+    form = DashboardForm(request.GET, user=request.user)
+    period = form.period_value()
+    filters = selectors.clean_filters(request.user, form.filters())
+    rows = selectors.dashboard(user=request.user, period=period, filters=filters, codes=[code])
+    row = _decorate(rows, period, filters)[0]
+    allowed = [b for b in (definition.breakdowns or []) if b in selectors.REGISTRY[code].dimensions]
+    by = request.GET.get("by") if request.GET.get("by") in allowed else None
+    breakdown_rows = []
+    if by and not row.unavailable:
+        breakdown_rows = selectors.breakdown(user=request.user, definition=definition,
+                                             period=period, by=by, filters=filters)
+        for b in breakdown_rows:
+            b.display = formatting.figure(definition.unit, b.result.value if b.result else None)
+            b.rag_label = rules.RAG_LABELS[b.rag]
+            b.records_url = (reverse("insights:records", args=[code]) + "?"
+                             + _query(period, {**filters, by: b.key}))
+    by_label = selectors.DIMENSION_LABELS.get(by) if by else None
+    tables = exports.indicator_tables(row, breakdown_rows, by_label)
+    download = _download(request, tables, f"{code}-{period.key}",
+                         f"'{definition.name}' for {period.label}")
+    if download:
+        return download
+    parts = []
+    if row.result:
+        for part in row.result.parts:
+            part_unit = definition.unit if part.unit == "value" else part.unit
+            parts.append({
+                "group": part.group, "label": part.label,
+                "display": formatting.figure(part_unit, part.value),
+                "share": formatting.figure("percent", part.share) if part.share is not None
+                else "",
+                "records_url": reverse("insights:records", args=[code]) + "?"
+                + _query(period, filters, part=part.key),
+            })
+    return render(request, "insights/indicator.html", {
+        "page_title": definition.name, "definition": definition, "row": row, "form": form,
+        "period": period, "parts": parts, "by": by, "by_label": by_label,
+        "breakdowns": [(b, selectors.DIMENSION_LABELS[b]) for b in allowed],
+        "breakdown_rows": breakdown_rows, "query": _query(period, filters),
+        "query_by": _query(period, filters, by=by or ""),
+        "scope": selectors.scope_for(request.user),
+        "filters_label": _filters_label(form, filters),
+    })
+
+
+@login_required
+def records(request, code):
+    selectors.require_dashboard(request.user)
+    definition = selectors.get_definition(code)
+    form = DashboardForm(request.GET, user=request.user)
+    period = form.period_value()
+    filters = selectors.clean_filters(request.user, form.filters())
+    part = request.GET.get("part") or None
+    lists = selectors.records(user=request.user, definition=definition, period=period,
+                              filters=filters, part=part)
+    if request.GET.get("download") in ("csv", "xlsx"):
+        tables = []
+        shown = []
+        for record_list in lists:
+            heads, rows = recordrows.table(record_list, record_list.visible)
+            tables.append(exports.Table(record_list.section.title[:31], heads, rows))
+            shown += [r[0] for r in rows]
+        services.record_list_view(acting_user=request.user, definition=definition,
+                                  period=period, shown=shown, kind="download")
+        return _download(request, tables, f"{code}-records-{period.key}",
+                         f"Records behind '{definition.name}' for {period.label}")
+    sections = []
+    shown = []
+    page_number = request.GET.get("page") or 1
+    for record_list in lists:
+        paginator = Paginator(record_list.visible, PAGE_SIZE)
+        page = paginator.get_page(page_number)
+        heads, rows = recordrows.table(record_list, page.object_list)
+        shown += [r[0] for r in rows]
+        sections.append({"list": record_list, "heads": heads, "rows": rows, "page": page,
+                         "count": paginator.count,
+                         "pagination_label": f"Pages of {record_list.section.title.lower()}"})
+    services.record_list_view(acting_user=request.user, definition=definition, period=period,
+                              shown=shown, kind="named" if rules.sees_named_records(request.user)
+                              else "pseudonymised")
+    return render(request, "insights/records.html", {
+        "page_title": f"Records behind: {definition.name}", "definition": definition,
+        "period": period, "sections": sections, "part": part,
+        "named": rules.sees_named_records(request.user),
+        "query": _query(period, filters, part=part or ""),
+        "back_url": reverse("insights:indicator", args=[code]) + "?" + _query(period, filters),
+        "filters_label": _filters_label(form, filters),
+        "scope": selectors.scope_for(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annex_a(request):
+    if request.user.role not in rules.ANNEX_A_ROLES:
+        raise PermissionDenied("Only managers and performance analysts can export Annex A.")
+    form = AnnexAForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.annex_a_export(
+                acting_user=request.user, inspection_date=data["inspection_date"],
+                layout=data["layout"], lists=data["lists"], via="page",
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            response = HttpResponse(result.content, content_type=exports.XLSX_TYPE)
+            name = f"annex-a-{data['inspection_date']:%Y-%m-%d}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    today = timezone.localdate()
+    return render(request, "insights/annex_a.html", {
+        "page_title": ("Error: " if form.errors else "") + "Export Ofsted Annex A",
+        "form": form, "window_months": annexa.WINDOW_MONTHS,
+        "date_hint": f"For example, {today.day} {today.month} {today.year}",
+    }, status=400 if form.errors else 200)
+
+
+def _board(request):
+    scope = selectors.scope_for(request.user)
+    form = DashboardForm(request.GET, user=request.user, default_kind="quarter")
+    period = form.period_value()
+    filters = selectors.clean_filters(request.user, form.filters())
+    rows = selectors.dashboard(user=request.user, period=period, filters=filters)
+    _decorate(rows, period, filters)
+    return scope, form, period, filters, rows
+
+
+@login_required
+def board(request):
+    scope, form, period, filters, rows = _board(request)
+    tables = exports.dashboard_tables(rows, scope.label, _filters_label(form, filters))
+    download = _download(request, tables, f"board-report-{period.key}",
+                         f"Board report for {period.label}, {scope.label}")
+    if download:
+        return download
+    return render(request, "insights/board.html", {
+        "page_title": f"Board report: {period.label}", "rows": rows, "period": period,
+        "scope": scope, "summary": board_summary(rows), "form": form,
+        "query": _query(period, filters), "produced": long_date(timezone.localdate()),
+        "filters_label": _filters_label(form, filters),
+    })
+
+
+@login_required
+def board_pdf(request):
+    scope, form, period, filters, rows = _board(request)
+    from .pdf import board_report_pdf  # ReportLab loads only when a PDF is asked for
+
+    label = scope.label + (f" ({_filters_label(form, filters)})" if filters else "")
+    content = board_report_pdf(rows=rows, summary=board_summary(rows), period=period,
+                               scope_label=label)
+    services.record_download(acting_user=request.user, what=f"board-report-{period.key}",
+                             detail=f"Board report PDF for {period.label}, {scope.label}")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-report-{period.key}.pdf"'
+    return response
