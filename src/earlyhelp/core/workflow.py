@@ -53,6 +53,42 @@ MOVES: tuple[Move, ...] = (
     # Plan action
     Move("action", "complete", ("open",), "done", "Only an open action can be marked done."),
     Move("action", "cancel", ("open",), "cancelled", "Only an open action can be cancelled."),
+    # Referral to a service in the directory
+    Move(
+        "referral",
+        "accept",
+        ("sent",),
+        "accepted",
+        "Only a referral waiting for a response can be accepted.",
+    ),
+    Move(
+        "referral",
+        "decline",
+        ("sent",),
+        "declined",
+        "Only a referral waiting for a response can be declined.",
+    ),
+    Move(
+        "referral",
+        "start",
+        ("accepted",),
+        "started",
+        "A referral must be accepted before the service can start.",
+    ),
+    Move(
+        "referral",
+        "finish",
+        ("started",),
+        "finished",
+        "Only a service that has started can be marked finished.",
+    ),
+    Move(
+        "referral",
+        "withdraw",
+        ("sent", "accepted", "started"),
+        "withdrawn",
+        "This referral has already ended; it cannot be withdrawn.",
+    ),
 )
 
 _TABLE = {(m.entity, m.action): m for m in MOVES}

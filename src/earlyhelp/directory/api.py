@@ -1,0 +1,391 @@
+"""API for the directory (services, Open Referral UK import/export, suggestions) and referrals."""
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.api.router import router
+from earlyhelp.cases.selectors import episode_detail, episode_list
+from earlyhelp.core.access import visible_people
+from earlyhelp.core.models import Locality, Role
+from earlyhelp.core.permissions import require_episode_worker, require_role
+from earlyhelp.thresholds.models import NeedTheme
+
+from . import openreferral, rules, selectors, services
+from .matching import profile_for_episode, suggest_services
+from .models import DeclineReason, FinishOutcome, ProviderKind, Referral, Service
+
+
+class ServiceOutput(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name")
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    level_bands = serializers.SerializerMethodField()
+    localities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "name",
+            "description",
+            "url",
+            "email",
+            "phone",
+            "status",
+            "organisation",
+            "organisation_name",
+            "provider_kind",
+            "themes",
+            "level_bands",
+            "minimum_age",
+            "maximum_age",
+            "borough_wide",
+            "localities",
+            "capacity",
+            "places_in_use",
+            "declared_waiting_days",
+            "waiting_days",
+            "cost_per_family",
+            "fees",
+            "evidence_rating",
+            "evidence_note",
+            "attending_type",
+            "attending_access",
+            "accepts_referrals",
+            "assured_date",
+        ]
+
+    def get_level_bands(self, service) -> list[str]:
+        return [level.band for level in service.levels.all()]
+
+
+SERVICE_FILTERS = [
+    OpenApiParameter("theme", str, description="needs theme code"),
+    OpenApiParameter("age", int),
+    OpenApiParameter("locality", str, description="locality code"),
+    OpenApiParameter("provider_kind", str, enum=ProviderKind.values),
+    OpenApiParameter("q", str, description="words in the name or description"),
+]
+
+
+class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The directory's active services (the public feed is /directory/openreferral/services/)."""
+
+    serializer_class = ServiceOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        age = params.get("age")
+        if age is not None and not age.isdigit():
+            raise serializers.ValidationError({"age": "Enter an age in whole years, like 7"})
+        theme = locality = None
+        if params.get("theme"):
+            theme = NeedTheme.objects.filter(code=params["theme"]).first()
+            if theme is None:
+                raise serializers.ValidationError({"theme": "No needs theme has this code"})
+        if params.get("locality"):
+            locality = Locality.objects.filter(code=params["locality"]).first()
+            if locality is None:
+                raise serializers.ValidationError({"locality": "No locality has this code"})
+        return selectors.service_search(
+            theme=theme,
+            age=int(age) if age else None,
+            locality=locality,
+            text=params.get("q", ""),
+            provider_kind=params.get("provider_kind", ""),
+        ).prefetch_related("levels")
+
+    @extend_schema(parameters=SERVICE_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["get"], url_path="openreferral")
+    def export(self, request):
+        """Every service (any status) in the Open Referral UK `/services` shape."""
+        require_role(request.user, {Role.ADMIN, Role.MANAGER, Role.ANALYST}, "export the directory")
+        return Response(openreferral.export_directory())
+
+    @extend_schema(
+        request=dict,
+        responses={200: dict, 400: dict},
+        parameters=[OpenApiParameter("dry_run", bool)],
+    )
+    @action(detail=False, methods=["post"], url_path="openreferral/import")
+    def import_(self, request):
+        """Import Open Referral UK JSON: all records or none; 400 lists every problem."""
+        require_role(request.user, {Role.ADMIN}, "import the directory")
+        dry_run = request.query_params.get("dry_run") in ("1", "true", "True")
+        result = openreferral.import_directory(
+            request.data, acting_user=request.user, dry_run=dry_run
+        )
+        body = {
+            "created": result.created,
+            "updated": result.updated,
+            "dry_run": result.dry_run,
+            "warnings": result.warnings,
+            "problems": [
+                {"record": p.record, "service": p.service, "field": p.field, "message": p.message}
+                for p in result.problems
+            ],
+        }
+        return Response(
+            body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST
+        )
+
+
+class SuggestionOutput(serializers.Serializer):
+    rank = serializers.IntegerField()
+    service = serializers.UUIDField(source="suggestion.service.id")
+    service_name = serializers.CharField(source="suggestion.service.name")
+    needs_covered = serializers.SerializerMethodField()
+    needs_total = serializers.IntegerField(source="suggestion.needs_total")
+    waiting_days = serializers.IntegerField(source="suggestion.waiting_days", allow_null=True)
+    evidence_rating = serializers.IntegerField(source="suggestion.evidence_rating", allow_null=True)
+    at_capacity = serializers.BooleanField(source="suggestion.at_capacity")
+    already_referred = serializers.BooleanField(source="suggestion.already_referred")
+    suitable_for = serializers.SerializerMethodField()
+    explanation = serializers.CharField(source="suggestion.explanation")
+
+    def get_needs_covered(self, row) -> list[str]:
+        return [theme.code for theme in row["suggestion"].needs_covered]
+
+    def get_suitable_for(self, row) -> list[str]:
+        return [str(m.person_id) for m in row["suggestion"].suitable_for]
+
+
+class SuggestionViewSet(viewsets.ViewSet):
+    """Services suggested for an episode's family, ranked."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("episode", str, required=True)],
+        responses=SuggestionOutput(many=True),
+    )
+    def list(self, request):
+        if not request.query_params.get("episode"):
+            raise serializers.ValidationError({"episode": "Give the episode id"})
+        episode = episode_detail(user=request.user, episode_id=request.query_params["episode"])
+        suggestions = suggest_services(profile_for_episode(episode), limit=20)
+        rows = [{"rank": i, "suggestion": s} for i, s in enumerate(suggestions, start=1)]
+        return Response(SuggestionOutput(rows, many=True).data)
+
+
+class ReferralOutput(serializers.ModelSerializer):
+    service_name = serializers.CharField(source="service.name")
+    person_name = serializers.CharField(source="person.full_name", default=None)
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "service",
+            "service_name",
+            "episode",
+            "family",
+            "person",
+            "person_name",
+            "plan_action",
+            "themes",
+            "reason",
+            "status",
+            "sent_at",
+            "sent_by",
+            "responded_at",
+            "decline_reason",
+            "status_note",
+            "started_on",
+            "finished_on",
+            "finish_outcome",
+            "withdrawn_at",
+            "version",
+        ]
+
+
+class ReferralInput(serializers.Serializer):
+    episode = serializers.UUIDField()
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
+    person = serializers.UUIDField(
+        required=False, allow_null=True, help_text="blank: the whole family"
+    )
+    reason = serializers.CharField()
+    themes = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=NeedTheme.objects.all()
+    )
+    plan_action = serializers.UUIDField(required=False, allow_null=True)
+
+
+class ReferralNoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReferralDeclineInput(ReferralNoteInput):
+    reason = serializers.ChoiceField(choices=DeclineReason.choices)
+
+
+class ReferralStartInput(ReferralNoteInput):
+    started_on = serializers.DateField()
+
+
+class ReferralFinishInput(ReferralNoteInput):
+    finished_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=FinishOutcome.choices)
+
+
+class ReferralWithdrawInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Referrals the user can see: their families' (referring side) and their services'
+    (provider side). Status moves answer 409 when the rules refuse them."""
+
+    serializer_class = ReferralOutput
+
+    def get_queryset(self):
+        referrals = (
+            selectors.visible_referrals(self.request.user)
+            .select_related("service", "person")
+            .prefetch_related("themes")
+            .order_by("-sent_at", "reference")
+        )
+        params = self.request.query_params
+        if params.get("status"):
+            referrals = referrals.filter(status=params["status"])
+        if params.get("episode"):
+            referrals = referrals.filter(episode_id=params["episode"])
+        if params.get("provider") in ("1", "true"):
+            referrals = referrals.filter(
+                pk__in=selectors.provider_referrals(user=self.request.user).values("pk")
+            )
+        return referrals
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("episode", str),
+            OpenApiParameter("provider", bool),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        audit_search(request, "directory.referral")
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, pk=None):
+        referral = selectors.referral_detail(user=request.user, referral_id=pk)
+        return Response(ReferralOutput(referral).data)
+
+    @extend_schema(request=ReferralInput, responses={201: ReferralOutput})
+    def create(self, request):
+        data = validated(ReferralInput, request.data)
+        episode = scoped_pk(episode_list(user=request.user), data["episode"], "episode")
+        person = None
+        if data.get("person"):
+            person = scoped_pk(visible_people(request.user), data["person"], "person")
+        plan_action = None
+        if data.get("plan_action"):
+            from earlyhelp.plans.models import PlanAction
+
+            plan_action = scoped_pk(
+                PlanAction.objects.filter(plan__episode=episode), data["plan_action"], "plan_action"
+            )
+        referral = services.referral_send(
+            episode=episode,
+            service=data["service"],
+            person=person,
+            reason=data["reason"],
+            themes=data.get("themes", []),
+            plan_action=plan_action,
+            acting_user=request.user,
+        )
+        return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+
+    def _move(self, request, pk, input_class, work):
+        referral = selectors.referral_detail(user=request.user, referral_id=pk)
+        # Who may act is settled before the body is read: a 403 says so whatever was sent.
+        if input_class is ReferralWithdrawInput:
+            require_episode_worker(request.user, referral.episode, "withdraw this referral")
+        elif not rules.can_answer_referral(request.user, referral):
+            raise PermissionDenied(
+                f"Only {referral.service.organisation.name}, which provides "
+                f"{referral.service.name}, can respond to this referral."
+            )
+        data = validated(input_class, request.data)
+        referral = work(referral, data)
+        return Response(ReferralOutput(referral).data)
+
+    @extend_schema(request=ReferralNoteInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._move(
+            request,
+            pk,
+            ReferralNoteInput,
+            lambda r, d: services.referral_accept(
+                referral=r, acting_user=request.user, note=d.get("note", "")
+            ),
+        )
+
+    @extend_schema(request=ReferralDeclineInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._move(
+            request,
+            pk,
+            ReferralDeclineInput,
+            lambda r, d: services.referral_decline(
+                referral=r, acting_user=request.user, reason=d["reason"], note=d.get("note", "")
+            ),
+        )
+
+    @extend_schema(request=ReferralStartInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._move(
+            request,
+            pk,
+            ReferralStartInput,
+            lambda r, d: services.referral_start(
+                referral=r,
+                acting_user=request.user,
+                started_on=d["started_on"],
+                note=d.get("note", ""),
+            ),
+        )
+
+    @extend_schema(request=ReferralFinishInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        return self._move(
+            request,
+            pk,
+            ReferralFinishInput,
+            lambda r, d: services.referral_finish(
+                referral=r,
+                acting_user=request.user,
+                finished_on=d["finished_on"],
+                outcome=d["outcome"],
+                note=d.get("note", ""),
+            ),
+        )
+
+    @extend_schema(request=ReferralWithdrawInput, responses=ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._move(
+            request,
+            pk,
+            ReferralWithdrawInput,
+            lambda r, d: services.referral_withdraw(
+                referral=r, acting_user=request.user, reason=d["reason"]
+            ),
+        )
+
+
+router.register("directory/services", ServiceViewSet, basename="directory-service")
+router.register("directory/suggestions", SuggestionViewSet, basename="directory-suggestion")
+router.register("directory/referrals", ReferralViewSet, basename="directory-referral")

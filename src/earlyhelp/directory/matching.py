@@ -1,0 +1,198 @@
+"""Suggest directory services for a family, ranked.
+
+A service is a candidate when it is active and takes referrals, addresses at least one of the
+family's presenting needs, serves the family's level of need (or says nothing about levels),
+covers the family's area (or the whole borough) and suits the age of at least one member.
+
+Candidates are ranked, in this order (a plain order a practitioner can check by eye):
+1. more of the family's needs covered;
+2. shorter current waiting time (unknown waits last);
+3. stronger evidence (EIF rating 4 first; unrated last);
+4. name.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from earlyhelp.people.models import Membership
+from earlyhelp.thresholds.models import NeedTheme
+
+from .models import OPEN_REFERRAL_STATUSES, Referral, Service, ServiceStatus
+
+UNKNOWN_WAIT = 10**6
+
+
+@dataclass
+class Member:
+    person_id: object
+    name: str
+    age: int | None
+    role: str
+
+
+@dataclass
+class FamilyProfile:
+    """What matching needs to know about a family – nothing more leaves this function."""
+
+    theme_ids: list
+    band: str | None
+    members: list[Member]
+    locality_id: int | None
+    episode_id: object = None
+    themes: list = field(default_factory=list)
+
+
+@dataclass
+class Suggestion:
+    service: Service
+    needs_covered: list
+    needs_total: int
+    suitable_for: list[Member]
+    already_referred: bool = False
+
+    @property
+    def waiting_days(self):
+        return self.service.waiting_days
+
+    @property
+    def evidence_rating(self):
+        return self.service.evidence_rating
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.service.places_free == 0
+
+    @property
+    def rank_key(self):
+        return (
+            -len(self.needs_covered),
+            self.waiting_days if self.waiting_days is not None else UNKNOWN_WAIT,
+            -(self.evidence_rating or 0),
+            self.service.name.lower(),
+        )
+
+    @property
+    def explanation(self) -> str:
+        parts = [
+            f"Covers {len(self.needs_covered)} of {self.needs_total} needs: "
+            + ", ".join(t.name.lower() for t in self.needs_covered)
+        ]
+        if self.waiting_days is None:
+            parts.append("waiting time not known")
+        elif self.waiting_days == 0:
+            parts.append("no wait")
+        else:
+            parts.append(f"waiting about {self.waiting_days} days")
+        if self.evidence_rating:
+            parts.append(f"EIF evidence level {self.evidence_rating}")
+        return "; ".join(parts)
+
+
+def profile_for_episode(episode, on: dt.date | None = None) -> FamilyProfile:
+    """Needs from the latest assessment (completed first, else in progress), level from the
+    assessment (else the episode), and the current household's ages and area."""
+    from earlyhelp.assessments.models import Assessment, PresentingNeed
+
+    on = on or timezone.localdate()
+    assessments = Assessment.objects.filter(episode=episode).select_related("level")
+    assessment = (
+        assessments.filter(status="completed").order_by("-completed_on").first()
+        or assessments.order_by("-started_on").first()
+    )
+    theme_ids, themes = [], []
+    if assessment is not None:
+        seen = set()
+        for need in PresentingNeed.objects.filter(assessment=assessment).select_related("theme"):
+            if need.theme_id not in seen:
+                seen.add(need.theme_id)
+                theme_ids.append(need.theme_id)
+                themes.append(need.theme)
+    level = (assessment.level if assessment and assessment.level_id else None) or episode.level
+    members = [
+        Member(m.person_id, m.person.full_name, m.person.age_on(on), m.role)
+        for m in Membership.objects.filter(family_id=episode.family_id, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("person")
+        .order_by("role", "person__date_of_birth")
+    ]
+    return FamilyProfile(
+        theme_ids=theme_ids,
+        themes=themes,
+        band=level.band if level else None,
+        members=members,
+        locality_id=episode.family.locality_id,
+        episode_id=episode.pk,
+    )
+
+
+def _age_condition(ages) -> Q:
+    condition = Q()
+    for age in ages:
+        condition |= (Q(minimum_age__isnull=True) | Q(minimum_age__lte=age)) & (
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+        )
+    return condition
+
+
+def suggest_services(profile: FamilyProfile, *, limit: int | None = 10) -> list[Suggestion]:
+    if not profile.theme_ids:
+        return []
+    services = (
+        Service.objects.filter(
+            status=ServiceStatus.ACTIVE, accepts_referrals=True, themes__in=profile.theme_ids
+        )
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "themes",
+                queryset=NeedTheme.objects.filter(id__in=profile.theme_ids),
+                to_attr="matched_themes",
+            )
+        )
+        .distinct()
+    )
+    if profile.band:
+        services = services.filter(Q(levels__band=profile.band) | Q(levels__isnull=True))
+    if profile.locality_id is not None:
+        services = services.filter(Q(borough_wide=True) | Q(localities=profile.locality_id))
+    ages = [m.age for m in profile.members if m.age is not None]
+    if ages:
+        services = services.filter(_age_condition(ages))
+    referred = set()
+    if profile.episode_id is not None:
+        referred = set(
+            Referral.objects.filter(
+                episode_id=profile.episode_id, status__in=OPEN_REFERRAL_STATUSES
+            ).values_list("service_id", flat=True)
+        )
+    names = {t.pk: t for t in profile.themes}
+    suggestions = []
+    for service in services:
+        covered = sorted(service.matched_themes, key=lambda t: (t.order, t.name))
+        suitable = [
+            m
+            for m in profile.members
+            if m.age is None
+            or (
+                (service.minimum_age is None or service.minimum_age <= m.age)
+                and (service.maximum_age is None or service.maximum_age >= m.age)
+            )
+        ]
+        suggestions.append(
+            Suggestion(
+                service=service,
+                needs_covered=[names.get(t.pk, t) for t in covered],
+                needs_total=len(profile.theme_ids),
+                suitable_for=suitable,
+                already_referred=service.pk in referred,
+            )
+        )
+    suggestions.sort(key=lambda s: s.rank_key)
+    return suggestions[:limit] if limit else suggestions
+
+
+def suggestions_for_episode(episode, *, limit: int | None = 10) -> list[Suggestion]:
+    return suggest_services(profile_for_episode(episode), limit=limit)

@@ -1,0 +1,162 @@
+"""Reads of panels, agendas, decisions and unmet need – always scoped to the user.
+
+A panel member sees the families with cases brought to their panels (registered with
+core.access in apps.py); agenda items are filtered through that same family scope, so a user
+who is not a member sees no family on a panel's agenda.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from earlyhelp.core import audit
+from earlyhelp.core.access import get_visible_or_404, visible_family_ids
+from earlyhelp.core.models import Role
+
+from .models import (
+    Meeting,
+    MeetingStatus,
+    Panel,
+    PanelAction,
+    PanelCase,
+    PanelCaseStatus,
+    PanelMember,
+    UnmetNeed,
+)
+
+# Roles that see every panel's set-up (not its cases) and the unmet need report.
+OVERSIGHT_ROLES = {Role.MANAGER, Role.ADMIN, Role.ANALYST}
+
+
+def panel_family_ids(user):
+    """Families with cases (not withdrawn) on panels the user is a current member of."""
+    panels = PanelMember.objects.filter(user=user, left_on__isnull=True).values("panel_id")
+    return (
+        PanelCase.objects.filter(panel_id__in=panels)
+        .exclude(status=PanelCaseStatus.WITHDRAWN)
+        .values("family_id")
+    )
+
+
+def panel_family_ids_with_consent(user):
+    """For a partner on a panel: the same families, while sharing with partners is allowed
+    (consent to share stands, or a safeguarding override) – the rule every partner lives by."""
+    from earlyhelp.core.access import families_sharing_allowed
+
+    return families_sharing_allowed(panel_family_ids(user))
+
+
+def member_panel_ids(user):
+    return PanelMember.objects.filter(user=user, left_on__isnull=True).values("panel_id")
+
+
+def panel_list(*, user) -> QuerySet[Panel]:
+    if user is None or not user.is_authenticated:
+        return Panel.objects.none()
+    panels = Panel.objects.all()
+    if user.role not in OVERSIGHT_ROLES:
+        panels = panels.filter(id__in=member_panel_ids(user))
+    return (
+        panels.select_related("locality")
+        .annotate(awaiting=Count("cases", filter=Q(cases__status=PanelCaseStatus.AWAITING)))
+        .order_by("name")
+    )
+
+
+def panel_detail(*, user, panel_id) -> Panel:
+    return get_visible_or_404(panel_list(user=user), pk=panel_id)
+
+
+def panel_meetings(*, panel, upcoming_only=False) -> QuerySet[Meeting]:
+    meetings = panel.meetings.annotate(
+        items=Count("agenda", filter=~Q(agenda__status=PanelCaseStatus.WITHDRAWN))
+    )
+    if upcoming_only:
+        meetings = meetings.filter(status=MeetingStatus.SCHEDULED, date__gte=timezone.localdate())
+    return meetings.order_by("date")
+
+
+def agenda_cases(*, user) -> QuerySet[PanelCase]:
+    """Cases on agendas, limited to the families the user may see."""
+    return PanelCase.objects.filter(family_id__in=visible_family_ids(user)).select_related(
+        "episode",
+        "episode__lead_practitioner",
+        "episode__team",
+        "episode__level",
+        "family",
+        "panel",
+        "meeting",
+        "brought_by",
+    )
+
+
+def meeting_detail(*, user, meeting_id) -> Meeting:
+    meetings = Meeting.objects.select_related("panel")
+    if user.role not in OVERSIGHT_ROLES:
+        meetings = meetings.filter(panel_id__in=member_panel_ids(user))
+    return get_visible_or_404(meetings, pk=meeting_id)
+
+
+def meeting_agenda(*, user, meeting) -> list[PanelCase]:
+    cases = list(
+        agenda_cases(user=user)
+        .filter(meeting=meeting)
+        .exclude(status=PanelCaseStatus.WITHDRAWN)
+        .prefetch_related("decisions", "actions__owner")
+        .order_by("brought_on", "created_at")
+    )
+    for case in cases:
+        audit.record_view(
+            user=user, obj=case, family_id=case.family_id, detail=f"On the agenda of {meeting}"
+        )
+    return cases
+
+
+def panel_case_detail(*, user, case_id) -> PanelCase:
+    case = get_visible_or_404(
+        agenda_cases(user=user).prefetch_related(
+            "decisions__decided_by", "actions__owner", "unmet_needs"
+        ),
+        pk=case_id,
+    )
+    audit.record_view(user=user, obj=case, family_id=case.family_id)
+    return case
+
+
+def waiting_without_meeting(*, user, panel) -> QuerySet[PanelCase]:
+    return agenda_cases(user=user).filter(
+        panel=panel, status=PanelCaseStatus.AWAITING, meeting__isnull=True
+    )
+
+
+def my_panel_actions(*, user) -> QuerySet[PanelAction]:
+    return (
+        PanelAction.objects.filter(owner=user, status="open")
+        .filter(panel_case__family_id__in=visible_family_ids(user))
+        .select_related("panel_case__panel", "panel_case__episode")
+        .order_by("due_date")
+    )
+
+
+def unmet_need_list(*, user, date_from: dt.date | None = None, date_to: dt.date | None = None):
+    """Unmet need for commissioners: oversight roles see all; a member sees their panels'."""
+    if user is None or not user.is_authenticated:
+        return UnmetNeed.objects.none()
+    needs = UnmetNeed.objects.all()
+    if user.role not in OVERSIGHT_ROLES:
+        needs = needs.filter(panel_id__in=member_panel_ids(user))
+    if date_from:
+        needs = needs.filter(recorded_on__gte=date_from)
+    if date_to:
+        needs = needs.filter(recorded_on__lte=date_to)
+    return needs.select_related("panel", "theme", "locality").order_by("-recorded_on")
+
+
+def unmet_need_summary(needs: QuerySet[UnmetNeed]) -> list[dict]:
+    """Counts by theme and locality – the shape commissioners plan from."""
+    return list(
+        needs.values("theme__name", "locality__name")
+        .annotate(entries=Count("id"), families=Sum("families_affected"))
+        .order_by("-families", "theme__name", "locality__name")
+    )

@@ -1,0 +1,183 @@
+"""Action needed: each count is right for the user's scope (in scope counted, out of scope not)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from earlyhelp.cases.services import episode_allocate
+from earlyhelp.core.testing.factories import family_with_members
+from earlyhelp.core.testing.journey import (
+    completed_assessment,
+    open_episode,
+    raise_contact,
+    review,
+)
+from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.directory import services as directory
+from earlyhelp.directory.tests.factories import ServiceFactory
+from earlyhelp.frontdoor.models import Contact
+from earlyhelp.plans import services as plans
+
+from .. import services
+from ..action_needed import action_needed, overdue_contacts
+
+
+def counts(user):
+    return {item.key: item.count for item in action_needed(user)}
+
+
+def test_overdue_contacts_follow_rag_timescales(world):
+    now = timezone.now()
+    red_late = raise_contact(world, received_days_ago=0)
+    Contact.objects.filter(pk=red_late.pk).update(
+        priority="red", received_at=now - dt.timedelta(hours=5)
+    )
+    red_fresh = raise_contact(world, family=family_with_members(), received_days_ago=0)
+    Contact.objects.filter(pk=red_fresh.pk).update(
+        priority="red", received_at=now - dt.timedelta(hours=3)
+    )
+    green = raise_contact(world, family=family_with_members(), received_days_ago=2)
+    Contact.objects.filter(pk=green.pk).update(priority="green")  # 48h of 72h: in time
+    unrated = raise_contact(world, family=family_with_members(), received_days_ago=2)  # amber
+    assert set(overdue_contacts(world.front_door, now)) == {red_late, unrated}
+    assert counts(world.front_door)["contacts_overdue"] == 2
+    items = {i.key: i for i in action_needed(world.front_door)}
+    assert items["contacts_overdue"].urgent
+
+
+def test_contacts_are_counted_within_the_managers_scope(world):
+    raise_contact(world, received_days_ago=5)
+    assert counts(world.front_door).get("contacts_overdue") == 1
+    # The manager's service has no episode or routing for this family yet: not theirs.
+    assert "contacts_overdue" not in counts(world.manager)
+    assert "contacts_overdue" not in counts(world.worker)  # workers do not triage
+
+
+@pytest.fixture
+def led(world):
+    episode = open_episode(world)  # started 59 days ago
+    episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
+    episode.refresh_from_db()
+    return episode
+
+
+def test_assessments_overdue_count_for_the_lead_and_the_manager_only(world, led):
+    assert counts(world.worker)["assessments_overdue"] == 1
+    assert counts(world.manager)["assessments_overdue"] == 1
+    assert "assessments_overdue" not in counts(world.other_worker)
+    assert "assessments_overdue" not in counts(world.front_door)
+    completed_assessment(world, led)
+    assert "assessments_overdue" not in counts(world.worker)
+
+
+def test_assessments_due_soon(world):
+    contact = raise_contact(world, received_days_ago=41)
+    from earlyhelp.core.testing.journey import triage_to_early_help
+
+    episode = triage_to_early_help(world, contact, decided_days_ago=40).episode
+    episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
+    found = counts(world.worker)
+    assert found["assessments_due"] == 1 and "assessments_overdue" not in found
+
+
+def test_reviews_overdue_and_due(world, led):
+    _, need = completed_assessment(world, led)
+    review(world, led, need, held_days_ago=58, score=4)  # next due 2 days ago
+    assert counts(world.worker)["reviews_overdue"] == 1
+    assert "reviews_overdue" not in counts(world.other_worker)
+    review(world, led, need, held_days_ago=50, score=5)  # next due in 6 days
+    found = counts(world.worker)
+    assert "reviews_overdue" not in found and found["reviews_due"] == 1
+
+
+def test_plan_actions_past_due_that_the_user_owns(world, led):
+    completed_assessment(world, led)
+    plan = plans.plan_start(episode=led, started_on=days_ago(39), acting_user=world.worker)
+    plans.plan_action_add(
+        plan=plan,
+        description="Book the GP",
+        owner_name="",
+        owner=world.worker,
+        due_date=days_ago(5),
+        acting_user=world.worker,
+    )
+    plans.plan_action_add(
+        plan=plan,
+        description="Mum calls school",
+        owner_name="Mum",
+        due_date=days_ago(5),
+        acting_user=world.worker,
+    )
+    plans.plan_action_add(
+        plan=plan,
+        description="Not yet due",
+        owner=world.worker,
+        owner_name="",
+        due_date=TODAY + dt.timedelta(days=3),
+        acting_user=world.worker,
+    )
+    assert counts(world.worker)["plan_actions"] == 1
+    assert "plan_actions" not in counts(world.manager)  # owned by the worker, not the manager
+
+
+def test_referrals_awaiting_a_providers_response(world, led):
+    from earlyhelp.core.testing.factories import PartnerFactory
+
+    service = ServiceFactory(themes=world.themes)
+    provider = PartnerFactory(username="prov", organisation=service.organisation)
+    elsewhere = PartnerFactory(username="elsewhere")
+    referral = directory.referral_send(
+        episode=led, service=service, reason="Help", person=world.child, acting_user=world.worker
+    )
+    assert counts(provider)["referrals_awaiting"] == 1
+    assert "referrals_awaiting" not in counts(elsewhere)
+    assert "referrals_awaiting" not in counts(world.worker)
+    assert not {i.key: i for i in action_needed(provider)}["referrals_awaiting"].urgent
+    directory.referral_accept(referral=referral, acting_user=provider)
+    assert "referrals_awaiting" not in counts(provider)
+
+
+def test_panel_actions_and_cases_for_panel_members(world, led, panel, member, meeting):
+    case = services.panel_case_bring(
+        panel=panel, episode=led, acting_user=world.worker, detail="Stuck"
+    )
+    assert counts(member)["panel_cases"] == 1
+    assert "panel_cases" not in counts(world.other_worker)
+    services.panel_action_add(
+        panel_case=case,
+        description="Find a lead",
+        owner=member,
+        due_date=TODAY - dt.timedelta(days=1),
+        acting_user=member,
+    )
+    items = {i.key: i for i in action_needed(member)}
+    assert items["panel_actions"].count == 1 and items["panel_actions"].urgent
+
+
+def test_nothing_for_analysts_or_anonymous(world, led):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert action_needed(world.analyst) == []
+    assert action_needed(AnonymousUser()) == []
+
+
+def test_a_fixed_number_of_queries(world, led):
+    for _ in range(3):
+        open_episode(world, family=family_with_members())
+    with CaptureQueriesContext(connection) as queries:
+        action_needed(world.manager)
+    assert len(queries) <= 10
+
+
+def test_items_link_to_the_page_that_lists_them(world, led):
+    from django.urls import reverse
+
+    worker = {i.key: i for i in action_needed(world.worker)}
+    manager = {i.key: i for i in action_needed(world.manager)}
+    assert worker["assessments_overdue"].url == reverse("web:caseload")
+    assert manager["assessments_overdue"].url == reverse(
+        "web:team_queue", kwargs={"queue": "assessments-overdue"}
+    )
