@@ -2,6 +2,9 @@
 
 import pytest
 
+# One browser for the whole session, shared by every app's browser tests.
+pytest_plugins = ["tests.browser.plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_tasks(settings):

@@ -1,5 +1,4 @@
 import pytest
-from tests.browser.conftest import browser, checked_page  # noqa: F401 (browser tests)
 
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import UserFactory

@@ -1,4 +1,5 @@
-"""Fixtures for real-browser tests: a live server, Debian's Chromium and axe-core.
+"""Fixtures for real-browser tests (a pytest plugin, loaded once by the root conftest, so every
+app shares one browser): a live server, Debian's Chromium and axe-core.
 
 Browser tests are marked `@pytest.mark.browser`; without /usr/bin/chromium they are skipped
 with a loud warning, never silently."""
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import CheckedPage, chromium_missing_reason, launch, prepare_context
+from tests.browser.support import CheckedPage, chromium_missing_reason, launch, prepare_context
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run while one
 # is running unless told it is safe (it is: the loop only drives the browser).
