@@ -44,6 +44,7 @@ class OrganisationType(models.TextChoices):
     SCHOOL = "school", "School"
     EARLY_YEARS = "early_years", "Early years setting"
     HEALTH = "health", "Health"
+    HEALTH_VISITING = "health_visiting", "Health visiting"
     POLICE = "police", "Police"
     HOUSING = "housing", "Housing"
     COUNCIL_TEAM = "council", "Council team"

@@ -154,7 +154,8 @@ def build_borough(*, rng, families: int, case_rate: float, joined: dt.datetime, 
         for i in range(n_gps)
     ]  # fmt: skip
     hv_teams = [
-        org(f"Health Visiting Team – {loc.name}", OrganisationType.HEALTH, f"HV-{loc.code}", loc)
+        org(f"Health Visiting Team – {loc.name}", OrganisationType.HEALTH_VISITING,
+            f"HV-{loc.code}", loc)
         for loc in localities
     ]
     childrens_centres = [

@@ -21,6 +21,7 @@ SOURCE_FOR_ORGANISATION = {
     OrganisationType.SCHOOL: "2A",
     OrganisationType.EARLY_YEARS: "8",
     OrganisationType.HEALTH: "3F",
+    OrganisationType.HEALTH_VISITING: "3B",
     OrganisationType.POLICE: "6",
     OrganisationType.HOUSING: "4",
     OrganisationType.COUNCIL_TEAM: "5B",

@@ -1,0 +1,195 @@
+"""Every write of the targeting app: imports, runs, clerical decisions. Each is audited."""
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from earlyhelp.core import audit
+from earlyhelp.core import services as core_services
+from earlyhelp.core.dates import long_date
+from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.models import AuditAction
+
+from . import imports
+from .models import (
+    Backend,
+    ClericalDecision,
+    ClericalReview,
+    CriteriaSet,
+    ReviewStatus,
+    RunStatus,
+    SourceBatch,
+    TargetingRun,
+)
+from .pipeline import data_dir
+from .sources import get_source_type
+
+
+def import_batch(
+    *,
+    source_type: str,
+    path: Path,
+    acting_user=None,
+    file_name: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SourceBatch:
+    """Check a whole file against its source schema and stage it as a dated batch.
+
+    Refuses (ImportRefused, nothing written) a file already imported, or any file with a bad
+    row – listing every bad row, its column and the reason.
+    """
+    source = get_source_type(source_type)
+    path = Path(path)
+    file_name = file_name or path.name
+    checksum = imports.sha256_of(path)
+    earlier = SourceBatch.objects.filter(sha256=checksum).select_related("imported_by").first()
+    if earlier is not None:
+        raise imports.ImportRefused(_already_imported(earlier))
+    checked = imports.check_file(path, source, progress=progress)
+    if not checked.ok:
+        bad_rows = len({e.row for e in checked.errors})
+        raise imports.ImportRefused(
+            f"{file_name} was not imported: {len(checked.errors):,} problem(s) in "
+            f"{bad_rows:,} row(s). Nothing was written. Correct the file and import it again.",
+            checked.errors,
+        )
+    batch_id = uuid.uuid4()
+    relative = Path("batches") / source.code / f"{batch_id}.parquet"
+    target = data_dir() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    if progress:
+        progress(f"staging {checked.rows:,} rows")
+    pq.write_table(checked.table, partial, compression="zstd")
+    os.replace(partial, target)
+    try:
+        with transaction.atomic():
+            batch = core_services.create(
+                SourceBatch(
+                    id=batch_id,
+                    source_type=source.code,
+                    file_name=file_name[:255],
+                    sha256=checksum,
+                    size_bytes=path.stat().st_size,
+                    rows=checked.rows,
+                    imported_by=acting_user,
+                    imported_at=timezone.now(),
+                    period_start=checked.period[0],
+                    period_end=checked.period[1],
+                    path=str(relative),
+                ),
+                acting_user=acting_user,
+            )
+    except IntegrityError as exc:  # the same file, imported at the same moment elsewhere
+        target.unlink(missing_ok=True)
+        raise imports.ImportRefused(f"{file_name} has just been imported by someone else") from exc
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return batch
+
+
+def _already_imported(batch: SourceBatch) -> str:
+    who = batch.imported_by.display_name if batch.imported_by else "a command-line import"
+    day = long_date(timezone.localtime(batch.imported_at).date())
+    return (
+        f"This file was already imported on {day} "
+        f"by {who} as a {batch.get_source_type_display()} batch ({batch.file_name}, "
+        f"{batch.rows:,} rows). Nothing was written."
+    )
+
+
+@transaction.atomic
+def batch_withdraw(*, batch: SourceBatch, acting_user, reason: str) -> SourceBatch:
+    """Leave a batch out of later runs. The file and its provenance are kept."""
+    if not batch.is_active:
+        raise IllegalMove("This batch is already withdrawn.")
+    before = audit.snapshot(batch, ["is_active"])
+    batch.is_active = False
+    return core_services.update(batch, acting_user=acting_user, before=before, reason=reason)
+
+
+@transaction.atomic
+def run_start(
+    *,
+    acting_user,
+    reference_date: dt.date | None = None,
+    backend: str = Backend.DUCKDB,
+    retrain: bool = False,
+    criteria_sets: list[CriteriaSet] | None = None,
+    match_threshold: float = 0.95,
+    review_floor: float = 0.5,
+    enqueue: bool = True,
+) -> TargetingRun:
+    """Queue a run. With enqueue, the worker carries it out (tasks.run_targeting)."""
+    if TargetingRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        raise IllegalMove("A targeting run is already queued or running. Wait for it to finish.")
+    run = core_services.create(
+        TargetingRun(
+            requested_by=acting_user,
+            reference_date=reference_date or timezone.localdate(),
+            backend=backend,
+            retrain=retrain,
+            match_threshold=match_threshold,
+            review_floor=review_floor,
+        ),
+        acting_user=acting_user,
+    )
+    if criteria_sets:
+        run.criteria_sets.set(criteria_sets)
+    if enqueue:
+        from .tasks import run_targeting
+
+        transaction.on_commit(lambda: run_targeting.enqueue(str(run.pk)))
+    return run
+
+
+@transaction.atomic
+def clerical_decide(
+    *, review: ClericalReview, accepted: bool, acting_user, reason: str = ""
+) -> ClericalDecision:
+    """Record whether a queued pair is the same person. Kept; wins over the model next run."""
+    review = ClericalReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.PENDING:
+        raise IllegalMove("This pair has already been decided. Its decision is kept.")
+    decision = core_services.create(
+        ClericalDecision(
+            profile_id_l=review.profile_id_l,
+            profile_id_r=review.profile_id_r,
+            accepted=accepted,
+            reason=reason.strip(),
+            decided_by=acting_user,
+            decided_at=timezone.now(),
+            run=review.run,
+        ),
+        acting_user=acting_user,
+        reason=reason.strip(),
+    )
+    # Every queued copy of the pair (in this and earlier runs) carries the decision.
+    ClericalReview.objects.filter(
+        profile_id_l=review.profile_id_l,
+        profile_id_r=review.profile_id_r,
+        status=ReviewStatus.PENDING,
+    ).update(status=ReviewStatus.ACCEPTED if accepted else ReviewStatus.REJECTED, decision=decision)
+    return decision
+
+
+def record_access(*, acting_user, action: str, obj=None, object_type="", object_id="", detail=""):
+    """An audit row for a view or download of targeting data (names, records, cohorts)."""
+    return audit.record(
+        user=acting_user,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
+
+
+VIEW, EXPORT = AuditAction.VIEW, AuditAction.EXPORT

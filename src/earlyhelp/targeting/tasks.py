@@ -1,0 +1,16 @@
+"""Background work: a targeting run, carried out by the task worker with progress on the run."""
+
+from django_tasks import task
+
+from .models import RunStatus, TargetingRun
+
+
+@task()
+def run_targeting(run_id: str) -> dict:
+    from . import pipeline
+
+    run = TargetingRun.objects.get(pk=run_id)
+    if run.status != RunStatus.QUEUED:
+        return {"skipped": f"run is {run.status}"}
+    run = pipeline.execute(run)
+    return run.stats
