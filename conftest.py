@@ -16,3 +16,23 @@ def world(db):
     from earlyhelp.core.testing.world import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data_after_flush(request):
+    """Transactional tests (live server) end by emptying every table, data migrations' rows
+    included: put back what the migrations ship, as every installation has it, for any test
+    that uses the database after one of them. Costs four EXISTS queries when nothing is missing."""
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not names & {
+        "db", "transactional_db", "live_server", "django_db_setup_done",
+    }:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or "live_server" in names or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from earlyhelp.core.testing.reference import restore_shipped_data
+
+    restore_shipped_data()

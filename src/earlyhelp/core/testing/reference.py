@@ -1,0 +1,25 @@
+"""Put back the rows the data migrations ship, after a transactional test flushed them.
+
+Tests that use a live server (browser tests) run in transactions that end by emptying every table,
+data migrations' rows included; a later test that expects the shipped threshold models, criteria
+sets, indicators or retention rules would then find none. Each loader runs only when its table is
+empty, so ordinary tests see exactly what the migrations made."""
+
+from importlib import import_module
+
+from django.apps import apps
+
+# (data migration module, its loader function, a model that is empty when the rows are gone)
+SHIPPED = [
+    ("earlyhelp.thresholds.migrations.0002_reference_data", "load", "thresholds.ThresholdModel"),
+    ("earlyhelp.targeting.migrations.0002_shipped_criteria_sets", "load", "targeting.CriteriaSet"),
+    ("earlyhelp.insights.migrations.0002_shipped_indicators", "load",
+     "insights.IndicatorDefinition"),
+    ("earlyhelp.core.migrations.0003_retention_defaults", "add_defaults", "core.RetentionRule"),
+]
+
+
+def restore_shipped_data() -> None:
+    for module, function, label in SHIPPED:
+        if not apps.get_model(label).objects.exists():
+            getattr(import_module(module), function)(apps, None)
