@@ -33,6 +33,21 @@ def _raw_schema() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes a
+    connection inside a transaction (PostgreSQL) – the test's own. Django's test Client
+    disconnects it for the same reason; so do we, for the fuzz run only."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_schema(db):
     import schemathesis
