@@ -72,15 +72,6 @@ def caseload(*, user, worker=None) -> QuerySet[Episode]:
     )
 
 
-def team_overview(*, user) -> dict:
-    """Counts a team manager watches, for the teams in the user's scope."""
-    open_episodes = visible_episodes(user).filter(status=EpisodeStatus.OPEN)
-    return open_episodes.aggregate(
-        open=Count("id"),
-        unallocated=Count("id", filter=Q(lead_practitioner__isnull=True)),
-    )
-
-
 def episode_notes(*, user, episode: Episode) -> QuerySet:
     """Case notes of an episode already fetched through episode_detail (so in scope).
 

@@ -12,6 +12,7 @@ which would reveal that it exists.
 - analyst and administrator: no casework (aggregates and configuration only).
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -28,8 +29,6 @@ from earlyhelp.people.models import (
     Person,
     SharingOverride,
 )
-
-CASEWORK_ROLES = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER}
 
 # Extra scopes contributed by other apps (e.g. panels): role -> callable(user) -> family-id query.
 EXTRA_FAMILY_SCOPES: dict[str, list] = {}
@@ -180,14 +179,9 @@ def visible_contacts(user) -> QuerySet[Contact]:
 
 
 def get_visible_or_404(queryset: QuerySet, **lookup):
-    """Fetch one record from an already-scoped queryset; out of scope and missing look the same."""
+    """Fetch one record from an already-scoped queryset; out of scope, missing and malformed ids
+    (a bad UUID raises ValidationError) all look the same."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("Not found") from exc
-    except Exception as exc:  # malformed UUIDs raise ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise Http404("Not found") from exc
-        raise
