@@ -9,52 +9,69 @@ DEMO_SEED ?= 42
 DEMO_CASE_RATE ?= 8
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres bench install frontend migrate demo lint screenshots clean
+STEP := ./scripts/step.sh
+PIP := $(PY) -m pip --disable-pip-version-check
 
+.PHONY: run announce serve test test-postgres bench install install-dev frontend migrate demo lint screenshots clean
+
+# Each setup step prints one line with its time; its output goes to var/log/setup.log.
 $(VENV)/.installed: pyproject.toml requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
-	touch $@
+	@test -x $(PY) || $(STEP) "Python virtual environment (.venv)" $(PYTHON) -m venv $(VENV)
+	@$(STEP) "Python packages (requirements.lock)" $(PIP) install -r requirements.lock
+	@$(STEP) "earlyhelp itself" $(PIP) install --no-deps -e .
+	@touch $@
+
+# Tests and tools on top: pytest, Playwright, schemathesis, ruff, pyspark (requirements-dev.lock).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	@$(STEP) "Test packages (requirements-dev.lock)" $(PIP) install -r requirements.lock -r requirements-dev.lock
+	@touch $@
 
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 var/frontend/govuk/govuk-frontend.min.css: package.json package-lock.json scripts/frontend-assets.sh
-	./scripts/frontend-assets.sh
+	@$(STEP) "GOV.UK Frontend and htmx (npm)" ./scripts/frontend-assets.sh
 
 frontend: var/frontend/govuk/govuk-frontend.min.css
 
 migrate: install
-	mkdir -p var
-	$(EARLYHELP) migrate --no-input -v 0
+	@$(STEP) "Database migrations" $(EARLYHELP) migrate --no-input
 
 demo: migrate
-	$(EARLYHELP) demo --families $(DEMO_FAMILIES) --seed $(DEMO_SEED) --case-rate $(DEMO_CASE_RATE) --if-empty
+	@$(STEP) "Demo borough ($(DEMO_FAMILIES) families, when empty)" $(EARLYHELP) demo --families $(DEMO_FAMILIES) --seed $(DEMO_SEED) --case-rate $(DEMO_CASE_RATE) --if-empty
 
-run: install frontend demo
-	$(EARLYHELP) collectstatic --no-input -v 0
-	$(EARLYHELP) demo --logins
-	@echo "Starting the task worker and the web server on http://$(HOST)"
-	@trap 'kill 0' EXIT; \
-	  $(EARLYHELP) db_worker --queue-name '*' >var/worker.log 2>&1 & \
-	  $(EARLYHELP) runserver $(HOST)
+# The demo: development server, task worker and scheduler on http://$(HOST) (HOST=0.0.0.0:8080 to
+# change it). The logins and the address are printed last.
+run: announce install frontend demo
+	@$(STEP) "Static files (collectstatic)" $(EARLYHELP) collectstatic --no-input
+	@$(EARLYHELP) serve --dev --bind $(HOST)
 
-test: install frontend
+announce:
+	@echo "Setting up earlyhelp (each step's output: var/log/setup.log)"
+
+# Production: gunicorn, task worker and scheduler under production settings. Needs
+# EARLYHELP_SECRET_KEY, EARLYHELP_ALLOWED_HOSTS and DATABASE_URL (docs/operations.md).
+serve: install frontend
+	@DJANGO_SETTINGS_MODULE=earlyhelp.settings.production $(STEP) "Static files (collectstatic, production)" $(EARLYHELP) collectstatic --no-input
+	@DJANGO_SETTINGS_MODULE=earlyhelp.settings.production $(STEP) "Database migrations" $(EARLYHELP) migrate --no-input
+	@DJANGO_SETTINGS_MODULE=earlyhelp.settings.production $(EARLYHELP) serve --bind $(HOST)
+
+test: install-dev frontend
 	$(VENV)/bin/pytest
 
-test-postgres: install frontend
-	# Spark linkage does not touch the database: its parity test runs once, in `make test`.
-	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark"
+test-postgres: install-dev frontend
+	# Spark linkage does not touch the database, and the outage and backup tests start their own
+	# PostgreSQL: they run once, in `make test`.
+	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark and not own_postgres"
 
-bench: install
+bench: install-dev
 	mkdir -p bench/results
 	./scripts/bench.sh
 
-screenshots: install frontend demo
+screenshots: install-dev frontend demo
 	$(PY) scripts/screenshots.py
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check src bench tests scripts
 	$(VENV)/bin/ruff format --check src bench tests scripts
 

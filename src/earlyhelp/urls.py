@@ -19,6 +19,7 @@ APP_PAGES = {
     "directory": "directory/",
     "panels": "panels/",
     "strategy": "strategy/",
+    "operations": "operations/",
 }
 for app, prefix in APP_PAGES.items():
     if find_spec(f"earlyhelp.{app}.urls"):

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
-from .env import BASE_DIR, database_from_url, env, env_list
+from earlyhelp.operations.logs import logging_config
+
+from .env import BASE_DIR, database_from_url, env, env_bool, env_list
 
 SECRET_KEY = env("SECRET_KEY", "insecure-local-only-key-change-me-in-production-0123456789")
 DEBUG = False
@@ -34,13 +36,17 @@ INSTALLED_APPS = [
     "earlyhelp.insights",
     "earlyhelp.strategy",
     "earlyhelp.demo",
+    "earlyhelp.operations",
     "earlyhelp.api",
     "earlyhelp.web",
 ]
 
 MIDDLEWARE = [
+    "earlyhelp.operations.middleware.RequestIdMiddleware",  # first: request id; answers /healthz
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside CSP and security headers, outside everything that touches the database.
+    "earlyhelp.operations.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,13 +95,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "var" / "frontend"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
@@ -135,12 +141,23 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
+# Text lines by default, JSON lines with LOG_FORMAT=json; every line carries the request id.
+LOGGING = logging_config(
+    json_lines=env("LOG_FORMAT", "text") == "json",
+    level=env("LOG_LEVEL", "WARNING"),
+    access_log=env_bool("ACCESS_LOG", False),
+)
+
+# --- operations (docs/operations.md) --------------------------------------------------------
+EARLYHELP_SCHEDULE = {}  # job name -> schedule, to move or switch off a job (operations/jobs.py)
+EARLYHELP_HEALTH_REQUIRES = env_list("HEALTH_REQUIRES", "database,migrations,worker")
+EARLYHELP_HEARTBEAT_STALE_SECONDS = int(env("HEARTBEAT_STALE_SECONDS", "120"))
+EARLYHELP_RETRY_AFTER_SECONDS = int(env("RETRY_AFTER_SECONDS", "30"))
+EARLYHELP_TARGETING_DIR = env("TARGETING_DIR", str(BASE_DIR / "var" / "targeting"))
+# The folders of files the system keeps beside the database, each named by the setting that
+# holds its path (a backup carries every one of them; add a line for a new kind of file).
+EARLYHELP_FILE_DIRS = {"targeting": "EARLYHELP_TARGETING_DIR", "media": "MEDIA_ROOT"}
+EARLYHELP_BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 
 # earlyhelp's own settings
 EARLYHELP_RE_REFERRAL_MONTHS = 12

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env, env_list
+from .env import env, env_bool, env_list
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -19,6 +19,13 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# JSON lines and an access line per request unless told otherwise (docs/operations.md).
+LOGGING = logging_config(  # noqa: F405
+    json_lines=env("LOG_FORMAT", "json") == "json",
+    level=env("LOG_LEVEL", "WARNING"),
+    access_log=env_bool("ACCESS_LOG", True),
+)
 
 from .security import production  # noqa: E402
 
