@@ -10,6 +10,7 @@ only. Exits 1 with a message saying which step failed.
 import argparse
 import functools
 import http.client
+import os
 import re
 import shlex
 import subprocess
@@ -75,10 +76,12 @@ class Browser:
         form = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form}
         return self.request("POST", path, form=form)
 
-    def wait_until_up(self, seconds: float, *, healthy: bool = True) -> None:
+    def wait_until_up(self, seconds: float, *, healthy: bool = True, while_pid=None) -> None:
         deadline = time.monotonic() + seconds
         last = "no answer"
         while time.monotonic() < deadline:
+            if while_pid and not os.path.exists(f"/proc/{while_pid}"):
+                raise Failed(f"the process starting earlyhelp (pid {while_pid}) has stopped")
             try:
                 status, _, body = self.get("/healthz")
                 if status == 200 or not healthy:
@@ -135,6 +138,7 @@ def main(argv=None) -> int:
     parser.add_argument("--code-command", required=True, help="prints the current TOTP code")
     parser.add_argument("--wait", type=float, default=300, help="seconds to wait for /healthz")
     parser.add_argument("--https-proxy", action="store_true", help="send X-Forwarded-Proto")
+    parser.add_argument("--while-pid", type=int, help="stop waiting if this process ends")
     args = parser.parse_args(argv)
 
     def code() -> str:
@@ -145,7 +149,7 @@ def main(argv=None) -> int:
     browser = Browser(args.base_url, https_proxy=args.https_proxy)
     try:
         started = time.monotonic()
-        browser.wait_until_up(args.wait)
+        browser.wait_until_up(args.wait, while_pid=args.while_pid)
         print(f"smoke: /healthz 200 after {time.monotonic() - started:.0f} s")
         browser.sign_in(args.username, args.password, code)
         print(f"smoke: signed in as {args.username} (password and two-factor code)")
