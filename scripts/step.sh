@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# step.sh "What it does" COMMAND...: run one setup step quietly and say how long it took.
+# step.sh "What it does" COMMAND...: run one setup step quietly and say how long it took
+# (wall-clock seconds, and the CPU seconds it used: on a busy machine the two differ).
 # The command's output goes to var/log/setup.log; on failure its last lines are shown.
 set -uo pipefail
 label=$1; shift
@@ -7,14 +8,15 @@ log=${STEP_LOG:-var/log/setup.log}
 mkdir -p "$(dirname "$log")"
 printf '  %-44s' "$label"
 echo "== $(date -u +%FT%TZ) $label: $*" >>"$log"
-start=$(date +%s.%N)
-"$@" >>"$log" 2>&1
+TIMEFORMAT='%R %U %S'
+timing=$( { time "$@" >>"$log" 2>&1; } 2>&1 )
 status=$?
-seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+read -r wall user sys <<<"$timing"
+cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
 if [ $status -ne 0 ]; then
-  printf 'FAILED after %s s\n\n' "$seconds"
+  printf 'FAILED after %s s\n\n' "$wall"
   tail -n 30 "$log" | sed 's/^/    /'
   printf '\n  The whole log is %s\n' "$log"
   exit $status
 fi
-printf '%6s s\n' "$seconds"
+printf '%6.1f s  (cpu %s s)\n' "$wall" "$cpu"

@@ -47,19 +47,41 @@ def _tables() -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True))
 
 
-def table_facts() -> dict[str, dict]:
-    """Row count and a digest of the first rows (by primary key) of every table."""
-    facts = {}
+def table_facts(sqlite_file: Path | None = None) -> dict[str, dict]:
+    """Row count and a digest of the first rows (by primary key) of every table: of this
+    database, or (SQLite) of a database file read with a plain connection of its own."""
+    if sqlite_file is not None:
+        plain = sqlite3.connect(sqlite_file)
+        try:
+            present = {r[0] for r in plain.execute("SELECT name FROM sqlite_master")}
+            tables = [t for t in _model_tables() if t in present]
+
+            def pk(cursor, table):
+                columns = plain.execute(f'PRAGMA table_info("{table}")').fetchall()
+                keys = [c[1] for c in columns if c[5]]
+                return keys[0] if len(keys) == 1 else None
+
+            return _facts(plain.cursor(), tables, pk, lambda n: f'"{n}"')
+        finally:
+            plain.close()
     with connection.cursor() as cursor:
-        for table in _tables():
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT COUNT(*) FROM {quoted}")  # noqa: S608 (names from Django)
-            count = cursor.fetchone()[0]
-            pk = _primary_key(cursor, table)
-            order = f" ORDER BY {connection.ops.quote_name(pk)}" if pk else ""
-            cursor.execute(f"SELECT * FROM {quoted}{order} LIMIT {SAMPLE_ROWS}")  # noqa: S608
-            rows = json.dumps([list(map(_plain, row)) for row in cursor.fetchall()], default=str)
-            facts[table] = {"rows": count, "sample": hashlib.sha256(rows.encode()).hexdigest()}
+        return _facts(cursor, _tables(), _primary_key, connection.ops.quote_name)
+
+
+def _model_tables() -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=False))
+
+
+def _facts(cursor, tables, primary_key, quote) -> dict[str, dict]:
+    facts = {}
+    for table in tables:
+        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608 (Django's names)
+        count = cursor.fetchone()[0]
+        pk = primary_key(cursor, table)
+        order = f" ORDER BY {quote(pk)}" if pk else ""
+        cursor.execute(f"SELECT * FROM {quote(table)}{order} LIMIT {SAMPLE_ROWS}")  # noqa: S608
+        rows = json.dumps([list(map(_plain, row)) for row in cursor.fetchall()], default=str)
+        facts[table] = {"rows": count, "sample": hashlib.sha256(rows.encode()).hexdigest()}
     return facts
 
 
@@ -138,25 +160,16 @@ def backup(out_dir: Path | None = None) -> Path:
         work = Path(work)
         # The counts, the samples and the dump come from one snapshot of the database, so a
         # backup taken while people work still matches its own manifest.
-        with transaction.atomic():
-            snapshot = None
-            if vendor == "postgresql":
+        migrations = sorted(
+            f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+        )
+        if vendor == "postgresql":
+            with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     cursor.execute("SELECT pg_export_snapshot()")
                     snapshot = cursor.fetchone()[0]
-            manifest = {
-                "format": FORMAT,
-                "created_at": now.isoformat(),
-                "database": vendor,
-                "migrations": sorted(
-                    f"{app}.{name}"
-                    for app, name in MigrationRecorder(connection).applied_migrations()
-                ),
-                "tables": table_facts(),
-                "files": {},
-            }
-            if vendor == "postgresql":
+                tables = table_facts()
                 env, args = _pg_env_args()
                 dump = work / "database.dump"
                 _run(
@@ -172,13 +185,19 @@ def backup(out_dir: Path | None = None) -> Path:
                     ],
                     env,
                 )
-            else:
-                dump = work / "database.sqlite3"
-                target = sqlite3.connect(dump)
-                with target:
-                    connection.connection.backup(target)  # SQLite's online backup API
-                target.close()
-            manifest["database_file"] = dump.name
+        else:
+            dump = work / "database.sqlite3"
+            _sqlite_copy(settings.DATABASES["default"]["NAME"], dump)  # online backup API
+            tables = table_facts(sqlite_file=dump)  # of the copy: the same snapshot
+        manifest = {
+            "format": FORMAT,
+            "created_at": now.isoformat(),
+            "database": vendor,
+            "database_file": dump.name,
+            "migrations": migrations,
+            "tables": tables,
+            "files": {},
+        }
         for name, root in file_dirs().items():
             manifest["files"][name] = _checksums(root)
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1))
@@ -241,12 +260,7 @@ def restore(archive: Path) -> dict:
             name = settings.DATABASES["default"]["NAME"]
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{name}{suffix}").unlink(missing_ok=True)
-            source = sqlite3.connect(work / manifest["database_file"])
-            target = sqlite3.connect(name)
-            with target:
-                source.backup(target)
-            source.close()
-            target.close()
+            _sqlite_copy(work / manifest["database_file"], name)
         for name, root in file_dirs().items():
             saved = work / "files" / name
             if saved.is_dir():
@@ -258,7 +272,10 @@ def restore(archive: Path) -> dict:
 
 def check(manifest: dict) -> dict:
     """Compare what is here now with the manifest: counts, samples and file checksums."""
-    now = table_facts()
+    if manifest["database"] == "sqlite":
+        now = table_facts(sqlite_file=settings.DATABASES["default"]["NAME"])
+    else:
+        now = table_facts()
     problems = [
         f"table {table}: {facts} in the backup, {now.get(table)} here"
         for table, facts in manifest["tables"].items()
@@ -273,6 +290,17 @@ def check(manifest: dict) -> dict:
         "files": sum(len(f) for f in manifest["files"].values()),
         "problems": problems,
     }
+
+
+def _sqlite_copy(source_path, target_path) -> None:
+    """SQLite's online backup API: a consistent copy even while the service writes."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
 
 
 def _run(argv: list[str], env: dict) -> None:
