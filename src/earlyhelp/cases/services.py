@@ -343,5 +343,34 @@ def episode_step_down(
     return episode
 
 
+@transaction.atomic
+def episode_step_down_new_family(
+    *, family_values: dict, members: list[dict], acting_user, **step_down,
+) -> Episode:
+    """A family new to early help stepped down from social care: the household, its people and
+    the episode in one move – all of it, or nothing. members: dicts with `person` (the person's
+    fields), `role`, optional `relationship`, `start_date` (default: the step-down's social care
+    decision date) and `focus` (a focus child; default: every child)."""
+    from earlyhelp.people import services as people
+
+    if not members:
+        raise ValidationError({"new_family": "Add the people in the household"})
+    family = people.family_create(acting_user=acting_user, **family_values)
+    focus = []
+    joined_default = step_down.get("social_care_decided_on") or step_down["on"]
+    for member in members:
+        person = people.person_create(acting_user=acting_user, family=family, **member["person"])
+        people.membership_add(
+            family=family, person=person, role=member["role"],
+            relationship=member.get("relationship", ""),
+            start_date=member.get("start_date") or min(joined_default, today()),
+            acting_user=acting_user,
+        )
+        if member.get("focus", member["role"] == "child"):
+            focus.append(person)
+    return episode_step_down(family=family, focus_children=focus, acting_user=acting_user,
+                             **step_down)
+
+
 def open_episode_for(family) -> Episode | None:
     return Episode.objects.filter(family=family, status=EpisodeStatus.OPEN).first()

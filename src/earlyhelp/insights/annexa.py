@@ -147,6 +147,16 @@ def _children(person_ids) -> dict:
     return people
 
 
+CURRENT_INTERVENTION = (
+    "An early help episode open on the inspection date – started on or before it and not closed "
+    "before or on it (an episode closed that day is no longer open) – held by a council team, "
+    "so coordinated by the local authority. Annex A List 2 lists its latest assessment started "
+    "on or before the inspection date, however long ago, besides every assessment started in "
+    "the six months before the inspection date (from the same day six calendar months earlier, "
+    "both days included)."
+)
+
+
 def current_intervention(inspection_date: dt.date) -> Q:
     """A current early help intervention on a day (for Annex A): an episode open that day –
     started on or before it and not closed before or on it (closing that day ends it, as for the
