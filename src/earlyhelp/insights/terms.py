@@ -23,8 +23,9 @@ class Term:
 
 
 def _re_referral(parameters) -> Term:
-    return Term("Re-referral", RE_REFERRAL.format(months=settings.EARLYHELP_RE_REFERRAL_MONTHS)
-                .removeprefix("Re-referral: "))
+    text = RE_REFERRAL.format(months=settings.EARLYHELP_RE_REFERRAL_MONTHS)
+    text = text.removeprefix("Re-referral: ")
+    return Term("Re-referral", text[:1].upper() + text[1:])
 
 
 def _open(parameters) -> Term:
