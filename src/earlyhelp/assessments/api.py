@@ -1,5 +1,6 @@
 """API for whole-family early help assessments."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -41,8 +42,8 @@ class AssessmentOutput(serializers.ModelSerializer):
         model = Assessment
         fields = [
             "id", "episode", "status", "started_on", "completed_on", "completing_organisation",
-            "voice_of_child", "family_view", "summary", "level", "entries", "presenting_needs",
-            "version",
+            "children", "voice_of_child", "family_view", "summary", "level", "entries",
+            "presenting_needs", "version",
         ]
 
 
@@ -58,6 +59,11 @@ class StartInput(serializers.Serializer):
     started_on = serializers.DateField()
     completing_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all()
+    )
+    children = serializers.ListField(
+        child=serializers.UUIDField(), required=False,
+        help_text="the children the assessment covers (default: every child of the household "
+        "on the start date); one Annex A List 2 row each",
     )
 
 
@@ -76,6 +82,10 @@ class UpdateInput(serializers.Serializer):
         queryset=Level.objects.all(), required=False, allow_null=True
     )
     entries = EntryInput(many=True, required=False)
+    children = serializers.ListField(
+        child=serializers.UUIDField(), required=False,
+        help_text="replace the children the assessment covers",
+    )
     version = serializers.IntegerField(required=False)
 
 
@@ -144,8 +154,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = validated(StartInput, request.data)
         episode = scoped_pk(visible_episodes(request.user), data["episode"], "episode")
         require_episode_worker(request.user, episode, "start an assessment")
+        children = None
+        if "children" in data:
+            people = visible_people(request.user)
+            children = [scoped_pk(people, pk, "children") for pk in data["children"]]
         assessment = services.assessment_start(
-            episode=episode, started_on=data["started_on"],
+            episode=episode, started_on=data["started_on"], children=children,
             completing_organisation=data["completing_organisation"], acting_user=request.user,
         )
         return Response(AssessmentOutput(assessment, context=self._ctx(request)).data,
@@ -162,10 +176,18 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             for e in data.pop("entries", [])
         ]
         version = data.pop("version", None)
-        assessment = services.assessment_update(
-            assessment=assessment, acting_user=request.user, expected_version=version,
-            entries=entries, **data,
-        )
+        children = data.pop("children", None)
+        with transaction.atomic():  # children and text saved together, or neither
+            if children is not None:
+                assessment = services.assessment_children_set(
+                    assessment=assessment, acting_user=request.user, expected_version=version,
+                    children=[scoped_pk(people, pk, "children") for pk in children],
+                )
+                version = assessment.version if version is not None else None
+            assessment = services.assessment_update(
+                assessment=assessment, acting_user=request.user, expected_version=version,
+                entries=entries, **data,
+            )
         assessment = self._assessment(request, pk, for_change=True)
         return Response(AssessmentOutput(assessment, context=self._ctx(request)).data)
 

@@ -34,6 +34,9 @@ class Assessment(BaseModel):
     family_view = models.TextField(blank=True, help_text="the family's own view of their needs")
     summary = models.TextField(blank=True)
     level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT)
+    # The children this assessment covers (Annex A List 2 has a row for each): by default every
+    # child of the household on the start date; separate from the episode's focus children.
+    children = models.ManyToManyField(Person, blank=True, related_name="assessments_covering")
 
     class Meta:
         ordering = ["-started_on"]

@@ -23,16 +23,47 @@ def _locked(assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def assessment_start(
-    *, episode, started_on: dt.date, completing_organisation, acting_user
+    *, episode, started_on: dt.date, completing_organisation, acting_user, children=None,
 ) -> Assessment:
+    """Start an assessment. It covers `children` – by default every child of the household on
+    the start date (Annex A List 2 has a row for each child an assessment covers)."""
     episode = locked_episode(episode)
     require_move("episode", "start_assessment", episode.status)
-    case_rules.date_within_episode(episode, started_on, "start")
+    case_rules.date_within_episode(episode, started_on, "assessment start", field="started_on")
     rules.one_assessment_in_progress(episode)
+    if children is None:
+        children = rules.household_children(episode.family, started_on)
+    rules.children_are_in_household(episode.family, children, started_on)
     assessment = Assessment(
         episode=episode, started_on=started_on, completing_organisation=completing_organisation
     )
-    return base.create(assessment, acting_user=acting_user, family_id=episode.family_id)
+    base.create(assessment, acting_user=acting_user, family_id=episode.family_id)
+    assessment.children.set(children)
+    audit.record(user=acting_user, action="change", obj=assessment, family_id=episode.family_id,
+                 detail="children the assessment covers",
+                 changes={"children": [str(c.pk) for c in children]})
+    return assessment
+
+
+@transaction.atomic
+def assessment_children_set(
+    *, assessment: Assessment, children, acting_user, expected_version: int | None = None,
+) -> Assessment:
+    """Change which children the assessment covers (while it is in progress)."""
+    assessment = _locked(assessment)
+    require_move("assessment", "edit", assessment.status)
+    base.check_version(assessment, expected_version, "assessment")
+    children = list(children)
+    rules.children_are_in_household(assessment.episode.family, children, assessment.started_on)
+    before = sorted(str(pk) for pk in assessment.children.values_list("pk", flat=True))
+    assessment.children.set(children)
+    assessment.version += 1
+    assessment.modified_by = acting_user
+    assessment.save(update_fields=["version", "modified_by", "modified_at"])
+    audit.record(user=acting_user, action="change", obj=assessment,
+                 family_id=assessment.episode.family_id, detail="children the assessment covers",
+                 changes={"children": [before, sorted(str(c.pk) for c in children)]})
+    return assessment
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """API for early help episodes: allocation, TAF, notes, closure, step-up and step-down."""
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -7,14 +8,24 @@ from rest_framework.response import Response
 
 from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
-from earlyhelp.core.access import visible_families
-from earlyhelp.core.models import Organisation, Team, User
+from earlyhelp.core.access import visible_families, visible_people
+from earlyhelp.core.dates import today
+from earlyhelp.core.models import Organisation, Role, Team, User
 from earlyhelp.core.permissions import CASEWORK_ROLES, require_episode_worker, require_role
-from earlyhelp.people.models import Person
+from earlyhelp.people.api import FamilyInput, PersonInput
+from earlyhelp.people.models import MemberRole, Person
 from earlyhelp.thresholds.models import Level
 
 from . import selectors, services
-from .models import CaseNote, ClosureOutcome, Episode, RouteIn, TafMember, Transition
+from .models import (
+    CaseNote,
+    ClosureOutcome,
+    Episode,
+    FocusChild,
+    RouteIn,
+    TafMember,
+    Transition,
+)
 
 
 class TafMemberOutput(serializers.ModelSerializer):
@@ -26,7 +37,8 @@ class TafMemberOutput(serializers.ModelSerializer):
 class TransitionOutput(serializers.ModelSerializer):
     class Meta:
         model = Transition
-        fields = ["id", "kind", "date", "reason", "social_care_reference", "cin_code"]
+        fields = ["id", "kind", "date", "social_care_decided_on", "reason",
+                  "social_care_reference", "cin_code", "recorded_by", "created_at"]
 
 
 class EpisodeListOutput(serializers.ModelSerializer):
@@ -91,6 +103,25 @@ class AllocateInput(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+class StartDateInput(serializers.Serializer):
+    start_date = serializers.DateField()
+    version = serializers.IntegerField(required=False)
+
+
+class FocusChildInput(serializers.Serializer):
+    person = serializers.UUIDField()
+    on = serializers.DateField(required=False, help_text="the day it takes effect (default today)")
+    ended = serializers.BooleanField(
+        required=False, default=False, help_text="true: the child stops being a focus child"
+    )
+
+
+class FocusChildOutput(serializers.ModelSerializer):
+    class Meta:
+        model = FocusChild
+        fields = ["id", "person", "started_on", "ended_on", "created_at", "created_by"]
+
+
 class TafMemberInput(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
@@ -123,10 +154,28 @@ class StepUpInput(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+class NewMemberInput(serializers.Serializer):
+    person = PersonInput()
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+    relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    start_date = serializers.DateField(required=False, help_text="default: social care's decision")
+    focus = serializers.BooleanField(required=False, help_text="a focus child (default: children)")
+
+
+class NewFamilyInput(FamilyInput):
+    members = NewMemberInput(many=True, min_length=1)
+
+
 class StepDownInput(serializers.Serializer):
-    family = serializers.UUIDField()
+    family = serializers.UUIDField(required=False, help_text="a family already known")
+    new_family = NewFamilyInput(
+        required=False, help_text="or a family new to early help, with its people"
+    )
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
-    on = serializers.DateField()
+    on = serializers.DateField(help_text="the day the early help episode starts")
+    social_care_decided_on = serializers.DateField(
+        required=False, help_text="the day social care decided to step down (default: `on`)"
+    )
     reason = serializers.CharField()
     focus_children = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), many=True, required=False
@@ -137,6 +186,17 @@ class StepDownInput(serializers.Serializer):
     level = serializers.PrimaryKeyRelatedField(
         queryset=Level.objects.all(), required=False, allow_null=True
     )
+
+    def validate(self, attrs):
+        if bool(attrs.get("family")) == bool(attrs.get("new_family")):
+            raise serializers.ValidationError(
+                {"family": "Give either the family already known or the new family, not both"}
+            )
+        if attrs.get("new_family") and attrs.get("focus_children"):
+            raise serializers.ValidationError(
+                {"focus_children": "For a new family, mark focus children in its members"}
+            )
+        return attrs
 
 
 class NoteOutput(serializers.ModelSerializer):
@@ -201,6 +261,32 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(EpisodeListOutput(episode).data)
 
+    @extend_schema(request=StartDateInput, responses=EpisodeListOutput)
+    @action(detail=True, methods=["post"], url_path="start-date")
+    def start_date(self, request, pk=None):
+        """A manager sets the day the episode started (default: the decision's date)."""
+        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        require_role(request.user, {Role.MANAGER}, "change an episode's start date")
+        data = validated(StartDateInput, request.data)
+        episode = services.episode_start_date_set(
+            episode=episode, start_date=data["start_date"], expected_version=data.get("version"),
+            acting_user=request.user,
+        )
+        return Response(EpisodeListOutput(episode).data)
+
+    @extend_schema(request=FocusChildInput, responses=FocusChildOutput)
+    @action(detail=True, methods=["post"], url_path="focus-children")
+    def focus_children(self, request, pk=None):
+        """A manager adds a focus child, or ends one (`ended: true`), from a day."""
+        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        require_role(request.user, {Role.MANAGER}, "change an episode's focus children")
+        data = validated(FocusChildInput, request.data)
+        person = scoped_pk(visible_people(request.user), data["person"], "person")
+        move = services.focus_child_end if data["ended"] else services.focus_child_add
+        focus = move(episode=episode, person=person, on=data.get("on") or today(),
+                     acting_user=request.user)
+        return Response(FocusChildOutput(focus).data)
+
     @extend_schema(request=TafMemberInput, responses={201: TafMemberOutput})
     @action(detail=True, methods=["post"], url_path="taf-members")
     def taf_members(self, request, pk=None):
@@ -251,19 +337,32 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Social care closed its case (RC9) and referred the family to early help."""
         require_role(request.user, CASEWORK_ROLES | {"front_door"}, "record a step-down")
         data = validated(StepDownInput, request.data)
-        family = scoped_pk(visible_families(request.user), data["family"], "family")
         from_episode = None
         if data.get("from_episode"):
             from_episode = scoped_pk(
                 selectors.episode_list(user=request.user), data["from_episode"], "from_episode"
             )
-        episode = services.episode_step_down(
-            family=family, team=data["team"], on=data["on"], reason=data["reason"],
-            focus_children=data.get("focus_children", []),
+        step_down = dict(
+            team=data["team"], on=data["on"], reason=data["reason"],
             social_care_reference=data.get("social_care_reference", ""),
             from_episode=from_episode, level=data.get("level"), acting_user=request.user,
+            social_care_decided_on=data.get("social_care_decided_on"),
         )
-        episode = selectors.episode_detail(user=request.user, episode_id=episode.pk)
+        if data.get("new_family"):
+            new = dict(data["new_family"])
+            members = new.pop("members")
+            episode = services.episode_step_down_new_family(
+                family_values=new, members=members, **step_down
+            )
+        else:
+            family = scoped_pk(visible_families(request.user), data["family"], "family")
+            episode = services.episode_step_down(
+                family=family, focus_children=data.get("focus_children", []), **step_down
+            )
+        try:
+            episode = selectors.episode_detail(user=request.user, episode_id=episode.pk)
+        except Http404:  # e.g. the front door, who sees families through their requests only
+            episode = Episode.objects.get(pk=episode.pk)
         return Response(EpisodeOutput(episode).data, status=status.HTTP_201_CREATED)
 
 

@@ -113,6 +113,29 @@ class TafMember(BaseModel):
         indexes = [models.Index(fields=["user", "left_on"], name="taf_user_idx")]
 
 
+class FocusChild(BaseModel):
+    """A child's time as a focus child of an episode: added (dated) and ended (dated) while the
+    episode is open. `Episode.focus_children` holds the current ones."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="focus_history")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="focus_child_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "person"], condition=Q(ended_on__isnull=True),
+                name="focus_child_current_once",
+            ),
+        ]
+
+
 class TransitionKind(models.TextChoices):
     STEP_UP = "step_up", "Stepped up to children's social care"
     STEP_DOWN = "step_down", "Stepped down from children's social care"
@@ -130,6 +153,9 @@ class Transition(BaseModel):
     social_care_reference = models.CharField(max_length=40, blank=True)
     # CIN codes at the boundary: 5D referral source on a step-up, RC9 closure on a step-down.
     cin_code = models.CharField(max_length=3, blank=True)
+    # A step-down: the day social care decided to step the family down (`date` is the day the
+    # early help episode started, on or after it).
+    social_care_decided_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.errors import IllegalMove
 
 from .models import ClosureOutcome, Episode, EpisodeStatus
@@ -33,16 +34,11 @@ def needs_met_requires_completed_assessment(episode: Episode, outcome: str) -> N
         )
 
 
-def date_within_episode(episode: Episode, on: dt.date, what: str) -> None:
-    """Nothing can be dated before the episode started, or in the future."""
-    if on < episode.start_date:
-        raise IllegalMove(
-            f"The {what} date must be on or after the episode started "
-            f"({episode.start_date:%-d %B %Y}).",
-            code="date_before_episode",
-        )
-    if on > dt.date.today():
-        raise IllegalMove(f"The {what} date must be today or in the past.", code="date_in_future")
+def date_within_episode(episode: Episode, on: dt.date, what: str, *, field: str) -> None:
+    """Nothing can be dated before the episode started, or in the future (core.dates' one rule
+    for event dates: a field error, 400 in the API)."""
+    check_event_date(on, field=field, what=what, after=episode.start_date,
+                     after_what="the date the episode started")
 
 
 def step_up_has_its_own_move(outcome: str) -> None:

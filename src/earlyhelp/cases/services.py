@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
+from earlyhelp.core.dates import check_event_date, long_date, today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.workflow import require_move
 
@@ -17,6 +18,7 @@ from .models import (
     ClosureOutcome,
     Episode,
     EpisodeStatus,
+    FocusChild,
     RouteIn,
     TafMember,
     Transition,
@@ -53,8 +55,7 @@ def episode_open(
 ) -> Episode:
     rules.no_other_open_episode(family)
     rules.focus_children_belong_to_family(family, focus_children)
-    if start_date > dt.date.today():
-        raise IllegalMove("An episode cannot start in the future.", code="date_in_future")
+    check_event_date(start_date, field="start_date", what="episode start")
     episode = Episode(
         reference=next_reference("EH", Episode), family=family, team=team, start_date=start_date,
         route_in=route_in, reason=reason, level=level, contact=contact,
@@ -66,7 +67,117 @@ def episode_open(
     base.create(episode, acting_user=acting_user, family_id=family.id)
     if focus_children:
         episode.focus_children.set(focus_children)
+        FocusChild.objects.bulk_create(
+            FocusChild(episode=episode, person=child, started_on=start_date,
+                       created_by=acting_user, modified_by=acting_user)
+            for child in dict.fromkeys(focus_children)
+        )
     return episode
+
+
+def _decision_date(episode: Episode) -> dt.date | None:
+    """The day the episode was decided on: the front door's decision, or social care's
+    step-down decision – the date its start may not precede."""
+    from earlyhelp.frontdoor.models import TriageDecision
+
+    decided_at = (
+        TriageDecision.objects.filter(episode=episode, contact_id=episode.contact_id)
+        .values_list("decided_at", flat=True).first()
+    )
+    if decided_at is not None:
+        return timezone.localtime(decided_at).date()
+    step_down = episode.transitions.filter(kind=TransitionKind.STEP_DOWN).first()
+    if step_down is not None:
+        return step_down.social_care_decided_on or step_down.date
+    return None
+
+
+def _earliest_later_record(episode: Episode, old_start: dt.date):
+    """The earliest thing recorded in the episode that must not come before its start (records
+    dated on the old start day by the opening itself move with it)."""
+    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.plans.models import Plan, Review
+
+    candidates = [
+        (Assessment.objects.filter(episode=episode).order_by("started_on")
+         .values_list("started_on", flat=True).first(), "an assessment started"),
+        (Plan.objects.filter(episode=episode).order_by("started_on")
+         .values_list("started_on", flat=True).first(), "a plan started"),
+        (Review.objects.filter(episode=episode).order_by("held_on")
+         .values_list("held_on", flat=True).first(), "a review was held"),
+        (episode.taf_members.order_by("joined_on").values_list("joined_on", flat=True).first(),
+         "a Team Around the Family member joined"),
+        (episode.focus_history.exclude(started_on=old_start).order_by("started_on")
+         .values_list("started_on", flat=True).first(), "a focus child was added"),
+    ]
+    if episode.lead_allocated_on and episode.lead_allocated_on != old_start:
+        candidates.append((episode.lead_allocated_on, "the lead practitioner was allocated"))
+    dated = [(day, what) for day, what in candidates if day is not None]
+    return min(dated) if dated else None
+
+
+@transaction.atomic
+def episode_start_date_set(
+    *, episode: Episode, start_date: dt.date, acting_user, expected_version: int | None = None,
+) -> Episode:
+    """A manager sets the day the episode started (it defaults to the decision's date): never
+    before the decision, never in the future, never after something recorded in the episode."""
+    episode = _locked(episode)
+    require_move("episode", "set_start_date", episode.status)
+    base.check_version(episode, expected_version, "episode")
+    decided_on = _decision_date(episode)
+    check_event_date(start_date, field="start_date", what="episode start", after=decided_on,
+                     after_what="the date of the decision")
+    old_start = episode.start_date
+    later = _earliest_later_record(episode, old_start)
+    if later is not None and start_date > later[0]:
+        raise ValidationError({"start_date": f"The episode start date must be on or before the "
+                               f"day {later[1]} ({long_date(later[0])})"})
+    before = audit.snapshot(episode, ["start_date", "lead_allocated_on"])
+    episode.start_date = start_date
+    if episode.lead_allocated_on == old_start:
+        episode.lead_allocated_on = start_date
+    episode.focus_history.filter(started_on=old_start).update(started_on=start_date)
+    return base.update(episode, acting_user=acting_user, before=before, family_id=episode.family_id)
+
+
+@transaction.atomic
+def focus_child_add(*, episode: Episode, person, on: dt.date, acting_user) -> FocusChild:
+    """Make a child of the family a focus child from a day, while the episode is open."""
+    episode = _locked(episode)
+    require_move("episode", "change_focus_children", episode.status)
+    rules.focus_children_belong_to_family(episode.family, [person])
+    rules.date_within_episode(episode, on, "focus child start", field="on")
+    if episode.focus_history.filter(person=person, ended_on__isnull=True).exists():
+        raise IllegalMove(f"{person.full_name} is already a focus child of this episode.",
+                          code="already_focus_child")
+    focus = FocusChild(episode=episode, person=person, started_on=on)
+    base.create(focus, acting_user=acting_user, family_id=episode.family_id)
+    episode.focus_children.add(person)
+    return focus
+
+
+@transaction.atomic
+def focus_child_end(*, episode: Episode, person, on: dt.date, acting_user) -> FocusChild:
+    """A child stops being a focus child from a day; an episode keeps at least one."""
+    episode = _locked(episode)
+    require_move("episode", "change_focus_children", episode.status)
+    focus = episode.focus_history.select_for_update().filter(
+        person=person, ended_on__isnull=True
+    ).first()
+    if focus is None:
+        raise IllegalMove(f"{person.full_name} is not a focus child of this episode.",
+                          code="not_focus_child")
+    if not episode.focus_history.filter(ended_on__isnull=True).exclude(pk=focus.pk).exists():
+        raise IllegalMove("An episode keeps at least one focus child: add another before ending "
+                          f"{person.full_name}'s.", code="last_focus_child")
+    check_event_date(on, field="on", what="focus child end", after=focus.started_on,
+                     after_what="the day they became a focus child")
+    before = audit.snapshot(focus, ["ended_on"])
+    focus.ended_on = on
+    base.update(focus, acting_user=acting_user, before=before, family_id=episode.family_id)
+    episode.focus_children.remove(person)
+    return focus
 
 
 @transaction.atomic
@@ -80,9 +191,11 @@ def episode_allocate(
     base.check_version(episode, expected_version, "episode")
     if not lead_practitioner.is_active:
         raise IllegalMove(f"{lead_practitioner} cannot be allocated: their account is disabled.")
+    on = on or today()
+    rules.date_within_episode(episode, on, "allocation", field="on")
     before = audit.snapshot(episode, ["lead_practitioner_id", "lead_allocated_on"])
     episode.lead_practitioner = lead_practitioner
-    episode.lead_allocated_on = on or timezone.localdate()
+    episode.lead_allocated_on = on
     return base.update(episode, acting_user=acting_user, before=before, family_id=episode.family_id)
 
 
@@ -97,7 +210,7 @@ def taf_member_add(
         raise ValidationError({"name": "Enter the name of the Team Around the Family member"})
     if user is not None and episode.taf_members.filter(user=user, left_on__isnull=True).exists():
         raise IllegalMove(f"{user} is already in the Team Around the Family.")
-    rules.date_within_episode(episode, joined_on, "joining")
+    rules.date_within_episode(episode, joined_on, "joining", field="joined_on")
     member = TafMember(
         episode=episode, user=user, name=name or user.display_name,
         organisation=organisation or (user.organisation if user else None), role=role,
@@ -155,7 +268,7 @@ def episode_close(
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": "Select a closure outcome"})
     rules.step_up_has_its_own_move(outcome)
-    rules.date_within_episode(episode, end_date, "closure")
+    rules.date_within_episode(episode, end_date, "closure", field="end_date")
     rules.needs_met_requires_completed_assessment(episode, outcome)
     return _close(episode, new_status, outcome, end_date, summary, acting_user)
 
@@ -181,7 +294,7 @@ def episode_step_up(
     base.check_version(episode, expected_version, "episode")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the family is being stepped up"})
-    rules.date_within_episode(episode, on, "step-up")
+    rules.date_within_episode(episode, on, "step-up", field="on")
     _close(episode, new_status, ClosureOutcome.STEPPED_UP, on, reason, acting_user)
     transition = Transition(
         kind=TransitionKind.STEP_UP, family=episode.family, episode=episode, date=on,
@@ -195,11 +308,23 @@ def episode_step_up(
 def episode_step_down(
     *, family, team, on: dt.date, reason: str, acting_user, focus_children=(),
     social_care_reference: str = "", from_episode: Episode | None = None, level=None,
-    lead_practitioner=None,
+    lead_practitioner=None, social_care_decided_on: dt.date | None = None,
 ) -> Episode:
-    """Social care closed its case after assessment and referred to early help (CIN RC9)."""
+    """Social care closed its case after assessment and referred to early help (CIN RC9).
+
+    social_care_decided_on is the day social care decided (default: the episode's start, `on`);
+    the early help episode starts on or after it."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the family is being stepped down"})
+    social_care_decided_on = social_care_decided_on or on
+    check_event_date(social_care_decided_on, field="social_care_decided_on",
+                     what="social care decision")
+    after = social_care_decided_on
+    if from_episode is not None and from_episode.end_date and from_episode.end_date > after:
+        after = from_episode.end_date  # the episode stepped up ended first
+    check_event_date(on, field="on", what="episode start", after=after,
+                     after_what="social care's decision" if after == social_care_decided_on
+                     else "the date the earlier episode closed")
     if from_episode is not None:
         from_episode = _locked(from_episode)  # judge its current state, not the caller's copy
     rules.step_down_needs_no_open_episode(family, from_episode)
@@ -212,9 +337,39 @@ def episode_step_down(
     transition = Transition(
         kind=TransitionKind.STEP_DOWN, family=family, episode=episode, date=on, reason=reason,
         social_care_reference=social_care_reference, cin_code="RC9", recorded_by=acting_user,
+        social_care_decided_on=social_care_decided_on,
     )
     base.create(transition, acting_user=acting_user, family_id=family.id)
     return episode
+
+
+@transaction.atomic
+def episode_step_down_new_family(
+    *, family_values: dict, members: list[dict], acting_user, **step_down,
+) -> Episode:
+    """A family new to early help stepped down from social care: the household, its people and
+    the episode in one move – all of it, or nothing. members: dicts with `person` (the person's
+    fields), `role`, optional `relationship`, `start_date` (default: the step-down's social care
+    decision date) and `focus` (a focus child; default: every child)."""
+    from earlyhelp.people import services as people
+
+    if not members:
+        raise ValidationError({"new_family": "Add the people in the household"})
+    family = people.family_create(acting_user=acting_user, **family_values)
+    focus = []
+    joined_default = step_down.get("social_care_decided_on") or step_down["on"]
+    for member in members:
+        person = people.person_create(acting_user=acting_user, family=family, **member["person"])
+        people.membership_add(
+            family=family, person=person, role=member["role"],
+            relationship=member.get("relationship", ""),
+            start_date=member.get("start_date") or min(joined_default, today()),
+            acting_user=acting_user,
+        )
+        if member.get("focus", member["role"] == "child"):
+            focus.append(person)
+    return episode_step_down(family=family, focus_children=focus, acting_user=acting_user,
+                             **step_down)
 
 
 def open_episode_for(family) -> Episode | None:

@@ -108,6 +108,16 @@ def _partner_condition(user, family_field):
     return Q(**{f"{family_field}__in": _partner_family_ids(user)})
 
 
+def _created_and_not_yet_routed(user, family_field):
+    """Whoever records a family sees it until it is routed – until a request about it is
+    decided or an episode opens – so it can be stepped down or referred in the next move."""
+    routed = Q(Exists(Episode.objects.filter(family_id=OuterRef("id")))) | Q(
+        Exists(Contact.objects.filter(family_id=OuterRef("id"), decision__isnull=False))
+    )
+    mine = Family.objects.filter(created_by=user).exclude(routed).values("id")
+    return Q(**{f"{family_field}__in": mine})
+
+
 _ROLE_CONDITIONS = {
     Role.PARTNER: _partner_condition,
     Role.WORKER: _worker_condition,
@@ -127,6 +137,7 @@ def family_condition(user, family_field: str = "id") -> Q | None:
     parts = []
     if user.role in _ROLE_CONDITIONS:
         parts.append(_ROLE_CONDITIONS[user.role](user, family_field))
+        parts.append(_created_and_not_yet_routed(user, family_field))
     parts.extend(
         Q(**{f"{family_field}__in": scope(user)}) for scope in EXTRA_FAMILY_SCOPES.get(user.role, [])
     )

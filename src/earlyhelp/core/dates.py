@@ -23,3 +23,26 @@ def age_in_years(born: dt.date, on: dt.date) -> int:
 def long_date(day: dt.date | None) -> str:
     """GOV.UK style: 4 June 2026."""
     return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def today() -> dt.date:
+    """Today in the council's time zone: the one 'today' every rule and default uses."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def check_event_date(on: dt.date, *, field: str, what: str, after: dt.date | None = None,
+                     after_what: str = "") -> None:
+    """Every recorded event takes the date it happened: never in the future, never before what
+    it follows. One rule and one message for all of them (a 400 in the API, an error on pages)."""
+    from django.core.exceptions import ValidationError
+
+    if on is None:
+        raise ValidationError({field: f"Enter the {what} date"})
+    if on > today():
+        raise ValidationError({field: f"The {what} date must be today or in the past"})
+    if after is not None and on < after:
+        raise ValidationError(
+            {field: f"The {what} date must be on or after {after_what} ({long_date(after)})"}
+        )

@@ -42,6 +42,10 @@ MOVES: tuple[Move, ...] = (
          "Only an open episode can be stepped up to children's social care."),
     Move("episode", "close", ("open",), "closed",
          "This episode is already closed."),
+    Move("episode", "set_start_date", ("open",), None,
+         "The start date of a closed episode cannot be changed."),
+    Move("episode", "change_focus_children", ("open",), None,
+         "The focus children of a closed episode cannot be changed."),
     # Assessment
     Move("assessment", "edit", ("in_progress",), None,
          "This assessment is completed; it can no longer be changed."),

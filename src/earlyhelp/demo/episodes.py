@@ -9,7 +9,7 @@ rows come out in the same order for the same seed.
 import datetime as dt
 
 from earlyhelp.assessments.models import Assessment, AssessmentEntry, PresentingNeed
-from earlyhelp.cases.models import CaseNote, Episode, TafMember, Transition
+from earlyhelp.cases.models import CaseNote, Episode, FocusChild, TafMember, Transition
 from earlyhelp.people.models import Consent
 from earlyhelp.plans.models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 
@@ -26,6 +26,11 @@ class EpisodeRecords:
         self.writer.add_through(Episode.focus_children.through, [
             Episode.focus_children.through(episode_id=episode.id, person_id=c.id) for c in focus
         ])  # fmt: skip
+        for c in focus:  # each focus child since the episode started
+            self.writer.add(FocusChild(
+                id=self.uid(), episode_id=episode.id, person_id=c.id, started_on=start,
+                created_at=self.at(start, 9, 0), modified_at=self.at(start, 9, 0),
+            ))  # fmt: skip
         members = family.members_on(start)
         parents = [m for m in members if m.role == "parent_carer"] or [
             m for m in members if m.role != "child"
@@ -144,6 +149,11 @@ class EpisodeRecords:
             created_at=self.at(started, 10, 0), modified_at=self.at(completed or started, 15, 0),
         )  # fmt: skip
         self.writer.add(assessment)
+        # It covers the household's children on its start date (Annex A: a row for each).
+        self.writer.add_through(Assessment.children.through, [
+            Assessment.children.through(assessment_id=assessment.id, person_id=m.id)
+            for m in family.members_on(started) if m.role == "child"
+        ])  # fmt: skip
         stamp = self.at(started, 10, 30)
         for c in focus:
             self.writer.add(AssessmentEntry(

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from earlyhelp.assessments.models import Assessment, AssessmentEntry, PresentingNeed
-from earlyhelp.cases.models import CaseNote, Episode, TafMember, Transition
+from earlyhelp.cases.models import CaseNote, Episode, FocusChild, TafMember, Transition
 from earlyhelp.core.models import CouncilService, Locality, Organisation, Team, User
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.people.models import Consent, Family, Membership, Person
@@ -37,8 +37,8 @@ LONDON = ZoneInfo("Europe/London")
 WRITE_ORDER = [
     Organisation, CouncilService, Team, User, Family, Person, Membership, Consent, Episode,
     Episode.focus_children.through, Contact, ContactPerson, Contact.needs.through,
-    TriageDecision, TriageDecision.indicators.through, TafMember, Transition, Assessment,
-    AssessmentEntry, PresentingNeed, Plan, PlanOutcome, PlanAction, Review, ProgressScore,
+    TriageDecision, TriageDecision.indicators.through, TafMember, Transition, FocusChild,
+    Assessment, Assessment.children.through, AssessmentEntry, PresentingNeed, Plan, PlanOutcome, PlanAction, Review, ProgressScore,
     CaseNote,
 ]  # fmt: skip
 

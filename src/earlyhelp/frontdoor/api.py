@@ -131,6 +131,12 @@ class TriageInput(serializers.Serializer):
     )
     episode_reason = serializers.ChoiceField(choices=EpisodeReason.choices, required=False)
     safeguarding_override = serializers.BooleanField(required=False, default=False)
+    decided_at = serializers.DateTimeField(
+        required=False, help_text="when the decision was made (default: now); never in the future"
+    )
+    episode_start_date = serializers.DateField(
+        required=False, help_text="early help only: the episode's start (default: the decision's date)"
+    )
 
 
 class WithdrawInput(serializers.Serializer):

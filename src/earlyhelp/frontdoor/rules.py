@@ -12,11 +12,28 @@ from earlyhelp.people.models import Membership
 from .models import ConsentAnswer, TriageOutcome
 
 
+RE_REFERRAL = (
+    "Re-referral: a request for support received within {months} calendar months of the closure "
+    "of an early help episode of any household the people it is about belong to – the episode "
+    "closed on or after the same day {months} months before the day the request was received, "
+    "and on or before it. Calendar months, not 365 days: after a closure on 28 February 2023, a "
+    "request on 29 February 2024 is a re-referral (the same day a year back is 28 February); "
+    "after a closure on 29 February 2024, a request on 28 February 2025 is one and a request on "
+    "1 March 2025 is not."
+)
+
+
+def re_referral_since(received_on: dt.date) -> dt.date:
+    """The earliest closure day that makes a request received on `received_on` a re-referral."""
+    return months_before(received_on, settings.EARLYHELP_RE_REFERRAL_MONTHS)
+
+
 def re_referral_source(people, received_on: dt.date) -> Episode | None:
-    """A contact within 12 months of an episode's closure for any member is a re-referral.
+    """A contact within 12 months of an episode's closure for any member is a re-referral
+    (RE_REFERRAL says exactly how the months are counted).
 
     Returns the most recently closed such episode (any household the people belong to)."""
-    since = months_before(received_on, settings.EARLYHELP_RE_REFERRAL_MONTHS)
+    since = re_referral_since(received_on)
     person_ids = [p.pk for p in people]
     families = Membership.objects.filter(person_id__in=person_ids).values("family_id")
     return (

@@ -11,7 +11,7 @@ from earlyhelp.cases.models import RouteIn
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.codes import EpisodeReason
-from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.workflow import require_move
 from earlyhelp.thresholds.rules import suggest_level
 
@@ -36,8 +36,7 @@ def contact_create(
     if not people:
         raise ValidationError({"people": "Add at least one child or adult the request is about"})
     received_at = received_at or timezone.now()
-    if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"received_at": "The date received must be today or in the past"})
+    check_event_date(timezone.localtime(received_at).date(), field="received_at", what="received")
     if family is not None:
         members = set(family.memberships.values_list("person_id", flat=True))
         strangers = [p.full_name for p in people if p.pk not in members]
@@ -74,9 +73,13 @@ def contact_triage(
     *, contact: Contact, acting_user, outcome: str, threshold_model, level, rag: str,
     rationale: str, indicators=(), override_reason: str = "", routed_team=None,
     decided_at=None, lead_practitioner=None, episode_reason: str = EpisodeReason.OTHER,
-    safeguarding_override: bool = False,
+    safeguarding_override: bool = False, episode_start_date: dt.date | None = None,
 ) -> TriageDecision:
-    """Record the front door's decision and route the contact. One decision per contact."""
+    """Record the front door's decision and route the contact. One decision per contact.
+
+    decided_at is when the decision was made (now by default; recorded later, it is back-dated).
+    An early help episode starts on the day of the decision unless episode_start_date says
+    otherwise (never before the decision)."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     new_status = require_move("contact", "triage", contact.status)
     if outcome not in TriageOutcome.values:
@@ -89,8 +92,21 @@ def contact_triage(
     rules.override_needs_reason(suggested, level, override_reason)
     rules.early_help_needs_consent(contact, outcome)
     decided_at = decided_at or timezone.now()
-    if decided_at < contact.received_at:
-        raise IllegalMove("The decision cannot be dated before the request was received.")
+    decided_on = timezone.localtime(decided_at).date()
+    received_on = timezone.localtime(contact.received_at).date()
+    check_event_date(decided_on, field="decided_at", what="decision", after=received_on,
+                     after_what="the date the request was received")
+    if decided_at > timezone.now() + dt.timedelta(minutes=5):  # later today
+        raise ValidationError({"decided_at": "The decision date must be today or in the past"})
+    if decided_at < contact.received_at:  # the same day, but earlier than it arrived
+        raise ValidationError({"decided_at": "The decision must be at or after the time the "
+                               f"request was received ({timezone.localtime(contact.received_at):%H:%M})"})
+    if episode_start_date is not None:
+        if outcome != TriageOutcome.EARLY_HELP:
+            raise ValidationError({"episode_start_date": "Only an early help decision starts an "
+                                   "episode: leave the episode start date blank"})
+        check_event_date(episode_start_date, field="episode_start_date", what="episode start",
+                         after=decided_on, after_what="the date of the decision")
     open_episode = case_services.open_episode_for(contact.family) if contact.family else None
     rules.routing_is_complete(contact, outcome, routed_team, open_episode)
 
@@ -100,7 +116,7 @@ def contact_triage(
                     if cp.is_subject]
         episode = case_services.episode_open(
             family=contact.family, team=routed_team, acting_user=acting_user,
-            start_date=timezone.localtime(decided_at).date(), focus_children=subjects,
+            start_date=episode_start_date or decided_on, focus_children=subjects,
             route_in=RouteIn.DIRECT, reason=episode_reason, level=level, contact=contact,
             lead_practitioner=lead_practitioner,
         )

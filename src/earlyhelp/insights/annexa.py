@@ -7,9 +7,9 @@ diff renames Gender to Sex in every list). Dates are written as real dates shown
 Scope (docs/insights.md explains the choices):
 - List 1: every contact received in the six months before the inspection date (inclusive), one
   row per child the contact is about.
-- List 2: every early help assessment active in those six months (started, or not yet completed
-  by their start) plus the assessments of current interventions – episodes open on the inspection
-  date and held by a council team – one row per focus child of the episode.
+- List 2: every early help assessment started in those six months, plus the latest assessment of
+  each current intervention – an episode open on the inspection date and held by a council team –
+  one row per child the assessment covers (docs/decisions/insights-annex-a.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -29,7 +29,7 @@ from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.dates import age_in_years, months_before
 from earlyhelp.frontdoor.models import ContactPerson
-from earlyhelp.people.models import Membership, Person
+from earlyhelp.people.models import Person
 
 LAYOUT_2026 = "2026"
 LAYOUT_PRE_2026 = "pre2026"
@@ -147,49 +147,69 @@ def _children(person_ids) -> dict:
     return people
 
 
-def list_2_assessments(inspection_date: dt.date):
-    start, end = window(inspection_date)
-    in_window = Q(started_on__gte=start) | Q(completed_on__isnull=True) | Q(completed_on__gte=start)
-    current = (
-        Q(episode__start_date__lte=end)
-        & (Q(episode__end_date__isnull=True) | Q(episode__end_date__gt=end))
-        & Q(episode__team__organisation__is_council=True)
+CURRENT_INTERVENTION = (
+    "An early help episode open on the inspection date – started on or before it and not closed "
+    "before or on it (an episode closed that day is no longer open) – held by a council team, "
+    "so coordinated by the local authority. Annex A List 2 lists its latest assessment started "
+    "on or before the inspection date, however long ago, besides every assessment started in "
+    "the six months before the inspection date (from the same day six calendar months earlier, "
+    "both days included)."
+)
+
+
+def current_intervention(inspection_date: dt.date) -> Q:
+    """A current early help intervention on a day (for Annex A): an episode open that day –
+    started on or before it and not closed before or on it (closing that day ends it, as for the
+    open caseload) – held by a team of the council (coordinated by the local authority)."""
+    return (
+        Q(start_date__lte=inspection_date)
+        & (Q(end_date__isnull=True) | Q(end_date__gt=inspection_date))
+        & Q(team__organisation__is_council=True)
     )
-    return Assessment.objects.filter(started_on__lte=end).filter(in_window | current)
+
+
+def list_2_assessments(inspection_date: dt.date):
+    """The assessments List 2 holds, and nothing else:
+    - every assessment started in the six months before the inspection date (window(): from the
+      same day six calendar months earlier – clamped to a shorter month's end – to the inspection
+      date, both inclusive);
+    - for each current intervention (an episode open on the inspection date), its latest
+      assessment started on or before that date – however long ago it started.
+    An assessment never completed and not the latest of an open episode drops out of the list six
+    months after it started, like any other."""
+    start, end = window(inspection_date)
+    latest = (
+        Assessment.objects.filter(episode=OuterRef("episode"), started_on__lte=end)
+        .order_by("-started_on", "-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    current = Episode.objects.filter(current_intervention(end)).values("pk")
+    return Assessment.objects.filter(started_on__lte=end).filter(
+        Q(started_on__gte=start)
+        | Q(episode__in=current, pk=Subquery(latest))
+    )
 
 
 def list_2_rows(inspection_date: dt.date) -> list[list]:
-    """One row per focus child per assessment (the household's children when no focus child was
-    named), sorted by Child Unique ID then start date."""
+    """One row per child each assessment covers (Assessment.children – every child of the
+    household at its start unless changed), sorted by Child Unique ID then start date."""
     assessments = list(
         list_2_assessments(inspection_date).values(
-            "id", "started_on", "completed_on", "completing_organisation__name", "episode_id",
-            "episode__family_id",
+            "id", "started_on", "completed_on", "completing_organisation__name",
         )
     )
-    episode_ids = list_2_assessments(inspection_date).values("episode_id")
-    focus = defaultdict(list)
-    through = Episode.focus_children.through
-    for row in through.objects.filter(episode_id__in=episode_ids).values("episode_id", "person_id"):
-        focus[row["episode_id"]].append(row["person_id"])
-    household = defaultdict(list)
-    families = Episode.objects.filter(id__in=episode_ids).values("family_id")
-    for row in Membership.objects.filter(family_id__in=families, role="child").values(
-        "family_id", "person_id", "start_date", "end_date"
-    ):
-        household[row["family_id"]].append(row)
-    people = _children(
-        [pid for ids in focus.values() for pid in ids]
-        + [m["person_id"] for rows in household.values() for m in rows]
-    )
+    covered = defaultdict(list)
+    through = Assessment.children.through
+    for start in range(0, len(assessments), CHUNK):
+        ids = [a["id"] for a in assessments[start:start + CHUNK]]
+        for row in through.objects.filter(assessment_id__in=ids).values(
+            "assessment_id", "person_id"
+        ):
+            covered[row["assessment_id"]].append(row["person_id"])
+    people = _children(pid for ids in covered.values() for pid in ids)
     rows = []
     for a in assessments:
-        person_ids = focus.get(a["episode_id"]) or [
-            m["person_id"] for m in household.get(a["episode__family_id"], [])
-            if m["start_date"] <= a["started_on"]
-            and (m["end_date"] is None or m["end_date"] >= a["started_on"])
-        ]
-        for person_id in dict.fromkeys(person_ids):
+        for person_id in covered.get(a["id"], []):
             child = people.get(person_id)
             if child is None:
                 continue
@@ -199,7 +219,7 @@ def list_2_rows(inspection_date: dt.date) -> list[list]:
                 a["completed_on"],
                 a["completing_organisation__name"],
             ])
-    rows.sort(key=lambda r: (r[0], r[5]))
+    rows.sort(key=lambda r: (r[0], r[5], r[6] or dt.date.max))
     return rows
 
 

@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from earlyhelp.assessments.models import Assessment, PresentingNeed
@@ -42,9 +43,9 @@ from earlyhelp.cases.models import (
 from earlyhelp.core.models import OrganisationType
 from earlyhelp.frontdoor.models import Contact, Rag, TriageDecision, TriageOutcome
 from earlyhelp.people.models import Membership
-from earlyhelp.plans.models import ProgressScore, Review
+from earlyhelp.plans.models import Plan, ProgressScore, Review
 
-from .dbfuncs import AddMonths, DaysBetween, Median
+from .dbfuncs import AddDays, AddMonths, DaysBetween, Median
 from .models import Unit
 from .periods import Period
 from .registry import (
@@ -323,6 +324,15 @@ flow_indicator(
 )
 
 
+TRIAGE_TIMESCALE = (
+    "A triage decision is on time when it is made within the hours allowed for the request's "
+    "RAG rating – red {red}, amber {amber}, green {green} – counted as elapsed clock hours from "
+    "the time the request was received to the time of the decision (nights, weekends and bank "
+    "holidays count). The rating is the screening priority set when the request arrived, or "
+    "else the decision's own."
+)
+
+
 def _effective_rag(value: str) -> Q:
     """The RAG the clock runs on: the screening priority set on arrival, else the decision's."""
     return Q(contact__priority=value) | Q(contact__priority="", rag=value)
@@ -356,7 +366,56 @@ flow_indicator(
 )
 
 
+DECISION_TO_START = (
+    "For each early help episode opened by a front door decision: the whole days from the day "
+    "of the decision (in local time) to the day the episode started – 0 when it started the "
+    "same day. The figure for a period is the average over episodes that started in it."
+)
+
+
+def _decision_to_start_spec():
+    """Early help episodes started in the period from a front door decision: the average number
+    of days from the day of the decision to the day the episode started (0: the same day)."""
+
+    def base_qs(ctx, condition):
+        return (
+            EPISODES.queryset(ctx)
+            .filter(condition, contact__decision__isnull=False)
+            .annotate(wait_days=DaysBetween(TruncDate("contact__decision__decided_at"),
+                                            F("start_date")))
+        )
+
+    def compute(ctx, periods, by=None):
+        grouped = bucketed(base_qs(ctx, Q()), periods, "start_date",
+                           {"v": Avg("wait_days"), "n": Count("pk")}, EPISODES.group_path(by))
+
+        def make(row, i, is_current):
+            value = row.get("v")
+            return Result(value=float(value) if value is not None else None,
+                          denominator=row.get("n", 0))
+
+        return by_period(grouped, periods, make)
+
+    def records(ctx, period, part=None):
+        qs = base_qs(ctx, in_period(period, "start_date"))
+        return [Section("episode", "Episodes started after a front door decision",
+                        qs.order_by("-start_date"))]
+
+    register(Spec("decision_to_start", Unit.DAYS, compute, records, ALL_DIMENSIONS))
+
+
+_decision_to_start_spec()
+
+
 # --- Progress: timeliness --------------------------------------------------------------------
+
+
+ASSESSMENT_DAYS = 45
+ASSESSMENT_ON_TIME = (
+    "An assessment is on time when it is completed within {days} days of the day it started, "
+    "counting from the start date to the completion date (started 1 March and completed "
+    "15 April is 45 days). Each assessment counts in the period in which it was completed."
+)
 
 
 def _assessments_on_time_spec():
@@ -371,14 +430,14 @@ def _assessments_on_time_spec():
         )
 
     def compute(ctx, periods, by=None):
-        days = int(ctx.parameters.get("days", 45))
+        days = int(ctx.parameters.get("days", ASSESSMENT_DAYS))
         aggregates = {"total": Count("pk"), "num": Count("pk", filter=Q(on_time_days__lte=days))}
         grouped = bucketed(base_qs(ctx, Q()), periods, "completed_on", aggregates,
                            ASSESSMENTS.group_path(by))
         return by_period(grouped, periods, _rate)
 
     def records(ctx, period, part=None):
-        days = int(ctx.parameters.get("days", 45))
+        days = int(ctx.parameters.get("days", ASSESSMENT_DAYS))
         qs = base_qs(ctx, in_period(period, "completed_on")).annotate(
             meets=Case(When(on_time_days__lte=days, then=Value(True)), default=Value(False),
                        output_field=BooleanField())
@@ -392,11 +451,23 @@ def _assessments_on_time_spec():
 _assessments_on_time_spec()
 
 
-def _reviews_on_time_spec():
-    """Reviews that fell due in the period (the 'next review' date set at the previous review),
-    while the episode was still open, and were held on or before that date."""
+FIRST_REVIEW_DAYS = 84
+REVIEW_ON_TIME = (
+    "A review is on time when it is held by the day it fell due. The first review falls due "
+    "{first_days} days after the episode's first plan started, and is on time when a review is "
+    "held between the plan's start and that day (both included); each later review falls due on "
+    "the 'next review' date the review before it set, and is on time when the next review is "
+    "held after that review and by that date. A review counts in the period in which it fell "
+    "due, once that day has passed, while the episode was still open on it."
+)
 
-    def base_qs(ctx, due_condition):
+
+def _reviews_on_time_spec():
+    """Reviews due in the period and whether each was held on time – the first review (due a
+    set number of days after the first plan started) and every later one (due on the date the
+    review before set). REVIEW_ON_TIME says it in words."""
+
+    def later_qs(ctx, due_condition):
         today = timezone.localdate()
         held_in_time = Review.objects.filter(
             episode=OuterRef("episode"),
@@ -411,18 +482,52 @@ def _reviews_on_time_spec():
             .annotate(on_time=Exists(held_in_time))
         )
 
+    def first_qs(ctx, due_condition):
+        today = timezone.localdate()
+        days = int(ctx.parameters.get("first_review_days", FIRST_REVIEW_DAYS))
+        first_plan = Plan.objects.filter(episode=OuterRef("pk")).order_by("started_on") \
+            .values("started_on")[:1]
+        held_in_time = Review.objects.filter(
+            episode=OuterRef("pk"), held_on__gte=OuterRef("first_plan"),
+            held_on__lte=OuterRef("first_review_due"),
+        )
+        return (
+            EPISODES.queryset(ctx)
+            .annotate(first_plan=Subquery(first_plan))
+            .annotate(first_review_due=AddDays(F("first_plan"), days))
+            .filter(first_plan__isnull=False, first_review_due__lt=today)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=F("first_review_due")))
+            .filter(due_condition)
+            .annotate(on_time=Exists(held_in_time))
+        )
+
     def compute(ctx, periods, by=None):
         aggregates = {"total": Count("pk"), "num": Count("pk", filter=Q(on_time=True))}
-        grouped = bucketed(base_qs(ctx, Q()), periods, "next_review_due", aggregates,
-                           REVIEWS.group_path(by))
-        return by_period(grouped, periods, _rate)
+        later = bucketed(later_qs(ctx, Q()), periods, "next_review_due", aggregates,
+                         REVIEWS.group_path(by))
+        first = bucketed(first_qs(ctx, Q()), periods, "first_review_due", aggregates,
+                         EPISODES.group_path(by))
+        combined = {}
+        for group in set(later) | set(first):
+            combined[group] = {}
+            for i in range(len(periods)):
+                a, b = later.get(group, {}).get(i, {}), first.get(group, {}).get(i, {})
+                combined[group][i] = {
+                    "total": a.get("total", 0) + b.get("total", 0),
+                    "num": a.get("num", 0) + b.get("num", 0),
+                }
+        return by_period(combined, periods, _rate)
 
     def records(ctx, period, part=None):
-        qs = base_qs(ctx, in_period(period, "next_review_due")).annotate(
-            meets=F("on_time")
-        )
-        return [Section("review", "Reviews due (by the date the previous review set)",
-                        qs.order_by("-next_review_due"), "meets")]
+        later = later_qs(ctx, in_period(period, "next_review_due")).annotate(meets=F("on_time"))
+        first = first_qs(ctx, in_period(period, "first_review_due")).annotate(
+            meets=F("on_time"))
+        return [
+            Section("episode", "First reviews due (after the first plan started)",
+                    first.order_by("-first_review_due"), "meets"),
+            Section("review", "Later reviews due (by the date the previous review set)",
+                    later.order_by("-next_review_due"), "meets"),
+        ]
 
     register(Spec("reviews_on_time", Unit.PERCENT, compute, records, ALL_DIMENSIONS))
 
@@ -431,6 +536,13 @@ _reviews_on_time_spec()
 
 
 # --- Progress: the open caseload at the end of the period ------------------------------------
+
+
+OPEN_ON_A_DAY = (
+    "An episode is open on a day when it started on or before that day and had not closed by "
+    "it: an episode closed on a day is not open on that day. Figures for a period are taken on "
+    "its last day, or today while it is in progress."
+)
 
 
 def open_on(day: dt.date) -> Q:
@@ -556,10 +668,14 @@ def _step_ups_spec():
         # An early help closure of the same household, or of any household that shares a member
         # with it (a child living in two households keeps their history). Written as two EXISTS
         # that each follow an index: household → its members → their households → episodes.
+        # The re-referral definition (frontdoor.rules.RE_REFERRAL): closed on or after the same
+        # day twelve calendar months before.
+        months = settings.EARLYHELP_RE_REFERRAL_MONTHS
+
         def closed_within_a_year(**where):
-            return Episode.objects.annotate(until=AddMonths(F("end_date"), 12)).filter(
+            return Episode.objects.filter(
                 status=EpisodeStatus.CLOSED, end_date__lte=OuterRef("date"),
-                until__gte=OuterRef("date"), **where,
+                end_date__gte=AddMonths(OuterRef("date"), -months), **where,
             ).exclude(closure_outcome=ClosureOutcome.STEPPED_UP).exclude(pk=OuterRef("episode"))
 
         # Three levels down (transition → episode → households → members): three OuterRefs.

@@ -62,6 +62,24 @@ class AddMonths(Func):
         )
 
 
+class AddDays(Func):
+    """A date plus whole days."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int, **extra):
+        self.days = int(days)
+        super().__init__(expression, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template=f"date(%(expressions)s, '{self.days:+d} days')", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template=f"((%(expressions)s)::date + {self.days})", **extra)
+
+
 class Median(Aggregate):
     """The median (the mean of the two middle values when the count is even); NULLs ignored."""
 

@@ -105,7 +105,7 @@ def dashboard_tables(rows, scope_label: str, filters_label: str) -> list[Table]:
             d.get_unit_display(), formatting.plain(unit, row.target),
             formatting.plain(unit, row.red_threshold),
             RAG_LABELS[row.rag] if row.target is not None and not row.unavailable else "",
-            row.period.previous().label,
+            (row.comparison or row.period.previous()).label,
             formatting.plain(unit, row.previous.value if row.previous else None),
             row.movement or "", r.numerator if r else None, r.denominator if r else None,
             scope_label, filters_label, row.unavailable,

@@ -70,7 +70,7 @@ def board_report_pdf(*, rows, summary: list[str], period, scope_label: str,
         Spacer(1, 4 * mm),
         Paragraph("Indicators", styles["h2"]),
     ]
-    head = ["Indicator", "This period", "Target", "RAG", period.previous().label, "Movement"]
+    head = ["Indicator", "This period", "Target", "RAG", period.comparison().label, "Movement"]
     data = [[Paragraph(h, styles["cell_bold"]) for h in head]]
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),

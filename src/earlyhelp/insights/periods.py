@@ -31,8 +31,18 @@ class Period:
         return KINDS[self.kind]
 
     @property
+    def is_whole(self) -> bool:
+        """False for a stretch of a period (its first weeks, compared like with like)."""
+        return period_containing(self.kind, self.start).end == self.end
+
+    @property
     def label(self) -> str:
-        """GOV.UK style: 'April 2026', 'April to June 2026', '2026 to 2027'."""
+        """GOV.UK style: 'April 2026', 'April to June 2026', '2026 to 2027'; a stretch of a
+        period: '1 July to 15 August 2026'."""
+        if not self.is_whole:
+            start = f"{self.start.day} {self.start:%B}" + (
+                f" {self.start.year}" if self.start.year != self.end.year else "")
+            return f"{start} to {self.end.day} {self.end:%B %Y}"
         if self.kind == "month":
             return f"{self.start:%B %Y}"
         if self.kind == "quarter":
@@ -41,6 +51,8 @@ class Period:
 
     @property
     def short_label(self) -> str:
+        if not self.is_whole:
+            return f"{self.start.day} {self.start:%b}–{self.end.day} {self.end:%b %y}"
         if self.kind == "month":
             return f"{self.start:%b %Y}"
         if self.kind == "quarter":
@@ -65,6 +77,17 @@ class Period:
 
     def previous(self) -> Period:
         return period_containing(self.kind, months_after(self.start, -self.months))
+
+    def comparison(self, today: dt.date | None = None) -> Period:
+        """What this period is compared with: the previous period – or, while this one is in
+        progress, the same stretch of the previous one (1 July to 15 August against 1 October to
+        15 November), never part of a period against a whole one."""
+        previous = self.previous()
+        today = today or timezone.localdate()
+        if not self.is_partial(today):
+            return previous
+        elapsed_to = months_after(today, -self.months)  # the same day one period back (clamped)
+        return Period(self.kind, previous.start, min(previous.end, elapsed_to))
 
     def next(self) -> Period:
         return period_containing(self.kind, months_after(self.start, self.months))

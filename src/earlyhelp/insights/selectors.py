@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from earlyhelp.core import access
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
@@ -75,6 +76,9 @@ class Row:
     result: Result | None
     trend: list[tuple[Period, Result | None]] = field(default_factory=list)
     previous: Result | None = None
+    comparison: Period | None = None  # what `previous` covers: see Period.comparison()
+    # The stretch of `period` the figure covers (its start to today, while it is in progress).
+    to_date: Period | None = None
     rag: str | None = None
     movement: str | None = None
     target: object = None
@@ -91,17 +95,21 @@ class Row:
 
 
 def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
-              with_trend: bool = True) -> list[Row]:
-    """Every active indicator for the period, with its trend: one or two queries each."""
+              with_trend: bool = True, today=None) -> list[Row]:
+    """Every active indicator for the period, with its trend: one or two queries each (one more
+    while the period is in progress, for the same stretch of the previous period)."""
     scope = scope_for(user)
     filters = clean_filters(user, filters or {})
     periods = trend(period) if with_trend else [period.previous(), period]
+    comparison = period.comparison(today)
     rows = []
     for definition in active_definitions(codes):
         spec = REGISTRY[definition.code]
         target, red = rules.target_for_period(definition, period.months)
         row = Row(definition=definition, period=period, result=None, target=target,
-                  red_threshold=red)
+                  red_threshold=red, comparison=comparison,
+                  to_date=period if comparison.is_whole else Period(
+                      period.kind, period.start, min(period.end, today or timezone.localdate())))
         missing = unsupported_filters(spec, filters)
         if missing:
             names = ", ".join(DIMENSION_LABELS[m].lower() for m in missing)
@@ -112,7 +120,10 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
         by_period = spec.compute(ctx, periods).get(None, {})
         row.trend = [(p, by_period.get(p.key)) for p in periods]
         row.result = by_period.get(period.key)
-        row.previous = by_period.get(period.previous().key)
+        if comparison.is_whole:
+            row.previous = by_period.get(comparison.key)
+        else:  # a period in progress: the same stretch of the previous one, like with like
+            row.previous = spec.compute(ctx, [comparison]).get(None, {}).get(comparison.key)
         row.rag = rules.rag_status(definition, row.value, period.months)
         row.movement = rules.movement(
             definition, row.value, row.previous.value if row.previous else None

@@ -20,9 +20,11 @@ def _sentence(row) -> str:
     d = row.definition
     previous = row.previous.value
     direction = "rose" if row.value > previous else "fell"
+    # A period in progress is compared with the same stretch of the previous one, and says so.
+    now = "" if row.comparison.is_whole else f" in {row.to_date.label}"
     text = (
         f"{d.name} {direction} from {formatting.figure(d.unit, previous)} in "
-        f"{row.period.previous().label} to {formatting.figure(d.unit, row.value)} "
+        f"{row.comparison.label} to {formatting.figure(d.unit, row.value)}{now} "
         f"({formatting.change(d.unit, row.value, previous)})"
     )
     if row.movement == "better":
@@ -53,11 +55,14 @@ def board_summary(rows) -> list[str]:
         paragraphs.append("What moved most since the last period:")
         paragraphs.extend(_sentence(r) for r in moved)
     elif period is not None:
-        paragraphs.append(f"No indicator moved between {period.previous().label} and "
+        paragraphs.append(f"No indicator moved between {rows[0].comparison.label} and "
                           f"{period.label}.")
     reds = [r.definition.name for r in rated if r.rag == "red" and r not in moved]
     if reds:
         paragraphs.append("Also red: " + ", ".join(reds) + ".")
-    if period is not None and period.is_partial():
-        paragraphs.append(f"{period.label} is not over yet: its figures are to date.")
+    if rows and not rows[0].comparison.is_whole:
+        paragraphs.append(
+            f"{period.label} is not over yet: its figures are to date, and each is compared "
+            f"with the same stretch of the previous period ({rows[0].comparison.label})."
+        )
     return paragraphs

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from earlyhelp.core.charts import line_chart
 from earlyhelp.core.dates import long_date
 
-from . import annexa, exports, formatting, recordrows, rules, selectors, services
+from . import annexa, exports, formatting, recordrows, rules, selectors, services, terms
 from .forms import FILTER_LABELS, AnnexAForm, DashboardForm
 from .models import Category, Unit
 from .summary import board_summary
@@ -169,6 +169,7 @@ def indicator(request, code):
         "query_by": _query(period, filters, by=by or ""),
         "scope": selectors.scope_for(request.user),
         "filters_label": _filters_label(form, filters),
+        "terms": terms.for_indicator(definition),
     })
 
 
@@ -243,6 +244,7 @@ def annex_a(request):
         "page_title": ("Error: " if form.errors else "") + "Export Ofsted Annex A",
         "form": form, "window_months": annexa.WINDOW_MONTHS,
         "date_hint": f"For example, {today.day} {today.month} {today.year}",
+        "terms": terms.for_annex_a(),
     }, status=400 if form.errors else 200)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from earlyhelp.cases import rules as case_rules
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
+from earlyhelp.core.dates import check_event_date
 from earlyhelp.core import services as base
 from earlyhelp.core.workflow import require_move
 
@@ -19,7 +20,7 @@ from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
     episode = locked_episode(episode)
     require_move("episode", "start_plan", episode.status)
-    case_rules.date_within_episode(episode, started_on, "plan start")
+    case_rules.date_within_episode(episode, started_on, "plan start", field="started_on")
     rules.plan_follows_assessment(episode)
     rules.one_active_plan(episode)
     plan = Plan(episode=episode, started_on=started_on)
@@ -67,8 +68,7 @@ def _action_move(action: PlanAction, move: str, on: dt.date | None, acting_user)
 
 @transaction.atomic
 def plan_action_complete(*, action: PlanAction, completed_on: dt.date, acting_user) -> PlanAction:
-    if completed_on > dt.date.today():
-        raise ValidationError({"completed_on": "The date must be today or in the past"})
+    check_event_date(completed_on, field="completed_on", what="completion")
     return _action_move(action, "complete", completed_on, acting_user)
 
 
@@ -85,7 +85,7 @@ def review_record(
     """Record a Team Around the Family review with a progress score (1–10) per need."""
     episode = locked_episode(episode)
     require_move("episode", "review", episode.status)
-    case_rules.date_within_episode(episode, held_on, "review")
+    case_rules.date_within_episode(episode, held_on, "review", field="held_on")
     rules.next_review_after_meeting(held_on, next_review_due)
     if not (attendees or "").strip():
         raise ValidationError({"attendees": "Enter who attended the review"})

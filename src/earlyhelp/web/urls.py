@@ -88,6 +88,11 @@ urlpatterns = [
         name="assessment_need_remove",
     ),
     path(
+        "assessments/<uuid:assessment_id>/children/",
+        assessments.assessment_children,
+        name="assessment_children",
+    ),
+    path(
         "assessments/<uuid:assessment_id>/voice/",
         assessments.assessment_voice,
         name="assessment_voice",

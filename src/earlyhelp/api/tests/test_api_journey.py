@@ -155,7 +155,8 @@ def test_whole_journey_through_the_api(world):
     assert need.status_code == 201, need.json()
     early = client.post(f"/api/assessments/{assessment_id}/complete/",
                         {"completed_on": str(days_ago(51))}, format="json")
-    assert early.status_code == 409
+    assert early.status_code == 400  # a date before what it follows: a field error
+    assert "on or after the date the assessment started" in early.json()["completed_on"][0]
     done = client.post(f"/api/assessments/{assessment_id}/complete/",
                        {"completed_on": str(days_ago(40))}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "completed"

@@ -221,10 +221,23 @@ class TafMemberFactory(factory.django.DjangoModelFactory):
 class AssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assessment
+        skip_postgeneration_save = True
 
     episode = factory.SubFactory(EpisodeFactory)
     started_on = dt.date(2026, 1, 12)
     completing_organisation = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def children(self, create, extracted, **kwargs):
+        """The children covered: as given, else (like the service) the household's children on
+        the start date."""
+        if not create:
+            return
+        if extracted is None:
+            from earlyhelp.assessments.rules import household_children
+
+            extracted = household_children(self.episode.family, self.started_on)
+        self.children.set(extracted)
 
 
 class PresentingNeedFactory(factory.django.DjangoModelFactory):

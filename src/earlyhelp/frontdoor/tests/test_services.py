@@ -161,7 +161,7 @@ def test_rationale_is_required(world):
 
 def test_decision_cannot_predate_the_contact(world):
     contact = raise_contact(world, received_days_ago=5)
-    with pytest.raises(IllegalMove, match="before the request"):
+    with pytest.raises(ValidationError, match="on or after the date the request was received"):
         triage(world, contact, decided_at=timezone.now() - dt.timedelta(days=6))
     assert_untouched(contact)
 

@@ -96,12 +96,17 @@ def test_list_2_rows_have_the_exact_values_and_scope(world):
     assert by_id[baby_id][1:5] == ["c) Not stated/recorded", "t) NOBT", None, None]
 
 
-def test_an_assessment_still_in_progress_in_the_window_is_listed(world):
+def test_an_assessment_never_completed_is_listed_only_while_in_scope(world):
     child = PersonFactory(sex="F", ethnicity="REFU")
-    episode = closed_episode(start=dt.date(2025, 3, 1), end=dt.date(2025, 12, 31))
-    episode.focus_children.set([child])
+    family = FamilyFactory()
+    MembershipFactory(family=family, person=child)
+    episode = closed_episode(family=family, start=dt.date(2025, 3, 1), end=dt.date(2025, 12, 31))
     AssessmentFactory(episode=episode, started_on=dt.date(2025, 3, 2))  # never completed
-    rows = [r for r in annexa.list_2_rows(INSPECTION) if r[0] == annexa.child_unique_id(child.pk)]
+    uid = annexa.child_unique_id(child.pk)
+    # Abandoned: started before the window, its episode closed before the inspection date.
+    assert [r for r in annexa.list_2_rows(INSPECTION) if r[0] == uid] == []
+    # For an inspection while the episode was open, it is the current intervention's assessment.
+    rows = [r for r in annexa.list_2_rows(dt.date(2025, 12, 1)) if r[0] == uid]
     assert len(rows) == 1
     assert rows[0][2] == "s) REFU"
     assert rows[0][6] is None  # completion date may be blank

@@ -88,6 +88,26 @@ class AssessmentStartForm(GovukForm):
     )
 
 
+class AssessmentChildrenForm(GovukForm):
+    """Which of the household's children the assessment covers (each is a row in Annex A)."""
+
+    children = forms.MultipleChoiceField(
+        label="Children this assessment covers", widget=forms.CheckboxSelectMultiple,
+        help_text="Every child of the household is covered unless you untick them. Each child "
+        "covered is reported to Ofsted (Annex A List 2).",
+        error_messages=required("Choose at least one child the assessment covers"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.pk): c for c in candidates}
+        self.fields["children"].choices = [(key, c.full_name) for key, c in self.candidates.items()]
+
+    def chosen(self) -> list:
+        return [self.candidates[key] for key in self.cleaned_data["children"]]
+
+
 class MemberEntriesForm(GovukForm):
     """Needs and strengths for one family member, in each domain of the triangle."""
 

@@ -1,14 +1,18 @@
 """Forms for the front door: triage decisions."""
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from earlyhelp.core.codes import EpisodeReason
+from earlyhelp.core.dates import today
 from earlyhelp.core.models import Team
 from earlyhelp.frontdoor.models import Rag, TriageOutcome
 from earlyhelp.thresholds.models import Indicator
 from earlyhelp.thresholds.rules import suggest_level
 
-from .base import GovukForm, required
+from .base import GovukDateField, GovukForm, required
 
 RAG_HINTS = {
     "red": "Decide within 4 hours",
@@ -67,6 +71,19 @@ class TriageForm(GovukForm):
     safeguarding_override = forms.BooleanField(
         label="Routed without the family's consent because of a child-protection concern",
         required=False,
+    )
+    decided_at = GovukDateField(
+        label="Date of the decision", name_in_errors="The decision date", when="past",
+        required=False, help_text="Leave blank for today, or give the day it was decided.",
+    )
+    decided_time = forms.CharField(
+        label="Time of the decision", required=False, max_length=5,
+        help_text="24-hour clock, for example 14:30. Needed for a decision made on an earlier day.",
+    )
+    episode_start_date = GovukDateField(
+        label="Date the early help episode starts", name_in_errors="The episode start date",
+        when="past", required=False,
+        help_text="Early help only. Leave blank to start it on the date of the decision.",
     )
 
     def __init__(self, *args, threshold_model, **kwargs):
@@ -127,7 +144,27 @@ class TriageForm(GovukForm):
             )
         if data.get("outcome") == TriageOutcome.EARLY_HELP and not data.get("routed_team"):
             self.add_error("routed_team", "Choose the team that will hold the early help episode")
+        data["decided_at"] = self._decided_at(data.get("decided_at"), data.get("decided_time"))
         return data
+
+    def _decided_at(self, day, time_text):
+        """When the decision was made: now, or the day and time given (recorded after the fact)."""
+        time_text = (time_text or "").strip()
+        if not day and not time_text:
+            return None
+        day = day or today()
+        if not time_text:
+            if day == today():
+                return None  # today, now
+            self.add_error("decided_time", "Enter the time of the decision, for example 14:30")
+            return None
+        try:
+            at = dt.datetime.strptime(time_text, "%H:%M").time()
+        except ValueError:
+            self.add_error("decided_time", "Enter the time of the decision as hours and minutes, "
+                           "for example 14:30")
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, at))
 
 
 class WithdrawForm(GovukForm):

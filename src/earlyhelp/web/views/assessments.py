@@ -16,6 +16,7 @@ from earlyhelp.core.permissions import can_work_on_episode, require_episode_work
 from earlyhelp.people.models import Person
 
 from ..forms.casework import (
+    AssessmentChildrenForm,
     AssessmentStartForm,
     CompleteAssessmentForm,
     MemberEntriesForm,
@@ -136,7 +137,15 @@ def assessment_tasks(request, assessment_id):
             }
         )
     voice_done = bool((assessment.voice_of_child or "").strip())
+    covered = list(assessment.children.order_by("date_of_birth"))
     other_tasks = [
+        {
+            "title": "Children this assessment covers",
+            "hint": ", ".join(c.full_name for c in covered) or "None",
+            "href": reverse("web:assessment_children", args=[assessment.pk]) if editable else "",
+            "status": f"{len(covered)} covered",
+            "status_colour": "",
+        },
         {
             "title": "Presenting needs",
             "hint": "The needs found, each with a score from 1 to 10",
@@ -358,4 +367,34 @@ def assessment_complete(request, assessment_id):
             "needs": list(assessment.presenting_needs.select_related("theme", "person")),
             "form": form,
         },
+    )
+
+
+@login_required
+def assessment_children(request, assessment_id):
+    """Which children of the household the assessment covers (Annex A List 2 rows)."""
+    user = request.user
+    assessment = _assessment(request, assessment_id, change=True, detail="children covered")
+    from earlyhelp.assessments.rules import household_children
+
+    candidates = household_children(assessment.episode.family, assessment.started_on)
+    form = AssessmentChildrenForm(
+        request.POST or None, candidates=candidates,
+        initial={"children": [str(pk) for pk in assessment.children.values_list("pk", flat=True)],
+                 "version": assessment.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            form, services.assessment_children_set, assessment=assessment,
+            children=form.chosen(), expected_version=form.cleaned_data["version"],
+            acting_user=user,
+        )
+        if saved is not None:
+            messages.success(request, "The children the assessment covers were saved.")
+            return redirect("web:assessment", assessment.pk)
+    return page(
+        request,
+        "web/assessments/children.html",
+        {"page_title": "Children this assessment covers", "assessment": assessment,
+         "episode": assessment.episode, "form": form},
     )

@@ -112,6 +112,10 @@ def contact_triage(request, contact_id):
             else None,
             episode_reason=data["episode_reason"] or "other",
             safeguarding_override=data["safeguarding_override"],
+            decided_at=data["decided_at"],
+            episode_start_date=data["episode_start_date"]
+            if data["outcome"] == TriageOutcome.EARLY_HELP
+            else None,
         )
         if decision is not None:
             messages.success(

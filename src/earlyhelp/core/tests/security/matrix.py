@@ -184,6 +184,8 @@ ACTORS = {
     ("/api/episodes/{id}/step-up/", "post"): CASEWORK,
     ("/api/episodes/{id}/taf-members/", "post"): CASEWORK,
     ("/api/episodes/{id}/notes/", "post"): CASEWORK,
+    ("/api/episodes/{id}/start-date/", "post"): {Role.MANAGER},
+    ("/api/episodes/{id}/focus-children/", "post"): {Role.MANAGER},
     ("/api/assessments/{id}/", "patch"): CASEWORK,
     ("/api/assessments/{id}/needs/", "post"): CASEWORK,
     ("/api/assessments/{id}/complete/", "post"): CASEWORK,
