@@ -143,10 +143,13 @@ class Command(BaseCommand):
             write_atomically(result.review, review)
             written.append(str(review))
         if decided is not None:
-            self.stdout.write(f"Applied {notes['decisions_applied']:,} decisions from {decisions}")
+            n = notes["decisions_applied"]
+            self.stdout.write(f"Applied {n:,} decision{'' if n == 1 else 's'} from {decisions}")
         if held:
+            total = sum(held.values())
             self.stdout.write(
-                f"Held {sum(held.values()):,} pairs for review (not linked) in {review}:"
+                f"Held {total:,} pair{'' if total == 1 else 's'} for review (not linked) "
+                f"in {review}:"
             )
             for reason, n in held.items():
                 self.stdout.write(f"  {n:,}  {reason}")
