@@ -28,16 +28,33 @@ from pathlib import Path
 
 from faker import Faker
 
-LOCALES = (("en_GB", 0.55), ("en_IE", 0.1), ("pl_PL", 0.1), ("en_IN", 0.12), ("es_ES", 0.08),
-           ("en_US", 0.05))
+LOCALES = (
+    ("en_GB", 0.55),
+    ("en_IE", 0.1),
+    ("pl_PL", 0.1),
+    ("en_IN", 0.12),
+    ("es_ES", 0.08),
+    ("en_US", 0.05),
+)
 FILES = {
     # file: (date format, share of the population it holds, chance a record's date is blank)
     "gp_register.csv": ("%Y%m%d", 0.8, 0.02),
     "council_tax.csv": ("%d-%m-%Y", 0.6, 0.15),
     "youth_service.csv": ("%d/%m/%Y", 0.5, 0.05),
 }
-OCR = {"O": "0", "0": "O", "I": "1", "1": "I", "L": "1", "S": "5", "5": "S", "B": "8",
-       "E": "F", "U": "V", "G": "C"}
+OCR = {
+    "O": "0",
+    "0": "O",
+    "I": "1",
+    "1": "I",
+    "L": "1",
+    "S": "5",
+    "5": "S",
+    "B": "8",
+    "E": "F",
+    "U": "V",
+    "G": "C",
+}
 PAIRS = {"RN": "M", "M": "RN", "CL": "D", "VV": "W", "W": "VV"}
 STREETS = ("Road", "Street", "Lane", "Avenue", "Close", "Way", "Drive", "Crescent", "Grove")
 AREAS = ("MK", "NN", "LU", "CB", "PE", "SG", "HP", "OX")
@@ -81,8 +98,11 @@ class Population:
         faker = r.choices(self.fakers, self.weights)[0]
         sex = r.choice("MF")
         first = faker.first_name_male() if sex == "M" else faker.first_name_female()
-        middle = (faker.first_name_male() if sex == "M" else faker.first_name_female()) if (
-            r.random() < 0.35) else ""
+        middle = (
+            (faker.first_name_male() if sex == "M" else faker.first_name_female())
+            if (r.random() < 0.35)
+            else ""
+        )
         surname = faker.last_name()
         if r.random() < 0.05:
             surname = f"{surname}-{faker.last_name()}"
@@ -94,8 +114,17 @@ class Population:
         moved = None
         if r.random() < 0.15:
             moved = (f"{r.randint(1, 250)} {r.choice(self.streets)}", self.postcode())
-        return {"pid": pid, "sex": sex, "first": first, "middle": middle, "surname": surname,
-                "dob": born, "address": address, "postcode": postcode, "moved": moved}
+        return {
+            "pid": pid,
+            "sex": sex,
+            "first": first,
+            "middle": middle,
+            "surname": surname,
+            "dob": born,
+            "address": address,
+            "postcode": postcode,
+            "moved": moved,
+        }
 
 
 class Corrupt:
@@ -108,11 +137,11 @@ class Corrupt:
         for pair, into in PAIRS.items():
             if pair in upper and r.random() < 0.5:
                 i = upper.index(pair)
-                return text[:i] + into + text[i + len(pair):]
+                return text[:i] + into + text[i + len(pair) :]
         spots = [i for i, c in enumerate(upper) if c in OCR]
         if spots:
             i = r.choice(spots)
-            return text[:i] + OCR[upper[i]] + text[i + 1:]
+            return text[:i] + OCR[upper[i]] + text[i + 1 :]
         return text
 
     def name(self, text: str) -> str:
@@ -124,7 +153,7 @@ class Corrupt:
             return self.ocr(text)
         if roll < 0.55 and len(text) > 4:
             i = r.randrange(1, len(text))
-            return text[:i] + text[i + 1:]  # a letter dropped
+            return text[:i] + text[i + 1 :]  # a letter dropped
         if roll < 0.7:
             i = r.randrange(len(text))
             return text[:i] + text[i] + text[i:]  # a letter doubled
@@ -159,9 +188,9 @@ class Corrupt:
         if roll < 0.09:
             i = r.randrange(len(code))
             if code[i].isdigit():
-                return code[:i] + str((int(code[i]) + 1) % 10) + code[i + 1:]
+                return code[:i] + str((int(code[i]) + 1) % 10) + code[i + 1 :]
             if code[i].isalpha():
-                return code[:i] + r.choice("ABDEFGHJLNPQRSTUWXYZ") + code[i + 1:]
+                return code[:i] + r.choice("ABDEFGHJLNPQRSTUWXYZ") + code[i + 1 :]
         if roll < 0.12:
             return ""
         return code
@@ -192,24 +221,44 @@ def generate(people: int, seed: int, out: Path) -> dict:
                 if person["moved"] and index > 0:
                     address, postcode = person["moved"]
                 born = None if rng.random() < blank_dob else corrupt.dob(person["dob"])
-                rows.append({
-                    "first": corrupt.name(first),
-                    "surname": corrupt.surname(surname),
-                    "dob": born.strftime(date_format) if born else "",
-                    "sex": person["sex"] if rng.random() > 0.05 else "",
-                    "postcode": corrupt.postcode(postcode),
-                    "address": address if rng.random() > 0.1 else "",
-                    "pid": person["pid"],
-                })
+                rows.append(
+                    {
+                        "first": corrupt.name(first),
+                        "surname": corrupt.surname(surname),
+                        "dob": born.strftime(date_format) if born else "",
+                        "sex": person["sex"] if rng.random() > 0.05 else "",
+                        "postcode": corrupt.postcode(postcode),
+                        "address": address if rng.random() > 0.1 else "",
+                        "pid": person["pid"],
+                    }
+                )
         rng.shuffle(rows)
         with open(out / name, "w", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["ref", "forename", "family_name", "birth_date", "gender",
-                             "post_code", "street_address"])
+            writer.writerow(
+                [
+                    "ref",
+                    "forename",
+                    "family_name",
+                    "birth_date",
+                    "gender",
+                    "post_code",
+                    "street_address",
+                ]
+            )
             for number, row in enumerate(rows):
                 ref = f"{name[:2].upper()}{number:07d}"
-                writer.writerow([ref, row["first"], row["surname"], row["dob"], row["sex"],
-                                 row["postcode"], row["address"]])
+                writer.writerow(
+                    [
+                        ref,
+                        row["first"],
+                        row["surname"],
+                        row["dob"],
+                        row["sex"],
+                        row["postcode"],
+                        row["address"],
+                    ]
+                )
                 truth_csv.writerow([name, ref, row["pid"]])
         counts[name] = len(rows)
     truth.close()

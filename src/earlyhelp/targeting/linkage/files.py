@@ -41,7 +41,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .. import rules
 from . import engine, normalise
 from .model import MIN_PROFILES_TO_TRAIN, shipped_model
 
@@ -126,7 +125,7 @@ def load_mapping(path: Path) -> tuple[dict[str, FileMapping], FileMapping | None
     if unknown:
         raise MappingError(
             f"{path.name}: unknown section(s) {', '.join(sorted(unknown))}; "
-            "use [files.\"NAME\"], [default] and [link]"
+            'use [files."NAME"], [default] and [link]'
         )
 
     def parse(name: str, section) -> FileMapping:
@@ -161,7 +160,7 @@ def load_mapping(path: Path) -> tuple[dict[str, FileMapping], FileMapping | None
         ):
             raise MappingError(
                 f"{path.name}: [{name}] date_format = {date_format!r} is not a date format "
-                "(write it like \"%d/%m/%Y\" or \"%Y%m%d\")"
+                '(write it like "%d/%m/%Y" or "%Y%m%d")'
             )
         return FileMapping(columns, date_format)
 
@@ -384,7 +383,10 @@ def read_decisions(path: Path) -> list[tuple[str, str, str, str, bool]]:
     """A review file with its `decision` column filled in: (file_l, record_id_l, file_r,
     record_id_r, accepted) for every decided row. Blank decisions are skipped."""
     check_text_file(path)
-    yes, no = {"ACCEPT", "ACCEPTED", "YES", "Y", "SAME"}, {"REJECT", "REJECTED", "NO", "N", "DIFFERENT"}
+    yes, no = (
+        {"ACCEPT", "ACCEPTED", "YES", "Y", "SAME"},
+        {"REJECT", "REJECTED", "NO", "N", "DIFFERENT"},
+    )
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         need = {"file_l", "record_id_l", "file_r", "record_id_r", "decision"}
@@ -531,16 +533,22 @@ def link_files(
     return LinkResult(clusters, pairs, review, notes)
 
 
-REVIEW_DETAILS = ("first_name", "surname", "date_of_birth", "sex", "postcode", "address",
-                  "nhs_number", "upn")
+REVIEW_DETAILS = (
+    "first_name",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "nhs_number",
+    "upn",
+)
 
 
 def _review(con, options: engine.LinkOptions) -> pa.Table:
     """Every undecided pair a person must look at (held by a rule, or uncertain), both records
     side by side as the files gave them, with an empty `decision` column to fill in."""
-    side = ", ".join(
-        f"{s}.{d} AS {d}_{s}" for d in REVIEW_DETAILS for s in ("l", "r")
-    )
+    side = ", ".join(f"{s}.{d} AS {d}_{s}" for d in REVIEW_DETAILS for s in ("l", "r"))
     return con.sql(
         f"""SELECT coalesce(p.hold_reason, 'Uncertain: below the match threshold') AS reason,
                    round(p.match_probability, 4) AS match_probability,

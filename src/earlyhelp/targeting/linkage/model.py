@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from splink import SettingsCreator, block_on
-from splink.internals.exceptions import EMTrainingException
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
+from splink.internals.exceptions import EMTrainingException
 
 UNIQUE_ID = "profile_id"
 
@@ -273,9 +273,11 @@ def blocking_rules(columns: set[str]) -> list[tuple[str, ...]]:
 
 
 def settings_creator(comparisons: tuple[str, ...] = ALL_COMPARISONS, columns=None):
-    columns = set(columns) if columns is not None else {
-        c for name in comparisons for c in COMPARISON_COLUMNS[name]
-    }
+    columns = (
+        set(columns)
+        if columns is not None
+        else {c for name in comparisons for c in COMPARISON_COLUMNS[name]}
+    )
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=UNIQUE_ID,
@@ -294,7 +296,10 @@ def _deterministic_rules(columns: set[str]) -> list[tuple[str, ...]]:
     if not rules:  # no identifier and no date of birth: same names at the same place
         rules = [
             rule
-            for rule in (("first_name", "surname", "postcode"), ("first_name", "surname", "address"))
+            for rule in (
+                ("first_name", "surname", "postcode"),
+                ("first_name", "surname", "address"),
+            )
             if _usable(rule, columns)
         ]
     return rules or [("first_name", "surname")]
@@ -329,9 +334,11 @@ def train(
     often a true match disagrees is about recording, not about the file). `rebuild(model)`
     makes a fresh linker from a model (to go on after a failed session). Returns the notes and
     the trained linker."""
-    columns = set(columns) if columns is not None else {
-        c for cols in COMPARISON_COLUMNS.values() for c in cols
-    }
+    columns = (
+        set(columns)
+        if columns is not None
+        else {c for cols in COMPARISON_COLUMNS.values() for c in cols}
+    )
     training = linker.training
     deterministic = _deterministic_rules(columns)
     training.estimate_probability_two_random_records_match(
@@ -381,7 +388,6 @@ def train(
         "deterministic_rules": [list(r) for r in deterministic],
         "prior": prior_note,
     }, linker
-
 
 
 # No detail is impossible: a true match can always carry a recording slip, and a pair of

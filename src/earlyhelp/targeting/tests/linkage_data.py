@@ -15,7 +15,7 @@ COLUMNS = ("first_name", "surname", "date_of_birth", "postcode", "nhs_number", "
 def _slip(rng: random.Random, text: str) -> str:
     if len(text) > 3 and rng.random() < 0.2:
         i = rng.randrange(1, len(text) - 1)
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     return text
 
 
@@ -59,7 +59,7 @@ def people_files(folder: Path, *, people: int = 1100, seed: int = 3) -> tuple[Pa
 
 
 def mapping_for(folder: Path, columns: tuple[str, ...]) -> Path:
-    lines = ['[default]', 'record_id = "id"', *(f'{c} = "{c}"' for c in columns)]
+    lines = ["[default]", 'record_id = "id"', *(f'{c} = "{c}"' for c in columns)]
     path = folder / "mapping.toml"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -99,9 +98,7 @@ def sweep(tmp_path, db) -> tuple[dict, dict]:
 @pytest.mark.parametrize(
     ("stage", "committed"), [("written", False), ("recorded", False), ("committed", True)]
 )
-def test_an_import_killed_at_each_stage_leaves_no_orphan(
-    tmp_path, database, stage, committed
-):
+def test_an_import_killed_at_each_stage_leaves_no_orphan(tmp_path, database, stage, committed):
     db = tmp_path / "db.sqlite3"
     shutil.copy(database, db)
     source = good_attendance(tmp_path)

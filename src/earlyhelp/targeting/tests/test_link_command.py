@@ -186,8 +186,14 @@ def test_held_pairs_are_counted_written_side_by_side_and_decided(tmp_path, capsy
         writer.writerows(review)
     again = tmp_path / "again.csv"
     call_command(
-        "link", str(path), "--config", str(mapping), "--out", str(again),
-        "--decisions", str(decided),
+        "link",
+        str(path),
+        "--config",
+        str(mapping),
+        "--out",
+        str(again),
+        "--decisions",
+        str(decided),
     )
     said = capsys.readouterr().out
     assert "Applied 1 decision from" in said
@@ -208,11 +214,19 @@ def test_a_rejected_pair_stays_apart_and_a_bad_decision_is_named(tmp_path, capsy
         writer.writerows(review)
     with pytest.raises(CommandError) as error:
         call_command(
-            "link", str(path), "--config", str(mapping), "--out", str(tmp_path / "x.csv"),
-            "--decisions", str(decided),
+            "link",
+            str(path),
+            "--config",
+            str(mapping),
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--decisions",
+            str(decided),
         )
     assert error.value.returncode == 2
-    assert str(error.value) == "decided.csv: row 2, column decision: 'maybe' is not accept or reject"
+    assert (
+        str(error.value) == "decided.csv: row 2, column decision: 'maybe' is not accept or reject"
+    )
     assert not (tmp_path / "x.csv").exists()
     for r in review:
         r["decision"] = "reject"
@@ -221,8 +235,14 @@ def test_a_rejected_pair_stays_apart_and_a_bad_decision_is_named(tmp_path, capsy
         writer.writeheader()
         writer.writerows(review)
     call_command(
-        "link", str(path), "--config", str(mapping), "--out", str(out),
-        "--decisions", str(decided),
+        "link",
+        str(path),
+        "--config",
+        str(mapping),
+        "--out",
+        str(out),
+        "--decisions",
+        str(decided),
     )
     clusters = {r["record_id"]: r["cluster_id"] for r in read(out)}
     assert clusters["P1"] == clusters["P3"] != clusters["P2"]
@@ -246,8 +266,14 @@ def test_postcodes_from_abroad_and_yyyymmdd_dates_still_count(tmp_path):
     )
     pairs = tmp_path / "pairs.csv"
     call_command(
-        "link", str(path), "--config", str(mapping), "--out", str(tmp_path / "c.csv"),
-        "--pairs", str(pairs),
+        "link",
+        str(path),
+        "--config",
+        str(mapping),
+        "--out",
+        str(tmp_path / "c.csv"),
+        "--pairs",
+        str(pairs),
     )
     scored = {
         frozenset((r["record_id_l"], r["record_id_r"])): float(r["match_probability"])

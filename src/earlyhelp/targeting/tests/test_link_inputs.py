@@ -182,8 +182,17 @@ def test_the_command_line_exits_2_with_one_line(files, tmp_path):  # noqa: F811
     mapping, school, _ = files
     with_mapping(mapping, SCHOOL + '\n[link]\nmatch_threshold = "high"\n')
     done = subprocess.run(
-        [sys.executable, "-m", "earlyhelp.cli", "link", str(school), "--config", str(mapping),
-         "--out", str(tmp_path / "out.csv")],
+        [
+            sys.executable,
+            "-m",
+            "earlyhelp.cli",
+            "link",
+            str(school),
+            "--config",
+            str(mapping),
+            "--out",
+            str(tmp_path / "out.csv"),
+        ],
         capture_output=True,
         text=True,
     )

@@ -53,8 +53,15 @@ def test_training_follows_the_columns_present(data, tmp_path, columns, compariso
     mapping = mapping_for(tmp_path, columns)
     out, model = tmp_path / "clusters.csv", tmp_path / "model.json"
     call_command(
-        "link", str(a), str(b), "--config", str(mapping), "--out", str(out),
-        "--save-model", str(model),
+        "link",
+        str(a),
+        str(b),
+        "--config",
+        str(mapping),
+        "--out",
+        str(out),
+        "--save-model",
+        str(model),
     )
     saved = json.loads(model.read_text())
     assert {c["output_column_name"] for c in saved["comparisons"]} == comparisons
@@ -75,15 +82,27 @@ def test_a_model_saved_without_nhs_numbers_links_files_that_have_them(data, tmp_
     folder, a, b, truth = data
     model = tmp_path / "model.json"
     call_command(
-        "link", str(a), str(b), "--config",
+        "link",
+        str(a),
+        str(b),
+        "--config",
         str(mapping_for(tmp_path, ("first_name", "surname", "date_of_birth"))),
-        "--out", str(tmp_path / "first.csv"), "--save-model", str(model),
+        "--out",
+        str(tmp_path / "first.csv"),
+        "--save-model",
+        str(model),
     )
     out = tmp_path / "second.csv"
     call_command(
-        "link", str(a), str(b), "--config",
+        "link",
+        str(a),
+        str(b),
+        "--config",
         str(mapping_for(tmp_path, ("first_name", "surname", "date_of_birth", "nhs_number"))),
-        "--out", str(out), "--model", str(model),
+        "--out",
+        str(out),
+        "--model",
+        str(model),
     )
     with open(out) as handle:
         assert pairwise_f1(list(csv.DictReader(handle)), truth) >= 0.95
