@@ -16,7 +16,7 @@ UNIQUE_ID = "profile_id"
 
 # Estimated on the synthetic borough (bench/targeting), for data too small to estimate from.
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "data" / "default_model.json"
-MIN_PROFILES_TO_TRAIN = 1000
+MIN_PROFILES_TO_TRAIN = 500
 
 
 def shipped_model() -> dict:
