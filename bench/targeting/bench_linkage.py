@@ -106,14 +106,17 @@ def accuracy(run_dir: Path, truth: Path) -> dict:
     # Households: pairs of (true) people put in one household, against the generator's truth.
     con.execute(
         f"""CREATE TABLE hh AS
-        SELECT DISTINCT t.person_id AS person, t.household_id AS actual,
-               p.household_key AS predicted
-        FROM read_parquet('{run_dir / "records.parquet"}') r
-        JOIN read_csv('{truth}', all_varchar=true) t
-          ON r.record_key = t.source || ':' || t.record_id
-        JOIN read_parquet('{run_dir / "persons.parquet"}') p USING (person_key)
-        QUALIFY row_number() OVER (PARTITION BY t.person_id ORDER BY count(*) OVER
-                 (PARTITION BY t.person_id, p.household_key) DESC, p.household_key) = 1"""
+        WITH votes AS (
+            SELECT t.person_id AS person, t.household_id AS actual,
+                   p.household_key AS predicted, count(*) AS n
+            FROM read_parquet('{run_dir / "records.parquet"}') r
+            JOIN read_csv('{truth}', all_varchar=true) t
+              ON r.record_key = t.source || ':' || t.record_id
+            JOIN read_parquet('{run_dir / "persons.parquet"}') p USING (person_key)
+            GROUP BY ALL
+        )
+        SELECT person, any_value(actual) AS actual, arg_max(predicted, n) AS predicted
+        FROM votes GROUP BY person"""
     )
 
     def hh_pairs(group):
