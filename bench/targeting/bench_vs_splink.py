@@ -224,7 +224,8 @@ def main(argv=None) -> int:
         },
         "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
-    path = ROOT / "bench" / "results" / "targeting_vs_splink.json"
+    suffix = "" if list(args.sets) == list(SETS) else "-" + "-".join(args.sets)
+    path = ROOT / "bench" / "results" / f"targeting_vs_splink{suffix}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2))
     print(f"Wrote {path.relative_to(ROOT)}")
