@@ -103,7 +103,44 @@ def accuracy(run_dir: Path, truth: Path) -> dict:
     def f1(p, r):
         return round(2 * p * r / (p + r), 4) if p + r else 0.0
 
+    # Households: pairs of (true) people put in one household, against the generator's truth.
+    con.execute(
+        f"""CREATE TABLE hh AS
+        WITH votes AS (
+            SELECT t.person_id AS person, t.household_id AS actual,
+                   p.household_key AS predicted, count(*) AS n
+            FROM read_parquet('{run_dir / "records.parquet"}') r
+            JOIN read_csv('{truth}', all_varchar=true) t
+              ON r.record_key = t.source || ':' || t.record_id
+            JOIN read_parquet('{run_dir / "persons.parquet"}') p USING (person_key)
+            GROUP BY ALL
+        )
+        SELECT person, any_value(actual) AS actual, arg_max(predicted, n) AS predicted
+        FROM votes GROUP BY person"""
+    )
+
+    def hh_pairs(group):
+        sql = f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) n FROM hh {group})"
+        return con.execute(sql).fetchall()[0][0]
+
+    hh_both = hh_pairs("GROUP BY predicted, actual")
+    hh_predicted, hh_actual = hh_pairs("GROUP BY predicted"), hh_pairs("GROUP BY actual")
+    hh_p = hh_both / hh_predicted if hh_predicted else 1.0
+    hh_r = hh_both / hh_actual if hh_actual else 1.0
+    true_households, found_households = con.execute(
+        "SELECT count(DISTINCT actual), count(DISTINCT predicted) FROM hh"
+    ).fetchall()[0]
+
     return {
+        "households": {
+            "precision": round(hh_p, 4),
+            "recall": round(hh_r, 4),
+            "f1": round(2 * hh_p * hh_r / (hh_p + hh_r), 4) if hh_p + hh_r else 0.0,
+            "true_households": true_households,
+            "predicted_households": found_households,
+            "note": "each true person counted once, in the household most of their records "
+            "went to; pairs of people in one household",
+        },
         "records_scored": con.execute("SELECT count(*) FROM ev").fetchall()[0][0],
         "pairwise": {
             "precision": round(precision, 4),
@@ -206,7 +243,10 @@ def main(argv=None) -> dict:
     out.write_text(json.dumps(result, indent=2, default=str))
     print(json.dumps(result, indent=2, default=str))
     print(
-        f"\nPairwise F1 {figures['pairwise']['f1']}, cluster F1 {figures['cluster']['f1']}; "
+        f"\nPairwise F1 {figures['pairwise']['f1']}, cluster F1 {figures['cluster']['f1']}, "
+        f"household F1 {figures['households']['f1']} "
+        f"({figures['households']['predicted_households']:,} households found, "
+        f"{figures['households']['true_households']:,} true); "
         f"end to end {end_to_end}s (import {import_seconds}s); peak {result['peak_memory_gb']} GB"
     )
     print(f"Wrote {out.relative_to(ROOT)}")

@@ -126,7 +126,29 @@ def _read_csv(path: Path) -> tuple[pa.Table, list[RowError]]:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise ImportRefused(f"{path.name} is not a readable CSV file: {exc}") from exc
+    if any(error.row is None for error in bad):
+        bad = _ragged_rows(path, len(columns))
     return table, bad
+
+
+def _ragged_rows(path: Path, expected: int) -> list[RowError]:
+    """Arrow reads in parallel and cannot say which row was ragged: find them again, in order."""
+    import csv
+
+    found = []
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for record in reader:
+            if record and len(record) != expected:
+                found.append(
+                    RowError(
+                        reader.line_num,
+                        "",
+                        f"has {len(record)} values where the header has {expected}",
+                    )
+                )
+    return found
 
 
 def _read_xlsx(path: Path, progress) -> tuple[pa.Table, list[RowError]]:

@@ -228,7 +228,11 @@ def earlyhelp_people(reference: dt.date) -> pa.Table:
             columns["household_ref"].append(str(family_id) if family_id else None)
             columns["relationship"].append(relationship.get(role))
             columns["event_start"].append(start or created.date())
-            columns["event_end"].append(end)
+            # A membership with no end is current: it ties the household on the reference
+            # date however long ago it began (without this, every family older than the
+            # household-reference window fell apart into its members).
+            begun = start or created.date()
+            columns["event_end"].append(end or (reference if begun <= reference else None))
             columns["unborn"].append(dob is None and expected is not None)
             columns["eh_person_id"].append(str(pid))
             columns["eh_family_id"].append(str(family_id) if family_id else None)

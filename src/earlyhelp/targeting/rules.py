@@ -13,7 +13,11 @@ DATES_OF_BIRTH_DIFFER = "Dates of birth more than a year apart (a parent and chi
 
 
 def held_for_review_sql(
-    *, dob_close: tuple[int, ...], dob_different: int, first_name_different: int
+    *,
+    dob_close: tuple[int, ...] | None,
+    dob_different: int | None,
+    first_name_different: int | None,
+    identifiers: tuple[str, ...] = ("nhs_number", "upn"),
 ) -> str:
     """Some pairs are never linked automatically, however high the model scores them.
 
@@ -30,17 +34,43 @@ def held_for_review_sql(
       typing slip or a day/month swap – a father and son of one name at one address score like
       one person on everything else.
 
+    A rule whose details the files lack (no date of birth, no first name) does not apply.
+
     Returns a SQL expression over a scored pair: the reason, or NULL when the pair is not held.
     """
-    return f"""CASE
-        WHEN coalesce(nhs_number_l = nhs_number_r, false) OR coalesce(upn_l = upn_r, false)
-            THEN NULL
-        WHEN gamma_dob IN ({", ".join(map(str, dob_close))})
-            AND gamma_first_name = {first_name_different}
-            THEN '{POSSIBLE_TWINS}'
-        WHEN gamma_first_name = {first_name_different} THEN '{FIRST_NAMES_DIFFER}'
-        WHEN gamma_dob = {dob_different} THEN '{DATES_OF_BIRTH_DIFFER}'
-    END"""
+    shared = " OR ".join(f"coalesce({c}_l = {c}_r, false)" for c in identifiers)
+    whens = [f"WHEN {shared} THEN NULL"] if identifiers else []
+    if first_name_different is not None and dob_close:
+        whens.append(
+            f"WHEN gamma_dob IN ({', '.join(map(str, dob_close))}) "
+            f"AND gamma_first_name = {first_name_different} THEN '{POSSIBLE_TWINS}'"
+        )
+    if first_name_different is not None:
+        whens.append(f"WHEN gamma_first_name = {first_name_different} THEN '{FIRST_NAMES_DIFFER}'")
+    if dob_different is not None:
+        whens.append(f"WHEN gamma_dob = {dob_different} THEN '{DATES_OF_BIRTH_DIFFER}'")
+    if not whens:
+        return "CAST(NULL AS VARCHAR)"
+    return "CASE " + " ".join(whens) + " END"
+
+
+# A hold rule applies only while its telltale (a wholly different first name, dates of birth far
+# apart) is rare among true matches in the model: below this share.
+RARE_IN_TRUE_MATCHES = 0.05
+
+
+def rare_in_true_matches(m_probability: float | None) -> bool:
+    """The hold rules rest on one premise: that the same person is seldom recorded with a wholly
+    different first name, or with dates of birth years apart. So a pair that shows it, and
+    scores high only because surname, date of birth and address agree, is more likely twins or
+    a parent and child than one person.
+
+    The model learns from the files how often true matches do show it (its m probability). When
+    that is common (RARE_IN_TRUE_MATCHES or more: files where names were keyed in another field,
+    replaced or garbled), the premise fails, and the rule would hold back mostly true matches;
+    it then does not apply and the model's score decides. An unknown share counts as rare.
+    """
+    return m_probability is None or m_probability < RARE_IN_TRUE_MATCHES
 
 
 def decision_wins_sql(*, accepted: str, probability: str, hold_reason: str) -> str:

@@ -63,12 +63,16 @@ def import_batch(
     relative = Path("batches") / source.code / f"{batch_id}.parquet"
     target = data_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
+    sweep_orphans()
+    # The file is written under a name that says which process owns it; it takes its real name
+    # only once the row pointing to it is committed. A killed import leaves a `.partial` whose
+    # owner is gone, which the sweep removes (no row) or completes (row committed).
+    partial = partial_path(target)
     if progress:
         progress(f"staging {checked.rows:,} rows")
-    pq.write_table(checked.table, partial, compression="zstd")
-    os.replace(partial, target)
     try:
+        pq.write_table(checked.table, partial, compression="zstd")
+        _reached("written")
         with transaction.atomic():
             batch = core_services.create(
                 SourceBatch(
@@ -86,13 +90,76 @@ def import_batch(
                 ),
                 acting_user=acting_user,
             )
+            _reached("recorded")
+        _reached("committed")
+        os.replace(partial, target)
     except IntegrityError as exc:  # the same file, imported at the same moment elsewhere
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise imports.ImportRefused(f"{file_name} has just been imported by someone else") from exc
     except BaseException:
-        target.unlink(missing_ok=True)
+        if not SourceBatch.objects.filter(pk=batch_id).exists():
+            partial.unlink(missing_ok=True)
         raise
     return batch
+
+
+def _reached(stage: str) -> None:
+    """A named point in an import (the kill test stops the process at each)."""
+
+
+PARTIAL = ".partial"
+
+
+def partial_path(target: Path) -> Path:
+    return target.with_name(f"{target.stem}.{os.getpid()}{PARTIAL}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphans(*, grace_seconds: float = 3600) -> dict:
+    """Remove staged files that no batch points to; finish moves a killed import left undone.
+
+    - `<id>.<pid>.partial` whose process is gone: moved to its real name if the batch row was
+      committed, deleted otherwise. A live process's partial file is its import in progress.
+    - `<id>.parquet` with no batch row, older than the grace period (an import renames only
+      after its row is committed, so such a file was put there by hand or by an older version).
+    Returns counts of what was removed and completed.
+    """
+    import time
+
+    root = data_dir() / "batches"
+    removed = completed = 0
+    if not root.is_dir():
+        return {"removed": 0, "completed": 0}
+    known = {str(p) for p in SourceBatch.objects.values_list("path", flat=True)}
+    now = time.time()
+    for path in sorted(root.glob("*/*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(data_dir())
+        if path.name.endswith(PARTIAL):
+            stem, _, pid = path.name[: -len(PARTIAL)].rpartition(".")
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            final = relative.with_name(f"{stem}.parquet")
+            if str(final) in known:
+                os.replace(path, data_dir() / final)
+                completed += 1
+            else:
+                path.unlink(missing_ok=True)
+                removed += 1
+        elif str(relative) not in known and now - path.stat().st_mtime >= grace_seconds:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return {"removed": removed, "completed": completed}
 
 
 def _already_imported(batch: SourceBatch) -> str:

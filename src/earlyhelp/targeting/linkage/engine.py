@@ -37,7 +37,7 @@ class LinkOptions:
     seed: int = 42
     # Sampling sizes for training. On the 1M benchmark 2e6 gave the same F1 as 1e6 and took
     # twice as long; 3e5 varied more from run to run (EM's sample is not seeded).
-    u_max_pairs: float = 1e6
+    u_max_pairs: float = 5e5
     em_max_pairs: float = 1e6
     spark: object = None  # a SparkSession when backend == "spark"
     work_dir: Path | None = None
@@ -94,21 +94,34 @@ class _Backend:
             shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def _linker(backend: _Backend, settings):
+def _linker(backend: _Backend, model: dict, columns: set[str]):
     from splink import Linker
 
-    if isinstance(settings, dict):
-        settings = linkage_model.for_engine(settings, backend.options.backend)
+    settings = linkage_model.for_engine(model, backend.options.backend, columns)
     return Linker(backend.profiles, settings, log_level=logging.WARNING)
 
 
+def usable_model(con: duckdb.DuckDBPyConnection, model: dict) -> tuple[dict, set[str]]:
+    """The model cut to the details these profiles hold, and those details."""
+    columns = linkage_model.present_columns(con)
+    comparisons = linkage_model.comparisons_for(columns)
+    return linkage_model.restrict(model, comparisons), columns
+
+
 def train(con: duckdb.DuckDBPyConnection, options: LinkOptions) -> dict:
-    """Estimate a model from the profiles alone (no labels). Returns Splink's model JSON."""
+    """Estimate a model from the profiles alone (no labels), on whichever identifying details
+    they hold. Training starts from the shipped model's m values, so a level no training step
+    can learn (e.g. the names when the names are all there is) keeps a sensible value.
+    Returns Splink's model JSON."""
+    start, columns = usable_model(con, linkage_model.shipped_model())
     backend = _Backend(con, options)
     try:
-        linker = _linker(backend, linkage_model.settings_creator())
-        options.notes["training"] = linkage_model.train(
+        linker = _linker(backend, start, columns)
+        options.notes["training"], linker = linkage_model.train(
             linker,
+            rebuild=lambda model: _linker(backend, model, columns),
+            columns=columns,
+            profiles=con.execute("SELECT count(*) FROM lk_profiles").fetchall()[0][0],
             seed=options.seed,
             u_max_pairs=options.u_max_pairs,
             em_max_pairs=options.em_max_pairs,
@@ -125,9 +138,10 @@ def link(
     decisions: pa.Table | None = None,
 ) -> dict:
     """Score, apply decisions and cluster. Leaves lk_pairs, lk_edges and lk_clusters in `con`."""
+    model, columns = usable_model(con, model)
     backend = _Backend(con, options)
     try:
-        linker = _linker(backend, model)
+        linker = _linker(backend, model, columns)
         predictions = linker.inference.predict(
             threshold_match_probability=options.review_floor, warning_mode="never"
         )
@@ -176,12 +190,29 @@ def _cluster(con: duckdb.DuckDBPyConnection, options: LinkOptions) -> None:
 
 
 def _hold_for_review(con: duckdb.DuckDBPyConnection, model: dict) -> None:
+    names = linkage_model.model_comparisons(model)
+    first_name = dob = None
+    if "first_name" in names:
+        first_name = linkage_model.gamma(model, "first_name", "Different first names")
+        if not rules.rare_in_true_matches(
+            linkage_model.m_of(model, "first_name", "Different first names")
+        ):
+            first_name = None
+    if "dob" in names:
+        dob = linkage_model.gamma(model, "dob", "Different dates of birth")
+        if not rules.rare_in_true_matches(
+            linkage_model.m_of(model, "dob", "Different dates of birth")
+        ):
+            dob = None
     reason = rules.held_for_review_sql(
         dob_close=tuple(
             linkage_model.gamma(model, "dob", label) for label in linkage_model.DOB_CLOSE_LABELS
-        ),
-        dob_different=linkage_model.gamma(model, "dob", "Different dates of birth"),
-        first_name_different=linkage_model.gamma(model, "first_name", "Different first names"),
+        )
+        if "dob" in names
+        else None,
+        dob_different=dob,
+        first_name_different=first_name,
+        identifiers=tuple(c for c in ("nhs_number", "upn") if c in names),
     )
     con.execute(
         "ALTER TABLE lk_pairs ADD COLUMN hold_reason VARCHAR; "

@@ -106,11 +106,15 @@ def _address_sql(col: str) -> str:
 
 
 def _postcode_sql(col: str) -> str:
+    """A UK postcode in its standard form (outward code, space, inward code); any other postcode
+    or zip code (e.g. 2615, 75011) squashed to letters and digits, so it still takes part in
+    comparisons. The ZZ99 pseudo-postcodes (no fixed abode, abroad) are missing."""
     squashed = f"regexp_replace(upper(coalesce(CAST({col} AS VARCHAR), '')), '[^A-Z0-9]', '', 'g')"
     return (
-        f"CASE WHEN regexp_matches({squashed}, '{POSTCODE_PATTERN}') "
-        f"AND NOT starts_with({squashed}, 'ZZ99') "
-        f"THEN left({squashed}, length({squashed}) - 3) || ' ' || right({squashed}, 3) END"
+        f"CASE WHEN starts_with({squashed}, 'ZZ99') OR {squashed} = '' THEN NULL "
+        f"WHEN regexp_matches({squashed}, '{POSTCODE_PATTERN}') "
+        f"THEN left({squashed}, length({squashed}) - 3) || ' ' || right({squashed}, 3) "
+        f"ELSE {squashed} END"
     )
 
 
@@ -212,8 +216,11 @@ def build_profiles(con: duckdb.DuckDBPyConnection, records: str) -> dict:
                 AND substr(p.dob, 9, 2) <> substr(p.dob, 6, 2)
                 THEN left(p.dob, 5) || substr(p.dob, 9, 2) || '-' || substr(p.dob, 6, 2)
                 END AS dob_swapped,
-            regexp_extract(p.postcode, '^[A-Z]{1,2}[0-9][A-Z0-9]?', 0) AS postcode_district,
-            CASE WHEN p.postcode IS NOT NULL THEN left(p.postcode, length(p.postcode) - 2) END
+            -- Sector and district exist only for UK postcodes (written with their space).
+            CASE WHEN contains(p.postcode, ' ')
+                THEN regexp_extract(p.postcode, '^[A-Z]{1,2}[0-9][A-Z0-9]?', 0) END
+                AS postcode_district,
+            CASE WHEN contains(p.postcode, ' ') THEN left(p.postcode, length(p.postcode) - 2) END
                 AS postcode_sector,
             nullif(regexp_extract(p.address, '\\b([0-9]+[A-Z]?)\\b', 1), '') AS house_number
         FROM p
