@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 EARLYHELP := $(VENV)/bin/earlyhelp
 DEMO_FAMILIES ?= 2000
 DEMO_SEED ?= 42
-DEMO_CASE_RATE ?= 8
+DEMO_CASE_RATE ?= 1
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test test-postgres bench install frontend migrate demo lint screenshots clean
