@@ -9,7 +9,7 @@ DEMO_SEED ?= 42
 DEMO_CASE_RATE ?= 1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres bench install frontend migrate demo lint screenshots clean
+.PHONY: run test test-postgres bench loadtest install frontend migrate demo lint screenshots clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test-postgres: install frontend
 bench: install
 	mkdir -p bench/results
 	./scripts/bench.sh
+
+# 50 people in a council's mix of roles on gunicorn + PostgreSQL (the benchmark borough), against
+# a bare view; writes bench/results/load.json, exits 1 on a missed target. See docs/capacity.md.
+loadtest: install frontend
+	mkdir -p bench/results var/bench
+	$(PY) bench/loadtest.py
 
 screenshots: install frontend demo
 	$(PY) scripts/screenshots.py

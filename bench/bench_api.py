@@ -9,7 +9,7 @@ import argparse
 import random
 import sys
 
-from _common import BOROUGH, setup_django, summary, timed, write_result
+from _common import BOROUGH, setup_django, summary, timed, verdict, write_result
 
 
 def main() -> int:
@@ -91,7 +91,8 @@ def main() -> int:
             "results": results,
         },
     )
-    return 0
+    return verdict([f"{name}: p95 {r['p95_ms']:.0f} ms (target {target:.0f} ms)"
+                    for name, r in results.items() if r["p95_ms"] >= target])  # fmt: skip
 
 
 if __name__ == "__main__":
