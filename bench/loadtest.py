@@ -21,6 +21,7 @@ test: figures depend on the machine and what else runs on it (the load average i
 
 import argparse
 import csv
+import json
 import os
 import secrets
 import signal
@@ -32,7 +33,7 @@ import urllib.request
 from pathlib import Path
 
 import _postgres
-from _common import ROOT, verdict, write_result
+from _common import ROOT, summary, verdict, write_result
 
 VENV = ROOT / ".venv" / "bin"
 USERS_FILE = ROOT / "var" / "bench" / "loadtest-users.json"
@@ -138,17 +139,22 @@ def main() -> int:
         load_before = os.getloadavg()
         prefix = ROOT / "var" / "bench" / "locust"
         people = args.users
+        spawn_rate = 2
+        ramp_up = 2 * people // spawn_rate + 30  # spawning, then everyone's sign-in finishing
         locust = [
             str(VENV / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-            "--host", host, "--users", str(2 * people), "--spawn-rate", "5",
-            "--run-time", f"{args.run_time}s", "--stop-timeout", "20", "--csv", str(prefix),
-            "--only-summary", "--loglevel", "WARNING",
+            "--host", host, "--users", str(2 * people), "--spawn-rate", str(spawn_rate),
+            "--run-time", f"{args.run_time + ramp_up}s", "--stop-timeout", "20",
+            "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
         ]  # fmt: skip
         print(f"locust: {people} people + {people} bare-view users for {args.run_time}s against "
               f"gunicorn ({args.workers} workers, production settings) on {host}")  # fmt: skip
         run_started = time.time()
+        sign_ins_file = ROOT / "var" / "bench" / "loadtest-sign-ins.json"
         subprocess.run(locust, env={**env, "LOADTEST_USERS": str(USERS_FILE),
-                                    "LOADTEST_MAX_REQUESTS": str(args.max_requests)},
+                                    "LOADTEST_MAX_REQUESTS": str(args.max_requests),
+                                    "LOADTEST_PEOPLE": str(people),
+                                    "LOADTEST_SIGN_INS": str(sign_ins_file)},
                        cwd=ROOT / "bench")  # fmt: skip
         seconds = time.time() - run_started
         load_after = os.getloadavg()
@@ -164,6 +170,10 @@ def main() -> int:
 
     stats = read_stats(prefix)
     pages = stats["pages"]
+    sign_ins = {}
+    if sign_ins_file.exists():
+        for name, times in json.loads(sign_ins_file.read_text()).items():
+            sign_ins[name] = summary(times)
     bare = pages.get("bare view (one row)")
     casework = {n: p for n, p in pages.items() if not n.startswith(NOT_CASEWORK)}
     missed = []
@@ -203,7 +213,8 @@ def main() -> int:
                     "dashboard_p95_ms": DASHBOARD_TARGET_MS},
         "throughput": {"people_per_second": round(people_rps, 2),
                        "bare_per_second": bare["per_second"] if bare else None, "ratio": ratio},
-        "pages": pages, "failures": stats["failures"], "missed": missed,
+        "pages": pages, "sign_ins_during_ramp_up": sign_ins,
+        "failures": stats["failures"], "missed": missed,
     })  # fmt: skip
     return verdict(missed)
 
