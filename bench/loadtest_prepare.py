@@ -35,7 +35,7 @@ def main() -> int:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from earlyhelp.cases.models import Episode
-    from earlyhelp.core.access import visible_people
+    from earlyhelp.core.access import visible_episodes, visible_people
     from earlyhelp.core.models import Role, Team, User
     from earlyhelp.demo.borough import DEMO_PASSWORD
 
@@ -98,7 +98,8 @@ def main() -> int:
                         lead_practitioner=user, status="open").order_by("start_date")
                         .values_list("id", flat=True)[:30]]  # fmt: skip
                 if role == "partner":
-                    led = Episode.objects.filter(lead_practitioner=user, status="open")
+                    # Led and visible: consent to share may have been withdrawn since.
+                    led = visible_episodes(user).filter(lead_practitioner=user, status="open")
                     account["episodes"] = [str(pk) for pk in led.values_list("id", flat=True)]
                     # Children the partner may see, found by NHS number when raising a request.
                     account["nhs_numbers"] = list(
