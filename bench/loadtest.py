@@ -6,7 +6,7 @@
    The borough must be in it: `python bench/bench_generate.py --database-url $(python
    bench/_postgres.py url)` (about ten minutes, once).
 2. Gives load-test users per role their own TOTP keys (bench/loadtest_prepare.py).
-3. Runs collectstatic and starts gunicorn with DJANGO_SETTINGS_MODULE=earlyhelp.settings.production
+3. Runs collectstatic (once: skipped while var/static has a manifest) and starts gunicorn with DJANGO_SETTINGS_MODULE=earlyhelp.settings.production
    on 127.0.0.1 (bench/load_app.py: production settings, plus the bare view).
 4. Runs locust headless (bench/locustfile.py), bounded in time and requests: 50 people – 8 front
    door, 24 workers, 6 managers, 12 partners – with think times of 3–10 s, and in the same run 50
@@ -123,8 +123,10 @@ def main() -> int:
                         "--database-url", database_url, "--out", str(USERS_FILE)],
                        check=True, env={**env, "DJANGO_SETTINGS_MODULE":
                                         "earlyhelp.settings.local"})  # fmt: skip
-        subprocess.run([str(VENV / "earlyhelp"), "collectstatic", "--no-input", "-v", "0"],
-                       check=True, env=env)  # fmt: skip
+        # Compressing every file takes minutes on a busy machine: once is enough.
+        if not (ROOT / "var" / "static" / "staticfiles.json").exists():
+            subprocess.run([str(VENV / "earlyhelp"), "collectstatic", "--no-input", "-v", "0"],
+                           check=True, env=env)  # fmt: skip
 
         port = free_port()
         host = f"http://127.0.0.1:{port}"
