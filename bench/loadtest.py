@@ -6,7 +6,8 @@
    The borough must be in it: `python bench/bench_generate.py --database-url $(python
    bench/_postgres.py url)` (about ten minutes, once).
 2. Gives load-test users per role their own TOTP keys (bench/loadtest_prepare.py).
-3. Runs collectstatic (once: skipped while var/static has a manifest) and starts gunicorn with DJANGO_SETTINGS_MODULE=earlyhelp.settings.production
+3. Runs collectstatic (once: skipped while var/static has a manifest) and starts gunicorn with
+   DJANGO_SETTINGS_MODULE=earlyhelp.settings.production
    on 127.0.0.1 (bench/load_app.py: production settings, plus the bare view).
 4. Runs locust headless (bench/locustfile.py), bounded in time and requests: 50 people – 8 front
    door, 24 workers, 6 managers, 12 partners – with think times of 3–10 s, and in the same run 50
