@@ -6,13 +6,13 @@ PY := $(VENV)/bin/python
 EARLYHELP := $(VENV)/bin/earlyhelp
 DEMO_FAMILIES ?= 2000
 DEMO_SEED ?= 42
-DEMO_CASE_RATE ?= 8
+DEMO_CASE_RATE ?= 1
 HOST ?= 127.0.0.1:8000
 
 STEP := ./scripts/step.sh
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run announce serve test test-postgres bench install install-dev frontend migrate demo lint screenshots clean
+.PHONY: run announce serve test test-postgres bench loadtest install install-dev frontend migrate demo lint screenshots clean
 
 # Each setup step prints one line with its time; its output goes to var/log/setup.log.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -67,6 +67,12 @@ test-postgres: install-dev frontend
 bench: install-dev
 	mkdir -p bench/results
 	./scripts/bench.sh
+
+# 50 people in a council's mix of roles on gunicorn + PostgreSQL (the benchmark borough), against
+# a bare view; writes bench/results/load.json, exits 1 on a missed target. See docs/capacity.md.
+loadtest: install-dev frontend
+	mkdir -p bench/results var/bench
+	$(PY) bench/loadtest.py
 
 screenshots: install-dev frontend demo
 	$(PY) scripts/screenshots.py

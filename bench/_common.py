@@ -49,8 +49,11 @@ def write_result(name: str, payload: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {
         "benchmark": name,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **payload,
     }
@@ -58,3 +61,12 @@ def write_result(name: str, payload: dict) -> Path:
     path.write_text(json.dumps(payload, indent=2, default=str))
     print(f"wrote {path.relative_to(ROOT)}")
     return path
+
+
+def verdict(missed: list[str]) -> int:
+    """Exit status of a benchmark: 0 when every target is met, else 1, each missed one named."""
+    for line in missed:
+        print(f"MISSED TARGET: {line}", file=sys.stderr)
+    if not missed:
+        print("targets met")
+    return 1 if missed else 0

@@ -9,7 +9,7 @@ import argparse
 import random
 import sys
 
-from _common import BOROUGH, setup_django, summary, timed, write_result
+from _common import BOROUGH, setup_django, summary, timed, verdict, write_result
 
 
 def main() -> int:
@@ -37,8 +37,9 @@ def main() -> int:
         User.objects.filter(role=Role.WORKER, episodes_led__status="open").distinct()[:200]
     )
     episode_ids = list(
-        Episode.objects.filter(team__service_id=manager.team.service_id)
-        .values_list("id", flat=True)[:20000]
+        Episode.objects.filter(team__service_id=manager.team.service_id).values_list(
+            "id", flat=True
+        )[:20000]
     )
     sample_episodes = rng.sample(episode_ids, min(args.samples, len(episode_ids)))
     family_ids = list(
@@ -62,23 +63,36 @@ def main() -> int:
         # the first request warms caches; report steady state
         stats = summary(times[1:] if len(times) > 1 else times)
         stats["queries_max"] = max(queries)
-        print(f"{label:<16} p50 {stats['p50_ms']:>7.1f} ms  p95 {stats['p95_ms']:>7.1f} ms  "
-              f"max {stats['max_ms']:>7.1f} ms  queries ≤ {stats['queries_max']}")
+        print(
+            f"{label:<16} p50 {stats['p50_ms']:>7.1f} ms  p95 {stats['p95_ms']:>7.1f} ms  "
+            f"max {stats['max_ms']:>7.1f} ms  queries ≤ {stats['queries_max']}"
+        )
         return stats
 
     results = {
-        "family_detail": measure("family detail",
-                                 [(f"/api/families/{pk}/", None) for pk in family_ids]),
-        "episode_detail": measure("episode detail",
-                                  [(f"/api/episodes/{pk}/", None) for pk in sample_episodes]),
+        "family_detail": measure(
+            "family detail", [(f"/api/families/{pk}/", None) for pk in family_ids]
+        ),
+        "episode_detail": measure(
+            "episode detail", [(f"/api/episodes/{pk}/", None) for pk in sample_episodes]
+        ),
         "caseload": measure("caseload", [("/api/caseload/", w) for w in workers]),
     }
     target = 100.0
     ok = all(r["p95_ms"] < target for r in results.values())
     print(f"target p95 < {target:.0f} ms: {'met' if ok else 'NOT met'}")
-    write_result("api", {"database": args.database_url.split(":")[0], "borough": counts,
-                         "target_p95_ms": target, "met": ok, "results": results})
-    return 0
+    write_result(
+        "api",
+        {
+            "database": args.database_url.split(":")[0],
+            "borough": counts,
+            "target_p95_ms": target,
+            "met": ok,
+            "results": results,
+        },
+    )
+    return verdict([f"{name}: p95 {r['p95_ms']:.0f} ms (target {target:.0f} ms)"
+                    for name, r in results.items() if r["p95_ms"] >= target])  # fmt: skip
 
 
 if __name__ == "__main__":

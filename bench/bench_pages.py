@@ -16,7 +16,7 @@ import argparse
 import random
 import sys
 
-from _common import BOROUGH, ROOT, setup_django, summary, timed, write_result
+from _common import BOROUGH, ROOT, setup_django, summary, timed, verdict, write_result
 
 TARGET_MS = 200.0
 
@@ -129,7 +129,8 @@ def main() -> int:
             "results": results,
         },
     )
-    return 0 if ok else 1
+    return verdict([f"{name}: p95 {r['p95_ms']:.0f} ms (target {TARGET_MS:.0f} ms)"
+                    for name, r in results.items() if r["p95_ms"] >= TARGET_MS])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -17,14 +17,13 @@ from earlyhelp.core.models import (
     User,
 )
 
+from .casework import MEAN_DURATION
 from .pools import BOROUGH, LOCALITY_NAMES, STREET_STEMS
 from .writer import new_uuid
 
 DEMO_PASSWORD = "earlyhelp-demo"
 COUNCIL_DOMAIN = "kingsmead.example"
 
-# Barnet: about 900 open early help episodes for a borough of about 120,000 families.
-OPEN_PER_FAMILY = 900 / 120_000
 # Measured on the generated borough: the share of open episodes a council worker leads (the rest
 # are led by partners – schools, health visitors, children's centres) and each team's share.
 COUNCIL_LED_SHARE = 0.87
@@ -82,8 +81,9 @@ def _slug(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def build_borough(*, rng, families: int, case_rate: float, joined: dt.datetime, writer, names):
-    """Create the institutions, scaled to the number of families. Returns a Borough."""
+def build_borough(*, rng, families: int, rates, joined: dt.datetime, writer, names):
+    """Create the institutions, scaled to the number of families and the casework volumes
+    (rates: volumes.BoroughRates). Returns a Borough."""
     children = families * 2.45
     count = len(LOCALITY_NAMES) - (2 if families < 2000 else 1 if families < 50_000 else 0)
     localities = Locality.objects.bulk_create(
@@ -154,8 +154,12 @@ def build_borough(*, rng, families: int, case_rate: float, joined: dt.datetime, 
         for i in range(n_gps)
     ]  # fmt: skip
     hv_teams = [
-        org(f"Health Visiting Team – {loc.name}", OrganisationType.HEALTH_VISITING,
-            f"HV-{loc.code}", loc)
+        org(
+            f"Health Visiting Team – {loc.name}",
+            OrganisationType.HEALTH_VISITING,
+            f"HV-{loc.code}",
+            loc,
+        )
         for loc in localities
     ]
     childrens_centres = [
@@ -234,7 +238,7 @@ def build_borough(*, rng, families: int, case_rate: float, joined: dt.datetime, 
         users.append(u)
         return writer.add(u)
 
-    open_target = OPEN_PER_FAMILY * families * case_rate
+    open_target = rates.episodes_per_year / 365 * MEAN_DURATION
     workers, managers = {}, {}
     for key in ("0-5", "5-18", "intensive"):
         n = max(1, math.ceil(open_target * COUNCIL_LED_SHARE * TEAM_SHARES[key] / CASELOAD))
@@ -246,7 +250,7 @@ def build_borough(*, rng, families: int, case_rate: float, joined: dt.datetime, 
             Role.MANAGER, username="manager" if key == "5-18" else None, team=teams[key],
             job_title=f"Team manager, {teams[key].name}",
         )  # fmt: skip
-    contacts_per_day = open_target / 238 * 1.6
+    contacts_per_day = rates.contacts_per_year / 365
     front_door_users = [
         user(Role.FRONT_DOOR, username="frontdoor" if i == 0 else None, team=teams["front_door"],
              job_title="MASH triage worker")

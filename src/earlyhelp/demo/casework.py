@@ -6,9 +6,10 @@ re-referrals and step-downs scheduled by earlier events. An episode's whole cour
 assessment, plan, reviews, notes and closure – is drawn when it opens, so the family's state
 (open until, last closed) is known to later days.
 
-Rates follow Barnet's dashboard: about half of closures needs met, a fifth stepped up, the rest
-disengaged, moved or other; about half of episodes stepped down from social care; an open
-caseload of about 900 per 120,000 families.
+Volumes follow an English borough's published rates per child (volumes.Volumes: contacts from
+the CIN referral rate, early help episodes from the share of children reached a year); closures
+follow Barnet's dashboard: about half needs met, a fifth stepped up, the rest disengaged, moved or
+other; just under half of episodes stepped down from social care.
 """
 
 import datetime as dt
@@ -23,10 +24,9 @@ from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.people.models import Consent
 
 from . import texts
-from .borough import OPEN_PER_FAMILY
 from .episodes import EpisodeRecords
 from .pools import WeightedPool
-from .writer import new_uuid
+from .writer import make, new_uuid
 
 DAY = dt.timedelta(days=1)
 HISTORY_YEARS = 3
@@ -44,9 +44,11 @@ DURATION_DAYS = {  # uniform ranges per eventual outcome
 MEAN_DURATION = sum(w * sum(DURATION_DAYS[o]) / 2 for o, w in OUTCOME_WEIGHTS.items()) / sum(
     OUTCOME_WEIGHTS.values()
 )
-STEP_DOWN_SHARE = 0.48
-# Of fresh contacts (no open episode): what the front door decides.
-FRESH_OUTCOMES = WeightedPool.of({"nfa": 25, "signpost": 30, "early_help": 33, "step_up": 12})
+STEPPED_UP_SHARE = OUTCOME_WEIGHTS["stepped_up"] / sum(OUTCOME_WEIGHTS.values())
+# Contacts about a family with no open episode ("fresh"; the rest attach to the open episode),
+# measured on the generated borough: repeat demand makes open families likelier to be contacted.
+FRESH_SHARE = 0.85
+CONSENT_YES = 0.9  # families who agree to early help when asked (the rest are signposted)
 # CIN census referral sources, weighted as they arrive at a front door.
 SOURCES = WeightedPool.of({
     "2A": 22, "6": 19, "3A": 5, "3B": 6, "3C": 2, "3D": 2, "3E": 3, "3F": 3, "1A": 6, "1C": 4,
@@ -70,8 +72,10 @@ REFERRER_ROLES = {
 RE_REFERRAL_CHANCE = {
     "needs_met": 0.15, "stepped_up": 0.0, "disengaged": 0.45, "moved_away": 0.0, "other": 0.30,
 }  # fmt: skip
+RE_REFERRALS_PER_EPISODE = sum(RE_REFERRAL_CHANCE[o] * w for o, w in OUTCOME_WEIGHTS.items()) / sum(
+    OUTCOME_WEIGHTS.values()
+)
 STEP_DOWN_AFTER_STEP_UP = 0.35  # social care assesses, closes and refers back to early help
-STEP_DOWN_AFTER_TRIAGE_STEP_UP = 0.30
 
 
 def poisson(rng, lam: float) -> int:
@@ -98,22 +102,13 @@ class EpisodeState:
 
 
 class Casework(EpisodeRecords):
-    def __init__(self, *, rng, borough, families, reference, today, case_rate, writer, stamp, at):
+    def __init__(self, *, rng, borough, families, reference, today, rates, writer, stamp, at):
         self.rng, self.b, self.families, self.ref = rng, borough, families, reference
         self.today, self.writer, self.stamp, self.at = today, writer, stamp, at
         self.cutoff = at(today, 9, 0)  # "now": events later than this have not happened yet
         self.window_start = months_before(today, 12 * HISTORY_YEARS)
         self.sim_start = self.window_start - WARM_UP_DAYS * DAY
-        open_target = OPEN_PER_FAMILY * len(families) * case_rate
-        self.episodes_per_day = open_target / MEAN_DURATION
-        direct = self.episodes_per_day * (1 - STEP_DOWN_SHARE)
-        # About 30% of fresh contacts become early help (33% decided, less those without consent);
-        # re-referrals add a little on top.
-        self.contacts_per_day = direct / 0.30 * 0.93
-        step_down = self.episodes_per_day * STEP_DOWN_SHARE
-        scheduled = (self.contacts_per_day * 0.12 * STEP_DOWN_AFTER_TRIAGE_STEP_UP
-                     + self.episodes_per_day * 0.2 * STEP_DOWN_AFTER_STEP_UP)  # fmt: skip
-        self.step_downs_per_day = max(0.0, step_down - scheduled)
+        self.plan_rates(rates)
         self.family_cum = list(accumulate(f.weight for f in families))
         self.open_until = {}  # family index -> EpisodeState while open (or until its end)
         self.last_closed = {}  # family index -> EpisodeState
@@ -126,6 +121,34 @@ class Casework(EpisodeRecords):
         self.source_themes = {k: WeightedPool.of(v) for k, v in SOURCE_THEMES.items()}
         self.stats = {"contacts": 0, "episodes": 0}
         self.partner_families = {}  # partner user id -> families they can see (for the demo login)
+
+    def plan_rates(self, rates):
+        """Daily rates from the yearly volumes (rates: contacts_per_year, episodes_per_year,
+        referred_share, step_down_share): contacts arrive at random; the front door refers a
+        share of fresh contacts to social care and routes enough to early help that, with the
+        step-downs social care sends back, the borough opens its episodes a year."""
+        episodes = rates.episodes_per_year / 365
+        self.episodes_per_day = episodes
+        # Re-referrals after a closure are contacts too: scheduled, on top of the random ones.
+        self.contacts_per_day = max(0.0, rates.contacts_per_year / 365
+                                    - episodes * RE_REFERRALS_PER_EPISODE)  # fmt: skip
+        fresh = rates.contacts_per_year / 365 * FRESH_SHARE
+        step_up = min(0.7, rates.referred_share / FRESH_SHARE)
+        step_downs = episodes * rates.step_down_share
+        after_episode = episodes * STEPPED_UP_SHARE * STEP_DOWN_AFTER_STEP_UP
+        referred = fresh * step_up
+        self.step_down_after_referral = min(1.0, max(0.0, step_downs - after_episode) / referred
+                                            ) if referred else 0.0  # fmt: skip
+        self.step_downs_per_day = max(
+            0.0, step_downs - after_episode - referred * self.step_down_after_referral
+        )
+        direct = episodes * (1 - rates.step_down_share)
+        early_help = min(1 - step_up, direct / (fresh * CONSENT_YES)) if fresh else 0.0
+        rest = 1 - step_up - early_help
+        self.fresh_outcomes = WeightedPool.of({
+            "nfa": rest * 25 / 55, "signpost": rest * 30 / 55, "early_help": early_help,
+            "step_up": step_up,
+        })  # fmt: skip
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -238,9 +261,7 @@ class Casework(EpisodeRecords):
         if open_state is not None:
             outcome = "attach"
         else:
-            outcome = FRESH_OUTCOMES.draw(rng)
-            if re_referral is not None and rng.random() < 0.25:
-                outcome = "early_help"
+            outcome = self.fresh_outcomes.draw(rng)
         if outcome == "step_up":
             consent = "not_asked" if rng.random() < 0.6 else "yes"
         else:
@@ -248,6 +269,12 @@ class Casework(EpisodeRecords):
         if consent == "no" and outcome in ("early_help", "attach"):
             outcome = "signpost" if outcome == "early_help" else "nfa"
         share = consent if consent != "yes" or rng.random() < 0.95 else "no"
+        if not self.keep(day) and outcome not in ("early_help", "attach"):
+            # Before the window, and no episode that could still be open when it starts: only
+            # what the contact sets in motion matters (its rows are never kept).
+            if outcome == "step_up" and rng.random() < self.step_down_after_referral:
+                self.schedule(day + self.days(30, 150), "step_down", {"family": family.index})
+            return None
 
         referrer_org, referrer_user = self.referrer(source, family, school_children)
         self.contact_no += 1
@@ -257,7 +284,7 @@ class Casework(EpisodeRecords):
             referrer_name = adults[0].name
         elif source == "1A" and adults:  # a relative: the family's surname
             referrer_name = f"{referrer_name.split()[0]} {adults[0].surname}"
-        contact = Contact(
+        contact = make(Contact,
             id=self.uid(), reference=f"C{self.contact_no:06d}", received_at=received,
             source=source, referrer_name=referrer_name, referrer_role=REFERRER_ROLES[source],
             referrer_organisation_id=referrer_org.id if referrer_org else None,
@@ -281,12 +308,12 @@ class Casework(EpisodeRecords):
         withdrawn = rng.random() < 0.01
         waiting = force_waiting or decided_at > self.cutoff
         contact.status = "withdrawn" if withdrawn else "awaiting_decision" if waiting else "decided"
-        people = [ContactPerson(contact_id=contact.id, person_id=m.id, is_subject=m.role == "child")
+        people = [dict(contact_id=contact.id, person_id=m.id, is_subject=m.role == "child")
                   for m in members]  # fmt: skip
-        needs = [Contact.needs.through(contact_id=contact.id, needtheme_id=self.ref.themes[t].id)
+        needs = [dict(contact_id=contact.id, needtheme_id=self.ref.themes[t].id)
                  for t in themes]  # fmt: skip
-        rows = [contact, *people]
-        through = [(Contact.needs.through, needs)]
+        rows = [contact]
+        through = [(ContactPerson, people), (Contact.needs.through, needs)]
         consent_rows = self.consents(members, day, received, consent, share, None)
         episode_state = None
         if contact.status == "decided":
@@ -310,7 +337,7 @@ class Casework(EpisodeRecords):
                 decision.routed_team_id = open_state.team.id
                 decision.episode_id = open_state.id
                 episode_state = open_state
-            elif outcome == "step_up" and rng.random() < STEP_DOWN_AFTER_TRIAGE_STEP_UP:
+            elif outcome == "step_up" and rng.random() < self.step_down_after_referral:
                 self.schedule(day + self.days(30, 150), "step_down", {"family": family.index})
         else:
             for row in consent_rows:
@@ -393,7 +420,7 @@ class Casework(EpisodeRecords):
             indicator = rng.choice(ref.indicators[rng.randint(1, suggested)])
             if indicator not in ticked:
                 ticked.append(indicator)
-        decision = TriageDecision(
+        decision = make(TriageDecision,
             id=self.uid(), contact_id=contact.id, outcome=outcome,
             threshold_model_id=ref.model.id, suggested_level_id=ref.levels[suggested].id,
             level_id=ref.levels[rank].id, override_reason=reason, rag=rag, decided_at=decided_at,
@@ -402,7 +429,7 @@ class Casework(EpisodeRecords):
             created_at=decided_at, modified_at=decided_at,
         )  # fmt: skip
         through = TriageDecision.indicators.through
-        rows = [through(triagedecision_id=decision.id, indicator_id=i.id) for i in ticked]
+        rows = [dict(triagedecision_id=decision.id, indicator_id=i.id) for i in ticked]
         return decision, rank, (through, rows)
 
     def consents(self, members, day, when, consent, share, recorder):
@@ -416,7 +443,7 @@ class Casework(EpisodeRecords):
             age = (day - m.dob).days // 365 if m.dob else 0
             given_by = m.name if m.role != "child" or age >= 13 else giver
             for kind, answer in (("engage", consent), ("share", share)):
-                rows.append(Consent(
+                rows.append(make(Consent,
                     person_id=m.id, kind=kind,
                     status="given" if answer == "yes" else "refused", decided_on=day,
                     scope="school, health visitor, GP, police" if kind == "share" else "",
@@ -463,7 +490,7 @@ class Casework(EpisodeRecords):
         elif rng.random() > 0.03 or end is not None:
             lead = self.least_loaded(team_key, start, end)
         self.episode_no += 1
-        episode = Episode(
+        episode = make(Episode,
             id=self.uid(), reference=f"EH{self.episode_no:06d}", family_id=family.id,
             status="closed" if end else "open", start_date=start, end_date=end, route_in=route,
             reason=texts.EPISODE_REASON[themes[0]], level_id=ref.levels[level_rank].id,

@@ -14,6 +14,7 @@ from earlyhelp.people.models import Consent
 from earlyhelp.plans.models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 
 from . import texts
+from .writer import make
 
 
 class EpisodeRecords:
@@ -24,7 +25,7 @@ class EpisodeRecords:
         manager = b.managers[state.team_key]
         add(episode)
         self.writer.add_through(Episode.focus_children.through, [
-            Episode.focus_children.through(episode_id=episode.id, person_id=c.id) for c in focus
+            dict(episode_id=episode.id, person_id=c.id) for c in focus
         ])  # fmt: skip
         for c in focus:  # each focus child since the episode started
             self.writer.add(FocusChild(
@@ -39,7 +40,7 @@ class EpisodeRecords:
             reference = f"SC{rng.randrange(10**6, 10**7)}"
             episode.social_care_reference = reference
             episode.cin_closure_reason = "RC9"
-            add(Transition(
+            add(make(Transition,
                 id=self.uid(), kind="step_down", family_id=family.id, episode_id=episode.id,
                 date=start, reason="Children's social care assessment completed; needs can be "
                 "met by early help. Case closed by social care (RC9) and stepped down.",
@@ -57,7 +58,7 @@ class EpisodeRecords:
             self.plan(episode, state, assessment, needs, parents, taf, focus[0].given)
         self.notes(episode, family, state, themes, parents)
         if end is not None and outcome == "stepped_up":
-            add(Transition(
+            add(make(Transition,
                 id=self.uid(), kind="step_up", family_id=family.id, episode_id=episode.id,
                 date=end, reason="Risk has increased despite the plan; the threshold for "
                 "children's social care is met.",
@@ -67,12 +68,13 @@ class EpisodeRecords:
             ))  # fmt: skip
         if end is not None and outcome == "disengaged":
             for p in parents:
-                add(Consent(person_id=p.id, kind="engage", status="withdrawn", decided_on=end,
+                add(make(Consent, person_id=p.id, kind="engage", status="withdrawn", decided_on=end,
                             given_by=p.name, recorded_by_id=(state.lead or manager).id,
                             recorded_at=self.at(end, 14, 0)))  # fmt: skip
                 if rng.random() < 0.5:
-                    add(Consent(person_id=p.id, kind="share", status="withdrawn", decided_on=end,
-                                given_by=p.name, recorded_by_id=(state.lead or manager).id,
+                    add(make(Consent, person_id=p.id, kind="share", status="withdrawn",
+                                decided_on=end, given_by=p.name,
+                                recorded_by_id=(state.lead or manager).id,
                                 recorded_at=self.at(end, 14, 1)))  # fmt: skip
 
     def taf(self, episode, family, start, end, horizon, lead):
@@ -97,7 +99,7 @@ class EpisodeRecords:
                 continue
             joined = min(horizon, start + self.days(0, 30))
             name = f"{user.first_name} {user.last_name}" if user else self.person_name()
-            members.append(TafMember(
+            members.append(make(TafMember,
                 id=self.uid(), episode_id=episode.id, user_id=user.id if user else None,
                 name=name, organisation_id=org.id, role=role, joined_on=joined, left_on=end,
                 created_at=self.at(joined, 12, 0), modified_at=self.at(end or joined, 12, 0),
@@ -137,7 +139,7 @@ class EpisodeRecords:
             )
             org_id = org.id
         child = rng.choice(focus)
-        assessment = Assessment(
+        assessment = make(Assessment,
             id=self.uid(), episode_id=episode.id,
             status="completed" if completed else "in_progress", started_on=started,
             completed_on=completed, completing_organisation_id=org_id,
@@ -156,7 +158,7 @@ class EpisodeRecords:
         ])  # fmt: skip
         stamp = self.at(started, 10, 30)
         for c in focus:
-            self.writer.add(AssessmentEntry(
+            self.writer.add(make(AssessmentEntry,
                 id=self.uid(), assessment_id=assessment.id, person_id=c.id,
                 domain="development", needs=texts.NEED_DESCRIPTIONS[themes[0]],
                 strengths=rng.choice(["Loves football and has a good group of friends.",
@@ -166,14 +168,14 @@ class EpisodeRecords:
                 created_at=stamp, modified_at=stamp,
             ))  # fmt: skip
         for p in parents[:2]:
-            self.writer.add(AssessmentEntry(
+            self.writer.add(make(AssessmentEntry,
                 id=self.uid(), assessment_id=assessment.id, person_id=p.id, domain="parenting",
                 needs="Needs support with routines and boundaries.",
                 strengths="Loves the children and wants things to change.",
                 created_at=stamp, modified_at=stamp,
             ))  # fmt: skip
         if parents:
-            self.writer.add(AssessmentEntry(
+            self.writer.add(make(AssessmentEntry,
                 id=self.uid(), assessment_id=assessment.id, person_id=parents[0].id,
                 domain="family_environment", needs="Housing and money worries add to the stress.",
                 strengths="Supportive neighbours and extended family nearby.",
@@ -190,7 +192,7 @@ class EpisodeRecords:
             codes = theme.cin_factor_codes
             code = next((c for c in codes if c.endswith(suffix)), codes[0] if codes else "")
             low, high = (1, 4) if outcome == "stepped_up" else (2, 6)
-            need = PresentingNeed(
+            need = make(PresentingNeed,
                 id=self.uid(), assessment_id=assessment.id, theme_id=theme.id,
                 person_id=person.id, cin_factor=code,
                 description=texts.NEED_DESCRIPTIONS[theme_code],
@@ -205,7 +207,7 @@ class EpisodeRecords:
         end, outcome = state.end, state.outcome
         horizon = end or self.today
         started = min(horizon, assessment.completed_on + self.days(0, 10))
-        plan = Plan(
+        plan = make(Plan,
             id=self.uid(), episode_id=episode.id, status="ended" if end else "active",
             started_on=started, ended_on=end,
             created_at=self.at(started, 11, 0), modified_at=self.at(horizon, 11, 0),
@@ -215,7 +217,7 @@ class EpisodeRecords:
         partners = [m for m in taf if m.user_id]
         for order, (need, code) in enumerate(needs):
             text = rng.choice(texts.OUTCOMES[code]).replace("{child}", child)
-            po = PlanOutcome(id=self.uid(), plan_id=plan.id, need_id=need.id, text=text,
+            po = make(PlanOutcome, id=self.uid(), plan_id=plan.id, need_id=need.id, text=text,
                              order=order, created_at=self.at(started, 11, 5),
                              modified_at=self.at(started, 11, 5))  # fmt: skip
             self.writer.add(po)
@@ -238,7 +240,7 @@ class EpisodeRecords:
                     elif r < 0.87 or end is not None:
                         status = "cancelled"
                     # otherwise left open: overdue on an open episode
-                self.writer.add(PlanAction(
+                self.writer.add(make(PlanAction,
                     id=self.uid(), plan_id=plan.id, outcome_id=po.id,
                     description=description.replace("{child}", child), owner_id=owner_id,
                     owner_name=owner_name, due_date=due, status=status, completed_on=completed,
@@ -273,7 +275,7 @@ class EpisodeRecords:
         for n, held_on in enumerate(held, start=1):
             closing = end is not None and held_on == end
             next_due = None if closing else due[held_on]
-            review = Review(
+            review = make(Review,
                 id=self.uid(), episode_id=episode.id, held_on=held_on, attendees=attendees,
                 summary="Progress reviewed with the family; actions updated.",
                 family_view="Things are getting better at home." if outcome == "needs_met"
@@ -297,7 +299,9 @@ class EpisodeRecords:
                     score += rng.choice([0, 1, 1])
                 score = min(10, max(1, score))
                 scores[need.id] = score
-                self.writer.add(ProgressScore(review_id=review.id, need_id=need.id, score=score))
+                self.writer.add(
+                    make(ProgressScore, review_id=review.id, need_id=need.id, score=score)
+                )
 
     def notes(self, episode, family, state, themes, parents):
         rng, b = self.rng, self.b
@@ -313,7 +317,7 @@ class EpisodeRecords:
             if written > self.cutoff:
                 written = self.cutoff - dt.timedelta(minutes=rng.randrange(1, 600))
             subject, text = rng.choice(texts.NOTE_SUBJECTS)
-            self.writer.add(CaseNote(
+            self.writer.add(make(CaseNote,
                 id=self.uid(), episode_id=episode.id, written_at=written, author_id=author.id,
                 subject=self.fill(subject, family, day), text=self.fill(text, family, day),
                 is_sensitive=sensitive_theme and rng.random() < 0.3,

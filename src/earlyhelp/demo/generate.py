@@ -29,6 +29,7 @@ from .borough import DEMO_LOGINS, build_borough
 from .casework import Casework
 from .households import HouseholdBuilder
 from .pools import build_name_pools
+from .volumes import Volumes
 from .writer import BulkWriter
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,6 +53,7 @@ class Result:
     families: int
     seed: int
     today: dt.date
+    rates: object = None  # volumes.BoroughRates
     seconds: float = 0.0
     rows: dict = field(default_factory=dict)
     table_seconds: dict = field(default_factory=dict)
@@ -116,14 +118,18 @@ def _demo_partner_with_most_families(borough, partner_families):
 
 
 def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
-                     case_rate: float = 1.0, log=None) -> Result:  # fmt: skip
+                     case_rate: float = 1.0, volumes: Volumes | None = None,
+                     log=None) -> Result:  # fmt: skip
+    """volumes: the yearly rates per child (default: an English borough's, see volumes.py);
+    case_rate scales them all (a small demo borough can be made busier)."""
     if families < 1:
         raise DemoError("Enter a number of families of 1 or more.")
     if case_rate <= 0:
         raise DemoError("The case rate must be more than 0.")
+    rates = (volumes or Volumes()).for_borough(families, case_rate)
     today = today or timezone.localdate()
     log = log or (lambda message: None)
-    result = Result(families=families, seed=seed, today=today)
+    result = Result(families=families, seed=seed, today=today, rates=rates)
     started = time.perf_counter()
     stamps = {}
 
@@ -146,7 +152,7 @@ def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
         borough = build_borough(
             rng=random.Random(f"{seed}:borough"),
             families=families,
-            case_rate=case_rate,
+            rates=rates,
             joined=joined,
             writer=writer,
             names=names,
@@ -175,7 +181,7 @@ def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
             families=infos,
             reference=reference,
             today=today,
-            case_rate=case_rate,
+            rates=rates,
             writer=writer,
             stamp=stamp,
             at=at,

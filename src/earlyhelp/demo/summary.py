@@ -3,9 +3,11 @@
 import hashlib
 
 from django.db.models import Count
+from django.utils import timezone
 
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode, Transition
+from earlyhelp.core.dates import months_before
 from earlyhelp.core.models import Organisation, User
 from earlyhelp.frontdoor.models import Contact, TriageDecision
 from earlyhelp.people.models import Consent, Family, Membership, Person
@@ -16,8 +18,11 @@ def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def borough_rates() -> dict:
-    """Headline figures, comparable with Barnet's dashboard (percentages to one decimal)."""
+def borough_rates(today=None) -> dict:
+    """Headline figures, comparable with Barnet's dashboard (percentages to one decimal), and the
+    volumes of the last 12 months to today (contacts received, episodes begun)."""
+    today = today or timezone.localdate()
+    year_ago = months_before(today, 12)
     closures = dict(
         Episode.objects.filter(status="closed")
         .values_list("closure_outcome")
@@ -42,6 +47,15 @@ def borough_rates() -> dict:
         ),
         "stepped_down_pct": _share(Episode.objects.filter(route_in="step_down").count(), episodes),
         "re_referral_pct": _share(Contact.objects.filter(is_re_referral=True).count(), contacts),
+        "contacts_last_12_months": Contact.objects.filter(
+            received_at__date__gt=year_ago, received_at__date__lte=today
+        ).count(),
+        "episodes_begun_last_12_months": Episode.objects.filter(
+            start_date__gt=year_ago, start_date__lte=today
+        ).count(),
+        "referred_to_social_care_last_12_months": TriageDecision.objects.filter(
+            outcome="step_up", decided_at__date__gt=year_ago, decided_at__date__lte=today
+        ).count(),
     }
 
 
@@ -52,7 +66,10 @@ def format_rates(rates: dict) -> str:
         f"({rates['open_episodes']:,} open).\n"
         f"Closures: {rates['needs_met_pct']}% needs met, {rates['stepped_up_pct']}% stepped up, "
         f"{rates['other_closure_pct']}% other. Episodes stepped down from social care: "
-        f"{rates['stepped_down_pct']}%. Re-referrals: {rates['re_referral_pct']}% of contacts."
+        f"{rates['stepped_down_pct']}%. Re-referrals: {rates['re_referral_pct']}% of contacts.\n"
+        f"Last 12 months: {rates['contacts_last_12_months']:,} contacts, "
+        f"{rates['referred_to_social_care_last_12_months']:,} referred to social care, "
+        f"{rates['episodes_begun_last_12_months']:,} episodes begun."
     )
 
 

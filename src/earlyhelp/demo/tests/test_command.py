@@ -11,7 +11,7 @@ from earlyhelp.people.models import Family, Person
 
 pytestmark = pytest.mark.django_db
 
-ARGS = ["--families", "60", "--seed", "3", "--today", "2026-06-04", "--case-rate", "10",
+ARGS = ["--families", "60", "--seed", "3", "--today", "2026-06-04", "--case-rate", "2",
         "--borough-only"]  # fmt: skip
 
 
@@ -63,6 +63,9 @@ def test_logins_alone_print_the_logins_without_generating():
         (["--families", "0"], "Enter a number of families of 1 or more"),
         (["--families", "10", "--case-rate", "0"], "The case rate must be more than 0"),
         (["--today", "4 June 2026"], "--today must be a date like 2026-06-04"),
+        (["--families", "10", "--referral-rate", "0"], "Rates must be more than 0"),
+        (["--families", "10", "--contacts-per-referral", "0.5"], "contacts per referral at least"),
+        (["--families", "10", "--step-down-share", "1"], "step-down share must be from 0"),
     ],
 )
 def test_bad_arguments_are_refused_and_nothing_is_written(args, message):

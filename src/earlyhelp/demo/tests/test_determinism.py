@@ -10,7 +10,7 @@ from earlyhelp.demo.summary import borough_digest
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"families": 150, "seed": 11, "today": dt.date(2026, 6, 4), "case_rate": 12}
+SMALL = {"families": 150, "seed": 11, "today": dt.date(2026, 6, 4), "case_rate": 2}
 
 
 def digest_of(**options):

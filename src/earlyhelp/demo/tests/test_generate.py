@@ -20,8 +20,8 @@ from earlyhelp.people.models import Family, Membership, Person
 from earlyhelp.plans.models import PlanAction, Review
 
 TODAY = dt.date(2026, 6, 4)
-# Casework 12 times Barnet's density, so 400 families give enough closures to judge the rates.
-SMALL = {"families": 400, "seed": 7, "today": TODAY, "case_rate": 12}
+# Casework twice an English borough's rates, so 400 families give enough closures to judge them.
+SMALL = {"families": 400, "seed": 7, "today": TODAY, "case_rate": 2}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def borough(django_db_setup, django_db_blocker):
     """One generated borough shared by this module's tests, rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         result = generate_borough(**SMALL)
-        yield result, borough_rates()
+        yield result, borough_rates(TODAY)
         transaction.set_rollback(True)
 
 
@@ -44,8 +44,20 @@ def test_rates_fall_near_barnets(borough):
     assert 12 <= rates["stepped_up_pct"] <= 28
     assert 35 <= rates["stepped_down_pct"] <= 65
     assert 5 <= rates["re_referral_pct"] <= 35
-    # Barnet: ~900 open per 120,000 families; here 12 times as dense: ~36 open.
+    # 3% of children begin early help a year (twice that here): ~59 a year, ~38 open at a time.
     assert 20 <= rates["open_episodes"] <= 55
+    assert 40 <= rates["episodes_begun_last_12_months"] <= 80
+
+
+def test_volumes_follow_the_referral_rate(borough):
+    result, rates = borough
+    # 536 referrals per 10,000 children, 2.9 contacts each, twice over: ~305 contacts a year.
+    expected = result.rates.contacts_per_year
+    assert 280 <= expected <= 330
+    assert 0.8 * expected <= rates["contacts_last_12_months"] <= 1.2 * expected
+    # About one contact in three is referred on to social care.
+    referred = rates["referred_to_social_care_last_12_months"]
+    assert 0.25 <= referred / rates["contacts_last_12_months"] <= 0.42
 
 
 def test_households_are_realistic(borough):

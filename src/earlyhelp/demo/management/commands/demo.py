@@ -10,6 +10,7 @@ from earlyhelp.core.security.two_factor import demo_login_details
 from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
 from earlyhelp.demo.generate import DemoError, generate_borough
 from earlyhelp.demo.summary import borough_rates, format_rates
+from earlyhelp.demo.volumes import add_volume_arguments, volumes_from
 from earlyhelp.people.models import Family
 
 DEFAULT_FAMILIES = 2000
@@ -38,9 +39,9 @@ class Command(BaseCommand):
             "--case-rate",
             type=float,
             default=1.0,
-            help="casework volume relative to Barnet's (1.0: about 900 open episodes per "
-            "120,000 families); raise it for a busier small demo",
+            help="scales the casework volumes below (default 1.0: an English borough's rates)",
         )
+        add_volume_arguments(parser)
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing if the database holds families"
         )
@@ -67,11 +68,16 @@ class Command(BaseCommand):
         if families is None:
             families = DEFAULT_FAMILIES
         try:
+            volumes = volumes_from(options)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        try:
             result = generate_borough(
                 families=families,
                 seed=options["seed"],
                 today=options["today"],
                 case_rate=options["case_rate"],
+                volumes=volumes,
                 log=self.stdout.write if options["verbosity"] > 1 else None,
             )
         except DemoError as error:
@@ -80,7 +86,7 @@ class Command(BaseCommand):
             f"Demo borough generated (seed {result.seed}, history to {long_date(result.today)}) "
             f"in {result.seconds:.1f}s: {sum(result.rows.values()):,} rows."
         )
-        self.stdout.write(format_rates(borough_rates()))
+        self.stdout.write(format_rates(borough_rates(result.today)))
         if not options["borough_only"]:
             self.load_other_apps(result)
 
