@@ -19,6 +19,7 @@ APP_PAGES = {
     "directory": "directory/",
     "panels": "panels/",
     "strategy": "strategy/",
+    "sso": "sso/",  # single sign-on: start and callback per provider
 }
 for app, prefix in APP_PAGES.items():
     if find_spec(f"earlyhelp.{app}.urls"):
