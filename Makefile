@@ -9,7 +9,7 @@ DEMO_SEED ?= 42
 DEMO_CASE_RATE ?= 8
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres bench install frontend migrate demo lint screenshots clean
+.PHONY: run test test-postgres bench install frontend oidc-provider migrate demo lint screenshots clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ var/frontend/govuk/govuk-frontend.min.css: package.json package-lock.json script
 	./scripts/frontend-assets.sh
 
 frontend: var/frontend/govuk/govuk-frontend.min.css
+
+# The real OpenID Connect provider the single sign-on tests run (node-oidc-provider, test only).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+
+oidc-provider: tests/oidc/node_modules/.package-lock.json
 
 migrate: install
 	mkdir -p var
@@ -40,10 +46,10 @@ run: install frontend demo
 	  $(EARLYHELP) db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(EARLYHELP) runserver $(HOST)
 
-test: install frontend
+test: install frontend oidc-provider
 	$(VENV)/bin/pytest
 
-test-postgres: install frontend
+test-postgres: install frontend oidc-provider
 	# Spark linkage does not touch the database: its parity test runs once, in `make test`.
 	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark"
 
