@@ -375,9 +375,10 @@ def provision_user(*, provider: Provider, claims: dict):
             f"an earlyhelp account already has email {email}; link it instead of creating one",
             status=403,
         )
-    username = email.lower() if email else f"{provider.slug}-{subject}"[:150]
+    fallback = f"{provider.slug}-{subject}"[:150]
+    username = email.lower() if email and len(email) <= 150 else fallback
     if User.objects.filter(username=username).exists():
-        username = f"{provider.slug}-{subject}"[:150]
+        username = fallback
     user = User(
         username=username,
         email=email,

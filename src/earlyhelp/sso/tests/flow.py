@@ -17,6 +17,16 @@ class Visitor:
     def __init__(self, base_url: str):
         self.base = base_url.rstrip("/")
         self.http = requests.Session()
+        Visitor.open.append(self)
+
+    # Every visitor's connections are closed when its test ends (`close_all`): a kept-alive
+    # connection would outlive the test in a live-server thread holding the test's database.
+    open: list["Visitor"] = []
+
+    @classmethod
+    def close_all(cls) -> None:
+        while cls.open:
+            cls.open.pop().http.close()
 
     def follow(self, response, *, stop=None):
         """Follow redirects one by one; return the URL `stop(url)` picks, or the last response."""

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.browser.support import CheckedPage, prepare_context
 
 from earlyhelp.core.testing.factories import UserFactory
-from tests.browser.support import CheckedPage, prepare_context
 
 from .conftest import PASSWORD
 
@@ -35,7 +35,9 @@ def _sign_in_at_provider(page, login):
 
 def test_sign_in_and_out_with_the_councils_provider(page, use_providers, oidc_provider):
     use_providers({"trust_mfa": True})
-    UserFactory(username="alice", email="alice@northshire.test", first_name="Alice", last_name="Archer")
+    UserFactory(
+        username="alice", email="alice@northshire.test", first_name="Alice", last_name="Archer"
+    )
 
     page.goto("/sign-in/")
     button = page.get_by_role("button", name="Sign in with Northshire County Council")

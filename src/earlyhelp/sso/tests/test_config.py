@@ -53,7 +53,10 @@ def test_email_matching_links_by_sub():
     ],
 )
 def test_mistakes_are_named(change, message):
-    with pytest.raises(ImproperlyConfigured, match="provider 1: .*" + message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        ImproperlyConfigured,
+        match="provider 1: .*" + message.replace("(", r"\(").replace(")", r"\)"),
+    ):
         parse([GOOD | change])
 
 

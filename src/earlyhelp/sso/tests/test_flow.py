@@ -20,7 +20,8 @@ User = get_user_model()
 
 @pytest.fixture
 def visitor(live_server):
-    return Visitor(live_server.url)
+    yield Visitor(live_server.url)
+    Visitor.close_all()
 
 
 def _events(action, text=""):
@@ -190,6 +191,19 @@ def test_tampered_state_is_refused(use_providers, visitor):
     # The genuine callback still works: the forged state used up nothing.
     assert visitor.follow(visitor.http.get(callback, allow_redirects=False)).status_code == 200
     assert _signed_in_at_start_page(visitor)
+
+
+def test_a_response_naming_another_issuer_is_refused(use_providers, visitor):
+    use_providers({"trust_mfa": True})
+    UserFactory(username="alice", email="alice@northshire.test")
+
+    callback = visitor.to_callback("council", "alice")
+    forged = with_param(callback, iss="https://login.attacker.example")
+    page = visitor.follow(visitor.http.get(forged, allow_redirects=False))
+
+    assert page.status_code == 400
+    assert _events(AuditAction.SIGN_IN_FAILED, "the response came from issuer")
+    assert not _signed_in_at_start_page(visitor)
 
 
 def test_replayed_callback_is_refused(use_providers, visitor):

@@ -101,3 +101,26 @@ def test_link_command_names_the_providers(settings):
     settings.EARLYHELP_SSO_PROVIDERS = parse([_provider()])
     with pytest.raises(CommandError, match=r"No provider 'other' \(providers: entra\)"):
         call_command("sso_link", provider="other", username="x", subject="y")
+
+
+def test_administrator_links_a_user_in_the_admin(client, settings):
+    from earlyhelp.core.models import Role
+    from earlyhelp.core.testing.two_factor import verified_login
+
+    settings.EARLYHELP_SSO_PROVIDERS = parse([_provider()])
+    admin = UserFactory(username="admin1", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    worker = UserFactory(username="worker1")
+    verified_login(client, admin)
+    form = {"user": str(worker.pk), "provider": "entra", "subject": "oid-w"}
+
+    response = client.post("/admin/sso/externalidentity/add/", form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    link = ExternalIdentity.objects.get()
+    assert (link.user, link.claim, link.source) == (worker, "oid", LinkSource.ADMINISTRATOR)
+    event = AuditEvent.objects.get(object_type="sso.externalidentity", action=AuditAction.CREATE)
+    assert event.user_id == admin.pk
+    # The same subject twice is a form error, not a crash.
+    again = client.post("/admin/sso/externalidentity/add/", form | {"user": str(admin.pk)})
+    assert again.status_code == 200 and "already exists" in again.content.decode()
+    assert ExternalIdentity.objects.count() == 1
