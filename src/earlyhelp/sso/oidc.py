@@ -93,8 +93,12 @@ def metadata(provider: Provider) -> dict:
     return data
 
 
+def jwks_cache_key(provider: Provider) -> str:
+    return f"sso:jwks:{provider.slug}:{provider.issuer}"  # a changed issuer starts afresh
+
+
 def _jwks(provider: Provider, *, refresh: bool = False) -> jwt.PyJWKSet:
-    key = f"sso:jwks:{provider.slug}"
+    key = jwks_cache_key(provider)
     cached = cache.get(key)
     if cached is not None and refresh and time.time() - cached["at"] < JWKS_REFRESH_SECONDS:
         refresh = False  # fetched moments ago: an unknown key id will not appear by refetching

@@ -138,7 +138,7 @@ def _take_pending(request, provider: Provider, state: str) -> oidc.Pending | Non
     return oidc.Pending(**found)
 
 
-def _fail(reason: str, *, status: int = 400) -> Refused:
+def failure(reason: str, *, status: int = 400) -> Refused:
     """A sign-in that went wrong (protocol, provider, configuration): audited as a failure."""
     return Refused("failed", reason, status=status, action=AuditAction.SIGN_IN_FAILED)
 
@@ -156,21 +156,21 @@ def complete(request, *, provider: Provider, params) -> SignedIn:
 def _complete(request, provider: Provider, params) -> SignedIn:
     pending = _take_pending(request, provider, params.get("state", ""))
     if pending is None:
-        raise _fail("state does not match a sign-in started in this browser")
+        raise failure("state does not match a sign-in started in this browser")
     if params.get("error"):
         error = f"{params.get('error')} {params.get('error_description', '')}".strip()
-        raise _fail(f"the provider answered {error}")
+        raise failure(f"the provider answered {error}")
     # RFC 9207: a provider that names itself in the response must name the right issuer.
     if params.get("iss") and params["iss"] != provider.issuer:
-        raise _fail(f"the response came from issuer {params['iss']!r}")
+        raise failure(f"the response came from issuer {params['iss']!r}")
     if not params.get("code"):
-        raise _fail("the response has no authorization code")
+        raise failure("the response has no authorization code")
     try:
         tokens = oidc.exchange_code(provider, pending, params["code"])
         id_claims = oidc.verify_id_token(provider, tokens["id_token"], nonce=pending.nonce)
         claims = _with_userinfo(provider, id_claims, tokens.get("access_token", ""))
     except oidc.OidcError as error:
-        raise _fail(error.reason, status=502) from error
+        raise failure(error.reason, status=502) from error
     with transaction.atomic():
         user, how = identify(provider=provider, claims=claims)
         if not user.is_active:
@@ -248,7 +248,7 @@ def identify(*, provider: Provider, claims: dict):
     """The earlyhelp user these claims belong to, and how we knew; raises Refused otherwise."""
     subject = claims.get(provider.link_claim)
     if not isinstance(subject, str) or not subject:
-        raise _fail(f"the provider sent no {provider.link_claim} claim")
+        raise failure(f"the provider sent no {provider.link_claim} claim")
     link = (
         ExternalIdentity.objects.select_related("user")
         .filter(provider=provider.slug, subject=subject)
@@ -279,14 +279,14 @@ def _match_by_email(provider: Provider, claims: dict, subject: str):
         return None  # an unverified address proves nothing: treated as unknown
     users = list(get_user_model().objects.filter(email__iexact=email)[:2])
     if len(users) > 1:
-        raise _fail(f"more than one earlyhelp account has email {email}", status=403)
+        raise failure(f"more than one earlyhelp account has email {email}", status=403)
     if not users:
         return None
     user = users[0]
     other = ExternalIdentity.objects.filter(provider=provider.slug, user=user).first()
     if other is not None:
         # The address now belongs to a different account at the provider than the one linked.
-        raise _fail(
+        raise failure(
             f"email {email} matches {user.username!r}, who is linked to another "
             f"{provider.link_claim} at this provider",
             status=403,
@@ -296,7 +296,7 @@ def _match_by_email(provider: Provider, claims: dict, subject: str):
             user=user, provider=provider, subject=subject, source=LinkSource.VERIFIED_EMAIL, by=None
         )
     except ValueError as error:
-        raise _fail(str(error), status=403) from error
+        raise failure(str(error), status=403) from error
     return user
 
 
@@ -354,7 +354,7 @@ def _organisation(provider: Provider) -> Organisation | None:
         or Organisation.objects.filter(name=wanted).first()
     )
     if found is None:
-        raise _fail(
+        raise failure(
             f"provision_organisation {wanted!r} is not an organisation here: nobody was created",
             status=403,
         )
@@ -371,7 +371,7 @@ def provision_user(*, provider: Provider, claims: dict):
     subject = claims[provider.link_claim]
     email = claims.get("email", "") if email_is_verified(claims) else ""
     if email and User.objects.filter(email__iexact=email).exists():
-        raise _fail(
+        raise failure(
             f"an earlyhelp account already has email {email}; link it instead of creating one",
             status=403,
         )

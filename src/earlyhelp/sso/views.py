@@ -34,7 +34,7 @@ def start(request, slug):
     try:
         url = services.begin(request, provider=provider, next_url=next_url)
     except oidc.OidcError as error:
-        services.Refused("failed", error.reason, action="sign_in_failed").record(request, provider)
+        services.failure(error.reason).record(request, provider)
         return _refusal_page(request, provider, "failed", 502)
     return redirect(url)
 

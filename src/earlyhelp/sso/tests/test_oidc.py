@@ -175,8 +175,9 @@ def test_rotated_keys_are_fetched_again_but_not_on_every_unknown_key(provider, i
         oidc.verify_id_token(provider, issuer.token(), nonce="the-nonce")
     assert issuer.fetches["/jwks"] == 1
     # ...after that it does, and the provider's new key is found.
-    entry = cache.get("sso:jwks:test")
-    cache.set("sso:jwks:test", entry | {"at": entry["at"] - oidc.JWKS_REFRESH_SECONDS - 1})
+    key = oidc.jwks_cache_key(provider)
+    entry = cache.get(key)
+    cache.set(key, entry | {"at": entry["at"] - oidc.JWKS_REFRESH_SECONDS - 1})
     assert oidc.verify_id_token(provider, issuer.token(), nonce="the-nonce")["sub"] == "sub-1"
     assert issuer.fetches["/jwks"] == 2
 
