@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1:8000
 STEP := ./scripts/step.sh
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run announce serve test test-postgres bench loadtest install install-dev frontend migrate demo lint screenshots clean
+.PHONY: run announce serve test test-postgres bench loadtest install install-dev frontend oidc-provider migrate demo lint screenshots clean
 
 # Each setup step prints one line with its time; its output goes to var/log/setup.log.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -33,6 +33,12 @@ var/frontend/govuk/govuk-frontend.min.css: package.json package-lock.json script
 	@$(STEP) "GOV.UK Frontend and htmx (npm)" ./scripts/frontend-assets.sh
 
 frontend: var/frontend/govuk/govuk-frontend.min.css
+
+# The real OpenID Connect provider the single sign-on tests run (node-oidc-provider, test only).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+
+oidc-provider: tests/oidc/node_modules/.package-lock.json
 
 migrate: install
 	@$(STEP) "Database migrations" $(EARLYHELP) migrate --no-input
@@ -56,10 +62,10 @@ serve: install frontend
 	@DJANGO_SETTINGS_MODULE=earlyhelp.settings.production $(STEP) "Database migrations" $(EARLYHELP) migrate --no-input
 	@DJANGO_SETTINGS_MODULE=earlyhelp.settings.production $(EARLYHELP) serve --bind $(HOST)
 
-test: install-dev frontend
+test: install-dev frontend oidc-provider
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev frontend
+test-postgres: install-dev frontend oidc-provider
 	# Spark linkage does not touch the database, and the outage and backup tests start their own
 	# PostgreSQL: they run once, in `make test`.
 	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark and not own_postgres"

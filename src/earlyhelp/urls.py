@@ -20,6 +20,7 @@ APP_PAGES = {
     "panels": "panels/",
     "strategy": "strategy/",
     "operations": "operations/",
+    "sso": "sso/",  # single sign-on: start and callback per provider
 }
 for app, prefix in APP_PAGES.items():
     if find_spec(f"earlyhelp.{app}.urls"):

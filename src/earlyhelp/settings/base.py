@@ -167,3 +167,13 @@ from .security import *  # noqa: E402,F403  (sign-in, two-factor, sessions, CSP,
 from .security import wire  # noqa: E402
 
 wire(globals())  # adds the security apps, middleware, backends and API checks to the lists above
+
+# --- single sign-on (OpenID Connect): docs/single-sign-on.md ----------------------------------
+from earlyhelp.sso.config import csp_form_action, from_environment  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "earlyhelp.sso"]
+# Providers from EARLYHELP_SSO_PROVIDERS (JSON) or EARLYHELP_SSO_PROVIDERS_FILE (TOML/JSON);
+# none configured means the sign-in page shows only the username and password form.
+EARLYHELP_SSO_PROVIDERS = from_environment()
+# Signing out posts a form that redirects to the provider's end-session page: allow its origin.
+CONTENT_SECURITY_POLICY = csp_form_action(CONTENT_SECURITY_POLICY, EARLYHELP_SSO_PROVIDERS)  # noqa: F405

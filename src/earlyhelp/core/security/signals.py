@@ -30,7 +30,8 @@ def signed_in(sender, request, user, **kwargs):
         user=user,
         action=AuditAction.SIGN_IN,
         **_user_target(user),
-        detail="password accepted",
+        # Single sign-on says which provider and claim let the person in (earlyhelp.sso).
+        detail=getattr(request, "_eh_sign_in_detail", "password accepted"),
         ip_address=sessions.client_ip(request),
     )
 

@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from earlyhelp.sso.services import provider_sign_out_url
+
 from ..forms.auth import SignInForm
 from .base import page
 
@@ -37,6 +39,7 @@ def sign_in(request):
 
 @require_POST
 def sign_out(request):
+    at_provider = provider_sign_out_url(request)  # single sign-on: end the provider's session too
     logout(request)
     messages.success(request, "You have signed out.")
-    return redirect("web:sign_in")
+    return redirect(at_provider or "web:sign_in")

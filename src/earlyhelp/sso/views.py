@@ -1,0 +1,52 @@
+"""Sign-in with a provider: send the browser there, take it back, or say why not."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import oidc, services
+
+TEMPLATES = {
+    "not_set_up": ("sso/not_set_up.html", "Your account is not set up"),
+    "disabled": ("sso/disabled.html", "Your account is switched off"),
+    "failed": ("sso/failed.html", "Sorry, you could not be signed in"),
+}
+
+
+def _refusal_page(request, provider, kind: str, status: int):
+    template, title = TEMPLATES[kind]
+    return render(
+        request,
+        template,
+        {"page_title": title, "provider": provider},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def start(request, slug):
+    """The "Sign in with …" button: off to the provider, with state, nonce and PKCE."""
+    provider = services.provider_or_404(slug)
+    next_url = services.safe_next(request, request.GET.get("next", ""))
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    try:
+        url = services.begin(request, provider=provider, next_url=next_url)
+    except oidc.OidcError as error:
+        services.failure(error.reason).record(request, provider)
+        return _refusal_page(request, provider, "failed", 502)
+    return redirect(url)
+
+
+@never_cache
+@require_GET
+def callback(request, slug):
+    """The provider sends the browser back here with a code (or an error)."""
+    provider = services.provider_or_404(slug)
+    try:
+        signed_in = services.complete(request, provider=provider, params=request.GET)
+    except services.Refused as refusal:
+        return _refusal_page(request, provider, refusal.kind, refusal.status)
+    # Without the provider's MFA the two-factor gate sends them on to our own code first.
+    return redirect(signed_in.next_url)
