@@ -16,15 +16,21 @@ def _movement_size(row) -> float:
     return abs(float(current) - float(previous)) / max(abs(float(previous)), 1.0)
 
 
+def _comparison(row):
+    """The period the figure is compared with (the whole previous one unless it says otherwise)."""
+    return row.comparison or row.period.previous()
+
+
 def _sentence(row) -> str:
     d = row.definition
     previous = row.previous.value
     direction = "rose" if row.value > previous else "fell"
     # A period in progress is compared with the same stretch of the previous one, and says so.
-    now = "" if row.comparison.is_whole else f" in {row.to_date.label}"
+    comparison = _comparison(row)
+    now = "" if comparison.is_whole else f" in {row.to_date.label}"
     text = (
         f"{d.name} {direction} from {formatting.figure(d.unit, previous)} in "
-        f"{row.comparison.label} to {formatting.figure(d.unit, row.value)}{now} "
+        f"{comparison.label} to {formatting.figure(d.unit, row.value)}{now} "
         f"({formatting.change(d.unit, row.value, previous)})"
     )
     if row.movement == "better":
@@ -55,14 +61,14 @@ def board_summary(rows) -> list[str]:
         paragraphs.append("What moved most since the last period:")
         paragraphs.extend(_sentence(r) for r in moved)
     elif period is not None:
-        paragraphs.append(f"No indicator moved between {rows[0].comparison.label} and "
+        paragraphs.append(f"No indicator moved between {_comparison(rows[0]).label} and "
                           f"{period.label}.")
     reds = [r.definition.name for r in rated if r.rag == "red" and r not in moved]
     if reds:
         paragraphs.append("Also red: " + ", ".join(reds) + ".")
-    if rows and not rows[0].comparison.is_whole:
+    if rows and not _comparison(rows[0]).is_whole:
         paragraphs.append(
             f"{period.label} is not over yet: its figures are to date, and each is compared "
-            f"with the same stretch of the previous period ({rows[0].comparison.label})."
+            f"with the same stretch of the previous period ({_comparison(rows[0]).label})."
         )
     return paragraphs
