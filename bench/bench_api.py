@@ -9,7 +9,7 @@ import argparse
 import random
 import sys
 
-from _common import BOROUGH, setup_django, summary, timed, verdict, write_result
+from _common import BOROUGH, ROOT, setup_django, summary, timed, verdict, write_result
 
 
 def main() -> int:
@@ -18,8 +18,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    if args.database_url.startswith("sqlite") and not BOROUGH.exists():
-        print(f"{BOROUGH} is missing: run bench/bench_generate.py first", file=sys.stderr)
+    path = ROOT / args.database_url.removeprefix("sqlite:///")  # absolute paths stay absolute
+    if args.database_url.startswith("sqlite") and not path.exists():
+        print(f"{path} is missing: run bench/bench_generate.py first", file=sys.stderr)
         return 2
     setup_django(args.database_url)
 

@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 
-from _common import BOROUGH, RESULTS, setup_django, summary, timed, verdict, write_result
+from _common import BOROUGH, RESULTS, ROOT, setup_django, summary, timed, verdict, write_result
 
 
 def main() -> int:
@@ -25,8 +25,9 @@ def main() -> int:
     parser.add_argument("--database-url", default=f"sqlite:///{BOROUGH}")
     parser.add_argument("--samples", type=int, default=5)
     args = parser.parse_args()
-    if args.database_url.startswith("sqlite") and not BOROUGH.exists():
-        print(f"{BOROUGH} is missing: run bench/bench_generate.py first", file=sys.stderr)
+    path = ROOT / args.database_url.removeprefix("sqlite:///")  # absolute paths stay absolute
+    if args.database_url.startswith("sqlite") and not path.exists():
+        print(f"{path} is missing: run bench/bench_generate.py first", file=sys.stderr)
         return 2
     setup_django(args.database_url)
 
