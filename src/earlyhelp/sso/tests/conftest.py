@@ -1,6 +1,7 @@
 """Fixtures for single sign-on tests: a real OpenID Connect provider (node-oidc-provider, started
 once per test session on 127.0.0.1) and a settings switch that points earlyhelp at it."""
 
+import secrets
 import warnings
 
 import pytest
@@ -9,7 +10,7 @@ from tests.oidc import server
 from earlyhelp.sso.config import csp_form_action, parse
 
 CLIENT_ID = "earlyhelp"
-CLIENT_SECRET = "test-client-secret-that-is-long-enough-0123456789"
+CLIENT_SECRET = secrets.token_urlsafe(32)  # made afresh for each test run
 SLUGS = ["council", "partners", "entra"]
 PASSWORD = "provider password"
 
