@@ -11,8 +11,7 @@ import argparse
 import random
 import sys
 
-from _common import BOROUGH, profile_requests, setup_django, summary, timed, verdict
-from _common import write_result
+from _common import BOROUGH, profile_requests, setup_django, summary, timed, verdict, write_result
 
 TARGET_RATIO = 2.0  # detail p50 / bare view p50 (issue 19)
 
@@ -89,7 +88,8 @@ def main() -> int:
         bare_p50 = min(bare["p50_ms"], bare_again["p50_ms"])
         for name, stats in results.items():
             stats["bare_ratio_p50"] = round(stats["p50_ms"] / bare_p50, 2)
-            print(f"{name.replace('_', ' '):<16} {stats['bare_ratio_p50']:.1f}× the bare view (p50)")
+            label = name.replace("_", " ")
+            print(f"{label:<16} {stats['bare_ratio_p50']:.1f}× the bare view (p50)")
         profiles = {}
         if args.profile:
             client.force_authenticate(manager)

@@ -19,8 +19,16 @@ import argparse
 import random
 import sys
 
-from _common import BOROUGH, ROOT, profile_requests, setup_django, summary, timed, verdict
-from _common import write_result
+from _common import (
+    BOROUGH,
+    ROOT,
+    profile_requests,
+    setup_django,
+    summary,
+    timed,
+    verdict,
+    write_result,
+)
 
 TARGET_MS = 200.0
 TARGET_RATIO = 3.0  # page p50 / bare view p50

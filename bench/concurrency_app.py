@@ -5,10 +5,16 @@ Never part of earlyhelp.wsgi."""
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.settings.local")
 application = get_wsgi_application()
+# Static URLs without a collectstatic manifest (production serves hashed names; same cost).
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 if os.environ.get("EARLYHELP_BENCH_AUDIT") == "head-lock":
     from django.db import connection, transaction

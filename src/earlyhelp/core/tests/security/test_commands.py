@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from earlyhelp.cases import services as cases
