@@ -70,3 +70,25 @@ def verdict(missed: list[str]) -> int:
     if not missed:
         print("targets met")
     return 1 if missed else 0
+
+
+def profile_requests(call, urls: list[str], *, title: str, top: int = 18) -> str:
+    """cProfile `call(url)` over `urls`; print and return the functions with the most own time."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for url in urls:
+        call(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime")
+    stats.print_stats(top)
+    text = "\n".join(
+        line for line in out.getvalue().splitlines()
+        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced"))
+    )  # fmt: skip
+    print(f"--- profile, {title} (own time) ---\n{text}")
+    return text

@@ -155,7 +155,11 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One row per read or write of a family's data. Append-only; each row hashes the one before."""
+    """One row per read or write of a family's data. Append-only.
+
+    A read or write only inserts its row (`seq` empty); the sealer (`earlyhelp audit_seal`) later
+    gives each row its place in the chain (`seq`) and hashes it with the row before, so no read
+    waits for another (decision 0002)."""
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(db_index=True)
@@ -172,8 +176,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     detail = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Set once, by the sealer: the row's place in the chain and the hashes linking it.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
     previous_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -181,6 +187,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["family_id", "at"], name="audit_family_idx"),
             models.Index(fields=["person_id", "at"], name="audit_person_idx"),
             models.Index(fields=["user", "at"], name="audit_user_idx"),
+            # The sealer's work list stays small however long the trail grows.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"
+            ),
         ]
 
     def save(self, *args, **kwargs):
@@ -193,10 +203,16 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers extend the chain one at a time."""
+    """The end of the sealed chain: how many rows are sealed and the last one's hash, signed
+    with a key the database does not hold, so removing the newest rows – or this row – shows.
+    Only the sealer touches it; reads never do."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sealed_count = models.BigIntegerField(default=0)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
     last_hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
 
 # ---------------------------------------------------------------------------------------------

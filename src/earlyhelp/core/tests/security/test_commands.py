@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.utils import timezone
 
 from earlyhelp.cases import services as cases
 from earlyhelp.core import audit
@@ -19,6 +19,7 @@ from earlyhelp.core.testing.factories import (
     family_with_members,
 )
 from earlyhelp.core.testing.journey import completed_assessment, open_episode
+from earlyhelp.core.tests.test_audit import database_admin
 from earlyhelp.people.models import Family, Person
 
 # --- audit_verify -------------------------------------------------------------------------------
@@ -38,23 +39,56 @@ def test_audit_verify_passes_on_an_intact_chain(capsys):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tamper", ["edit", "delete"])
+@pytest.mark.parametrize("tamper", ["edit", "delete", "delete newest"])
 def test_audit_verify_exits_1_and_names_the_first_broken_row(capsys, tamper):
     events = _events(6)
+    call_command("audit_seal")
     target = events[3]
-    if tamper == "edit":  # bypassing the model's refusal, as someone with database access could
-        AuditEvent.objects.filter(pk=target.pk).update(detail="nothing to see")
-        broken = target.pk
-    else:
-        with connection.cursor() as cursor:
+    with database_admin() as cursor:  # bypassing the model's refusal, as a database admin could
+        if tamper == "edit":
+            AuditEvent.objects.filter(pk=target.pk).update(detail="nothing to see")
+            broken, intact = target.pk, 3
+        elif tamper == "delete":
             cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [target.pk])
-        broken = events[4].pk  # the next row no longer links to its predecessor
+            broken, intact = events[4].pk, 3  # the next row no longer links to its predecessor
+        else:
+            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id > %s", [target.pk])
+            broken, intact = events[5].pk, 4  # the head still names the removed last row
     with pytest.raises(SystemExit) as exit_:
         call_command("audit_verify")
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert f"Audit trail BROKEN at row {broken}" in err
-    assert "The 3 rows before it are intact." in err
+    assert f"The {intact} rows before it are intact." in err
+
+
+@pytest.mark.django_db
+def test_audit_seal_seals_new_rows_and_refuses_over_a_gap(capsys):
+    events = _events(3)
+    call_command("audit_seal")
+    assert "Sealed 3 rows; chain has 3 rows ending in" in capsys.readouterr().out
+    with database_admin() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[2].pk])
+    _events(1)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("audit_seal")
+    assert exit_.value.code == 1
+    assert "NOT sealed" in capsys.readouterr().err
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_audit_verify_reports_rows_the_sealer_left_too_long(capsys):
+    _events(2)
+    late = AuditEvent(at=timezone.now() - dt.timedelta(hours=1), action="view", object_id="x")
+    late.save(force_insert=True)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("audit_verify")
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert f"BROKEN at row {late.pk}: 1 rows are older than 10 minutes and not sealed" in err
+    call_command("audit_verify")  # sealed now, and nothing is late any more
+    assert "Audit trail intact: 3 rows checked." in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -1,0 +1,103 @@
+"""The family timeline: every source, newest first, sorted and paginated in the database."""
+
+import datetime as dt
+
+import pytest
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from earlyhelp.cases import services as cases
+from earlyhelp.cases.selectors import family_timeline
+from earlyhelp.core.testing import journey
+from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people import selectors as people
+from earlyhelp.people import services as people_services
+from earlyhelp.plans import services as plans
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(world):
+    """A household with one of everything the timeline shows, on known days."""
+    episode = journey.open_episode(world)  # contact 60 days ago, decision 59 days ago
+    cases.episode_allocate(
+        episode=episode, lead_practitioner=world.worker, acting_user=world.manager
+    )
+    _, need = journey.completed_assessment(world, episode)  # started 55, completed 40 days ago
+    plans.plan_start(episode=episode, started_on=days_ago(39), acting_user=world.worker)
+    journey.review(world, episode, need, held_days_ago=20, score=6)
+    at = timezone.now() - dt.timedelta(days=10)
+    cases.case_note_add(
+        episode=episode, subject="Home visit", text="Seen.", acting_user=world.worker,
+        written_at=at,
+    )
+    cases.case_note_add(
+        episode=episode, subject="Disclosure", text="…", acting_user=world.worker,
+        written_at=at + dt.timedelta(hours=1), is_sensitive=True,
+    )
+    people_services.consent_record(
+        person=world.child, kind="share", status="withdrawn", decided_on=days_ago(5),
+        acting_user=world.worker,
+    )
+    return episode
+
+
+def _timeline(user, world):
+    family = people.family_detail(user=user, family_id=world.family.pk)
+    return family_timeline(user=user, family=family)
+
+
+def test_every_source_newest_first(world):
+    episode = _history(world)
+    events = list(_timeline(world.worker, world))
+    titles = [e["title"] for e in events]
+    assert titles[:2] == ["Consent to share information: withdrawn", "Case note: Disclosure"]
+    assert titles[2:10] == [
+        "Case note: Home visit",
+        "Review held",
+        "Plan started",
+        "Early help assessment completed",
+        "Early help assessment started",
+        f"Early help episode {episode.reference} opened",
+        "Front door decision: Early help",
+        f"Request for support {episode.contact.reference} received",
+    ]
+    assert all(t.startswith("Consent") for t in titles[10:])  # the members' earlier consents
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates, reverse=True)
+    note = next(e for e in events if e["title"] == "Case note: Home visit")
+    assert note["has_time"] and note["episode_id"] == episode.pk
+    assert note["text"] == f"By {world.worker.display_name}"
+    consent = events[0]
+    assert consent["text"] == world.child.full_name and consent["episode_id"] is None
+    request = events[9]
+    assert request["contact_id"] == episode.contact_id and request["kind"] == "contact"
+    assert request["text"] == f"From Jo Lead, {world.school.name}"
+
+
+def test_sensitive_notes_only_for_early_help_staff_and_the_lead(world):
+    episode = _history(world)
+    family = people.family_detail(user=world.worker, family_id=world.family.pk)
+
+    def titles(user):
+        return [e["title"] for e in family_timeline(user=user, family=family)]
+
+    assert "Case note: Disclosure" in titles(world.worker)  # early help staff, by role
+    partner = titles(world.partner)
+    assert "Case note: Home visit" in partner and "Case note: Disclosure" not in partner
+    cases.episode_allocate(
+        episode=episode, lead_practitioner=world.partner, acting_user=world.manager
+    )
+    assert "Case note: Disclosure" in titles(world.partner)  # now the lead practitioner
+
+
+def test_a_page_is_two_queries_whatever_the_history(world, django_assert_num_queries):
+    _history(world)
+    family = people.family_detail(user=world.worker, family_id=world.family.pk)
+    timeline = family_timeline(user=world.worker, family=family)
+    whole = list(timeline)
+    with django_assert_num_queries(2):  # the count and the page's rows
+        page = Paginator(family_timeline(user=world.worker, family=family), 3).get_page(2)
+        rows = list(page)
+    assert page.paginator.count == len(whole)
+    assert [r["title"] for r in rows] == [e["title"] for e in whole[3:6]]
