@@ -6,12 +6,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.access import policy
+from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 from earlyhelp.core.access import visible_families, visible_people
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import Organisation, Role, Team, User
-from earlyhelp.core.permissions import CASEWORK_ROLES, require_episode_worker, require_role
+from earlyhelp.core.permissions import require_episode_worker, require_role
 from earlyhelp.people.api import FamilyInput, PersonInput
 from earlyhelp.people.models import MemberRole, Person
 from earlyhelp.thresholds.models import Level
@@ -177,8 +178,8 @@ class StepDownInput(serializers.Serializer):
         required=False, help_text="the day social care decided to step down (default: `on`)"
     )
     reason = serializers.CharField()
-    focus_children = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), many=True, required=False
+    focus_children = ScopedPrimaryKeyField(
+        scope=visible_people, model=Person, many=True, required=False
     )
     social_care_reference = serializers.CharField(max_length=40, required=False,
                                                   allow_blank=True)
@@ -253,7 +254,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
-        require_role(request.user, CASEWORK_ROLES, "allocate a lead practitioner")
+        policy.require(request.user, policy.Action.ALLOCATE, episode)
         data = validated(AllocateInput, request.data)
         episode = services.episode_allocate(
             episode=episode, lead_practitioner=data["lead_practitioner"], on=data.get("on"),
@@ -335,8 +336,8 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=False, methods=["post"], url_path="step-down")
     def step_down(self, request):
         """Social care closed its case (RC9) and referred the family to early help."""
-        require_role(request.user, CASEWORK_ROLES | {"front_door"}, "record a step-down")
-        data = validated(StepDownInput, request.data)
+        policy.require(request.user, policy.Action.STEP_DOWN)
+        data = validated(StepDownInput, request.data, request=request)
         from_episode = None
         if data.get("from_episode"):
             from_episode = scoped_pk(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from earlyhelp.access import policy
 from earlyhelp.cases import services as case_services
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
@@ -357,6 +358,7 @@ def decision_record(
     action_owner=None,
 ) -> PanelDecision:
     """Record what the panel decided, and make the change through the journey's services."""
+    policy.require(acting_user, policy.Action.PANEL_DECISION, panel_case)
     from earlyhelp.directory import services as directory_services
 
     panel_case = (
@@ -455,6 +457,7 @@ def decision_record(
 def panel_action_add(
     *, panel_case: PanelCase, description: str, owner, due_date: dt.date, acting_user
 ) -> PanelAction:
+    policy.require(acting_user, policy.Action.PANEL_DECISION, panel_case)
     if not (description or "").strip():
         raise ValidationError({"description": "Enter what needs to be done"})
     if not owner.is_active:

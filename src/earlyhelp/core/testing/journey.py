@@ -34,8 +34,8 @@ def triage_to_early_help(world: World, contact, *, decided_days_ago: int = 59):
     )
 
 
-def open_episode(world: World, *, family=None):
-    contact = raise_contact(world, family=family)
+def open_episode(world: World, *, family=None, raised_by=None):
+    contact = raise_contact(world, family=family, acting_user=raised_by)
     return triage_to_early_help(world, contact).episode
 
 

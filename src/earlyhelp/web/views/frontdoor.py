@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from earlyhelp.access import policy
+from earlyhelp.core.access import visible_families
 from earlyhelp.core.permissions import TRIAGE_ROLES, require_role
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor import services
@@ -54,6 +56,10 @@ def contact_detail(request, contact_id):
     contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
     decision = getattr(contact, "decision", None)
     awaiting = contact.status == ContactStatus.AWAITING_DECISION
+    # A referrer who does not work with the family sees their request and the decision only.
+    sees_family = bool(contact.family_id) and visible_families(user).filter(
+        pk=contact.family_id
+    ).exists()
     return page(
         request,
         "web/frontdoor/contact.html",
@@ -63,7 +69,8 @@ def contact_detail(request, contact_id):
             "decision": decision,
             "clock": decision_clock(contact) if awaiting else None,
             "decision_time": decision_time(contact),
-            "can_triage": awaiting and user.role in TRIAGE_ROLES,
+            "can_triage": awaiting and policy.can(user, policy.Action.TRIAGE, contact),
+            "sees_family": sees_family,
         },
     )
 
