@@ -8,8 +8,11 @@ service that writes calls `require()` as its first step, so no door can skip it.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -91,21 +94,41 @@ def is_lead(user, episode) -> bool:
     return episode is not None and episode.lead_practitioner_id == user.pk
 
 
-def is_deciding_panel_member(user, episode) -> bool:
-    """A member of a panel the episode is waiting before: the panel's decision is carried out
-    through the episode's own services."""
-    from earlyhelp.panels.models import PanelCase, PanelCaseStatus
+_PANEL_CASE: ContextVar = ContextVar("earlyhelp_panel_case", default=None)
 
-    if episode is None:
-        return False
-    today = timezone.localdate()
-    return PanelCase.objects.filter(
-        episode_id=episode.pk,
-        status=PanelCaseStatus.AWAITING,
-        panel__memberships__user=user,
-        panel__memberships__joined_on__lte=today,
-        panel__memberships__left_on__isnull=True,
-    ).exists()
+
+@contextmanager
+def deciding_for_panel(panel_case):
+    """While a panel's decision is carried out through the episode's own services, those
+    services accept the panel's member as the one acting – for that case's episode only."""
+    token = _PANEL_CASE.set(panel_case)
+    try:
+        yield
+    finally:
+        _PANEL_CASE.reset(token)
+
+
+def decides_for_panel(service):
+    """Decorate a panel service taking panel_case=…: run it inside deciding_for_panel."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        with deciding_for_panel(kwargs["panel_case"]):
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+def is_deciding_panel_member(user, episode) -> bool:
+    """Acting for a panel on a case about this episode (panels.services.decision_record has
+    already checked PANEL_DECISION for the user)."""
+    panel_case = _PANEL_CASE.get()
+    return (
+        episode is not None
+        and panel_case is not None
+        and panel_case.episode_id == episode.pk
+        and acts_for_panel(user, panel_case)
+    )
 
 
 def works_on_episode(user, record) -> bool:

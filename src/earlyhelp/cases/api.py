@@ -4,6 +4,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
@@ -374,11 +375,43 @@ class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Episode.objects.none()  # for the schema only; get_queryset() scopes every read
 
     def get_queryset(self):
-        return selectors.caseload(user=self.request.user).select_related("lead_practitioner")
+        worker = self._worker(self.request)
+        return selectors.caseload(user=self.request.user, worker=worker).select_related(
+            "lead_practitioner"
+        )
 
+    @staticmethod
+    def _worker(request):
+        """The lead practitioner asked for: yourself, or – for a team manager – a member of
+        their team or service. Anyone else is refused (never silently ignored)."""
+        wanted = request.query_params.get("lead_practitioner")
+        if not wanted:
+            return None
+        other = User.objects.filter(pk=wanted).select_related("team").first() if _is_uuid(
+            wanted) else None
+        if other is None or not policy.can(request.user, policy.Action.SEE_CASELOAD_OF, other):
+            raise ValidationError({"lead_practitioner": [
+                "You can see your own caseload, and a team manager the caseloads of their "
+                "team's staff"
+            ]})
+        return other
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "lead_practitioner", str, description="a team member's id (team managers)"
+    )])
     def list(self, request, *args, **kwargs):
         audit_search(request, "cases.caseload")
         return super().list(request, *args, **kwargs)
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 router.register("episodes", EpisodeViewSet, basename="episode")

@@ -342,6 +342,7 @@ def detect_stuck_cases(*, today: dt.date | None = None, acting_user=None) -> Det
 # Decisions ------------------------------------------------------------------------------------
 
 
+@policy.decides_for_panel
 @transaction.atomic
 def decision_record(
     *,

@@ -91,8 +91,8 @@ def _threshold_model(request):
 @login_required
 def contact_triage(request, contact_id):
     user = request.user
-    require_role(user, TRIAGE_ROLES, "triage requests for support")
-    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)  # scope first: 404
+    policy.require(user, policy.Action.TRIAGE, contact)
     if contact.status != ContactStatus.AWAITING_DECISION:
         messages.info(request, f"{contact.reference} already has a decision.")
         return redirect("web:contact_detail", contact.pk)
@@ -157,8 +157,8 @@ def contact_triage(request, contact_id):
 def triage_suggestion(request, contact_id):
     """htmx: the suggested level for the ticked indicators, without reloading the page."""
     user = request.user
-    require_role(user, TRIAGE_ROLES, "triage requests for support")
-    frontdoor.contact_detail(user=user, contact_id=contact_id)
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    policy.require(user, policy.Action.TRIAGE, contact)
     model, _ = _threshold_model(request)
     form = TriageForm(request.POST, threshold_model=model)
     return page(request, "web/frontdoor/_suggestion.html", {"suggested": form.suggested_level()})
@@ -167,8 +167,8 @@ def triage_suggestion(request, contact_id):
 @login_required
 def contact_withdraw(request, contact_id):
     user = request.user
-    require_role(user, TRIAGE_ROLES, "withdraw requests for support")
     contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    policy.require(user, policy.Action.WITHDRAW_REQUEST, contact)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt(
