@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from earlyhelp.access import policy
 from earlyhelp.cases import rules as case_rules
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
@@ -27,6 +28,7 @@ def assessment_start(
 ) -> Assessment:
     """Start an assessment. It covers `children` – by default every child of the household on
     the start date (Annex A List 2 has a row for each child an assessment covers)."""
+    policy.require(acting_user, policy.Action.ASSESS, episode)
     episode = locked_episode(episode)
     require_move("episode", "start_assessment", episode.status)
     case_rules.date_within_episode(episode, started_on, "assessment start", field="started_on")
@@ -73,6 +75,7 @@ def assessment_update(
 ) -> Assessment:
     """Save part of an assessment (it can be saved part-done). entries: (person, domain, needs,
     strengths) tuples, each replacing that member's text for that domain."""
+    policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
     require_move("assessment", "edit", assessment.status)
     base.check_version(assessment, expected_version, "assessment")
@@ -103,6 +106,7 @@ def presenting_need_add(
     *, assessment: Assessment, theme, baseline_score: int, acting_user, person=None,
     cin_factor: str = "", description: str = "",
 ) -> PresentingNeed:
+    policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
     require_move("assessment", "edit", assessment.status)
     if person is not None:
@@ -120,6 +124,7 @@ def presenting_need_add(
 
 @transaction.atomic
 def presenting_need_remove(*, need: PresentingNeed, acting_user) -> None:
+    policy.require(acting_user, policy.Action.ASSESS, need.assessment)
     assessment = _locked(need.assessment)
     require_move("assessment", "edit", assessment.status)
     audit.record(user=acting_user, action="change", obj=need,
@@ -133,6 +138,7 @@ def assessment_complete(
     *, assessment: Assessment, completed_on: dt.date, acting_user,
     expected_version: int | None = None,
 ) -> Assessment:
+    policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
     new_status = require_move("assessment", "complete", assessment.status)
     base.check_version(assessment, expected_version, "assessment")

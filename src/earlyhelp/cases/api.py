@@ -4,14 +4,16 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.access import policy
+from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 from earlyhelp.core.access import visible_families, visible_people
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import Organisation, Role, Team, User
-from earlyhelp.core.permissions import CASEWORK_ROLES, require_episode_worker, require_role
+from earlyhelp.core.permissions import require_episode_worker, require_role
 from earlyhelp.people.api import FamilyInput, PersonInput
 from earlyhelp.people.models import MemberRole, Person
 from earlyhelp.thresholds.models import Level
@@ -177,8 +179,8 @@ class StepDownInput(serializers.Serializer):
         required=False, help_text="the day social care decided to step down (default: `on`)"
     )
     reason = serializers.CharField()
-    focus_children = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), many=True, required=False
+    focus_children = ScopedPrimaryKeyField(
+        scope=visible_people, model=Person, many=True, required=False
     )
     social_care_reference = serializers.CharField(max_length=40, required=False,
                                                   allow_blank=True)
@@ -253,7 +255,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
-        require_role(request.user, CASEWORK_ROLES, "allocate a lead practitioner")
+        policy.require(request.user, policy.Action.ALLOCATE, episode)
         data = validated(AllocateInput, request.data)
         episode = services.episode_allocate(
             episode=episode, lead_practitioner=data["lead_practitioner"], on=data.get("on"),
@@ -335,8 +337,8 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=False, methods=["post"], url_path="step-down")
     def step_down(self, request):
         """Social care closed its case (RC9) and referred the family to early help."""
-        require_role(request.user, CASEWORK_ROLES | {"front_door"}, "record a step-down")
-        data = validated(StepDownInput, request.data)
+        policy.require(request.user, policy.Action.STEP_DOWN)
+        data = validated(StepDownInput, request.data, request=request)
         from_episode = None
         if data.get("from_episode"):
             from_episode = scoped_pk(
@@ -373,11 +375,43 @@ class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Episode.objects.none()  # for the schema only; get_queryset() scopes every read
 
     def get_queryset(self):
-        return selectors.caseload(user=self.request.user).select_related("lead_practitioner")
+        worker = self._worker(self.request)
+        return selectors.caseload(user=self.request.user, worker=worker).select_related(
+            "lead_practitioner"
+        )
 
+    @staticmethod
+    def _worker(request):
+        """The lead practitioner asked for: yourself, or – for a team manager – a member of
+        their team or service. Anyone else is refused (never silently ignored)."""
+        wanted = request.query_params.get("lead_practitioner")
+        if not wanted:
+            return None
+        other = User.objects.filter(pk=wanted).select_related("team").first() if _is_uuid(
+            wanted) else None
+        if other is None or not policy.can(request.user, policy.Action.SEE_CASELOAD_OF, other):
+            raise ValidationError({"lead_practitioner": [
+                "You can see your own caseload, and a team manager the caseloads of their "
+                "team's staff"
+            ]})
+        return other
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "lead_practitioner", str, description="a team member's id (team managers)"
+    )])
     def list(self, request, *args, **kwargs):
         audit_search(request, "cases.caseload")
         return super().list(request, *args, **kwargs)
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 router.register("episodes", EpisodeViewSet, basename="episode")

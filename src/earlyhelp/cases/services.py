@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from earlyhelp.access import policy
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.dates import check_event_date, long_date, today
@@ -186,6 +187,7 @@ def episode_allocate(
     expected_version: int | None = None,
 ) -> Episode:
     """Allocate (or change) the lead practitioner – who may be from any agency."""
+    policy.require(acting_user, policy.Action.ALLOCATE, episode)
     episode = _locked(episode)
     require_move("episode", "allocate", episode.status)
     base.check_version(episode, expected_version, "episode")
@@ -193,6 +195,10 @@ def episode_allocate(
         raise IllegalMove(f"{lead_practitioner} cannot be allocated: their account is disabled.")
     on = on or today()
     rules.date_within_episode(episode, on, "allocation", field="on")
+    if not policy.may_be_lead(lead_practitioner, episode):
+        raise ValidationError({"lead_practitioner": [
+            "Choose someone from the family's early help team or its Team Around the Family"
+        ]})
     before = audit.snapshot(episode, ["lead_practitioner_id", "lead_allocated_on"])
     episode.lead_practitioner = lead_practitioner
     episode.lead_allocated_on = on
@@ -204,6 +210,7 @@ def taf_member_add(
     *, episode: Episode, acting_user, joined_on: dt.date, user=None, name: str = "",
     organisation=None, role: str = "",
 ) -> TafMember:
+    policy.require(acting_user, policy.Action.ADD_TAF_MEMBER, episode)
     episode = _locked(episode)
     require_move("episode", "add_taf_member", episode.status)
     if user is None and not name.strip():
@@ -221,6 +228,7 @@ def taf_member_add(
 
 @transaction.atomic
 def taf_member_remove(*, member: TafMember, left_on: dt.date, acting_user) -> TafMember:
+    policy.require(acting_user, policy.Action.REMOVE_TAF_MEMBER, member.episode)
     member = TafMember.objects.select_for_update().get(pk=member.pk)
     if member.left_on is not None:
         raise IllegalMove(f"{member.name} has already left the Team Around the Family.")
@@ -237,6 +245,7 @@ def case_note_add(
     *, episode: Episode, subject: str, text: str, acting_user, written_at=None,
     is_sensitive: bool = False,
 ) -> CaseNote:
+    policy.require(acting_user, policy.Action.RECORD_NOTE, episode)
     episode = _locked(episode)
     require_move("episode", "add_note", episode.status)
     note = CaseNote(
@@ -262,6 +271,7 @@ def episode_close(
     *, episode: Episode, outcome: str, end_date: dt.date, acting_user, summary: str = "",
     expected_version: int | None = None,
 ) -> Episode:
+    policy.require(acting_user, policy.Action.CLOSE, episode)
     episode = _locked(episode)
     new_status = require_move("episode", "close", episode.status)
     base.check_version(episode, expected_version, "episode")
@@ -289,6 +299,7 @@ def episode_step_up(
     expected_version: int | None = None,
 ) -> Transition:
     """Escalate to children's social care: record the transition (CIN source 5D) and close."""
+    policy.require(acting_user, policy.Action.STEP_UP, episode)
     episode = _locked(episode)
     new_status = require_move("episode", "step_up", episode.status)
     base.check_version(episode, expected_version, "episode")
@@ -314,6 +325,7 @@ def episode_step_down(
 
     social_care_decided_on is the day social care decided (default: the episode's start, `on`);
     the early help episode starts on or after it."""
+    policy.require(acting_user, policy.Action.STEP_DOWN, family)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the family is being stepped down"})
     social_care_decided_on = social_care_decided_on or on
@@ -351,6 +363,7 @@ def episode_step_down_new_family(
     the episode in one move – all of it, or nothing. members: dicts with `person` (the person's
     fields), `role`, optional `relationship`, `start_date` (default: the step-down's social care
     decision date) and `focus` (a focus child; default: every child)."""
+    policy.require(acting_user, policy.Action.STEP_DOWN)
     from earlyhelp.people import services as people
 
     if not members:

@@ -3,8 +3,9 @@
 Every selector starts from one of these querysets. A record outside them is a 404 – never a 403,
 which would reveal that it exists.
 
-- partner practitioner: families they referred, lead, or sit on the Team Around the Family of –
-  and only while consent to share stands (or a safeguarding override is recorded);
+- partner practitioner: families they lead or sit on the Team Around the Family of – and only
+  while consent to share stands (or a safeguarding override is recorded). Raising a request
+  shows them that request and its decision, never the family (decision 0004);
 - front door: families in any contact;
 - early help worker: their team's families (and any family they lead);
 - team manager: the families of every team in their service;
@@ -69,12 +70,9 @@ def families_sharing_allowed(candidates: QuerySet) -> QuerySet:
 
 
 def _partner_family_ids(user):
-    referred = Contact.objects.filter(referrer_user=user, family__isnull=False).values("family_id")
     led = Episode.objects.filter(lead_practitioner=user).values("family_id")
     taf = TafMember.objects.filter(user=user, left_on__isnull=True).values("episode__family_id")
-    candidates = Family.objects.filter(
-        Q(id__in=referred) | Q(id__in=led) | Q(id__in=taf)
-    ).values("id")
+    candidates = Family.objects.filter(Q(id__in=led) | Q(id__in=taf)).values("id")
     return families_sharing_allowed(candidates)
 
 

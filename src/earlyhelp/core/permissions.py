@@ -1,12 +1,14 @@
-"""Who may do what, once access (what they can see) is settled by core.access."""
+"""Who may do what – kept for callers that import from here; the one source is
+earlyhelp.access (roles and policy)."""
 
 from django.core.exceptions import PermissionDenied
 
-from .models import Role
+from earlyhelp.access import policy
+from earlyhelp.access.roles import EARLY_HELP_STAFF, RAISE_REQUEST, TRIAGE
 
-RAISE_CONTACT_ROLES = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
-TRIAGE_ROLES = {Role.FRONT_DOOR, Role.MANAGER}
-CASEWORK_ROLES = {Role.WORKER, Role.MANAGER}
+RAISE_CONTACT_ROLES = RAISE_REQUEST
+TRIAGE_ROLES = TRIAGE
+CASEWORK_ROLES = EARLY_HELP_STAFF
 
 
 def require_role(user, roles, action: str) -> None:
@@ -15,10 +17,13 @@ def require_role(user, roles, action: str) -> None:
 
 
 def can_work_on_episode(user, episode) -> bool:
-    """Early help staff in scope, or the lead practitioner from any agency."""
-    return user.role in CASEWORK_ROLES or episode.lead_practitioner_id == user.pk
+    """Early help staff of the family's team, or the lead practitioner from any agency."""
+    return policy.works_on_episode(user, episode)
 
 
 def require_episode_worker(user, episode, action: str = "change this episode") -> None:
     if not can_work_on_episode(user, episode):
-        raise PermissionDenied(f"Only the lead practitioner or early help staff can {action}.")
+        raise policy.NotAllowed(
+            f"You cannot {action}: only the lead practitioner or early help staff of the "
+            "family's team can."
+        )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from earlyhelp.access import policy
 from earlyhelp.cases.services import next_reference
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
@@ -156,6 +157,7 @@ def referral_send(
 
     Checked first: the episode is open, the service takes referrals, the person belongs to the
     family, there is no open referral already, and consent to share stands (or an override)."""
+    policy.require(acting_user, policy.Action.REFER, episode)
     require_episode_worker(acting_user, episode, "refer this family to a service")
     if not episode.is_open:
         raise IllegalMove("A referral can only be made for an open episode.", code="episode_closed")
@@ -303,6 +305,7 @@ def referral_finish(
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, acting_user, reason: str) -> Referral:
     """The referring side withdraws a referral (e.g. the family no longer wants the service)."""
+    policy.require(acting_user, policy.Action.WITHDRAW_REFERRAL, referral)
     require_episode_worker(acting_user, referral.episode, "withdraw this referral")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the referral is being withdrawn"})

@@ -6,11 +6,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from earlyhelp.api.base import audit_search, validated
+from earlyhelp.access import policy
+from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, validated
 from earlyhelp.api.router import router
+from earlyhelp.core.access import visible_families, visible_people
 from earlyhelp.core.codes import EpisodeReason, ReferralSource
 from earlyhelp.core.models import Organisation, Team
-from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, TRIAGE_ROLES, require_role
 from earlyhelp.people import services as people_services
 from earlyhelp.people.api import FamilyInput, PersonInput
 from earlyhelp.people.models import Family, MemberRole, Person
@@ -35,14 +36,25 @@ class TriageOutput(serializers.ModelSerializer):
 
 
 class ContactPersonOutput(serializers.Serializer):
-    person = serializers.UUIDField(source="person_id")
+    person = serializers.SerializerMethodField()
     name = serializers.CharField(source="person.full_name")
     is_subject = serializers.BooleanField()
 
+    def get_person(self, contact_person) -> str | None:
+        # A referrer is told the names they sent, never the id of a record they cannot open.
+        seen = self.context.get("seen_people")
+        if seen is not None and contact_person.person_id not in seen:
+            return None
+        return str(contact_person.person_id)
+
 
 class ContactOutput(serializers.ModelSerializer):
+    """A request for support as the viewer may see it: a referrer who does not work with the
+    family sees what they sent and the decision, not which record it joined."""
+
     people = ContactPersonOutput(source="contact_people", many=True)
     decision = serializers.SerializerMethodField()
+    family = serializers.SerializerMethodField()
 
     class Meta:
         model = Contact
@@ -53,6 +65,11 @@ class ContactOutput(serializers.ModelSerializer):
             "re_referral_of", "decision",
         ]
 
+    def get_family(self, contact) -> str | None:
+        if contact.family_id is None or not self.context.get("sees_family", True):
+            return None
+        return str(contact.family_id)
+
     @extend_schema(exclude=True)
     def get_decision(self, contact) -> dict | None:
         decision = getattr(contact, "decision", None)
@@ -60,6 +77,14 @@ class ContactOutput(serializers.ModelSerializer):
 
 
 class ContactListOutput(serializers.ModelSerializer):
+    family = serializers.SerializerMethodField()
+
+    def get_family(self, contact) -> str | None:
+        seen = self.context.get("seen_families")
+        if contact.family_id is None or (seen is not None and contact.family_id not in seen):
+            return None
+        return str(contact.family_id)
+
     class Meta:
         model = Contact
         fields = ["id", "reference", "status", "priority", "received_at", "source", "family",
@@ -83,13 +108,18 @@ class ContactInput(serializers.Serializer):
     referrer_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
-    family = serializers.PrimaryKeyRelatedField(
-        queryset=Family.objects.all(), required=False, allow_null=True,
-        help_text="an existing household (found with /api/contacts/match-people/)",
+    # Ids resolve only inside the caller's scope: anything else is "does not exist".
+    family = ScopedPrimaryKeyField(
+        scope=visible_families, model=Family, required=False, allow_null=True,
+        help_text="an existing household you can see",
     )
-    people = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), many=True, required=False,
-        help_text="existing people the request is about (members of the family)",
+    people = ScopedPrimaryKeyField(
+        scope=visible_people, model=Person, many=True, required=False,
+        help_text="existing people you can see that the request is about",
+    )
+    matched_people = serializers.ListField(
+        child=serializers.CharField(max_length=1000), required=False, max_length=20,
+        help_text="match tokens from /api/contacts/match-people/ for people you cannot see",
     )
     new_family = FamilyInput(required=False)
     new_members = NewMemberInput(many=True, required=False)
@@ -103,15 +133,38 @@ class ContactInput(serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("family") and attrs.get("new_family"):
             raise serializers.ValidationError({"new_family": "Give a family or a new family"})
-        if attrs.get("new_members") and not (attrs.get("family") or attrs.get("new_family")):
+        matched = self._resolve_matches(attrs.get("matched_people") or [])
+        attrs["matched_people"] = matched
+        if matched and attrs.get("new_family"):
+            raise serializers.ValidationError(
+                {"new_family": "The people matched already have a household: leave it out"}
+            )
+        if attrs.get("new_members") and not (
+            attrs.get("family") or attrs.get("new_family") or matched
+        ):
             raise serializers.ValidationError(
                 {"new_members": "New people must belong to a family: give family or new_family"}
             )
-        if not attrs.get("people") and not attrs.get("new_members"):
+        if not attrs.get("people") and not attrs.get("new_members") and not matched:
             raise serializers.ValidationError(
                 {"people": "Add at least one child or adult the request is about"}
             )
         return attrs
+
+
+    def _resolve_matches(self, tokens):
+        from earlyhelp.access.matches import MatchRefused, resolve_match
+
+        user = self.context["request"].user
+        people = []
+        for token in tokens:
+            try:
+                people.append(resolve_match(user=user, token=token))
+            except MatchRefused:
+                raise serializers.ValidationError({"matched_people": [
+                    "This match is not valid any more: search for the person again"
+                ]}) from None
+        return people
 
 
 class TriageInput(serializers.Serializer):
@@ -152,11 +205,16 @@ class MatchInput(serializers.Serializer):
 
 
 class MatchOutput(serializers.Serializer):
-    id = serializers.UUIDField()
+    id = serializers.UUIDField(allow_null=True, help_text="only for people you can already see")
     name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
     postcode_district = serializers.CharField()
-    family_ids = serializers.ListField(child=serializers.UUIDField())
+    family_ids = serializers.ListField(
+        child=serializers.UUIDField(), help_text="only households you can already see"
+    )
+    known_to_you = serializers.BooleanField()
+    note = serializers.CharField()
+    match = serializers.CharField(help_text="give it in matched_people to name this person")
 
 
 class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -182,23 +240,40 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         audit_search(request, "frontdoor.contact")
         return super().list(request, *args, **kwargs)
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "seen_families": None}
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._seen_families = _seen_families(self.request.user, page or [])
+        return page
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        kwargs["context"]["seen_families"] = getattr(self, "_seen_families", None)
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(responses=ContactOutput)
     def retrieve(self, request, pk=None):
         contact = selectors.contact_detail(user=request.user, contact_id=pk)
-        return Response(ContactOutput(contact).data)
+        return Response(_contact_output(request.user, contact))
 
     @extend_schema(request=ContactInput, responses={201: ContactOutput})
     def create(self, request):
         """Raise a request for support. Find existing people first (match-people)."""
-        require_role(request.user, RAISE_CONTACT_ROLES, "raise a request for support")
-        data = validated(ContactInput, request.data)
+        policy.require(request.user, policy.Action.RAISE_REQUEST)
+        data = validated(ContactInput, request.data, request=request)
         with transaction.atomic():
             family = data.get("family")
+            matched = data.get("matched_people", [])
+            if matched and family is None:
+                family = selectors.household_of(matched)
             if data.get("new_family"):
                 family = people_services.family_create(
                     acting_user=request.user, **data["new_family"]
                 )
-            people = list(data.get("people", []))
+            people = list(data.get("people", [])) + [p for p in matched if p not in data.get(
+                "people", [])]
             subject_ids = {p.pk for p in people}
             for member in data.get("new_members", []):
                 person = people_services.person_create(
@@ -225,13 +300,13 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 family_consents_to_request=data["family_consents_to_request"],
                 family_consents_to_share=data["family_consents_to_share"],
             )
-        return Response(ContactOutput(contact).data, status=status.HTTP_201_CREATED)
+        return Response(_contact_output(request.user, contact), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TriageInput, responses={201: TriageOutput})
     @action(detail=True, methods=["post"])
     def triage(self, request, pk=None):
         contact = selectors.contact_detail(user=request.user, contact_id=pk)
-        require_role(request.user, TRIAGE_ROLES, "triage requests for support")
+        policy.require(request.user, policy.Action.TRIAGE, contact)
         data = validated(TriageInput, request.data)
         decision = services.contact_triage(contact=contact, acting_user=request.user, **data)
         return Response(TriageOutput(decision).data, status=status.HTTP_201_CREATED)
@@ -240,16 +315,16 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         contact = selectors.contact_detail(user=request.user, contact_id=pk)
-        require_role(request.user, TRIAGE_ROLES, "withdraw requests for support")
+        policy.require(request.user, policy.Action.WITHDRAW_REQUEST, contact)
         data = validated(WithdrawInput, request.data)
         contact = services.contact_withdraw(contact=contact, acting_user=request.user, **data)
-        return Response(ContactOutput(contact).data)
+        return Response(_contact_output(request.user, contact))
 
     @extend_schema(request=MatchInput, responses=MatchOutput(many=True))
     @action(detail=False, methods=["post"], url_path="match-people", pagination_class=None)
     def match_people(self, request):
         """Is this person already known? Needs an NHS number, a UPN, or name and date of birth."""
-        require_role(request.user, RAISE_CONTACT_ROLES, "search for people")
+        policy.require(request.user, policy.Action.RAISE_REQUEST)
         data = validated(MatchInput, request.data)
         if not (data["nhs_number"] or data["upn"] or (data["name"].strip()
                                                       and data["date_of_birth"])):
@@ -259,6 +334,24 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         return Response(MatchOutput(person_match_for_referral(user=request.user, **data),
                                     many=True).data)
+
+
+def _seen_families(user, contacts) -> set:
+    ids = {c.family_id for c in contacts if c.family_id}
+    if not ids:
+        return set()
+    return set(visible_families(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _contact_output(user, contact) -> dict:
+    """One request as this viewer may see it (two EXISTS-backed lookups)."""
+    person_ids = [cp.person_id for cp in contact.contact_people.all()]
+    seen_people = set(
+        visible_people(user).filter(pk__in=person_ids).values_list("pk", flat=True)
+    )
+    context = {"sees_family": contact.family_id in _seen_families(user, [contact]),
+               "seen_people": seen_people}
+    return ContactOutput(contact, context=context).data
 
 
 router.register("contacts", ContactViewSet, basename="contact")

@@ -47,6 +47,17 @@ def contact_queue(*, user) -> QuerySet[Contact]:
     )
 
 
+def requests_raised_by(*, user) -> QuerySet[Contact]:
+    """The requests a partner raised, newest first, with the front door's decision."""
+    audit.record(user=user, action="search", object_type="frontdoor.contact",
+                 detail="requests raised by me")
+    return (
+        Contact.objects.filter(referrer_user=user)
+        .select_related("decision", "decision__level", "decision__routed_team")
+        .order_by("-received_at", "reference")
+    )
+
+
 def contact_detail(*, user, contact_id) -> Contact:
     contact = get_visible_or_404(
         visible_contacts(user)
@@ -56,3 +67,29 @@ def contact_detail(*, user, contact_id) -> Contact:
     )
     audit.record_view(user=user, obj=contact, family_id=contact.family_id)
     return contact
+
+
+def household_of(people):
+    """The one current household of people found by a referral search (None if they have
+    none). People from different households belong on separate requests."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from earlyhelp.people.models import Membership
+
+    today = timezone.localdate()
+    families = set(
+        Membership.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today), person__in=list(people)
+        ).values_list("family_id", flat=True)
+    )
+    if len(families) > 1:
+        raise ValidationError({"matched_people": [
+            "These people live in different households: raise a request for each household"
+        ]})
+    if not families:
+        return None
+    from earlyhelp.people.models import Family
+
+    return Family.objects.get(pk=families.pop())

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from earlyhelp.access import policy
 from earlyhelp.cases import services as case_services
 from earlyhelp.cases.models import RouteIn
 from earlyhelp.core import audit
@@ -32,6 +33,7 @@ def contact_create(
     priority: str = "",
 ) -> Contact:
     """Record a request for support. People must already be found or created (no duplicates)."""
+    policy.require(acting_user, policy.Action.RAISE_REQUEST, None)
     people = list(people)
     if not people:
         raise ValidationError({"people": "Add at least one child or adult the request is about"})
@@ -80,6 +82,7 @@ def contact_triage(
     decided_at is when the decision was made (now by default; recorded later, it is back-dated).
     An early help episode starts on the day of the decision unless episode_start_date says
     otherwise (never before the decision)."""
+    policy.require(acting_user, policy.Action.TRIAGE, contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     new_status = require_move("contact", "triage", contact.status)
     if outcome not in TriageOutcome.values:
@@ -142,6 +145,7 @@ def contact_triage(
 
 @transaction.atomic
 def contact_withdraw(*, contact: Contact, acting_user, reason: str) -> Contact:
+    policy.require(acting_user, policy.Action.WITHDRAW_REQUEST, contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     new_status = require_move("contact", "withdraw", contact.status)
     if not (reason or "").strip():

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from earlyhelp.access import policy
 from earlyhelp.cases import services as case_services
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
@@ -341,6 +342,7 @@ def detect_stuck_cases(*, today: dt.date | None = None, acting_user=None) -> Det
 # Decisions ------------------------------------------------------------------------------------
 
 
+@policy.decides_for_panel
 @transaction.atomic
 def decision_record(
     *,
@@ -357,6 +359,7 @@ def decision_record(
     action_owner=None,
 ) -> PanelDecision:
     """Record what the panel decided, and make the change through the journey's services."""
+    policy.require(acting_user, policy.Action.PANEL_DECISION, panel_case)
     from earlyhelp.directory import services as directory_services
 
     panel_case = (
@@ -455,6 +458,7 @@ def decision_record(
 def panel_action_add(
     *, panel_case: PanelCase, description: str, owner, due_date: dt.date, acting_user
 ) -> PanelAction:
+    policy.require(acting_user, policy.Action.PANEL_DECISION, panel_case)
     if not (description or "").strip():
         raise ValidationError({"description": "Enter what needs to be done"})
     if not owner.is_active:

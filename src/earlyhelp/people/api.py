@@ -6,11 +6,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from earlyhelp.access import policy
 from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, validated
 from earlyhelp.api.router import router
 from earlyhelp.core.access import visible_people
 from earlyhelp.core.codes import Disability
-from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, require_role
 from earlyhelp.core.security.sensitive import PERSON_NOTES, SensitiveField
 
 from . import selectors, services
@@ -168,7 +168,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=PersonUpdateInput, responses=PersonOutput)
     def partial_update(self, request, pk=None):
         person = self.get_object()
-        require_role(request.user, RAISE_CONTACT_ROLES, "change a person's record")
+        policy.require(request.user, policy.Action.EDIT_PERSON, person)
         serializer = PersonUpdateInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -186,7 +186,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if request.method == "GET":
             history = selectors.consent_history(user=request.user, person_id=person.pk)
             return Response(ConsentOutput(history, many=True).data)
-        require_role(request.user, RAISE_CONTACT_ROLES, "record consent")
+        policy.require(request.user, policy.Action.RECORD_CONSENT, person)
         data = validated(ConsentInput, request.data)
         consent = services.consent_record(person=person, acting_user=request.user, **data)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
@@ -215,7 +215,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=FamilyInput, responses={201: FamilyOutput})
     def create(self, request):
         """Create a household (it becomes visible once a contact or episode involves you)."""
-        require_role(request.user, RAISE_CONTACT_ROLES, "create a household")
+        policy.require(request.user, policy.Action.CREATE_HOUSEHOLD)
         data = validated(FamilyInput, request.data)
         family = services.family_create(acting_user=request.user, **data)
         return Response(FamilyOutput(family).data, status=status.HTTP_201_CREATED)
@@ -224,7 +224,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
         family = selectors.family_detail(user=request.user, family_id=pk)
-        require_role(request.user, RAISE_CONTACT_ROLES, "change a household")
+        policy.require(request.user, policy.Action.CHANGE_HOUSEHOLD, family)
         data = validated(MemberInput, request.data, request=request)
         with transaction.atomic():
             person = data.get("person") or services.person_create(

@@ -97,23 +97,46 @@ def person_match_for_referral(
     A partner cannot see families they don't work with, yet must not create duplicates. So this
     search looks across everyone but demands identifying detail (an NHS number, a UPN, or a name
     with a date of birth) and returns only enough to recognise the person: name, date of birth,
-    and the first half of the postcode. Every search is audited."""
+    and the first half of the postcode. Ids (the person's, their household's) come back only for
+    records the caller can already see; anyone else is named by a match token that lets the
+    request join their record without the caller learning which (decision 0004). Every search
+    is audited."""
+    from earlyhelp.access.matches import match_token
+
     if not (nhs_number or upn or (name.strip() and date_of_birth)):
         return []
-    people = person_search(
+    criteria = {"name": name, "date_of_birth": str(date_of_birth or ""),
+                "nhs_number": nhs_number, "upn": upn, "postcode": postcode}
+    people = list(person_search(
         people=Person.objects.all(), name=name, date_of_birth=date_of_birth,
         nhs_number=nhs_number, upn=upn, postcode=postcode,
-    ).prefetch_related("memberships__family")[:limit]
+    ).prefetch_related("memberships__family")[:limit])
+    seen_people = set(
+        visible_people(user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+    )
+    seen_families = set(visible_families(user).filter(
+        memberships__person__in=[p.pk for p in people]
+    ).values_list("pk", flat=True))
     results = []
     for person in people:
         families = [m.family for m in person.memberships.all() if m.end_date is None]
+        known = person.pk in seen_people
         results.append(
             {
-                "id": person.id,
+                "id": person.id if known else None,
                 "name": person.full_name,
                 "date_of_birth": person.date_of_birth,
                 "postcode_district": families[0].postcode.split(" ")[0] if families else "",
-                "family_ids": [f.id for f in families],
+                "family_ids": [f.id for f in families if f.id in seen_families],
+                "known_to_you": known,
+                "note": "" if known else (
+                    "A possible match exists: the request will join their record, and the "
+                    "front door will check it is the same person."
+                ),
+                "match": match_token(user=user, criteria=criteria, person_id=person.pk),
+                # For the server's own use (the page keeps them in the session), never sent:
+                "person_pk": person.pk,
+                "family_id": families[0].id if families else None,
             }
         )
     audit.record(

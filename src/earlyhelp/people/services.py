@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from earlyhelp.access import policy
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 
@@ -32,6 +33,7 @@ def _clean_identifiers(values: dict) -> dict:
 
 @transaction.atomic
 def person_create(*, acting_user, family: Family | None = None, **values) -> Person:
+    policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD, family)
     values = _clean_identifiers(values)
     unknown = set(values) - set(PERSON_FIELDS)
     if unknown:
@@ -48,6 +50,7 @@ def person_create(*, acting_user, family: Family | None = None, **values) -> Per
 
 @transaction.atomic
 def person_update(*, person: Person, acting_user, expected_version: int | None = None, **values):
+    policy.require(acting_user, policy.Action.EDIT_PERSON, person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     base.check_version(person, expected_version, "person's record")
     values = _clean_identifiers(values)
@@ -61,6 +64,7 @@ def person_update(*, person: Person, acting_user, expected_version: int | None =
 
 @transaction.atomic
 def family_create(*, acting_user, **values) -> Family:
+    policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD, None)
     values = _clean_identifiers(values)
     family = Family(**values)
     return base.create(family, acting_user=acting_user, family_id=family.id)
@@ -68,6 +72,7 @@ def family_create(*, acting_user, **values) -> Family:
 
 @transaction.atomic
 def family_update(*, family: Family, acting_user, expected_version: int | None = None, **values):
+    policy.require(acting_user, policy.Action.CHANGE_HOUSEHOLD, family)
     family = Family.objects.select_for_update().get(pk=family.pk)
     base.check_version(family, expected_version, "household's record")
     values = _clean_identifiers(values)
@@ -84,6 +89,7 @@ def membership_add(
     *, family: Family, person: Person, role: str, start_date: dt.date, acting_user,
     relationship: str = "",
 ) -> Membership:
+    policy.require(acting_user, policy.Action.CHANGE_HOUSEHOLD, family)
     current = Membership.objects.filter(family=family, person=person, end_date__isnull=True)
     if current.exists():
         raise IllegalMove(f"{person.full_name} is already a member of {family.name}.")
@@ -95,6 +101,7 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(*, membership: Membership, end_date: dt.date, acting_user) -> Membership:
+    policy.require(acting_user, policy.Action.CHANGE_HOUSEHOLD, membership.family)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.end_date is not None:
         raise IllegalMove("This person has already left the household.")
@@ -114,6 +121,7 @@ def consent_record(
     scope: str = "", given_by: str = "",
 ) -> Consent:
     """Add a consent decision. Earlier decisions stay as they were: history is never rewritten."""
+    policy.require(acting_user, policy.Action.RECORD_CONSENT, person)
     if decided_on > dt.date.today():
         raise ValidationError({"decided_on": "The date of the decision must be today or in the past"})
     consent = Consent(

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from earlyhelp.access import policy
 from earlyhelp.cases import rules as case_rules
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
@@ -18,6 +19,7 @@ from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 
 @transaction.atomic
 def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
+    policy.require(acting_user, policy.Action.PLAN, episode)
     episode = locked_episode(episode)
     require_move("episode", "start_plan", episode.status)
     case_rules.date_within_episode(episode, started_on, "plan start", field="started_on")
@@ -29,6 +31,7 @@ def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
 
 @transaction.atomic
 def plan_outcome_add(*, plan: Plan, text: str, acting_user, need=None) -> PlanOutcome:
+    policy.require(acting_user, policy.Action.PLAN, plan)
     plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     require_move("plan", "edit", plan.status)
     if need is not None and need.assessment.episode_id != plan.episode_id:
@@ -43,6 +46,7 @@ def plan_action_add(
     *, plan: Plan, description: str, owner_name: str, due_date: dt.date, acting_user,
     owner=None, outcome: PlanOutcome | None = None,
 ) -> PlanAction:
+    policy.require(acting_user, policy.Action.PLAN, plan)
     plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     require_move("plan", "edit", plan.status)
     if outcome is not None and outcome.plan_id != plan.pk:
@@ -68,12 +72,14 @@ def _action_move(action: PlanAction, move: str, on: dt.date | None, acting_user)
 
 @transaction.atomic
 def plan_action_complete(*, action: PlanAction, completed_on: dt.date, acting_user) -> PlanAction:
+    policy.require(acting_user, policy.Action.PLAN, action.plan)
     check_event_date(completed_on, field="completed_on", what="completion")
     return _action_move(action, "complete", completed_on, acting_user)
 
 
 @transaction.atomic
 def plan_action_cancel(*, action: PlanAction, acting_user) -> PlanAction:
+    policy.require(acting_user, policy.Action.PLAN, action.plan)
     return _action_move(action, "cancel", None, acting_user)
 
 
@@ -83,6 +89,7 @@ def review_record(
     summary: str = "", family_view: str = "", next_review_due: dt.date | None = None,
 ) -> Review:
     """Record a Team Around the Family review with a progress score (1–10) per need."""
+    policy.require(acting_user, policy.Action.REVIEW, episode)
     episode = locked_episode(episode)
     require_move("episode", "review", episode.status)
     case_rules.date_within_episode(episode, held_on, "review", field="held_on")

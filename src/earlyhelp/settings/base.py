@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "earlyhelp.core",
+    "earlyhelp.access",
     "earlyhelp.people",
     "earlyhelp.thresholds",
     "earlyhelp.frontdoor",

@@ -34,6 +34,7 @@ NAV = (
         "web:request_start",
         {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER},
     ),
+    ("Your requests", "web:my_requests", {Role.PARTNER}),
     ("My caseload", "web:caseload", {Role.WORKER, Role.PARTNER}),
     ("Team", "web:team", {Role.MANAGER}),
     (

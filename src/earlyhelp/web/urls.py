@@ -19,6 +19,7 @@ urlpatterns = [
     path("sign-in/", auth.sign_in, name="sign_in"),
     path("sign-out/", auth.sign_out, name="sign_out"),
     # Requests for support (anyone who may raise one)
+    path("requests/", requests.my_requests, name="my_requests"),
     path("requests/new/", requests.request_start, name="request_start"),
     path("requests/new/add/", requests.request_add_person, name="request_add_person"),
     path("requests/new/remove/", requests.request_remove_person, name="request_remove_person"),

@@ -179,6 +179,12 @@ def test_allocation_of_a_disabled_user_is_refused(world):
 
 def test_lead_practitioner_can_be_from_a_partner_agency(world):
     episode = open_episode(world)
+    # Only from the team or the Team Around the Family (decision 0005): join the TAF first.
+    with pytest.raises(ValidationError, match="Team Around the Family"):
+        services.episode_allocate(episode=episode, lead_practitioner=world.partner,
+                                  acting_user=world.manager, on=TODAY)
+    services.taf_member_add(episode=episode, user=world.partner, joined_on=TODAY,
+                            acting_user=world.worker)
     services.episode_allocate(episode=episode, lead_practitioner=world.partner,
                               acting_user=world.manager, on=TODAY)
     episode.refresh_from_db()

@@ -34,8 +34,8 @@ def triage_to_early_help(world: World, contact, *, decided_days_ago: int = 59):
     )
 
 
-def open_episode(world: World, *, family=None):
-    contact = raise_contact(world, family=family)
+def open_episode(world: World, *, family=None, raised_by=None):
+    contact = raise_contact(world, family=family, acting_user=raised_by)
     return triage_to_early_help(world, contact).episode
 
 
@@ -64,4 +64,15 @@ def review(world: World, episode, need, *, held_days_ago: int, score: int):
         episode=episode, held_on=days_ago(held_days_ago), attendees="Mum\nKey worker",
         scores={need: score}, next_review_due=days_ago(held_days_ago) + dt.timedelta(weeks=8),
         acting_user=world.worker,
+    )
+
+
+def partner_joins_taf(world: World, episode, *, joined_days_ago: int = 50):
+    """The partner who raised the request joins the Team Around the Family – which (with
+    consent to share) is what opens the family's record to them (decision 0004)."""
+    from earlyhelp.cases import services as cases
+
+    return cases.taf_member_add(
+        episode=episode, user=world.partner, joined_on=days_ago(joined_days_ago),
+        acting_user=world.worker, role="Designated safeguarding lead",
     )

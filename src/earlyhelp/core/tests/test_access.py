@@ -10,7 +10,12 @@ from earlyhelp.core.access import (
     visible_people,
 )
 from earlyhelp.core.testing.factories import UserFactory, family_with_members
-from earlyhelp.core.testing.journey import open_episode, raise_contact
+from earlyhelp.core.testing.journey import (
+    open_episode,
+    partner_joins_taf,
+    raise_contact,
+    triage_to_early_help,
+)
 from earlyhelp.people.services import consent_record, sharing_override_record
 
 
@@ -47,8 +52,13 @@ def test_analyst_and_admin_see_no_casework(world):
         assert not visible_contacts(user).exists()
 
 
-def test_partner_sees_families_they_referred_led_or_sit_on_the_taf_of(world):
-    raise_contact(world)
+def test_partner_sees_families_they_lead_or_sit_on_the_taf_of_not_those_they_referred(world):
+    contact = raise_contact(world)
+    assert families(world.partner) == set()  # referring shows the request, not the family
+    assert set(visible_contacts(world.partner)) == {contact}
+    episode = triage_to_early_help(world, contact).episode
+    assert families(world.partner) == set()
+    partner_joins_taf(world, episode)
     assert families(world.partner) == {world.family}
     other_partner = UserFactory(username="p2", role="partner", team=None,
                                 organisation=world.school)
@@ -61,12 +71,13 @@ def test_partner_sees_families_they_referred_led_or_sit_on_the_taf_of(world):
 
 
 def test_partner_access_ends_when_consent_to_share_is_withdrawn(world):
-    raise_contact(world)
+    episode = open_episode(world)
+    partner_joins_taf(world, episode)
     assert families(world.partner) == {world.family}
     consent_record(person=world.parent, kind="share", status="withdrawn",
                    decided_on=dt.date.today(), acting_user=world.worker)
     assert families(world.partner) == set()
-    assert families(world.worker) == set()  # no episode: the worker never had it
+    assert families(world.worker) == {world.family}  # staff keep access
     sharing_override_record(family=world.family, reason="Child protection concern",
                             acting_user=world.manager)
     assert families(world.partner) == {world.family}

@@ -2,7 +2,7 @@ import pytest
 
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import UserFactory
-from earlyhelp.core.testing.journey import open_episode
+from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
 
 from .factories import MeetingFactory, PanelFactory, PanelMemberFactory
 
@@ -26,4 +26,7 @@ def meeting(panel):
 
 @pytest.fixture
 def episode(world):
-    return open_episode(world)
+    episode = open_episode(world)
+    # The school sits on the Team Around the Family, so a panel may make it lead (decision 0005).
+    partner_joins_taf(world, episode)
+    return episode

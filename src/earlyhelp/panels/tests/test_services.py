@@ -236,7 +236,7 @@ def test_a_worker_on_the_panel_refers_straight_away(world, episode, panel):
 
 
 def test_decision_refusals(world, case, member):
-    with pytest.raises(PermissionDenied, match="Only members of"):
+    with pytest.raises(PermissionDenied, match="only the panel's members"):
         services.decision_record(
             panel_case=case, kind="continue", rationale="x", acting_user=world.worker
         )

@@ -54,7 +54,8 @@ def test_episode_and_family_pages_are_scoped_and_audited(world, episode, client)
 
 
 def test_partner_cannot_change_an_episode_they_do_not_lead(world, episode, client):
-    verified_login(client, world.partner)  # referred the family: can see it, cannot work on it
+    journey.partner_joins_taf(world, episode)
+    verified_login(client, world.partner)  # on the TAF: can see it, cannot work on it
     assert client.get(reverse("web:episode_detail", args=[episode.pk])).status_code == 200
     assert client.get(reverse("web:close", args=[episode.pk])).status_code == 403
 
@@ -308,7 +309,8 @@ def test_sensitive_need_descriptions_are_restricted_for_partners(world, episode,
     need.description = "Police called twice in March."
     need.save()
     url = reverse("web:assessment", args=[assessment.pk])
-    verified_login(client, world.partner)  # referred the family: in scope, not early help staff
+    journey.partner_joins_taf(world, episode)
+    verified_login(client, world.partner)  # on the TAF: in scope, not early help staff
     page = text(client.get(url))
     assert "Restricted" in page and "Police called twice" not in page
     verified_login(client, world.worker)

@@ -40,8 +40,14 @@ def test_found_person_can_be_added_but_not_an_arbitrary_id(world, client):
         date_of_birth_year=dob.year,
     )
     assert "1 person found" in text(response)
-    client.post(reverse("web:request_add_person"), {"person_id": str(stranger.pk)})
-    client.post(reverse("web:request_add_person"), {"person_id": str(child.pk)})
+    # The page names the match by a token: neither the person's nor the household's id.
+    html = response.content.decode()
+    assert str(child.pk) not in html and str(world.family.pk) not in html
+    client.post(reverse("web:request_add_person"), {"match": str(stranger.pk)})
+    client.post(reverse("web:request_add_person"), {"match": str(child.pk)})
+    assert client.session["request_draft"]["people"] == []
+    key = client.session["request_draft"]["last_matches"][0]["key"]
+    client.post(reverse("web:request_add_person"), {"match": key})
     draft = client.session["request_draft"]
     assert [p["id"] for p in draft["people"]] == [str(child.pk)]
     assert draft["family_id"] == str(world.family.pk)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from earlyhelp.access import policy
 from earlyhelp.assessments import services
 from earlyhelp.assessments.models import Assessment, AssessmentDomain, AssessmentStatus
 from earlyhelp.core import audit
@@ -87,7 +88,7 @@ def _member_status(entries_for_person) -> tuple[str, str]:
 @login_required
 def assessment_start(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "start an assessment", "assessment start")
+    episode = episode_for_work(request, episode_id, policy.Action.ASSESS, "assessment start")
     form = AssessmentStartForm(
         request.POST or None,
         initial={"started_on": dt.date.today(), "completing_organisation": user.organisation_id},

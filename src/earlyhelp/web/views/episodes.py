@@ -4,17 +4,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import redirect
 
+from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
 from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.core.charts import line_chart
 from earlyhelp.core.dates import long_date
-from earlyhelp.core.models import Role, User
-from earlyhelp.core.permissions import can_work_on_episode, require_episode_worker
 from earlyhelp.plans.models import PlanStatus
 
 from ..forms.base import GovukForm
@@ -22,10 +20,11 @@ from ..forms.casework import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, 
 from .base import attempt, page
 
 
-def episode_for_work(request, episode_id, action: str, detail: str = ""):
-    """An episode in scope that the user may change (404 out of scope, 403 without the role)."""
+def episode_for_work(request, episode_id, action: policy.Action, detail: str = ""):
+    """An episode in scope that the user may change (404 out of scope, 403 if the policy
+    refuses them this action)."""
     episode = cases.episode_for_page(user=request.user, episode_id=episode_id, detail=detail)
-    require_episode_worker(request.user, episode, action)
+    policy.require(request.user, action, episode)
     return episode
 
 
@@ -89,7 +88,7 @@ def episode_context(user, episode) -> dict:
         "chart": distance_travelled(completed, reviews),
         "taf": [m for m in episode.taf_members.all()],
         "transitions": list(episode.transitions.all()),
-        "can_work": can_work_on_episode(user, episode),
+        "can_work": policy.can(user, policy.Action.RECORD_NOTE, episode),
         "today": today,
     }
 
@@ -104,31 +103,15 @@ def episode_detail(request, episode_id):
     return page(request, "web/episodes/detail.html", context)
 
 
-def _lead_candidates(episode):
-    taf_users = episode.taf_members.filter(user__isnull=False, left_on__isnull=True).values(
-        "user_id"
-    )
-    team = episode.team
-    staff = Q(team__service_id=team.service_id) if team.service_id else Q(team_id=team.pk)
-    return (
-        User.objects.filter(
-            (staff & Q(role__in=[Role.WORKER, Role.MANAGER])) | Q(pk__in=taf_users),
-            is_active=True,
-        )
-        .select_related("team", "organisation")
-        .order_by("last_name", "first_name")
-    )
-
-
 @login_required
 def episode_allocate(request, episode_id):
     user = request.user
-    episode = cases.episode_for_page(user=user, episode_id=episode_id, detail="allocate")
-    if user.role != Role.MANAGER:
-        require_episode_worker(user, episode, "allocate a lead practitioner")
+    episode = episode_for_work(request, episode_id, policy.Action.ALLOCATE, "allocate")
     form = AllocateForm(
         request.POST or None,
-        candidates=_lead_candidates(episode),
+        candidates=policy.lead_candidates(episode)
+        .select_related("team", "organisation")
+        .order_by("last_name", "first_name"),
         initial={"lead_practitioner": episode.lead_practitioner_id, "version": episode.version},
     )
     if request.method == "POST" and form.is_valid():
@@ -158,9 +141,9 @@ def episode_allocate(request, episode_id):
 @login_required
 def taf_member_add(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "add Team Around the Family members", "taf")
+    episode = episode_for_work(request, episode_id, policy.Action.ADD_TAF_MEMBER, "taf")
     candidates = (
-        User.objects.filter(is_active=True, role__in=[Role.PARTNER, Role.WORKER, Role.MANAGER])
+        policy.taf_candidates()
         .select_related("team", "organisation")
         .order_by("last_name", "first_name")
     )
@@ -204,7 +187,7 @@ def notes(request, episode_id):
             "page_title": f"Case notes – {episode.reference}",
             "episode": episode,
             "page_obj": page_obj,
-            "can_work": can_work_on_episode(user, episode),
+            "can_work": policy.can(user, policy.Action.RECORD_NOTE, episode),
         },
     )
 
@@ -212,7 +195,7 @@ def notes(request, episode_id):
 @login_required
 def note_add(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "write case notes", "note")
+    episode = episode_for_work(request, episode_id, policy.Action.RECORD_NOTE, "note")
     form = CaseNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = attempt(
@@ -248,7 +231,7 @@ def _load(request, key, date_fields):
 
 @login_required
 def step_up(request, episode_id):
-    episode = episode_for_work(request, episode_id, "step a family up", "step-up")
+    episode = episode_for_work(request, episode_id, policy.Action.STEP_UP, "step-up")
     key = f"step_up:{episode.pk}"
     form = StepUpForm(
         request.POST or None, initial=_load(request, key, ["on"]) or {"on": dt.date.today()}
@@ -266,7 +249,7 @@ def step_up(request, episode_id):
 @login_required
 def step_up_check(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "step a family up", "step-up check")
+    episode = episode_for_work(request, episode_id, policy.Action.STEP_UP, "step-up check")
     key = f"step_up:{episode.pk}"
     answers = _load(request, key, ["on"])
     if not answers:
@@ -304,7 +287,7 @@ def step_up_check(request, episode_id):
 
 @login_required
 def close(request, episode_id):
-    episode = episode_for_work(request, episode_id, "close an episode", "close")
+    episode = episode_for_work(request, episode_id, policy.Action.CLOSE, "close")
     key = f"close:{episode.pk}"
     form = CloseForm(
         request.POST or None,
@@ -323,7 +306,7 @@ def close(request, episode_id):
 @login_required
 def close_check(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "close an episode", "close check")
+    episode = episode_for_work(request, episode_id, policy.Action.CLOSE, "close check")
     key = f"close:{episode.pk}"
     answers = _load(request, key, ["end_date"])
     if not answers:

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
+from earlyhelp.access import policy
 from earlyhelp.cases.models import Episode, EpisodeStatus
 from earlyhelp.cases.selectors import family_timeline
 from earlyhelp.core import audit
 from earlyhelp.core.access import get_visible_or_404, visible_people
-from earlyhelp.core.permissions import CASEWORK_ROLES, require_role
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import ConsentKind, Membership
@@ -83,8 +83,7 @@ def family_detail(request, family_id):
             "past_members": past,
             "open_episode": open_episode,
             "timeline": timeline,
-            "can_record_consent": user.role in CASEWORK_ROLES
-            or (open_episode is not None and open_episode.lead_practitioner_id == user.pk),
+            "can_record_consent": policy.can(user, policy.Action.RECORD_CONSENT, family),
             "today": today,
         },
     )
@@ -97,9 +96,7 @@ def consent_add(request, family_id, person_id):
     person = get_visible_or_404(
         visible_people(user).filter(memberships__family=family).distinct(), pk=person_id
     )
-    open_episode = Episode.objects.filter(family=family, status=EpisodeStatus.OPEN).first()
-    if not (open_episode and open_episode.lead_practitioner_id == user.pk):
-        require_role(user, CASEWORK_ROLES, "record consent")
+    policy.require(user, policy.Action.RECORD_CONSENT, person)
     audit.record_view(user=user, obj=person, person_id=person.pk, family_id=family.pk)
     form = ConsentForm(request.POST or None, initial={"decided_on": dt.date.today()})
     if request.method == "POST" and form.is_valid():

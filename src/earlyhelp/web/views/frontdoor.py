@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from earlyhelp.access import policy
+from earlyhelp.core.access import visible_families
 from earlyhelp.core.permissions import TRIAGE_ROLES, require_role
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor import services
@@ -54,6 +56,10 @@ def contact_detail(request, contact_id):
     contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
     decision = getattr(contact, "decision", None)
     awaiting = contact.status == ContactStatus.AWAITING_DECISION
+    # A referrer who does not work with the family sees their request and the decision only.
+    sees_family = bool(contact.family_id) and visible_families(user).filter(
+        pk=contact.family_id
+    ).exists()
     return page(
         request,
         "web/frontdoor/contact.html",
@@ -63,7 +69,8 @@ def contact_detail(request, contact_id):
             "decision": decision,
             "clock": decision_clock(contact) if awaiting else None,
             "decision_time": decision_time(contact),
-            "can_triage": awaiting and user.role in TRIAGE_ROLES,
+            "can_triage": awaiting and policy.can(user, policy.Action.TRIAGE, contact),
+            "sees_family": sees_family,
         },
     )
 
@@ -84,8 +91,8 @@ def _threshold_model(request):
 @login_required
 def contact_triage(request, contact_id):
     user = request.user
-    require_role(user, TRIAGE_ROLES, "triage requests for support")
-    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)  # scope first: 404
+    policy.require(user, policy.Action.TRIAGE, contact)
     if contact.status != ContactStatus.AWAITING_DECISION:
         messages.info(request, f"{contact.reference} already has a decision.")
         return redirect("web:contact_detail", contact.pk)
@@ -150,8 +157,8 @@ def contact_triage(request, contact_id):
 def triage_suggestion(request, contact_id):
     """htmx: the suggested level for the ticked indicators, without reloading the page."""
     user = request.user
-    require_role(user, TRIAGE_ROLES, "triage requests for support")
-    frontdoor.contact_detail(user=user, contact_id=contact_id)
+    contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    policy.require(user, policy.Action.TRIAGE, contact)
     model, _ = _threshold_model(request)
     form = TriageForm(request.POST, threshold_model=model)
     return page(request, "web/frontdoor/_suggestion.html", {"suggested": form.suggested_level()})
@@ -160,8 +167,8 @@ def triage_suggestion(request, contact_id):
 @login_required
 def contact_withdraw(request, contact_id):
     user = request.user
-    require_role(user, TRIAGE_ROLES, "withdraw requests for support")
     contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
+    policy.require(user, policy.Action.WITHDRAW_REQUEST, contact)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt(

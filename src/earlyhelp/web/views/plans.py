@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect
 
+from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
 from earlyhelp.core import audit
 from earlyhelp.core.access import get_visible_or_404, visible_episodes
@@ -50,7 +51,7 @@ def _assessed_needs(episode):
 @login_required
 def plan_start(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "make the plan", "plan start")
+    episode = episode_for_work(request, episode_id, policy.Action.PLAN, "plan start")
     form = PlanStartForm(request.POST or None, initial={"started_on": dt.date.today()})
     if request.method == "POST" and form.is_valid():
         plan = attempt(
@@ -173,7 +174,7 @@ def plan_action_done(request, action_id):
 @login_required
 def review_add(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, "record a review", "review")
+    episode = episode_for_work(request, episode_id, policy.Action.REVIEW, "review")
     needs = _assessed_needs(episode)
     form = ReviewForm(
         request.POST or None,

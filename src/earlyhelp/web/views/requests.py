@@ -66,20 +66,22 @@ def request_start(request):
             upn=data["upn"],
             postcode=data["postcode"],
         )
-        # Only people found by this search may be added: ids cannot be posted from elsewhere.
+        # Only people found by this search may be added. Ids stay in the session: the page
+        # names each match by its token, so a record the user cannot open is never identified.
         draft["last_matches"] = [
             {
-                "id": str(m["id"]),
+                "key": m["match"],
+                "id": str(m["person_pk"]),
                 "name": m["name"],
                 "date_of_birth": m["date_of_birth"].isoformat() if m["date_of_birth"] else "",
-                "family_id": str(m["family_ids"][0]) if m["family_ids"] else None,
+                "family_id": str(m["family_id"]) if m["family_id"] else None,
             }
             for m in matches
         ]
         save_draft(request, draft)
-    chosen_ids = {p["id"] for p in draft["people"]}
+    chosen = {p["key"] for p in draft["people"] if "key" in p}
     for match in matches or []:
-        match["chosen"] = str(match["id"]) in chosen_ids
+        match["chosen"] = match["match"] in chosen
     return page(
         request,
         "web/requests/start.html",
@@ -100,11 +102,11 @@ def request_start(request):
 def request_add_person(request):
     _guard(request)
     draft = get_draft(request)
-    person_id = request.POST.get("person_id", "")
-    match = next((m for m in draft["last_matches"] if m["id"] == person_id), None)
+    key = request.POST.get("match", "")
+    match = next((m for m in draft["last_matches"] if m.get("key") == key), None)
     if match is None:
         return redirect("web:request_start")
-    if any(p["id"] == person_id for p in draft["people"]):
+    if any(p["id"] == match["id"] for p in draft["people"]):
         return redirect("web:request_start")
     if draft["family_id"] and match["family_id"] and match["family_id"] != draft["family_id"]:
         request.session["request_add_error"] = (
@@ -117,6 +119,7 @@ def request_add_person(request):
     draft["people"].append(
         {
             "id": match["id"],
+            "key": match["key"],
             "name": match["name"],
             "date_of_birth": match["date_of_birth"],
             "subject": age is None or age < 18,
@@ -140,7 +143,7 @@ def request_remove_person(request):
         if 0 <= index < len(draft["new_people"]):
             draft["new_people"].pop(index)
     else:
-        draft["people"] = [p for p in draft["people"] if p["id"] != key]
+        draft["people"] = [p for p in draft["people"] if p.get("key") != key]
         if not draft["people"]:
             draft["family_id"] = None
     save_draft(request, draft)
@@ -279,4 +282,21 @@ def request_sent(request, contact_id):
         request,
         "web/requests/sent.html",
         {"page_title": "Request for support sent", "contact": contact},
+    )
+
+
+@login_required
+def my_requests(request):
+    """Feedback to the referrer: the requests this user raised, and what the front door
+    decided – without opening the families' records (decision 0004)."""
+    from earlyhelp.frontdoor.selectors import requests_raised_by
+
+    from .base import paginate
+
+    require_role(request.user, {Role.PARTNER}, "see requests you raised")
+    page_obj = paginate(request, requests_raised_by(user=request.user))
+    return page(
+        request,
+        "web/requests/mine.html",
+        {"page_title": "Your requests for support", "page_obj": page_obj},
     )

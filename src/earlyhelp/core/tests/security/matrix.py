@@ -2,8 +2,8 @@
 never computed from core.access, which is what the matrix checks.
 
 Two households: IN, which every casework role of the service works with (the partner referred
-it with consent, the front door triaged it, team T holds the episode, it is on the panel
-member's panel); OUT, stepped down from social care into another service's team (no contact,
+it and sits on its Team Around the Family, with consent; the front door triaged it; team T
+holds the episode; it is on the panel member's panel); OUT, stepped down from social care into another service's team (no contact,
 no panel, no partner). Plus a request for support about a third household X that nobody has
 acted on: only the front door (which sees every contact) may see it.
 """
@@ -22,7 +22,12 @@ from earlyhelp.plans import services as plans
 ROLES = [r.value for r in Role]
 RAISE = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
 TRIAGE = {Role.FRONT_DOOR, Role.MANAGER}
+# Early help staff of the IN family's team (the partner on its TAF is not its lead).
 CASEWORK = {Role.WORKER, Role.MANAGER}
+# Consent, people's details, household members: the front door and staff (a partner only as
+# lead practitioner – decision 0005).
+DETAILS = {Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
+STEP_DOWN = {Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
 # Who sees the IN household's records (the OUT household: nobody).
 SEES_IN = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER}
 
@@ -74,6 +79,9 @@ def build_matrix() -> Matrix:
 
     # IN: raised by the partner with consent, triaged to team T, assessed, planned, reviewed.
     ep_in = open_episode(w)
+    # Raising the request does not open the family to the partner; the TAF does (decision 0004).
+    cases.taf_member_add(episode=ep_in, user=w.partner, joined_on=days_ago(50),
+                         acting_user=w.worker, role="Designated safeguarding lead")
     m.ids["contacts"] = {"in": ep_in.contact_id}
     # OUT: stepped down from social care into another service's team.
     out_family = family_with_members(children=1, adults=1)
@@ -174,9 +182,9 @@ APP_RULES = "app rules"
 EVERYONE = set(ROLES)
 ACTORS = {
     ("/api/threshold-models/{id}/suggest/", "post"): EVERYONE,
-    ("/api/people/{id}/", "patch"): RAISE,
-    ("/api/people/{id}/consents/", "post"): RAISE,
-    ("/api/families/{id}/members/", "post"): RAISE,
+    ("/api/people/{id}/", "patch"): DETAILS,
+    ("/api/people/{id}/consents/", "post"): DETAILS,
+    ("/api/families/{id}/members/", "post"): DETAILS,
     ("/api/contacts/{id}/triage/", "post"): TRIAGE,
     ("/api/contacts/{id}/withdraw/", "post"): TRIAGE,
     ("/api/episodes/{id}/allocate/", "post"): CASEWORK,
@@ -203,6 +211,15 @@ ACTORS = {
     ("/api/directory/referrals/{id}/start/", "post"): APP_RULES,
     ("/api/directory/referrals/{id}/finish/", "post"): APP_RULES,
     ("/api/directory/referrals/{id}/withdraw/", "post"): APP_RULES,
+}
+
+# Actions with no record in the path: an empty body is a 400 for those allowed (the policy is
+# checked first, so anyone else gets 403 before their input is read).
+NO_RECORD_ACTORS = {
+    ("/api/contacts/", "post"): RAISE,
+    ("/api/contacts/match-people/", "post"): RAISE,
+    ("/api/families/", "post"): RAISE,
+    ("/api/episodes/step-down/", "post"): STEP_DOWN,
 }
 
 # Creates that name a parent record: out of scope must be refused (400/404), nothing written.
@@ -240,4 +257,46 @@ PAGES = [
     ("web:assessment", "assessment_id", "assessments", None),
     ("web:contact_detail", "contact_id", "contacts", None),
     ("security:family_access_log", "family_id", "families", {Role.MANAGER}),
+    # The forms behind the policy's actions: the same answer as the API gives.
+    ("web:episode_allocate", "episode_id", "episodes", CASEWORK),
+    ("web:taf_member_add", "episode_id", "episodes", CASEWORK),
+    ("web:note_add", "episode_id", "episodes", CASEWORK),
+    ("web:close", "episode_id", "episodes", CASEWORK),
+    ("web:step_up", "episode_id", "episodes", CASEWORK),
+    ("web:plan_start", "episode_id", "episodes", CASEWORK),
+    ("web:review_add", "episode_id", "episodes", CASEWORK),
+    ("web:contact_triage", "contact_id", "contacts", TRIAGE),
+    ("web:contact_withdraw", "contact_id", "contacts", TRIAGE),
 ]
+
+# Every action of the policy table (earlyhelp.access.policy.POLICY), and the doors the matrix
+# drives it through: API operations (method, path) and pages (url names above). An action
+# with no door of its own says why.
+POLICY_DOORS = {
+    "raise_request": [("post", "/api/contacts/"), ("post", "/api/contacts/match-people/")],
+    "triage": [("post", "/api/contacts/{id}/triage/"), "web:contact_triage"],
+    "withdraw_request": [("post", "/api/contacts/{id}/withdraw/"), "web:contact_withdraw"],
+    "create_household": [("post", "/api/families/")],
+    "change_household": [("post", "/api/families/{id}/members/")],
+    "edit_person": [("patch", "/api/people/{id}/")],
+    "record_consent": [("post", "/api/people/{id}/consents/")],
+    "allocate": [("post", "/api/episodes/{id}/allocate/"), "web:episode_allocate"],
+    "add_taf_member": [("post", "/api/episodes/{id}/taf-members/"), "web:taf_member_add"],
+    "remove_taf_member": "no door yet: TAF members leave through the admin",
+    "record_note": [("post", "/api/episodes/{id}/notes/"), "web:note_add"],
+    "assess": [("patch", "/api/assessments/{id}/"), ("post", "/api/assessments/{id}/complete/")],
+    "plan": [("post", "/api/plans/{id}/actions/"), "web:plan_start"],
+    "review": ["web:review_add"],
+    "close": [("post", "/api/episodes/{id}/close/"), "web:close"],
+    "step_up": [("post", "/api/episodes/{id}/step-up/"), "web:step_up"],
+    "step_down": [("post", "/api/episodes/step-down/")],
+    "refer": "POST /api/directory/referrals/ names its episode in the body: CREATES-like, "
+    "tested in directory.tests",
+    "withdraw_referral": [("post", "/api/directory/referrals/{id}/withdraw/")],
+    "answer_referral": [("post", "/api/directory/referrals/{id}/accept/")],
+    "bring_to_panel": "POST /api/panels/cases/ names its episode in the body: panels.tests",
+    "panel_decision": [("post", "/api/panels/cases/{id}/decide/")],
+    "see_access_log": [("get", "/api/families/{family_id}/access-log/"),
+                       "security:family_access_log"],
+    "see_caseload_of": [("get", "/api/caseload/")],
+}

@@ -6,7 +6,7 @@ import datetime as dt
 from rest_framework.test import APIClient
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.journey import open_episode
+from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
 from earlyhelp.people.models import Consent, SharingOverride
 
 
@@ -18,6 +18,7 @@ def api(user):
 
 def test_withdrawing_consent_removes_partner_access_at_once_and_the_record_shows_it(world):
     episode = open_episode(world)
+    partner_joins_taf(world, episode)
     partner, worker = api(world.partner), api(world.worker)
     urls = [
         f"/api/families/{world.family.pk}/",
@@ -54,6 +55,7 @@ def test_a_safeguarding_override_restores_access_with_who_why_and_when(world):
     from earlyhelp.people.services import consent_record, sharing_override_record
 
     episode = open_episode(world)
+    partner_joins_taf(world, episode)
     consent_record(
         person=world.parent,
         kind="share",

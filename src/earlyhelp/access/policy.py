@@ -1,0 +1,299 @@
+"""Who may do what: one table of actions, each with the predicate that decides it for a user
+and a record. Pages, the API, templates (`{% can %}`) and the services all read it.
+
+Order of checks (decision 0005): scope first – a record outside the user's scope is a 404 from
+the selectors (earlyhelp.core.access) before any action is considered; then this table – a
+record the user can see but may not change is a 403 with a message saying who can. Every
+service that writes calls `require()` as its first step, so no door can skip it.
+"""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+
+from earlyhelp.core.models import Role
+
+from . import roles
+
+
+class Action(StrEnum):
+    RAISE_REQUEST = "raise_request"
+    TRIAGE = "triage"
+    WITHDRAW_REQUEST = "withdraw_request"
+    CREATE_HOUSEHOLD = "create_household"
+    CHANGE_HOUSEHOLD = "change_household"
+    EDIT_PERSON = "edit_person"
+    RECORD_CONSENT = "record_consent"
+    ALLOCATE = "allocate"
+    ADD_TAF_MEMBER = "add_taf_member"
+    REMOVE_TAF_MEMBER = "remove_taf_member"
+    RECORD_NOTE = "record_note"
+    ASSESS = "assess"
+    PLAN = "plan"
+    REVIEW = "review"
+    CLOSE = "close"
+    STEP_UP = "step_up"
+    STEP_DOWN = "step_down"
+    REFER = "refer"
+    WITHDRAW_REFERRAL = "withdraw_referral"
+    ANSWER_REFERRAL = "answer_referral"
+    BRING_TO_PANEL = "bring_to_panel"
+    PANEL_DECISION = "panel_decision"
+    SEE_ACCESS_LOG = "see_access_log"
+    SEE_CASELOAD_OF = "see_caseload_of"
+
+
+class NotAllowed(PermissionDenied):
+    """In scope, but this user may not do this: a 403 with a message for the practitioner."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    does: str  # "close an episode": completes "You cannot …" and the refusal message
+    who: str  # who may, in words, for the refusal message and the decision record
+    test: Callable  # (user, record) -> bool
+
+
+# Predicates. Each takes (user, record) and costs at most one small query.
+
+
+def _roles(*allowed):
+    def test(user, record=None):
+        return user.role in allowed
+
+    return test
+
+
+def _episode(record):
+    """The episode a record belongs to (the record itself, or its .episode)."""
+    from earlyhelp.cases.models import Episode
+
+    return record if isinstance(record, Episode) else getattr(record, "episode", None)
+
+
+def is_team_staff(user, episode) -> bool:
+    """Early help staff of the episode's team: its workers, and managers of its service."""
+    if episode is None or user.role not in roles.EARLY_HELP_STAFF or not user.team_id:
+        return False
+    if user.team_id == episode.team_id:
+        return True
+    if user.role != Role.MANAGER:
+        return False
+    service_id = user.team.service_id
+    return service_id is not None and episode.team.service_id == service_id
+
+
+def is_lead(user, episode) -> bool:
+    return episode is not None and episode.lead_practitioner_id == user.pk
+
+
+_PANEL_CASE: ContextVar = ContextVar("earlyhelp_panel_case", default=None)
+
+
+@contextmanager
+def deciding_for_panel(panel_case):
+    """While a panel's decision is carried out through the episode's own services, those
+    services accept the panel's member as the one acting – for that case's episode only."""
+    token = _PANEL_CASE.set(panel_case)
+    try:
+        yield
+    finally:
+        _PANEL_CASE.reset(token)
+
+
+def decides_for_panel(service):
+    """Decorate a panel service taking panel_case=…: run it inside deciding_for_panel."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        with deciding_for_panel(kwargs["panel_case"]):
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+def is_deciding_panel_member(user, episode) -> bool:
+    """Acting for a panel on a case about this episode (panels.services.decision_record has
+    already checked PANEL_DECISION for the user)."""
+    panel_case = _PANEL_CASE.get()
+    return (
+        episode is not None
+        and panel_case is not None
+        and panel_case.episode_id == episode.pk
+        and acts_for_panel(user, panel_case)
+    )
+
+
+def works_on_episode(user, record) -> bool:
+    episode = _episode(record)
+    return is_team_staff(user, episode) or is_lead(user, episode)
+
+
+def may_allocate(user, record) -> bool:
+    episode = _episode(record)
+    return works_on_episode(user, episode) or is_deciding_panel_member(user, episode)
+
+
+def _leads_family_of(user, record) -> bool:
+    """A partner who is lead practitioner of an open episode of this person's (or household's)
+    family: they hold the relationship, so they record what the family tells them."""
+    from earlyhelp.cases.models import Episode, EpisodeStatus
+    from earlyhelp.people.models import Family
+
+    if record is None:
+        return False
+    episodes = Episode.objects.filter(lead_practitioner=user, status=EpisodeStatus.OPEN)
+    if isinstance(record, Family):
+        return episodes.filter(family_id=record.pk).exists()
+    return episodes.filter(family__memberships__person_id=record.pk).exists()
+
+
+def records_details(user, record) -> bool:
+    return user.role in roles.RECORD_DETAILS or _leads_family_of(user, record)
+
+
+def builds_household(user, family) -> bool:
+    """Records details – or is adding the members of a household they have just created for a
+    request for support (no casework on it yet)."""
+    if family is not None and family.created_by_id == user.pk and user.role in roles.RAISE_REQUEST:
+        from earlyhelp.cases.models import Episode
+
+        if not Episode.objects.filter(family_id=family.pk).exists():
+            return True
+    return records_details(user, family)
+
+
+def answers_referral(user, referral) -> bool:
+    from earlyhelp.directory.rules import can_answer_referral
+
+    return can_answer_referral(user, referral)
+
+
+def acts_for_panel(user, panel_case) -> bool:
+    from earlyhelp.panels.rules import may_act_for_panel
+
+    return may_act_for_panel(user, panel_case.panel, timezone.localdate())
+
+
+def brings_to_panel(user, episode) -> bool:
+    return works_on_episode(user, episode)
+
+
+def manages(user, other) -> bool:
+    """A team manager sees the work of the staff of their team, or of their service's teams."""
+    if user.pk == getattr(other, "pk", None):
+        return True
+    if user.role != Role.MANAGER or not user.team_id or not other.team_id:
+        return False
+    if other.team_id == user.team_id:
+        return True
+    service_id = user.team.service_id
+    return service_id is not None and other.team.service_id == service_id
+
+
+_CASEWORK = "the lead practitioner or early help staff of the family's team"
+
+POLICY: dict[Action, Rule] = {
+    Action.RAISE_REQUEST: Rule(
+        "raise a request for support", "partners, the front door and early help staff",
+        _roles(*roles.RAISE_REQUEST)),
+    Action.TRIAGE: Rule("triage requests for support", "the front door and team managers",
+                        _roles(*roles.TRIAGE)),
+    Action.WITHDRAW_REQUEST: Rule("withdraw requests for support",
+                                  "the front door and team managers", _roles(*roles.TRIAGE)),
+    Action.CREATE_HOUSEHOLD: Rule(
+        "create a household", "partners, the front door and early help staff",
+        _roles(*roles.RAISE_REQUEST)),
+    Action.CHANGE_HOUSEHOLD: Rule(
+        "change a household", "the front door, early help staff and the lead practitioner",
+        builds_household),
+    Action.EDIT_PERSON: Rule(
+        "change a person's record", "the front door, early help staff and the lead practitioner",
+        records_details),
+    Action.RECORD_CONSENT: Rule(
+        "record consent", "the front door, early help staff and the lead practitioner",
+        records_details),
+    Action.ALLOCATE: Rule(
+        "allocate a lead practitioner",
+        "early help staff of the family's team, the current lead practitioner and a panel "
+        "deciding the case", may_allocate),
+    Action.ADD_TAF_MEMBER: Rule("change the Team Around the Family", _CASEWORK, works_on_episode),
+    Action.REMOVE_TAF_MEMBER: Rule("change the Team Around the Family", _CASEWORK,
+                                   works_on_episode),
+    Action.RECORD_NOTE: Rule("write case notes", _CASEWORK, works_on_episode),
+    Action.ASSESS: Rule("work on the assessment", _CASEWORK, works_on_episode),
+    Action.PLAN: Rule("change the plan", _CASEWORK, works_on_episode),
+    Action.REVIEW: Rule("record a review", _CASEWORK, works_on_episode),
+    Action.CLOSE: Rule("close an episode", _CASEWORK + " (or a panel deciding the case)",
+                       may_allocate),
+    Action.STEP_UP: Rule("step a family up", _CASEWORK + " (or a panel deciding the case)",
+                         may_allocate),
+    Action.STEP_DOWN: Rule("record a step-down", "the front door and early help staff",
+                           _roles(*roles.STEP_DOWN)),
+    Action.REFER: Rule("refer this family to a service", _CASEWORK, works_on_episode),
+    Action.WITHDRAW_REFERRAL: Rule("withdraw this referral", _CASEWORK, works_on_episode),
+    Action.ANSWER_REFERRAL: Rule("answer this referral", "the service's provider",
+                                 answers_referral),
+    Action.BRING_TO_PANEL: Rule(
+        "bring a case to a panel", _CASEWORK + " (or the panel's members)", brings_to_panel),
+    Action.PANEL_DECISION: Rule("act for this panel", "the panel's members and team managers",
+                                acts_for_panel),
+    Action.SEE_ACCESS_LOG: Rule("see who has looked at this family", "team managers",
+                                _roles(Role.MANAGER)),
+    Action.SEE_CASELOAD_OF: Rule("see another worker's caseload",
+                                 "their team manager", manages),
+}
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can(user, action, record=None) -> bool:
+    if not _active(user):
+        return False
+    return bool(POLICY[Action(action)].test(user, record))
+
+
+def require(user, action, record=None) -> None:
+    """The first step of every service that writes: refuse with a 403 the user understands."""
+    if not can(user, action, record):
+        rule = POLICY[Action(action)]
+        raise NotAllowed(f"You cannot {rule.does}: only {rule.who} can.")
+
+
+# Who may be made lead practitioner, and who may join the Team Around the Family.
+
+
+def lead_candidates(episode):
+    """Active early help staff of the episode team's service (or team), and current TAF
+    members with an account – from any agency."""
+    from earlyhelp.core.models import User
+
+    taf_users = episode.taf_members.filter(user__isnull=False, left_on__isnull=True).values(
+        "user_id"
+    )
+    team = episode.team
+    staff = Q(team__service_id=team.service_id) if team.service_id else Q(team_id=team.pk)
+    return User.objects.filter(
+        (staff & Q(role__in=roles.EARLY_HELP_STAFF)) | Q(pk__in=taf_users), is_active=True
+    )
+
+
+def may_be_lead(candidate, episode) -> bool:
+    return lead_candidates(episode).filter(pk=candidate.pk).exists()
+
+
+def taf_candidates():
+    from earlyhelp.core.models import User
+
+    return User.objects.filter(is_active=True, role__in=roles.TAF_MEMBERS)
+
+
