@@ -30,6 +30,8 @@ JOBS = [
     Job("panels_detect_stuck", "daily at 06:00", "Bring stuck cases to the next panel meeting"),
     Job("retention_review", "weekly on monday at 05:00", "List records due for retention review"),
     Job("audit_verify", "daily at 03:00", "Check the audit trail's hash chain is whole"),
+    Job("audit_seal", "every 1 minute", "Link new audit rows into the hash chain, in order"),
+    Job("targeting_sweep_orphans", "hourly at :20", "Remove agency-file batches no import owns"),
 ]
 
 

@@ -83,8 +83,20 @@ def test_a_command_exiting_non_zero_is_a_failure(monkeypatch):
 
     audit.record(user=None, action=AuditAction.EXPORT, object_type="x", detail="one")
     audit.record(user=None, action=AuditAction.EXPORT, object_type="x", detail="two")
-    AuditEvent.objects.filter(detail="one").update(detail="changed")  # tamper with the chain
+    audit.seal()  # chained first: tampering with a sealed row is what verify must catch
+    AuditEvent.objects.filter(detail="one").update(detail="changed")
     scheduler.sync()
     run = scheduler.execute(jobs.JOBS[0])
     assert run.outcome == Outcome.FAILED
     assert "Exited with status 1" in run.output
+
+
+def test_every_shipped_job_names_a_real_command_and_a_valid_schedule():
+    from django.core.management import get_commands
+
+    from earlyhelp.operations.schedule import Schedule
+
+    commands = get_commands()
+    for job in jobs.JOBS:
+        assert job.command_name in commands, job.name
+        Schedule(job.schedule)  # raises ScheduleError on a schedule it cannot read
