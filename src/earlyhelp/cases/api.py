@@ -156,7 +156,7 @@ class StepUpInput(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class NewMemberInput(serializers.Serializer):
+class StepDownMemberInput(serializers.Serializer):
     person = PersonInput()
     role = serializers.ChoiceField(choices=MemberRole.choices)
     relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -165,7 +165,7 @@ class NewMemberInput(serializers.Serializer):
 
 
 class NewFamilyInput(FamilyInput):
-    members = NewMemberInput(many=True, min_length=1)
+    members = StepDownMemberInput(many=True, min_length=1)
 
 
 class StepDownInput(serializers.Serializer):
