@@ -85,6 +85,8 @@ def test_sensitive_notes_only_for_early_help_staff_and_the_lead(world):
     assert "Case note: Disclosure" in titles(world.worker)  # early help staff, by role
     partner = titles(world.partner)
     assert "Case note: Home visit" in partner and "Case note: Disclosure" not in partner
+    journey.partner_joins_taf(world, episode, joined_days_ago=10)  # a lead comes from the TAF
+    assert "Case note: Disclosure" not in titles(world.partner)  # a TAF member, not the lead
     cases.episode_allocate(
         episode=episode, lead_practitioner=world.partner, acting_user=world.manager
     )
