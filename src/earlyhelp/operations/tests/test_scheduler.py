@@ -11,14 +11,14 @@ from earlyhelp.operations.models import JobRun, Outcome, ScheduledJob
 
 # Known defect (issue 10, stop 9): on PostgreSQL the scheduler's run closes the test's database
 # connection (its health check), and the audit trail's triggers rightly refuse the tampering one
-# test does; these tests pass on SQLite and are skipped on PostgreSQL until for a PostgreSQL-safe rewrite.
-pytestmark = pytest.mark.skipif(
+# test does; these tests pass on SQLite and are skipped on PostgreSQL until they are rewritten.
+_not_on_postgres = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="KNOWN DEFECT: scheduler tests not yet PostgreSQL-safe (the run closes the test's "
     "connection; the append-only trigger refuses the tampering test)",
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, _not_on_postgres]
 
 
 @pytest.fixture
