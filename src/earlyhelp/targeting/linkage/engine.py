@@ -13,6 +13,7 @@ import logging
 import math
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +70,12 @@ class _Backend:
                 num_partitions_on_repartition=2,
             )
             profiles = self.spark.read.parquet(self._to_parquet("lk_profiles"))
-            self.profiles = self.db_api.register(profiles, dataset_display_name="profiles")
+            # A Spark session outlives one linkage (the service keeps one), and Splink refuses to
+            # overwrite a view it did not name itself: each linkage registers under its own name.
+            self._view = f"lk_profiles_{uuid.uuid4().hex[:12]}"
+            self.profiles = self.db_api.register(
+                profiles, table_name=self._view, dataset_display_name="profiles"
+            )
         else:
             from splink import DuckDBAPI
 
@@ -90,6 +96,8 @@ class _Backend:
         return splink_df.as_pyarrow_table()
 
     def close(self):
+        if self.options.backend == "spark":
+            self.spark.catalog.dropTempView(self._view)
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
 

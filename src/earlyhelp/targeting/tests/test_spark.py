@@ -60,11 +60,6 @@ def test_spark_gives_the_same_clusters_as_duckdb(files, spark):  # noqa: F811
     assert len(partition(duck.clusters)) == 4
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Known defect (issue 15, stop 9): Spark's linker finds the 'profiles' table of an "
-    "earlier test's session and refuses to create it again",
-)
 def test_spark_and_duckdb_agree_on_two_thousand_records(tmp_path, spark):
     a, b, _ = people_files(tmp_path)
     mapping = mapping_for(
