@@ -13,7 +13,7 @@ import traceback
 from io import StringIO
 
 from django.core.management import call_command, get_commands
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from .heartbeat import HeartbeatThread
@@ -95,7 +95,8 @@ def execute(job: Job) -> JobRun:
     if len(text) > OUTPUT_LIMIT:
         text = text[: OUTPUT_LIMIT // 2] + "\n…\n" + text[-OUTPUT_LIMIT // 2 :]
     finished = timezone.now()
-    close_old_connections()  # a long job may have outlived the connection
+    if not connection.in_atomic_block:  # inside a caller's transaction the connection is theirs
+        close_old_connections()  # a long job may have outlived the connection
     run.finished_at, run.outcome, run.output = finished, outcome, text
     run.save(update_fields=["finished_at", "outcome", "output"])
     ScheduledJob.objects.filter(pk=job.name).update(
