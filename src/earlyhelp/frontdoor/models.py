@@ -35,6 +35,9 @@ class Contact(BaseModel):
     received_at = models.DateTimeField()
     # Screening priority set when the contact arrives; the decision records its own RAG too.
     priority = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    # When the decision is due on the triage clock (rules.decision_due); kept by the services
+    # because working hours cannot be counted in a query.
+    decision_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.CharField(max_length=3, choices=ReferralSource.choices)
     referrer_name = models.CharField(max_length=200)
     referrer_role = models.CharField(max_length=200, blank=True)
@@ -73,6 +76,7 @@ class Contact(BaseModel):
             models.Index(fields=["family", "received_at"], name="contact_family_idx"),
             models.Index(fields=["referrer_user"], name="contact_referrer_idx"),
             models.Index(fields=["received_at"], name="contact_received_idx"),
+            models.Index(fields=["status", "decision_due_at"], name="contact_due_idx"),
         ]
 
     def __str__(self):
@@ -117,6 +121,9 @@ class TriageDecision(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     rationale = models.TextField()
+    # The moment the decision was due, on the RAG it was held to (the screening priority, else
+    # its own): what the triage timeliness indicator compares decided_at with.
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
     routed_team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

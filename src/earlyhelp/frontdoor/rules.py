@@ -3,14 +3,15 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from earlyhelp.cases.models import Episode, EpisodeStatus
 from earlyhelp.core.dates import months_before
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.working_time import add_working_hours
 from earlyhelp.people.models import Membership
 
 from .models import ConsentAnswer, TriageOutcome
-
 
 RE_REFERRAL = (
     "Re-referral: a request for support received within {months} calendar months of the closure "
@@ -21,6 +22,28 @@ RE_REFERRAL = (
     "after a closure on 29 February 2024, a request on 28 February 2025 is one and a request on "
     "1 March 2025 is not."
 )
+
+
+TRIAGE_CLOCKS = ("elapsed", "working")
+
+
+def triage_clock() -> str:
+    clock = settings.EARLYHELP_TRIAGE_CLOCK
+    if clock not in TRIAGE_CLOCKS:
+        raise ImproperlyConfigured(
+            f"EARLYHELP_TRIAGE_CLOCK must be one of {TRIAGE_CLOCKS}, not {clock!r}"
+        )
+    return clock
+
+
+def decision_due(received_at: dt.datetime, rag: str) -> dt.datetime:
+    """When the front door's decision on a request is due: the hours allowed for its RAG rating
+    (an unrated request is held to amber) from the moment it was received, on the council's
+    triage clock – elapsed hours, or working hours (core/working_time.py)."""
+    hours = settings.EARLYHELP_TRIAGE_HOURS[rag or "amber"]
+    if triage_clock() == "working":
+        return add_working_hours(received_at, hours)
+    return received_at + dt.timedelta(hours=hours)
 
 
 def re_referral_since(received_on: dt.date) -> dt.date:

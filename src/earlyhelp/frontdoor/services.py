@@ -47,7 +47,7 @@ def contact_create(
     previous = rules.re_referral_source(people, timezone.localtime(received_at).date())
     contact = Contact(
         reference=next_contact_reference(), received_at=received_at, source=source,
-        priority=priority,
+        priority=priority, decision_due_at=rules.decision_due(received_at, priority),
         referrer_name=referrer_name, referrer_role=referrer_role, referrer_email=referrer_email,
         referrer_phone=referrer_phone, referrer_organisation=referrer_organisation,
         referrer_user=acting_user if acting_user and acting_user.role == "partner" else None,
@@ -132,6 +132,7 @@ def contact_triage(
         suggested_level=suggested, level=level, override_reason=override_reason, rag=rag,
         decided_at=decided_at, decided_by=acting_user, rationale=rationale,
         routed_team=routed_team, episode=episode, safeguarding_override=safeguarding_override,
+        due_at=rules.decision_due(contact.received_at, contact.priority or rag),
     )
     base.create(decision, acting_user=acting_user, family_id=contact.family_id,
                 reason=override_reason)

@@ -326,11 +326,16 @@ flow_indicator(
 
 TRIAGE_TIMESCALE = (
     "A triage decision is on time when it is made within the hours allowed for the request's "
-    "RAG rating – red {red}, amber {amber}, green {green} – counted as elapsed clock hours from "
-    "the time the request was received to the time of the decision (nights, weekends and bank "
-    "holidays count). The rating is the screening priority set when the request arrived, or "
-    "else the decision's own."
+    "RAG rating – red {red}, amber {amber}, green {green} – counted {clock} from the time the "
+    "request was received to the time of the decision. The rating is the screening priority set "
+    "when the request arrived, or else the decision's own. The moment each decision was due is "
+    "kept with it, so a later change to the timescales does not rewrite past performance."
 )
+TRIAGE_CLOCK_WORDS = {
+    "elapsed": "as elapsed clock hours (nights, weekends and bank holidays count)",
+    "working": "in working hours ({day_start} to {day_end}, Monday to Friday; bank holidays in "
+               "England and the council's closure days do not count)",
+}
 
 
 def _effective_rag(value: str) -> Q:
@@ -339,13 +344,9 @@ def _effective_rag(value: str) -> Q:
 
 
 def _triage_in_time(parameters: dict) -> Q:
-    hours = {**settings.EARLYHELP_TRIAGE_HOURS, **(parameters.get("hours") or {})}
-    condition = Q(pk__in=[])
-    for rag, limit in hours.items():
-        condition |= _effective_rag(rag) & Q(
-            decided_at__lte=F("contact__received_at") + dt.timedelta(hours=float(limit))
-        )
-    return condition
+    """On time against the due moment recorded with the decision (frontdoor.rules.decision_due:
+    the one place the timescales and the clock are applied)."""
+    return Q(decided_at__lte=F("due_at"))
 
 
 flow_indicator(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from earlyhelp.frontdoor.rules import RE_REFERRAL
+from earlyhelp.frontdoor.rules import RE_REFERRAL, triage_clock
 
 from . import annexa, computations
 
@@ -47,8 +47,12 @@ def _reviews_on_time(parameters) -> Term:
 
 
 def _triage_timescale(parameters) -> Term:
-    hours = {**settings.EARLYHELP_TRIAGE_HOURS, **(parameters.get("hours") or {})}
-    return Term("Triage timescale", computations.TRIAGE_TIMESCALE.format(**hours))
+    day_start, day_end = settings.EARLYHELP_WORKING_DAY
+    clock = computations.TRIAGE_CLOCK_WORDS[triage_clock()].format(
+        day_start=day_start, day_end=day_end
+    )
+    return Term("Triage timescale", computations.TRIAGE_TIMESCALE.format(
+        clock=clock, **settings.EARLYHELP_TRIAGE_HOURS))
 
 
 def _decision_to_start(parameters) -> Term:

@@ -4,8 +4,8 @@ Every count is taken through the user's scoped querysets (core.access), so it ne
 record the user could not open. Whose work an item counts:
 
 - requests for support past their RAG decision time – front door and managers, every contact in
-  scope. The timescales are settings.EARLYHELP_TRIAGE_HOURS; a contact not yet rated is held to
-  the amber timescale (as the front door queue shows it);
+  scope. When each is due is set by the front door's rule (frontdoor.rules.decision_due: the
+  RAG timescales on the council's triage clock; a contact not yet rated is held to amber);
 - assessments and reviews overdue or due soon, episodes with no lead – a manager sees their whole
   scope; anyone else the episodes they lead (a worker's team scope is not their own caseload);
 - plan actions past due – the actions the user owns;
@@ -18,7 +18,6 @@ Overdue is urgent; "due soon" is not. Items with nothing to do are left out.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -63,12 +62,9 @@ def overdue_contacts(user, now=None):
     from earlyhelp.frontdoor.models import ContactStatus
 
     now = now or timezone.now()
-    hours = settings.EARLYHELP_TRIAGE_HOURS
-    late = Q()
-    for rag in ("red", "amber", "green"):
-        ratings = [rag, ""] if rag == "amber" else [rag]
-        late |= Q(priority__in=ratings, received_at__lt=now - dt.timedelta(hours=hours[rag]))
-    return visible_contacts(user).filter(status=ContactStatus.AWAITING_DECISION).filter(late)
+    return visible_contacts(user).filter(
+        status=ContactStatus.AWAITING_DECISION, decision_due_at__lt=now
+    )
 
 
 def _open_in_scope(user):

@@ -163,6 +163,12 @@ EARLYHELP_BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 # earlyhelp's own settings
 EARLYHELP_RE_REFERRAL_MONTHS = 12
 EARLYHELP_TRIAGE_HOURS = {"red": 4, "amber": 24, "green": 72}
+# How the triage clock runs: "elapsed" (nights, weekends and bank holidays count) or "working"
+# (Monday to Friday within EARLYHELP_WORKING_DAY; bank holidays in England and the council's own
+# closure days, EARLYHELP_CLOSED_DAYS as ISO dates, do not count). core/working_time.py.
+EARLYHELP_TRIAGE_CLOCK = env("TRIAGE_CLOCK", "elapsed")
+EARLYHELP_WORKING_DAY = ("09:00", "17:00")
+EARLYHELP_CLOSED_DAYS = env_list("CLOSED_DAYS")
 
 from .security import *  # noqa: E402,F403  (sign-in, two-factor, sessions, CSP, retention)
 from .security import wire  # noqa: E402

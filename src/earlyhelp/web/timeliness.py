@@ -23,9 +23,8 @@ def decision_clock(contact, now=None) -> dict:
     A contact not yet rated is held to the amber timescale."""
     now = now or timezone.now()
     waited = now - contact.received_at
-    limits = settings.EARLYHELP_TRIAGE_HOURS
-    limit = limits.get(contact.priority or "amber", limits["amber"])
-    due = contact.received_at + dt.timedelta(hours=limit)
+    limit = settings.EARLYHELP_TRIAGE_HOURS[contact.priority or "amber"]
+    due = contact.decision_due_at
     left = due - now
     return {
         "waited": _hours(waited),

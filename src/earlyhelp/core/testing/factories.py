@@ -8,6 +8,7 @@ from django.utils import timezone
 from earlyhelp.assessments.models import Assessment, PresentingNeed
 from earlyhelp.cases.models import Episode, TafMember
 from earlyhelp.core.models import CouncilService, Locality, Organisation, Role, Team, User
+from earlyhelp.frontdoor import rules as frontdoor_rules
 from earlyhelp.frontdoor.models import Contact, ContactPerson
 from earlyhelp.people.models import Consent, Family, Membership, Person
 from earlyhelp.plans.models import Plan, PlanAction, Review
@@ -183,6 +184,10 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
     reference = factory.Sequence(lambda n: f"C{n:06d}")
     received_at = factory.LazyFunction(timezone.now)
+    priority = ""
+    decision_due_at = factory.LazyAttribute(
+        lambda c: frontdoor_rules.decision_due(c.received_at, c.priority)
+    )
     source = "2A"
     referrer_name = "Jo Lead"
     family = factory.SubFactory(FamilyFactory)

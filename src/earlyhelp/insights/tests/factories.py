@@ -24,6 +24,7 @@ from earlyhelp.core.testing.factories import (
     four_level_model,
 )
 from earlyhelp.frontdoor.models import TriageDecision
+from earlyhelp.frontdoor.rules import decision_due
 from earlyhelp.plans.models import ProgressScore, Review
 
 
@@ -44,6 +45,9 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     decided_at = factory.LazyAttribute(lambda d: d.contact.received_at + dt.timedelta(hours=1))
     decided_by = factory.SubFactory(UserFactory, role=Role.FRONT_DOOR)
     rationale = "Additional needs."
+    due_at = factory.LazyAttribute(
+        lambda d: decision_due(d.contact.received_at, d.contact.priority or d.rag)
+    )
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ from earlyhelp.core.testing.world import TODAY, days_ago
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.frontdoor.rules import decision_due
 from earlyhelp.plans import services as plans
 
 from .. import services
@@ -29,18 +30,24 @@ def counts(user):
     return {item.key: item.count for item in action_needed(user)}
 
 
+def rated(contact, priority, received_at=None):
+    """Screened as `priority` (and received at `received_at`): the due moment follows, by the
+    front door's own rule, as the service would have set it."""
+    received_at = received_at or contact.received_at
+    Contact.objects.filter(pk=contact.pk).update(
+        priority=priority, received_at=received_at,
+        decision_due_at=decision_due(received_at, priority),
+    )
+
+
 def test_overdue_contacts_follow_rag_timescales(world):
     now = timezone.now()
     red_late = raise_contact(world, received_days_ago=0)
-    Contact.objects.filter(pk=red_late.pk).update(
-        priority="red", received_at=now - dt.timedelta(hours=5)
-    )
+    rated(red_late, "red", now - dt.timedelta(hours=5))
     red_fresh = raise_contact(world, family=family_with_members(), received_days_ago=0)
-    Contact.objects.filter(pk=red_fresh.pk).update(
-        priority="red", received_at=now - dt.timedelta(hours=3)
-    )
+    rated(red_fresh, "red", now - dt.timedelta(hours=3))
     green = raise_contact(world, family=family_with_members(), received_days_ago=2)
-    Contact.objects.filter(pk=green.pk).update(priority="green")  # 48h of 72h: in time
+    rated(green, "green")  # 48h of 72h: in time
     unrated = raise_contact(world, family=family_with_members(), received_days_ago=2)  # amber
     assert set(overdue_contacts(world.front_door, now)) == {red_late, unrated}
     assert counts(world.front_door)["contacts_overdue"] == 2
