@@ -21,6 +21,7 @@ from itertools import accumulate
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.dates import months_before
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
+from earlyhelp.frontdoor.rules import decision_due
 from earlyhelp.people.models import Consent
 
 from . import texts
@@ -302,6 +303,7 @@ class Casework(EpisodeRecords):
             contact.referrer_email = f"{contact.referrer_name.split()[0].lower()}@{slug}.example"
         rag = self.rag(outcome)
         contact.priority = rag
+        contact.decision_due_at = decision_due(received, rag)  # the service's rule, not restated
         hours = {"red": (0.5, 4), "amber": (2, 24), "green": (4, 72)}[rag]
         delay = rng.uniform(*hours) * (2 if rng.random() < 0.05 else 1)
         decided_at = received + dt.timedelta(hours=delay)
@@ -424,6 +426,7 @@ class Casework(EpisodeRecords):
             id=self.uid(), contact_id=contact.id, outcome=outcome,
             threshold_model_id=ref.model.id, suggested_level_id=ref.levels[suggested].id,
             level_id=ref.levels[rank].id, override_reason=reason, rag=rag, decided_at=decided_at,
+            due_at=contact.decision_due_at,
             decided_by_id=decider.id, rationale=texts.RATIONALE[outcome],
             safeguarding_override=outcome == "step_up" and consent == "not_asked",
             created_at=decided_at, modified_at=decided_at,

@@ -133,6 +133,12 @@ def test_casework_keeps_the_journeys_rules(borough):
     assert 0 < overrides.count() < decisions.count() * 0.15
     assert not overrides.filter(override_reason="").exists()
     assert not decisions.filter(decided_at__lt=F("contact__received_at")).exists()
+    # Every request and decision knows when it was due (the front door's rule), and most of the
+    # demo's decisions are on time.
+    assert not Contact.objects.filter(decision_due_at__isnull=True).exists()
+    assert not decisions.filter(due_at__isnull=True).exists()
+    on_time = decisions.filter(decided_at__lte=F("due_at")).count()
+    assert decisions.count() * 0.8 < on_time < decisions.count()
 
 
 def test_assessments_plans_and_reviews_are_timely_and_dated(borough):
