@@ -1,16 +1,28 @@
 """Named business rules for plans and reviews."""
 
+import datetime as dt
+
+from django.db.models import Min
+
+from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.errors import IllegalMove
 
 
-def plan_follows_assessment(episode) -> None:
-    """A plan is built from the assessment's needs: an assessment must be completed first."""
-    if not episode.assessments.filter(status="completed").exists():
+def plan_follows_assessment(episode, started_on: dt.date) -> None:
+    """A plan is built from the assessment's needs: an assessment must be completed first (a
+    409 while none is), and the plan cannot start before the day the first one was completed (a
+    date error, 400, like every event date that precedes what it follows)."""
+    completed = episode.assessments.filter(status="completed").aggregate(
+        first=Min("completed_on")
+    )["first"]
+    if completed is None:
         raise IllegalMove(
             "Complete the early help assessment before making the plan: the plan's outcomes "
             "come from the needs it found.",
             code="plan_before_assessment",
         )
+    check_event_date(started_on, field="started_on", what="plan start", after=completed,
+                     after_what="the date the assessment was completed")
 
 
 def one_active_plan(episode) -> None:

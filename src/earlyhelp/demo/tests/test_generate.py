@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode, Transition
@@ -133,6 +133,15 @@ def test_casework_keeps_the_journeys_rules(borough):
     assert 0 < overrides.count() < decisions.count() * 0.15
     assert not overrides.filter(override_reason="").exists()
     assert not decisions.filter(decided_at__lt=F("contact__received_at")).exists()
+    # A plan follows the assessment it is built from (plans.rules.plan_follows_assessment).
+    from earlyhelp.plans.models import Plan
+
+    first_completed = Assessment.objects.filter(
+        episode=OuterRef("episode"), status="completed"
+    ).order_by("completed_on").values("completed_on")[:1]
+    plans = Plan.objects.annotate(first=Subquery(first_completed))
+    assert plans.exists()
+    assert not plans.filter(Q(first__isnull=True) | Q(started_on__lt=F("first"))).exists()
     # Every request and decision knows when it was due (the front door's rule), and most of the
     # demo's decisions are on time.
     assert not Contact.objects.filter(decision_due_at__isnull=True).exists()

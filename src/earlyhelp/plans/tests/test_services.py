@@ -117,3 +117,19 @@ def test_no_plan_on_a_closed_episode(world):
     with pytest.raises(IllegalMove, match="open episode"):
         services.plan_start(episode=episode, started_on=TODAY, acting_user=world.worker)
     assert Plan.objects.count() == 0
+
+
+def test_a_plan_cannot_start_before_the_assessment_was_completed(world):
+    episode = open_episode(world)
+    assessment, _ = completed_assessment(world, episode)
+    completed = assessment.completed_on
+    with pytest.raises(ValidationError) as error:
+        services.plan_start(episode=episode, started_on=completed - dt.timedelta(days=1),
+                            acting_user=world.worker)
+    assert error.value.message_dict["started_on"] == [
+        f"The plan start date must be on or after the date the assessment was completed "
+        f"({completed.day} {completed:%B %Y})"
+    ]
+    assert Plan.objects.count() == 0
+    plan = services.plan_start(episode=episode, started_on=completed, acting_user=world.worker)
+    assert plan.started_on == completed  # the same day is allowed

@@ -27,7 +27,9 @@ def _allocated(world, family=None):
 def test_caseload_shows_what_is_due(world, client):
     overdue = _allocated(world)  # started ~59 days ago, no assessment: overdue at 45 days
     reviewed = _allocated(world, family=family_with_members())
-    _, need = journey.completed_assessment(world, reviewed)
+    # A plan follows the assessment it is built from: both on day 58, the review the day after.
+    _, need = journey.completed_assessment(world, reviewed, started_days_ago=58,
+                                           completed_days_ago=58)
     plans.plan_start(episode=reviewed, started_on=days_ago(58), acting_user=world.worker)
     journey.review(world, reviewed, need, held_days_ago=57, score=5)  # next due 8 weeks on
     verified_login(client, world.worker)
