@@ -60,8 +60,8 @@ def test_bad_input_gets_field_level_400s_and_nothing_is_written(world):
     body["new_members"][1]["person"]["nhs_number"] = "123"
     response = client_for(world.partner).post("/api/contacts/", body, format="json")
     assert response.status_code == 400
-    errors = response.json()
-    assert {"source", "family_consents_to_share", "new_members"} <= set(errors)
+    errors = response.json()["errors"]
+    assert {"source", "family_consents_to_share", "new_members.0.person.date_of_birth"} <= set(errors)
     assert Contact.objects.count() == 0
 
 
