@@ -8,12 +8,28 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
+from earlyhelp.core import limits
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 
 
 def stale_message(what: str = "record") -> str:
     return StaleEdit(what).message
+
+
+def _limit_text(name: str, field: forms.CharField) -> None:
+    """Every text box has a limit (core/limits.py) and says it in the GOV.UK way."""
+    if field.max_length is None:
+        if not isinstance(field.widget, forms.Textarea):
+            return
+        field.max_length = limits.limit_for(name)
+        field.validators.append(MaxLengthValidator(field.max_length))
+    label = str(field.label or "")
+    if not label or label.endswith("?") or len(label.split()) > 4:
+        # A question reads badly before "must be N characters": name the field instead.
+        label = {"text": "The note"}.get(name, name.replace("_", " "))
+    field.error_messages["max_length"] = limits.too_long(label, field.max_length)
 
 
 class VersionField(forms.IntegerField):
@@ -40,6 +56,9 @@ class GovukForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                _limit_text(name, field)
 
     def clean(self):
         # A hidden field's error has nowhere to show inline: show it at the top.
