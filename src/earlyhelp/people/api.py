@@ -187,7 +187,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         person = self.get_object()
         if request.method == "GET":
             history = selectors.consent_history(user=request.user, person_id=person.pk)
-            return Response(ConsentOutput(history, many=True).data)
+            page = self.paginate_queryset(history)  # a page, as the schema says
+            return self.get_paginated_response(ConsentOutput(page, many=True).data)
         policy.require(request.user, policy.Action.RECORD_CONSENT, person)
         data = validated(ConsentInput, request.data)
         consent = services.consent_record(person=person, acting_user=request.user, **data)
