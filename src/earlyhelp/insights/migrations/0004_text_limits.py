@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0002_shipped_indicators'),
+        ('insights', '0003_decision_to_start_indicator'),
     ]
 
     operations = [

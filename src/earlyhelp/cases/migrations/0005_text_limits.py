@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_initial'),
+        ('cases', '0004_event_dates'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_initial'),
+        ('assessments', '0003_assessment_children'),
     ]
 
     operations = [
