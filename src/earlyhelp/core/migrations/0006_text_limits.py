@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_organisation_type_health_visiting'),
+        ('core', '0005_audit_sealer'),
     ]
 
     operations = [
