@@ -109,7 +109,7 @@ class AllocateInput(serializers.Serializer):
 
 class StartDateInput(serializers.Serializer):
     start_date = serializers.DateField()
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 class FocusChildInput(serializers.Serializer):
@@ -271,10 +271,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """A manager sets the day the episode started (default: the decision's date)."""
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
         require_role(request.user, {Role.MANAGER}, "change an episode's start date")
-        data = validated(StartDateInput, request.data)
+        data = dict(validated(StartDateInput, request.data))
         episode = services.episode_start_date_set(
-            episode=episode, start_date=data["start_date"], expected_version=data.get("version"),
-            acting_user=request.user,
+            episode=episode, start_date=data["start_date"],
+            expected_version=read_version(request, data), acting_user=request.user,
         )
         return Response(EpisodeListOutput(episode).data)
 
