@@ -1,4 +1,6 @@
-"""Shared API plumbing: audited list/retrieve, service calls, input validation."""
+"""Shared API plumbing: audited list/retrieve, service calls, input validation, versions."""
+
+import re
 
 from django.http import Http404
 from rest_framework import serializers
@@ -7,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from earlyhelp.core import audit
 from earlyhelp.core.access import get_visible_or_404
 from earlyhelp.core.models import AuditAction
+
+from .errors import PreconditionRequired
 
 
 def validated(serializer_class, data, **context):
@@ -44,3 +48,33 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.scope(self.context["request"].user)
+
+
+_ETAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
+
+
+def version_field(**kwargs):
+    """The `version` input of an edit: the version of the record the caller read."""
+    kwargs.setdefault("help_text", "The version you read (or send If-Match with the ETag). "
+                      "Missing: 428; stale: 409.")
+    return serializers.IntegerField(required=False, min_value=1, **kwargs)
+
+
+def read_version(request, data: dict) -> int:
+    """The version an edit was made from: `version` in the body, or If-Match: "<version>" with
+    the ETag a detail response sent. Neither is a 428 – an edit never overwrites blind."""
+    in_body = data.pop("version", None)
+    header = request.headers.get("If-Match")
+    in_header = None
+    if header:
+        match = _ETAG.fullmatch(header)
+        if not match:
+            raise ValidationError(
+                {"If-Match": ['Send the ETag of the record you read, for example "3".']}
+            )
+        in_header = int(match[1])
+    if in_body is None and in_header is None:
+        raise PreconditionRequired()
+    if in_body is not None and in_header is not None and in_body != in_header:
+        raise ValidationError({"version": ["The version and the If-Match header disagree."]})
+    return in_body if in_body is not None else in_header

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.api.base import audit_search, read_version, scoped_pk, validated, version_field
 from earlyhelp.api.router import router
 from earlyhelp.core import audit
 from earlyhelp.core.access import get_visible_or_404, visible_episodes, visible_people
@@ -86,7 +86,7 @@ class UpdateInput(serializers.Serializer):
         child=serializers.UUIDField(), required=False,
         help_text="replace the children the assessment covers",
     )
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 class NeedInput(serializers.Serializer):
@@ -101,7 +101,7 @@ class NeedInput(serializers.Serializer):
 
 class CompleteInput(serializers.Serializer):
     completed_on = serializers.DateField()
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 def visible_assessments(user):
@@ -169,13 +169,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def partial_update(self, request, pk=None):
         """Save part of the assessment; it can be saved part-done and completed later."""
         assessment = self._assessment(request, pk, for_change=True)
-        data = validated(UpdateInput, request.data)
+        data = dict(validated(UpdateInput, request.data))
+        version = read_version(request, data)
         people = visible_people(request.user)
         entries = [
             (scoped_pk(people, e["person"], "entries"), e["domain"], e["needs"], e["strengths"])
             for e in data.pop("entries", [])
         ]
-        version = data.pop("version", None)
         children = data.pop("children", None)
         with transaction.atomic():  # children and text saved together, or neither
             if children is not None:
@@ -211,10 +211,10 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         assessment = self._assessment(request, pk, for_change=True)
-        data = validated(CompleteInput, request.data)
+        data = dict(validated(CompleteInput, request.data))
         assessment = services.assessment_complete(
             assessment=assessment, completed_on=data["completed_on"],
-            expected_version=data.get("version"), acting_user=request.user,
+            expected_version=read_version(request, data), acting_user=request.user,
         )
         return Response(AssessmentOutput(self._assessment(request, pk, for_change=True),
                                          context=self._ctx(request)).data)

@@ -3,7 +3,9 @@
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
 from earlyhelp.core.codes import AssessmentFactor
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Organisation
 from earlyhelp.people.models import Person
 from earlyhelp.thresholds.models import Level, NeedTheme
@@ -30,9 +32,11 @@ class Assessment(BaseModel):
     started_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
     completing_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
-    voice_of_child = models.TextField(blank=True)
-    family_view = models.TextField(blank=True, help_text="the family's own view of their needs")
-    summary = models.TextField(blank=True)
+    voice_of_child = text_field(limits.TEXT, blank=True)
+    family_view = text_field(
+        limits.TEXT, blank=True, help_text="the family's own view of their needs"
+    )
+    summary = text_field(limits.TEXT, blank=True)
     level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT)
     # The children this assessment covers (Annex A List 2 has a row for each): by default every
     # child of the household on the start date; separate from the episode's focus children.
@@ -67,8 +71,8 @@ class AssessmentEntry(BaseModel):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     domain = models.CharField(max_length=30, choices=AssessmentDomain.choices)
-    needs = models.TextField(blank=True)
-    strengths = models.TextField(blank=True)
+    needs = text_field(limits.TEXT, blank=True)
+    strengths = text_field(limits.TEXT, blank=True)
 
     class Meta:
         ordering = ["assessment", "person", "domain"]
@@ -88,7 +92,7 @@ class PresentingNeed(BaseModel):
     theme = models.ForeignKey(NeedTheme, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT)
     cin_factor = models.CharField(max_length=3, choices=AssessmentFactor.choices, blank=True)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     baseline_score = models.PositiveSmallIntegerField(
         help_text="1 (serious concern) to 10 (no concern) at assessment"
     )

@@ -8,7 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
-from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, scoped_pk, validated
+from earlyhelp.api.base import (
+    ScopedPrimaryKeyField, audit_search, read_version, scoped_pk, validated, version_field,
+)
 from earlyhelp.api.router import router
 from earlyhelp.core.access import visible_families, visible_people
 from earlyhelp.core.dates import today
@@ -102,12 +104,12 @@ class AllocateInput(serializers.Serializer):
         queryset=User.objects.filter(is_active=True)
     )
     on = serializers.DateField(required=False)
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 class StartDateInput(serializers.Serializer):
     start_date = serializers.DateField()
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 class FocusChildInput(serializers.Serializer):
@@ -145,7 +147,7 @@ class CloseInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ClosureOutcome.choices)
     end_date = serializers.DateField()
     summary = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 class StepUpInput(serializers.Serializer):
@@ -153,7 +155,7 @@ class StepUpInput(serializers.Serializer):
     reason = serializers.CharField()
     social_care_reference = serializers.CharField(max_length=40, required=False,
                                                   allow_blank=True)
-    version = serializers.IntegerField(required=False)
+    version = version_field()
 
 
 class StepDownMemberInput(serializers.Serializer):
@@ -256,10 +258,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def allocate(self, request, pk=None):
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
         policy.require(request.user, policy.Action.ALLOCATE, episode)
-        data = validated(AllocateInput, request.data)
+        data = dict(validated(AllocateInput, request.data))
         episode = services.episode_allocate(
             episode=episode, lead_practitioner=data["lead_practitioner"], on=data.get("on"),
-            expected_version=data.get("version"), acting_user=request.user,
+            expected_version=read_version(request, data), acting_user=request.user,
         )
         return Response(EpisodeListOutput(episode).data)
 
@@ -269,10 +271,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """A manager sets the day the episode started (default: the decision's date)."""
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
         require_role(request.user, {Role.MANAGER}, "change an episode's start date")
-        data = validated(StartDateInput, request.data)
+        data = dict(validated(StartDateInput, request.data))
         episode = services.episode_start_date_set(
-            episode=episode, start_date=data["start_date"], expected_version=data.get("version"),
-            acting_user=request.user,
+            episode=episode, start_date=data["start_date"],
+            expected_version=read_version(request, data), acting_user=request.user,
         )
         return Response(EpisodeListOutput(episode).data)
 
@@ -301,10 +303,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         episode = self._episode(request, pk, "close an episode")
-        data = validated(CloseInput, request.data)
+        data = dict(validated(CloseInput, request.data))
         episode = services.episode_close(
             episode=episode, outcome=data["outcome"], end_date=data["end_date"],
-            summary=data.get("summary", ""), expected_version=data.get("version"),
+            summary=data.get("summary", ""), expected_version=read_version(request, data),
             acting_user=request.user,
         )
         return Response(EpisodeListOutput(episode).data)
@@ -313,11 +315,11 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request, pk=None):
         episode = self._episode(request, pk, "step a family up")
-        data = validated(StepUpInput, request.data)
+        data = dict(validated(StepUpInput, request.data))
         transition = services.episode_step_up(
             episode=episode, on=data["on"], reason=data["reason"],
             social_care_reference=data.get("social_care_reference", ""),
-            expected_version=data.get("version"), acting_user=request.user,
+            expected_version=read_version(request, data), acting_user=request.user,
         )
         return Response(TransitionOutput(transition).data, status=status.HTTP_201_CREATED)
 

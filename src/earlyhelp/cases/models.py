@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
 from earlyhelp.core.codes import CinClosureReason, EpisodeReason
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Organisation, Team
 from earlyhelp.people.models import Family, Person
 from earlyhelp.thresholds.models import Level
@@ -52,7 +54,7 @@ class Episode(BaseModel):
         "frontdoor.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closure_outcome = models.CharField(max_length=20, choices=ClosureOutcome.choices, blank=True)
-    closure_summary = models.TextField(blank=True)
+    closure_summary = text_field(limits.TEXT, blank=True)
     # For a step-down: social care's reference and the CIN closure reason (normally RC9).
     social_care_reference = models.CharField(max_length=40, blank=True)
     cin_closure_reason = models.CharField(max_length=3, choices=CinClosureReason.choices, blank=True)
@@ -149,7 +151,7 @@ class Transition(BaseModel):
     # The early help episode stepped up (closed) or stepped down into (opened).
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="transitions")
     date = models.DateField()
-    reason = models.TextField()
+    reason = text_field(limits.SHORT)
     social_care_reference = models.CharField(max_length=40, blank=True)
     # CIN codes at the boundary: 5D referral source on a step-up, RC9 closure on a step-down.
     cin_code = models.CharField(max_length=3, blank=True)
@@ -170,7 +172,7 @@ class CaseNote(BaseModel):
     written_at = models.DateTimeField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(max_length=200)
-    text = models.TextField()
+    text = text_field(limits.NOTE)
     is_sensitive = models.BooleanField(
         default=False, help_text="e.g. domestic abuse or health details; restricted per role"
     )

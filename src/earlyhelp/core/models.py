@@ -6,6 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from . import limits
+from .limits import text_field
+
 
 class BaseModel(models.Model):
     """UUID primary key (ids cannot be guessed in sequence), who/when stamps and an edit version."""
@@ -253,7 +256,7 @@ class RetentionRule(BaseModel):
     record_type = models.CharField(max_length=20, choices=RetentionRecordType.choices, unique=True)
     basis = models.CharField(max_length=30, choices=RetentionBasis.choices)
     years = models.PositiveSmallIntegerField()
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -273,7 +276,7 @@ class LegalHold(BaseModel):
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField()
+    reason = text_field(limits.SHORT)
     placed_on = models.DateField()
     lifted_on = models.DateField(null=True, blank=True)
 

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.api.errors import body as errors_body
 from earlyhelp.api.router import router
 from earlyhelp.cases.selectors import episode_detail, episode_list
 from earlyhelp.core.access import visible_people
@@ -132,6 +133,12 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 for p in result.problems
             ],
         }
+        if not result.ok:  # the API's error shape, with every problem kept alongside
+            errors = {}
+            for p in result.problems:
+                errors.setdefault(f"records.{p.record}.{p.field}", []).append(p.message)
+            body.update(errors_body(400, "invalid", "Nothing was imported: see the problems.",
+                                    errors))
         return Response(
             body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST
         )

@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Locality, Organisation
 
 
@@ -90,7 +92,7 @@ class Taxonomy(BaseModel):
 
 class Location(BaseModel):
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     address_1 = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -107,7 +109,7 @@ class Location(BaseModel):
 
 class Service(BaseModel):
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     url = models.URLField(blank=True, verbose_name="website")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -175,12 +177,12 @@ class Service(BaseModel):
     accepts_referrals = models.BooleanField(
         default=True, help_text="families can be referred through earlyhelp"
     )
-    eligibility_description = models.TextField(blank=True)
+    eligibility_description = text_field(limits.SHORT, blank=True)
     eligibilities = models.JSONField(
         default=list, blank=True, help_text="Open Referral UK eligibility terms, e.g. ['family']"
     )
     languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes")
-    accreditations = models.TextField(blank=True)
+    accreditations = text_field(limits.SHORT, blank=True)
     assured_date = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -369,7 +371,7 @@ class Referral(BaseModel):
         related_name="referrals",
     )
     themes = models.ManyToManyField("thresholds.NeedTheme", blank=True, related_name="+")
-    reason = models.TextField(help_text="what the family needs from the service")
+    reason = text_field(limits.SHORT, help_text="what the family needs from the service")
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
@@ -386,7 +388,9 @@ class Referral(BaseModel):
         related_name="+",
     )
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
-    status_note = models.TextField(blank=True, help_text="the reason for the latest change")
+    status_note = text_field(
+        limits.SHORT, blank=True, help_text="the reason for the latest change"
+    )
     started_on = models.DateField(null=True, blank=True)
     finished_on = models.DateField(null=True, blank=True)
     finish_outcome = models.CharField(max_length=20, choices=FinishOutcome.choices, blank=True)
@@ -430,7 +434,7 @@ class ReferralEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, choices=ReferralStatus.choices)
-    note = models.TextField(blank=True)
+    note = text_field(limits.SHORT, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 
+from earlyhelp.core import limits
 from earlyhelp.core.codes import ReferralSource
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Organisation, Team
 from earlyhelp.people.models import Family, Person
 from earlyhelp.thresholds.models import Indicator, Level, NeedTheme, ThresholdModel
@@ -58,7 +60,7 @@ class Contact(BaseModel):
         Family, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
-    concerns = models.TextField()
+    concerns = text_field(limits.TEXT)
     needs = models.ManyToManyField(NeedTheme, blank=True, related_name="contacts")
     family_consents_to_request = models.CharField(max_length=10, choices=ConsentAnswer.choices)
     family_consents_to_share = models.CharField(max_length=10, choices=ConsentAnswer.choices)
@@ -114,13 +116,13 @@ class TriageDecision(BaseModel):
         Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
-    override_reason = models.TextField(blank=True)
+    override_reason = text_field(limits.SHORT, blank=True)
     rag = models.CharField(max_length=5, choices=Rag.choices)
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    rationale = models.TextField()
+    rationale = text_field(limits.SHORT)
     # The moment the decision was due, on the RAG it was held to (the screening priority, else
     # its own): what the triage timeliness indicator compares decided_at with.
     due_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel
 
 
@@ -43,7 +45,7 @@ class Category(models.TextChoices):
 class IndicatorDefinition(BaseModel):
     code = models.SlugField(max_length=60, unique=True, help_text="links to the computation")
     name = models.CharField(max_length=200)
-    definition = models.TextField(help_text="what is counted, exactly, in plain English")
+    definition = text_field(limits.SHORT, help_text="what is counted, exactly, in plain English")
     category = models.CharField(max_length=20, choices=Category.choices)
     unit = models.CharField(max_length=10, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices)

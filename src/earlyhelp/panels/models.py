@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Locality
 
 
@@ -18,7 +20,7 @@ class PanelKind(models.TextChoices):
 class Panel(BaseModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=PanelKind.choices)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     # Blank: the whole borough. Stuck cases go to the panel for the family's locality first.
     locality = models.ForeignKey(Locality, null=True, blank=True, on_delete=models.PROTECT)
     # Which children it is for, in years (e.g. 0–5 for an early years panel); blank: any age.
@@ -81,7 +83,7 @@ class Meeting(BaseModel):
     status = models.CharField(
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
-    notes = models.TextField(blank=True)
+    notes = text_field(limits.NOTE, blank=True)
 
     class Meta:
         ordering = ["date"]
@@ -119,7 +121,7 @@ class PanelCase(BaseModel):
     )
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
     reasons = models.JSONField(default=list, help_text="StuckReason codes")
-    detail = models.TextField(blank=True, help_text="why it is brought, in words")
+    detail = text_field(limits.TEXT, blank=True, help_text="why it is brought, in words")
     automatic = models.BooleanField(default=False)
     brought_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -169,7 +171,7 @@ class PanelDecision(BaseModel):
         "cases.Episode", on_delete=models.PROTECT, related_name="panel_decisions"
     )
     kind = models.CharField(max_length=20, choices=DecisionKind.choices)
-    rationale = models.TextField()
+    rationale = text_field(limits.SHORT)
     decided_on = models.DateField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -203,7 +205,7 @@ class PanelAction(BaseModel):
     """A follow-up the panel asked of someone (e.g. 'find a school nurse to lead')."""
 
     panel_case = models.ForeignKey(PanelCase, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
+    description = text_field(limits.SHORT)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_actions"
     )
@@ -244,7 +246,9 @@ class UnmetNeed(BaseModel):
             ("adult", "Adult"),
         ],
     )
-    description = models.TextField(help_text="the gap, without names or identifying detail")
+    description = text_field(
+        limits.SHORT, help_text="the gap, without names or identifying detail"
+    )
     families_affected = models.PositiveIntegerField(default=1)
     recorded_on = models.DateField()
     recorded_by = models.ForeignKey(

@@ -7,7 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
-from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, validated
+from earlyhelp.api.base import (
+    ScopedPrimaryKeyField, audit_search, read_version, validated, version_field,
+)
 from earlyhelp.api.router import router
 from earlyhelp.core.access import visible_people
 from earlyhelp.core.codes import Disability
@@ -70,7 +72,7 @@ class PersonInput(serializers.Serializer):
 
 
 class PersonUpdateInput(PersonInput):
-    version = serializers.IntegerField(help_text="the version you read; a stale one is refused")
+    version = version_field()
 
 
 class MemberOutput(serializers.ModelSerializer):
@@ -172,7 +174,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = PersonUpdateInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        version = read_version(request, data)
         person = services.person_update(
             person=person, acting_user=request.user, expected_version=version, **data
         )
@@ -185,7 +187,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         person = self.get_object()
         if request.method == "GET":
             history = selectors.consent_history(user=request.user, person_id=person.pk)
-            return Response(ConsentOutput(history, many=True).data)
+            page = self.paginate_queryset(history)  # a page, as the schema says
+            return self.get_paginated_response(ConsentOutput(page, many=True).data)
         policy.require(request.user, policy.Action.RECORD_CONSENT, person)
         data = validated(ConsentInput, request.data)
         consent = services.consent_record(person=person, acting_user=request.user, **data)

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
 from earlyhelp.core.codes import Disability, Ethnicity, Sex
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Locality
 
 from .identifiers import validate_nhs_number, validate_upn
@@ -33,7 +35,7 @@ class Person(BaseModel):
     )
     local_id = models.CharField(max_length=40, blank=True, verbose_name="local ID")
     # Sensitive person-level notes (e.g. health) that may be restricted per role.
-    sensitive_notes = models.TextField(blank=True)
+    sensitive_notes = text_field(limits.TEXT, blank=True)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -176,7 +178,7 @@ class SharingOverride(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="sharing_overrides")
-    reason = models.TextField()
+    reason = text_field(limits.SHORT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel
 
 
@@ -30,7 +32,7 @@ class PlanOutcome(BaseModel):
     need = models.ForeignKey(
         "assessments.PresentingNeed", null=True, blank=True, on_delete=models.PROTECT
     )
-    text = models.TextField()
+    text = text_field(limits.SHORT)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -48,7 +50,7 @@ class PlanAction(BaseModel):
     outcome = models.ForeignKey(
         PlanOutcome, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
-    description = models.TextField()
+    description = text_field(limits.SHORT)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -72,9 +74,9 @@ class Review(BaseModel):
 
     episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
-    attendees = models.TextField(help_text="who attended, one per line")
-    summary = models.TextField(blank=True)
-    family_view = models.TextField(blank=True)
+    attendees = text_field(limits.SHORT, help_text="who attended, one per line")
+    summary = text_field(limits.TEXT, blank=True)
+    family_view = text_field(limits.TEXT, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
 
     class Meta:

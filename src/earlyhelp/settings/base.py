@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "earlyhelp.operations.middleware.RequestIdMiddleware",  # first: request id; answers /healthz
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "earlyhelp.api.errors.ApiErrorMiddleware",  # /api/: one JSON error shape, NUL and size caps
     # Inside CSP and security headers, outside everything that touches the database.
     "earlyhelp.operations.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +115,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The request body cap (Django's default, stated): larger bodies get a JSON 413 under /api/.
+# Free-text fields have their own limits (docs/text-limits.md); a directory import is the
+# largest honest body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -125,6 +131,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "earlyhelp.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "earlyhelp.api.parsers.SafeJSONParser",
+        "earlyhelp.api.parsers.SafeFormParser",
+        "earlyhelp.api.parsers.SafeMultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -138,6 +149,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "earlyhelp.api.schema.error_responses",  # the Error component on every operation
+    ],
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from earlyhelp.core import limits
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel
 
 from .sources import SOURCE_TYPES
@@ -127,7 +129,7 @@ class ClericalDecision(BaseModel):
     profile_id_l = models.CharField(max_length=16)
     profile_id_r = models.CharField(max_length=16)
     accepted = models.BooleanField()
-    reason = models.TextField(blank=True)
+    reason = text_field(limits.SHORT, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -193,7 +195,7 @@ class CriteriaSet(BaseModel):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     eligibility = models.JSONField()
     family_condition = models.JSONField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
@@ -236,7 +238,7 @@ class Criterion(BaseModel):
     code = models.SlugField(max_length=60)
     name = models.CharField(max_length=200)
     group = models.CharField(max_length=40, default="headline")
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     rule = models.JSONField()
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from earlyhelp.api.base import validated
@@ -54,22 +55,27 @@ class NeedThemeOutput(serializers.ModelSerializer):
         fields = ["id", "code", "name", "description", "cin_factor_codes"]
 
 
+class SuggestOutput(serializers.Serializer):
+    level = LevelOutput(allow_null=True)
+
+
 class ThresholdModelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ThresholdModelOutput
     queryset = ThresholdModel.objects.filter(is_active=True).prefetch_related(
         "levels", "domains__indicators"
     ).order_by("-is_default", "name")
 
-    @extend_schema(request=SuggestInput, responses=LevelOutput)
+    @extend_schema(request=SuggestInput, responses=SuggestOutput)
     @action(detail=True, methods=["post"])
     def suggest(self, request, pk=None):
-        """The level the ticked indicators suggest (the highest level ticked)."""
+        """The level the ticked indicators suggest (the highest level ticked); `level` is null
+        when nothing ticked suggests one."""
         model = self.get_object()
         indicators = validated(SuggestInput, request.data)["indicators"]
         if any(i.level.model_id != model.pk for i in indicators):
-            return Response({"indicators": ["Tick indicators from this model only"]}, status=400)
+            raise ValidationError({"indicators": ["Tick indicators from this model only"]})
         level = suggest_level(indicators)
-        return Response(LevelOutput(level).data if level else None)
+        return Response({"level": LevelOutput(level).data if level else None})
 
 
 class NeedThemeViewSet(viewsets.ReadOnlyModelViewSet):

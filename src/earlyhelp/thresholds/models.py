@@ -2,7 +2,9 @@
 
 from django.db import models
 
+from earlyhelp.core import limits
 from earlyhelp.core.codes import AssessmentFactor
+from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel
 
 
@@ -13,7 +15,7 @@ class SuggestionRule(models.TextChoices):
 class ThresholdModel(BaseModel):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(unique=True)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     is_default = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     suggestion_rule = models.CharField(
@@ -38,7 +40,7 @@ class Level(BaseModel):
     model = models.ForeignKey(ThresholdModel, on_delete=models.CASCADE, related_name="levels")
     rank = models.PositiveSmallIntegerField(help_text="1 is the lowest level of need")
     name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     # Which part of the continuum this is, so reports compare models: universal / early help /
     # targeted / statutory.
     band = models.CharField(
@@ -91,7 +93,7 @@ class NeedTheme(BaseModel):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = text_field(limits.SHORT, blank=True)
     # CIN census assessment-factor codes this theme corresponds to, e.g. ["3A", "3B", "3C"].
     cin_factor_codes = models.JSONField(default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)

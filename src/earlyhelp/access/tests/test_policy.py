@@ -47,9 +47,9 @@ def test_who_may_allocate(world, episode):
 def test_who_may_be_made_lead(world, episode):
     stranger = UserFactory(username="p3", role=Role.PARTNER, team=None)
     response = client_for(world.manager).post(
-        f"/api/episodes/{episode.pk}/allocate/", {"lead_practitioner": str(stranger.pk)},
-        format="json")
-    assert response.status_code == 400 and "lead_practitioner" in response.content.decode()
+        f"/api/episodes/{episode.pk}/allocate/",
+        {"lead_practitioner": str(stranger.pk), "version": episode.version}, format="json")
+    assert response.status_code == 400 and response.json()["errors"]["lead_practitioner"]
     for candidate in (world.partner, world.worker, world.manager):  # TAF member, team staff
         assert policy.may_be_lead(candidate, episode)
     assert not policy.may_be_lead(world.other_worker, episode)  # another service's worker

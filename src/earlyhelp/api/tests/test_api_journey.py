@@ -19,6 +19,11 @@ def client_for(user):
     return client
 
 
+def version_of(client, url):
+    """The version an edit carries: what the caller read (the detail's ETag)."""
+    return client.get(url).headers["ETag"]
+
+
 def contact_body(world, **overrides):
     body = {
         "source": "2A",
@@ -60,8 +65,8 @@ def test_bad_input_gets_field_level_400s_and_nothing_is_written(world):
     body["new_members"][1]["person"]["nhs_number"] = "123"
     response = client_for(world.partner).post("/api/contacts/", body, format="json")
     assert response.status_code == 400
-    errors = response.json()
-    assert {"source", "family_consents_to_share", "new_members"} <= set(errors)
+    errors = response.json()["errors"]
+    assert {"source", "family_consents_to_share", "new_members.0.person.date_of_birth"} <= set(errors)
     assert Contact.objects.count() == 0
 
 
@@ -121,7 +126,8 @@ def test_out_of_scope_and_guessed_ids_are_404(world):
 def test_closing_needs_met_without_assessment_is_409_and_changes_nothing(world):
     episode = open_episode(world)
     response = client_for(world.worker).post(
-        f"/api/episodes/{episode.pk}/close/", {"outcome": "needs_met", "end_date": str(TODAY)},
+        f"/api/episodes/{episode.pk}/close/", {"outcome": "needs_met", "end_date": str(TODAY),
+                                               "version": episode.version},
         format="json",
     )
     assert response.status_code == 409
@@ -133,9 +139,10 @@ def test_closing_needs_met_without_assessment_is_409_and_changes_nothing(world):
 def test_whole_journey_through_the_api(world):
     client = client_for(world.worker)
     episode = open_episode(world)
-    assert client.post(f"/api/episodes/{episode.pk}/allocate/",
-                       {"lead_practitioner": str(world.worker.pk)},
-                       format="json").status_code == 200
+    episode_url = f"/api/episodes/{episode.pk}/"
+    assert client.post(f"{episode_url}allocate/", {"lead_practitioner": str(world.worker.pk)},
+                       format="json", HTTP_IF_MATCH=version_of(client, episode_url)
+                       ).status_code == 200
     assert client.post(f"/api/episodes/{episode.pk}/taf-members/",
                        {"user": str(world.partner.pk), "joined_on": str(days_ago(50))},
                        format="json").status_code == 201
@@ -145,7 +152,7 @@ def test_whole_journey_through_the_api(world):
     assert started.status_code == 201, started.json()
     assessment_id = started.json()["id"]
     saved = client.patch(f"/api/assessments/{assessment_id}/", {
-        "voice_of_child": "I want to go to football club",
+        "version": started.json()["version"], "voice_of_child": "I want to go to football club",
         "entries": [{"person": str(world.child.pk), "domain": "development",
                      "needs": "Poor sleep", "strengths": "Kind"}]}, format="json")
     assert saved.status_code == 200, saved.json()
@@ -154,11 +161,14 @@ def test_whole_journey_through_the_api(world):
         format="json")
     assert need.status_code == 201, need.json()
     early = client.post(f"/api/assessments/{assessment_id}/complete/",
-                        {"completed_on": str(days_ago(51))}, format="json")
+                        {"completed_on": str(days_ago(51)), "version": saved.json()["version"]},
+                        format="json")
     assert early.status_code == 400  # a date before what it follows: a field error
-    assert "on or after the date the assessment started" in early.json()["completed_on"][0]
+    assert "on or after the date the assessment started" in (
+        early.json()["errors"]["completed_on"][0])
     done = client.post(f"/api/assessments/{assessment_id}/complete/",
-                       {"completed_on": str(days_ago(40))}, format="json")
+                       {"completed_on": str(days_ago(40)), "version": saved.json()["version"]},
+                       format="json")
     assert done.status_code == 200 and done.json()["status"] == "completed"
     plan = client.post("/api/plans/", {"episode": str(episode.pk),
                                        "started_on": str(days_ago(39))}, format="json")
@@ -174,7 +184,8 @@ def test_whole_journey_through_the_api(world):
             "scores": [{"need": need.json()["id"], "score": score}]}, format="json")
         assert review.status_code == 201, review.json()
     closed = client.post(f"/api/episodes/{episode.pk}/close/",
-                         {"outcome": "needs_met", "end_date": str(TODAY)}, format="json")
+                         {"outcome": "needs_met", "end_date": str(TODAY)}, format="json",
+                         HTTP_IF_MATCH=version_of(client, episode_url))
     assert closed.status_code == 200 and closed.json()["closure_outcome"] == "needs_met"
     late = client.post("/api/reviews/", {"episode": str(episode.pk), "held_on": str(TODAY),
                                          "attendees": "Mum"}, format="json")
@@ -190,7 +201,7 @@ def test_step_down_refused_while_open_then_allowed(world):
             "reason": "CIN closed after assessment", "from_episode": str(episode.pk)}
     assert client.post("/api/episodes/step-down/", body, format="json").status_code == 409
     assert client.post(f"/api/episodes/{episode.pk}/step-up/",
-                       {"on": str(TODAY), "reason": "Risk escalated"},
+                       {"on": str(TODAY), "reason": "Risk escalated", "version": episode.version},
                        format="json").status_code == 201
     response = client.post("/api/episodes/step-down/", body, format="json")
     assert response.status_code == 201, response.json()
@@ -259,6 +270,7 @@ def test_caseload_lists_the_users_open_episodes(world, name):
     episode = open_episode(world)
     client = client_for(world.worker)
     assert client.get(f"/api/{name}/").json()["count"] == 0
-    client.post(f"/api/episodes/{episode.pk}/allocate/",
-                {"lead_practitioner": str(world.worker.pk)}, format="json")
+    assert client.post(f"/api/episodes/{episode.pk}/allocate/",
+                       {"lead_practitioner": str(world.worker.pk), "version": episode.version},
+                       format="json").status_code == 200
     assert client.get(f"/api/{name}/").json()["results"][0]["id"] == str(episode.pk)

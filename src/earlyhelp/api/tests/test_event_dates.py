@@ -72,7 +72,7 @@ def test_a_decision_date_in_the_future_or_before_the_request_is_a_400(world, whe
         triage_body(world, decided_at=decided.isoformat()), format="json",
     )
     assert response.status_code == 400
-    assert message in response.json()["decided_at"][0]
+    assert message in response.json()["errors"]["decided_at"][0]
     contact.refresh_from_db()
     assert contact.status == "awaiting_decision" and Episode.objects.count() == 0
 
@@ -84,7 +84,7 @@ def test_the_episode_start_may_follow_the_decision_but_never_precede_it(world):
     early = client.post(f"/api/contacts/{contact.pk}/triage/",
                         {**body, "episode_start_date": days_ago(10).isoformat()}, format="json")
     assert early.status_code == 400
-    assert "on or after the date of the decision" in early.json()["episode_start_date"][0]
+    assert "on or after the date of the decision" in early.json()["errors"]["episode_start_date"][0]
     ok = client.post(f"/api/contacts/{contact.pk}/triage/",
                      {**body, "episode_start_date": days_ago(7).isoformat()}, format="json")
     assert ok.status_code == 201, ok.json()
@@ -98,12 +98,16 @@ def test_a_manager_sets_the_start_date_within_its_bounds(world):
     assert client_for(world.worker).post(url, {"start_date": decided_on.isoformat()},
                                          format="json").status_code == 403
     manager = client_for(world.manager)
-    before = manager.post(url, {"start_date": (decided_on - dt.timedelta(days=1)).isoformat()},
-                          format="json")
-    assert before.status_code == 400
-    assert "on or after the date of the decision" in before.json()["start_date"][0]
-    moved = manager.post(url, {"start_date": (decided_on + dt.timedelta(days=3)).isoformat()},
+    version = manager.get(f"/api/episodes/{episode.pk}/").json()["version"]
+    blind = manager.post(url, {"start_date": (decided_on + dt.timedelta(days=3)).isoformat()},
                          format="json")
+    assert blind.status_code == 428  # an edit carries the version it read
+    before = manager.post(url, {"start_date": (decided_on - dt.timedelta(days=1)).isoformat(),
+                                "version": version}, format="json")
+    assert before.status_code == 400
+    assert "on or after the date of the decision" in before.json()["errors"]["start_date"][0]
+    moved = manager.post(url, {"start_date": (decided_on + dt.timedelta(days=3)).isoformat(),
+                               "version": version}, format="json")
     assert moved.status_code == 200, moved.json()
     episode.refresh_from_db()
     assert episode.start_date == decided_on + dt.timedelta(days=3)
@@ -114,9 +118,9 @@ def test_a_manager_sets_the_start_date_within_its_bounds(world):
     Assessment.objects.create(episode=episode, started_on=episode.start_date,
                               completing_organisation=world.council)
     later = manager.post(url, {"start_date": (episode.start_date + dt.timedelta(days=1))
-                               .isoformat()}, format="json")
+                               .isoformat(), "version": episode.version}, format="json")
     assert later.status_code == 400
-    assert "an assessment started" in later.json()["start_date"][0]
+    assert "an assessment started" in later.json()["errors"]["start_date"][0]
 
 
 def test_a_manager_adds_and_ends_focus_children_with_dates(world):
@@ -129,7 +133,7 @@ def test_a_manager_adds_and_ends_focus_children_with_dates(world):
     url = f"/api/episodes/{episode.pk}/focus-children/"
     future = manager.post(url, {"person": str(sibling.pk),
                                 "on": (TODAY + dt.timedelta(days=1)).isoformat()}, format="json")
-    assert future.status_code == 400 and "today or in the past" in future.json()["on"][0]
+    assert future.status_code == 400 and "today or in the past" in future.json()["errors"]["on"][0]
     added = manager.post(url, {"person": str(sibling.pk), "on": days_ago(5).isoformat()},
                          format="json")
     assert added.status_code == 200, added.json()
@@ -164,7 +168,7 @@ def test_a_family_new_to_early_help_is_stepped_down_in_one_move(world):
     bad = client.post("/api/episodes/step-down/",
                       {**body, "social_care_decided_on": days_ago(2).isoformat()}, format="json")
     assert bad.status_code == 400
-    assert "on or after social care's decision" in bad.json()["on"][0]
+    assert "on or after social care's decision" in bad.json()["errors"]["on"][0]
     assert not Family.objects.filter(name="Nowak household").exists()  # nothing half-made
     response = client.post("/api/episodes/step-down/", body, format="json")
     assert response.status_code == 201, response.json()

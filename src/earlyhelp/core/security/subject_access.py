@@ -7,7 +7,8 @@ looked at or changed what, and when. `render_markdown` / `render_html` write it 
 
 Case notes and household records mention other people: the Data Protection Officer reviews
 the file and redacts third-party information before it is released (the file says so).
-Other apps add their own sections with `register_section` (e.g. panels, referrals).
+Panels (cases, decisions, actions), referrals to services and targeting findings have their
+own sections; other apps may add more with `register_section`.
 """
 
 import datetime as dt
@@ -427,6 +428,12 @@ def collect(person) -> Report:
         )
     )
 
+    sections += [
+        _panel_section(episode_ids),
+        _referral_section(person, episode_ids),
+        _targeting_section(family_ids),
+    ]
+
     for builder in EXTRA_SECTIONS:
         extra = builder(person, family_ids)
         if extra is not None:
@@ -475,6 +482,108 @@ def collect(person) -> Report:
         )
     )
     return Report(person.full_name, str(person.pk), timezone.now(), sections)
+
+
+def _panel_section(episode_ids) -> Section:
+    from earlyhelp.panels.models import PanelCase
+
+    cases = (
+        PanelCase.objects.filter(episode_id__in=episode_ids)
+        .select_related("panel", "episode", "meeting")
+        .prefetch_related("decisions", "actions")
+        .order_by("created_at")
+    )
+    rows, decisions, actions = [], [], []
+    for case in cases:
+        rows.append([
+            case.episode.reference, case.panel.name, _d(case.created_at),
+            "; ".join(case.reason_labels()), case.detail, case.get_status_display(),
+            _d(case.meeting.date) if case.meeting_id else "",
+        ])
+        decisions += [
+            [case.episode.reference, case.panel.name, _d(d.decided_on), d.get_kind_display(),
+             d.rationale]
+            for d in case.decisions.all()
+        ]
+        actions += [
+            [case.episode.reference, a.description, _d(a.due_date),
+             a.get_status_display()]
+            for a in case.actions.all()
+        ]
+    return Section(
+        "Panels",
+        intro="Times the household's episode was brought to a multi-agency panel, what the "
+        "panel decided and the actions it set.",
+        tables=[
+            ("Cases brought", Table(["Episode", "Panel", "Brought", "Why", "Detail", "Status",
+                                     "Meeting"], rows)),
+            ("Decisions", Table(["Episode", "Panel", "Decided", "Decision", "Reasons"],
+                                decisions)),
+            ("Actions", Table(["Episode", "Action", "Due", "Status"], actions)),
+        ],
+    )
+
+
+def _referral_section(person, episode_ids) -> Section:
+    from earlyhelp.directory.models import Referral
+
+    referrals = (
+        Referral.objects.filter(Q(person=person) | Q(person__isnull=True,
+                                                     episode_id__in=episode_ids))
+        .select_related("service__organisation", "episode")
+        .order_by("sent_at")
+    )
+    return Section(
+        "Referrals to services",
+        intro="Referrals made for this person, or for their whole household.",
+        tables=[(
+            "",
+            Table(
+                ["Reference", "Episode", "Service", "Provider", "For", "Sent", "Reason",
+                 "Status", "Latest note", "Started", "Finished"],
+                [
+                    [r.reference, r.episode.reference, r.service.name,
+                     r.service.organisation.name,
+                     "This person" if r.person_id else "The whole household",
+                     _d(r.sent_at), r.reason, r.get_status_display(), r.status_note,
+                     _d(r.started_on), _d(r.finished_on)]
+                    for r in referrals
+                ],
+            ),
+        )],
+    )
+
+
+def _targeting_section(family_ids) -> Section:
+    from earlyhelp.targeting.models import CohortFamily
+
+    wanted = {str(f) for f in family_ids}
+    match = Q(pk__in=[])
+    for family_id in wanted:  # a JSON list of ids: matched as text, then checked exactly
+        match |= Q(earlyhelp_family_ids__icontains=family_id)
+    rows = []
+    for cohort in (
+        CohortFamily.objects.filter(match).select_related("run", "criteria_set")
+        .order_by("run_id", "id")
+    ):
+        if not wanted & {str(f) for f in cohort.earlyhelp_family_ids or []}:
+            continue
+        rows.append([
+            _d(cohort.run.created_at), cohort.criteria_set.name,
+            ", ".join(str(c) for c in cohort.criteria_met), _d(cohort.eligible),
+            _d(cohort.known_to_early_help), _d(cohort.known_to_social_care),
+        ])
+    return Section(
+        "Targeting (finding families who may need help)",
+        intro="Times an analysis of agency records found the household meeting criteria "
+        "(e.g. Supporting Families). The records behind each finding are in that run's "
+        "evidence file.",
+        tables=[(
+            "",
+            Table(["Run", "Criteria set", "Criteria met", "Meets the set",
+                   "Known to early help", "Known to social care"], rows),
+        )],
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------------

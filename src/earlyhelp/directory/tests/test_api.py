@@ -38,7 +38,7 @@ def test_services_list_and_filters(world, service):
     assert found[0]["themes"] == [t.code for t in world.themes]
     bad = api.get("/api/directory/services/", {"theme": "nope", "age": "x"})
     assert bad.status_code == 400
-    assert "age" in bad.json()
+    assert "age" in bad.json()["errors"]
 
 
 def test_suggestions_for_an_episode(world, episode, service):
@@ -91,7 +91,7 @@ def test_send_and_answer_a_referral(world, episode, service, provider):
 def test_referral_refusals(world, episode, service):
     api = client_for(world.worker)
     blank = api.post("/api/directory/referrals/", referral_body(world, episode, service, reason=""))
-    assert blank.status_code == 400 and "reason" in blank.json()
+    assert blank.status_code == 400 and "reason" in blank.json()["errors"]
     consent_record(
         person=world.child,
         kind="share",
@@ -104,7 +104,7 @@ def test_referral_refusals(world, episode, service):
     assert "without consent to share" in refused.json()["detail"]
     other = client_for(world.other_worker)
     hidden = other.post("/api/directory/referrals/", referral_body(world, episode, service))
-    assert hidden.status_code == 400 and "episode" in hidden.json()
+    assert hidden.status_code == 400 and "episode" in hidden.json()["errors"]
     assert not Referral.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_decline_needs_a_valid_reason(world, episode, service, provider):
     bad = client_for(provider).post(
         f"/api/directory/referrals/{referral_id}/decline/", {"reason": "bored"}
     )
-    assert bad.status_code == 400 and "reason" in bad.json()
+    assert bad.status_code == 400 and "reason" in bad.json()["errors"]
     assert Referral.objects.get().status == "sent"
 
 

@@ -131,7 +131,7 @@ def test_api_bring_decide_and_scope(world, episode, panel, member):
     )
     assert refused.status_code == 403
     bad = panelist.post(f"/api/panels/cases/{case_id}/decide/", {"kind": "maybe"})
-    assert bad.status_code == 400 and {"kind", "rationale"} <= set(bad.json())
+    assert bad.status_code == 400 and {"kind", "rationale"} <= set(bad.json()["errors"])
     ok = panelist.post(
         f"/api/panels/cases/{case_id}/decide/",
         {"kind": "continue", "rationale": "Review in a month"},

@@ -8,8 +8,44 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
-from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core import limits
+from earlyhelp.core.errors import IllegalMove, StaleEdit
+
+
+def stale_message(what: str = "record") -> str:
+    return StaleEdit(what).message
+
+
+def _limit_text(name: str, field: forms.CharField) -> None:
+    """Every text box has a limit (core/limits.py) and says it in the GOV.UK way."""
+    if field.max_length is None:
+        if not isinstance(field.widget, forms.Textarea):
+            return
+        field.max_length = limits.limit_for(name)
+        field.validators.append(MaxLengthValidator(field.max_length))
+    label = str(field.label or "")
+    if not label or label.endswith("?") or len(label.split()) > 4:
+        # A question reads badly before "must be N characters": name the field instead.
+        label = {"text": "The note"}.get(name, name.replace("_", " "))
+    field.error_messages["max_length"] = limits.too_long(label, field.max_length)
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the page showed, posted back hidden. Missing or not a number
+    means we cannot tell what the person saw: refused like a stale edit, never a blind write."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, what: str = "record", **kwargs):
+        message = stale_message(what)
+        kwargs.setdefault("min_value", 1)
+        kwargs["error_messages"] = {
+            "required": message, "invalid": message, "min_value": message,
+            "max_value": message,
+        }
+        super().__init__(**kwargs)
 
 
 class GovukForm(forms.Form):
@@ -20,6 +56,18 @@ class GovukForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                _limit_text(name, field)
+
+    def clean(self):
+        # A hidden field's error has nowhere to show inline: show it at the top.
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.HiddenInput) and name in self._errors:
+                for message in self._errors.pop(name):
+                    self.add_error(None, message)
+        return super().clean()
+
 
     def add_service_error(self, error: Exception) -> None:
         """Show a service's refusal on the form: IllegalMove at the top, field errors inline."""
@@ -41,6 +89,12 @@ class GovukForm(forms.Form):
                 self.add_error(None, message)
             return
         raise error
+
+
+class VersionForm(GovukForm):
+    """The confirm button of a "check your answers" page: carries the version it showed."""
+
+    version = VersionField()
 
 
 class DateInputs(forms.MultiWidget):

@@ -15,7 +15,7 @@ from earlyhelp.core.charts import line_chart
 from earlyhelp.core.dates import long_date
 from earlyhelp.plans.models import PlanStatus
 
-from ..forms.base import GovukForm
+from ..forms.base import VersionForm
 from ..forms.casework import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, TafMemberForm
 from .base import attempt, page
 
@@ -254,14 +254,14 @@ def step_up_check(request, episode_id):
     answers = _load(request, key, ["on"])
     if not answers:
         return redirect("web:step_up", episode.pk)
-    form = GovukForm()
-    if request.method == "POST":
+    form = VersionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         transition = attempt(
             form,
             services.episode_step_up,
             episode=episode,
             acting_user=user,
-            expected_version=int(request.POST.get("version") or episode.version),
+            expected_version=form.cleaned_data["version"],
             **answers,
         )
         if transition is not None:
@@ -311,14 +311,14 @@ def close_check(request, episode_id):
     answers = _load(request, key, ["end_date"])
     if not answers:
         return redirect("web:close", episode.pk)
-    form = GovukForm()
-    if request.method == "POST":
+    form = VersionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         closed = attempt(
             form,
             services.episode_close,
             episode=episode,
             acting_user=user,
-            expected_version=int(request.POST.get("version") or episode.version),
+            expected_version=form.cleaned_data["version"],
             **answers,
         )
         if closed is not None:
