@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes
 
 from .models import Episode, EpisodeStatus, TafMember
 

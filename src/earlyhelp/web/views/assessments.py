@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
+from earlyhelp.access.permissions import can_work_on_episode, require_episode_worker
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments import services
 from earlyhelp.assessments.models import Assessment, AssessmentDomain, AssessmentStatus
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes
-from earlyhelp.core.permissions import can_work_on_episode, require_episode_worker
 from earlyhelp.people.models import Person
 
 from ..forms.casework import (
