@@ -318,3 +318,19 @@ def test_a_crossing_names_file_and_line(tmp_path, monkeypatch):
     assert [(str(r), line, m) for r, line, m, _ in crossings()] == [
         ("core/kernel.py", 5, "earlyhelp.people.models")
     ]
+
+
+def test_core_migrations_depend_on_no_other_earlyhelp_app():
+    # The kernel's tables exist before any app's: core's migration graph needs only Django's.
+    from django.db.migrations.loader import MigrationLoader
+
+    ours = {p.name for p in SRC.iterdir() if (p / "migrations").is_dir()}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    outside = {
+        (name, dependency)
+        for (app, name), migration in loader.disk_migrations.items()
+        if app == "core"
+        for dependency in migration.dependencies
+        if dependency[0] in ours - {"core"}
+    }
+    assert outside == set()

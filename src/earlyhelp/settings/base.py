@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "earlyhelp.targeting",
     "earlyhelp.insights",
     "earlyhelp.strategy",
+    "earlyhelp.governance",
     "earlyhelp.demo",
     "earlyhelp.operations",
     "earlyhelp.api",
