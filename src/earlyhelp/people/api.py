@@ -8,10 +8,10 @@ from rest_framework.response import Response
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import visible_people
+from earlyhelp.access.sensitive import PERSON_NOTES, SensitiveField
 from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, validated
 from earlyhelp.api.router import router
 from earlyhelp.core.codes import Disability
-from earlyhelp.core.security.sensitive import PERSON_NOTES, SensitiveField
 
 from . import selectors, services
 from .models import (

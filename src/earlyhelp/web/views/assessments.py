@@ -58,8 +58,8 @@ def _members(assessment):
 
 def _with_visible_descriptions(user, assessment, needs):
     """Sensitive need descriptions (domestic abuse, mental health …) read "Restricted" for roles
-    the security settings do not allow (core.security.sensitive)."""
-    from earlyhelp.core.security.sensitive import (
+    the security settings do not allow (access.sensitive)."""
+    from earlyhelp.access.sensitive import (
         NEED_DESCRIPTION,
         may_see,
         need_is_sensitive,
