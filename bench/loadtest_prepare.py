@@ -34,8 +34,8 @@ def main() -> int:
     from django.db.models import Count, Q
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from earlyhelp.access.scoping import visible_episodes, visible_people
     from earlyhelp.cases.models import Episode
-    from earlyhelp.core.access import visible_episodes, visible_people
     from earlyhelp.core.models import Role, Team, User
     from earlyhelp.demo.borough import DEMO_PASSWORD
 

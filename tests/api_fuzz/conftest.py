@@ -12,20 +12,6 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(autouse=True)
-def _two_factor_enforced(settings):
-    """The two-factor gate and API settings exactly as production wires them."""
-    from earlyhelp.settings import security
-
-    middleware = list(settings.MIDDLEWARE)
-    for name in security.TWO_FACTOR_MIDDLEWARE:
-        if name not in middleware:
-            index = middleware.index("earlyhelp.core.security.middleware.RefusalAuditMiddleware")
-            middleware.insert(index + 1, name)
-    settings.MIDDLEWARE = middleware
-    settings.REST_FRAMEWORK = security.api_settings(settings.REST_FRAMEWORK)
-
-
 @functools.lru_cache(maxsize=1)
 def _raw_schema() -> dict:
     from drf_spectacular.generators import SchemaGenerator

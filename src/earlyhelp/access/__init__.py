@@ -1,1 +1,1 @@
-"""Who may see what (scope, in earlyhelp.core.access for now) and who may do what (policy)."""
+"""Who may see what (scoping: decided in the query) and who may do what (roles, policy)."""

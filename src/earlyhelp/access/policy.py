@@ -2,7 +2,7 @@
 and a record. Pages, the API, templates (`{% can %}`) and the services all read it.
 
 Order of checks (decision 0005): scope first – a record outside the user's scope is a 404 from
-the selectors (earlyhelp.core.access) before any action is considered; then this table – a
+the selectors (earlyhelp.access.scoping) before any action is considered; then this table – a
 record the user can see but may not change is a 403 with a message saying who can. Every
 service that writes calls `require()` as its first step, so no door can skip it.
 """

@@ -6,8 +6,8 @@ from django.http import Http404
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404
 from earlyhelp.core.models import AuditAction
 
 from .errors import PreconditionRequired

@@ -1,15 +1,19 @@
-from importlib import import_module
-from importlib.util import find_spec
+"""The API's URLs. Each app registers its viewsets on the shared router in its own api module;
+importing that module here is what registers them, in this order (the order of the routes and of
+the schema). A missing module fails loudly."""
+
+# isort: off
+from earlyhelp.people import api as people_api  # noqa: F401
+from earlyhelp.thresholds import api as thresholds_api  # noqa: F401
+from earlyhelp.frontdoor import api as frontdoor_api  # noqa: F401
+from earlyhelp.cases import api as cases_api  # noqa: F401
+from earlyhelp.assessments import api as assessments_api  # noqa: F401
+from earlyhelp.plans import api as plans_api  # noqa: F401
+from earlyhelp.directory import api as directory_api  # noqa: F401
+from earlyhelp.panels import api as panels_api  # noqa: F401
+from earlyhelp.core.security import api as security_api  # noqa: F401  (family access log)
+# isort: on
 
 from .router import router
-
-# Each app registers its viewsets on the shared router in its own api.py.
-API_APPS = [
-    "people", "thresholds", "frontdoor", "cases", "assessments", "plans",
-    "directory", "panels", "targeting", "insights", "strategy", "core",
-]
-for app in API_APPS:
-    if find_spec(f"earlyhelp.{app}.api"):
-        import_module(f"earlyhelp.{app}.api")
 
 urlpatterns = router.urls

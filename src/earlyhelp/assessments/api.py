@@ -6,14 +6,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from earlyhelp.access.permissions import require_episode_worker
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_people
+from earlyhelp.access.sensitive import SensitiveNeedDescription
 from earlyhelp.api.base import audit_search, read_version, scoped_pk, validated, version_field
 from earlyhelp.api.router import router
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes, visible_people
 from earlyhelp.core.codes import AssessmentFactor
 from earlyhelp.core.models import Organisation
-from earlyhelp.core.permissions import require_episode_worker
-from earlyhelp.core.security.sensitive import SensitiveNeedDescription
 from earlyhelp.thresholds.models import Level, NeedTheme
 
 from . import services

@@ -8,14 +8,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
+from earlyhelp.access.permissions import require_episode_worker, require_role
+from earlyhelp.access.scoping import visible_families, visible_people
 from earlyhelp.api.base import (
     ScopedPrimaryKeyField, audit_search, read_version, scoped_pk, validated, version_field,
 )
 from earlyhelp.api.router import router
-from earlyhelp.core.access import visible_families, visible_people
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import Organisation, Role, Team, User
-from earlyhelp.core.permissions import require_episode_worker, require_role
 from earlyhelp.people.api import FamilyInput, PersonInput
 from earlyhelp.people.models import MemberRole, Person
 from earlyhelp.thresholds.models import Level

@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes
 
 from .models import Episode, EpisodeStatus, TafMember
 
@@ -77,7 +77,7 @@ def episode_notes(*, user, episode: Episode) -> QuerySet:
 
     Sensitive notes are for the roles settings.EARLYHELP_SENSITIVE_FIELDS names (early help
     staff) and the lead practitioner only."""
-    from earlyhelp.core.security.sensitive import CASE_NOTE, may_see
+    from earlyhelp.access.sensitive import CASE_NOTE, may_see
 
     from .models import CaseNote
 
@@ -423,8 +423,8 @@ def family_timeline(*, user, family) -> FamilyTimeline:
     opened and closed, step-ups and step-downs, assessments, plans, reviews, case notes
     (sensitive ones only for early help staff and the lead) and consent decisions. Sorted and
     paginated in the database. `family` must come from a scoped selector (family_detail)."""
+    from earlyhelp.access.sensitive import CASE_NOTE, may_see
     from earlyhelp.assessments.models import Assessment
-    from earlyhelp.core.security.sensitive import CASE_NOTE, may_see
     from earlyhelp.frontdoor.models import Contact, TriageDecision
     from earlyhelp.people.models import Consent
     from earlyhelp.plans.models import Plan, Review

@@ -6,13 +6,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from earlyhelp.access.permissions import require_episode_worker, require_role
+from earlyhelp.access.scoping import visible_people
 from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.errors import body as errors_body
 from earlyhelp.api.router import router
 from earlyhelp.cases.selectors import episode_detail, episode_list
-from earlyhelp.core.access import visible_people
 from earlyhelp.core.models import Locality, Role
-from earlyhelp.core.permissions import require_episode_worker, require_role
 from earlyhelp.thresholds.models import NeedTheme
 
 from . import openreferral, rules, selectors, services

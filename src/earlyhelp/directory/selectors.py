@@ -1,15 +1,15 @@
 """Reads of the directory (public) and of referrals (always scoped to the user).
 
 Who sees a referral:
-- the referring side: anyone whose scope includes the family (core.access);
+- the referring side: anyone whose scope includes the family (access.scoping);
 - the provider: users of the organisation that provides the service – the referral only, never
   the rest of the family's record.
 """
 
 from django.db.models import Q, QuerySet
 
+from earlyhelp.access.scoping import get_visible_or_404, visible_family_ids
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_family_ids
 from earlyhelp.core.models import Role
 
 from .models import Referral, ReferralStatus, Service, ServiceStatus

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from earlyhelp.access import policy
+from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.cases.services import next_reference
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction
-from earlyhelp.core.permissions import require_episode_worker
 
 from . import rules
 from .models import (

@@ -11,9 +11,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from earlyhelp.access.permissions import can_work_on_episode, require_role
 from earlyhelp.cases import selectors as cases
 from earlyhelp.core.models import Role
-from earlyhelp.core.permissions import can_work_on_episode, require_role
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 
 from . import openreferral, rules, selectors, services

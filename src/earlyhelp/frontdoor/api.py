@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
+from earlyhelp.access.scoping import visible_families, visible_people
 from earlyhelp.api.base import ScopedPrimaryKeyField, audit_search, validated
 from earlyhelp.api.router import router
-from earlyhelp.core.access import visible_families, visible_people
 from earlyhelp.core.codes import EpisodeReason, ReferralSource
 from earlyhelp.core.models import Organisation, Team
 from earlyhelp.people import services as people_services

@@ -2,8 +2,8 @@
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_contacts
 
 from .models import Contact, ContactStatus
 

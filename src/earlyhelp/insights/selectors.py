@@ -2,7 +2,7 @@
 
 Whose figures: a manager sees their council service's (every team in it); an analyst or an
 administrator sees the whole borough. The records behind a figure are scoped again with
-`core.access` for a manager (named records they may open), and shown pseudonymised – Child Unique
+`access.scoping` for a manager (named records they may open), and shown pseudonymised – Child Unique
 ID and reference only – to analysts and administrators.
 """
 
@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from earlyhelp.core import access
+from earlyhelp.access import scoping as access
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
 from earlyhelp.frontdoor.models import ContactPerson
 
@@ -208,7 +208,7 @@ def clean_filters(user, raw: dict) -> dict[str, str]:
 # --- The records behind a figure -------------------------------------------------------------
 
 def _visible(user, section: Section) -> QuerySet:
-    """A manager's list holds only records core.access lets them open."""
+    """A manager's list holds only records access.scoping lets them open."""
     qs = section.queryset
     if user.role != Role.MANAGER:
         return qs
@@ -260,7 +260,7 @@ def _with_people(section: Section, qs: QuerySet) -> QuerySet:
 class RecordList:
     section: Section
     total: int  # records behind the figure in the user's scope
-    visible: QuerySet  # the ones this user may see listed (a manager's core.access scope)
+    visible: QuerySet  # the ones this user may see listed (a manager's access.scoping scope)
     named: bool
 
 

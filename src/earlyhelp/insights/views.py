@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from earlyhelp.core.charts import line_chart
 from earlyhelp.core.dates import long_date
+from earlyhelp.web.charts import line_chart
 
 from . import annexa, exports, formatting, recordrows, rules, selectors, services, terms
 from .forms import FILTER_LABELS, AnnexAForm, DashboardForm

@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
+from earlyhelp.access.permissions import require_role
 from earlyhelp.core.models import Role
-from earlyhelp.core.permissions import require_role
 from earlyhelp.web.views.base import page
 
 from . import health, scheduler

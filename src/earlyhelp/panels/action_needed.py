@@ -1,6 +1,6 @@
 """What needs the signed-in user's action, for their start page: `action_needed(user)`.
 
-Every count is taken through the user's scoped querysets (core.access), so it never counts a
+Every count is taken through the user's scoped querysets (access.scoping), so it never counts a
 record the user could not open. Whose work an item counts:
 
 - requests for support past their RAG decision time – front door and managers, every contact in
@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from earlyhelp.core.access import visible_contacts, visible_episodes
+from earlyhelp.access.scoping import visible_contacts, visible_episodes
 from earlyhelp.core.models import Role
 
 # Local timescales this page counts against (assessment: from cases.selectors, 45 days).
@@ -240,7 +240,7 @@ def _panel_items(user, today) -> list[ActionItem]:
         panel_id__in=member_panel_ids(user), status=PanelCaseStatus.AWAITING
     )
     if user.role == Role.PARTNER:
-        from earlyhelp.core.access import families_sharing_allowed
+        from earlyhelp.access.scoping import families_sharing_allowed
 
         waiting = waiting.filter(
             family_id__in=families_sharing_allowed(waiting.values("family_id"))

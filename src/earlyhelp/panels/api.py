@@ -6,11 +6,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from earlyhelp.access.scoping import visible_people
 from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.cases.selectors import episode_list
-from earlyhelp.core.access import visible_people
 from earlyhelp.core.models import Locality, User
 from earlyhelp.directory.models import Service
 from earlyhelp.thresholds.models import NeedTheme

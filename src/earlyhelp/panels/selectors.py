@@ -1,7 +1,7 @@
 """Reads of panels, agendas, decisions and unmet need – always scoped to the user.
 
-A panel member sees the families with cases brought to their panels (registered with
-core.access in apps.py); agenda items are filtered through that same family scope, so a user
+A panel member sees the families with cases brought to their panels (the panel scope in
+access.scoping); agenda items are filtered through that same family scope, so a user
 who is not a member sees no family on a panel's agenda.
 """
 
@@ -10,8 +10,8 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from earlyhelp.access.scoping import get_visible_or_404, visible_family_ids
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_family_ids
 from earlyhelp.core.models import Role
 
 from .models import (
@@ -27,24 +27,6 @@ from .models import (
 
 # Roles that see every panel's set-up (not its cases) and the unmet need report.
 OVERSIGHT_ROLES = {Role.MANAGER, Role.ADMIN, Role.ANALYST}
-
-
-def panel_family_ids(user):
-    """Families with cases (not withdrawn) on panels the user is a current member of."""
-    panels = PanelMember.objects.filter(user=user, left_on__isnull=True).values("panel_id")
-    return (
-        PanelCase.objects.filter(panel_id__in=panels)
-        .exclude(status=PanelCaseStatus.WITHDRAWN)
-        .values("family_id")
-    )
-
-
-def panel_family_ids_with_consent(user):
-    """For a partner on a panel: the same families, while sharing with partners is allowed
-    (consent to share stands, or a safeguarding override) – the rule every partner lives by."""
-    from earlyhelp.core.access import families_sharing_allowed
-
-    return families_sharing_allowed(panel_family_ids(user))
 
 
 def member_panel_ids(user):

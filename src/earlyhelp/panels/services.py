@@ -13,11 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from earlyhelp.access import policy
+from earlyhelp.access.permissions import can_work_on_episode
 from earlyhelp.cases import services as case_services
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.permissions import can_work_on_episode
 
 from . import rules
 from .models import (

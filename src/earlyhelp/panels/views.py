@@ -10,9 +10,9 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from earlyhelp.access.permissions import can_work_on_episode
 from earlyhelp.cases import selectors as cases
 from earlyhelp.core.models import Role
-from earlyhelp.core.permissions import can_work_on_episode
 from earlyhelp.web.views.base import attempt, page
 
 from . import rules, selectors, services
@@ -274,7 +274,7 @@ def my_actions(request):
 
 @login_required
 def action_done(request, action_id):
-    from earlyhelp.core.access import get_visible_or_404
+    from earlyhelp.access.scoping import get_visible_or_404
 
     user = request.user
     action = get_visible_or_404(

@@ -7,13 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
+from earlyhelp.access.scoping import visible_people
+from earlyhelp.access.sensitive import PERSON_NOTES, SensitiveField
 from earlyhelp.api.base import (
     ScopedPrimaryKeyField, audit_search, read_version, validated, version_field,
 )
 from earlyhelp.api.router import router
-from earlyhelp.core.access import visible_people
 from earlyhelp.core.codes import Disability
-from earlyhelp.core.security.sensitive import PERSON_NOTES, SensitiveField
 
 from . import selectors, services
 from .models import (

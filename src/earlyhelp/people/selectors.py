@@ -4,8 +4,8 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_families, visible_people
 
 from .identifiers import normalise_nhs_number
 from .models import Consent, Family, Membership, Person

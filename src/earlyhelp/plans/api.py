@@ -6,13 +6,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from earlyhelp.access.permissions import require_episode_worker
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 from earlyhelp.assessments.models import PresentingNeed
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes
 from earlyhelp.core.models import User
-from earlyhelp.core.permissions import require_episode_worker
 
 from . import services
 from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review

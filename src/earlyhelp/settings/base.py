@@ -3,6 +3,8 @@
 from earlyhelp.operations.logs import logging_config
 
 from .env import BASE_DIR, database_from_url, env, env_bool, env_list
+from .security import *  # noqa: F403  (sign-in, two-factor, sessions, CSP, sensitive fields)
+from .security import SPECTACULAR_ENUM_NAME_OVERRIDES
 
 SECRET_KEY = env("SECRET_KEY", "insecure-local-only-key-change-me-in-production-0123456789")
 DEBUG = False
@@ -36,15 +38,25 @@ INSTALLED_APPS = [
     "earlyhelp.targeting",
     "earlyhelp.insights",
     "earlyhelp.strategy",
+    "earlyhelp.governance",
     "earlyhelp.demo",
     "earlyhelp.operations",
     "earlyhelp.api",
     "earlyhelp.web",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "earlyhelp.core.security",  # signals (sign-in audit, sessions) and templates
+    "earlyhelp.sso",
 ]
 
 MIDDLEWARE = [
     "earlyhelp.operations.middleware.RequestIdMiddleware",  # first: request id; answers /healthz
     "django.middleware.security.SecurityMiddleware",
+    # CSP early, so redirects and errors carry the header and the nonce exists for templates.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "earlyhelp.api.errors.ApiErrorMiddleware",  # /api/: one JSON error shape, NUL and size caps
     # Inside CSP and security headers, outside everything that touches the database.
@@ -53,8 +65,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "earlyhelp.core.security.middleware.SessionLimitsMiddleware",
+    "earlyhelp.core.security.middleware.RefusalAuditMiddleware",
+    # Every signed-in role passes a second factor before any page or API endpoint.
+    "earlyhelp.core.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "earlyhelp.urls"
@@ -121,11 +139,12 @@ CSRF_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+    # Session authentication only: a password alone (HTTP Basic) would skip the second factor.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "earlyhelp.core.security.permissions.TwoFactorVerified",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "earlyhelp.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -149,6 +168,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": SPECTACULAR_ENUM_NAME_OVERRIDES,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "earlyhelp.api.schema.error_responses",  # the Error component on every operation
@@ -185,15 +205,9 @@ EARLYHELP_TRIAGE_CLOCK = env("TRIAGE_CLOCK", "elapsed")
 EARLYHELP_WORKING_DAY = ("09:00", "17:00")
 EARLYHELP_CLOSED_DAYS = env_list("CLOSED_DAYS")
 
-from .security import *  # noqa: E402,F403  (sign-in, two-factor, sessions, CSP, retention)
-from .security import wire  # noqa: E402
-
-wire(globals())  # adds the security apps, middleware, backends and API checks to the lists above
-
 # --- single sign-on (OpenID Connect): docs/single-sign-on.md ----------------------------------
 from earlyhelp.sso.config import csp_form_action, from_environment  # noqa: E402
 
-INSTALLED_APPS = [*INSTALLED_APPS, "earlyhelp.sso"]
 # Providers from EARLYHELP_SSO_PROVIDERS (JSON) or EARLYHELP_SSO_PROVIDERS_FILE (TOML/JSON);
 # none configured means the sign-in page shows only the username and password form.
 EARLYHELP_SSO_PROVIDERS = from_environment()

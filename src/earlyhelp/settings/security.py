@@ -1,8 +1,7 @@
 """Security settings (sign-in, two-factor, sessions, CSP, sensitive fields, retention).
 
-Owned by the access-control issue. `base.py` star-imports the values below and then calls
-`wire(globals())`, which adds the security apps, middleware, authentication backends and API
-checks to the lists `base.py` defines (this module cannot import them: base imports it).
+Owned by the access-control issue. `base.py` star-imports the values below; the apps,
+middleware and API settings they need are written out in full in base.py's own lists.
 """
 
 import datetime as dt
@@ -99,7 +98,7 @@ EARLYHELP_AUDIT_REFUSAL_SKIP_PREFIXES = ["/static/", "/favicon.ico", "/__debug__
 # --- API schema: one name per choice set ------------------------------------------------------
 # drf-spectacular warns (and `check --deploy --fail-level WARNING` fails) when two choice sets
 # would get the same component name. Each TextChoices class is named here once; add new ones
-# (the deploy-check test names any that collide). wire() adds this to SPECTACULAR_SETTINGS.
+# (the deploy-check test names any that collide). base.py puts this in SPECTACULAR_SETTINGS.
 SPECTACULAR_ENUM_NAME_OVERRIDES = {
     "PanelsActionStatusEnum": "earlyhelp.panels.models.ActionStatus",
     "PlansActionStatusEnum": "earlyhelp.plans.models.ActionStatus",
@@ -139,8 +138,8 @@ SPECTACULAR_ENUM_NAME_OVERRIDES = {
     "RagEnum": "earlyhelp.frontdoor.models.Rag",
     "ReferralSourceEnum": "earlyhelp.core.codes.ReferralSource",
     "ReferralStatusEnum": "earlyhelp.directory.models.ReferralStatus",
-    "RetentionBasisEnum": "earlyhelp.core.models.RetentionBasis",
-    "RetentionRecordTypeEnum": "earlyhelp.core.models.RetentionRecordType",
+    "RetentionBasisEnum": "earlyhelp.governance.models.RetentionBasis",
+    "RetentionRecordTypeEnum": "earlyhelp.governance.models.RetentionRecordType",
     "ReviewStatusEnum": "earlyhelp.targeting.models.ReviewStatus",
     "RoleEnum": "earlyhelp.core.models.Role",
     "RouteInEnum": "earlyhelp.cases.models.RouteIn",
@@ -154,73 +153,11 @@ SPECTACULAR_ENUM_NAME_OVERRIDES = {
     "UnitEnum": "earlyhelp.insights.models.Unit",
 }
 
-# --- what wire() adds to base.py's lists ------------------------------------------------------
-SECURITY_APPS = [
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
-    "csp",
-    "earlyhelp.core.security",  # signals (sign-in audit, sessions) and templates
-]
+# --- sign-in backends ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out usernames first
     "django.contrib.auth.backends.ModelBackend",
 ]
-
-
-def wire(namespace: dict) -> None:
-    """Add the security apps, middleware and API checks to the settings base.py defined."""
-    namespace["INSTALLED_APPS"] = [*namespace["INSTALLED_APPS"], *SECURITY_APPS]
-
-    middleware = list(namespace["MIDDLEWARE"])
-
-    def after(existing: str, *new: str) -> None:
-        index = middleware.index(existing) + 1
-        middleware[index:index] = list(new)
-
-    # CSP early, so redirects and errors carry the header and the nonce exists for templates.
-    after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
-    after(
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "django_otp.middleware.OTPMiddleware",
-    )
-    after(
-        "django.contrib.messages.middleware.MessageMiddleware",
-        "earlyhelp.core.security.middleware.SessionLimitsMiddleware",
-        "earlyhelp.core.security.middleware.RefusalAuditMiddleware",
-        *(TWO_FACTOR_MIDDLEWARE if _WIRE_TWO_FACTOR else []),
-    )
-    middleware.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
-    namespace["MIDDLEWARE"] = middleware
-
-    if _WIRE_TWO_FACTOR:
-        namespace["REST_FRAMEWORK"] = api_settings(namespace["REST_FRAMEWORK"])
-
-    spectacular = dict(namespace.get("SPECTACULAR_SETTINGS", {}))
-    spectacular["ENUM_NAME_OVERRIDES"] = {
-        **SPECTACULAR_ENUM_NAME_OVERRIDES,
-        **spectacular.get("ENUM_NAME_OVERRIDES", {}),
-    }
-    namespace["SPECTACULAR_SETTINGS"] = spectacular
-
-
-TWO_FACTOR_PERMISSION = "earlyhelp.core.security.permissions.TwoFactorVerified"
-TWO_FACTOR_MIDDLEWARE = ["earlyhelp.core.security.middleware.TwoFactorMiddleware"]
-_WIRE_TWO_FACTOR = True  # the two-factor gate and the API settings below (tests: verified_login)
-
-
-def api_settings(rest_framework: dict) -> dict:
-    api = dict(rest_framework)
-    # Session authentication only: a password alone (HTTP Basic) would skip the second factor.
-    api["DEFAULT_AUTHENTICATION_CLASSES"] = [
-        "rest_framework.authentication.SessionAuthentication",
-    ]
-    permissions = list(api.get("DEFAULT_PERMISSION_CLASSES", []))
-    if TWO_FACTOR_PERMISSION not in permissions:
-        permissions.append(TWO_FACTOR_PERMISSION)
-    api["DEFAULT_PERMISSION_CLASSES"] = permissions
-    return api
 
 
 def production(namespace: dict) -> None:

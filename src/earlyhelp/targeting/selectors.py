@@ -11,7 +11,7 @@ import duckdb
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from earlyhelp.core.access import get_visible_or_404
+from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core.models import Role
 
 from .linkage.model import level_labels

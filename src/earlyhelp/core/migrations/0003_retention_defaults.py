@@ -1,38 +1,11 @@
-"""Shipped default retention rules. The council's records manager confirms or changes them
-(Django admin: Retention rules); they only decide what `earlyhelp retention_review` lists."""
+"""Shipped default retention rules: moved to governance 0002 with the model (issue 18).
+
+Kept, empty, because databases record it as applied and 0004 follows it."""
 
 from django.db import migrations
-
-DEFAULTS = [
-    {
-        "record_type": "family",
-        "basis": "youngest_child_age",
-        "years": 25,
-        "description": (
-            "Early help records are kept until the youngest child of the household reaches 25, "
-            "and never while an episode is open."
-        ),
-    },
-    {
-        "record_type": "contact",
-        "basis": "after_last_activity",
-        "years": 6,
-        "description": (
-            "A request for support that led to no early help episode (no further action, "
-            "signposting, step-up) is kept 6 years after it was received or decided. A local "
-            "default: confirm it against the council's retention schedule."
-        ),
-    },
-]
-
-
-def add_defaults(apps, schema_editor):
-    RetentionRule = apps.get_model("core", "RetentionRule")
-    for rule in DEFAULTS:
-        RetentionRule.objects.get_or_create(record_type=rule["record_type"], defaults=rule)
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0002_security")]
 
-    operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]
+    operations = []

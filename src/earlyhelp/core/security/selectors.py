@@ -2,10 +2,10 @@
 
 from django.db.models import Q, QuerySet
 
+from earlyhelp.access.permissions import require_role
+from earlyhelp.access.scoping import get_visible_or_404, visible_families
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_families
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.permissions import require_role
 
 ACCESS_LOG_ROLES = {Role.MANAGER}
 

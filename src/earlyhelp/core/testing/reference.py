@@ -15,7 +15,8 @@ SHIPPED = [
     ("earlyhelp.targeting.migrations.0002_shipped_criteria_sets", "load", "targeting.CriteriaSet"),
     ("earlyhelp.insights.migrations.0002_shipped_indicators", "load",
      "insights.IndicatorDefinition"),
-    ("earlyhelp.core.migrations.0003_retention_defaults", "add_defaults", "core.RetentionRule"),
+    ("earlyhelp.governance.migrations.0002_retention_defaults", "add_defaults",
+     "governance.RetentionRule"),
 ]
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from earlyhelp.access.scoping import visible_episodes, visible_families
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode, Transition
-from earlyhelp.core.access import visible_episodes, visible_families
 from earlyhelp.core.dates import months_before
 from earlyhelp.core.models import AuditEvent, Organisation, Role, User
 from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD

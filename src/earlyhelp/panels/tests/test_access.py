@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from earlyhelp.core.access import visible_families
+from earlyhelp.access.scoping import visible_families
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
+from earlyhelp.access.permissions import can_work_on_episode, require_episode_worker
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments import services
 from earlyhelp.assessments.models import Assessment, AssessmentDomain, AssessmentStatus
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes
-from earlyhelp.core.permissions import can_work_on_episode, require_episode_worker
 from earlyhelp.people.models import Person
 
 from ..forms.casework import (
@@ -58,8 +58,8 @@ def _members(assessment):
 
 def _with_visible_descriptions(user, assessment, needs):
     """Sensitive need descriptions (domestic abuse, mental health …) read "Restricted" for roles
-    the security settings do not allow (core.security.sensitive)."""
-    from earlyhelp.core.security.sensitive import (
+    the security settings do not allow (access.sensitive)."""
+    from earlyhelp.access.sensitive import (
         NEED_DESCRIPTION,
         may_see,
         need_is_sensitive,

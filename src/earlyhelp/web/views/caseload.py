@@ -5,10 +5,10 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from earlyhelp.access.permissions import require_role
+from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.cases import selectors as cases
-from earlyhelp.core.access import get_visible_or_404
 from earlyhelp.core.models import Role
-from earlyhelp.core.permissions import require_role
 
 from .base import audit_list, page, paginate
 from .start import queue_counts

@@ -11,9 +11,9 @@ from earlyhelp.assessments.models import AssessmentStatus
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
 from earlyhelp.cases.models import ClosureOutcome
-from earlyhelp.core.charts import line_chart
 from earlyhelp.core.dates import long_date
 from earlyhelp.plans.models import PlanStatus
+from earlyhelp.web.charts import line_chart
 
 from ..forms.base import VersionForm
 from ..forms.casework import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, TafMemberForm

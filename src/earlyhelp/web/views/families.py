@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
 from earlyhelp.access import policy
+from earlyhelp.access.scoping import get_visible_or_404, visible_people
 from earlyhelp.cases.models import Episode, EpisodeStatus
 from earlyhelp.cases.selectors import family_timeline
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_people
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import ConsentKind, Membership

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
-from earlyhelp.core.access import visible_families
-from earlyhelp.core.permissions import TRIAGE_ROLES, require_role
+from earlyhelp.access.permissions import require_role
+from earlyhelp.access.roles import TRIAGE
+from earlyhelp.access.scoping import visible_families
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import ContactStatus, TriageOutcome
@@ -26,7 +27,7 @@ PRIORITIES = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not 
 @login_required
 def contact_queue(request):
     user = request.user
-    require_role(user, TRIAGE_ROLES, "see the front door queue")
+    require_role(user, TRIAGE, "see the front door queue")
     contacts = frontdoor.contact_queue(user=user)
     priority = request.GET.get("priority", "")
     if priority in PRIORITIES:

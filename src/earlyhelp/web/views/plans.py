@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.shortcuts import redirect
 
 from earlyhelp.access import policy
+from earlyhelp.access.permissions import require_episode_worker
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
 from earlyhelp.core import audit
-from earlyhelp.core.access import get_visible_or_404, visible_episodes
 from earlyhelp.core.models import User
-from earlyhelp.core.permissions import require_episode_worker
 from earlyhelp.plans import services
 from earlyhelp.plans.models import Plan, PlanAction
 

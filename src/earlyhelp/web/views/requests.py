@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from earlyhelp.core.access import get_visible_or_404, visible_contacts
+from earlyhelp.access.permissions import require_role
+from earlyhelp.access.roles import RAISE_REQUEST, TRIAGE
+from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
 from earlyhelp.core.models import Role
-from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, TRIAGE_ROLES, require_role
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.people.selectors import person_match_for_referral
 from earlyhelp.thresholds.models import NeedTheme
@@ -24,7 +25,7 @@ from .base import attempt, page
 
 
 def _guard(request):
-    require_role(request.user, RAISE_CONTACT_ROLES, "raise a request for support")
+    require_role(request.user, RAISE_REQUEST, "raise a request for support")
 
 
 def _age(born: dt.date | None) -> int | None:
@@ -216,7 +217,7 @@ def request_details(request):
         "source": default_source(user),
     }
     form = RequestDetailsForm(
-        request.POST or None, initial=initial, can_rate=user.role in TRIAGE_ROLES
+        request.POST or None, initial=initial, can_rate=user.role in TRIAGE
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

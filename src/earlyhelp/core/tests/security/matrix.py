@@ -1,5 +1,5 @@
 """The access matrix's world and its expectations, written by hand from the issue's rules –
-never computed from core.access, which is what the matrix checks.
+never computed from access.scoping, which is what the matrix checks.
 
 Two households: IN, which every casework role of the service works with (the partner referred
 it and sits on its Team Around the Family, with consent; the front door triaged it; team T

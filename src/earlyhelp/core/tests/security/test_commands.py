@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from earlyhelp.cases import services as cases
 from earlyhelp.core import audit
-from earlyhelp.core.models import AuditEvent, LegalHold, RetentionRule
+from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.security import two_factor
 from earlyhelp.core.testing.factories import (
     ContactFactory,
@@ -20,6 +20,7 @@ from earlyhelp.core.testing.factories import (
 )
 from earlyhelp.core.testing.journey import completed_assessment, open_episode
 from earlyhelp.core.tests.test_audit import database_admin
+from earlyhelp.governance.models import LegalHold, RetentionRule
 from earlyhelp.people.models import Family, Person
 
 # --- audit_verify -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ The rules are configuration: `settings.EARLYHELP_SENSITIVE_FIELDS` maps a field 
 that may read it, and whether the episode's lead practitioner (from any agency) may too.
 Selectors and serializers ask `may_see()`; anyone else gets the record without the field
 (null in the API, "Restricted" on pages). Access to the record itself is decided first, by
-core.access – these rules only narrow what an in-scope user sees.
+access.scoping – these rules only narrow what an in-scope user sees.
 """
 
 from django.conf import settings

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template.loader import render_to_string
 
-from earlyhelp.core.charts import PALETTE, Series, bar_chart, line_chart, nice_ticks
+from earlyhelp.web.charts import PALETTE, Series, bar_chart, line_chart, nice_ticks
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

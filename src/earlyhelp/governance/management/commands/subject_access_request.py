@@ -10,7 +10,7 @@ from django.db import transaction
 
 from earlyhelp.core import audit
 from earlyhelp.core.models import AuditAction
-from earlyhelp.core.security import subject_access
+from earlyhelp.governance import subject_access
 
 
 class Command(BaseCommand):

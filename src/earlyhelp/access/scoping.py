@@ -9,7 +9,8 @@ which would reveal that it exists.
 - front door: families in any contact;
 - early help worker: their team's families (and any family they lead);
 - team manager: the families of every team in their service;
-- panel member: families with cases brought to their panel (added by the panels app);
+- panel member (and any staff role or partner sitting on a panel): families with cases brought
+  to their panels – a partner only while sharing is allowed;
 - analyst and administrator: no casework (aggregates and configuration only).
 """
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from earlyhelp.cases.models import Episode, TafMember
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.panels.models import PanelCase, PanelCaseStatus, PanelMember
 from earlyhelp.people.models import (
     Consent,
     ConsentKind,
@@ -30,13 +32,6 @@ from earlyhelp.people.models import (
     Person,
     SharingOverride,
 )
-
-# Extra scopes contributed by other apps (e.g. panels): role -> callable(user) -> family-id query.
-EXTRA_FAMILY_SCOPES: dict[str, list] = {}
-
-
-def register_family_scope(role: str, scope) -> None:
-    EXTRA_FAMILY_SCOPES.setdefault(role, []).append(scope)
 
 
 def _latest_share_consent():
@@ -116,6 +111,32 @@ def _created_and_not_yet_routed(user, family_field):
     return Q(**{f"{family_field}__in": mine})
 
 
+def panel_family_ids(user):
+    """Families with cases (not withdrawn) on panels the user is a current member of."""
+    panels = PanelMember.objects.filter(user=user, left_on__isnull=True).values("panel_id")
+    return (
+        PanelCase.objects.filter(panel_id__in=panels)
+        .exclude(status=PanelCaseStatus.WITHDRAWN)
+        .values("family_id")
+    )
+
+
+def panel_family_ids_with_consent(user):
+    """For a partner on a panel: the same families, while sharing with partners is allowed
+    (consent to share stands, or a safeguarding override) – the rule every partner lives by."""
+    return families_sharing_allowed(panel_family_ids(user))
+
+
+# A panel member (any staff role) sees the families with cases brought to their panels; a
+# partner on a panel (police, school, health) sees its cases only with consent.
+_PANEL_SCOPES = {
+    Role.PANEL_MEMBER: panel_family_ids,
+    Role.WORKER: panel_family_ids,
+    Role.MANAGER: panel_family_ids,
+    Role.FRONT_DOOR: panel_family_ids,
+    Role.PARTNER: panel_family_ids_with_consent,
+}
+
 _ROLE_CONDITIONS = {
     Role.PARTNER: _partner_condition,
     Role.WORKER: _worker_condition,
@@ -136,9 +157,8 @@ def family_condition(user, family_field: str = "id") -> Q | None:
     if user.role in _ROLE_CONDITIONS:
         parts.append(_ROLE_CONDITIONS[user.role](user, family_field))
         parts.append(_created_and_not_yet_routed(user, family_field))
-    parts.extend(
-        Q(**{f"{family_field}__in": scope(user)}) for scope in EXTRA_FAMILY_SCOPES.get(user.role, [])
-    )
+    if user.role in _PANEL_SCOPES:
+        parts.append(Q(**{f"{family_field}__in": _PANEL_SCOPES[user.role](user)}))
     if not parts:
         return None
     condition = parts[0]

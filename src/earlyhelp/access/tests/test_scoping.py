@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from earlyhelp.cases.services import taf_member_add
-from earlyhelp.core.access import (
+from earlyhelp.access.scoping import (
     visible_contacts,
     visible_episodes,
     visible_families,
     visible_people,
 )
+from earlyhelp.cases.services import taf_member_add
 from earlyhelp.core.testing.factories import UserFactory, family_with_members
 from earlyhelp.core.testing.journey import (
     open_episode,

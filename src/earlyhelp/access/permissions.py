@@ -1,14 +1,10 @@
-"""Who may do what – kept for callers that import from here; the one source is
-earlyhelp.access (roles and policy)."""
+"""Page and API guards built on the policy: refuse a role, or anyone not working on an episode.
+
+The role groups themselves live in access.roles; who may do what in access.policy."""
 
 from django.core.exceptions import PermissionDenied
 
-from earlyhelp.access import policy
-from earlyhelp.access.roles import EARLY_HELP_STAFF, RAISE_REQUEST, TRIAGE
-
-RAISE_CONTACT_ROLES = RAISE_REQUEST
-TRIAGE_ROLES = TRIAGE
-CASEWORK_ROLES = EARLY_HELP_STAFF
+from . import policy
 
 
 def require_role(user, roles, action: str) -> None:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from earlyhelp.core import audit
 from earlyhelp.core.models import AuditAction
-from earlyhelp.core.security import retention
+from earlyhelp.governance import retention
 
 
 class Command(BaseCommand):

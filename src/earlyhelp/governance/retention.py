@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 
-from earlyhelp.core.models import LegalHold, RetentionBasis, RetentionRecordType, RetentionRule
+from earlyhelp.governance.models import (
+    LegalHold,
+    RetentionBasis,
+    RetentionRecordType,
+    RetentionRule,
+)
 
 
 @dataclass
