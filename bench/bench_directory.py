@@ -61,7 +61,7 @@ def main() -> int:
     from earlyhelp.directory.models import Referral, Service
     from earlyhelp.panels.action_needed import action_needed
     from earlyhelp.panels.demo_data import load_demo_panels
-    from earlyhelp.panels.services import detect_stuck_cases
+    from earlyhelp.panels.services.detection import detect_stuck_cases
     from earlyhelp.people.models import Family
     from earlyhelp.thresholds.models import NeedTheme
 

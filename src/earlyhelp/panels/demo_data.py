@@ -136,7 +136,7 @@ def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False)
             meetings += 1
     brought = 0
     if bring_stuck:
-        from .services import detect_stuck_cases
+        from .services.detection import detect_stuck_cases
 
         brought = len(detect_stuck_cases(today=today).brought)
     return {"panels": panels, "meetings": meetings, "brought": brought}
