@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import completed_assessment, open_episode
@@ -11,13 +13,22 @@ from earlyhelp.core.testing.world import days_ago
 from earlyhelp.plans import rules, services
 
 
-def test_a_plan_follows_a_completed_assessment(world):
+def test_a_plan_follows_a_completed_assessment_and_starts_on_or_after_its_day(world):
     episode = open_episode(world)
     with pytest.raises(IllegalMove) as refused:
-        rules.plan_follows_assessment(episode)
+        rules.plan_follows_assessment(episode, days_ago(1))
     assert refused.value.code == "plan_before_assessment"
-    completed_assessment(world, episode)
-    rules.plan_follows_assessment(episode)
+    completed_assessment(world, episode, completed_days_ago=40)
+    rules.plan_follows_assessment(episode, days_ago(40))
+    rules.plan_follows_assessment(episode, dates.today())
+    with pytest.raises(ValidationError) as early:
+        rules.plan_follows_assessment(episode, days_ago(41))
+    assert "on or after the date the assessment was completed" in early.value.message_dict[
+        "started_on"][0]
+    with pytest.raises(ValidationError) as future:
+        rules.plan_follows_assessment(episode, dates.today() + dt.timedelta(days=1))
+    assert future.value.message_dict["started_on"] == [
+        "The plan start date must be today or in the past"]
 
 
 def test_one_active_plan_per_episode(world):
