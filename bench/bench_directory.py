@@ -56,12 +56,12 @@ def main() -> int:
 
     from earlyhelp.cases.models import Episode
     from earlyhelp.core.models import Locality, Role, User
-    from earlyhelp.directory.demo_data import load_demo_directory, load_demo_referrals
+    from earlyhelp.demo.directory import load_demo_directory, load_demo_referrals
+    from earlyhelp.demo.panels import load_demo_panels
     from earlyhelp.directory.matching import suggestions_for_episode
     from earlyhelp.directory.models import Referral, Service
     from earlyhelp.panels.action_needed import action_needed
-    from earlyhelp.panels.demo_data import load_demo_panels
-    from earlyhelp.panels.services import detect_stuck_cases
+    from earlyhelp.panels.services.detection import detect_stuck_cases
     from earlyhelp.people.models import Family
     from earlyhelp.thresholds.models import NeedTheme
 

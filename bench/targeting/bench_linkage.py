@@ -177,7 +177,9 @@ def main(argv=None) -> dict:
     import shutil
 
     shutil.rmtree(work / "store", ignore_errors=True)
-    from earlyhelp.targeting import pipeline, services
+    from earlyhelp.targeting import services
+    from earlyhelp.targeting.pipeline import run as pipeline_run
+    from earlyhelp.targeting.pipeline import workspace
 
     load_before = os.getloadavg()
     print(f"Load average before: {load_before[0]:.1f} (2 cores shared)", flush=True)
@@ -192,15 +194,15 @@ def main(argv=None) -> dict:
         )
     import_seconds = round(time.perf_counter() - started, 2)
     run = services.run_start(acting_user=None, reference_date=AS_OF, retrain=True, enqueue=False)
-    run = pipeline.execute(run, echo=lambda m: print("  " + m, flush=True))
+    run = pipeline_run.execute(run, echo=lambda m: print("  " + m, flush=True))
     end_to_end = round(time.perf_counter() - started, 2)
-    figures = accuracy(pipeline.run_dir(run), data / "truth.csv")
+    figures = accuracy(workspace.run_dir(run), data / "truth.csv")
 
     second = None
     if not args.no_second_run:
         t0 = time.perf_counter()
         again = services.run_start(acting_user=None, reference_date=AS_OF, enqueue=False)
-        again = pipeline.execute(again)
+        again = pipeline_run.execute(again)
         second = {"seconds": round(time.perf_counter() - t0, 2), "stages": again.stats["seconds"]}
 
     result = {

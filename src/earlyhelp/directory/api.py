@@ -15,9 +15,11 @@ from earlyhelp.cases.selectors import episode_detail, episode_list
 from earlyhelp.core.models import Locality, Role
 from earlyhelp.thresholds.models import NeedTheme
 
-from . import openreferral, rules, selectors, services
+from . import rules, selectors, services
 from .matching import profile_for_episode, suggest_services
 from .models import DeclineReason, FinishOutcome, ProviderKind, Referral, Service
+from .openreferral.export import export_directory
+from .openreferral.importer import import_directory
 
 
 class ServiceOutput(serializers.ModelSerializer):
@@ -108,7 +110,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def export(self, request):
         """Every service (any status) in the Open Referral UK `/services` shape."""
         require_role(request.user, {Role.ADMIN, Role.MANAGER, Role.ANALYST}, "export the directory")
-        return Response(openreferral.export_directory())
+        return Response(export_directory())
 
     @extend_schema(
         request=dict,
@@ -120,9 +122,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Import Open Referral UK JSON: all records or none; 400 lists every problem."""
         require_role(request.user, {Role.ADMIN}, "import the directory")
         dry_run = request.query_params.get("dry_run") in ("1", "true", "True")
-        result = openreferral.import_directory(
-            request.data, acting_user=request.user, dry_run=dry_run
-        )
+        result = import_directory(request.data, acting_user=request.user, dry_run=dry_run)
         body = {
             "created": result.created,
             "updated": result.updated,

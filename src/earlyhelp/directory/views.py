@@ -16,7 +16,7 @@ from earlyhelp.cases import selectors as cases
 from earlyhelp.core.models import Role
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 
-from . import openreferral, rules, selectors, services
+from . import rules, selectors, services
 from .forms import (
     DeclineForm,
     FinishForm,
@@ -29,6 +29,8 @@ from .forms import (
 )
 from .matching import profile_for_episode, suggest_services
 from .models import LevelBand, ReferralStatus, ServiceStatus
+from .openreferral.export import export_directory, export_queryset, service_to_oruk
+from .openreferral.importer import import_directory
 
 STAFF_ROLES = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER}
 DIRECTORY_ADMIN_ROLES = {Role.ADMIN}
@@ -76,16 +78,16 @@ def service_detail(request, service_id):
 @require_GET
 def oruk_services(request):
     """Open Referral UK `GET /services`: every active service, public."""
-    return JsonResponse(openreferral.export_directory(selectors.public_services(), public=True))
+    return JsonResponse(export_directory(selectors.public_services(), public=True))
 
 
 @require_GET
 def oruk_service(request, service_id):
-    services_ = openreferral.export_queryset(selectors.public_services().filter(pk=service_id))
+    services_ = export_queryset(selectors.public_services().filter(pk=service_id))
     service = services_.first()
     if service is None:
         raise Http404("No such service")
-    return JsonResponse(openreferral.service_to_oruk(service, public=True))
+    return JsonResponse(service_to_oruk(service, public=True))
 
 
 # Staff: suggestions and referrals -------------------------------------------------------------
@@ -288,7 +290,7 @@ def referral_move(request, referral_id, action):
 @login_required
 def export(request):
     require_role(request.user, {Role.ADMIN, Role.MANAGER, Role.ANALYST}, "export the directory")
-    body = json.dumps(openreferral.export_directory(), indent=2)
+    body = json.dumps(export_directory(), indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="directory-openreferraluk.json"'
     return response
@@ -307,7 +309,7 @@ def import_view(request):
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             form.add_error("file", f"The file is not valid JSON: {exc}")
         else:
-            result = openreferral.import_directory(
+            result = import_directory(
                 payload, acting_user=request.user, dry_run=form.cleaned_data["dry_run"]
             )
             if result.ok and not result.dry_run:

@@ -8,7 +8,14 @@ class InsightsConfig(AppConfig):
     verbose_name = "Performance intelligence"
 
     def ready(self):
-        from . import computations  # noqa: F401 - fills the indicator registry
+        # Each indicator module registers its computations when imported.
+        from .computations import (  # noqa: F401
+            caseload,
+            initiation,
+            needs,
+            outcomes,
+            timeliness,
+        )
         from .dbfuncs import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="insights_sqlite_funcs")

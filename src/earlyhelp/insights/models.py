@@ -1,7 +1,8 @@
 """Indicator definitions: what each measure means, its unit, direction, target and RAG thresholds.
 
 The definition is data an administrator edits (targets change every year); the computation is
-code, one small function per indicator in `computations.py`, found by the definition's `code`.
+code, one small function per indicator in the `computations` package, found by the
+definition's `code`.
 """
 
 from django.core.exceptions import ValidationError

@@ -19,7 +19,7 @@ from earlyhelp.core.models import Locality, OrganisationType, Role, Team
 from earlyhelp.frontdoor.models import ContactPerson
 
 from . import rules
-from .computations import LEVEL_BANDS
+from .computations.bases import LEVEL_BANDS
 from .models import Breakdown, IndicatorDefinition
 from .periods import Period, trend
 from .registry import NONE_KEY, REGISTRY, Context, Result, Scope, Section, unsupported_filters

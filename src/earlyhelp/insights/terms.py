@@ -1,8 +1,8 @@
 """The words the indicators count by, each defined once and shown on the indicator's page.
 
 A definition lives next to the rule that applies it (re-referral in `frontdoor.rules`, a current
-intervention in `annexa`, the timeliness rules in `computations`); this module only says which
-indicator uses which, and fills in the council's own settings (a timescale, the months).
+intervention in `annexa`, the timeliness rules in `computations.timeliness`); this module only says
+which indicator uses which, and fills in the council's own settings (a timescale, the months).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from django.conf import settings
 
 from earlyhelp.frontdoor.rules import RE_REFERRAL, triage_clock
 
-from . import annexa, computations
+from . import annexa
+from .computations import caseload, initiation, timeliness
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def _re_referral(parameters) -> Term:
 
 
 def _open(parameters) -> Term:
-    return Term("Open on a day", computations.OPEN_ON_A_DAY)
+    return Term("Open on a day", caseload.OPEN_ON_A_DAY)
 
 
 def _current_intervention(parameters) -> Term:
@@ -37,26 +38,26 @@ def _current_intervention(parameters) -> Term:
 
 
 def _assessment_on_time(parameters) -> Term:
-    days = int(parameters.get("days", computations.ASSESSMENT_DAYS))
-    return Term("Assessment on time", computations.ASSESSMENT_ON_TIME.format(days=days))
+    days = int(parameters.get("days", timeliness.ASSESSMENT_DAYS))
+    return Term("Assessment on time", timeliness.ASSESSMENT_ON_TIME.format(days=days))
 
 
 def _reviews_on_time(parameters) -> Term:
-    return Term("Review on time", computations.REVIEW_ON_TIME.format(
-        first_days=int(parameters.get("first_review_days", computations.FIRST_REVIEW_DAYS))))
+    return Term("Review on time", timeliness.REVIEW_ON_TIME.format(
+        first_days=int(parameters.get("first_review_days", timeliness.FIRST_REVIEW_DAYS))))
 
 
 def _triage_timescale(parameters) -> Term:
     day_start, day_end = settings.EARLYHELP_WORKING_DAY
-    clock = computations.TRIAGE_CLOCK_WORDS[triage_clock()].format(
+    clock = initiation.TRIAGE_CLOCK_WORDS[triage_clock()].format(
         day_start=day_start, day_end=day_end
     )
-    return Term("Triage timescale", computations.TRIAGE_TIMESCALE.format(
+    return Term("Triage timescale", initiation.TRIAGE_TIMESCALE.format(
         clock=clock, **settings.EARLYHELP_TRIAGE_HOURS))
 
 
 def _decision_to_start(parameters) -> Term:
-    return Term("Time from decision to start", computations.DECISION_TO_START)
+    return Term("Time from decision to start", initiation.DECISION_TO_START)
 
 
 TERMS_BY_INDICATOR = {

@@ -15,8 +15,12 @@ from earlyhelp.core.models import Locality, User
 from earlyhelp.directory.models import Service
 from earlyhelp.thresholds.models import NeedTheme
 
-from . import rules, selectors, services
+from . import rules, selectors
 from .models import DecisionKind, Meeting, Panel, PanelAction, PanelCase, PanelDecision, UnmetNeed
+from .services.actions import panel_action_add
+from .services.cases import panel_case_bring
+from .services.decisions import decision_record
+from .services.unmet_need import unmet_need_record
 
 
 class PanelMeetingOutput(serializers.ModelSerializer):
@@ -168,7 +172,7 @@ class PanelCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request):
         data = validated(PanelCaseBringInput, request.data)
         episode = scoped_pk(episode_list(user=request.user), data["episode"], "episode")
-        case = services.panel_case_bring(
+        case = panel_case_bring(
             panel=data["panel"],
             episode=episode,
             detail=data["detail"],
@@ -189,7 +193,7 @@ class PanelCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if data.get("person"):
             person = scoped_pk(visible_people(request.user), data.pop("person"), "person")
         data.pop("person", None)
-        decision = services.decision_record(
+        decision = decision_record(
             panel_case=case, acting_user=request.user, person=person, **data
         )
         return Response(PanelDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
@@ -202,7 +206,7 @@ class PanelCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             request.user, case.panel, timezone.localdate(), "set panel actions"
         )
         data = validated(PanelActionInput, request.data)
-        created = services.panel_action_add(panel_case=case, acting_user=request.user, **data)
+        created = panel_action_add(panel_case=case, acting_user=request.user, **data)
         return Response(PanelActionOutput(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -256,7 +260,7 @@ class UnmetNeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             data["panel_case"] = scoped_pk(
                 selectors.agenda_cases(user=request.user), data["panel_case"], "panel_case"
             )
-        need = services.unmet_need_record(acting_user=request.user, **data)
+        need = unmet_need_record(acting_user=request.user, **data)
         return Response(UnmetNeedOutput(need).data, status=status.HTTP_201_CREATED)
 
 

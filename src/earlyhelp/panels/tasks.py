@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def detect_stuck_cases_task(today: str | None = None) -> dict:
-    from .services import detect_stuck_cases
+    from .services.detection import detect_stuck_cases
 
     result = detect_stuck_cases(today=dt.date.fromisoformat(today) if today else None)
     return {

@@ -15,9 +15,14 @@ from earlyhelp.cases import selectors as cases
 from earlyhelp.core.models import Role
 from earlyhelp.web.views.base import attempt, page
 
-from . import rules, selectors, services
+from . import rules, selectors
 from .forms import ActionForm, BringForm, DecisionForm, MeetingForm, ReportForm, UnmetNeedForm
 from .models import Panel, PanelAction, PanelCaseStatus
+from .services.actions import panel_action_add, panel_action_complete
+from .services.cases import panel_case_bring
+from .services.decisions import decision_record
+from .services.meetings import meeting_schedule
+from .services.unmet_need import unmet_need_record
 
 SCHEDULE_ROLES = {Role.MANAGER, Role.ADMIN}
 
@@ -72,7 +77,7 @@ def meeting_new(request, panel_id):
     if form.is_valid():
         meeting = attempt(
             form,
-            services.meeting_schedule,
+            meeting_schedule,
             panel=panel,
             date=form.cleaned_data["date"],
             venue=form.cleaned_data["venue"],
@@ -145,7 +150,7 @@ def case_decide(request, case_id):
         data = form.cleaned_data
         decision = attempt(
             form,
-            services.decision_record,
+            decision_record,
             panel_case=case,
             kind=data["kind"],
             rationale=data["rationale"],
@@ -177,7 +182,7 @@ def case_action(request, case_id):
     form = ActionForm(request.POST, prefix="action")
     if form.is_valid():
         done = attempt(
-            form, services.panel_action_add, panel_case=case, acting_user=user, **form.cleaned_data
+            form, panel_action_add, panel_case=case, acting_user=user, **form.cleaned_data
         )
         if done is not None:
             messages.success(request, "Action added")
@@ -200,7 +205,7 @@ def case_unmet_need(request, case_id):
     if form.is_valid():
         done = attempt(
             form,
-            services.unmet_need_record,
+            unmet_need_record,
             panel=case.panel,
             panel_case=case,
             meeting=case.meeting,
@@ -232,7 +237,7 @@ def bring(request, episode_id):
     if request.method == "POST" and form.is_valid():
         case = attempt(
             form,
-            services.panel_case_bring,
+            panel_case_bring,
             panel=form.cleaned_data["panel"],
             episode=episode,
             detail=form.cleaned_data["detail"],
@@ -288,7 +293,7 @@ def action_done(request, action_id):
     from earlyhelp.core.errors import IllegalMove
 
     try:
-        services.panel_action_complete(action=action, acting_user=user)
+        panel_action_complete(action=action, acting_user=user)
         messages.success(request, "Action marked as done")
     except (IllegalMove, ValidationError) as error:
         messages.error(request, getattr(error, "message", str(error)))

@@ -24,7 +24,7 @@ from .models import (
     SourceBatch,
     TargetingRun,
 )
-from .pipeline import run_dir
+from .pipeline.workspace import run_dir
 from .sources import EARLYHELP_PEOPLE, SOURCE_TYPES
 
 ANALYST_ROLES = {Role.ANALYST}

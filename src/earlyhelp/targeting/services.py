@@ -27,7 +27,7 @@ from .models import (
     SourceBatch,
     TargetingRun,
 )
-from .pipeline import data_dir
+from .pipeline.workspace import data_dir
 from .sources import get_source_type
 
 

@@ -7,10 +7,10 @@ from .models import RunStatus, TargetingRun
 
 @task()
 def run_targeting(run_id: str) -> dict:
-    from . import pipeline
+    from .pipeline import run as pipeline_run
 
     run = TargetingRun.objects.get(pk=run_id)
     if run.status != RunStatus.QUEUED:
         return {"skipped": f"run is {run.status}"}
-    run = pipeline.execute(run)
+    run = pipeline_run.execute(run)
     return run.stats

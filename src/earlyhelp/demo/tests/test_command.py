@@ -75,10 +75,21 @@ def test_bad_arguments_are_refused_and_nothing_is_written(args, message):
 
 
 def test_other_apps_demo_data_is_loaded_after_the_borough():
-    """The service directory and the panels build on the borough (when those apps provide
-    demo data)."""
-    pytest.importorskip("earlyhelp.directory.demo_data")
-    pytest.importorskip("earlyhelp.panels.demo_data")
+    """The service directory and the panels build on the borough, through those apps' own
+    services: a meeting is held only once its day has come, a service waits as long as it
+    declares."""
+    import datetime as dt
+
+    from earlyhelp.directory.models import Service
+    from earlyhelp.panels.models import Meeting, MeetingStatus
+
     out = run(*ARGS[:-1])
     assert "Service directory:" in out
     assert "Panels:" in out
+    day = dt.date(2026, 6, 4)
+    meetings = list(Meeting.objects.values_list("date", "status"))
+    assert meetings
+    assert {status for date, status in meetings if date < day} == {MeetingStatus.HELD}
+    assert {status for date, status in meetings if date >= day} == {MeetingStatus.SCHEDULED}
+    services = list(Service.objects.values_list("waiting_days", "declared_waiting_days"))
+    assert services and all(waiting == declared for waiting, declared in services)

@@ -13,7 +13,8 @@ from earlyhelp.core.models import AuditEvent, Organisation
 from earlyhelp.core.testing.factories import LocalityFactory, NeedThemeFactory, UserFactory
 
 from ..models import CostOption, Location, Schedule, Service, ServiceAtLocation, ServiceContact
-from ..openreferral import export_directory, import_directory, service_to_oruk
+from ..openreferral.export import export_directory, service_to_oruk
+from ..openreferral.importer import import_directory
 from .factories import ServiceFactory
 
 

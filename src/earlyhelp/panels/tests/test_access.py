@@ -7,26 +7,27 @@ from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
 
-from .. import services
+from ..services.cases import panel_case_bring, panel_case_withdraw
+from ..services.panel_setup import panel_member_remove
 
 
 def test_a_panel_member_sees_families_brought_to_their_panel(world, episode, panel, member):
     assert set(visible_families(member)) == set()
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     other = open_episode(world, family=family_with_members())
     assert set(visible_families(member)) == {world.family}
     assert other.family not in set(visible_families(member))
-    services.panel_case_withdraw(panel_case=case, acting_user=world.worker, reason="Unstuck")
+    panel_case_withdraw(panel_case=case, acting_user=world.worker, reason="Unstuck")
     assert set(visible_families(member)) == set()
 
 
 def test_leaving_the_panel_ends_the_view(world, episode, panel, member):
-    services.panel_case_bring(
+    panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
-    services.panel_member_remove(member=panel.memberships.get(user=member), acting_user=member)
+    panel_member_remove(member=panel.memberships.get(user=member), acting_user=member)
     assert set(visible_families(member)) == set()
 
 
@@ -35,7 +36,7 @@ def test_a_worker_on_a_panel_sees_its_cases_beyond_their_team(world, episode, pa
 
     assert world.family not in set(visible_families(world.other_worker))
     PanelMemberFactory(panel=panel, user=world.other_worker)
-    services.panel_case_bring(
+    panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     assert world.family in set(visible_families(world.other_worker))
@@ -44,7 +45,7 @@ def test_a_worker_on_a_panel_sees_its_cases_beyond_their_team(world, episode, pa
 def test_non_members_cannot_open_the_agenda_or_the_case(
     client, world, episode, panel, meeting, member
 ):
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     verified_login(client, member)
@@ -66,7 +67,7 @@ def test_a_partner_on_a_panel_sees_its_cases_only_with_consent(world, episode, p
 
     police = PartnerFactory(username="police")
     PanelMemberFactory(panel=panel, user=police)
-    services.panel_case_bring(
+    panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     assert set(visible_families(police)) == {world.family}

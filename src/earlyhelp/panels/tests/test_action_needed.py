@@ -22,8 +22,9 @@ from earlyhelp.frontdoor.models import Contact
 from earlyhelp.frontdoor.rules import decision_due
 from earlyhelp.plans import services as plans
 
-from .. import services
 from ..action_needed import action_needed, overdue_contacts
+from ..services.actions import panel_action_add
+from ..services.cases import panel_case_bring
 
 
 def counts(user):
@@ -148,12 +149,12 @@ def test_referrals_awaiting_a_providers_response(world, led):
 
 
 def test_panel_actions_and_cases_for_panel_members(world, led, panel, member, meeting):
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=led, acting_user=world.worker, detail="Stuck"
     )
     assert counts(member)["panel_cases"] == 1
     assert "panel_cases" not in counts(world.other_worker)
-    services.panel_action_add(
+    panel_action_add(
         panel_case=case,
         description="Find a lead",
         owner=member,

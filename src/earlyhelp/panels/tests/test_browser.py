@@ -15,7 +15,7 @@ from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 
-from .. import services
+from ..services.cases import panel_case_bring
 from .factories import MeetingFactory, PanelFactory, PanelMemberFactory
 
 # Transactional (the live server runs in another thread). pytest-django runs transactional
@@ -92,7 +92,7 @@ def test_staff_directory_and_panel_pages(checked_page, live_server, world):
     meeting = MeetingFactory(panel=panel, date=dt.date.today() + dt.timedelta(days=3))
     chair = UserFactory(username="chair", role=Role.PANEL_MEMBER, team=None)
     PanelMemberFactory(panel=panel, user=chair, role="chair")
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="No lead after three weeks"
     )
     directory.referral_decline(referral=referral, acting_user=provider, reason="no_capacity")

@@ -10,7 +10,6 @@ from earlyhelp.core.testing.world import TODAY
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 
-from .. import services
 from ..rules import (
     NoLeadPractitioner,
     NoProgressAcrossTwoReviews,
@@ -19,6 +18,7 @@ from ..rules import (
     no_progress_between,
     stuck_episodes,
 )
+from ..services.cases import panel_case_bring
 
 A, B = "need-a", "need-b"
 
@@ -97,7 +97,7 @@ def test_referral_declined_until_brought_to_a_panel(world, led, panel):
     assert ReferralDeclined().episode_ids(TODAY) == set()
     directory.referral_decline(referral=referral, acting_user=provider, reason="no_capacity")
     assert ReferralDeclined().episode_ids(TODAY) == {led.pk}
-    services.panel_case_bring(panel=panel, episode=led, detail="Declined", acting_user=world.worker)
+    panel_case_bring(panel=panel, episode=led, detail="Declined", acting_user=world.worker)
     assert ReferralDeclined().episode_ids(TODAY) == set()
     again = directory.referral_send(
         episode=led,

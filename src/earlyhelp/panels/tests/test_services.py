@@ -15,8 +15,14 @@ from earlyhelp.core.testing.world import TODAY
 from earlyhelp.directory.models import Referral
 from earlyhelp.directory.tests.factories import ServiceFactory
 
-from .. import services
 from ..models import PanelAction, PanelCase, PanelDecision, UnmetNeed
+from ..services.actions import panel_action_add, panel_action_complete
+from ..services.cases import panel_case_bring
+from ..services.decisions import decision_record
+from ..services.detection import detect_stuck_cases
+from ..services.meetings import meeting_cancel, meeting_schedule
+from ..services.panel_setup import panel_member_add, panel_member_remove
+from ..services.unmet_need import unmet_need_record
 from ..tasks import detect_stuck_cases_task
 from .factories import MeetingFactory, PanelFactory, PanelMemberFactory
 
@@ -24,13 +30,13 @@ from .factories import MeetingFactory, PanelFactory, PanelMemberFactory
 def test_stuck_cases_go_to_the_next_meeting_once(world, episode, panel, meeting):
     MeetingFactory(panel=panel, date=TODAY + dt.timedelta(days=30))
     MeetingFactory(panel=panel, date=TODAY - dt.timedelta(days=3))  # past: never used
-    result = services.detect_stuck_cases()
+    result = detect_stuck_cases()
     case = PanelCase.objects.get()
     assert result.brought == [case.pk]
     assert case.meeting == meeting and case.automatic and case.reasons == ["no_lead"]
     assert case.detail == "Brought automatically: no lead practitioner."
     # Run again (and again): no duplicates.
-    again = services.detect_stuck_cases()
+    again = detect_stuck_cases()
     assert again.brought == [] and again.already_waiting == 1
     detect_stuck_cases_task.enqueue()
     assert PanelCase.objects.count() == 1
@@ -40,10 +46,10 @@ def test_stuck_cases_go_to_the_next_meeting_once(world, episode, panel, meeting)
 def test_stuck_cases_wait_for_a_meeting_and_join_the_first_one_scheduled(
     world, episode, panel, member
 ):
-    services.detect_stuck_cases()
+    detect_stuck_cases()
     case = PanelCase.objects.get()
     assert case.meeting is None
-    meeting = services.meeting_schedule(
+    meeting = meeting_schedule(
         panel=panel, date=TODAY + dt.timedelta(days=3), acting_user=member
     )
     case.refresh_from_db()
@@ -59,25 +65,25 @@ def test_the_panel_for_the_familys_area_and_age_is_chosen(world, episode):
     PanelFactory(name="North early years", locality=north, minimum_age=0, maximum_age=4)
     PanelFactory(name="North forum", locality=north)
     PanelFactory(name="By hand only", locality=north, takes_stuck_cases=False)
-    services.detect_stuck_cases()
+    detect_stuck_cases()
     # The children are 10: the early years panel does not fit; the local forum does.
     assert PanelCase.objects.get().panel.name == "North forum"
 
 
 def test_no_panel_to_take_it(world, episode):
-    result = services.detect_stuck_cases()
+    result = detect_stuck_cases()
     assert (result.stuck, result.no_panel, result.brought) == (1, 1, [])
 
 
 def test_a_case_just_decided_is_not_brought_straight_back(world, episode, panel, member):
-    services.detect_stuck_cases()
+    detect_stuck_cases()
     case = PanelCase.objects.get()
-    services.decision_record(
+    decision_record(
         panel_case=case, kind="continue", rationale="Give it a month", acting_user=member
     )
-    result = services.detect_stuck_cases()
+    result = detect_stuck_cases()
     assert (result.brought, result.recently_decided) == ([], 1)
-    later = services.detect_stuck_cases(today=TODAY + dt.timedelta(days=40))
+    later = detect_stuck_cases(today=TODAY + dt.timedelta(days=40))
     assert len(later.brought) == 1
 
 
@@ -93,7 +99,7 @@ def test_the_command(world, episode, panel, capsys):
 
 
 def test_bring_by_hand(world, episode, panel, meeting):
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel,
         episode=episode,
         acting_user=world.worker,
@@ -101,15 +107,15 @@ def test_bring_by_hand(world, episode, panel, meeting):
     )
     assert (case.meeting, case.automatic, case.reasons) == (meeting, False, ["by_hand"])
     with pytest.raises(IllegalMove, match="already waiting to be discussed at Multi-agency"):
-        services.panel_case_bring(
+        panel_case_bring(
             panel=PanelFactory(), episode=episode, acting_user=world.worker, detail="Again"
         )
     with pytest.raises(ValidationError, match="Enter why"):
-        services.panel_case_bring(
+        panel_case_bring(
             panel=panel, episode=episode, acting_user=world.worker, detail=" "
         )
     with pytest.raises(PermissionDenied):
-        services.panel_case_bring(
+        panel_case_bring(
             panel=panel, episode=episode, acting_user=world.analyst, detail="x"
         )
     assert PanelCase.objects.count() == 1
@@ -118,7 +124,7 @@ def test_bring_by_hand(world, episode, panel, meeting):
 def test_bring_refusals(world, episode, panel):
     other_meeting = MeetingFactory()
     with pytest.raises(IllegalMove, match="not a meeting of"):
-        services.panel_case_bring(
+        panel_case_bring(
             panel=panel,
             episode=episode,
             acting_user=world.worker,
@@ -127,7 +133,7 @@ def test_bring_refusals(world, episode, panel):
         )
     past = MeetingFactory(panel=panel, date=TODAY - dt.timedelta(days=1))
     with pytest.raises(IllegalMove, match="has not yet happened"):
-        services.panel_case_bring(
+        panel_case_bring(
             panel=panel, episode=episode, acting_user=world.worker, detail="x", meeting=past
         )
     assert not PanelCase.objects.exists()
@@ -135,14 +141,14 @@ def test_bring_refusals(world, episode, panel):
 
 @pytest.fixture
 def case(world, episode, panel, meeting, member):
-    return services.panel_case_bring(
+    return panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
 
 
 def test_allocate_a_lead_practitioner(world, case, member):
     partner_lead = world.partner
-    decision = services.decision_record(
+    decision = decision_record(
         panel_case=case,
         kind="allocate_lead",
         rationale="The school knows the family best",
@@ -161,7 +167,7 @@ def test_allocate_a_lead_practitioner(world, case, member):
 
 def test_step_up_and_close_use_the_journey_rules(world, case, member):
     with pytest.raises(IllegalMove, match="needs met"):
-        services.decision_record(
+        decision_record(
             panel_case=case,
             kind="close",
             rationale="Done",
@@ -171,7 +177,7 @@ def test_step_up_and_close_use_the_journey_rules(world, case, member):
     case.refresh_from_db()
     assert case.status == "awaiting" and not PanelDecision.objects.exists()
     assert Episode.objects.get(pk=case.episode_id).status == "open"
-    services.decision_record(
+    decision_record(
         panel_case=case,
         kind="step_up",
         rationale="Risk has risen",
@@ -184,7 +190,7 @@ def test_step_up_and_close_use_the_journey_rules(world, case, member):
 
 
 def test_close(world, case, member):
-    services.decision_record(
+    decision_record(
         panel_case=case,
         kind="close",
         rationale="Family disengaged",
@@ -198,14 +204,14 @@ def test_add_a_service(world, case, member, settings):
     service = ServiceFactory(themes=world.themes)
     # A panel member who cannot refer: an action goes to the lead practitioner.
     with pytest.raises(ValidationError, match="no lead practitioner"):
-        services.decision_record(
+        decision_record(
             panel_case=case,
             kind="add_service",
             rationale="Try it",
             service=service,
             acting_user=member,
         )
-    services.decision_record(
+    decision_record(
         panel_case=case,
         kind="add_service",
         rationale="Try it",
@@ -220,11 +226,11 @@ def test_add_a_service(world, case, member, settings):
 
 def test_a_worker_on_the_panel_refers_straight_away(world, episode, panel):
     PanelMemberFactory(panel=panel, user=world.manager)
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     service = ServiceFactory(themes=world.themes)
-    decision = services.decision_record(
+    decision = decision_record(
         panel_case=case,
         kind="add_service",
         rationale="Parenting support",
@@ -237,34 +243,34 @@ def test_a_worker_on_the_panel_refers_straight_away(world, episode, panel):
 
 def test_decision_refusals(world, case, member):
     with pytest.raises(PermissionDenied, match="only the panel's members"):
-        services.decision_record(
+        decision_record(
             panel_case=case, kind="continue", rationale="x", acting_user=world.worker
         )
     with pytest.raises(ValidationError, match="Enter the reasons"):
-        services.decision_record(panel_case=case, kind="continue", rationale="", acting_user=member)
+        decision_record(panel_case=case, kind="continue", rationale="", acting_user=member)
     with pytest.raises(ValidationError, match="Select the lead"):
-        services.decision_record(
+        decision_record(
             panel_case=case, kind="allocate_lead", rationale="x", acting_user=member
         )
     assert not PanelDecision.objects.exists()
-    services.decision_record(panel_case=case, kind="continue", rationale="x", acting_user=member)
+    decision_record(panel_case=case, kind="continue", rationale="x", acting_user=member)
     with pytest.raises(IllegalMove, match="already decided"):
-        services.decision_record(
+        decision_record(
             panel_case=case, kind="continue", rationale="y", acting_user=member
         )
     assert PanelDecision.objects.count() == 1
 
 
 def test_a_member_who_left_cannot_decide(world, case, member, panel):
-    services.panel_member_remove(member=panel.memberships.get(user=member), acting_user=member)
+    panel_member_remove(member=panel.memberships.get(user=member), acting_user=member)
     with pytest.raises(PermissionDenied):
-        services.decision_record(
+        decision_record(
             panel_case=case, kind="continue", rationale="x", acting_user=member
         )
 
 
 def test_actions(world, case, member):
-    action = services.panel_action_add(
+    action = panel_action_add(
         panel_case=case,
         description="Ask the GP",
         owner=world.worker,
@@ -272,10 +278,10 @@ def test_actions(world, case, member):
         acting_user=member,
     )
     with pytest.raises(PermissionDenied):
-        services.panel_action_complete(action=action, acting_user=world.other_worker)
-    services.panel_action_complete(action=action, acting_user=world.worker)
+        panel_action_complete(action=action, acting_user=world.other_worker)
+    panel_action_complete(action=action, acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already done"):
-        services.panel_action_complete(action=action, acting_user=world.worker)
+        panel_action_complete(action=action, acting_user=world.worker)
 
 
 def test_unmet_need_names_no_one(world, case, member, panel):
@@ -286,11 +292,11 @@ def test_unmet_need_names_no_one(world, case, member, panel):
         ("Born 04/05/2015, needs a place", "Remove the date"),
     ]:
         with pytest.raises(ValidationError, match=message):
-            services.unmet_need_record(
+            unmet_need_record(
                 panel=panel, panel_case=case, description=text, acting_user=member
             )
     assert not UnmetNeed.objects.exists()
-    need = services.unmet_need_record(
+    need = unmet_need_record(
         panel=panel,
         panel_case=case,
         theme=world.themes[0],
@@ -299,29 +305,29 @@ def test_unmet_need_names_no_one(world, case, member, panel):
     )
     assert need.families_affected == 1
     with pytest.raises(PermissionDenied):
-        services.unmet_need_record(panel=panel, description="x", acting_user=world.worker)
+        unmet_need_record(panel=panel, description="x", acting_user=world.worker)
 
 
 def test_cancelling_a_meeting_moves_its_cases(world, case, member, meeting, panel):
     later = MeetingFactory(panel=panel, date=TODAY + dt.timedelta(days=14))
-    services.meeting_cancel(meeting=meeting, acting_user=member, reason="Chair unwell")
+    meeting_cancel(meeting=meeting, acting_user=member, reason="Chair unwell")
     case.refresh_from_db()
     assert case.meeting == later
     with pytest.raises(IllegalMove):
-        services.meeting_cancel(meeting=meeting, acting_user=member, reason="Again")
+        meeting_cancel(meeting=meeting, acting_user=member, reason="Again")
 
 
 def test_membership_rules(world, panel, member):
     with pytest.raises(IllegalMove, match="already a member"):
-        services.panel_member_add(panel=panel, user=member, acting_user=world.admin)
+        panel_member_add(panel=panel, user=member, acting_user=world.admin)
     gone = UserFactory(username="gone", is_active=False)
     with pytest.raises(IllegalMove, match="disabled"):
-        services.panel_member_add(panel=panel, user=gone, acting_user=world.admin)
+        panel_member_add(panel=panel, user=gone, acting_user=world.admin)
 
 
 def test_detection_over_many_families_brings_each_once(world, panel, meeting):
     for _ in range(5):
         open_episode(world, family=family_with_members())
-    result = services.detect_stuck_cases()
+    result = detect_stuck_cases()
     assert len(result.brought) == 5
     assert PanelCase.objects.filter(meeting=meeting).count() == 5

@@ -9,12 +9,14 @@ from earlyhelp.cases.models import Episode
 from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.core.testing.world import TODAY
 
-from .. import services
 from ..models import PanelCase, UnmetNeed
+from ..services.actions import panel_action_add
+from ..services.cases import panel_case_bring
+from ..services.detection import detect_stuck_cases
 
 
 def test_panels_list_and_agenda(client, world, episode, panel, meeting, member):
-    services.detect_stuck_cases()
+    detect_stuck_cases()
     verified_login(client, member)
     assert panel.name in client.get(reverse("panels:index")).content.decode()
     body = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
@@ -22,7 +24,7 @@ def test_panels_list_and_agenda(client, world, episode, panel, meeting, member):
 
 
 def test_record_a_decision_from_the_page(client, world, episode, panel, meeting, member):
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     verified_login(client, member)
@@ -59,7 +61,7 @@ def test_bring_page(client, world, episode, panel):
 
 
 def test_unmet_need_report_and_csv(client, world, episode, panel, member):
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
     verified_login(client, member)
@@ -91,10 +93,10 @@ def test_unmet_need_report_and_csv(client, world, episode, panel, member):
 
 
 def test_my_actions_page(client, world, episode, panel, member):
-    case = services.panel_case_bring(
+    case = panel_case_bring(
         panel=panel, episode=episode, acting_user=world.worker, detail="Stuck"
     )
-    action = services.panel_action_add(
+    action = panel_action_add(
         panel_case=case,
         description="Call the school",
         owner=member,

@@ -41,20 +41,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..schema import PERSON_COLUMNS
 from . import engine, normalise
 from .model import MIN_PROFILES_TO_TRAIN, shipped_model
 
-FIELDS = (
-    "record_id",
-    "first_name",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "upn",
-)
+FIELDS = ("record_id", *PERSON_COLUMNS)
 # Tried in this order when a file gives no date_format: the UK's day-first forms before the
 # US month-first one, so an ambiguous column reads as a UK analyst wrote it.
 DATE_FORMATS = (
@@ -533,22 +524,10 @@ def link_files(
     return LinkResult(clusters, pairs, review, notes)
 
 
-REVIEW_DETAILS = (
-    "first_name",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "upn",
-)
-
-
 def _review(con, options: engine.LinkOptions) -> pa.Table:
     """Every undecided pair a person must look at (held by a rule, or uncertain), both records
     side by side as the files gave them, with an empty `decision` column to fill in."""
-    side = ", ".join(f"{s}.{d} AS {d}_{s}" for d in REVIEW_DETAILS for s in ("l", "r"))
+    side = ", ".join(f"{s}.{d} AS {d}_{s}" for d in PERSON_COLUMNS for s in ("l", "r"))
     return con.sql(
         f"""SELECT coalesce(p.hold_reason, 'Uncertain: below the match threshold') AS reason,
                    round(p.match_probability, 4) AS match_probability,

@@ -15,17 +15,6 @@ import pyarrow as pa
 
 from .nicknames import name_groups
 
-PERSON_COLUMNS = (
-    "first_name",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "upn",
-)
-
 # Values agencies write when they do not know: treated as missing, never as a match.
 PLACEHOLDER_NAMES = (
     "UNKNOWN",

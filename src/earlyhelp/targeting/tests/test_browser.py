@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.targeting import pipeline, services
+from earlyhelp.targeting import services
 from earlyhelp.targeting.models import ClericalReview, ReviewStatus
+from earlyhelp.targeting.pipeline import run as pipeline_run
 
 from .borough import REFERENCE, import_all, jessica_in_earlyhelp
 
@@ -29,7 +30,7 @@ def test_an_analyst_reviews_a_pair_and_opens_a_cohort(
 ):
     import_all(tmp_path, analyst)
     jessica_in_earlyhelp()
-    run = pipeline.execute(
+    run = pipeline_run.execute(
         services.run_start(acting_user=analyst, reference_date=REFERENCE, enqueue=False)
     )
     page = signed_in(checked_page(), live_server, analyst)

@@ -44,7 +44,7 @@ from django.conf import settings
 settings.EARLYHELP_TARGETING_DIR = os.environ["STORE"]
 from django.core.management import call_command
 from earlyhelp.targeting.models import SourceBatch
-from earlyhelp.targeting.pipeline import data_dir
+from earlyhelp.targeting.pipeline.workspace import data_dir
 store = data_dir()
 
 def look():

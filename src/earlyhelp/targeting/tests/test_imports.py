@@ -180,7 +180,7 @@ def test_an_xlsx_file_is_checked_the_same_way(tmp_path, targeting_dir):
 
 def test_a_withdrawn_batch_is_left_out_of_later_runs(tmp_path, targeting_dir, analyst):
     from earlyhelp.core.errors import IllegalMove
-    from earlyhelp.targeting import pipeline
+    from earlyhelp.targeting.pipeline import run as pipeline_run
 
     kept = services.import_batch(source_type="school_attendance", path=good_attendance(tmp_path))
     gone = services.import_batch(
@@ -196,5 +196,5 @@ def test_a_withdrawn_batch_is_left_out_of_later_runs(tmp_path, targeting_dir, an
     run = services.run_start(
         acting_user=analyst, reference_date=dt.date(2026, 3, 31), enqueue=False
     )
-    run = pipeline.execute(run)
+    run = pipeline_run.execute(run)
     assert list(run.batches.all()) == [kept]

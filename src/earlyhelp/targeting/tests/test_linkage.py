@@ -3,8 +3,10 @@
 import duckdb
 import pytest
 
-from earlyhelp.targeting import pipeline, rules, services
+from earlyhelp.targeting import rules, services
 from earlyhelp.targeting.models import ClericalReview, RunStatus
+from earlyhelp.targeting.pipeline import run as pipeline_run
+from earlyhelp.targeting.pipeline import workspace
 
 from .borough import REFERENCE, TRUTH, import_all, jessica_in_earlyhelp
 
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def clusters_of(run) -> dict[str, str]:
-    path = pipeline.run_dir(run) / "records.parquet"
+    path = workspace.run_dir(run) / "records.parquet"
     rows = duckdb.sql(f"SELECT record_key, person_key FROM '{path}'").fetchall()
     return dict(rows)
 
@@ -36,7 +38,7 @@ def truth() -> set[frozenset[str]]:
 
 def run_now(**options):
     run = services.run_start(acting_user=None, reference_date=REFERENCE, enqueue=False, **options)
-    return pipeline.execute(run)
+    return pipeline_run.execute(run)
 
 
 def test_records_are_linked_into_the_right_people(tmp_path, targeting_dir):
@@ -124,14 +126,14 @@ def test_a_decided_review_cannot_be_decided_again(tmp_path, targeting_dir, analy
 def test_a_run_with_nothing_to_link_fails_clearly(targeting_dir):
     run = services.run_start(acting_user=None, reference_date=REFERENCE, enqueue=False)
     with pytest.raises(ValueError, match="no records to link"):
-        pipeline.execute(run)
+        pipeline_run.execute(run)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "no records to link" in run.error
 
 
 def _profiles(run, *record_keys) -> list[str]:
-    path = pipeline.run_dir(run) / "records.parquet"
+    path = workspace.run_dir(run) / "records.parquet"
     keys = ", ".join(f"'{k}'" for k in record_keys)
     return [
         r[0]

@@ -10,8 +10,9 @@ from django.urls import reverse
 from earlyhelp.core.models import AuditEvent, Role
 from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.targeting import pipeline, services
+from earlyhelp.targeting import services
 from earlyhelp.targeting.models import ClericalDecision, ClericalReview, ReviewStatus
+from earlyhelp.targeting.pipeline import run as pipeline_run
 
 from .borough import REFERENCE, import_all, jessica_in_earlyhelp
 
@@ -23,7 +24,7 @@ def finished_run(tmp_path, targeting_dir, analyst):
     import_all(tmp_path, analyst)
     jessica_in_earlyhelp()
     run = services.run_start(acting_user=analyst, reference_date=REFERENCE, enqueue=False)
-    return pipeline.execute(run)
+    return pipeline_run.execute(run)
 
 
 def client_for(user, csrf=False):

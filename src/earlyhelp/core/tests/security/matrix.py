@@ -133,22 +133,23 @@ def build_matrix() -> Matrix:
 
 def _panels(m, w, panel_member, ep_in, ep_out):
     try:
-        from earlyhelp.panels import services as panels
+        from earlyhelp.panels.services.cases import panel_case_bring
+        from earlyhelp.panels.services.panel_setup import panel_create, panel_member_add
     except ImportError:  # pragma: no cover - the panels app not built yet
         return
-    panel_in = panels.panel_create(
+    panel_in = panel_create(
         name="Early help forum", kind="multi_agency_group", acting_user=w.admin
     )
-    panels.panel_member_add(
+    panel_member_add(
         panel=panel_in, user=panel_member, acting_user=w.admin, joined_on=dt.date(2025, 1, 1)
     )
-    panel_out = panels.panel_create(
+    panel_out = panel_create(
         name="Another forum", kind="multi_agency_group", acting_user=w.admin
     )
-    case_in = panels.panel_case_bring(
+    case_in = panel_case_bring(
         panel=panel_in, episode=ep_in, acting_user=w.worker, detail="No progress over two reviews"
     )
-    case_out = panels.panel_case_bring(
+    case_out = panel_case_bring(
         panel=panel_out, episode=ep_out, acting_user=w.other_worker, detail="Stuck"
     )
     m.ids["panels"] = {"in": panel_in.pk, "out": panel_out.pk}

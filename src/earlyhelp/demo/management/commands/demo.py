@@ -8,7 +8,9 @@ from earlyhelp.core.dates import long_date
 from earlyhelp.core.models import User
 from earlyhelp.core.security.two_factor import demo_login_details
 from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
+from earlyhelp.demo.directory import load_demo_directory, load_demo_referrals
 from earlyhelp.demo.generate import DemoError, generate_borough
+from earlyhelp.demo.panels import load_demo_panels
 from earlyhelp.demo.summary import borough_rates, format_rates
 from earlyhelp.demo.volumes import add_volume_arguments, volumes_from
 from earlyhelp.people.models import Family
@@ -91,29 +93,19 @@ class Command(BaseCommand):
             self.load_other_apps(result)
 
     def load_other_apps(self, result):
-        """Other apps' demo data (the service directory's offer and referrals, the panels and
-        their agendas), when those apps provide it: they build on the borough and its casework."""
-        try:
-            from earlyhelp.directory.demo_data import load_demo_directory, load_demo_referrals
-        except ImportError:
-            pass
-        else:
-            made = load_demo_directory(today=result.today, seed=result.seed)
-            referrals = load_demo_referrals(seed=result.seed)
-            self.stdout.write(
-                f"Service directory: {made['services']} services; "
-                f"{sum(referrals.values())} referrals from open episodes."
-            )
-        try:
-            from earlyhelp.panels.demo_data import load_demo_panels
-        except ImportError:
-            pass
-        else:
-            made = load_demo_panels(today=result.today, bring_stuck=True)
-            self.stdout.write(
-                f"Panels: {made['panels']} panels, {made['meetings']} meetings, "
-                f"{made['brought']} stuck cases brought."
-            )
+        """The service directory's offer and referrals, and the panels with their agendas: they
+        build on the borough and its casework."""
+        made = load_demo_directory(today=result.today, seed=result.seed)
+        referrals = load_demo_referrals(seed=result.seed)
+        self.stdout.write(
+            f"Service directory: {made['services']} services; "
+            f"{sum(referrals.values())} referrals from open episodes."
+        )
+        made = load_demo_panels(today=result.today, bring_stuck=True)
+        self.stdout.write(
+            f"Panels: {made['panels']} panels, {made['meetings']} meetings, "
+            f"{made['brought']} stuck cases brought."
+        )
 
     def print_logins(self):
         users = {u.username: u for u in User.objects.filter(username__in=list(DEMO_LOGINS))}

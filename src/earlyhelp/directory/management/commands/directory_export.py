@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from earlyhelp.directory.openreferral import export_directory
+from earlyhelp.directory.openreferral.export import export_directory
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from earlyhelp.core.models import User
-from earlyhelp.directory.openreferral import import_directory
+from earlyhelp.directory.openreferral.importer import import_directory
 
 
 class Command(BaseCommand):

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             result = detect_stuck_cases_task.enqueue(today.isoformat() if today else None)
             self.stdout.write(f"Queued task {result.id}")
             return
-        from earlyhelp.panels.services import detect_stuck_cases
+        from earlyhelp.panels.services.detection import detect_stuck_cases
 
         result = detect_stuck_cases(today=today)
         self.stdout.write(

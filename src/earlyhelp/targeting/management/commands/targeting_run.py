@@ -5,8 +5,9 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.targeting import pipeline, services
+from earlyhelp.targeting import services
 from earlyhelp.targeting.models import Backend, CriteriaSet
+from earlyhelp.targeting.pipeline import run as pipeline_run
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         except IllegalMove as exc:
             raise CommandError(exc.message) from None
         try:
-            run = pipeline.execute(run, echo=self.stdout.write)
+            run = pipeline_run.execute(run, echo=self.stdout.write)
         except Exception as exc:
             raise CommandError(f"The run failed: {exc}") from exc
         stats = run.stats

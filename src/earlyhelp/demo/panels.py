@@ -3,17 +3,20 @@ years allocation panel, with members from several agencies and fortnightly meeti
 
 Call `load_demo_panels()` after the borough's users exist; with `bring_stuck=True` (after the
 casework exists) it also runs the stuck-case detection so the next agendas are filled.
-Does nothing if panels already exist.
+Does nothing if panels already exist. Everything is made through the panels' own services (a
+handful of rows, audited like any other), so a meeting is held only as the services allow.
 """
 
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, Organisation, OrganisationType, Role, User
-
-from .models import Meeting, MeetingStatus, Panel, PanelKind, PanelMember, PanelRole
+from earlyhelp.panels.models import Panel, PanelKind, PanelRole
+from earlyhelp.panels.services.detection import detect_stuck_cases
+from earlyhelp.panels.services.meetings import meeting_mark_held, meeting_schedule
+from earlyhelp.panels.services.panel_setup import panel_create, panel_member_add
 
 
 def _user(**filters):
@@ -33,7 +36,7 @@ def _partner_of(org_type=None, name_contains=""):
 def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False) -> dict:
     if Panel.objects.exists():
         return {"panels": 0, "meetings": 0, "brought": 0}
-    today = today or timezone.localdate()
+    today = today or dates.today()
     council = (
         Organisation.objects.filter(
             is_council=True, type=OrganisationType.COUNCIL_TEAM, name__endswith=" Council"
@@ -105,7 +108,8 @@ def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False)
     ]
     panels, meetings = 0, 0
     for offset, (name, kind, description, locality, low, high, stuck, members) in enumerate(specs):
-        panel = Panel.objects.create(
+        panel = panel_create(
+            acting_user=None,
             name=name,
             kind=kind,
             description=description,
@@ -120,23 +124,27 @@ def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False)
             if user is None or user.pk in seen:
                 continue
             seen.add(user.pk)
-            PanelMember.objects.create(
-                panel=panel, user=user, role=role, joined_on=today - dt.timedelta(days=365)
+            panel_member_add(
+                panel=panel,
+                user=user,
+                role=role,
+                joined_on=today - dt.timedelta(days=365),
+                acting_user=None,
             )
         # Fortnightly: two held, four to come; each panel on its own weekday.
         start = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=offset + 1)
         for week in range(-4, 8, 2):
             date = start + dt.timedelta(weeks=week)
-            Meeting.objects.create(
+            meeting = meeting_schedule(
                 panel=panel,
                 date=date,
                 venue=f"{borough} Family Hub, meeting room {offset + 1}",
-                status=MeetingStatus.HELD if date < today else MeetingStatus.SCHEDULED,
+                acting_user=None,
             )
+            if date < today:
+                meeting_mark_held(meeting=meeting, acting_user=None)
             meetings += 1
     brought = 0
     if bring_stuck:
-        from .services import detect_stuck_cases
-
         brought = len(detect_stuck_cases(today=today).brought)
     return {"panels": panels, "meetings": meetings, "brought": brought}

@@ -3,7 +3,9 @@
 Call `load_demo_directory()` after the borough's localities, organisations, teams and users
 exist (the demo command does). It reuses the borough's organisations by name (children's
 centres, CAMHS, Women's Aid, Home-Start…) and creates the commissioned providers it needs.
-It does nothing if the directory already has services.
+It does nothing if the directory already has services. Services are made through the
+directory's own services (validated and audited; the waiting time starts as the declared one) and
+referrals through the referral services, so the demo restates none of the directory's rules.
 
 EIF evidence ratings are the Early Intervention Foundation guidebook's where we checked them
 (Incredible Years Preschool 4, Family Nurse Partnership 4, Level 4 Standard Triple P 3); every
@@ -18,9 +20,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from earlyhelp.core import dates
+from earlyhelp.core import services as base
 from earlyhelp.core.models import Locality, Organisation, OrganisationType, Team
-
-from .models import (
+from earlyhelp.directory import services
+from earlyhelp.directory.models import (
     AttendingAccess,
     AttendingType,
     Location,
@@ -28,7 +32,6 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
-    ServiceLevel,
 )
 
 U, EH, T, S = "universal", "early_help", "targeted", "statutory"
@@ -651,12 +654,15 @@ def _centre_specs(locality, borough) -> list[Spec]:
 def _organisation(name: str, org_type: str, locality=None) -> Organisation:
     organisation = Organisation.objects.filter(name=name).first()
     if organisation is None:
-        organisation = Organisation.objects.create(
-            name=name,
-            type=org_type,
-            locality=locality,
-            is_council=org_type
-            in (OrganisationType.COUNCIL_TEAM, OrganisationType.CHILDRENS_CENTRE),
+        organisation = base.create(
+            Organisation(
+                name=name,
+                type=org_type,
+                locality=locality,
+                is_council=org_type
+                in (OrganisationType.COUNCIL_TEAM, OrganisationType.CHILDRENS_CENTRE),
+            ),
+            acting_user=None,
         )
     return organisation
 
@@ -687,7 +693,7 @@ def load_demo_directory(*, today: dt.date | None = None, seed: int = 42) -> dict
     if Service.objects.exists():
         return {"services": 0, "locations": 0}
     rng = random.Random(seed)
-    today = today or timezone.localdate()
+    today = today or dates.today()
     borough = _borough_name()
     localities = list(Locality.objects.order_by("name"))
     teams = _teams()
@@ -733,7 +739,11 @@ def _create(spec: Spec, borough, first_locality, themes, teams, rng, today, loca
         spec.org.format(borough=borough, first_locality=first_locality), spec.org_type, locality
     )
     low, high = spec.ages
-    service = Service.objects.create(
+    service = services.service_create(
+        acting_user=None,
+        themes=[themes[c] for c in spec.themes if c in themes],
+        localities=[locality] if locality is not None else [],
+        bands=spec.bands,
         name=spec.name,
         description=spec.description,
         organisation=org,
@@ -744,7 +754,6 @@ def _create(spec: Spec, borough, first_locality, themes, teams, rng, today, loca
         borough_wide=locality is None,
         capacity=spec.capacity,
         declared_waiting_days=spec.wait,
-        waiting_days=spec.wait,
         cost_per_family=Decimal(spec.cost) if spec.cost is not None else None,
         fees=spec.fees,
         evidence_rating=spec.evidence,
@@ -759,10 +768,6 @@ def _create(spec: Spec, borough, first_locality, themes, teams, rng, today, loca
         url=f"https://{_slug(borough)}.example/services/{_slug(spec.name)[:40]}",
         assured_date=today - dt.timedelta(days=rng.randint(10, 300)),
     )
-    if locality is not None:
-        service.localities.set([locality])
-    service.themes.set([themes[c] for c in spec.themes if c in themes])
-    ServiceLevel.objects.bulk_create(ServiceLevel(service=service, band=b) for b in spec.bands)
     if spec.schedule:
         Schedule.objects.create(
             service=service, description=spec.schedule, freq="WEEKLY", interval=1
@@ -782,10 +787,8 @@ def load_demo_referrals(*, seed: int = 42, limit: int = 60) -> dict:
     from earlyhelp.cases.models import Episode, EpisodeStatus
     from earlyhelp.core.errors import IllegalMove
     from earlyhelp.core.models import Role, User
-
-    from . import services
-    from .matching import suggestions_for_episode
-    from .rules import can_answer_referral
+    from earlyhelp.directory.matching import suggestions_for_episode
+    from earlyhelp.directory.rules import can_answer_referral
 
     rng = random.Random(seed)
     counts: dict = {}
@@ -836,12 +839,12 @@ def load_demo_referrals(*, seed: int = 42, limit: int = 60) -> dict:
             elif roll < 0.75:
                 services.referral_accept(referral=referral, acting_user=provider)
                 sent_on = timezone.localtime(referral.sent_at).date()
-                if roll < 0.55 and sent_on < timezone.localdate():
+                if roll < 0.55 and sent_on < dates.today():
                     services.referral_start(
                         referral=referral,
                         acting_user=provider,
                         started_on=min(
-                            sent_on + dt.timedelta(days=rng.randint(1, 30)), timezone.localdate()
+                            sent_on + dt.timedelta(days=rng.randint(1, 30)), dates.today()
                         ),
                     )
         referral.refresh_from_db()
