@@ -10,6 +10,7 @@ import pytest
 
 from earlyhelp.cases import services as cases
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus, Transition
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import (
     AdultFactory,
@@ -34,7 +35,7 @@ from .support import sign_in, sign_out
 # after them cannot remove reference data other tests need; the fixture reloads it if missing.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = dt.date.today()
+TODAY = dates.today()
 
 
 def _reference_data():

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core.access import get_visible_or_404, visible_episodes
 
 from .models import Episode, EpisodeStatus, TafMember
@@ -171,7 +171,7 @@ def episodes_assessment_overdue(*, user, today=None) -> QuerySet[Episode]:
     """Open episodes without a completed assessment 45 days after they started."""
     import datetime as dt
 
-    today = today or dt.date.today()
+    today = today or dates.today()
     return (
         visible_episodes(user)
         .filter(
@@ -187,9 +187,8 @@ def episodes_assessment_overdue(*, user, today=None) -> QuerySet[Episode]:
 
 def episodes_review_overdue(*, user, today=None) -> QuerySet[Episode]:
     """Open episodes whose next review date has passed."""
-    import datetime as dt
 
-    today = today or dt.date.today()
+    today = today or dates.today()
     return (
         _review_annotations(visible_episodes(user).filter(status=EpisodeStatus.OPEN))
         .filter(_overdue_review_q(today))
@@ -200,11 +199,10 @@ def episodes_review_overdue(*, user, today=None) -> QuerySet[Episode]:
 
 def actions_past_due(*, user, today=None):
     """Open plan actions past their due date, on active plans of episodes in scope."""
-    import datetime as dt
 
     from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
 
-    today = today or dt.date.today()
+    today = today or dates.today()
     return (
         PlanAction.objects.filter(
             plan__episode__in=visible_episodes(user).filter(status=EpisodeStatus.OPEN),
@@ -230,7 +228,6 @@ def work_counts(*, user, today=None) -> dict:
 def caseload_rows(*, user, worker=None, today=None) -> QuerySet[Episode]:
     """A worker's open episodes with what the caseload page shows, in one query per page:
     assessment done, next review due, and the number of actions past due."""
-    import datetime as dt
 
     from django.db.models import Exists, IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
@@ -238,7 +235,7 @@ def caseload_rows(*, user, worker=None, today=None) -> QuerySet[Episode]:
     from earlyhelp.assessments.models import Assessment, AssessmentStatus
     from earlyhelp.plans.models import ActionStatus, PlanAction
 
-    today = today or dt.date.today()
+    today = today or dates.today()
     worker = worker or user
     late = (
         PlanAction.objects.filter(

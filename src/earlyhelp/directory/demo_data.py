@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, Organisation, OrganisationType, Team
 
 from .models import (
@@ -687,7 +688,7 @@ def load_demo_directory(*, today: dt.date | None = None, seed: int = 42) -> dict
     if Service.objects.exists():
         return {"services": 0, "locations": 0}
     rng = random.Random(seed)
-    today = today or timezone.localdate()
+    today = today or dates.today()
     borough = _borough_name()
     localities = list(Locality.objects.order_by("name"))
     teams = _teams()
@@ -836,12 +837,12 @@ def load_demo_referrals(*, seed: int = 42, limit: int = 60) -> dict:
             elif roll < 0.75:
                 services.referral_accept(referral=referral, acting_user=provider)
                 sent_on = timezone.localtime(referral.sent_at).date()
-                if roll < 0.55 and sent_on < timezone.localdate():
+                if roll < 0.55 and sent_on < dates.today():
                     services.referral_start(
                         referral=referral,
                         acting_user=provider,
                         started_on=min(
-                            sent_on + dt.timedelta(days=rng.randint(1, 30)), timezone.localdate()
+                            sent_on + dt.timedelta(days=rng.randint(1, 30)), dates.today()
                         ),
                     )
         referral.refresh_from_db()

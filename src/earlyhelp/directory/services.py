@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from earlyhelp.access import policy
 from earlyhelp.cases.services import next_reference
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction
@@ -119,7 +119,7 @@ def service_refresh_capacity(service: Service) -> Service:
 
     Places in use: referrals accepted or started. Waiting time: the median days from sending to
     starting over the last 180 days' starts (the provider's declared figure until there are 3)."""
-    since = timezone.localdate() - dt.timedelta(days=WAITING_WINDOW_DAYS)
+    since = dates.today() - dt.timedelta(days=WAITING_WINDOW_DAYS)
     in_place = Referral.objects.filter(
         service=service, status__in=rules.REFERRAL_STATUSES_IN_PLACE
     ).count()
@@ -278,7 +278,7 @@ def referral_decline(*, referral: Referral, acting_user, reason: str, note: str 
 def referral_start(
     *, referral: Referral, acting_user, started_on: dt.date, note: str = ""
 ) -> Referral:
-    if started_on > timezone.localdate():
+    if started_on > dates.today():
         raise ValidationError({"started_on": "The start date must be today or in the past"})
     if started_on < timezone.localtime(referral.sent_at).date():
         raise ValidationError(
@@ -293,7 +293,7 @@ def referral_finish(
 ) -> Referral:
     if outcome not in FinishOutcome.values:
         raise ValidationError({"outcome": "Select how the service ended"})
-    if finished_on > timezone.localdate():
+    if finished_on > dates.today():
         raise ValidationError({"finished_on": "The end date must be today or in the past"})
     if referral.started_on and finished_on < referral.started_on:
         raise ValidationError({"finished_on": "The end date must be on or after the start date"})

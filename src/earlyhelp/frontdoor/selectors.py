@@ -2,7 +2,7 @@
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core.access import get_visible_or_404, visible_contacts
 
 from .models import Contact, ContactStatus
@@ -74,11 +74,10 @@ def household_of(people):
     none). People from different households belong on separate requests."""
     from django.core.exceptions import ValidationError
     from django.db.models import Q
-    from django.utils import timezone
 
     from earlyhelp.people.models import Membership
 
-    today = timezone.localdate()
+    today = dates.today()
     families = set(
         Membership.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today), person__in=list(people)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
-from earlyhelp.core import access
+from earlyhelp.core import access, dates
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
 from earlyhelp.frontdoor.models import ContactPerson
 
@@ -109,7 +108,7 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
         row = Row(definition=definition, period=period, result=None, target=target,
                   red_threshold=red, comparison=comparison,
                   to_date=period if comparison.is_whole else Period(
-                      period.kind, period.start, min(period.end, today or timezone.localdate())))
+                      period.kind, period.start, min(period.end, today or dates.today())))
         missing = unsupported_filters(spec, filters)
         if missing:
             names = ", ".join(DIMENSION_LABELS[m].lower() for m in missing)

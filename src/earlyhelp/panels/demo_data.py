@@ -9,8 +9,8 @@ Does nothing if panels already exist.
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, Organisation, OrganisationType, Role, User
 
 from .models import Meeting, MeetingStatus, Panel, PanelKind, PanelMember, PanelRole
@@ -33,7 +33,7 @@ def _partner_of(org_type=None, name_contains=""):
 def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False) -> dict:
     if Panel.objects.exists():
         return {"panels": 0, "meetings": 0, "brought": 0}
-    today = today or timezone.localdate()
+    today = today or dates.today()
     council = (
         Organisation.objects.filter(
             is_council=True, type=OrganisationType.COUNCIL_TEAM, name__endswith=" Council"

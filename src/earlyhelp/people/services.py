@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.access import policy
+from earlyhelp.core import dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 
@@ -122,7 +123,7 @@ def consent_record(
 ) -> Consent:
     """Add a consent decision. Earlier decisions stay as they were: history is never rewritten."""
     policy.require(acting_user, policy.Action.RECORD_CONSENT, person)
-    if decided_on > dt.date.today():
+    if decided_on > dates.today():
         raise ValidationError({"decided_on": "The date of the decision must be today or in the past"})
     consent = Consent(
         person=person, kind=kind, status=status, decided_on=decided_on, scope=scope,

@@ -1,7 +1,6 @@
 """The policy table (decision 0005): the rules where the doors used to disagree, refusals as
 403s with a practitioner's message, the services checking first, templates asking the same."""
 
-import datetime as dt
 
 import pytest
 from django.test import Client
@@ -11,6 +10,7 @@ from rest_framework.test import APIClient
 from earlyhelp.access import policy
 from earlyhelp.access.policy import Action, NotAllowed
 from earlyhelp.cases import services as cases
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
@@ -59,7 +59,7 @@ def test_who_may_be_made_lead(world, episode):
 
 def test_consent_is_recorded_by_the_front_door_staff_and_the_lead_not_any_partner(world, episode):
     url = f"/api/people/{world.parent.pk}/consents/"
-    body = {"kind": "engage", "status": "given", "decided_on": str(dt.date.today())}
+    body = {"kind": "engage", "status": "given", "decided_on": str(dates.today())}
     refused = client_for(world.partner).post(url, body, format="json")
     assert refused.status_code == 403
     assert "only the front door, early help staff and the lead practitioner" in (

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 
 from .factories import (
@@ -81,7 +82,7 @@ def build_world() -> World:
     )
 
 
-TODAY = dt.date.today()
+TODAY = dates.today()
 
 
 def days_ago(n: int) -> dt.date:

@@ -9,6 +9,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 
 
@@ -120,7 +121,7 @@ class GovukDateField(forms.Field):
                     "required",
                 )
             return
-        today = dt.date.today()
+        today = dates.today()
         if self.when == "past" and value > today:
             self.error_parts = ("day", "month", "year")
             raise ValidationError(f"{self._what()} must be today or in the past", "future")

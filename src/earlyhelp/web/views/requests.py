@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from earlyhelp.core import dates
 from earlyhelp.core.access import get_visible_or_404, visible_contacts
 from earlyhelp.core.models import Role
 from earlyhelp.core.permissions import RAISE_CONTACT_ROLES, TRIAGE_ROLES, require_role
@@ -30,7 +31,7 @@ def _guard(request):
 def _age(born: dt.date | None) -> int | None:
     if not born:
         return None
-    today = dt.date.today()
+    today = dates.today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 

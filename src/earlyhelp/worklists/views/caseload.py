@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from earlyhelp.cases import selectors as cases
+from earlyhelp.core import dates
 from earlyhelp.core.access import get_visible_or_404
 from earlyhelp.core.models import Role
 from earlyhelp.core.permissions import require_role
@@ -28,7 +29,7 @@ def _rows(page_obj, today):
 @login_required
 def caseload(request, worker_id=None):
     user = request.user
-    today = dt.date.today()
+    today = dates.today()
     if worker_id is None:
         worker = user
     else:
@@ -81,7 +82,7 @@ def team_queue(request, queue: str):
     require_role(user, {Role.MANAGER, Role.WORKER}, "see the team's work queues")
     if queue not in QUEUES:
         raise Http404("No such list")
-    today = dt.date.today()
+    today = dates.today()
     title, kind = QUEUES[queue]
     if queue == "unallocated":
         rows = cases.episodes_unallocated(user=user)

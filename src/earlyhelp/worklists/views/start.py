@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 
 from earlyhelp.cases import selectors as cases
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor.models import ContactStatus
@@ -43,7 +44,7 @@ def _own_caseload_summary(user):
 
     from earlyhelp.cases.selectors import ASSESSMENT_DUE_DAYS, next_review_due
 
-    today = dt.date.today()
+    today = dates.today()
     rows = list(cases.caseload_rows(user=user, worker=user, today=today))
     summary = {"open": len(rows), "assessment_overdue": 0, "review_overdue": 0, "actions_late": 0}
     for row in rows:
