@@ -35,8 +35,6 @@ from .support import sign_in, sign_out
 # after them cannot remove reference data other tests need; the fixture reloads it if missing.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = dates.today()
-
 
 def _reference_data():
     if not ThresholdModel.objects.filter(is_default=True).exists():
@@ -228,7 +226,8 @@ def test_request_to_closure_with_needs_met(borough, checked_page):
     page.click_link("Add an action")
     page.fill("Action", "Agree a morning routine and a school-run rota.")
     page.fill("Owner's name", "Samira Khan")
-    page.fill_date("id_due_date", *(TODAY + dt.timedelta(days=28)).strftime("%d %m %Y").split())
+    due = dates.today() + dt.timedelta(days=28)
+    page.fill_date("id_due_date", *due.strftime("%d %m %Y").split())
     page.click_button("Save and return to the episode")
 
     for score in ("5", "8"):

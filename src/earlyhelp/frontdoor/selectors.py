@@ -1,6 +1,6 @@
 """Reads of contacts and the front door queue, always scoped to the user."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from earlyhelp.core import audit, dates
 from earlyhelp.core.access import get_visible_or_404, visible_contacts
@@ -44,6 +44,21 @@ def contact_queue(*, user) -> QuerySet[Contact]:
         .select_related("family", "referrer_organisation")
         .annotate(priority_order=PRIORITY_ORDER)
         .order_by("priority_order", "received_at", "reference")
+    )
+
+
+def contact_queue_counts(*, user) -> dict:
+    """The front door queue in numbers: all, and by RAG rating (unrated apart)."""
+    return (
+        contact_queue(user=user)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            red=Count("id", filter=Q(priority="red")),
+            amber=Count("id", filter=Q(priority="amber")),
+            green=Count("id", filter=Q(priority="green")),
+            unrated=Count("id", filter=Q(priority="")),
+        )
     )
 
 

@@ -17,7 +17,7 @@ from earlyhelp.core import access, dates
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
 from earlyhelp.frontdoor.models import ContactPerson
 
-from . import rules
+from . import rules, timescales
 from .computations import LEVEL_BANDS
 from .models import Breakdown, IndicatorDefinition
 from .periods import Period, trend
@@ -63,7 +63,7 @@ def get_definition(code: str) -> IndicatorDefinition:
 
 def context_for(user, definition, filters) -> Context:
     return Context(scope=scope_for(user), filters=clean_filters(user, filters),
-                   parameters=definition.parameters or {})
+                   parameters=timescales.parameters(definition))
 
 
 @dataclass
@@ -115,7 +115,7 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
             row.unavailable = f"Not available by {names}"
             rows.append(row)
             continue
-        ctx = Context(scope=scope, filters=filters, parameters=definition.parameters or {})
+        ctx = Context(scope=scope, filters=filters, parameters=timescales.parameters(definition))
         by_period = spec.compute(ctx, periods).get(None, {})
         row.trend = [(p, by_period.get(p.key)) for p in periods]
         row.result = by_period.get(period.key)

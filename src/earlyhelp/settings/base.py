@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "earlyhelp.targeting",
     "earlyhelp.insights",
     "earlyhelp.strategy",
+    "earlyhelp.worklists",
     "earlyhelp.demo",
     "earlyhelp.operations",
     "earlyhelp.api",

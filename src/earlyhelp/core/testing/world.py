@@ -82,8 +82,5 @@ def build_world() -> World:
     )
 
 
-TODAY = dates.today()
-
-
 def days_ago(n: int) -> dt.date:
-    return TODAY - dt.timedelta(days=n)
+    return dates.today() - dt.timedelta(days=n)

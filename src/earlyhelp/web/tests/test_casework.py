@@ -20,7 +20,6 @@ def text(response) -> str:
 
 
 pytestmark = pytest.mark.django_db
-TODAY = dates.today()
 
 
 def _date(prefix, day: dt.date) -> dict:

@@ -10,7 +10,7 @@ from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
-from earlyhelp.cases.models import ClosureOutcome
+from earlyhelp.cases.models import ClosureOutcome, Timescales
 from earlyhelp.core import dates
 from earlyhelp.core.charts import line_chart
 from earlyhelp.core.dates import long_date
@@ -69,7 +69,7 @@ def episode_context(user, episode) -> dict:
     if last_review:
         review_due = last_review.next_review_due
     elif plan and plan.status == PlanStatus.ACTIVE:
-        review_due = plan.started_on + dt.timedelta(weeks=cases.FIRST_REVIEW_WEEKS)
+        review_due = Timescales.current().first_review_due(plan.started_on)
     else:
         review_due = None
     today = dates.today()

@@ -8,12 +8,12 @@ from django.shortcuts import redirect
 
 from earlyhelp.access import policy
 from earlyhelp.cases.models import Episode, EpisodeStatus
-from earlyhelp.cases.selectors import family_timeline
 from earlyhelp.core import audit, dates
 from earlyhelp.core.access import get_visible_or_404, visible_people
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import ConsentKind, Membership
+from earlyhelp.worklists.timeline import family_timeline
 
 from ..forms.casework import ConsentForm
 from .base import attempt, audit_list, page, paginate

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 
 from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
+from earlyhelp.cases.models import Timescales
 from earlyhelp.core import audit, dates
 from earlyhelp.core.access import get_visible_or_404, visible_episodes
 from earlyhelp.core.models import User
@@ -181,7 +182,8 @@ def review_add(request, episode_id):
         needs=needs,
         initial={
             "held_on": dates.today(),
-            "next_review_due": dates.today() + dt.timedelta(weeks=8),
+            "next_review_due": dates.today()
+            + dt.timedelta(days=Timescales.current().review_interval_days),
         },
     )
     if request.method == "POST" and form.is_valid():
