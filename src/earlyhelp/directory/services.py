@@ -278,12 +278,9 @@ def referral_decline(*, referral: Referral, acting_user, reason: str, note: str 
 def referral_start(
     *, referral: Referral, acting_user, started_on: dt.date, note: str = ""
 ) -> Referral:
-    if started_on > dates.today():
-        raise ValidationError({"started_on": "The start date must be today or in the past"})
-    if started_on < timezone.localtime(referral.sent_at).date():
-        raise ValidationError(
-            {"started_on": "The start date must be on or after the referral was sent"}
-        )
+    dates.check_event_date(started_on, field="started_on", what="start",
+                           after=timezone.localtime(referral.sent_at).date(),
+                           after_what="the referral was sent")
     return _move(referral, "start", acting_user, note=note, started_on=started_on)
 
 
@@ -293,10 +290,8 @@ def referral_finish(
 ) -> Referral:
     if outcome not in FinishOutcome.values:
         raise ValidationError({"outcome": "Select how the service ended"})
-    if finished_on > dates.today():
-        raise ValidationError({"finished_on": "The end date must be today or in the past"})
-    if referral.started_on and finished_on < referral.started_on:
-        raise ValidationError({"finished_on": "The end date must be on or after the start date"})
+    dates.check_event_date(finished_on, field="finished_on", what="end",
+                           after=referral.started_on, after_what="the start date")
     return _move(
         referral, "finish", acting_user, note=note, finished_on=finished_on, finish_outcome=outcome
     )
