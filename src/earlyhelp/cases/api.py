@@ -228,12 +228,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = EpisodeListOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.episode_list(
-            user=self.request.user,
-            filters={k: params.get(k) for k in ("status", "team", "lead_practitioner", "family",
-                                                "route_in", "unallocated")},
-        )
+        return selectors.episode_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(parameters=EPISODE_FILTERS)
     def list(self, request, *args, **kwargs):

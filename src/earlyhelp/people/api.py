@@ -196,11 +196,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = FamilyOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.family_list(
-            user=self.request.user,
-            filters={"postcode": params.get("postcode", ""), "name": params.get("name", "")},
-        )
+        return selectors.family_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(parameters=[OpenApiParameter("postcode", str), OpenApiParameter("name", str)])
     def list(self, request, *args, **kwargs):
