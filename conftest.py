@@ -36,3 +36,13 @@ def _shipped_data_after_flush(request):
     from earlyhelp.core.testing.reference import restore_shipped_data
 
     restore_shipped_data()
+
+
+@pytest.fixture(autouse=True)
+def _timescales_read_afresh():
+    """Each process keeps the journey timescales for a minute; a test's rolled-back change must
+    not outlive the test."""
+    yield
+    from earlyhelp.cases.models import Timescales
+
+    Timescales.forget()

@@ -60,10 +60,10 @@ def main() -> int:
     from earlyhelp.demo.panels import load_demo_panels
     from earlyhelp.directory.matching import suggestions_for_episode
     from earlyhelp.directory.models import Referral, Service
-    from earlyhelp.panels.action_needed import action_needed
     from earlyhelp.panels.services.detection import detect_stuck_cases
     from earlyhelp.people.models import Family
     from earlyhelp.thresholds.models import NeedTheme
+    from earlyhelp.worklists.action_needed import action_needed
 
     setup = {}
     _, setup["directory_ms"] = timed(load_demo_directory)

@@ -51,7 +51,8 @@ ALLOWED = {
     ("web/views/*", "earlyhelp.people"): "house-pages",
     ("web/views/*", "earlyhelp.plans"): "house-pages",
     ("web/views/*", "earlyhelp.thresholds"): "house-pages",
-    ("web/views/*", "earlyhelp.panels"): "house-pages",  # start page: action needed
+    ("web/views/*", "earlyhelp.worklists"): "house-pages",  # the family page's timeline
+    ("web/urls.py", "earlyhelp.worklists"): "house-pages",  # caseload/start URL names stay web:
     ("web/views/*", "earlyhelp.sso"): "house-pages",  # sign-out page asks sso for its URL
     ("web/forms/*", "earlyhelp.assessments"): "house-pages",
     ("web/forms/*", "earlyhelp.cases"): "house-pages",

@@ -10,6 +10,7 @@ import pytest
 
 from earlyhelp.cases import services as cases
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus, Transition
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import (
     AdultFactory,
@@ -33,8 +34,6 @@ from .support import sign_in, sign_out
 # Transactional (the live server runs in another thread). Browser tests run last, so the flush
 # after them cannot remove reference data other tests need; the fixture reloads it if missing.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TODAY = dt.date.today()
 
 
 def _reference_data():
@@ -227,7 +226,8 @@ def test_request_to_closure_with_needs_met(borough, checked_page):
     page.click_link("Add an action")
     page.fill("Action", "Agree a morning routine and a school-run rota.")
     page.fill("Owner's name", "Samira Khan")
-    page.fill_date("id_due_date", *(TODAY + dt.timedelta(days=28)).strftime("%d %m %Y").split())
+    due = dates.today() + dt.timedelta(days=28)
+    page.fill_date("id_due_date", *due.strftime("%d %m %Y").split())
     page.click_button("Save and return to the episode")
 
     for score in ("5", "8"):

@@ -16,8 +16,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 
 from . import roles
@@ -179,7 +179,7 @@ def answers_referral(user, referral) -> bool:
 def acts_for_panel(user, panel_case) -> bool:
     from earlyhelp.panels.rules import may_act_for_panel
 
-    return may_act_for_panel(user, panel_case.panel, timezone.localdate())
+    return may_act_for_panel(user, panel_case.panel, dates.today())
 
 
 def brings_to_panel(user, episode) -> bool:

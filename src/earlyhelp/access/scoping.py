@@ -17,9 +17,9 @@ which would reveal that it exists.
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 
 from earlyhelp.cases.models import Episode, TafMember
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus, PanelMember
@@ -46,7 +46,7 @@ def families_sharing_allowed(candidates: QuerySet) -> QuerySet:
     """Of the candidate family ids, those whose information may go to partners: consent to
     share stands (a current member's latest decision is 'given' and none is refused or
     withdrawn), or a safeguarding override is in force."""
-    today = timezone.localdate()
+    today = dates.today()
     current = Membership.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
         start_date__lte=today,

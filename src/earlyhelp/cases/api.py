@@ -4,14 +4,18 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
 from earlyhelp.access.permissions import require_episode_worker, require_role
 from earlyhelp.access.scoping import visible_families, visible_people
 from earlyhelp.api.base import (
-    ScopedPrimaryKeyField, audit_search, read_version, scoped_pk, validated, version_field,
+    ScopedPrimaryKeyField,
+    audit_search,
+    read_version,
+    scoped_pk,
+    validated,
+    version_field,
 )
 from earlyhelp.api.router import router
 from earlyhelp.core.dates import today
@@ -231,12 +235,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = EpisodeListOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.episode_list(
-            user=self.request.user,
-            filters={k: params.get(k) for k in ("status", "team", "lead_practitioner", "family",
-                                                "route_in", "unallocated")},
-        )
+        return selectors.episode_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(parameters=EPISODE_FILTERS)
     def list(self, request, *args, **kwargs):
@@ -370,51 +369,4 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(EpisodeOutput(episode).data, status=status.HTTP_201_CREATED)
 
 
-class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The open episodes the signed-in user leads."""
-
-    serializer_class = EpisodeListOutput
-    queryset = Episode.objects.none()  # for the schema only; get_queryset() scopes every read
-
-    def get_queryset(self):
-        worker = self._worker(self.request)
-        return selectors.caseload(user=self.request.user, worker=worker).select_related(
-            "lead_practitioner"
-        )
-
-    @staticmethod
-    def _worker(request):
-        """The lead practitioner asked for: yourself, or – for a team manager – a member of
-        their team or service. Anyone else is refused (never silently ignored)."""
-        wanted = request.query_params.get("lead_practitioner")
-        if not wanted:
-            return None
-        other = User.objects.filter(pk=wanted).select_related("team").first() if _is_uuid(
-            wanted) else None
-        if other is None or not policy.can(request.user, policy.Action.SEE_CASELOAD_OF, other):
-            raise ValidationError({"lead_practitioner": [
-                "You can see your own caseload, and a team manager the caseloads of their "
-                "team's staff"
-            ]})
-        return other
-
-    @extend_schema(parameters=[OpenApiParameter(
-        "lead_practitioner", str, description="a team member's id (team managers)"
-    )])
-    def list(self, request, *args, **kwargs):
-        audit_search(request, "cases.caseload")
-        return super().list(request, *args, **kwargs)
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 router.register("episodes", EpisodeViewSet, basename="episode")
-router.register("caseload", CaseloadViewSet, basename="caseload")

@@ -1,5 +1,8 @@
 """Early help episodes: lead practitioner, team around the family, step-up/down, closure, notes."""
 
+import datetime as dt
+import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,7 +60,9 @@ class Episode(BaseModel):
     closure_summary = text_field(limits.TEXT, blank=True)
     # For a step-down: social care's reference and the CIN closure reason (normally RC9).
     social_care_reference = models.CharField(max_length=40, blank=True)
-    cin_closure_reason = models.CharField(max_length=3, choices=CinClosureReason.choices, blank=True)
+    cin_closure_reason = models.CharField(
+        max_length=3, choices=CinClosureReason.choices, blank=True
+    )
     previous_episode = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_episodes"
     )
@@ -132,7 +137,8 @@ class FocusChild(BaseModel):
                 name="focus_child_ends_after_start",
             ),
             models.UniqueConstraint(
-                fields=["episode", "person"], condition=Q(ended_on__isnull=True),
+                fields=["episode", "person"],
+                condition=Q(ended_on__isnull=True),
                 name="focus_child_current_once",
             ),
         ]
@@ -180,3 +186,80 @@ class CaseNote(BaseModel):
     class Meta:
         ordering = ["-written_at"]
         indexes = [models.Index(fields=["episode", "written_at"], name="casenote_episode_idx")]
+
+
+class Timescales(models.Model):
+    """The council's journey timescales: one row, edited by an administrator, read by every
+    selector, page, worklist and indicator through `Timescales.current()`. The defaults are the
+    common English practice DOMAIN.md describes (docs/decisions/journey-timescales.md).
+
+    Read on almost every page, so each process keeps the row for a minute rather than add a
+    query to every request: a change shows at once in the process that saved it, within a
+    minute in the others."""
+
+    KEEP_SECONDS = 60
+    _held: tuple[float, "Timescales"] | None = None
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    assessment_due_days = models.PositiveSmallIntegerField(
+        default=45,
+        help_text="an early help assessment is due this many days after the episode "
+        "starts (and is on time, for the indicator, when completed within them)",
+    )
+    assessment_due_soon_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="start pages warn of an assessment due within this many days",
+    )
+    first_review_days = models.PositiveSmallIntegerField(
+        default=84,
+        help_text="the first review is due this many days after the plan starts "
+        "(84 days = 12 weeks)",
+    )
+    review_interval_days = models.PositiveSmallIntegerField(
+        default=56,
+        help_text="the next review date a review form suggests (56 days = 8 weeks)",
+    )
+    review_due_soon_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="start pages warn of a review due within this many days",
+    )
+    referral_response_days = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="a referral to a service unanswered longer than this is urgent",
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "timescales"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="timescales_one_row")]
+
+    def __str__(self) -> str:
+        return "Journey timescales"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget()
+        return result
+
+    @classmethod
+    def current(cls) -> "Timescales":
+        """The saved row, or the defaults while none is saved."""
+        now = time.monotonic()
+        if cls._held is None or now - cls._held[0] > cls.KEEP_SECONDS:
+            Timescales._held = (now, cls.objects.filter(pk=1).first() or cls())
+        return cls._held[1]
+
+    @classmethod
+    def forget(cls) -> None:
+        """Read the row again next time (after a change, and between tests)."""
+        Timescales._held = None
+
+    def assessment_due(self, start_date: dt.date) -> dt.date:
+        return start_date + dt.timedelta(days=self.assessment_due_days)
+
+    def first_review_due(self, plan_started: dt.date) -> dt.date:
+        return plan_started + dt.timedelta(days=self.first_review_days)

@@ -6,8 +6,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from . import limits
-from .limits import text_field
 
 
 class BaseModel(models.Model):

@@ -14,10 +14,10 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from earlyhelp.assessments.models import Assessment, AssessmentEntry, PresentingNeed
 from earlyhelp.cases.models import CaseNote, Episode, FocusChild, TafMember, Transition
+from earlyhelp.core import dates
 from earlyhelp.core.models import CouncilService, Locality, Organisation, Team, User
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
 from earlyhelp.people.models import Consent, Family, Membership, Person
@@ -127,7 +127,7 @@ def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
     if case_rate <= 0:
         raise DemoError("The case rate must be more than 0.")
     rates = (volumes or Volumes()).for_borough(families, case_rate)
-    today = today or timezone.localdate()
+    today = today or dates.today()
     log = log or (lambda message: None)
     result = Result(families=families, seed=seed, today=today, rates=rates)
     started = time.perf_counter()

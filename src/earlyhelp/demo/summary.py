@@ -3,10 +3,10 @@
 import hashlib
 
 from django.db.models import Count
-from django.utils import timezone
 
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode, Transition
+from earlyhelp.core import dates
 from earlyhelp.core.dates import months_before
 from earlyhelp.core.models import Organisation, User
 from earlyhelp.frontdoor.models import Contact, TriageDecision
@@ -21,7 +21,7 @@ def _share(part: int, whole: int) -> float:
 def borough_rates(today=None) -> dict:
     """Headline figures, comparable with Barnet's dashboard (percentages to one decimal), and the
     volumes of the last 12 months to today (contacts received, episodes begun)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     year_ago = months_before(today, 12)
     closures = dict(
         Episode.objects.filter(status="closed")

@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.people.models import Membership
 from earlyhelp.thresholds.models import NeedTheme
 
@@ -96,7 +96,7 @@ def profile_for_episode(episode, on: dt.date | None = None) -> FamilyProfile:
     assessment (else the episode), and the current household's ages and area."""
     from earlyhelp.assessments.models import Assessment, PresentingNeed
 
-    on = on or timezone.localdate()
+    on = on or dates.today()
     assessments = Assessment.objects.filter(episode=episode).select_related("level")
     assessment = (
         assessments.filter(status="completed").order_by("-completed_on").first()

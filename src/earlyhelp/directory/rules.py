@@ -10,6 +10,7 @@ import statistics
 from django.db.models import Q
 from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import Role
 from earlyhelp.core.workflow import MOVES, Move
@@ -62,7 +63,7 @@ def consent_to_share_stands(*, family, person=None) -> None:
     referral) must be "given" – unless a safeguarding override is recorded for the family."""
     from earlyhelp.people.models import ConsentKind, ConsentStatus, Membership, SharingOverride
 
-    today = timezone.localdate()
+    today = dates.today()
     if (
         SharingOverride.objects.filter(family=family)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from earlyhelp.access import policy
 from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.cases.services import next_reference
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction
@@ -119,7 +119,7 @@ def service_refresh_capacity(service: Service) -> Service:
 
     Places in use: referrals accepted or started. Waiting time: the median days from sending to
     starting over the last 180 days' starts (the provider's declared figure until there are 3)."""
-    since = timezone.localdate() - dt.timedelta(days=WAITING_WINDOW_DAYS)
+    since = dates.today() - dt.timedelta(days=WAITING_WINDOW_DAYS)
     in_place = Referral.objects.filter(
         service=service, status__in=rules.REFERRAL_STATUSES_IN_PLACE
     ).count()
@@ -278,12 +278,9 @@ def referral_decline(*, referral: Referral, acting_user, reason: str, note: str 
 def referral_start(
     *, referral: Referral, acting_user, started_on: dt.date, note: str = ""
 ) -> Referral:
-    if started_on > timezone.localdate():
-        raise ValidationError({"started_on": "The start date must be today or in the past"})
-    if started_on < timezone.localtime(referral.sent_at).date():
-        raise ValidationError(
-            {"started_on": "The start date must be on or after the referral was sent"}
-        )
+    dates.check_event_date(started_on, field="started_on", what="start",
+                           after=timezone.localtime(referral.sent_at).date(),
+                           after_what="the referral was sent")
     return _move(referral, "start", acting_user, note=note, started_on=started_on)
 
 
@@ -293,10 +290,8 @@ def referral_finish(
 ) -> Referral:
     if outcome not in FinishOutcome.values:
         raise ValidationError({"outcome": "Select how the service ended"})
-    if finished_on > timezone.localdate():
-        raise ValidationError({"finished_on": "The end date must be today or in the past"})
-    if referral.started_on and finished_on < referral.started_on:
-        raise ValidationError({"finished_on": "The end date must be on or after the start date"})
+    dates.check_event_date(finished_on, field="finished_on", what="end",
+                           after=referral.started_on, after_what="the start date")
     return _move(
         referral, "finish", acting_user, note=note, finished_on=finished_on, finish_outcome=outcome
     )

@@ -221,12 +221,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = ContactListOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.contact_list(
-            user=self.request.user,
-            filters={k: params.get(k) for k in ("status", "source", "family", "received_from",
-                                                "received_to", "is_re_referral")},
-        )
+        return selectors.contact_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(parameters=[
         OpenApiParameter("status", str, enum=ContactStatus.values),

@@ -1,10 +1,12 @@
 """Reads of contacts and the front door queue, always scoped to the user."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
+from earlyhelp.core.filtering import filtered
 
+from .filters import ContactFilter
 from .models import Contact, ContactStatus
 
 PRIORITY_ORDER = Case(
@@ -16,24 +18,12 @@ PRIORITY_ORDER = Case(
 )
 
 
-def contact_list(*, user, filters: dict | None = None) -> QuerySet[Contact]:
-    filters = filters or {}
+def contact_list(*, user, filters=None) -> QuerySet[Contact]:
+    """Contacts in scope, narrowed by ContactFilter (a value it cannot read: ValidationError)."""
     contacts = visible_contacts(user).select_related(
         "family", "referrer_organisation", "decision", "decision__level"
     )
-    if filters.get("status"):
-        contacts = contacts.filter(status=filters["status"])
-    if filters.get("source"):
-        contacts = contacts.filter(source=filters["source"])
-    if filters.get("family"):
-        contacts = contacts.filter(family_id=filters["family"])
-    if filters.get("received_from"):
-        contacts = contacts.filter(received_at__date__gte=filters["received_from"])
-    if filters.get("received_to"):
-        contacts = contacts.filter(received_at__date__lte=filters["received_to"])
-    if filters.get("is_re_referral") in (True, "true", "1"):
-        contacts = contacts.filter(is_re_referral=True)
-    return contacts.order_by("-received_at", "reference")
+    return filtered(ContactFilter, filters, contacts).order_by("-received_at", "reference")
 
 
 def contact_queue(*, user) -> QuerySet[Contact]:
@@ -44,6 +34,21 @@ def contact_queue(*, user) -> QuerySet[Contact]:
         .select_related("family", "referrer_organisation")
         .annotate(priority_order=PRIORITY_ORDER)
         .order_by("priority_order", "received_at", "reference")
+    )
+
+
+def contact_queue_counts(*, user) -> dict:
+    """The front door queue in numbers: all, and by RAG rating (unrated apart)."""
+    return (
+        contact_queue(user=user)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            red=Count("id", filter=Q(priority="red")),
+            amber=Count("id", filter=Q(priority="amber")),
+            green=Count("id", filter=Q(priority="green")),
+            unrated=Count("id", filter=Q(priority="")),
+        )
     )
 
 
@@ -74,11 +79,10 @@ def household_of(people):
     none). People from different households belong on separate requests."""
     from django.core.exceptions import ValidationError
     from django.db.models import Q
-    from django.utils import timezone
 
     from earlyhelp.people.models import Membership
 
-    today = timezone.localdate()
+    today = dates.today()
     families = set(
         Membership.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today), person__in=list(people)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 
+from earlyhelp.core import dates
 from earlyhelp.governance.models import (
     LegalHold,
     RetentionBasis,
@@ -79,7 +80,7 @@ def _family_hold(family_id, member_ids, by_family, by_person) -> str:
 
 
 def review(today: dt.date | None = None) -> list[DueRecord]:
-    today = today or dt.date.today()
+    today = today or dates.today()
     rules = {r.record_type: r for r in RetentionRule.objects.filter(is_active=True)}
     by_family, by_person = _holds(today)
     due: list[DueRecord] = []

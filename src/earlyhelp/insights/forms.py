@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.dates import months_after
 from earlyhelp.web.forms.base import GovukDateField, GovukForm
 
@@ -23,7 +23,7 @@ FILTER_LABELS = {
 
 
 def month_choices(count: int = 36) -> list[tuple[str, str]]:
-    today = timezone.localdate().replace(day=1)
+    today = dates.today().replace(day=1)
     months = [months_after(today, -i) for i in range(count)]
     return [(m.isoformat(), f"{m:%B %Y}") for m in months]
 
@@ -40,7 +40,7 @@ class DashboardForm(forms.Form):
         if not data.get("period"):
             data["period"] = default_kind
         if not data.get("date"):
-            data["date"] = timezone.localdate().replace(day=1).isoformat()
+            data["date"] = dates.today().replace(day=1).isoformat()
         super().__init__(data, **kwargs)
         self.default_kind = default_kind
         self.fields["date"].choices = month_choices()

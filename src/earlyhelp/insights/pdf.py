@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -16,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from earlyhelp.core import dates
 from earlyhelp.core.dates import long_date
 
 from . import formatting
@@ -63,7 +63,7 @@ def board_report_pdf(*, rows, summary: list[str], period, scope_label: str,
         Paragraph(_escape(f"{title}: {period.label}"), styles["title"]),
         Paragraph(_escape(
             f"Report to the Children's Trust Board. {scope_label}. "
-            f"Produced {long_date(timezone.localdate())} from the casework records."
+            f"Produced {long_date(dates.today())} from the casework records."
         ), styles["caption"]),
         Paragraph("Summary", styles["h2"]),
         *[Paragraph(_escape(p), styles["body"]) for p in summary],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.dates import months_after
 
 KINDS = {"month": 1, "quarter": 3, "year": 12}
@@ -65,11 +66,11 @@ class Period:
 
     def as_at(self, today: dt.date | None = None) -> dt.date:
         """The day a snapshot (e.g. open episodes) is taken: the period's end, or today."""
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return min(self.end, today)
 
     def is_partial(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.start <= today < self.end
 
     def contains(self, day: dt.date) -> bool:
@@ -83,7 +84,7 @@ class Period:
         progress, the same stretch of the previous one (1 July to 15 August against 1 October to
         15 November), never part of a period against a whole one."""
         previous = self.previous()
-        today = today or timezone.localdate()
+        today = today or dates.today()
         if not self.is_partial(today):
             return previous
         elapsed_to = months_after(today, -self.months)  # the same day one period back (clamped)
@@ -133,7 +134,7 @@ def trend(period: Period, length: int | None = None) -> list[Period]:
 def parse(kind: str | None, day: str | None, *, default_kind: str = "month",
           today: dt.date | None = None) -> Period:
     """The period a request asks for (?period=quarter&date=2026-05-01); bad input → the default."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     kind = kind if kind in KINDS else default_kind
     try:
         when = dt.date.fromisoformat(day) if day else today

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from earlyhelp.access import scoping as access
+from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
 from earlyhelp.frontdoor.models import ContactPerson
 
-from . import rules
+from . import rules, timescales
 from .computations.bases import LEVEL_BANDS
 from .models import Breakdown, IndicatorDefinition
 from .periods import Period, trend
@@ -64,7 +64,7 @@ def get_definition(code: str) -> IndicatorDefinition:
 
 def context_for(user, definition, filters) -> Context:
     return Context(scope=scope_for(user), filters=clean_filters(user, filters),
-                   parameters=definition.parameters or {})
+                   parameters=timescales.parameters(definition))
 
 
 @dataclass
@@ -109,14 +109,14 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
         row = Row(definition=definition, period=period, result=None, target=target,
                   red_threshold=red, comparison=comparison,
                   to_date=period if comparison.is_whole else Period(
-                      period.kind, period.start, min(period.end, today or timezone.localdate())))
+                      period.kind, period.start, min(period.end, today or dates.today())))
         missing = unsupported_filters(spec, filters)
         if missing:
             names = ", ".join(DIMENSION_LABELS[m].lower() for m in missing)
             row.unavailable = f"Not available by {names}"
             rows.append(row)
             continue
-        ctx = Context(scope=scope, filters=filters, parameters=definition.parameters or {})
+        ctx = Context(scope=scope, filters=filters, parameters=timescales.parameters(definition))
         by_period = spec.compute(ctx, periods).get(None, {})
         row.trend = [(p, by_period.get(p.key)) for p in periods]
         row.result = by_period.get(period.key)

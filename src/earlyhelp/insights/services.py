@@ -10,9 +10,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
 
 from . import annexa, rules
@@ -32,7 +31,7 @@ def validate_inspection_date(value) -> dt.date:
             ) from exc
     if value is None:
         raise ValidationError({"inspection_date": "Enter the inspection date"})
-    today = timezone.localdate()
+    today = dates.today()
     if value > today + dt.timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError(
             {"inspection_date": f"The inspection date must be within {MAX_DAYS_AHEAD} days "

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from earlyhelp.frontdoor.rules import RE_REFERRAL, triage_clock
 
-from . import annexa
+from . import annexa, timescales
 from .computations import caseload, initiation, timeliness
 
 
@@ -75,7 +75,7 @@ ANNEX_A_TERMS = [_current_intervention]
 
 
 def for_indicator(definition) -> list[Term]:
-    parameters = definition.parameters or {}
+    parameters = timescales.parameters(definition)
     return [make(parameters) for make in TERMS_BY_INDICATOR.get(definition.code, [])]
 
 

@@ -10,9 +10,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from earlyhelp.core import dates
 from earlyhelp.core.dates import long_date
 from earlyhelp.web.charts import line_chart
 
@@ -239,7 +239,7 @@ def annex_a(request):
             name = f"annex-a-{data['inspection_date']:%Y-%m-%d}.xlsx"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-    today = timezone.localdate()
+    today = dates.today()
     return render(request, "insights/annex_a.html", {
         "page_title": ("Error: " if form.errors else "") + "Export Ofsted Annex A",
         "form": form, "window_months": annexa.WINDOW_MONTHS,
@@ -269,7 +269,7 @@ def board(request):
     return render(request, "insights/board.html", {
         "page_title": f"Board report: {period.label}", "rows": rows, "period": period,
         "scope": scope, "summary": board_summary(rows), "form": form,
-        "query": _query(period, filters), "produced": long_date(timezone.localdate()),
+        "query": _query(period, filters), "produced": long_date(dates.today()),
         "filters_label": _filters_label(form, filters),
     })
 

@@ -1,6 +1,5 @@
 """API for panels: panels and meetings, cases brought (by hand), decisions, actions, unmet need."""
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +10,7 @@ from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.cases.selectors import episode_list
+from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, User
 from earlyhelp.directory.models import Service
 from earlyhelp.thresholds.models import NeedTheme
@@ -186,7 +186,7 @@ class PanelCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def decide(self, request, pk=None):
         case = selectors.panel_case_detail(user=request.user, case_id=pk)
         rules.require_panel_member(
-            request.user, case.panel, timezone.localdate(), "record its decisions"
+            request.user, case.panel, dates.today(), "record its decisions"
         )
         data = validated(PanelDecisionInput, request.data)
         person = None
@@ -203,7 +203,7 @@ class PanelCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def actions(self, request, pk=None):
         case = selectors.panel_case_detail(user=request.user, case_id=pk)
         rules.require_panel_member(
-            request.user, case.panel, timezone.localdate(), "set panel actions"
+            request.user, case.panel, dates.today(), "set panel actions"
         )
         data = validated(PanelActionInput, request.data)
         created = panel_action_add(panel_case=case, acting_user=request.user, **data)

@@ -8,10 +8,9 @@ who is not a member sees no family on a panel's agenda.
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
 from earlyhelp.access.scoping import get_visible_or_404, visible_family_ids
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core.models import Role
 
 from .models import (
@@ -55,7 +54,7 @@ def panel_meetings(*, panel, upcoming_only=False) -> QuerySet[Meeting]:
         items=Count("agenda", filter=~Q(agenda__status=PanelCaseStatus.WITHDRAWN))
     )
     if upcoming_only:
-        meetings = meetings.filter(status=MeetingStatus.SCHEDULED, date__gte=timezone.localdate())
+        meetings = meetings.filter(status=MeetingStatus.SCHEDULED, date__gte=dates.today())
     return meetings.order_by("date")
 
 

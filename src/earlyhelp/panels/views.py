@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.access.permissions import can_work_on_episode
 from earlyhelp.cases import selectors as cases
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.web.views.base import attempt, page
 
@@ -119,7 +119,7 @@ def meeting_detail(request, meeting_id):
 
 
 def _case_context(user, case, **forms):
-    today = timezone.localdate()
+    today = dates.today()
     is_member = rules.is_panel_member(user, case.panel, today)
     return {
         "page_title": f"{case.episode.reference} at {case.panel.name}",
@@ -178,7 +178,7 @@ def case_action(request, case_id):
     case = selectors.panel_case_detail(user=user, case_id=case_id)
     if request.method != "POST":  # the form lives on the case's page
         return redirect("panels:case", case_id=case.pk)
-    rules.require_panel_member(user, case.panel, timezone.localdate(), "set panel actions")
+    rules.require_panel_member(user, case.panel, dates.today(), "set panel actions")
     form = ActionForm(request.POST, prefix="action")
     if form.is_valid():
         done = attempt(
@@ -272,7 +272,7 @@ def my_actions(request):
         {
             "page_title": "Your panel actions",
             "actions": selectors.my_panel_actions(user=request.user),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 

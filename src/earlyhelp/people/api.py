@@ -10,7 +10,11 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import visible_people
 from earlyhelp.access.sensitive import PERSON_NOTES, SensitiveField
 from earlyhelp.api.base import (
-    ScopedPrimaryKeyField, audit_search, read_version, validated, version_field,
+    ScopedPrimaryKeyField,
+    audit_search,
+    read_version,
+    validated,
+    version_field,
 )
 from earlyhelp.api.router import router
 from earlyhelp.core.codes import Disability
@@ -199,11 +203,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = FamilyOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.family_list(
-            user=self.request.user,
-            filters={"postcode": params.get("postcode", ""), "name": params.get("name", "")},
-        )
+        return selectors.family_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(parameters=[OpenApiParameter("postcode", str), OpenApiParameter("name", str)])
     def list(self, request, *args, **kwargs):

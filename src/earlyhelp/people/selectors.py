@@ -6,19 +6,17 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
 from earlyhelp.core import audit
+from earlyhelp.core.filtering import filtered
 
+from .filters import FamilyFilter
 from .identifiers import normalise_nhs_number
 from .models import Consent, Family, Membership, Person
 
 
-def family_list(*, user, filters: dict | None = None) -> QuerySet[Family]:
-    filters = filters or {}
+def family_list(*, user, filters=None) -> QuerySet[Family]:
+    """Households in scope, narrowed by FamilyFilter (postcode start, part of the name)."""
     families = visible_families(user).select_related("locality")
-    if filters.get("postcode"):
-        families = families.filter(postcode__istartswith=filters["postcode"].strip().upper())
-    if filters.get("name"):
-        families = families.filter(name__icontains=filters["name"].strip())
-    return families.order_by("name", "id")
+    return filtered(FamilyFilter, filters, families).order_by("name", "id")
 
 
 def family_detail(*, user, family_id) -> Family:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.access import policy
+from earlyhelp.core import dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 
@@ -122,8 +123,7 @@ def consent_record(
 ) -> Consent:
     """Add a consent decision. Earlier decisions stay as they were: history is never rewritten."""
     policy.require(acting_user, policy.Action.RECORD_CONSENT, person)
-    if decided_on > dt.date.today():
-        raise ValidationError({"decided_on": "The date of the decision must be today or in the past"})
+    dates.check_event_date(decided_on, field="decided_on", what="decision")
     consent = Consent(
         person=person, kind=kind, status=status, decided_on=decided_on, scope=scope,
         given_by=given_by, recorded_by=acting_user,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "earlyhelp.insights",
     "earlyhelp.strategy",
     "earlyhelp.governance",
+    "earlyhelp.worklists",
     "earlyhelp.demo",
     "earlyhelp.operations",
     "earlyhelp.api",

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core import services as core_services
 from earlyhelp.core.dates import long_date
 from earlyhelp.core.errors import IllegalMove
@@ -200,7 +200,7 @@ def run_start(
     run = core_services.create(
         TargetingRun(
             requested_by=acting_user,
-            reference_date=reference_date or timezone.localdate(),
+            reference_date=reference_date or dates.today(),
             backend=backend,
             retrain=retrain,
             match_threshold=match_threshold,

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import OrganisationType, Role
 from earlyhelp.frontdoor import services as frontdoor
 from earlyhelp.people import services as people
@@ -99,7 +100,7 @@ def submit_request(*, draft: dict, acting_user):
                 person=person,
                 role=new["role"],
                 relationship=new.get("relationship", ""),
-                start_date=min(person.date_of_birth or dt.date.today(), dt.date.today()),
+                start_date=min(person.date_of_birth or dates.today(), dates.today()),
                 acting_user=acting_user,
             )
         chosen.append(person)

@@ -1,15 +1,15 @@
 from django.urls import path
 
+from earlyhelp.worklists.views import caseload, start
+
 from .views import (
     assessments,
     auth,
-    caseload,
     episodes,
     families,
     frontdoor,
     plans,
     requests,
-    start,
 )
 
 app_name = "web"

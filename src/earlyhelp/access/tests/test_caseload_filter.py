@@ -5,8 +5,8 @@ import uuid
 from rest_framework.test import APIClient
 
 from earlyhelp.cases import services as cases
+from earlyhelp.core import dates
 from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import TODAY
 
 
 def client_for(user):
@@ -17,7 +17,7 @@ def client_for(user):
 
 def _led_by_worker(world):
     episode = open_episode(world)
-    cases.episode_allocate(episode=episode, lead_practitioner=world.worker, on=TODAY,
+    cases.episode_allocate(episode=episode, lead_practitioner=world.worker, on=dates.today(),
                            acting_user=world.manager)
     return episode
 

@@ -1,7 +1,6 @@
 """The policy table (decision 0005): the rules where the doors used to disagree, refusals as
 403s with a practitioner's message, the services checking first, templates asking the same."""
 
-import datetime as dt
 
 import pytest
 from django.test import Client
@@ -11,11 +10,11 @@ from rest_framework.test import APIClient
 from earlyhelp.access import policy
 from earlyhelp.access.policy import Action, NotAllowed
 from earlyhelp.cases import services as cases
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import TODAY
 
 
 def client_for(user):
@@ -38,7 +37,7 @@ def test_who_may_allocate(world, episode):
                world.analyst, world.admin}
     assert {u for u in allowed | refused if policy.can(u, Action.ALLOCATE, episode)} == allowed
     # The current lead, from any agency, may hand over.
-    cases.episode_allocate(episode=episode, lead_practitioner=world.partner, on=TODAY,
+    cases.episode_allocate(episode=episode, lead_practitioner=world.partner, on=dates.today(),
                            acting_user=world.worker)
     episode.refresh_from_db()
     assert policy.can(world.partner, Action.ALLOCATE, episode)
@@ -59,7 +58,7 @@ def test_who_may_be_made_lead(world, episode):
 
 def test_consent_is_recorded_by_the_front_door_staff_and_the_lead_not_any_partner(world, episode):
     url = f"/api/people/{world.parent.pk}/consents/"
-    body = {"kind": "engage", "status": "given", "decided_on": str(dt.date.today())}
+    body = {"kind": "engage", "status": "given", "decided_on": str(dates.today())}
     refused = client_for(world.partner).post(url, body, format="json")
     assert refused.status_code == 403
     assert "only the front door, early help staff and the lead practitioner" in (
@@ -67,7 +66,7 @@ def test_consent_is_recorded_by_the_front_door_staff_and_the_lead_not_any_partne
     )
     for user in (world.front_door, world.worker):
         assert client_for(user).post(url, body, format="json").status_code == 201
-    cases.episode_allocate(episode=episode, lead_practitioner=world.partner, on=TODAY,
+    cases.episode_allocate(episode=episode, lead_practitioner=world.partner, on=dates.today(),
                            acting_user=world.worker)
     assert client_for(world.partner).post(url, body, format="json").status_code == 201
 
@@ -75,7 +74,7 @@ def test_consent_is_recorded_by_the_front_door_staff_and_the_lead_not_any_partne
 def test_the_api_and_the_page_refuse_in_scope_with_403_and_a_message(world, episode):
     response = client_for(world.partner).post(
         f"/api/episodes/{episode.pk}/close/",
-        {"outcome": "needs_met", "end_date": str(TODAY)}, format="json")
+        {"outcome": "needs_met", "end_date": str(dates.today())}, format="json")
     assert response.status_code == 403
     assert "You cannot close an episode" in response.content.decode()
     page = verified_login(Client(), world.partner).get(reverse("web:close", args=[episode.pk]))
@@ -83,7 +82,7 @@ def test_the_api_and_the_page_refuse_in_scope_with_403_and_a_message(world, epis
     # Out of scope is still a 404, never a 403.
     other = client_for(world.other_worker).post(
         f"/api/episodes/{episode.pk}/close/",
-        {"outcome": "needs_met", "end_date": str(TODAY)}, format="json")
+        {"outcome": "needs_met", "end_date": str(dates.today())}, format="json")
     assert other.status_code == 404
 
 
@@ -91,7 +90,7 @@ def test_services_check_the_policy_first(world, episode):
     with pytest.raises(NotAllowed, match="write case notes"):
         cases.case_note_add(episode=episode, subject="x", text="y", acting_user=world.partner)
     with pytest.raises(NotAllowed):
-        cases.episode_close(episode=episode, outcome="needs_met", end_date=TODAY,
+        cases.episode_close(episode=episode, outcome="needs_met", end_date=dates.today(),
                             acting_user=world.other_worker)
     from earlyhelp.cases.models import CaseNote
 

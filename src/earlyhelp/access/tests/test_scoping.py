@@ -1,6 +1,5 @@
 """Each role reaches exactly the families it should (the full matrix is in the access issue)."""
 
-import datetime as dt
 
 from earlyhelp.access.scoping import (
     visible_contacts,
@@ -9,6 +8,7 @@ from earlyhelp.access.scoping import (
     visible_people,
 )
 from earlyhelp.cases.services import taf_member_add
+from earlyhelp.core import dates
 from earlyhelp.core.testing.factories import UserFactory, family_with_members
 from earlyhelp.core.testing.journey import (
     open_episode,
@@ -65,7 +65,7 @@ def test_partner_sees_families_they_lead_or_sit_on_the_taf_of_not_those_they_ref
     assert families(other_partner) == set()
     other_family = family_with_members()
     episode = open_episode(world, family=other_family)
-    taf_member_add(episode=episode, user=other_partner, joined_on=dt.date.today(),
+    taf_member_add(episode=episode, user=other_partner, joined_on=dates.today(),
                    acting_user=world.worker)
     assert families(other_partner) == {other_family}
 
@@ -75,7 +75,7 @@ def test_partner_access_ends_when_consent_to_share_is_withdrawn(world):
     partner_joins_taf(world, episode)
     assert families(world.partner) == {world.family}
     consent_record(person=world.parent, kind="share", status="withdrawn",
-                   decided_on=dt.date.today(), acting_user=world.worker)
+                   decided_on=dates.today(), acting_user=world.worker)
     assert families(world.partner) == set()
     assert families(world.worker) == {world.family}  # staff keep access
     sharing_override_record(family=world.family, reason="Child protection concern",

@@ -6,10 +6,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from earlyhelp.cases.models import Episode
+from earlyhelp.core.dates import today
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import open_episode, raise_contact
-from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor.models import Contact
 
 
@@ -116,7 +117,7 @@ def test_out_of_scope_and_guessed_ids_are_404(world):
     assert outsider.get("/api/episodes/00000000-0000-4000-8000-000000000000/").status_code == 404
     assert outsider.get("/api/episodes/not-a-uuid/").status_code == 404
     assert outsider.post(f"/api/episodes/{episode.pk}/close/",
-                         {"outcome": "other", "end_date": str(TODAY)},
+                         {"outcome": "other", "end_date": str(today())},
                          format="json").status_code == 404
     episode.refresh_from_db()
     assert episode.status == "open"
@@ -126,7 +127,7 @@ def test_out_of_scope_and_guessed_ids_are_404(world):
 def test_closing_needs_met_without_assessment_is_409_and_changes_nothing(world):
     episode = open_episode(world)
     response = client_for(world.worker).post(
-        f"/api/episodes/{episode.pk}/close/", {"outcome": "needs_met", "end_date": str(TODAY),
+        f"/api/episodes/{episode.pk}/close/", {"outcome": "needs_met", "end_date": str(today()),
                                                "version": episode.version},
         format="json",
     )
@@ -184,10 +185,10 @@ def test_whole_journey_through_the_api(world):
             "scores": [{"need": need.json()["id"], "score": score}]}, format="json")
         assert review.status_code == 201, review.json()
     closed = client.post(f"/api/episodes/{episode.pk}/close/",
-                         {"outcome": "needs_met", "end_date": str(TODAY)}, format="json",
+                         {"outcome": "needs_met", "end_date": str(today())}, format="json",
                          HTTP_IF_MATCH=version_of(client, episode_url))
     assert closed.status_code == 200 and closed.json()["closure_outcome"] == "needs_met"
-    late = client.post("/api/reviews/", {"episode": str(episode.pk), "held_on": str(TODAY),
+    late = client.post("/api/reviews/", {"episode": str(episode.pk), "held_on": str(today()),
                                          "attendees": "Mum"}, format="json")
     assert late.status_code == 409
     detail = client.get(f"/api/episodes/{episode.pk}/").json()
@@ -197,11 +198,11 @@ def test_whole_journey_through_the_api(world):
 def test_step_down_refused_while_open_then_allowed(world):
     episode = open_episode(world)
     client = client_for(world.worker)
-    body = {"family": str(world.family.pk), "team": str(world.team.pk), "on": str(TODAY),
+    body = {"family": str(world.family.pk), "team": str(world.team.pk), "on": str(today()),
             "reason": "CIN closed after assessment", "from_episode": str(episode.pk)}
     assert client.post("/api/episodes/step-down/", body, format="json").status_code == 409
     assert client.post(f"/api/episodes/{episode.pk}/step-up/",
-                       {"on": str(TODAY), "reason": "Risk escalated", "version": episode.version},
+                       {"on": str(today()), "reason": "Risk escalated", "version": episode.version},
                        format="json").status_code == 201
     response = client.post("/api/episodes/step-down/", body, format="json")
     assert response.status_code == 201, response.json()

@@ -9,9 +9,10 @@ from rest_framework.test import APIClient
 
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode, FocusChild, Transition
+from earlyhelp.core.dates import today
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.journey import open_episode, raise_contact
-from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.core.testing.world import days_ago
 from earlyhelp.people.models import Family, Person
 
 
@@ -47,7 +48,7 @@ def test_a_decision_recorded_later_keeps_its_date_and_the_journey_follows_it(wor
     # Recorded today by the front door worker, dated 29 days ago: both kept.
     assert episode.contact.decision.decided_at == decided
     assert episode.contact.decision.created_by == world.front_door
-    assert episode.contact.decision.created_at.date() == TODAY
+    assert episode.contact.decision.created_at.date() == today()
     started = client_for(world.worker).post("/api/assessments/", {
         "episode": str(episode.pk), "started_on": days_ago(28).isoformat(),
         "completing_organisation": str(world.council.pk),
@@ -56,7 +57,7 @@ def test_a_decision_recorded_later_keeps_its_date_and_the_journey_follows_it(wor
     # The audit row holds when it happened (in its changes) and when it was recorded (at).
     event = AuditEvent.objects.filter(object_id=str(started.json()["id"]), action="create").get()
     assert event.changes["started_on"] == days_ago(28).isoformat()
-    assert event.at.date() == TODAY and event.username == world.worker.username
+    assert event.at.date() == today() and event.username == world.worker.username
 
 
 @pytest.mark.parametrize("when, message", [
@@ -132,7 +133,7 @@ def test_a_manager_adds_and_ends_focus_children_with_dates(world):
     manager = client_for(world.manager)
     url = f"/api/episodes/{episode.pk}/focus-children/"
     future = manager.post(url, {"person": str(sibling.pk),
-                                "on": (TODAY + dt.timedelta(days=1)).isoformat()}, format="json")
+                                "on": (today() + dt.timedelta(days=1)).isoformat()}, format="json")
     assert future.status_code == 400 and "today or in the past" in future.json()["errors"]["on"][0]
     added = manager.post(url, {"person": str(sibling.pk), "on": days_ago(5).isoformat()},
                          format="json")
@@ -190,5 +191,5 @@ def test_whoever_creates_a_family_sees_it_until_it_is_routed(world):
     # Routed to another team's episode: from then on the usual scope decides.
     family = Family.objects.get(pk=family_id)
     Episode.objects.create(reference="EH999999", family=family, team=world.other_team,
-                           start_date=TODAY)
+                           start_date=today())
     assert client.get(f"/api/families/{family_id}/").status_code == 404

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from earlyhelp.assessments import services
 from earlyhelp.assessments.models import Assessment, AssessmentEntry, PresentingNeed
 from earlyhelp.cases.services import episode_close
+from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.core.testing.world import days_ago
 
 
 def start(world, episode, on=None):
@@ -65,7 +66,7 @@ def test_completion_in_the_future_is_refused(world):
     before = state(assessment)
     with pytest.raises(ValidationError, match="completed_on.*today or in the past"):
         services.assessment_complete(assessment=assessment,
-                                     completed_on=TODAY + dt.timedelta(days=1),
+                                     completed_on=today() + dt.timedelta(days=1),
                                      acting_user=world.worker)
     assert state(assessment) == before
 
@@ -75,7 +76,7 @@ def test_completion_needs_a_need_and_the_voice_of_the_child(world):
     assessment = start(world, episode)
     before = state(assessment)
     with pytest.raises(IllegalMove, match="presenting need and record the voice"):
-        services.assessment_complete(assessment=assessment, completed_on=TODAY,
+        services.assessment_complete(assessment=assessment, completed_on=today(),
                                      acting_user=world.worker)
     assert state(assessment) == before
 
@@ -91,7 +92,7 @@ def test_a_completed_assessment_cannot_be_changed_or_completed_again(world):
         services.presenting_need_add(assessment=assessment, theme=world.themes[1],
                                      baseline_score=5, acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already completed"):
-        services.assessment_complete(assessment=assessment, completed_on=TODAY,
+        services.assessment_complete(assessment=assessment, completed_on=today(),
                                      acting_user=world.worker)
     assert state(assessment) == before
 
@@ -108,7 +109,7 @@ def test_no_assessment_on_a_closed_episode_or_before_it_started(world):
     episode = open_episode(world)
     with pytest.raises(ValidationError, match="on or after the date the episode started"):
         start(world, episode, on=episode.start_date - dt.timedelta(days=1))
-    episode_close(episode=episode, outcome="other", end_date=TODAY, acting_user=world.worker)
+    episode_close(episode=episode, outcome="other", end_date=today(), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="open episode"):
         start(world, episode)
     assert Assessment.objects.count() == 0

@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 
 from earlyhelp.cases import services
 from earlyhelp.cases.models import Episode, TafMember, Transition
+from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.factories import UserFactory, family_with_members
 from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.core.testing.world import days_ago
 from earlyhelp.plans.models import Plan
 
 
@@ -21,7 +22,7 @@ def test_close_as_needs_met_without_a_completed_assessment_is_refused(world):
     episode = open_episode(world)
     before = snapshot(episode)
     with pytest.raises(IllegalMove, match="after an early help assessment"):
-        services.episode_close(episode=episode, outcome="needs_met", end_date=TODAY,
+        services.episode_close(episode=episode, outcome="needs_met", end_date=today(),
                                acting_user=world.worker)
     assert snapshot(episode) == before
 
@@ -32,12 +33,12 @@ def test_close_as_needs_met_after_assessment_ends_the_plan(world):
     episode = open_episode(world)
     completed_assessment(world, episode)
     plan = plan_start(episode=episode, started_on=days_ago(30), acting_user=world.worker)
-    services.episode_close(episode=episode, outcome="needs_met", end_date=TODAY,
+    services.episode_close(episode=episode, outcome="needs_met", end_date=today(),
                            summary="Attendance back to 96%.", acting_user=world.worker)
     episode.refresh_from_db()
     plan.refresh_from_db()
     assert episode.status == "closed" and episode.closure_outcome == "needs_met"
-    assert plan.status == "ended" and plan.ended_on == TODAY
+    assert plan.status == "ended" and plan.ended_on == today()
 
 
 def test_close_before_the_start_is_refused(world):
@@ -55,18 +56,18 @@ def test_close_in_the_future_is_refused(world):
     before = snapshot(episode)
     with pytest.raises(ValidationError, match="end_date.*today or in the past"):
         services.episode_close(episode=episode, outcome="other",
-                               end_date=TODAY.replace(year=TODAY.year + 1),
+                               end_date=today().replace(year=today().year + 1),
                                acting_user=world.worker)
     assert snapshot(episode) == before
 
 
 def test_closing_twice_is_refused(world):
     episode = open_episode(world)
-    services.episode_close(episode=episode, outcome="moved_away", end_date=TODAY,
+    services.episode_close(episode=episode, outcome="moved_away", end_date=today(),
                            acting_user=world.worker)
     before = snapshot(episode)
     with pytest.raises(IllegalMove, match="already closed"):
-        services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+        services.episode_close(episode=episode, outcome="other", end_date=today(),
                                acting_user=world.worker)
     assert snapshot(episode) == before
 
@@ -75,7 +76,7 @@ def test_close_as_stepped_up_must_use_step_up(world):
     episode = open_episode(world)
     before = snapshot(episode)
     with pytest.raises(IllegalMove, match="Step up"):
-        services.episode_close(episode=episode, outcome="stepped_up", end_date=TODAY,
+        services.episode_close(episode=episode, outcome="stepped_up", end_date=today(),
                                acting_user=world.worker)
     assert snapshot(episode) == before
 
@@ -84,7 +85,7 @@ def test_close_with_an_unknown_outcome_is_refused(world):
     episode = open_episode(world)
     before = snapshot(episode)
     with pytest.raises(ValidationError):
-        services.episode_close(episode=episode, outcome="happy", end_date=TODAY,
+        services.episode_close(episode=episode, outcome="happy", end_date=today(),
                                acting_user=world.worker)
     assert snapshot(episode) == before
 
@@ -96,7 +97,7 @@ def test_a_stale_version_is_refused(world):
                               acting_user=world.manager)
     before = snapshot(episode)
     with pytest.raises(StaleEdit, match="changed by someone else"):
-        services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+        services.episode_close(episode=episode, outcome="other", end_date=today(),
                                expected_version=stale, acting_user=world.worker)
     assert snapshot(episode) == before
 
@@ -104,7 +105,7 @@ def test_a_stale_version_is_refused(world):
 def test_step_up_closes_and_records_the_transition(world):
     episode = open_episode(world)
     transition = services.episode_step_up(
-        episode=episode, on=TODAY, reason="Disclosure of harm at school",
+        episode=episode, on=today(), reason="Disclosure of harm at school",
         social_care_reference="SC-42", acting_user=world.worker,
     )
     episode.refresh_from_db()
@@ -115,11 +116,11 @@ def test_step_up_closes_and_records_the_transition(world):
 
 def test_step_up_of_a_closed_episode_is_refused(world):
     episode = open_episode(world)
-    services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+    services.episode_close(episode=episode, outcome="other", end_date=today(),
                            acting_user=world.worker)
     before = snapshot(episode)
     with pytest.raises(IllegalMove, match="Only an open episode"):
-        services.episode_step_up(episode=episode, on=TODAY, reason="x", acting_user=world.worker)
+        services.episode_step_up(episode=episode, on=today(), reason="x", acting_user=world.worker)
     assert snapshot(episode) == before
 
 
@@ -127,7 +128,7 @@ def test_step_up_needs_a_reason(world):
     episode = open_episode(world)
     before = snapshot(episode)
     with pytest.raises(ValidationError):
-        services.episode_step_up(episode=episode, on=TODAY, reason="", acting_user=world.worker)
+        services.episode_step_up(episode=episode, on=today(), reason="", acting_user=world.worker)
     assert snapshot(episode) == before
 
 
@@ -136,7 +137,7 @@ def test_step_down_after_a_step_up_opens_a_new_episode_and_keeps_history(world):
     services.episode_step_up(episode=episode, on=days_ago(20), reason="Risk rose",
                              acting_user=world.worker)
     new = services.episode_step_down(
-        family=world.family, team=world.team, on=TODAY, reason="CIN closed, RC9",
+        family=world.family, team=world.team, on=today(), reason="CIN closed, RC9",
         from_episode=episode, social_care_reference="SC-42", acting_user=world.worker,
     )
     assert new.route_in == "step_down" and new.cin_closure_reason == "RC9"
@@ -151,10 +152,10 @@ def test_stepping_down_an_episode_that_is_open_is_refused(world):
     episode = open_episode(world)
     count = Episode.objects.count()
     with pytest.raises(IllegalMove, match="still open"):
-        services.episode_step_down(family=world.family, team=world.team, on=TODAY,
+        services.episode_step_down(family=world.family, team=world.team, on=today(),
                                    reason="x", from_episode=episode, acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already has an open"):
-        services.episode_step_down(family=world.family, team=world.team, on=TODAY,
+        services.episode_step_down(family=world.family, team=world.team, on=today(),
                                    reason="x", acting_user=world.worker)
     assert Episode.objects.count() == count and Transition.objects.count() == 0
 
@@ -162,7 +163,7 @@ def test_stepping_down_an_episode_that_is_open_is_refused(world):
 def test_episode_focus_children_must_be_members(world):
     stranger = family_with_members().memberships.first().person
     with pytest.raises(IllegalMove, match="not a member"):
-        services.episode_open(family=world.family, team=world.team, start_date=TODAY,
+        services.episode_open(family=world.family, team=world.team, start_date=today(),
                               focus_children=[stranger], acting_user=world.worker)
     assert Episode.objects.count() == 0
 
@@ -182,45 +183,45 @@ def test_lead_practitioner_can_be_from_a_partner_agency(world):
     # Only from the team or the Team Around the Family (decision 0005): join the TAF first.
     with pytest.raises(ValidationError, match="Team Around the Family"):
         services.episode_allocate(episode=episode, lead_practitioner=world.partner,
-                                  acting_user=world.manager, on=TODAY)
-    services.taf_member_add(episode=episode, user=world.partner, joined_on=TODAY,
+                                  acting_user=world.manager, on=today())
+    services.taf_member_add(episode=episode, user=world.partner, joined_on=today(),
                             acting_user=world.worker)
     services.episode_allocate(episode=episode, lead_practitioner=world.partner,
-                              acting_user=world.manager, on=TODAY)
+                              acting_user=world.manager, on=today())
     episode.refresh_from_db()
-    assert episode.lead_practitioner == world.partner and episode.lead_allocated_on == TODAY
+    assert episode.lead_practitioner == world.partner and episode.lead_allocated_on == today()
 
 
 def test_taf_members_join_once_and_not_on_closed_episodes(world):
     episode = open_episode(world)
-    services.taf_member_add(episode=episode, user=world.partner, joined_on=TODAY,
+    services.taf_member_add(episode=episode, user=world.partner, joined_on=today(),
                             acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already in the Team"):
-        services.taf_member_add(episode=episode, user=world.partner, joined_on=TODAY,
+        services.taf_member_add(episode=episode, user=world.partner, joined_on=today(),
                                 acting_user=world.worker)
     with pytest.raises(ValidationError):
-        services.taf_member_add(episode=episode, name=" ", joined_on=TODAY,
+        services.taf_member_add(episode=episode, name=" ", joined_on=today(),
                                 acting_user=world.worker)
-    services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+    services.episode_close(episode=episode, outcome="other", end_date=today(),
                            acting_user=world.worker)
     with pytest.raises(IllegalMove, match="open episode"):
-        services.taf_member_add(episode=episode, name="GP", joined_on=TODAY,
+        services.taf_member_add(episode=episode, name="GP", joined_on=today(),
                                 acting_user=world.worker)
     assert TafMember.objects.count() == 1
 
 
 def test_taf_member_leaves_once(world):
     episode = open_episode(world)
-    member = services.taf_member_add(episode=episode, name="School nurse", joined_on=TODAY,
+    member = services.taf_member_add(episode=episode, name="School nurse", joined_on=today(),
                                      acting_user=world.worker)
-    services.taf_member_remove(member=member, left_on=TODAY, acting_user=world.worker)
+    services.taf_member_remove(member=member, left_on=today(), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already left"):
-        services.taf_member_remove(member=member, left_on=TODAY, acting_user=world.worker)
+        services.taf_member_remove(member=member, left_on=today(), acting_user=world.worker)
 
 
 def test_case_notes_can_be_added_after_closure(world):
     episode = open_episode(world)
-    services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+    services.episode_close(episode=episode, outcome="other", end_date=today(),
                            acting_user=world.worker)
     note = services.case_note_add(episode=episode, subject="Closure letter sent",
                                   text="Sent by post.", acting_user=world.worker)
@@ -229,7 +230,7 @@ def test_case_notes_can_be_added_after_closure(world):
 
 def test_allocation_on_a_closed_episode_is_refused(world):
     episode = open_episode(world)
-    services.episode_close(episode=episode, outcome="other", end_date=TODAY,
+    services.episode_close(episode=episode, outcome="other", end_date=today(),
                            acting_user=world.worker)
     before = snapshot(episode)
     with pytest.raises(IllegalMove, match="only be allocated to an open episode"):

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 
 from .factories import (
@@ -81,8 +82,5 @@ def build_world() -> World:
     )
 
 
-TODAY = dt.date.today()
-
-
 def days_ago(n: int) -> dt.date:
-    return TODAY - dt.timedelta(days=n)
+    return dates.today() - dt.timedelta(days=n)

@@ -1,8 +1,8 @@
-import datetime as dt
 
 import pytest
 
 from earlyhelp.assessments import services as assessments
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
 from earlyhelp.core.testing.journey import open_episode
@@ -52,4 +52,4 @@ def service(world, provider_org):
 
 @pytest.fixture
 def today():
-    return dt.date.today()
+    return dates.today()

@@ -1,9 +1,9 @@
 """The directory API: services, suggestions, referrals (201/400/403/404/409), import."""
 
-import datetime as dt
 
 from rest_framework.test import APIClient
 
+from earlyhelp.core import dates
 from earlyhelp.people.services import consent_record
 
 from ..models import Referral, Service
@@ -76,13 +76,13 @@ def test_send_and_answer_a_referral(world, episode, service, provider):
     assert (
         api.post(
             f"/api/directory/referrals/{referral_id}/start/",
-            {"started_on": dt.date.today().isoformat()},
+            {"started_on": dates.today().isoformat()},
         ).status_code
         == 403
     )
     started = provider_api.post(
         f"/api/directory/referrals/{referral_id}/start/",
-        {"started_on": dt.date.today().isoformat()},
+        {"started_on": dates.today().isoformat()},
     )
     assert started.json()["status"] == "started"
     assert Referral.objects.get().status == "started"
@@ -96,7 +96,7 @@ def test_referral_refusals(world, episode, service):
         person=world.child,
         kind="share",
         status="refused",
-        decided_on=dt.date.today(),
+        decided_on=dates.today(),
         acting_user=world.worker,
     )
     refused = api.post("/api/directory/referrals/", referral_body(world, episode, service))

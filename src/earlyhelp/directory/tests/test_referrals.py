@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.people.models import Consent
@@ -46,7 +47,7 @@ def _withdraw_share_consent(world, person):
         person=person,
         kind="share",
         status="withdrawn",
-        decided_on=dt.date.today(),
+        decided_on=dates.today(),
         acting_user=world.worker,
     )
 
@@ -119,9 +120,9 @@ def test_a_stranger_cannot_be_referred(world, episode, service):
 def test_the_provider_moves_a_referral_through_its_life(world, episode, service, provider):
     referral = send(world, episode, service, person=world.child)
     services.referral_accept(referral=referral, acting_user=provider, note="Keyworker: Sam")
-    services.referral_start(referral=referral, acting_user=provider, started_on=dt.date.today())
+    services.referral_start(referral=referral, acting_user=provider, started_on=dates.today())
     referral = services.referral_finish(
-        referral=referral, acting_user=provider, finished_on=dt.date.today(), outcome="completed"
+        referral=referral, acting_user=provider, finished_on=dates.today(), outcome="completed"
     )
     assert referral.status == ReferralStatus.FINISHED
     assert list(referral.events.values_list("from_status", "to_status")) == [
@@ -174,12 +175,12 @@ def test_illegal_moves_are_refused_and_change_nothing(
             referral=referral, acting_user=provider, reason="no_capacity"
         ),
         "start": lambda: services.referral_start(
-            referral=referral, acting_user=provider, started_on=dt.date.today()
+            referral=referral, acting_user=provider, started_on=dates.today()
         ),
         "finish": lambda: services.referral_finish(
             referral=referral,
             acting_user=provider,
-            finished_on=dt.date.today(),
+            finished_on=dates.today(),
             outcome="completed",
         ),
         "withdraw": lambda: services.referral_withdraw(
@@ -245,13 +246,13 @@ def test_start_date_rules(world, episode, service, provider):
         services.referral_start(
             referral=referral,
             acting_user=provider,
-            started_on=dt.date.today() + dt.timedelta(days=1),
+            started_on=dates.today() + dt.timedelta(days=1),
         )
     with pytest.raises(ValidationError, match="on or after the referral"):
         services.referral_start(
             referral=referral,
             acting_user=provider,
-            started_on=dt.date.today() - dt.timedelta(days=30),
+            started_on=dates.today() - dt.timedelta(days=30),
         )
     referral.refresh_from_db()
     assert referral.status == "accepted"
@@ -272,7 +273,7 @@ def test_capacity_and_waiting_time_follow_referrals(world, episode, service, pro
     assert service.places_free == 0
     # Started after 20, 12 and 6 days' wait: the median (12) replaces the declared 10.
     for referral in referrals:
-        services.referral_start(referral=referral, acting_user=provider, started_on=dt.date.today())
+        services.referral_start(referral=referral, acting_user=provider, started_on=dates.today())
     service.refresh_from_db()
     assert service.waiting_days == 12
     services.referral_withdraw(
@@ -294,7 +295,7 @@ def test_no_referral_from_a_closed_episode(world, episode, service):
     from earlyhelp.cases.models import Episode
 
     Episode.objects.filter(pk=episode.pk).update(
-        status="closed", end_date=dt.date.today(), closure_outcome="other"
+        status="closed", end_date=dates.today(), closure_outcome="other"
     )
     episode.refresh_from_db()
     with pytest.raises(IllegalMove, match="open episode"):

@@ -1,9 +1,9 @@
 """Staff pages: suggested services, the refer form, the provider's inbox and status updates."""
 
-import datetime as dt
 
 from django.urls import reverse
 
+from earlyhelp.core import dates
 from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.people.services import consent_record
 
@@ -47,7 +47,7 @@ def test_refer_form_errors_and_consent_refusal(client, world, episode, service):
         person=world.child,
         kind="share",
         status="withdrawn",
-        decided_on=dt.date.today(),
+        decided_on=dates.today(),
         acting_user=world.worker,
     )
     body = client.post(url, {"person": str(world.child.pk), "reason": "Help"}).content.decode()

@@ -11,7 +11,7 @@ from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.insights.periods import period_containing
 from earlyhelp.insights.registry import REGISTRY, Context, Scope
-from earlyhelp.panels.action_needed import overdue_contacts
+from earlyhelp.worklists.action_needed import overdue_contacts
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,8 @@ import datetime as dt
 
 import factory
 
+from earlyhelp.core import dates
+
 from ..models import Meeting, Panel, PanelMember
 
 
@@ -29,4 +31,4 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = Meeting
 
     panel = factory.SubFactory(PanelFactory)
-    date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+    date = factory.LazyFunction(lambda: dates.today() + dt.timedelta(days=7))

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from earlyhelp.access.scoping import visible_families
+from earlyhelp.core import dates
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
@@ -58,7 +59,6 @@ def test_non_members_cannot_open_the_agenda_or_the_case(
 
 
 def test_a_partner_on_a_panel_sees_its_cases_only_with_consent(world, episode, panel):
-    import datetime as dt
 
     from earlyhelp.core.testing.factories import PartnerFactory
     from earlyhelp.people.services import consent_record
@@ -75,7 +75,7 @@ def test_a_partner_on_a_panel_sees_its_cases_only_with_consent(world, episode, p
         person=world.parent,
         kind="share",
         status="withdrawn",
-        decided_on=dt.date.today(),
+        decided_on=dates.today(),
         acting_user=world.worker,
     )
     assert set(visible_families(police)) == set()

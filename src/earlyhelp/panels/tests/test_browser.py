@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
 from earlyhelp.core.testing.journey import open_episode
@@ -89,7 +90,7 @@ def test_staff_directory_and_panel_pages(checked_page, live_server, world):
     assert "Select why the referral is declined" in provider_page.error_summary()
 
     panel = PanelFactory(name="Multi-agency group")
-    meeting = MeetingFactory(panel=panel, date=dt.date.today() + dt.timedelta(days=3))
+    meeting = MeetingFactory(panel=panel, date=dates.today() + dt.timedelta(days=3))
     chair = UserFactory(username="chair", role=Role.PANEL_MEMBER, team=None)
     PanelMemberFactory(panel=panel, user=chair, role="chair")
     case = panel_case_bring(

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from earlyhelp.cases.services import episode_allocate
+from earlyhelp.core import dates
 from earlyhelp.core.testing.journey import completed_assessment, review
-from earlyhelp.core.testing.world import TODAY
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 
@@ -53,37 +53,37 @@ def led(world, episode):
 def test_no_progress_across_two_reviews_on_real_reviews(world, led):
     _, need = completed_assessment(world, led)  # baseline 3
     review(world, led, need, held_days_ago=30, score=3)
-    assert NoProgressAcrossTwoReviews().episode_ids(TODAY) == set()  # one review only
+    assert NoProgressAcrossTwoReviews().episode_ids(dates.today()) == set()  # one review only
     review(world, led, need, held_days_ago=10, score=3)
-    assert NoProgressAcrossTwoReviews().episode_ids(TODAY) == {led.pk}
+    assert NoProgressAcrossTwoReviews().episode_ids(dates.today()) == {led.pk}
 
 
 def test_progress_at_either_review_is_not_stuck(world, led):
     _, need = completed_assessment(world, led)
     review(world, led, need, held_days_ago=30, score=3)
     review(world, led, need, held_days_ago=10, score=4)
-    assert NoProgressAcrossTwoReviews().episode_ids(TODAY) == set()
+    assert NoProgressAcrossTwoReviews().episode_ids(dates.today()) == set()
 
 
 def test_reviews_overdue(world, led):
     _, need = completed_assessment(world, led)
     review(world, led, need, held_days_ago=20, score=4)  # next due in 36 days
-    assert ReviewsOverdue().episode_ids(TODAY) == set()
+    assert ReviewsOverdue().episode_ids(dates.today()) == set()
     # The latest review counts: an older one's passed date does not.
     review(world, led, need, held_days_ago=30, score=4)
-    assert ReviewsOverdue().episode_ids(TODAY) == set()
-    assert ReviewsOverdue().episode_ids(TODAY + dt.timedelta(days=40)) == {led.pk}
+    assert ReviewsOverdue().episode_ids(dates.today()) == set()
+    assert ReviewsOverdue().episode_ids(dates.today() + dt.timedelta(days=40)) == {led.pk}
 
 
 def test_no_lead_practitioner_after_n_days(world, episode, settings):
     assert episode.lead_practitioner is None
-    age = (TODAY - episode.start_date).days
-    assert NoLeadPractitioner().episode_ids(TODAY) == {episode.pk}
-    assert NoLeadPractitioner(days=age).episode_ids(TODAY) == set()
+    age = (dates.today() - episode.start_date).days
+    assert NoLeadPractitioner().episode_ids(dates.today()) == {episode.pk}
+    assert NoLeadPractitioner(days=age).episode_ids(dates.today()) == set()
     settings.EARLYHELP_PANELS_NO_LEAD_DAYS = age + 1
-    assert NoLeadPractitioner().episode_ids(TODAY) == set()
+    assert NoLeadPractitioner().episode_ids(dates.today()) == set()
     episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
-    assert NoLeadPractitioner(days=0).episode_ids(TODAY) == set()
+    assert NoLeadPractitioner(days=0).episode_ids(dates.today()) == set()
 
 
 def test_referral_declined_until_brought_to_a_panel(world, led, panel):
@@ -94,11 +94,11 @@ def test_referral_declined_until_brought_to_a_panel(world, led, panel):
     referral = directory.referral_send(
         episode=led, service=service, reason="Help", person=world.child, acting_user=world.worker
     )
-    assert ReferralDeclined().episode_ids(TODAY) == set()
+    assert ReferralDeclined().episode_ids(dates.today()) == set()
     directory.referral_decline(referral=referral, acting_user=provider, reason="no_capacity")
-    assert ReferralDeclined().episode_ids(TODAY) == {led.pk}
+    assert ReferralDeclined().episode_ids(dates.today()) == {led.pk}
     panel_case_bring(panel=panel, episode=led, detail="Declined", acting_user=world.worker)
-    assert ReferralDeclined().episode_ids(TODAY) == set()
+    assert ReferralDeclined().episode_ids(dates.today()) == set()
     again = directory.referral_send(
         episode=led,
         service=service,
@@ -107,19 +107,21 @@ def test_referral_declined_until_brought_to_a_panel(world, led, panel):
         acting_user=world.worker,
     )
     directory.referral_decline(referral=again, acting_user=provider, reason="no_capacity")
-    assert ReferralDeclined().episode_ids(TODAY) == {led.pk}
+    assert ReferralDeclined().episode_ids(dates.today()) == {led.pk}
 
 
 def test_closed_episodes_are_never_stuck(world, episode):
     from earlyhelp.cases.services import episode_close
 
-    episode_close(episode=episode, outcome="disengaged", end_date=TODAY, acting_user=world.worker)
-    assert stuck_episodes(TODAY) == {}
+    episode_close(
+        episode=episode, outcome="disengaged", end_date=dates.today(), acting_user=world.worker
+    )
+    assert stuck_episodes(dates.today()) == {}
 
 
 def test_stuck_episodes_names_every_reason(world, episode):
     _, need = completed_assessment(world, episode)
     review(world, episode, need, held_days_ago=40, score=3)
     review(world, episode, need, held_days_ago=20, score=2)
-    found = stuck_episodes(TODAY + dt.timedelta(days=60))
+    found = stuck_episodes(dates.today() + dt.timedelta(days=60))
     assert sorted(found[episode.pk]) == ["no_lead", "no_progress", "review_overdue"]

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from earlyhelp.cases.models import Episode, Transition
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.factories import LocalityFactory, UserFactory, family_with_members
 from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import TODAY
 from earlyhelp.directory.models import Referral
 from earlyhelp.directory.tests.factories import ServiceFactory
 
@@ -28,8 +28,8 @@ from .factories import MeetingFactory, PanelFactory, PanelMemberFactory
 
 
 def test_stuck_cases_go_to_the_next_meeting_once(world, episode, panel, meeting):
-    MeetingFactory(panel=panel, date=TODAY + dt.timedelta(days=30))
-    MeetingFactory(panel=panel, date=TODAY - dt.timedelta(days=3))  # past: never used
+    MeetingFactory(panel=panel, date=dates.today() + dt.timedelta(days=30))
+    MeetingFactory(panel=panel, date=dates.today() - dt.timedelta(days=3))  # past: never used
     result = detect_stuck_cases()
     case = PanelCase.objects.get()
     assert result.brought == [case.pk]
@@ -50,7 +50,7 @@ def test_stuck_cases_wait_for_a_meeting_and_join_the_first_one_scheduled(
     case = PanelCase.objects.get()
     assert case.meeting is None
     meeting = meeting_schedule(
-        panel=panel, date=TODAY + dt.timedelta(days=3), acting_user=member
+        panel=panel, date=dates.today() + dt.timedelta(days=3), acting_user=member
     )
     case.refresh_from_db()
     assert case.meeting == meeting
@@ -83,7 +83,7 @@ def test_a_case_just_decided_is_not_brought_straight_back(world, episode, panel,
     )
     result = detect_stuck_cases()
     assert (result.brought, result.recently_decided) == ([], 1)
-    later = detect_stuck_cases(today=TODAY + dt.timedelta(days=40))
+    later = detect_stuck_cases(today=dates.today() + dt.timedelta(days=40))
     assert len(later.brought) == 1
 
 
@@ -131,7 +131,7 @@ def test_bring_refusals(world, episode, panel):
             detail="x",
             meeting=other_meeting,
         )
-    past = MeetingFactory(panel=panel, date=TODAY - dt.timedelta(days=1))
+    past = MeetingFactory(panel=panel, date=dates.today() - dt.timedelta(days=1))
     with pytest.raises(IllegalMove, match="has not yet happened"):
         panel_case_bring(
             panel=panel, episode=episode, acting_user=world.worker, detail="x", meeting=past
@@ -274,7 +274,7 @@ def test_actions(world, case, member):
         panel_case=case,
         description="Ask the GP",
         owner=world.worker,
-        due_date=TODAY,
+        due_date=dates.today(),
         acting_user=member,
     )
     with pytest.raises(PermissionDenied):
@@ -309,7 +309,7 @@ def test_unmet_need_names_no_one(world, case, member, panel):
 
 
 def test_cancelling_a_meeting_moves_its_cases(world, case, member, meeting, panel):
-    later = MeetingFactory(panel=panel, date=TODAY + dt.timedelta(days=14))
+    later = MeetingFactory(panel=panel, date=dates.today() + dt.timedelta(days=14))
     meeting_cancel(meeting=meeting, acting_user=member, reason="Chair unwell")
     case.refresh_from_db()
     assert case.meeting == later

@@ -6,8 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from earlyhelp.cases.models import Episode
+from earlyhelp.core import dates
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import TODAY
 
 from ..models import PanelCase, UnmetNeed
 from ..services.actions import panel_action_add
@@ -100,7 +100,7 @@ def test_my_actions_page(client, world, episode, panel, member):
         panel_case=case,
         description="Call the school",
         owner=member,
-        due_date=TODAY - dt.timedelta(days=1),
+        due_date=dates.today() - dt.timedelta(days=1),
         acting_user=member,
     )
     verified_login(client, member)

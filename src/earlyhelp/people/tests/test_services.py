@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.people import services
@@ -59,10 +60,10 @@ def test_membership_end_is_checked(world):
     with pytest.raises(ValidationError):
         services.membership_end(membership=membership, end_date=dt.date(1990, 1, 1),
                                 acting_user=world.worker)
-    services.membership_end(membership=membership, end_date=dt.date.today(),
+    services.membership_end(membership=membership, end_date=dates.today(),
                             acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already left"):
-        services.membership_end(membership=membership, end_date=dt.date.today(),
+        services.membership_end(membership=membership, end_date=dates.today(),
                                 acting_user=world.worker)
 
 
@@ -70,14 +71,14 @@ def test_consent_history_is_appended_never_rewritten(world):
     person = world.parent
     first = Consent.objects.filter(person=person, kind="share").get()
     services.consent_record(person=person, kind="share", status="withdrawn",
-                            decided_on=dt.date.today(), acting_user=world.worker)
+                            decided_on=dates.today(), acting_user=world.worker)
     first.refresh_from_db()
     assert first.status == "given"
     assert list(Consent.objects.filter(person=person, kind="share").values_list(
         "status", flat=True)) == ["given", "withdrawn"]
     with pytest.raises(ValidationError):
         services.consent_record(person=person, kind="share", status="given",
-                                decided_on=dt.date.today() + dt.timedelta(days=1),
+                                decided_on=dates.today() + dt.timedelta(days=1),
                                 acting_user=world.worker)
 
 

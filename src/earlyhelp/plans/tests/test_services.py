@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from earlyhelp.cases.services import episode_close
+from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.testing.journey import completed_assessment, open_episode, review
-from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.core.testing.world import days_ago
 from earlyhelp.plans import services
 from earlyhelp.plans.models import Plan, PlanAction, ProgressScore, Review
 
@@ -14,7 +15,7 @@ from earlyhelp.plans.models import Plan, PlanAction, ProgressScore, Review
 def test_plan_needs_a_completed_assessment(world):
     episode = open_episode(world)
     with pytest.raises(IllegalMove, match="Complete the early help assessment"):
-        services.plan_start(episode=episode, started_on=TODAY, acting_user=world.worker)
+        services.plan_start(episode=episode, started_on=today(), acting_user=world.worker)
     assert Plan.objects.count() == 0
 
 
@@ -23,15 +24,15 @@ def test_plan_with_outcomes_and_actions(world):
     _, need = completed_assessment(world, episode)
     plan = services.plan_start(episode=episode, started_on=days_ago(35), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="already has an active plan"):
-        services.plan_start(episode=episode, started_on=TODAY, acting_user=world.worker)
+        services.plan_start(episode=episode, started_on=today(), acting_user=world.worker)
     outcome = services.plan_outcome_add(plan=plan, text="We argue less", need=need,
                                         acting_user=world.worker)
     action = services.plan_action_add(plan=plan, outcome=outcome, description="Freedom programme",
                                       owner_name="Mum", due_date=days_ago(5),
                                       acting_user=world.worker)
-    services.plan_action_complete(action=action, completed_on=TODAY, acting_user=world.worker)
+    services.plan_action_complete(action=action, completed_on=today(), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="Only an open action"):
-        services.plan_action_complete(action=action, completed_on=TODAY, acting_user=world.worker)
+        services.plan_action_complete(action=action, completed_on=today(), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="Only an open action"):
         services.plan_action_cancel(action=action, acting_user=world.worker)
     action.refresh_from_db()
@@ -52,10 +53,10 @@ def test_an_ended_plan_cannot_change(world):
     episode = open_episode(world)
     completed_assessment(world, episode)
     plan = services.plan_start(episode=episode, started_on=days_ago(10), acting_user=world.worker)
-    episode_close(episode=episode, outcome="needs_met", end_date=TODAY, acting_user=world.worker)
+    episode_close(episode=episode, outcome="needs_met", end_date=today(), acting_user=world.worker)
     plan.refresh_from_db()
     with pytest.raises(IllegalMove, match="plan has ended"):
-        services.plan_action_add(plan=plan, description="x", owner_name="Mum", due_date=TODAY,
+        services.plan_action_add(plan=plan, description="x", owner_name="Mum", due_date=today(),
                                  acting_user=world.worker)
     with pytest.raises(IllegalMove, match="plan has ended"):
         services.plan_outcome_add(plan=plan, text="x", acting_user=world.worker)
@@ -73,7 +74,7 @@ def test_reviews_score_progress_per_need(world):
 def test_a_review_on_a_closed_episode_is_refused(world):
     episode = open_episode(world)
     _, need = completed_assessment(world, episode)
-    episode_close(episode=episode, outcome="needs_met", end_date=TODAY, acting_user=world.worker)
+    episode_close(episode=episode, outcome="needs_met", end_date=today(), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="closed episode"):
         review(world, episode, need, held_days_ago=1, score=8)
     assert Review.objects.count() == 0
@@ -86,7 +87,7 @@ def test_review_dates_and_scores_are_checked(world):
         services.review_record(episode=episode, held_on=days_ago(3), attendees="Mum",
                                next_review_due=days_ago(3), acting_user=world.worker)
     with pytest.raises(ValidationError, match="held_on.*today or in the past"):
-        services.review_record(episode=episode, held_on=TODAY + dt.timedelta(days=3),
+        services.review_record(episode=episode, held_on=today() + dt.timedelta(days=3),
                                attendees="Mum", acting_user=world.worker)
     with pytest.raises(ValidationError):
         services.review_record(episode=episode, held_on=days_ago(3), attendees="Mum",
@@ -113,9 +114,9 @@ def test_scores_must_be_for_this_episodes_needs(world):
 def test_no_plan_on_a_closed_episode(world):
     episode = open_episode(world)
     completed_assessment(world, episode)
-    episode_close(episode=episode, outcome="needs_met", end_date=TODAY, acting_user=world.worker)
+    episode_close(episode=episode, outcome="needs_met", end_date=today(), acting_user=world.worker)
     with pytest.raises(IllegalMove, match="open episode"):
-        services.plan_start(episode=episode, started_on=TODAY, acting_user=world.worker)
+        services.plan_start(episode=episode, started_on=today(), acting_user=world.worker)
     assert Plan.objects.count() == 0
 
 

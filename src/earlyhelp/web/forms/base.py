@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from earlyhelp.core import limits
+from earlyhelp.core import dates, limits
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 
 
@@ -174,7 +174,7 @@ class GovukDateField(forms.Field):
                     "required",
                 )
             return
-        today = dt.date.today()
+        today = dates.today()
         if self.when == "past" and value > today:
             self.error_parts = ("day", "month", "year")
             raise ValidationError(f"{self._what()} must be today or in the past", "future")

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from earlyhelp.core import dates
 from earlyhelp.core.dates import long_date
 from earlyhelp.web.forms.base import DateInputs, GovukDateField
 
@@ -56,7 +57,7 @@ def age_in_years(person, on=None):
 
     if not getattr(person, "date_of_birth", None):
         return ""
-    return _age(person.date_of_birth, on or dt.date.today())
+    return _age(person.date_of_birth, on or dates.today())
 
 
 @register.filter

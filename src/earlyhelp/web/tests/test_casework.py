@@ -7,6 +7,7 @@ from django.urls import reverse
 from earlyhelp.assessments.models import Assessment, AssessmentEntry
 from earlyhelp.cases.models import Episode, TafMember, Transition
 from earlyhelp.cases.services import episode_allocate
+from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
@@ -19,7 +20,6 @@ def text(response) -> str:
 
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 
 
 def _date(prefix, day: dt.date) -> dict:
@@ -79,9 +79,9 @@ def test_allocation_by_the_manager(world, client):
 def test_taf_member_needs_a_name_or_an_account(world, episode, client):
     verified_login(client, world.worker)
     url = reverse("web:taf_member_add", args=[episode.pk])
-    response = client.post(url, _date("joined_on", dt.date.today()))
+    response = client.post(url, _date("joined_on", dates.today()))
     assert "Choose a practitioner, or enter the name of the member" in text(response)
-    client.post(url, {"name": "Dr Patel", "role": "GP", **_date("joined_on", dt.date.today())})
+    client.post(url, {"name": "Dr Patel", "role": "GP", **_date("joined_on", dates.today())})
     assert TafMember.objects.get(episode=episode).name == "Dr Patel"
 
 
@@ -113,7 +113,7 @@ def test_assessment_saved_part_done_then_refused_until_whole(world, episode, cli
         reverse("web:assessment_complete", args=[assessment.pk]),
         {
             "version": assessment.version,
-            **_date("completed_on", dt.date.today()),
+            **_date("completed_on", dates.today()),
         },
     )
     html = text(response)
@@ -140,7 +140,7 @@ def test_assessment_saved_part_done_then_refused_until_whole(world, episode, cli
         reverse("web:assessment_complete", args=[assessment.pk]),
         {
             "version": assessment.version,
-            **_date("completed_on", dt.date.today()),
+            **_date("completed_on", dates.today()),
         },
     )
     assert response.status_code == 302
@@ -156,7 +156,7 @@ def test_assessment_saved_part_done_then_refused_until_whole(world, episode, cli
 def test_plan_needs_a_completed_assessment(world, episode, client):
     verified_login(client, world.worker)
     response = client.post(
-        reverse("web:plan_start", args=[episode.pk]), _date("started_on", dt.date.today())
+        reverse("web:plan_start", args=[episode.pk]), _date("started_on", dates.today())
     )
     assert "Complete the early help assessment before making the plan" in text(response)
     assert not Plan.objects.exists()
@@ -180,7 +180,7 @@ def test_actions_and_outcomes(world, planned, client):
     )
     response = client.post(
         reverse("web:plan_action_add", args=[plan.pk]),
-        {"description": "Parenting programme", **_date("due_date", dt.date.today())},
+        {"description": "Parenting programme", **_date("due_date", dates.today())},
     )
     assert "Choose an owner, or enter the owner's name" in text(response)
     response = client.post(
@@ -204,7 +204,7 @@ def test_actions_and_outcomes(world, planned, client):
     page = text(client.get(reverse("web:episode_detail", args=[episode.pk])))
     assert "Past due" in page
     client.post(
-        reverse("web:plan_action_done", args=[action.pk]), _date("completed_on", dt.date.today())
+        reverse("web:plan_action_done", args=[action.pk]), _date("completed_on", dates.today())
     )
     assert PlanAction.objects.get().status == "done"
 
@@ -247,7 +247,7 @@ def test_closure_goes_through_check_your_answers(world, planned, client):
         {
             "outcome": "needs_met",
             "summary": "Outcomes achieved.",
-            **_date("end_date", dt.date.today()),
+            **_date("end_date", dates.today()),
         },
     )
     assert response.url == reverse("web:close_check", args=[episode.pk])
@@ -264,7 +264,7 @@ def test_closing_needs_met_without_assessment_is_refused(world, episode, client)
     verified_login(client, world.worker)
     client.post(
         reverse("web:close", args=[episode.pk]),
-        {"outcome": "needs_met", "summary": "Done.", **_date("end_date", dt.date.today())},
+        {"outcome": "needs_met", "summary": "Done.", **_date("end_date", dates.today())},
     )
     response = client.post(
         reverse("web:close_check", args=[episode.pk]), {"version": episode.version}
@@ -279,7 +279,7 @@ def test_step_up(world, episode, client):
     assert "Enter why the family is being stepped up" in text(response)
     client.post(
         reverse("web:step_up", args=[episode.pk]),
-        {"reason": "Disclosure of harm.", **_date("on", dt.date.today())},
+        {"reason": "Disclosure of harm.", **_date("on", dates.today())},
     )
     client.post(reverse("web:step_up_check", args=[episode.pk]), {"version": episode.version})
     transition = Transition.objects.get()
@@ -298,7 +298,7 @@ def test_case_notes_and_consent(world, episode, client):
     response = client.post(url, {"kind": "share", "status": "withdrawn"})
     assert "Enter the date of the decision" in text(response)
     client.post(
-        url, {"kind": "share", "status": "withdrawn", **_date("decided_on", dt.date.today())}
+        url, {"kind": "share", "status": "withdrawn", **_date("decided_on", dates.today())}
     )
     page = text(client.get(reverse("web:family_detail", args=[episode.family_id])))
     assert "Withdrawn" in page

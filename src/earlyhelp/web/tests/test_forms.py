@@ -4,6 +4,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
+from earlyhelp.core import dates
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required
 
 
@@ -52,7 +53,7 @@ def _errors(data):
             ("year",),
         ),
         (
-            {"when_day": "1", "when_month": "1", "when_year": str(dt.date.today().year + 1)},
+            {"when_day": "1", "when_month": "1", "when_year": str(dates.today().year + 1)},
             "Date of the review must be today or in the past",
             ("day", "month", "year"),
         ),

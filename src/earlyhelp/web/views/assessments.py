@@ -1,6 +1,5 @@
 """The whole-family assessment as a GOV.UK task list: save part-done, then complete."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,7 @@ from earlyhelp.access.permissions import can_work_on_episode, require_episode_wo
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments import services
 from earlyhelp.assessments.models import Assessment, AssessmentDomain, AssessmentStatus
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.people.models import Person
 
 from ..forms.casework import (
@@ -49,7 +48,7 @@ def _assessment(request, assessment_id, *, change: bool, detail: str = ""):
 
 def _members(assessment):
     """Current members of the household (and anyone with entries already), children last."""
-    today = dt.date.today()
+    today = dates.today()
     memberships = assessment.episode.family.memberships.select_related("person").order_by(
         "role", "person__date_of_birth"
     )
@@ -91,7 +90,7 @@ def assessment_start(request, episode_id):
     episode = episode_for_work(request, episode_id, policy.Action.ASSESS, "assessment start")
     form = AssessmentStartForm(
         request.POST or None,
-        initial={"started_on": dt.date.today(), "completing_organisation": user.organisation_id},
+        initial={"started_on": dates.today(), "completing_organisation": user.organisation_id},
     )
     if request.method == "POST" and form.is_valid():
         assessment = attempt(
@@ -343,7 +342,7 @@ def assessment_complete(request, assessment_id):
     assessment = _assessment(request, assessment_id, change=True, detail="check and complete")
     form = CompleteAssessmentForm(
         request.POST or None,
-        initial={"completed_on": dt.date.today(), "version": assessment.version},
+        initial={"completed_on": dates.today(), "version": assessment.version},
     )
     if request.method == "POST" and form.is_valid():
         done = attempt(

@@ -10,7 +10,8 @@ from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
-from earlyhelp.cases.models import ClosureOutcome
+from earlyhelp.cases.models import ClosureOutcome, Timescales
+from earlyhelp.core import dates
 from earlyhelp.core.dates import long_date
 from earlyhelp.plans.models import PlanStatus
 from earlyhelp.web.charts import line_chart
@@ -68,10 +69,10 @@ def episode_context(user, episode) -> dict:
     if last_review:
         review_due = last_review.next_review_due
     elif plan and plan.status == PlanStatus.ACTIVE:
-        review_due = plan.started_on + dt.timedelta(weeks=cases.FIRST_REVIEW_WEEKS)
+        review_due = Timescales.current().first_review_due(plan.started_on)
     else:
         review_due = None
-    today = dt.date.today()
+    today = dates.today()
     return {
         "episode": episode,
         "family": episode.family,
@@ -148,7 +149,7 @@ def taf_member_add(request, episode_id):
         .order_by("last_name", "first_name")
     )
     form = TafMemberForm(
-        request.POST or None, candidates=candidates, initial={"joined_on": dt.date.today()}
+        request.POST or None, candidates=candidates, initial={"joined_on": dates.today()}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -234,7 +235,7 @@ def step_up(request, episode_id):
     episode = episode_for_work(request, episode_id, policy.Action.STEP_UP, "step-up")
     key = f"step_up:{episode.pk}"
     form = StepUpForm(
-        request.POST or None, initial=_load(request, key, ["on"]) or {"on": dt.date.today()}
+        request.POST or None, initial=_load(request, key, ["on"]) or {"on": dates.today()}
     )
     if request.method == "POST" and form.is_valid():
         _store(request, key, form.cleaned_data)
@@ -291,7 +292,7 @@ def close(request, episode_id):
     key = f"close:{episode.pk}"
     form = CloseForm(
         request.POST or None,
-        initial=_load(request, key, ["end_date"]) or {"end_date": dt.date.today()},
+        initial=_load(request, key, ["end_date"]) or {"end_date": dates.today()},
     )
     if request.method == "POST" and form.is_valid():
         _store(request, key, form.cleaned_data)

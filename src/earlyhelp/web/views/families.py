@@ -1,6 +1,5 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +9,11 @@ from django.shortcuts import redirect
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_people
 from earlyhelp.cases.models import Episode, EpisodeStatus
-from earlyhelp.cases.selectors import family_timeline
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import ConsentKind, Membership
+from earlyhelp.worklists.timeline import family_timeline
 
 from ..forms.casework import ConsentForm
 from .base import attempt, audit_list, page, paginate
@@ -53,7 +52,7 @@ def _members(family, today):
 @login_required
 def family_detail(request, family_id):
     user = request.user
-    today = dt.date.today()
+    today = dates.today()
     family = people.family_detail(user=user, family_id=family_id)
     current, past = _members(family, today)
     other_households = set(
@@ -98,7 +97,7 @@ def consent_add(request, family_id, person_id):
     )
     policy.require(user, policy.Action.RECORD_CONSENT, person)
     audit.record_view(user=user, obj=person, person_id=person.pk, family_id=family.pk)
-    form = ConsentForm(request.POST or None, initial={"decided_on": dt.date.today()})
+    form = ConsentForm(request.POST or None, initial={"decided_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         consent = attempt(
             form,

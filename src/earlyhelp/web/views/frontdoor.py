@@ -19,7 +19,6 @@ from earlyhelp.thresholds.models import ThresholdModel
 from ..forms.frontdoor import TriageForm, WithdrawForm
 from ..timeliness import decision_clock, decision_time
 from .base import attempt, audit_list, page, paginate
-from .start import queue_counts
 
 PRIORITIES = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not yet rated"}
 
@@ -44,7 +43,7 @@ def contact_queue(request):
         {
             "page_title": "Front door queue",
             "page_obj": page_obj,
-            "counts": queue_counts(user),
+            "counts": frontdoor.contact_queue_counts(user=user),
             "priority": priority,
             "priorities": PRIORITIES,
         },

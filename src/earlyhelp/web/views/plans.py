@@ -11,7 +11,8 @@ from earlyhelp.access import policy
 from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
-from earlyhelp.core import audit
+from earlyhelp.cases.models import Timescales
+from earlyhelp.core import audit, dates
 from earlyhelp.core.models import User
 from earlyhelp.plans import services
 from earlyhelp.plans.models import Plan, PlanAction
@@ -52,7 +53,7 @@ def _assessed_needs(episode):
 def plan_start(request, episode_id):
     user = request.user
     episode = episode_for_work(request, episode_id, policy.Action.PLAN, "plan start")
-    form = PlanStartForm(request.POST or None, initial={"started_on": dt.date.today()})
+    form = PlanStartForm(request.POST or None, initial={"started_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         plan = attempt(
             form, services.plan_start, episode=episode, acting_user=user, **form.cleaned_data
@@ -147,7 +148,7 @@ def plan_action_done(request, action_id):
     episode = action.plan.episode
     require_episode_worker(user, episode, "update the plan")
     audit.record_view(user=user, obj=action, family_id=episode.family_id, detail="action done")
-    form = ActionDoneForm(request.POST or None, initial={"completed_on": dt.date.today()})
+    form = ActionDoneForm(request.POST or None, initial={"completed_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         done = attempt(
             form,
@@ -180,8 +181,9 @@ def review_add(request, episode_id):
         request.POST or None,
         needs=needs,
         initial={
-            "held_on": dt.date.today(),
-            "next_review_due": dt.date.today() + dt.timedelta(weeks=8),
+            "held_on": dates.today(),
+            "next_review_due": dates.today()
+            + dt.timedelta(days=Timescales.current().review_interval_days),
         },
     )
     if request.method == "POST" and form.is_valid():

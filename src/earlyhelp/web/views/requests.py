@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from earlyhelp.access.permissions import require_role
 from earlyhelp.access.roles import RAISE_REQUEST, TRIAGE
 from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
+from earlyhelp.core import dates
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.people.selectors import person_match_for_referral
@@ -31,7 +32,7 @@ def _guard(request):
 def _age(born: dt.date | None) -> int | None:
     if not born:
         return None
-    today = dt.date.today()
+    today = dates.today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 

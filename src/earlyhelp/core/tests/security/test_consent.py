@@ -1,10 +1,10 @@
 """Consent: partners see a family only while consent to share stands (or a safeguarding
 override is recorded); withdrawal removes access from that moment; history is never rewritten."""
 
-import datetime as dt
 
 from rest_framework.test import APIClient
 
+from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
 from earlyhelp.people.models import Consent, SharingOverride
@@ -33,7 +33,7 @@ def test_withdrawing_consent_removes_partner_access_at_once_and_the_record_shows
         {
             "kind": "share",
             "status": "withdrawn",
-            "decided_on": str(dt.date.today()),
+            "decided_on": str(dates.today()),
             "given_by": "Mum, by phone",
         },
         format="json",
@@ -60,7 +60,7 @@ def test_a_safeguarding_override_restores_access_with_who_why_and_when(world):
         person=world.parent,
         kind="share",
         status="withdrawn",
-        decided_on=dt.date.today(),
+        decided_on=dates.today(),
         acting_user=world.worker,
     )
     assert api(world.partner).get(f"/api/episodes/{episode.pk}/").status_code == 404

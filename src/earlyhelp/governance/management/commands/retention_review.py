@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
 from earlyhelp.governance import retention
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--csv", help="also write the list to this CSV file")
 
     def handle(self, *args, **options):
-        today = dt.date.today()
+        today = dates.today()
         if options["today"]:
             try:
                 today = dt.date.fromisoformat(options["today"])

@@ -18,17 +18,21 @@ Overdue is urgent; "due soon" is not. Items with nothing to do are left out.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from earlyhelp.access.scoping import visible_contacts, visible_episodes
+from earlyhelp.access.scoping import families_sharing_allowed, visible_contacts, visible_episodes
+from earlyhelp.cases.models import EpisodeStatus, Timescales
 from earlyhelp.core.models import Role
+from earlyhelp.directory.selectors import referrals_awaiting_response
+from earlyhelp.frontdoor.models import ContactStatus
+from earlyhelp.panels.models import PanelCase, PanelCaseStatus
+from earlyhelp.panels.rules import no_lead_days
+from earlyhelp.panels.selectors import member_panel_ids, my_panel_actions
+from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
 
-# Local timescales this page counts against (assessment: from cases.selectors, 45 days).
-ASSESSMENT_DUE_SOON_DAYS = 7
-REVIEW_DUE_SOON_DAYS = 14
-REFERRAL_RESPONSE_DAYS = 5  # a referral unanswered longer than this is urgent
+from . import selectors as worklists
 
 TRIAGE_ROLES = {Role.FRONT_DOOR, Role.MANAGER}
 CASEWORK_ROLES = {Role.WORKER, Role.MANAGER, Role.PARTNER, Role.PANEL_MEMBER}
@@ -43,24 +47,15 @@ class ActionItem:
     urgent: bool = False
 
 
-def _url(name: str, fallback: str = "/", **kwargs) -> str:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return fallback
-
-
 def _work_url(user, queue: str) -> str:
     """A manager's team queue (web:team_queue), or the user's own caseload."""
     if user.role == Role.MANAGER:
-        return _url("web:team_queue", _url("web:team"), queue=queue)
-    return _url("web:caseload")
+        return reverse("web:team_queue", kwargs={"queue": queue})
+    return reverse("web:caseload")
 
 
 def overdue_contacts(user, now=None):
     """Contacts still awaiting a decision after their RAG timescale (unrated: amber)."""
-    from earlyhelp.frontdoor.models import ContactStatus
-
     now = now or timezone.now()
     return visible_contacts(user).filter(
         status=ContactStatus.AWAITING_DECISION, decision_due_at__lt=now
@@ -68,8 +63,6 @@ def overdue_contacts(user, now=None):
 
 
 def _open_in_scope(user):
-    from earlyhelp.cases.models import EpisodeStatus
-
     return visible_episodes(user).filter(status=EpisodeStatus.OPEN)
 
 
@@ -80,34 +73,26 @@ def _own_episodes(user, open_in_scope):
     return open_in_scope.filter(lead_practitioner=user)
 
 
-def _assessment_done():
-    from earlyhelp.assessments.models import Assessment, AssessmentStatus
-
-    return Exists(
-        Assessment.objects.filter(episode=OuterRef("pk"), status=AssessmentStatus.COMPLETED)
-    )
-
-
 def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
-    from earlyhelp.cases import selectors as cases
-
+    timescales = Timescales.current()
     own = _own_episodes(user, open_in_scope)
     items = []
-    due_days = cases.ASSESSMENT_DUE_DAYS
+    due_days = timescales.assessment_due_days
+    soon_days = timescales.assessment_due_soon_days
     assessments = (
-        own.annotate(done=_assessment_done())
+        own.annotate(done=worklists.assessment_completed())
         .filter(done=False)
         .aggregate(
             overdue=_count(Q(start_date__lt=today - dt.timedelta(days=due_days))),
             soon=_count(
                 Q(
                     start_date__gte=today - dt.timedelta(days=due_days),
-                    start_date__lt=today - dt.timedelta(days=due_days - ASSESSMENT_DUE_SOON_DAYS),
+                    start_date__lt=today - dt.timedelta(days=due_days - soon_days),
                 )
             ),
         )
     )
-    page = _url("web:team" if user.role == Role.MANAGER else "web:caseload")
+    page = reverse("web:team" if user.role == Role.MANAGER else "web:caseload")
     items.append(
         ActionItem(
             "assessments_overdue",
@@ -120,15 +105,15 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
     items.append(
         ActionItem(
             "assessments_due",
-            f"Assessments due in the next {ASSESSMENT_DUE_SOON_DAYS} days",
+            f"Assessments due in the next {soon_days} days",
             assessments["soon"],
             page,
         )
     )
-    reviews = cases._review_annotations(own)
-    overdue_q = cases._overdue_review_q(today)
-    soon_until = today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS)
-    first_due = dt.timedelta(weeks=cases.FIRST_REVIEW_WEEKS)
+    reviews = worklists.review_annotations(own)
+    overdue_q = worklists.overdue_review_q(today)
+    soon_until = today + dt.timedelta(days=timescales.review_due_soon_days)
+    first_due = dt.timedelta(days=timescales.first_review_days)
     soon_q = Q(
         has_review=True, last_next_review_due__gte=today, last_next_review_due__lte=soon_until
     ) | Q(
@@ -149,14 +134,12 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
     items.append(
         ActionItem(
             "reviews_due",
-            f"Reviews due in the next {REVIEW_DUE_SOON_DAYS} days",
+            f"Reviews due in the next {timescales.review_due_soon_days} days",
             review_counts["soon"],
             page,
         )
     )
     if user.role == Role.MANAGER:
-        from earlyhelp.panels.rules import no_lead_days
-
         unallocated = own.filter(lead_practitioner__isnull=True).aggregate(
             total=_count(Q()),
             late=_count(Q(start_date__lt=today - dt.timedelta(days=no_lead_days()))),
@@ -174,16 +157,12 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
 
 
 def _count(condition):
-    from django.db.models import Count
-
     return Count("id", filter=condition, distinct=True)
 
 
 def _plan_actions(user, today, open_in_scope) -> ActionItem:
     """Open actions the user owns, past due, on active plans of open episodes in scope (as
-    cases.selectors.actions_past_due counts them)."""
-    from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
-
+    worklists.selectors.actions_past_due counts them)."""
     count = PlanAction.objects.filter(
         plan__episode__in=open_in_scope,
         plan__status=PlanStatus.ACTIVE,
@@ -201,27 +180,23 @@ def _plan_actions(user, today, open_in_scope) -> ActionItem:
 
 
 def _referral_items(user, now) -> list[ActionItem]:
-    from earlyhelp.directory.selectors import referrals_awaiting_response
-
+    response_days = Timescales.current().referral_response_days
     counts = referrals_awaiting_response(user=user).aggregate(
         total=_count(Q()),
-        late=_count(Q(sent_at__lt=now - dt.timedelta(days=REFERRAL_RESPONSE_DAYS))),
+        late=_count(Q(sent_at__lt=now - dt.timedelta(days=response_days))),
     )
     return [
         ActionItem(
             "referrals_awaiting",
             "Referrals awaiting your response",
             counts["total"],
-            _url("directory:inbox", "/directory/inbox/"),
+            reverse("directory:inbox"),
             urgent=bool(counts["late"]),
         )
     ]
 
 
 def _panel_items(user, today) -> list[ActionItem]:
-    from .models import PanelCase, PanelCaseStatus
-    from .selectors import member_panel_ids, my_panel_actions
-
     actions = my_panel_actions(user=user).aggregate(
         total=_count(Q()), late=_count(Q(due_date__lt=today))
     )
@@ -230,7 +205,7 @@ def _panel_items(user, today) -> list[ActionItem]:
             "panel_actions",
             "Panel actions you own",
             actions["total"],
-            _url("panels:my_actions", "/panels/actions/"),
+            reverse("panels:my_actions"),
             urgent=bool(actions["late"]),
         )
     ]
@@ -240,8 +215,6 @@ def _panel_items(user, today) -> list[ActionItem]:
         panel_id__in=member_panel_ids(user), status=PanelCaseStatus.AWAITING
     )
     if user.role == Role.PARTNER:
-        from earlyhelp.access.scoping import families_sharing_allowed
-
         waiting = waiting.filter(
             family_id__in=families_sharing_allowed(waiting.values("family_id"))
         )
@@ -251,7 +224,7 @@ def _panel_items(user, today) -> list[ActionItem]:
             "panel_cases",
             "Cases waiting for your panels",
             waiting,
-            _url("panels:index", "/panels/"),
+            reverse("panels:index"),
         )
     )
     return items
@@ -269,7 +242,7 @@ def action_needed(user, *, now=None) -> list[ActionItem]:
                 "contacts_overdue",
                 "Requests for support waiting past their decision time",
                 overdue_contacts(user, now).count(),
-                _url("web:contact_queue"),
+                reverse("web:contact_queue"),
                 urgent=True,
             )
         )

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from earlyhelp.cases.services import episode_allocate
+from earlyhelp.core import dates
 from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.two_factor import verified_login
@@ -77,4 +78,4 @@ def test_actions_past_due_queue(world, client):
     )
     verified_login(client, world.manager)
     html = text(client.get(reverse("web:team_queue", args=["actions-past-due"])))
-    assert "Book the GP" in html and (dt.date.today() - dt.timedelta(days=3)).strftime("%B") in html
+    assert "Book the GP" in html and (dates.today() - dt.timedelta(days=3)).strftime("%B") in html

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from earlyhelp.cases.services import episode_allocate
+from earlyhelp.core import dates
 from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.journey import (
     completed_assessment,
@@ -15,16 +16,16 @@ from earlyhelp.core.testing.journey import (
     raise_contact,
     review,
 )
-from earlyhelp.core.testing.world import TODAY, days_ago
+from earlyhelp.core.testing.world import days_ago
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.frontdoor.rules import decision_due
+from earlyhelp.panels.services.actions import panel_action_add
+from earlyhelp.panels.services.cases import panel_case_bring
 from earlyhelp.plans import services as plans
 
 from ..action_needed import action_needed, overdue_contacts
-from ..services.actions import panel_action_add
-from ..services.cases import panel_case_bring
 
 
 def counts(user):
@@ -124,7 +125,7 @@ def test_plan_actions_past_due_that_the_user_owns(world, led):
         description="Not yet due",
         owner=world.worker,
         owner_name="",
-        due_date=TODAY + dt.timedelta(days=3),
+        due_date=dates.today() + dt.timedelta(days=3),
         acting_user=world.worker,
     )
     assert counts(world.worker)["plan_actions"] == 1
@@ -158,7 +159,7 @@ def test_panel_actions_and_cases_for_panel_members(world, led, panel, member, me
         panel_case=case,
         description="Find a lead",
         owner=member,
-        due_date=TODAY - dt.timedelta(days=1),
+        due_date=dates.today() - dt.timedelta(days=1),
         acting_user=member,
     )
     items = {i.key: i for i in action_needed(member)}

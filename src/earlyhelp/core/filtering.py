@@ -1,0 +1,18 @@
+"""Filtering a list by what the user asked for (query parameters, a search form) with a
+django-filter FilterSet: a value that cannot be read is refused with a field message – a 400 in
+the API, an error on pages – never silently ignored."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+
+def filtered(filterset_class, data, queryset: QuerySet) -> QuerySet:
+    filterset = filterset_class(data or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
+    return filterset.qs
+
+
+def only_when_true(queryset, name, value):
+    """A yes/no filter that narrows on yes and leaves the list whole otherwise."""
+    return queryset.filter(**{name: True}) if value else queryset

@@ -1,0 +1,22 @@
+"""What a list of requests for support may be filtered by (/api/contacts/ query parameters)."""
+
+import django_filters as filters
+from django_filters.widgets import BooleanWidget
+
+from earlyhelp.core.codes import ReferralSource
+from earlyhelp.core.filtering import only_when_true
+
+from .models import Contact, ContactStatus
+
+
+class ContactFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ContactStatus.choices)
+    source = filters.ChoiceFilter(choices=ReferralSource.choices)
+    family = filters.UUIDFilter(field_name="family_id")
+    received_from = filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
+    received_to = filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
+    is_re_referral = filters.BooleanFilter(method=only_when_true, widget=BooleanWidget)
+
+    class Meta:
+        model = Contact
+        fields = []

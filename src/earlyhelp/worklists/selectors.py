@@ -1,0 +1,196 @@
+"""Worklists: a worker's caseload, the team manager's counts and queues, always scoped to the
+user. Due dates come from the one timescales configuration (cases.models.Timescales)."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from earlyhelp.access.scoping import visible_episodes
+from earlyhelp.assessments.models import Assessment, AssessmentStatus
+from earlyhelp.cases.models import Episode, EpisodeStatus, Timescales
+from earlyhelp.core import dates
+from earlyhelp.core.models import Role, User
+from earlyhelp.plans.models import ActionStatus, Plan, PlanAction, PlanStatus, Review
+
+
+def caseload(*, user, worker=None) -> QuerySet[Episode]:
+    """Open episodes a worker leads (the user's own by default), within the user's scope."""
+    worker = worker or user
+    return (
+        visible_episodes(user)
+        .filter(lead_practitioner=worker, status=EpisodeStatus.OPEN)
+        .select_related("family", "team", "level")
+        .annotate(review_count=Count("reviews"))
+        .order_by("start_date", "reference")
+    )
+
+
+def review_annotations(queryset):
+    """Annotate the date the next review is due: the last review's next date, or – before any
+    review – the first review's timescale after the active plan started."""
+    last = Review.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-created_at")
+    plan = Plan.objects.filter(episode=OuterRef("pk"), status=PlanStatus.ACTIVE).order_by(
+        "-started_on"
+    )
+    return queryset.annotate(
+        has_review=Exists(Review.objects.filter(episode=OuterRef("pk"))),
+        last_review_on=Subquery(last.values("held_on")[:1]),
+        last_next_review_due=Subquery(last.values("next_review_due")[:1]),
+        active_plan_started=Subquery(plan.values("started_on")[:1]),
+    )
+
+
+def overdue_review_q(today):
+    first_due_before = today - dt.timedelta(days=Timescales.current().first_review_days)
+    return Q(has_review=True, last_next_review_due__lt=today) | Q(
+        has_review=False, active_plan_started__lt=first_due_before
+    )
+
+
+def next_review_due(episode):
+    """The due date of the next review for an episode annotated by `review_annotations`."""
+    if episode.has_review:
+        return episode.last_next_review_due
+    if episode.active_plan_started:
+        return Timescales.current().first_review_due(episode.active_plan_started)
+    return None
+
+
+def assessment_completed():
+    return Exists(
+        Assessment.objects.filter(episode=OuterRef("pk"), status=AssessmentStatus.COMPLETED)
+    )
+
+
+def episodes_unallocated(*, user) -> QuerySet[Episode]:
+    """Open episodes in scope with no lead practitioner, oldest first."""
+    return (
+        visible_episodes(user)
+        .filter(status=EpisodeStatus.OPEN, lead_practitioner__isnull=True)
+        .select_related("family", "team", "level")
+        .order_by("start_date", "reference")
+    )
+
+
+def episodes_assessment_overdue(*, user, today=None) -> QuerySet[Episode]:
+    """Open episodes without a completed assessment within the assessment timescale."""
+    today = today or dates.today()
+    due_days = Timescales.current().assessment_due_days
+    return (
+        visible_episodes(user)
+        .filter(status=EpisodeStatus.OPEN, start_date__lt=today - dt.timedelta(days=due_days))
+        .annotate(assessment_done=assessment_completed())
+        .filter(assessment_done=False)
+        .select_related("family", "team", "lead_practitioner")
+        .order_by("start_date", "reference")
+    )
+
+
+def episodes_review_overdue(*, user, today=None) -> QuerySet[Episode]:
+    """Open episodes whose next review date has passed."""
+    today = today or dates.today()
+    return (
+        review_annotations(visible_episodes(user).filter(status=EpisodeStatus.OPEN))
+        .filter(overdue_review_q(today))
+        .select_related("family", "team", "lead_practitioner")
+        .order_by("start_date", "reference")
+    )
+
+
+def actions_past_due(*, user, today=None):
+    """Open plan actions past their due date, on active plans of episodes in scope."""
+    today = today or dates.today()
+    return (
+        PlanAction.objects.filter(
+            plan__episode__in=visible_episodes(user).filter(status=EpisodeStatus.OPEN),
+            plan__status=PlanStatus.ACTIVE,
+            status=ActionStatus.OPEN,
+            due_date__lt=today,
+        )
+        .select_related("plan__episode__family", "owner")
+        .order_by("due_date", "created_at")
+    )
+
+
+def work_counts(*, user, today=None) -> dict:
+    """Counts for a start page or the team manager's view (one query each)."""
+    return {
+        "unallocated": episodes_unallocated(user=user).count(),
+        "assessment_overdue": episodes_assessment_overdue(user=user, today=today).count(),
+        "review_overdue": episodes_review_overdue(user=user, today=today).count(),
+        "actions_past_due": actions_past_due(user=user, today=today).count(),
+    }
+
+
+def caseload_rows(*, user, worker=None, today=None) -> QuerySet[Episode]:
+    """A worker's open episodes with what the caseload page shows, in one query per page:
+    assessment done, next review due, and the number of actions past due."""
+    today = today or dates.today()
+    worker = worker or user
+    late = (
+        PlanAction.objects.filter(
+            plan__episode=OuterRef("pk"), status=ActionStatus.OPEN, due_date__lt=today
+        )
+        .order_by()
+        .values("plan__episode")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return review_annotations(
+        visible_episodes(user)
+        .filter(lead_practitioner=worker, status=EpisodeStatus.OPEN)
+        .select_related("family", "team", "level")
+        .annotate(
+            assessment_done=assessment_completed(),
+            assessment_started=Exists(
+                Assessment.objects.filter(
+                    episode=OuterRef("pk"), status=AssessmentStatus.IN_PROGRESS
+                )
+            ),
+            actions_late=Coalesce(Subquery(late, output_field=IntegerField()), 0),
+        )
+    ).order_by("start_date", "reference")
+
+
+def mark_due(rows, today):
+    """Set on each caseload row what is due: review_due, review_overdue, assessment_overdue."""
+    timescales = Timescales.current()
+    for episode in rows:
+        due = next_review_due(episode)
+        episode.review_due = due
+        episode.review_overdue = bool(due and due < today)
+        episode.assessment_overdue = not episode.assessment_done and (
+            timescales.assessment_due(episode.start_date) < today
+        )
+    return rows
+
+
+def caseload_summary(*, user, today=None) -> dict:
+    """The user's own caseload in four numbers, for their start page."""
+    today = today or dates.today()
+    rows = mark_due(list(caseload_rows(user=user, worker=user, today=today)), today)
+    return {
+        "open": len(rows),
+        "assessment_overdue": sum(row.assessment_overdue for row in rows),
+        "review_overdue": sum(row.review_overdue for row in rows),
+        "actions_late": sum(row.actions_late for row in rows),
+    }
+
+
+def team_workers(*, user):
+    """Early help staff whose caseloads a manager may open: users in the teams of their service."""
+    if user.team_id is None:
+        return User.objects.none()
+    service_id = user.team.service_id
+    teams = Q(team__service_id=service_id) if service_id else Q(team_id=user.team_id)
+    return (
+        User.objects.filter(teams, is_active=True, role__in=[Role.WORKER, Role.MANAGER])
+        .select_related("team")
+        .annotate(
+            open_cases=Count(
+                "episodes_led", filter=Q(episodes_led__status=EpisodeStatus.OPEN), distinct=True
+            )
+        )
+        .order_by("last_name", "first_name")
+    )

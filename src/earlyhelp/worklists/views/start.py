@@ -1,0 +1,34 @@
+"""Each role's start page: what to do next, with counts and links."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+
+from earlyhelp.core.models import Role
+from earlyhelp.frontdoor import selectors as frontdoor
+from earlyhelp.frontdoor.models import ContactStatus
+from earlyhelp.web.context_processors import nav_items_for
+from earlyhelp.web.views.base import page
+
+from .. import selectors as worklists
+from ..action_needed import action_needed
+
+
+@login_required
+def start(request):
+    user = request.user
+    context = {"page_title": "Home", "role": user.role, "Role": Role}
+    context["action_needed"] = action_needed(user)
+    if user.role in (Role.FRONT_DOOR, Role.MANAGER):
+        context["queue"] = frontdoor.contact_queue_counts(user=user)
+        context["triage_hours"] = settings.EARLYHELP_TRIAGE_HOURS
+    if user.role in (Role.WORKER, Role.PARTNER):
+        context["mine"] = worklists.caseload_summary(user=user)
+    if user.role == Role.PARTNER:
+        context["my_requests"] = (
+            frontdoor.contact_list(user=user)
+            .filter(referrer_user=user)
+            .select_related("decision")[:10]
+        )
+        context["awaiting"] = ContactStatus.AWAITING_DECISION
+    context["links"] = [item for item in nav_items_for(user, request.path) if item["url"] != "/"]
+    return page(request, "worklists/start.html", context)
