@@ -104,7 +104,7 @@ def test_404_405_415_409_and_unauthenticated_share_the_shape(world):
 
 
 def test_an_unhandled_exception_is_a_json_500_without_a_traceback(world, monkeypatch):
-    from earlyhelp.cases import selectors
+    from earlyhelp.worklists import selectors
 
     def broken(**kwargs):
         raise RuntimeError("secret internals")
