@@ -2,8 +2,29 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-# Every URL the service answers, written out: each app with pages mounts them under its prefix
-# (its urls.py sets app_name); the casework pages and the start page are at the root (web).
+from earlyhelp.assessments import urls as assessments_pages
+from earlyhelp.cases import urls as cases_pages
+from earlyhelp.frontdoor import urls as frontdoor_pages
+from earlyhelp.people import urls as people_pages
+from earlyhelp.plans import urls as plans_pages
+from earlyhelp.sso import urls as sso_pages
+from earlyhelp.worklists import urls as worklists_pages
+
+# The casework pages sit at the site's root. Each app lists its own (its urls.py), and together
+# they keep the "web:" names they had when they all lived in the web app: templates, tests and
+# other apps' links use those names (decision: web-pages-charts-forms-and-drafts).
+ROOT_PAGES = [
+    *sso_pages.sign_in_pages,
+    *worklists_pages.urlpatterns,
+    *frontdoor_pages.urlpatterns,
+    *people_pages.urlpatterns,
+    *cases_pages.urlpatterns,
+    *assessments_pages.urlpatterns,
+    *plans_pages.urlpatterns,
+]
+
+# Every URL the service answers, written out: each other app with pages mounts them under its
+# prefix (its urls.py sets app_name).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -16,5 +37,5 @@ urlpatterns = [
     path("panels/", include("earlyhelp.panels.urls")),
     path("operations/", include("earlyhelp.operations.urls")),
     path("sso/", include("earlyhelp.sso.urls")),  # single sign-on: start and callback per provider
-    path("", include("earlyhelp.web.urls")),
+    path("", include((ROOT_PAGES, "web"))),
 ]

@@ -12,10 +12,12 @@ from earlyhelp.access.permissions import can_work_on_episode, require_episode_wo
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments import services
 from earlyhelp.assessments.models import Assessment, AssessmentDomain, AssessmentStatus
+from earlyhelp.cases.selectors import episode_for_work
 from earlyhelp.core import audit, dates
 from earlyhelp.people.models import Person
+from earlyhelp.web.views.base import attempt, page
 
-from ..forms.casework import (
+from .forms import (
     AssessmentChildrenForm,
     AssessmentStartForm,
     CompleteAssessmentForm,
@@ -23,8 +25,6 @@ from ..forms.casework import (
     PresentingNeedForm,
     VoiceForm,
 )
-from .base import attempt, page
-from .episodes import episode_for_work
 
 DOMAINS = AssessmentDomain.choices
 
@@ -87,7 +87,12 @@ def _member_status(entries_for_person) -> tuple[str, str]:
 @login_required
 def assessment_start(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.ASSESS, "assessment start")
+    episode = episode_for_work(
+        user=request.user,
+        episode_id=episode_id,
+        action=policy.Action.ASSESS,
+        detail="assessment start",
+    )
     form = AssessmentStartForm(
         request.POST or None,
         initial={"started_on": dates.today(), "completing_organisation": user.organisation_id},
@@ -100,7 +105,7 @@ def assessment_start(request, episode_id):
             return redirect("web:assessment", assessment.pk)
     return page(
         request,
-        "web/assessments/start.html",
+        "assessments/start.html",
         {"page_title": "Start the early help assessment", "episode": episode, "form": form},
     )
 
@@ -173,7 +178,7 @@ def assessment_tasks(request, assessment_id):
     done = sum(1 for t in member_tasks if t["status"] == "Completed") + bool(needs) + voice_done
     return page(
         request,
-        "web/assessments/tasks.html",
+        "assessments/tasks.html",
         {
             "page_title": f"Early help assessment – {assessment.episode.family.name}",
             "assessment": assessment,
@@ -243,7 +248,7 @@ def assessment_member(request, assessment_id, person_id):
             return redirect("web:assessment", assessment.pk)
     return page(
         request,
-        "web/assessments/member.html",
+        "assessments/member.html",
         {
             "page_title": f"Needs and strengths: {person.full_name}",
             "assessment": assessment,
@@ -276,7 +281,7 @@ def assessment_needs(request, assessment_id):
     needs = list(assessment.presenting_needs.select_related("theme", "person"))
     return page(
         request,
-        "web/assessments/needs.html",
+        "assessments/needs.html",
         {"page_title": "Presenting needs", "assessment": assessment, "needs": needs, "form": form},
     )
 
@@ -287,7 +292,7 @@ def assessment_need_remove(request, assessment_id, need_id):
     user = request.user
     assessment = _assessment(request, assessment_id, change=True, detail="remove need")
     need = get_visible_or_404(assessment.presenting_needs.select_related("theme"), pk=need_id)
-    from ..forms.base import GovukForm
+    from earlyhelp.web.forms.base import GovukForm
 
     form = GovukForm()
     attempt(form, services.presenting_need_remove, need=need, acting_user=user)
@@ -327,7 +332,7 @@ def assessment_voice(request, assessment_id):
             return redirect("web:assessment", assessment.pk)
     return page(
         request,
-        "web/assessments/voice.html",
+        "assessments/voice.html",
         {
             "page_title": "Voice of the child and the family's view",
             "assessment": assessment,
@@ -359,7 +364,7 @@ def assessment_complete(request, assessment_id):
     rows = _rows(_members(assessment), list(assessment.entries.all()))
     return page(
         request,
-        "web/assessments/complete.html",
+        "assessments/complete.html",
         {
             "page_title": "Check the assessment before completing it",
             "assessment": assessment,
@@ -394,7 +399,7 @@ def assessment_children(request, assessment_id):
             return redirect("web:assessment", assessment.pk)
     return page(
         request,
-        "web/assessments/children.html",
+        "assessments/children.html",
         {"page_title": "Children this assessment covers", "assessment": assessment,
          "episode": assessment.episode, "form": form},
     )

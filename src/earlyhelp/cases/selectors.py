@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
@@ -72,4 +73,12 @@ def episode_for_page(*, user, episode_id, detail: str = "") -> Episode:
         pk=episode_id,
     )
     audit.record_view(user=user, obj=episode, family_id=episode.family_id, detail=detail)
+    return episode
+
+
+def episode_for_work(*, user, episode_id, action: policy.Action, detail: str = "") -> Episode:
+    """An episode in scope that the user may change: 404 out of scope, 403 when the policy
+    refuses them this action (the pages of the episode, its assessment and its plan)."""
+    episode = episode_for_page(user=user, episode_id=episode_id, detail=detail)
+    policy.require(user, action, episode)
     return episode

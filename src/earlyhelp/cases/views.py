@@ -15,18 +15,10 @@ from earlyhelp.core import dates
 from earlyhelp.core.dates import long_date
 from earlyhelp.plans.models import PlanStatus
 from earlyhelp.web.charts import line_chart
+from earlyhelp.web.forms.base import VersionForm
+from earlyhelp.web.views.base import attempt, page
 
-from ..forms.base import VersionForm
-from ..forms.casework import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, TafMemberForm
-from .base import attempt, page
-
-
-def episode_for_work(request, episode_id, action: policy.Action, detail: str = ""):
-    """An episode in scope that the user may change (404 out of scope, 403 if the policy
-    refuses them this action)."""
-    episode = cases.episode_for_page(user=request.user, episode_id=episode_id, detail=detail)
-    policy.require(request.user, action, episode)
-    return episode
+from .forms import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, TafMemberForm
 
 
 def distance_travelled(assessment, reviews):
@@ -101,13 +93,15 @@ def episode_detail(request, episode_id):
     context = episode_context(user, episode)
     context["notes"] = list(cases.episode_notes(user=user, episode=episode)[:5])
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
-    return page(request, "web/episodes/detail.html", context)
+    return page(request, "cases/detail.html", context)
 
 
 @login_required
 def episode_allocate(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.ALLOCATE, "allocate")
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.ALLOCATE, detail="allocate"
+    )
     form = AllocateForm(
         request.POST or None,
         candidates=policy.lead_candidates(episode)
@@ -130,7 +124,7 @@ def episode_allocate(request, episode_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/episodes/allocate.html",
+        "cases/allocate.html",
         {
             "page_title": f"Allocate a lead practitioner – {episode.reference}",
             "episode": episode,
@@ -142,7 +136,9 @@ def episode_allocate(request, episode_id):
 @login_required
 def taf_member_add(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.ADD_TAF_MEMBER, "taf")
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.ADD_TAF_MEMBER, detail="taf"
+    )
     candidates = (
         policy.taf_candidates()
         .select_related("team", "organisation")
@@ -169,7 +165,7 @@ def taf_member_add(request, episode_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/episodes/taf_add.html",
+        "cases/taf_add.html",
         {"page_title": "Add a Team Around the Family member", "episode": episode, "form": form},
     )
 
@@ -178,12 +174,12 @@ def taf_member_add(request, episode_id):
 def notes(request, episode_id):
     user = request.user
     episode = cases.episode_for_page(user=user, episode_id=episode_id, detail="case notes")
-    from .base import paginate
+    from earlyhelp.web.views.base import paginate
 
     page_obj = paginate(request, cases.episode_notes(user=user, episode=episode))
     return page(
         request,
-        "web/episodes/notes.html",
+        "cases/notes.html",
         {
             "page_title": f"Case notes – {episode.reference}",
             "episode": episode,
@@ -196,7 +192,9 @@ def notes(request, episode_id):
 @login_required
 def note_add(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.RECORD_NOTE, "note")
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.RECORD_NOTE, detail="note"
+    )
     form = CaseNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = attempt(
@@ -207,7 +205,7 @@ def note_add(request, episode_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/episodes/note_add.html",
+        "cases/note_add.html",
         {"page_title": "Add a case note", "episode": episode, "form": form},
     )
 
@@ -232,7 +230,9 @@ def _load(request, key, date_fields):
 
 @login_required
 def step_up(request, episode_id):
-    episode = episode_for_work(request, episode_id, policy.Action.STEP_UP, "step-up")
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.STEP_UP, detail="step-up"
+    )
     key = f"step_up:{episode.pk}"
     form = StepUpForm(
         request.POST or None, initial=_load(request, key, ["on"]) or {"on": dates.today()}
@@ -242,7 +242,7 @@ def step_up(request, episode_id):
         return redirect("web:step_up_check", episode.pk)
     return page(
         request,
-        "web/episodes/step_up.html",
+        "cases/step_up.html",
         {"page_title": "Step up to children's social care", "episode": episode, "form": form},
     )
 
@@ -250,7 +250,12 @@ def step_up(request, episode_id):
 @login_required
 def step_up_check(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.STEP_UP, "step-up check")
+    episode = cases.episode_for_work(
+        user=request.user,
+        episode_id=episode_id,
+        action=policy.Action.STEP_UP,
+        detail="step-up check",
+    )
     key = f"step_up:{episode.pk}"
     answers = _load(request, key, ["on"])
     if not answers:
@@ -275,7 +280,7 @@ def step_up_check(request, episode_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/episodes/step_up_check.html",
+        "cases/step_up_check.html",
         {
             "page_title": "Check your answers before stepping up",
             "episode": episode,
@@ -288,7 +293,9 @@ def step_up_check(request, episode_id):
 
 @login_required
 def close(request, episode_id):
-    episode = episode_for_work(request, episode_id, policy.Action.CLOSE, "close")
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.CLOSE, detail="close"
+    )
     key = f"close:{episode.pk}"
     form = CloseForm(
         request.POST or None,
@@ -299,7 +306,7 @@ def close(request, episode_id):
         return redirect("web:close_check", episode.pk)
     return page(
         request,
-        "web/episodes/close.html",
+        "cases/close.html",
         {"page_title": "Close the episode", "episode": episode, "form": form},
     )
 
@@ -307,7 +314,9 @@ def close(request, episode_id):
 @login_required
 def close_check(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.CLOSE, "close check")
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.CLOSE, detail="close check"
+    )
     key = f"close:{episode.pk}"
     answers = _load(request, key, ["end_date"])
     if not answers:
@@ -328,7 +337,7 @@ def close_check(request, episode_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/episodes/close_check.html",
+        "cases/close_check.html",
         {
             "page_title": "Check your answers before closing",
             "episode": episode,

@@ -1,6 +1,7 @@
 """Writes for the front door: record a request for support, and triage it."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,8 +13,11 @@ from earlyhelp.cases.models import RouteIn
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.codes import EpisodeReason
-from earlyhelp.core.dates import check_event_date
+from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.workflow import require_move
+from earlyhelp.people import services as people_services
+from earlyhelp.people.models import Family, Person
+from earlyhelp.thresholds.models import NeedTheme
 from earlyhelp.thresholds.rules import suggest_level
 
 from . import rules
@@ -68,6 +72,65 @@ def contact_create(
     if needs:
         contact.needs.set(needs)
     return contact
+
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def request_submit(
+    *, acting_user, details: dict, people: Sequence[dict] = (),
+    new_people: Sequence[dict] = (), family_id=None, household: dict | None = None,
+) -> Contact:
+    """Send a request for support built over several pages: create the household and the people
+    that are new, their memberships and the contact together – or nothing at all.
+
+    people: found people, {"id", "subject"}; new_people: people nobody found (names, sex,
+    identifiers, ISO dates of birth, role, relationship, is_subject); family_id: the household of
+    the people found, or household: a new one's details; details: the contact's (source,
+    referrer, concerns, consents, priority, needs as theme ids). Each write is audited by the
+    service that makes it."""
+    policy.require(acting_user, policy.Action.RAISE_REQUEST, None)
+    family = None
+    if family_id:
+        family = Family.objects.get(pk=family_id)
+    elif household:
+        family = people_services.family_create(acting_user=acting_user, **household)
+    existing = {str(p.pk): p for p in Person.objects.filter(pk__in=[e["id"] for e in people])}
+    chosen = [existing[e["id"]] for e in people if e["id"] in existing]
+    subject_ids = {existing[e["id"]].pk for e in people if e["subject"] and e["id"] in existing}
+    for new in new_people:
+        values = {
+            key: new[key]
+            for key in ("given_name", "family_name", "sex", "nhs_number", "upn")
+            if new.get(key) not in (None, "")
+        }
+        values["date_of_birth"] = _date(new.get("date_of_birth"))
+        values["expected_date_of_birth"] = _date(new.get("expected_date_of_birth"))
+        person = people_services.person_create(acting_user=acting_user, family=family, **values)
+        if family is not None:
+            people_services.membership_add(
+                family=family, person=person, role=new["role"],
+                relationship=new.get("relationship", ""),
+                start_date=min(person.date_of_birth or today(), today()),
+                acting_user=acting_user,
+            )
+        chosen.append(person)
+        if new.get("is_subject"):
+            subject_ids.add(person.pk)
+    return contact_create(
+        acting_user=acting_user, family=family, people=chosen, subject_ids=subject_ids,
+        source=details["source"], priority=details.get("priority", ""),
+        referrer_name=details["referrer_name"], referrer_role=details.get("referrer_role", ""),
+        referrer_email=details.get("referrer_email", ""),
+        referrer_phone=details.get("referrer_phone", ""),
+        referrer_organisation=acting_user.organisation, concerns=details["concerns"],
+        needs=list(NeedTheme.objects.filter(pk__in=details.get("needs", []))),
+        family_consents_to_request=details["family_consents_to_request"],
+        family_consents_to_share=details["family_consents_to_share"],
+    )
 
 
 @transaction.atomic

@@ -13,10 +13,10 @@ from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import ConsentKind, Membership
+from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 from earlyhelp.worklists.timeline import family_timeline
 
-from ..forms.casework import ConsentForm
-from .base import attempt, audit_list, page, paginate
+from .forms import ConsentForm
 
 TIMELINE_PAGE = 20
 
@@ -30,7 +30,7 @@ def family_search(request):
     audit_list(request, "people.family")
     return page(
         request,
-        "web/families/search.html",
+        "people/families/search.html",
         {"page_title": "Families", "page_obj": page_obj, "name": name, "postcode": postcode},
     )
 
@@ -74,7 +74,7 @@ def family_detail(request, family_id):
     )
     return page(
         request,
-        "web/families/detail.html",
+        "people/families/detail.html",
         {
             "page_title": family.name,
             "family": family,
@@ -115,7 +115,7 @@ def consent_add(request, family_id, person_id):
             return redirect("web:family_detail", family.pk)
     return page(
         request,
-        "web/families/consent.html",
+        "people/families/consent.html",
         {
             "page_title": f"Record consent for {person.full_name}",
             "family": family,

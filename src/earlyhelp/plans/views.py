@@ -11,21 +11,21 @@ from earlyhelp.access import policy
 from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
+from earlyhelp.cases.selectors import episode_for_work
 from earlyhelp.cases.models import Timescales
 from earlyhelp.core import audit, dates
 from earlyhelp.core.models import User
 from earlyhelp.plans import services
 from earlyhelp.plans.models import Plan, PlanAction
+from earlyhelp.web.views.base import attempt, page
 
-from ..forms.casework import (
+from .forms import (
     ActionDoneForm,
     PlanActionForm,
     PlanOutcomeForm,
     PlanStartForm,
     ReviewForm,
 )
-from .base import attempt, page
-from .episodes import episode_for_work
 
 
 def _plan(request, plan_id, detail=""):
@@ -52,7 +52,9 @@ def _assessed_needs(episode):
 @login_required
 def plan_start(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.PLAN, "plan start")
+    episode = episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.PLAN, detail="plan start"
+    )
     form = PlanStartForm(request.POST or None, initial={"started_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         plan = attempt(
@@ -63,7 +65,7 @@ def plan_start(request, episode_id):
             return redirect("web:plan_outcome_add", plan.pk)
     return page(
         request,
-        "web/plans/start.html",
+        "plans/start.html",
         {"page_title": "Start the plan", "episode": episode, "form": form},
     )
 
@@ -84,7 +86,7 @@ def plan_outcome_add(request, plan_id):
             return redirect("web:episode_detail", plan.episode_id)
     return page(
         request,
-        "web/plans/outcome_add.html",
+        "plans/outcome_add.html",
         {
             "page_title": "Add an outcome",
             "plan": plan,
@@ -131,7 +133,7 @@ def plan_action_add(request, plan_id):
             return redirect("web:episode_detail", plan.episode_id)
     return page(
         request,
-        "web/plans/action_add.html",
+        "plans/action_add.html",
         {"page_title": "Add an action", "plan": plan, "episode": plan.episode, "form": form},
     )
 
@@ -162,7 +164,7 @@ def plan_action_done(request, action_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/plans/action_done.html",
+        "plans/action_done.html",
         {
             "page_title": "Mark the action as done",
             "action": action,
@@ -175,7 +177,9 @@ def plan_action_done(request, action_id):
 @login_required
 def review_add(request, episode_id):
     user = request.user
-    episode = episode_for_work(request, episode_id, policy.Action.REVIEW, "review")
+    episode = episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.REVIEW, detail="review"
+    )
     needs = _assessed_needs(episode)
     form = ReviewForm(
         request.POST or None,
@@ -205,6 +209,6 @@ def review_add(request, episode_id):
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,
-        "web/plans/review_add.html",
+        "plans/review_add.html",
         {"page_title": "Record a review", "episode": episode, "form": form, "needs": form.needs},
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate
 
-from .base import GovukForm, required
+from earlyhelp.web.forms.base import GovukForm, required
 
 
 class SignInForm(GovukForm):

@@ -1,10 +1,18 @@
-"""Sign-in with a provider: send the browser there, take it back, or say why not."""
+"""Signing in and out: the sign-in page (a local account, or a button per provider), sign-out
+(ending the provider's session too), and sign-in with a provider: send the browser there, take it
+back, or say why not."""
 
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from earlyhelp.web.views.base import page
 
 from . import oidc, services
+from .forms import SignInForm
 
 TEMPLATES = {
     "not_set_up": ("sso/not_set_up.html", "Your account is not set up"),
@@ -50,3 +58,27 @@ def callback(request, slug):
         return _refusal_page(request, provider, refusal.kind, refusal.status)
     # Without the provider's MFA the two-factor gate sends them on to our own code first.
     return redirect(signed_in.next_url)
+
+
+@sensitive_post_parameters("password")
+def sign_in(request):
+    next_url = services.safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url)
+    form = SignInForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        return redirect(next_url)
+    return page(
+        request,
+        "sso/sign_in.html",
+        {"form": form, "next": next_url, "page_title": "Sign in"},
+    )
+
+
+@require_POST
+def sign_out(request):
+    at_provider = services.provider_sign_out_url(request)  # read before logout ends the session
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect(at_provider or "web:sign_in")

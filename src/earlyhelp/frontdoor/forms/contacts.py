@@ -11,8 +11,7 @@ from earlyhelp.core.models import Team
 from earlyhelp.frontdoor.models import Rag, TriageOutcome
 from earlyhelp.thresholds.models import Indicator
 from earlyhelp.thresholds.rules import suggest_level
-
-from .base import GovukDateField, GovukForm, required
+from earlyhelp.web.forms.base import GovukDateField, GovukForm, required
 
 RAG_HINTS = {
     "red": "Decide within 4 hours",

@@ -12,8 +12,7 @@ from earlyhelp.people.identifiers import (
 )
 from earlyhelp.people.models import MemberRole
 from earlyhelp.thresholds.models import NeedTheme
-
-from .base import GovukDateField, GovukForm, required
+from earlyhelp.web.forms.base import GovukDateField, GovukForm, required
 
 
 def _nhs(value: str) -> str:

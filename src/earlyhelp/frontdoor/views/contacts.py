@@ -15,10 +15,10 @@ from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import ContactStatus, TriageOutcome
 from earlyhelp.thresholds.models import ThresholdModel
+from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 
-from ..forms.frontdoor import TriageForm, WithdrawForm
+from ..forms.contacts import TriageForm, WithdrawForm
 from ..timeliness import decision_clock, decision_time
-from .base import attempt, audit_list, page, paginate
 
 PRIORITIES = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not yet rated"}
 
@@ -39,7 +39,7 @@ def contact_queue(request):
         contact.clock = decision_clock(contact)
     return page(
         request,
-        "web/frontdoor/queue.html",
+        "frontdoor/queue.html",
         {
             "page_title": "Front door queue",
             "page_obj": page_obj,
@@ -62,7 +62,7 @@ def contact_detail(request, contact_id):
     ).exists()
     return page(
         request,
-        "web/frontdoor/contact.html",
+        "frontdoor/contact.html",
         {
             "page_title": f"Request for support {contact.reference}",
             "contact": contact,
@@ -137,7 +137,7 @@ def contact_triage(request, contact_id):
         form._errors = ErrorDict()  # working out the suggestion is not a submission
     return page(
         request,
-        "web/frontdoor/triage.html",
+        "frontdoor/triage.html",
         {
             "page_title": f"Triage {contact.reference}",
             "contact": contact,
@@ -161,7 +161,7 @@ def triage_suggestion(request, contact_id):
     policy.require(user, policy.Action.TRIAGE, contact)
     model, _ = _threshold_model(request)
     form = TriageForm(request.POST, threshold_model=model)
-    return page(request, "web/frontdoor/_suggestion.html", {"suggested": form.suggested_level()})
+    return page(request, "frontdoor/_suggestion.html", {"suggested": form.suggested_level()})
 
 
 @login_required
@@ -183,6 +183,6 @@ def contact_withdraw(request, contact_id):
             return redirect(reverse("web:contact_queue"))
     return page(
         request,
-        "web/frontdoor/withdraw.html",
+        "frontdoor/withdraw.html",
         {"page_title": f"Withdraw {contact.reference}", "contact": contact, "form": form},
     )

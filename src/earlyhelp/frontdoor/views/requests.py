@@ -15,14 +15,15 @@ from earlyhelp.access.roles import RAISE_REQUEST, TRIAGE
 from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
+from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.people.selectors import person_match_for_referral
 from earlyhelp.thresholds.models import NeedTheme
+from earlyhelp.web.forms.base import GovukForm
+from earlyhelp.web.views.base import attempt, page
 
-from ..forms.base import GovukForm
 from ..forms.requests import HouseholdForm, NewPersonForm, PersonSearchForm, RequestDetailsForm
-from ..journeys import clear_draft, default_source, get_draft, save_draft, submit_request
-from .base import attempt, page
+from .request_draft import clear_draft, default_source, get_draft, save_draft
 
 
 def _guard(request):
@@ -86,7 +87,7 @@ def request_start(request):
         match["chosen"] = match["match"] in chosen
     return page(
         request,
-        "web/requests/start.html",
+        "frontdoor/requests/start.html",
         {
             "page_title": "Who is the request about?",
             "form": form,
@@ -179,7 +180,7 @@ def request_new_person(request):
         return redirect("web:request_start")
     return page(
         request,
-        "web/requests/person.html",
+        "frontdoor/requests/person.html",
         {"page_title": "Add someone we did not find", "form": form},
     )
 
@@ -200,7 +201,7 @@ def request_household(request):
         return redirect(_next_step(draft))
     return page(
         request,
-        "web/requests/household.html",
+        "frontdoor/requests/household.html",
         {"page_title": "Where does the family live?", "form": form},
     )
 
@@ -228,7 +229,7 @@ def request_details(request):
         return redirect("web:request_check")
     return page(
         request,
-        "web/requests/details.html",
+        "frontdoor/requests/details.html",
         {"page_title": "About the request", "form": form},
     )
 
@@ -242,7 +243,16 @@ def request_check(request):
         return redirect(step)
     form = GovukForm()  # carries the services' refusals to the error summary
     if request.method == "POST":
-        contact = attempt(form, submit_request, draft=draft, acting_user=request.user)
+        contact = attempt(
+            form,
+            services.request_submit,
+            acting_user=request.user,
+            details=draft["details"],
+            people=draft["people"],
+            new_people=draft["new_people"],
+            family_id=draft["family_id"],
+            household=draft["household"],
+        )
         if contact is not None:
             clear_draft(request)
             request.session["request_sent"] = str(contact.pk)
@@ -254,7 +264,7 @@ def request_check(request):
     needs = NeedTheme.objects.filter(pk__in=details.get("needs", [])).order_by("order", "name")
     return page(
         request,
-        "web/requests/check.html",
+        "frontdoor/requests/check.html",
         {
             "page_title": "Check your answers before sending the request",
             "draft": draft,
@@ -282,7 +292,7 @@ def request_sent(request, contact_id):
         contact = get_visible_or_404(visible_contacts(request.user), pk=contact_id)
     return page(
         request,
-        "web/requests/sent.html",
+        "frontdoor/requests/sent.html",
         {"page_title": "Request for support sent", "contact": contact},
     )
 
@@ -292,13 +302,12 @@ def my_requests(request):
     """Feedback to the referrer: the requests this user raised, and what the front door
     decided – without opening the families' records (decision 0004)."""
     from earlyhelp.frontdoor.selectors import requests_raised_by
-
-    from .base import paginate
+    from earlyhelp.web.views.base import paginate
 
     require_role(request.user, {Role.PARTNER}, "see requests you raised")
     page_obj = paginate(request, requests_raised_by(user=request.user))
     return page(
         request,
-        "web/requests/mine.html",
+        "frontdoor/requests/mine.html",
         {"page_title": "Your requests for support", "page_obj": page_obj},
     )

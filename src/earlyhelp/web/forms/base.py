@@ -196,3 +196,11 @@ class GovukDateField(forms.Field):
 def required(message: str) -> dict:
     """GOV.UK wording for an empty required field, e.g. required("Enter your email address")."""
     return {"required": message}
+
+
+def user_label(user) -> str:
+    """A practitioner in a choice list: their name and their team or organisation."""
+    where = (
+        user.team.name if user.team_id else (user.organisation.name if user.organisation_id else "")
+    )
+    return f"{user.display_name} ({where})" if where else user.display_name
