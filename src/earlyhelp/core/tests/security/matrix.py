@@ -132,11 +132,9 @@ def build_matrix() -> Matrix:
 
 
 def _panels(m, w, panel_member, ep_in, ep_out):
-    try:
-        from earlyhelp.panels.services.cases import panel_case_bring
-        from earlyhelp.panels.services.panel_setup import panel_create, panel_member_add
-    except ImportError:  # pragma: no cover - the panels app not built yet
-        return
+    from earlyhelp.panels.services.cases import panel_case_bring
+    from earlyhelp.panels.services.panel_setup import panel_create, panel_member_add
+
     panel_in = panel_create(
         name="Early help forum", kind="multi_agency_group", acting_user=w.admin
     )
@@ -157,11 +155,9 @@ def _panels(m, w, panel_member, ep_in, ep_out):
 
 
 def _directory(m, w, ep_in, ep_out):
-    try:
-        from earlyhelp.directory import services as directory
-        from earlyhelp.directory.tests.factories import ServiceFactory
-    except ImportError:  # pragma: no cover
-        return
+    from earlyhelp.directory import services as directory
+    from earlyhelp.directory.tests.factories import ServiceFactory
+
     service = ServiceFactory()
     m.public["directory/services"] = service.pk
     refs = {}

@@ -181,22 +181,20 @@ def test_http_basic_authentication_is_not_accepted():
     user = UserFactory()
     token = base64.b64encode(f"{user.username}:correct horse battery staple".encode()).decode()
     response = APIClient().get("/api/caseload/", HTTP_AUTHORIZATION=f"Basic {token}")
-    assert response.status_code in (401, 403)
+    # The header is ignored (session authentication only): an anonymous caller, refused 403.
+    assert response.status_code == 403
 
 
 @pytest.mark.urls("earlyhelp.urls")
 def test_the_real_sign_in_page_leads_to_two_factor_and_counts_failures():
     from django.test import Client
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
-    try:
-        url = reverse("web:sign_in")
-    except NoReverseMatch:
-        pytest.skip("the sign-in page is not built yet")
+    url = reverse("web:sign_in")
     user = UserFactory()
     client = Client()
     response = client.post(url, {"username": user.username, "password": "wrong password 1"})
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200  # the page again, with the error summary
     assert AuditEvent.objects.filter(action="sign_in_failed", object_id=str(user.pk)).exists()
     response = client.post(
         url, {"username": user.username, "password": "correct horse battery staple"}
