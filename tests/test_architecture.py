@@ -44,24 +44,6 @@ EXEMPT_DIRS = {"tests", "migrations"}  # and conftest.py
 # (file glob relative to src/earlyhelp, imported module prefix): who removes it, and why it is
 # there. The test fails when an entry no longer matches anything: delete it when you fix it.
 ALLOWED = {
-    # house-pages: casework pages move out of web into their apps; web becomes the kit.
-    ("web/views/*", "earlyhelp.assessments"): "house-pages",
-    ("web/views/*", "earlyhelp.cases"): "house-pages",
-    ("web/views/*", "earlyhelp.frontdoor"): "house-pages",
-    ("web/views/*", "earlyhelp.people"): "house-pages",
-    ("web/views/*", "earlyhelp.plans"): "house-pages",
-    ("web/views/*", "earlyhelp.thresholds"): "house-pages",
-    ("web/views/*", "earlyhelp.worklists"): "house-pages",  # the family page's timeline
-    ("web/urls.py", "earlyhelp.worklists"): "house-pages",  # caseload/start URL names stay web:
-    ("web/views/*", "earlyhelp.sso"): "house-pages",  # sign-out page asks sso for its URL
-    ("web/forms/*", "earlyhelp.assessments"): "house-pages",
-    ("web/forms/*", "earlyhelp.cases"): "house-pages",
-    ("web/forms/*", "earlyhelp.frontdoor"): "house-pages",
-    ("web/forms/*", "earlyhelp.people"): "house-pages",
-    ("web/forms/*", "earlyhelp.thresholds"): "house-pages",
-    ("web/journeys.py", "earlyhelp.frontdoor"): "house-pages",  # submit_request -> frontdoor
-    ("web/journeys.py", "earlyhelp.people"): "house-pages",
-    ("web/journeys.py", "earlyhelp.thresholds"): "house-pages",
     # house-core (this list must hold none of these when house-core finishes):
     # NOT DONE: the family access log's reads (who looked at a family's records) are scoped by
     # access; they belong in governance (or access), not in the kernel.

@@ -1,6 +1,5 @@
 """The assessment's pages: saved part done, refused until whole, sensitive needs restricted."""
 
-import datetime as dt
 
 import pytest
 from django.urls import reverse

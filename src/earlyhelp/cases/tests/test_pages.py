@@ -1,6 +1,5 @@
 """The episode's pages: scope and audit, allocation, TAF, closure, step-up and notes."""
 
-import datetime as dt
 
 import pytest
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.urls import reverse
 from earlyhelp.cases.models import Episode, TafMember, Transition
 from earlyhelp.cases.tests.pages import allocated_episode, planned_episode, text
 from earlyhelp.cases.tests.pages import date_fields as _date
+from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login

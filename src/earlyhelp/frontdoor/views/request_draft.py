@@ -4,7 +4,6 @@ It is kept in the session as plain data and only written when the person sends i
 `frontdoor.services.request_submit` creates the new people, a new household, memberships and the
 contact together, or nothing."""
 
-from earlyhelp.core import dates
 from earlyhelp.core.models import OrganisationType, Role
 
 SESSION_KEY = "request_draft"

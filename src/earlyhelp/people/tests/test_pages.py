@@ -1,6 +1,5 @@
 """Families' pages: consent recorded on the family record."""
 
-import datetime as dt
 
 import pytest
 from django.urls import reverse

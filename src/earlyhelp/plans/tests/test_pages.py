@@ -1,6 +1,5 @@
 """The plan's pages: start, outcomes, actions and reviews."""
 
-import datetime as dt
 
 import pytest
 from django.urls import reverse
