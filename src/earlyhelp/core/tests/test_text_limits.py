@@ -87,7 +87,7 @@ def test_pages_say_the_limit_in_the_govuk_way(world, client):
 
 
 def test_request_for_support_page_says_the_concerns_limit(world):
-    from earlyhelp.web.forms.requests import RequestDetailsForm
+    from earlyhelp.frontdoor.forms.requests import RequestDetailsForm
 
     form = RequestDetailsForm(data={"concerns": "c" * 10_001})
     assert not form.is_valid()
