@@ -41,6 +41,8 @@ class Action(StrEnum):
     CLOSE = "close"
     STEP_UP = "step_up"
     STEP_DOWN = "step_down"
+    SET_EPISODE_START = "set_episode_start"
+    CHANGE_FOCUS_CHILDREN = "change_focus_children"
     REFER = "refer"
     WITHDRAW_REFERRAL = "withdraw_referral"
     ANSWER_REFERRAL = "answer_referral"
@@ -134,6 +136,12 @@ def is_deciding_panel_member(user, episode) -> bool:
 def works_on_episode(user, record) -> bool:
     episode = _episode(record)
     return is_team_staff(user, episode) or is_lead(user, episode)
+
+
+def manages_episode(user, record) -> bool:
+    """A team manager of the episode's team or service: they answer for when the work began
+    and whom it is about."""
+    return user.role == Role.MANAGER and is_team_staff(user, _episode(record))
 
 
 def may_allocate(user, record) -> bool:
@@ -237,6 +245,12 @@ POLICY: dict[Action, Rule] = {
                          may_allocate),
     Action.STEP_DOWN: Rule("record a step-down", "the front door and early help staff",
                            _roles(*roles.STEP_DOWN)),
+    Action.SET_EPISODE_START: Rule(
+        "change the day the episode started", "team managers of the family's team or service",
+        manages_episode),
+    Action.CHANGE_FOCUS_CHILDREN: Rule(
+        "change the episode's focus children", "team managers of the family's team or service",
+        manages_episode),
     Action.REFER: Rule("refer this family to a service", _CASEWORK, works_on_episode),
     Action.WITHDRAW_REFERRAL: Rule("withdraw this referral", _CASEWORK, works_on_episode),
     Action.ANSWER_REFERRAL: Rule("answer this referral", "the service's provider",

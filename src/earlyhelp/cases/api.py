@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from earlyhelp.access import policy
-from earlyhelp.access.permissions import require_episode_worker, require_role
+from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.access.scoping import visible_families, visible_people
 from earlyhelp.api.base import (
     ScopedPrimaryKeyField,
@@ -19,7 +19,7 @@ from earlyhelp.api.base import (
 )
 from earlyhelp.api.router import router
 from earlyhelp.core.dates import today
-from earlyhelp.core.models import Organisation, Role, Team, User
+from earlyhelp.core.models import Organisation, Team, User
 from earlyhelp.people.api import FamilyInput, PersonInput
 from earlyhelp.people.models import MemberRole, Person
 from earlyhelp.thresholds.models import Level
@@ -269,7 +269,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def start_date(self, request, pk=None):
         """A manager sets the day the episode started (default: the decision's date)."""
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
-        require_role(request.user, {Role.MANAGER}, "change an episode's start date")
+        policy.require(request.user, policy.Action.SET_EPISODE_START, episode)
         data = dict(validated(StartDateInput, request.data))
         episode = services.episode_start_date_set(
             episode=episode, start_date=data["start_date"],
@@ -282,7 +282,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def focus_children(self, request, pk=None):
         """A manager adds a focus child, or ends one (`ended: true`), from a day."""
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
-        require_role(request.user, {Role.MANAGER}, "change an episode's focus children")
+        policy.require(request.user, policy.Action.CHANGE_FOCUS_CHILDREN, episode)
         data = validated(FocusChildInput, request.data)
         person = scoped_pk(visible_people(request.user), data["person"], "person")
         move = services.focus_child_end if data["ended"] else services.focus_child_add

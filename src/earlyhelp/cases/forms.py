@@ -3,7 +3,9 @@
 from django import forms
 
 from earlyhelp.cases.models import ClosureOutcome
-from earlyhelp.core.models import Organisation, User
+from earlyhelp.core.models import Organisation, Team, User
+from earlyhelp.people.models import MemberRole, Person
+from earlyhelp.thresholds.models import Level
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required, user_label
 
 
@@ -106,3 +108,177 @@ class CloseForm(GovukForm):
         help_text="What changed for the family, and what support continues",
         error_messages=required("Enter a closure summary"),
     )
+
+
+class StartDateForm(GovukForm):
+    start_date = GovukDateField(
+        label="Date the episode started",
+        when="past",
+        help_text="Usually the day of the front door's decision; never before it",
+        error_messages=required("Enter the date the episode started"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FocusChildAddForm(GovukForm):
+    person = forms.ModelChoiceField(
+        label="Which child?",
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages=required("Select the child"),
+    )
+    on = GovukDateField(
+        label="From",
+        when="past",
+        error_messages=required("Enter the date they became a focus child"),
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = children
+        self.fields["person"].label_from_instance = lambda p: p.full_name
+
+
+class FocusChildEndForm(GovukForm):
+    on = GovukDateField(
+        label="Date they stopped being a focus child",
+        when="past",
+        error_messages=required("Enter the date they stopped being a focus child"),
+    )
+
+
+MEMBER_ROWS = 6  # people a step-down page takes in one go; more join from the family page
+
+
+class StepDownForm(GovukForm):
+    """A step-down from children's social care: the episode's details, and – for a family new
+    to early help – the household and up to MEMBER_ROWS people (blank rows are ignored)."""
+
+    team = forms.ModelChoiceField(
+        label="Team taking the family on",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages=required("Choose the team taking the family on"),
+    )
+    social_care_decided_on = GovukDateField(
+        label="Date social care decided to step down",
+        when="past",
+        error_messages=required("Enter the date social care decided to step down"),
+    )
+    on = GovukDateField(
+        label="Date the early help episode starts",
+        when="past",
+        help_text="On or after social care's decision",
+        error_messages=required("Enter the date the early help episode starts"),
+    )
+    reason = forms.CharField(
+        label="Why is the family being stepped down?",
+        widget=forms.Textarea,
+        error_messages=required("Enter why the family is being stepped down"),
+    )
+    social_care_reference = forms.CharField(
+        label="Children's social care reference (if known)", required=False, max_length=40
+    )
+    level = forms.ModelChoiceField(
+        label="Level of need (if known)",
+        queryset=Level.objects.none(),
+        required=False,
+        empty_label="Not yet decided",
+    )
+
+    def __init__(self, *args, teams, levels, family=None, children=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        self.fields["team"].queryset = teams
+        self.fields["level"].queryset = levels
+        if family is not None:
+            self.fields["focus_children"] = forms.ModelMultipleChoiceField(
+                label="Focus children",
+                queryset=children,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages=required("Select at least one focus child"),
+            )
+            self.fields["focus_children"].label_from_instance = lambda p: p.full_name
+            return
+        self.fields["family_name"] = forms.CharField(
+            label="Household name",
+            max_length=200,
+            help_text="For example, the Smith family",
+            error_messages=required("Enter the household's name"),
+        )
+        self.fields["address_line_1"] = forms.CharField(
+            label="Address line 1", max_length=200, required=False
+        )
+        self.fields["town"] = forms.CharField(label="Town or city", max_length=100, required=False)
+        self.fields["postcode"] = forms.CharField(label="Postcode", max_length=10, required=False)
+        for n in range(1, MEMBER_ROWS + 1):
+            self.fields[f"m{n}_given_name"] = forms.CharField(
+                label="First name", max_length=100, required=False
+            )
+            self.fields[f"m{n}_last_name"] = forms.CharField(
+                label="Last name", max_length=100, required=False
+            )
+            self.fields[f"m{n}_date_of_birth"] = GovukDateField(
+                label="Date of birth", when="past", required=False,
+                name_in_errors=f"Person {n}'s date of birth",
+            )
+            self.fields[f"m{n}_role"] = forms.ChoiceField(
+                label="Role in the household",
+                choices=[("", "Choose a role"), *MemberRole.choices],
+                required=False,
+            )
+            self.fields[f"m{n}_focus"] = forms.BooleanField(
+                label="A focus child of the episode", required=False
+            )
+
+    def member_rows(self):
+        """The member fields grouped per person, for the template."""
+        return [
+            {
+                "number": n,
+                "fields": [self[f"m{n}_{name}"] for name in
+                           ("given_name", "last_name", "date_of_birth", "role", "focus")],
+            }
+            for n in range(1, MEMBER_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.family is not None:
+            return data
+        members = []
+        for n in range(1, MEMBER_ROWS + 1):
+            row = {name: data.get(f"m{n}_{name}") for name in
+                   ("given_name", "last_name", "date_of_birth", "role", "focus")}
+            if not any(row.values()):
+                continue
+            for name, message in (("given_name", "first name"), ("last_name", "last name")):
+                if not (row[name] or "").strip():
+                    self.add_error(f"m{n}_{name}", f"Enter person {n}'s {message}")
+            if not row["role"]:
+                self.add_error(f"m{n}_role", f"Choose person {n}'s role in the household")
+            if row["focus"] and row["role"] and row["role"] != MemberRole.CHILD:
+                self.add_error(f"m{n}_focus", f"Only a child can be a focus child (person {n})")
+            members.append(row)
+        if not members:
+            self.add_error("m1_given_name", "Enter the people in the household")
+        elif not any(m["focus"] for m in members) and not self.has_error("m1_given_name"):
+            self.add_error("m1_focus", "Mark at least one child as a focus child")
+        data["members"] = members
+        return data
+
+    def members_for_service(self) -> list[dict]:
+        """The people in the shape cases.services.episode_step_down_new_family takes."""
+        return [
+            {
+                "person": {
+                    "given_name": row["given_name"].strip(),
+                    "family_name": row["last_name"].strip(),
+                    **({"date_of_birth": row["date_of_birth"]} if row["date_of_birth"] else {}),
+                },
+                "role": row["role"],
+                "focus": bool(row["focus"]),
+            }
+            for row in self.cleaned_data["members"]
+        ]

@@ -227,6 +227,17 @@ class Timescales(models.Model):
         default=5,
         help_text="a referral to a service unanswered longer than this is urgent",
     )
+    # The front door's decision is due this many hours after a request arrives, by its RAG
+    # rating (an unrated request is held to amber), on the triage clock (EARLYHELP_TRIAGE_CLOCK).
+    triage_red_hours = models.PositiveSmallIntegerField(
+        default=4, help_text="hours for the front door's decision on a red request"
+    )
+    triage_amber_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="hours for an amber (or not yet rated) request"
+    )
+    triage_green_hours = models.PositiveSmallIntegerField(
+        default=72, help_text="hours for a green request"
+    )
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -252,6 +263,10 @@ class Timescales(models.Model):
         if cls._held is None or now - cls._held[0] > cls.KEEP_SECONDS:
             Timescales._held = (now, cls.objects.filter(pk=1).first() or cls())
         return cls._held[1]
+
+    def triage_hours(self) -> dict[str, int]:
+        return {"red": self.triage_red_hours, "amber": self.triage_amber_hours,
+                "green": self.triage_green_hours}
 
     @classmethod
     def forget(cls) -> None:

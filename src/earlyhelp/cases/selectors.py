@@ -3,12 +3,12 @@
 from django.db.models import Prefetch, QuerySet
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
+from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
 
 from .filters import EpisodeFilter
-from .models import Episode, TafMember
+from .models import Episode, FocusChild, TafMember
 
 
 def episode_list(*, user, filters=None) -> QuerySet[Episode]:
@@ -82,3 +82,69 @@ def episode_for_work(*, user, episode_id, action: policy.Action, detail: str = "
     episode = episode_for_page(user=user, episode_id=episode_id, detail=detail)
     policy.require(user, action, episode)
     return episode
+
+
+# The focus children of an episode and the step-down page. The episode or family passed in has
+# already been read through the user's scope (episode_for_work, family_for_step_down).
+
+
+def family_children(*, family):
+    """The household's children today: the people a step-down or a focus child may name."""
+    from earlyhelp.people.models import MemberRole, Person
+
+    return Person.objects.filter(
+        memberships__family=family, memberships__role=MemberRole.CHILD,
+        memberships__end_date__isnull=True,
+    ).distinct().order_by("date_of_birth", "given_name")
+
+
+def focus_history(*, episode) -> list[FocusChild]:
+    return list(
+        FocusChild.objects.filter(episode=episode).select_related("person")
+        .order_by("ended_on", "started_on", "person__given_name")
+    )
+
+
+def children_not_in_focus(*, episode):
+    current = FocusChild.objects.filter(episode=episode, ended_on__isnull=True)
+    return family_children(family=episode.family).exclude(pk__in=current.values("person_id"))
+
+
+def current_focus_child(*, episode, person_id):
+    """A current focus child of the episode, or 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        FocusChild.objects.select_related("person"),
+        episode=episode, person_id=person_id, ended_on__isnull=True,
+    ).person
+
+
+def family_for_step_down(*, user, family_id):
+    """The family a step-down names (None: a family new to early help); 404 when the user
+    cannot see it or the id is not one."""
+    import uuid
+
+    from django.http import Http404
+
+    if not family_id:
+        return None
+    try:
+        uuid.UUID(str(family_id))
+    except ValueError:
+        raise Http404("No such family") from None
+    family = get_visible_or_404(visible_families(user), pk=family_id)
+    audit.record_view(user=user, obj=family, family_id=family.pk, detail="step-down")
+    return family
+
+
+def step_down_teams():
+    from earlyhelp.core.models import Team
+
+    return Team.objects.order_by("name")
+
+
+def step_down_levels():
+    from earlyhelp.thresholds.models import Level
+
+    return Level.objects.filter(model__is_default=True, model__is_active=True).order_by("rank")

@@ -123,6 +123,7 @@ def episode_start_date_set(
 ) -> Episode:
     """A manager sets the day the episode started (it defaults to the decision's date): never
     before the decision, never in the future, never after something recorded in the episode."""
+    policy.require(acting_user, policy.Action.SET_EPISODE_START, episode)
     episode = _locked(episode)
     require_move("episode", "set_start_date", episode.status)
     base.check_version(episode, expected_version, "episode")
@@ -145,6 +146,7 @@ def episode_start_date_set(
 @transaction.atomic
 def focus_child_add(*, episode: Episode, person, on: dt.date, acting_user) -> FocusChild:
     """Make a child of the family a focus child from a day, while the episode is open."""
+    policy.require(acting_user, policy.Action.CHANGE_FOCUS_CHILDREN, episode)
     episode = _locked(episode)
     require_move("episode", "change_focus_children", episode.status)
     rules.focus_children_belong_to_family(episode.family, [person])
@@ -161,6 +163,7 @@ def focus_child_add(*, episode: Episode, person, on: dt.date, acting_user) -> Fo
 @transaction.atomic
 def focus_child_end(*, episode: Episode, person, on: dt.date, acting_user) -> FocusChild:
     """A child stops being a focus child from a day; an episode keeps at least one."""
+    policy.require(acting_user, policy.Action.CHANGE_FOCUS_CHILDREN, episode)
     episode = _locked(episode)
     require_move("episode", "change_focus_children", episode.status)
     focus = episode.focus_history.select_for_update().filter(

@@ -18,7 +18,17 @@ from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
 from earlyhelp.web.views.base import attempt, page
 
-from .forms import AllocateForm, CaseNoteForm, CloseForm, StepUpForm, TafMemberForm
+from .forms import (
+    AllocateForm,
+    CaseNoteForm,
+    CloseForm,
+    FocusChildAddForm,
+    FocusChildEndForm,
+    StartDateForm,
+    StepDownForm,
+    StepUpForm,
+    TafMemberForm,
+)
 
 
 def distance_travelled(assessment, reviews):
@@ -345,5 +355,164 @@ def close_check(request, episode_id):
             "outcome_label": ClosureOutcome(answers["outcome"]).label,
             "form": form,
             "has_errors": bool(form.errors),
+        },
+    )
+
+
+@login_required
+def episode_start_date(request, episode_id):
+    """A team manager sets the day the work began (it defaults to the decision's day)."""
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.SET_EPISODE_START,
+        detail="start date",
+    )
+    form = StartDateForm(
+        request.POST or None,
+        initial={"start_date": episode.start_date, "version": episode.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            services.episode_start_date_set,
+            episode=episode,
+            start_date=form.cleaned_data["start_date"],
+            expected_version=form.cleaned_data["version"],
+            acting_user=request.user,
+        )
+        if done is not None:
+            messages.success(request, f"The episode now starts on {long_date(done.start_date)}.")
+            return redirect("web:episode_detail", episode.pk)
+    return page(
+        request,
+        "cases/start_date.html",
+        {"page_title": "Change the start date", "episode": episode, "form": form},
+    )
+
+
+def _focus_for_work(request, episode_id):
+    return cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.CHANGE_FOCUS_CHILDREN,
+        detail="focus children",
+    )
+
+
+@login_required
+def focus_children(request, episode_id):
+    """Who the episode is about, dated: current focus children and those who stopped being."""
+    episode = _focus_for_work(request, episode_id)
+    return page(
+        request,
+        "cases/focus_children.html",
+        {
+            "page_title": "Focus children",
+            "episode": episode,
+            "history": cases.focus_history(episode=episode),
+            "can_add": cases.children_not_in_focus(episode=episode).exists(),
+        },
+    )
+
+
+@login_required
+def focus_child_add(request, episode_id):
+    episode = _focus_for_work(request, episode_id)
+    form = FocusChildAddForm(
+        request.POST or None,
+        children=cases.children_not_in_focus(episode=episode),
+        initial={"on": dates.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        done = attempt(
+            form, services.focus_child_add, episode=episode, person=person,
+            on=form.cleaned_data["on"], acting_user=request.user,
+        )
+        if done is not None:
+            messages.success(request, f"{person.full_name} is now a focus child.")
+            return redirect("web:focus_children", episode.pk)
+    return page(
+        request,
+        "cases/focus_child_add.html",
+        {"page_title": "Add a focus child", "episode": episode, "form": form},
+    )
+
+
+@login_required
+def focus_child_end(request, episode_id, person_id):
+    episode = _focus_for_work(request, episode_id)
+    person = cases.current_focus_child(episode=episode, person_id=person_id)
+    form = FocusChildEndForm(request.POST or None, initial={"on": dates.today()})
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form, services.focus_child_end, episode=episode, person=person,
+            on=form.cleaned_data["on"], acting_user=request.user,
+        )
+        if done is not None:
+            messages.success(request, f"{person.full_name} is no longer a focus child.")
+            return redirect("web:focus_children", episode.pk)
+    return page(
+        request,
+        "cases/focus_child_end.html",
+        {
+            "page_title": f"{person.full_name} stops being a focus child",
+            "episode": episode,
+            "person": person,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def step_down(request):
+    """A step-down from children's social care: a family already known (from its family page,
+    ?family=…) or a family new to early help with its people – all of it, or nothing."""
+    user = request.user
+    policy.require(user, policy.Action.STEP_DOWN)
+    family = cases.family_for_step_down(user=user, family_id=request.GET.get("family"))
+    form = StepDownForm(
+        request.POST or None,
+        teams=cases.step_down_teams(),
+        levels=cases.step_down_levels(),
+        family=family,
+        children=cases.family_children(family=family) if family else None,
+        initial={"on": dates.today(), "social_care_decided_on": dates.today(),
+                 "team": user.team_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = dict(
+            team=data["team"], on=data["on"], reason=data["reason"],
+            social_care_decided_on=data["social_care_decided_on"],
+            social_care_reference=data.get("social_care_reference", ""),
+            level=data.get("level"), acting_user=user,
+        )
+        if family is not None:
+            episode = attempt(
+                form, services.episode_step_down, family=family,
+                focus_children=list(data["focus_children"]), **common,
+            )
+        else:
+            episode = attempt(
+                form, services.episode_step_down_new_family,
+                family_values={
+                    "name": data["family_name"].strip(),
+                    "address_line_1": data.get("address_line_1", ""),
+                    "town": data.get("town", ""),
+                    "postcode": data.get("postcode", ""),
+                },
+                members=form.members_for_service(),
+                **common,
+            )
+        if episode is not None:
+            messages.success(request, f"Episode {episode.reference} opened for the step-down.")
+            if policy.can(user, policy.Action.RECORD_NOTE, episode):
+                return redirect("web:episode_detail", episode.pk)
+            return redirect("web:start")  # the front door: the team now has it on its list
+    return page(
+        request,
+        "cases/step_down.html",
+        {
+            "page_title": "Record a step-down from children's social care",
+            "family": family,
+            "form": form,
         },
     )

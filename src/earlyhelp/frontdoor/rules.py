@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from earlyhelp.cases.models import Episode, EpisodeStatus
+from earlyhelp.cases.models import Episode, EpisodeStatus, Timescales
 from earlyhelp.core.dates import months_before
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.working_time import add_working_hours
@@ -40,7 +40,7 @@ def decision_due(received_at: dt.datetime, rag: str) -> dt.datetime:
     """When the front door's decision on a request is due: the hours allowed for its RAG rating
     (an unrated request is held to amber) from the moment it was received, on the council's
     triage clock – elapsed hours, or working hours (core/working_time.py)."""
-    hours = settings.EARLYHELP_TRIAGE_HOURS[rag or "amber"]
+    hours = Timescales.current().triage_hours()[rag or "amber"]
     if triage_clock() == "working":
         return add_working_hours(received_at, hours)
     return received_at + dt.timedelta(hours=hours)

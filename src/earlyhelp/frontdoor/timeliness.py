@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
+
+from earlyhelp.cases.models import Timescales
 
 
 def _hours(delta: dt.timedelta) -> str:
@@ -18,12 +19,13 @@ def _hours(delta: dt.timedelta) -> str:
 
 
 def decision_clock(contact, now=None) -> dict:
-    """Waiting time and what is left of the local RAG timescale (red 4h, amber 24h, green 72h).
+    """Waiting time and what is left of the local RAG timescale (cases.Timescales: by default
+    red 4h, amber 24h, green 72h).
 
     A contact not yet rated is held to the amber timescale."""
     now = now or timezone.now()
     waited = now - contact.received_at
-    limit = settings.EARLYHELP_TRIAGE_HOURS[contact.priority or "amber"]
+    limit = Timescales.current().triage_hours()[contact.priority or "amber"]
     due = contact.decision_due_at
     left = due - now
     return {

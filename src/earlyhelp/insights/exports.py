@@ -125,7 +125,7 @@ def indicator_tables(row, breakdown_rows, by_label: str | None) -> list[Table]:
         "Trend", ["Period", "Period start", "Value", "Numerator", "Denominator", "RAG"],
         [[p.label, p.start, formatting.plain(unit, r.value if r else None),
           r.numerator if r else None, r.denominator if r else None,
-          RAG_LABELS[_rag(row, r)] if d.target is not None else ""]
+          RAG_LABELS[_rag(row, p, r)] if d.target is not None else ""]
          for p, r in row.trend],
     )]
     if row.result and row.result.parts:
@@ -146,7 +146,10 @@ def indicator_tables(row, breakdown_rows, by_label: str | None) -> list[Table]:
     return tables
 
 
-def _rag(row, result):
+def _rag(row, period, result):
+    """The RAG of one period's figure: a count judged against that period's target (to date,
+    while it is in progress)."""
     from .rules import rag_status
 
-    return rag_status(row.definition, result.value if result else None, row.period.months)
+    return rag_status(row.definition, result.value if result else None, period.months,
+                      period.share_elapsed())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -72,6 +73,15 @@ class Period:
     def is_partial(self, today: dt.date | None = None) -> bool:
         today = today or dates.today()
         return self.start <= today < self.end
+
+    def share_elapsed(self, today: dt.date | None = None) -> Decimal:
+        """The part of the period that has happened, in days (1 once it has ended): a count's
+        target for a period in progress is this share of the whole period's target."""
+        today = today or dates.today()
+        if not self.is_partial(today):
+            return Decimal(1)
+        days = (self.end - self.start).days + 1
+        return Decimal((today - self.start).days + 1) / Decimal(days)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

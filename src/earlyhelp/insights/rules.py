@@ -17,23 +17,27 @@ DASHBOARD_ROLES = {Role.MANAGER, Role.ANALYST, Role.ADMIN}
 ANNEX_A_ROLES = {Role.MANAGER, Role.ANALYST}
 
 
-def target_for_period(definition: IndicatorDefinition, months: int) -> tuple:
-    """A count's target is per month, so a quarter's is three months' worth; rates, days and
-    score points are the same whatever the period."""
+def target_for_period(definition: IndicatorDefinition, months: int,
+                      share: Decimal = Decimal(1)) -> tuple:
+    """A count's target is per month, so a quarter's is three months' worth – and while the
+    period is in progress, the share of it that has happened (`Period.share_elapsed`): 25
+    assessments by mid-quarter are judged against half a quarter's target, like with like.
+    Rates, days and score points are the same whatever the period."""
     target, red = definition.target, definition.red_threshold
     if definition.unit == Unit.COUNT:
-        factor = Decimal(months)
+        factor = Decimal(months) * share
         target = target * factor if target is not None else None
         red = red * factor if red is not None else None
     return target, red
 
 
-def rag_status(definition: IndicatorDefinition, value, months: int = 1) -> str | None:
+def rag_status(definition: IndicatorDefinition, value, months: int = 1,
+               share: Decimal = Decimal(1)) -> str | None:
     """Green at or better than the target; red worse than the red threshold; amber between.
     With no red threshold, anything short of the target is amber. No target, no status."""
     if value is None or definition.target is None or definition.direction == Direction.NEUTRAL:
         return None
-    target, red = target_for_period(definition, months)
+    target, red = target_for_period(definition, months, share)
     value = Decimal(str(value))
     if definition.direction == Direction.HIGHER:
         if value >= target:

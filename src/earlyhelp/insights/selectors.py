@@ -102,10 +102,11 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
     filters = clean_filters(user, filters or {})
     periods = trend(period) if with_trend else [period.previous(), period]
     comparison = period.comparison(today)
+    share = period.share_elapsed(today)  # a count's target to date, while the period runs
     rows = []
     for definition in active_definitions(codes):
         spec = REGISTRY[definition.code]
-        target, red = rules.target_for_period(definition, period.months)
+        target, red = rules.target_for_period(definition, period.months, share)
         row = Row(definition=definition, period=period, result=None, target=target,
                   red_threshold=red, comparison=comparison,
                   to_date=period if comparison.is_whole else Period(
@@ -124,7 +125,7 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
             row.previous = by_period.get(comparison.key)
         else:  # a period in progress: the same stretch of the previous one, like with like
             row.previous = spec.compute(ctx, [comparison]).get(None, {}).get(comparison.key)
-        row.rag = rules.rag_status(definition, row.value, period.months)
+        row.rag = rules.rag_status(definition, row.value, period.months, share)
         row.movement = rules.movement(
             definition, row.value, row.previous.value if row.previous else None
         )
@@ -152,7 +153,8 @@ def breakdown(*, user, definition, period: Period, by: str, filters=None) -> lis
         BreakdownRow(
             key=str(key), label=labels.get(key, str(key)), result=values.get(period.key),
             rag=rules.rag_status(definition, values.get(period.key).value
-                                 if values.get(period.key) else None, period.months),
+                                 if values.get(period.key) else None, period.months,
+                                 period.share_elapsed()),
         )
         for key, values in groups.items()
     ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from earlyhelp.cases.models import Timescales
 from earlyhelp.frontdoor.rules import RE_REFERRAL, triage_clock
 
 from . import annexa, timescales
@@ -53,7 +54,7 @@ def _triage_timescale(parameters) -> Term:
         day_start=day_start, day_end=day_end
     )
     return Term("Triage timescale", initiation.TRIAGE_TIMESCALE.format(
-        clock=clock, **settings.EARLYHELP_TRIAGE_HOURS))
+        clock=clock, **Timescales.current().triage_hours()))
 
 
 def _decision_to_start(parameters) -> Term:

@@ -85,6 +85,8 @@ def _decorate(rows, period, filters):
         row.display = row.unavailable or formatting.figure(unit, row.value)
         row.target_display = (formatting.figure(unit, row.target) if row.target is not None
                               else "Monitored")
+        if row.target is not None and unit == "count" and row.period.is_partial():
+            row.target_display += " to date"  # the share of the period that has happened
         row.red_display = (formatting.figure(unit, row.red_threshold)
                            if row.red_threshold is not None else "")
         row.previous_display = formatting.figure(unit, row.previous.value if row.previous

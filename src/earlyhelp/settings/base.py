@@ -198,7 +198,7 @@ EARLYHELP_BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 
 # earlyhelp's own settings
 EARLYHELP_RE_REFERRAL_MONTHS = 12
-EARLYHELP_TRIAGE_HOURS = {"red": 4, "amber": 24, "green": 72}
+# The triage hours per RAG rating are journey timescales an administrator edits (cases.Timescales).
 # How the triage clock runs: "elapsed" (nights, weekends and bank holidays count) or "working"
 # (Monday to Friday within EARLYHELP_WORKING_DAY; bank holidays in England and the council's own
 # closure days, EARLYHELP_CLOSED_DAYS as ISO dates, do not count). core/working_time.py.

@@ -1,15 +1,32 @@
 """When each request's decision is due, and when each decision was due, on the triage clock.
 
-Existing rows are filled in with the timescales and clock configured when the migration runs
-(frontdoor.rules.decision_due), the same answer the indicator gave before for the elapsed clock.
+Existing rows are filled in with the timescales of the time (red 4, amber 24, green 72 hours)
+on the clock configured when the migration runs – the same answer the indicator gave before for
+the elapsed clock. The rule is frozen here as it stood: the live one
+(frontdoor.rules.decision_due) reads the timescales row, whose columns come in a later migration.
 """
+
+import datetime as dt
+
 
 from django.db import migrations, models
 
 
-def fill_due_moments(apps, schema_editor):
-    from earlyhelp.frontdoor.rules import decision_due
+HOURS_THEN = {"red": 4, "amber": 24, "green": 72}
 
+
+def decision_due(received_at, rag):
+    from django.conf import settings
+
+    from earlyhelp.core.working_time import add_working_hours
+
+    hours = HOURS_THEN[rag or "amber"]
+    if getattr(settings, "EARLYHELP_TRIAGE_CLOCK", "elapsed") == "working":
+        return add_working_hours(received_at, hours)
+    return received_at + dt.timedelta(hours=hours)
+
+
+def fill_due_moments(apps, schema_editor):
     Contact = apps.get_model("frontdoor", "Contact")
     Decision = apps.get_model("frontdoor", "TriageDecision")
     contacts = list(Contact.objects.only("pk", "received_at", "priority"))

@@ -94,3 +94,21 @@ def test_an_unknown_clock_is_a_configuration_error(world, settings):
     with pytest.raises(ImproperlyConfigured, match="EARLYHELP_TRIAGE_CLOCK"):
         raise_contact(world)
     assert not Contact.objects.exists()
+
+
+def test_the_triage_hours_are_the_councils_journey_timescales(settings):
+    """An administrator's change to the timescales row sets the due moment of later requests;
+    the indicator's old "hours" parameter is gone (moved into the row by a migration)."""
+    from earlyhelp.cases.models import Timescales
+    from earlyhelp.insights.models import IndicatorDefinition
+
+    settings.EARLYHELP_TRIAGE_CLOCK = "elapsed"
+    assert services.rules.decision_due(FRIDAY_4PM, "red") == FRIDAY_4PM + dt.timedelta(hours=4)
+    Timescales.objects.update_or_create(pk=1, defaults={"triage_red_hours": 8,
+                                                        "triage_green_hours": 48})
+    assert services.rules.decision_due(FRIDAY_4PM, "red") == FRIDAY_4PM + dt.timedelta(hours=8)
+    assert services.rules.decision_due(FRIDAY_4PM, "green") == FRIDAY_4PM + dt.timedelta(hours=48)
+    assert services.rules.decision_due(FRIDAY_4PM, "") == FRIDAY_4PM + dt.timedelta(hours=24)
+    shipped = IndicatorDefinition.objects.get(code="triage_timeliness")
+    assert "hours" not in shipped.parameters
+    assert "journey timescales" in shipped.definition

@@ -142,8 +142,8 @@ def test_triage_timeliness_against_the_rag_timescales(model):
     assert value("triage_timeliness") == 50.0
     split = parts("triage_timeliness")
     assert split == {"red": (50.0, None), "amber": (100.0, None), "green": (0.0, None)}
-    # One source for the timescales (settings, applied by frontdoor.rules.decision_due when the
-    # decision is recorded): a stale "hours" parameter on the definition changes nothing.
+    # One source for the timescales (cases.Timescales, applied by frontdoor.rules.decision_due
+    # when the decision is recorded): an "hours" parameter on the definition changes nothing.
     assert value("triage_timeliness", hours={"red": 6}) == 50.0
 
 

@@ -62,3 +62,25 @@ def test_the_dashboard_and_board_report_compare_like_with_like():
     assert "rose from" not in " ".join(board_summary([row]))
     assert "New early help assessments fell from 7 in April to June 2026 to 5 (down 2)" in \
         " ".join(board_summary([row]))
+
+
+def test_a_count_target_while_the_period_runs_is_the_share_to_date():
+    """Target 2 a month: a quarter's is 6. On 15 August (46 of 92 days) the target to date is
+    3, so 5 assessments are green; the same 5 in the finished quarter are amber against 6."""
+    from decimal import Decimal
+
+    from earlyhelp.insights.models import IndicatorDefinition
+
+    IndicatorDefinition.objects.filter(code="new_assessments").update(
+        target=Decimal(2), red_threshold=Decimal(1), direction="higher")
+    for day in (dt.date(2026, 7, 1), dt.date(2026, 7, 2), dt.date(2026, 7, 3),
+                dt.date(2026, 8, 1), dt.date(2026, 8, 15)):
+        AssessmentFactory(started_on=day)
+    analyst = UserFactory(username="analyst", role="analyst", team=None)
+    [row] = selectors.dashboard(user=analyst, period=QUARTER, codes=["new_assessments"],
+                                today=TODAY)
+    assert row.target == Decimal(3) and row.red_threshold == Decimal("1.5")
+    assert row.rag == "green"
+    [row] = selectors.dashboard(user=analyst, period=QUARTER, codes=["new_assessments"],
+                                today=dt.date(2026, 10, 2))
+    assert row.target == Decimal(6) and row.rag == "amber"

@@ -152,3 +152,29 @@ def test_the_board_summary_says_what_moved_most():
     assert text[3].startswith("Episodes closed, by outcome fell from 100 in February 2026 to 80")
     assert text[4].startswith("Closed with needs met rose from 52% in February 2026 to 61%")
     assert text[5] == "Also red: Triage decisions within the RAG timescale."
+
+
+def test_a_count_target_in_a_period_in_progress_is_the_share_that_has_happened():
+    """The issue's quarter: 25 assessments by the end of August (62 of 92 days of July to
+    September) against a target of 15 a month (45 a quarter) – judged against 45 × 62/92 =
+    30.3 (red 10 a month: 20.2), so amber, not red against a whole quarter."""
+    import datetime as dt
+
+    from earlyhelp.insights.periods import period_containing
+
+    d = definition("new_assessments", target=Decimal(15), red_threshold=Decimal(10),
+                   direction="higher")
+    quarter = period_containing("quarter", dt.date(2026, 8, 31))
+    share = quarter.share_elapsed(dt.date(2026, 8, 31))
+    assert share == Decimal(62) / Decimal(92)
+    target, red = target_for_period(d, 3, share)
+    assert round(target, 1) == Decimal("30.3") and round(red, 1) == Decimal("20.2")
+    assert rag_status(d, 25, months=3, share=share) == "amber"
+    assert rag_status(d, 19, months=3, share=share) == "red"
+    assert rag_status(d, 31, months=3, share=share) == "green"
+    # once the quarter has ended the whole target applies
+    assert quarter.share_elapsed(dt.date(2026, 10, 1)) == 1
+    assert rag_status(d, 31, months=3, share=quarter.share_elapsed(dt.date(2026, 10, 1))) == (
+        "amber")
+    # the first day of a quarter is one day of it
+    assert quarter.share_elapsed(dt.date(2026, 7, 1)) == Decimal(1) / Decimal(92)

@@ -1,8 +1,8 @@
 """Each role's start page: what to do next, with counts and links."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 
+from earlyhelp.cases.models import Timescales
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor.models import ContactStatus
@@ -20,7 +20,7 @@ def start(request):
     context["action_needed"] = action_needed(user)
     if user.role in (Role.FRONT_DOOR, Role.MANAGER):
         context["queue"] = frontdoor.contact_queue_counts(user=user)
-        context["triage_hours"] = settings.EARLYHELP_TRIAGE_HOURS
+        context["triage_hours"] = Timescales.current().triage_hours()
     if user.role in (Role.WORKER, Role.PARTNER):
         context["mine"] = worklists.caseload_summary(user=user)
     if user.role == Role.PARTNER:

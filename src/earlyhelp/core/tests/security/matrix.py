@@ -260,6 +260,9 @@ PAGES = [
     ("web:note_add", "episode_id", "episodes", CASEWORK),
     ("web:close", "episode_id", "episodes", CASEWORK),
     ("web:step_up", "episode_id", "episodes", CASEWORK),
+    ("web:episode_start_date", "episode_id", "episodes", {Role.MANAGER}),
+    ("web:focus_children", "episode_id", "episodes", {Role.MANAGER}),
+    ("web:focus_child_add", "episode_id", "episodes", {Role.MANAGER}),
     ("web:plan_start", "episode_id", "episodes", CASEWORK),
     ("web:review_add", "episode_id", "episodes", CASEWORK),
     ("web:contact_triage", "contact_id", "contacts", TRIAGE),
@@ -286,7 +289,10 @@ POLICY_DOORS = {
     "review": ["web:review_add"],
     "close": [("post", "/api/episodes/{id}/close/"), "web:close"],
     "step_up": [("post", "/api/episodes/{id}/step-up/"), "web:step_up"],
-    "step_down": [("post", "/api/episodes/step-down/")],
+    "step_down": [("post", "/api/episodes/step-down/")],  # its page: cases.tests
+    "set_episode_start": [("post", "/api/episodes/{id}/start-date/"), "web:episode_start_date"],
+    "change_focus_children": [("post", "/api/episodes/{id}/focus-children/"),
+                              "web:focus_children", "web:focus_child_add"],
     "refer": "POST /api/directory/referrals/ names its episode in the body: CREATES-like, "
     "tested in directory.tests",
     "withdraw_referral": [("post", "/api/directory/referrals/{id}/withdraw/")],
