@@ -8,7 +8,8 @@ which would reveal that it exists.
   shows them that request and its decision, never the family (decision 0004);
 - front door: families in any contact;
 - early help worker: their team's families (and any family they lead);
-- team manager: the families of every team in their service;
+- team manager: the families of every team in their service; every request for support still
+  awaiting the front door's decision, and those routed to their service's teams;
 - panel member (and any staff role or partner sitting on a panel): families with cases brought
   to their panels – a partner only while sharing is allowed;
 - analyst and administrator: no casework (aggregates and configuration only).
@@ -21,7 +22,7 @@ from django.http import Http404
 from earlyhelp.cases.models import Episode, TafMember
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.frontdoor.models import Contact
+from earlyhelp.frontdoor.models import Contact, ContactStatus
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus, PanelMember
 from earlyhelp.people.models import (
     Consent,
@@ -202,7 +203,15 @@ def visible_contacts(user) -> QuerySet[Contact]:
     condition = family_condition(user, "family_id") or Q(pk__in=[])
     if user.role == Role.PARTNER:
         condition |= Q(referrer_user=user)
-    elif user.role in (Role.WORKER, Role.MANAGER) and user.team_id:
+    elif user.role == Role.MANAGER and user.team_id:
+        # A team manager triages and answers for the service's front door: every request still
+        # waiting for a decision (a family new to early help is in no team's scope yet), and the
+        # decided ones routed to any team of their service.
+        service_id = user.team.service_id
+        routed = (Q(decision__routed_team__service_id=service_id) if service_id
+                  else Q(decision__routed_team_id=user.team_id))
+        condition |= Q(status=ContactStatus.AWAITING_DECISION) | routed
+    elif user.role == Role.WORKER and user.team_id:
         condition |= Q(decision__routed_team_id=user.team_id)
     return Contact.objects.filter(condition)
 

@@ -12,6 +12,7 @@ from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
 from earlyhelp.cases.models import ClosureOutcome, Timescales
 from earlyhelp.core import dates
+from earlyhelp.directory import selectors as directory
 from earlyhelp.core.dates import long_date
 from earlyhelp.plans.models import PlanStatus
 from earlyhelp.web.charts import line_chart
@@ -102,6 +103,7 @@ def episode_detail(request, episode_id):
     episode = cases.episode_detail(user=user, episode_id=episode_id)
     context = episode_context(user, episode)
     context["notes"] = list(cases.episode_notes(user=user, episode=episode)[:5])
+    context["referrals"] = list(directory.episode_referrals(user=user, episode=episode))
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
     return page(request, "cases/detail.html", context)
 

@@ -138,3 +138,39 @@ def test_withdraw_needs_a_reason(world, client):
     assert contact.status == "awaiting_decision"
     client.post(url, {"reason": "Duplicate of another request."})
     assert Contact.objects.get(pk=contact.pk).status == "withdrawn"
+
+
+def test_a_manager_sees_the_whole_waiting_queue_and_their_services_decided_requests(world, client):
+    """A request about a family new to early help is in no team's scope: the manager who
+    answers for the front door still sees it waiting. Decided requests: only those routed to
+    their service's teams (the other service's stay hidden, 404 as if they did not exist)."""
+    from earlyhelp.core.testing.factories import TeamFactory, UserFactory, family_with_members
+
+    new_family = family_with_members(children=1, adults=1)
+    waiting = [journey.raise_contact(world, family=new_family, received_days_ago=n)
+               for n in (1, 2, 3)]
+    ours = journey.triage_to_early_help(world, journey.raise_contact(world)).contact
+    sister_team = TeamFactory(name="0-5 team", organisation=world.council, service=world.service)
+    theirs = journey.raise_contact(world, family=family_with_members(children=1, adults=1))
+    from earlyhelp.frontdoor import services as frontdoor
+
+    frontdoor.contact_triage(
+        contact=theirs, acting_user=world.front_door, outcome="early_help",
+        threshold_model=world.model, indicators=[world.indicator(2)], level=world.level(2),
+        rag="amber", rationale="Additional needs.", routed_team=world.other_team,
+    )
+    sister_manager = UserFactory(username="sister", role="manager", team=sister_team)
+
+    verified_login(client, sister_manager)
+    page = text(client.get(reverse("web:contact_queue")))
+    for contact in waiting:
+        assert contact.reference in page
+    assert client.get(reverse("web:contact_detail", args=[waiting[0].pk])).status_code == 200
+    # routed to the world's team, which is in the same service: visible
+    assert client.get(reverse("web:contact_detail", args=[ours.pk])).status_code == 200
+    # routed to another service's team: not theirs
+    assert client.get(reverse("web:contact_detail", args=[theirs.pk])).status_code == 404
+    client.logout()
+    # a worker still sees only what was routed to their own team
+    verified_login(client, world.worker)
+    assert client.get(reverse("web:contact_detail", args=[waiting[0].pk])).status_code == 404

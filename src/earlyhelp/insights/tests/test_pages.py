@@ -131,13 +131,14 @@ def test_managers_see_named_records_and_analysts_pseudonymised_ones(client, peop
 
 
 def test_a_manager_is_told_when_some_records_are_outside_their_access(client, people):
-    # Recorded by the service's front door, about a family no team of theirs works with.
+    # Recorded by the service's front door, about families no team of theirs works with, and
+    # withdrawn before any decision: neither waiting in the manager's queue nor routed to them.
     stranger = FamilyFactory(name="Stranger household")
     ContactFactory(family=stranger, received_at=local(2026, 3, 5),
-                   created_by=people["front_door"])
+                   created_by=people["front_door"], status="withdrawn")
     named_family(people["team"], "Khan household")
     ContactFactory(family=FamilyFactory(name="Routed"), received_at=local(2026, 3, 6),
-                   created_by=people["front_door"])
+                   created_by=people["front_door"], status="withdrawn")
     page = get(client, people["manager"],
                f"/insights/indicators/contacts/records/?{MARCH}").content.decode()
     assert "2 records behind the figure; you can see 0 of them" in page

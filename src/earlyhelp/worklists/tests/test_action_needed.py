@@ -60,8 +60,10 @@ def test_overdue_contacts_follow_rag_timescales(world):
 def test_contacts_are_counted_within_the_managers_scope(world):
     raise_contact(world, received_days_ago=5)
     assert counts(world.front_door).get("contacts_overdue") == 1
-    # The manager's service has no episode or routing for this family yet: not theirs.
-    assert "contacts_overdue" not in counts(world.manager)
+    # No team works with this family yet, but the team manager answers for the front door's
+    # waiting queue (issue 14): theirs to chase.
+    assert counts(world.manager).get("contacts_overdue") == 1
+    assert "contacts_overdue" not in counts(world.other_worker)
     assert "contacts_overdue" not in counts(world.worker)  # workers do not triage
 
 
