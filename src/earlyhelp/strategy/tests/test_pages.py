@@ -203,3 +203,18 @@ def test_an_action_item_from_the_page_with_its_indicator(world):
     assert stale.status_code == 400
     item.refresh_from_db()
     assert item.outcome == "More assessments finished on time"
+
+
+def test_the_board_report_has_the_action_plan_section(world):
+    from earlyhelp.insights.models import IndicatorDefinition
+
+    indicator = IndicatorDefinition.objects.filter(direction="higher").first()
+    late = dates.today() - dt.timedelta(days=1)
+    services.action_item_create(
+        acting_user=world.manager, outcome="Every partner trained", measure="Share trained",
+        target="100%", due_on=late, owner=world.manager, actions="", element=None,
+        indicator=indicator, indicator_target=100)
+    body = client_for(world.analyst).get("/insights/board/?period=quarter").content.decode()
+    assert "The partnership's action plan" in body
+    assert "Every partner trained" in body
+    assert "Red 1, amber 0, green 0, done 0." in body
