@@ -3,7 +3,7 @@ dimensions, elements, descriptors). Rounds, ratings and the plan are kept on the
 
 from django.contrib import admin
 
-from .models import Descriptor, Dimension, Element, Framework, Level
+from .models import Course, Descriptor, Dimension, Element, Framework, Level, RoleClass
 
 HIDDEN = ["created_by", "modified_by", "version"]
 
@@ -53,3 +53,16 @@ class ElementAdmin(admin.ModelAdmin):
     list_filter = ["dimension__framework"]
     exclude = HIDDEN
     inlines = [DescriptorInline]
+
+
+@admin.register(RoleClass)
+class RoleClassAdmin(admin.ModelAdmin):
+    list_display = ["job_title", "contact"]
+    list_filter = ["contact"]
+    exclude = HIDDEN
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "validity_months", "required_for_lead"]
+    exclude = HIDDEN

@@ -171,3 +171,37 @@ class ActionItemForm(GovukForm):
 
 class CompleteForm(GovukForm):
     version = VersionField("action plan item")
+
+
+class CompletionForm(GovukForm):
+    user = UserChoice(label="Member of staff", queryset=None,
+                      error_messages=required("Select the member of staff"))
+    course = forms.ModelChoiceField(label="Course", queryset=None,
+                                    error_messages=required("Select the course"))
+    completed_on = GovukDateField(label="Date completed", when="past",
+                                  error_messages=required("Enter the date the course was completed"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Course
+
+        self.fields["user"].queryset = _active_users()
+        self.fields["course"].queryset = Course.objects.all()
+
+
+class ImportForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="Columns: username, course (the course code), completed_on (2026-03-31 or "
+        "31/03/2026). If any row has a problem, nothing is imported.",
+        error_messages=required("Select a CSV file"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file must be a CSV file saved as UTF-8") from None

@@ -226,3 +226,71 @@ class ActionItem(BaseModel):
 
     def __str__(self):
         return self.outcome[:80]
+
+
+# Workforce readiness
+
+
+class Contact(models.TextChoices):
+    """How much a role brings its holder into contact with children and families."""
+
+    HIGH = "high", "High contact"
+    LOW = "low", "Low contact"
+    NONE = "none", "No contact"
+
+
+class RoleClass(BaseModel):
+    """A job title's contact class (East Northamptonshire's staff risk classification)."""
+
+    job_title = models.CharField(max_length=200, unique=True)
+    contact = models.CharField(max_length=10, choices=Contact.choices)
+
+    class Meta:
+        ordering = ["job_title"]
+
+    def __str__(self):
+        return f"{self.job_title} ({self.get_contact_display()})"
+
+
+class Course(BaseModel):
+    """Training a role may need: e.g. early help assessment, lead practitioner, safeguarding
+    level 2, a practice model. A completion is valid for `validity_months` (blank: for good)."""
+
+    code = models.SlugField(max_length=40, unique=True, help_text="as the training system's CSV")
+    name = models.CharField(max_length=200)
+    validity_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    required_for = models.JSONField(
+        default=list, blank=True, help_text='contact classes that must hold it, e.g. ["high"]'
+    )
+    required_for_lead = models.BooleanField(
+        default=False, help_text="a lead practitioner must hold it"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CompletionSource(models.TextChoices):
+    IMPORT = "import", "Training system import"
+    PAGE = "page", "Recorded on a page"
+
+
+class Completion(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="course_completions"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    completed_on = models.DateField()
+    source = models.CharField(max_length=10, choices=CompletionSource.choices)
+
+    class Meta:
+        ordering = ["-completed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "completed_on"], name="strategy_completion_once"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "course"], name="strategy_completion_user_idx")]

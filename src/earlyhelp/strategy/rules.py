@@ -64,3 +64,50 @@ def rag_by_indicator(
         return None
     reached = Decimal(str(value)) >= target if higher_is_better else Decimal(str(value)) <= target
     return GREEN if reached else RED
+
+
+# Workforce readiness
+
+
+def expires_on(completed_on: dt.date, validity_months: int | None) -> dt.date | None:
+    """The last day a completion counts; None when the course never expires."""
+    if validity_months is None:
+        return None
+    from earlyhelp.core.dates import months_after
+
+    return months_after(completed_on, validity_months) - dt.timedelta(days=1)
+
+
+def is_valid(completed_on: dt.date, validity_months: int | None, on: dt.date) -> bool:
+    """Valid from the day it was completed to the day before the validity runs out."""
+    end = expires_on(completed_on, validity_months)
+    return completed_on <= on and (end is None or on <= end)
+
+
+def lead_missing_courses(user, on: dt.date) -> list[str]:
+    """The courses a lead practitioner must hold that `user` holds no valid completion of."""
+    from .models import Completion, Course
+
+    required = list(Course.objects.filter(required_for_lead=True))
+    if not required:
+        return []
+    held = {
+        c.course_id
+        for c in Completion.objects.filter(user=user, course__in=required).select_related("course")
+        if is_valid(c.completed_on, c.course.validity_months, on)
+    }
+    return [course.name for course in required if course.pk not in held]
+
+
+def lead_training_refuses() -> bool:
+    """EARLYHELP_LEAD_TRAINING = "warn" (default: allocate and warn) or "refuse"."""
+    from django.conf import settings
+
+    return getattr(settings, "EARLYHELP_LEAD_TRAINING", "warn") == "refuse"
+
+
+def lead_training_message(user, missing: list[str]) -> str:
+    return (
+        f"{user.display_name} has no valid {', '.join(missing)} "
+        f"{'course' if len(missing) == 1 else 'courses'}, which a lead practitioner needs."
+    )

@@ -245,3 +245,73 @@ def board_section(*, user, indicator_values: dict) -> dict:
 
 def open_rounds(*, user) -> QuerySet[Round]:
     return round_list(user=user).filter(status=RoundStatus.OPEN)
+
+
+# Workforce readiness
+
+
+@dataclass
+class ComplianceRow:
+    label: str
+    required: int = 0  # (person, course) pairs their contact class requires
+    valid: int = 0  # of those, held and in date
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.valid / self.required, 1) if self.required else None
+
+
+BY = {"contact": "Contact class", "organisation": "Organisation", "team": "Team"}
+
+
+def compliance(*, user, by: str, on=None) -> list[ComplianceRow]:
+    """Of the courses each active member of staff's contact class requires, how many they hold
+    in date – by contact class, organisation or team. Staff whose job title has no contact
+    class are not counted (the classification page lists them). Three queries."""
+    require_strategy(user)
+    if by not in BY:
+        raise ValueError(f"Unknown grouping {by!r}: choose {', '.join(BY)}")
+    on = on or dates.today()
+    from earlyhelp.core.models import User
+
+    from .models import Completion, Contact, Course, RoleClass
+
+    classes = {r.job_title.lower(): r.contact for r in RoleClass.objects.all()}
+    courses = list(Course.objects.all())
+    staff = User.objects.filter(is_active=True).exclude(job_title="").select_related(
+        "organisation", "team")
+    held = {}
+    for c in Completion.objects.filter(user__is_active=True).select_related("course"):
+        if rules.is_valid(c.completed_on, c.course.validity_months, on):
+            held.setdefault(c.user_id, set()).add(c.course_id)
+    labels = dict(Contact.choices)
+    rows: dict[str, ComplianceRow] = {}
+    for person in staff:
+        contact = classes.get(person.job_title.lower())
+        if contact is None:
+            continue
+        required = [course for course in courses if contact in (course.required_for or [])]
+        if not required:
+            continue
+        label = {
+            "contact": labels[contact],
+            "organisation": person.organisation.name if person.organisation_id else "None",
+            "team": person.team.name if person.team_id else "No team",
+        }[by]
+        row = rows.setdefault(label, ComplianceRow(label))
+        mine = held.get(person.pk, set())
+        row.required += len(required)
+        row.valid += sum(1 for course in required if course.pk in mine)
+    return sorted(rows.values(), key=lambda r: r.label)
+
+
+def unclassified_titles(*, user) -> list[str]:
+    require_strategy(user)
+    from earlyhelp.core.models import User
+
+    from .models import RoleClass
+
+    known = {t.lower() for t in RoleClass.objects.values_list("job_title", flat=True)}
+    titles = User.objects.filter(is_active=True).exclude(job_title="").values_list(
+        "job_title", flat=True).distinct()
+    return sorted({t for t in titles if t.lower() not in known})

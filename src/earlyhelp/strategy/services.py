@@ -3,7 +3,9 @@
 Keyword-only, atomic, the policy checked first, an audit row with each change (core.services).
 """
 
+import csv
 import datetime as dt
+import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,11 +15,15 @@ from earlyhelp.access.policy import Action
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.models import User
 
 from . import rules
 from .models import (
     ActionItem,
+    Completion,
+    CompletionSource,
     Consensus,
+    Course,
     Element,
     ItemStatus,
     Rating,
@@ -237,3 +243,100 @@ def action_item_complete(*, item, acting_user, expected_version: int | None = No
     before = audit.snapshot(item, ["status", "completed_on"])
     item.status, item.completed_on = ItemStatus.DONE, dates.today()
     return base.update(item, acting_user=acting_user, before=before)
+
+
+# Workforce readiness: course completions, one at a time or imported all-or-nothing.
+
+
+class ImportRefused(Exception):
+    """A completions file with any bad row: nothing is imported; `report` says row by row."""
+
+    def __init__(self, report: list[tuple[int, str]]):
+        super().__init__(f"{len(report)} rows have problems")
+        self.report = report
+
+
+IMPORT_COLUMNS = ("username", "course", "completed_on")
+
+
+def _parse_date(text: str) -> dt.date | None:
+    text = (text or "").strip()
+    for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
+
+
+@transaction.atomic
+def completion_record(*, user, course, completed_on: dt.date, acting_user,
+                      source: str = CompletionSource.PAGE) -> Completion:
+    policy.require(acting_user, Action.RUN_STRATEGY)
+    if completed_on > dates.today():
+        raise ValidationError({"completed_on": "The date the course was completed must be today "
+                                               "or in the past"})
+    if Completion.objects.filter(user=user, course=course, completed_on=completed_on).exists():
+        raise IllegalMove(f"{user.display_name}'s {course.name} on that date is already recorded.")
+    return base.create(
+        Completion(user=user, course=course, completed_on=completed_on, source=source),
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def completions_import(*, text: str, acting_user) -> dict:
+    """Import a training system's CSV (username, course, completed_on). Every row is checked
+    first; one bad row and nothing is imported (ImportRefused with the row-by-row report).
+    A row already recorded is skipped and counted, so the same file can be loaded twice."""
+    policy.require(acting_user, Action.RUN_STRATEGY)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportRefused([(1, f"The header row needs the column(s): {', '.join(missing)}")])
+    rows = list(reader)
+    if not rows:
+        raise ImportRefused([(1, "The file has a header row but no completions")])
+    users = {u.username.lower(): u for u in User.objects.filter(
+        username__in=[(r["username"] or "").strip() for r in rows], is_active=True)}
+    courses = {c.code: c for c in Course.objects.all()}
+    report, good, seen = [], [], set()
+    today = dates.today()
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        username = (row["username"] or "").strip()
+        code = (row["course"] or "").strip()
+        user = users.get(username.lower())
+        course = courses.get(code)
+        day = _parse_date(row["completed_on"])
+        problems = []
+        if user is None:
+            problems.append(f"no active user with the username “{username}”")
+        if course is None:
+            problems.append(f"no course with the code “{code}”")
+        if day is None:
+            problems.append("the completion date must be a date like 2026-03-31 or 31/03/2026")
+        elif day > today:
+            problems.append("the completion date is in the future")
+        key = (username.lower(), code, day)
+        if key in seen:
+            problems.append("the same completion appears earlier in the file")
+        seen.add(key)
+        if problems:
+            report.append((number, "; ".join(problems).capitalize()))
+        else:
+            good.append((user, course, day))
+    if report:
+        raise ImportRefused(report)
+    existing = set(Completion.objects.filter(
+        user__in=[u for u, _, _ in good], course__in=[c for _, c, _ in good]
+    ).values_list("user_id", "course_id", "completed_on"))
+    imported = skipped = 0
+    for user, course, day in good:
+        if (user.pk, course.pk, day) in existing:
+            skipped += 1
+            continue
+        base.create(Completion(user=user, course=course, completed_on=day,
+                               source=CompletionSource.IMPORT),
+                    acting_user=acting_user, reason="training system import")
+        imported += 1
+    return {"imported": imported, "already_recorded": skipped}

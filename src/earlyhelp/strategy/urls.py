@@ -17,4 +17,7 @@ urlpatterns = [
     path("plan/new/", views.item_new, name="item_new"),
     path("plan/<uuid:item_id>/", views.item_edit, name="item"),
     path("plan/<uuid:item_id>/done/", views.item_done, name="item_done"),
+    path("workforce/", views.workforce, name="workforce"),
+    path("workforce/completions/new/", views.completion_new, name="completion_new"),
+    path("workforce/completions/import/", views.completions_import, name="completions_import"),
 ]

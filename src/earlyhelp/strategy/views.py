@@ -12,7 +12,15 @@ from earlyhelp.web.charts import bar_chart
 from earlyhelp.web.views.base import attempt, page
 
 from . import selectors, services
-from .forms import ActionItemForm, CompleteForm, ConsensusForm, RatingForm, RoundForm
+from .forms import (
+    ActionItemForm,
+    CompleteForm,
+    CompletionForm,
+    ConsensusForm,
+    ImportForm,
+    RatingForm,
+    RoundForm,
+)
 from .models import Element, ItemStatus
 
 
@@ -273,3 +281,59 @@ def item_done(request, item_id):
             "version": item.version}),
         "item": item, "complete_form": form,
     }, status=400)
+
+
+# Workforce readiness
+
+
+@login_required
+def workforce(request):
+    user = request.user
+    selectors.require_strategy(user)
+    tables = [(label, selectors.compliance(user=user, by=by)) for by, label in
+              selectors.BY.items()]
+    return page(request, "strategy/workforce.html", {
+        "page_title": "Workforce readiness", "tables": tables,
+        "unclassified": selectors.unclassified_titles(user=user),
+    })
+
+
+@login_required
+def completion_new(request):
+    user = request.user
+    selectors.require_strategy(user)
+    form = CompletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(form, services.completion_record, user=data["user"], course=data["course"],
+                       completed_on=data["completed_on"], acting_user=user)
+        if done is not None:
+            messages.success(request, f"{data['course'].name} recorded for "
+                                      f"{data['user'].display_name}")
+            return redirect("strategy:workforce")
+    return page(request, "strategy/completion_new.html", {
+        "page_title": "Record a course completion", "form": form,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def completions_import(request):
+    user = request.user
+    selectors.require_strategy(user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.completions_import(text=form.cleaned_data["file"], acting_user=user)
+        except services.ImportRefused as refused:
+            report = refused.report
+            form.add_error("file", f"Nothing was imported: {len(report)} "
+                                   f"{'row has a problem' if len(report) == 1 else 'rows have problems'}"
+                                   " (listed below)")
+        else:
+            messages.success(request, f"{result['imported']} completions imported; "
+                                      f"{result['already_recorded']} were already recorded")
+            return redirect("strategy:workforce")
+    return page(request, "strategy/import.html", {
+        "page_title": "Import course completions", "form": form, "report": report,
+    }, status=400 if form.errors else 200)
