@@ -203,11 +203,15 @@ def episode_allocate(
             "Choose someone from the family's early help team or its Team Around the Family"
         ]})
     # The partnership's training rule (strategy): warn the person allocating, or refuse.
-    from earlyhelp.strategy import rules as training
+    from earlyhelp.strategy.rules import (
+        lead_missing_courses,
+        lead_training_message,
+        lead_training_refuses,
+    )
 
-    missing = training.lead_missing_courses(lead_practitioner, on)
-    warning = training.lead_training_message(lead_practitioner, missing) if missing else ""
-    if warning and training.lead_training_refuses():
+    missing = lead_missing_courses(lead_practitioner, on)
+    warning = lead_training_message(lead_practitioner, missing) if missing else ""
+    if warning and lead_training_refuses():
         raise ValidationError({"lead_practitioner": [warning]})
     before = audit.snapshot(episode, ["lead_practitioner_id", "lead_allocated_on"])
     episode.lead_practitioner = lead_practitioner
