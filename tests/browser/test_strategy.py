@@ -80,3 +80,28 @@ def test_a_round_as_chair_and_as_partner(checked_page, live_server, world):
     page.click_link("Shared goals: from Developing to Established")
     assert page.heading() == "Change an action plan item"
     page.close()
+
+
+def test_workforce_pages(checked_page, live_server, world, tmp_path):
+    from earlyhelp.strategy.models import Course, RoleClass
+
+    Course.objects.create(code="eha", name="Early help assessment", validity_months=36,
+                          required_for=["high"])
+    RoleClass.objects.create(job_title="Family support worker", contact="high")
+    UserFactory(username="fsw", job_title="Family support worker", team=world.team)
+    page = signed_in(checked_page(), live_server, world.manager)
+    page.goto("/strategy/workforce/")
+    assert "0.0%" in page.content()
+    page.click_link("Import completions")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("username,course,completed_on\nfsw,eha,31/02/2026\n")
+    page.locator("#id_file").set_input_files(str(bad))
+    page.click_button("Import")
+    assert "Nothing was imported: 1 row has a problem" in page.error_summary()
+    good = tmp_path / "good.csv"
+    good.write_text(f"username,course,completed_on\nfsw,eha,{dates.today().isoformat()}\n")
+    page.locator("#id_file").set_input_files(str(good))
+    page.click_button("Import")
+    assert page.heading() == "Workforce readiness"
+    assert "100.0%" in page.content()
+    page.close()
