@@ -178,8 +178,11 @@ class CompletionForm(GovukForm):
                       error_messages=required("Select the member of staff"))
     course = forms.ModelChoiceField(label="Course", queryset=None,
                                     error_messages=required("Select the course"))
-    completed_on = GovukDateField(label="Date completed", when="past",
-                                  error_messages=required("Enter the date the course was completed"))
+    completed_on = GovukDateField(
+        label="Date completed",
+        when="past",
+        error_messages=required("Enter the date the course was completed"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

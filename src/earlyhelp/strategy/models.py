@@ -16,7 +16,9 @@ from earlyhelp.core.models import BaseModel, Organisation
 class Framework(BaseModel):
     name = models.CharField(max_length=200, unique=True)
     description = text_field(limits.SHORT, blank=True)
-    source = models.CharField(max_length=200, blank=True, help_text="where the structure comes from")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="where the structure comes from"
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -327,9 +327,8 @@ def completions_import(request):
             result = services.completions_import(text=form.cleaned_data["file"], acting_user=user)
         except services.ImportRefused as refused:
             report = refused.report
-            form.add_error("file", f"Nothing was imported: {len(report)} "
-                                   f"{'row has a problem' if len(report) == 1 else 'rows have problems'}"
-                                   " (listed below)")
+            rows = "row has a problem" if len(report) == 1 else "rows have problems"
+            form.add_error("file", f"Nothing was imported: {len(report)} {rows} (listed below)")
         else:
             messages.success(request, f"{result['imported']} completions imported; "
                                       f"{result['already_recorded']} were already recorded")
