@@ -22,7 +22,7 @@ def world(db):
 def _shipped_data_after_flush(request):
     """Transactional tests (live server) end by emptying every table, data migrations' rows
     included: put back what the migrations ship, as every installation has it, for any test
-    that uses the database after one of them. Costs four EXISTS queries when nothing is missing."""
+    that uses the database after one of them. Costs five EXISTS queries when nothing is missing."""
     names = set(request.fixturenames)
     if request.node.get_closest_marker("django_db") is None and not names & {
         "db", "transactional_db", "live_server", "django_db_setup_done",

@@ -50,6 +50,12 @@ ALLOWED = {
     ("core/security/selectors.py", "earlyhelp.access"): "house-core",
     # factories: core/testing builds six apps' models -> each app's tests/factories.py.
     ("core/testing/*", "earlyhelp."): "house-core",
+    # strategy (issue 17), kept on purpose: an action plan item's progress is a dashboard
+    # indicator's value, computed by insights for the user's scope – one answer, not a copy.
+    ("strategy/selectors.py", "earlyhelp.insights"): "strategy: plan progress by indicator",
+    # the partnership's rule that a lead practitioner holds a valid lead practitioner course:
+    # allocation asks it (warn or refuse, EARLYHELP_LEAD_TRAINING).
+    ("cases/services.py", "earlyhelp.strategy.rules"): "strategy: lead practitioner training",
 }
 
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("insights/", include("earlyhelp.insights.urls")),
     path("directory/", include("earlyhelp.directory.urls")),
     path("panels/", include("earlyhelp.panels.urls")),
+    path("strategy/", include("earlyhelp.strategy.urls")),
     path("operations/", include("earlyhelp.operations.urls")),
     path("sso/", include("earlyhelp.sso.urls")),  # single sign-on: start and callback per provider
     path("", include((ROOT_PAGES, "web"))),

@@ -50,6 +50,9 @@ class Action(StrEnum):
     PANEL_DECISION = "panel_decision"
     SEE_ACCESS_LOG = "see_access_log"
     SEE_CASELOAD_OF = "see_caseload_of"
+    RUN_STRATEGY = "run_strategy"
+    RATE_FOR_PARTNER = "rate_for_partner"
+    CHAIR_ROUND = "chair_round"
 
 
 class NotAllowed(PermissionDenied):
@@ -206,6 +209,17 @@ def manages(user, other) -> bool:
     return service_id is not None and other.team.service_id == service_id
 
 
+def rates_for_partner(user, round_) -> bool:
+    """A user rates a self-assessment round for their organisation when it is invited."""
+    return bool(user.organisation_id) and round_.invitations.filter(
+        organisation_id=user.organisation_id
+    ).exists()
+
+
+def chairs_round(user, round_) -> bool:
+    return round_ is not None and round_.chair_id == user.pk
+
+
 _CASEWORK = "the lead practitioner or early help staff of the family's team"
 
 POLICY: dict[Action, Rule] = {
@@ -263,6 +277,13 @@ POLICY: dict[Action, Rule] = {
                                 _roles(Role.MANAGER)),
     Action.SEE_CASELOAD_OF: Rule("see another worker's caseload",
                                  "their team manager", manages),
+    Action.RUN_STRATEGY: Rule(
+        "run self-assessments or change the action plan",
+        "team managers, performance analysts and administrators", _roles(*roles.STRATEGY)),
+    Action.RATE_FOR_PARTNER: Rule(
+        "rate this self-assessment", "people from the partner organisations invited to it",
+        rates_for_partner),
+    Action.CHAIR_ROUND: Rule("record the consensus rating", "the round's chair", chairs_round),
 }
 
 

@@ -18,3 +18,5 @@ TAF_MEMBERS = frozenset({Role.PARTNER, Role.WORKER, Role.MANAGER})
 CASEWORK = frozenset({Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER})
 # Oversight without casework: they see configuration and aggregates.
 OVERSIGHT = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
+# Who runs the strategy layer: frameworks, self-assessment rounds, the action plan.
+STRATEGY = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})

@@ -202,10 +202,24 @@ def episode_allocate(
         raise ValidationError({"lead_practitioner": [
             "Choose someone from the family's early help team or its Team Around the Family"
         ]})
+    # The partnership's training rule (strategy): warn the person allocating, or refuse.
+    from earlyhelp.strategy.rules import (
+        lead_missing_courses,
+        lead_training_message,
+        lead_training_refuses,
+    )
+
+    missing = lead_missing_courses(lead_practitioner, on)
+    warning = lead_training_message(lead_practitioner, missing) if missing else ""
+    if warning and lead_training_refuses():
+        raise ValidationError({"lead_practitioner": [warning]})
     before = audit.snapshot(episode, ["lead_practitioner_id", "lead_allocated_on"])
     episode.lead_practitioner = lead_practitioner
     episode.lead_allocated_on = on
-    return base.update(episode, acting_user=acting_user, before=before, family_id=episode.family_id)
+    episode = base.update(episode, acting_user=acting_user, before=before,
+                          family_id=episode.family_id, reason=warning)
+    episode.training_warning = warning  # for the page to show the person allocating
+    return episode
 
 
 @transaction.atomic

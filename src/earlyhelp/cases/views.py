@@ -133,6 +133,8 @@ def episode_allocate(request, episode_id):
         )
         if done is not None:
             messages.success(request, f"{lead.display_name} is now the lead practitioner.")
+            if done.training_warning:
+                messages.warning(request, done.training_warning)
             return redirect("web:episode_detail", episode.pk)
     return page(
         request,

@@ -273,7 +273,19 @@ def board(request):
         "scope": scope, "summary": board_summary(rows), "form": form,
         "query": _query(period, filters), "produced": long_date(dates.today()),
         "filters_label": _filters_label(form, filters),
+        "plan": _plan_section(request.user, rows),
     })
+
+
+def _plan_section(user, rows):
+    """The strategy app's section: the action plan, its items' indicators read from these rows
+    so the report and the plan agree (a hook: the section is built in strategy.selectors)."""
+    from earlyhelp.strategy import selectors as strategy
+
+    if not strategy.runs_strategy(user):
+        return None
+    return strategy.board_section(
+        user=user, indicator_values={row.definition.code: row.value for row in rows})
 
 
 @login_required

@@ -17,6 +17,7 @@ SHIPPED = [
      "insights.IndicatorDefinition"),
     ("earlyhelp.governance.migrations.0002_retention_defaults", "add_defaults",
      "governance.RetentionRule"),
+    ("earlyhelp.strategy.migrations.0002_shipped_frameworks", "ship", "strategy.Framework"),
 ]
 
 

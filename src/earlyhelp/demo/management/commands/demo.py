@@ -11,6 +11,7 @@ from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
 from earlyhelp.demo.directory import load_demo_directory, load_demo_referrals
 from earlyhelp.demo.generate import DemoError, generate_borough
 from earlyhelp.demo.panels import load_demo_panels
+from earlyhelp.demo.strategy import load_demo_strategy
 from earlyhelp.demo.summary import borough_rates, format_rates
 from earlyhelp.demo.volumes import add_volume_arguments, volumes_from
 from earlyhelp.people.models import Family
@@ -105,6 +106,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Panels: {made['panels']} panels, {made['meetings']} meetings, "
             f"{made['brought']} stuck cases brought."
+        )
+        made = load_demo_strategy(today=result.today, seed=result.seed)
+        self.stdout.write(
+            f"Strategy: {made['rounds']} self-assessment rounds, {made['ratings']} ratings, "
+            f"{made['items']} action plan items, {made['completions']} course completions."
         )
 
     def print_logins(self):

@@ -1,0 +1,113 @@
+"""Named rules of the strategy layer: agreement between partners, targets, and the plan's RAG."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+# An item due within this many days and not done is amber.
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far partners' ratings of one element are apart, in levels."""
+
+    lowest: int | None
+    highest: int | None
+    count: int
+
+    @property
+    def spread(self) -> int | None:
+        return None if self.count == 0 else self.highest - self.lowest
+
+    @property
+    def label(self) -> str:
+        """Agree: every partner gave the same level. Close: one level apart. Disagree: more."""
+        if self.count == 0:
+            return "No ratings yet"
+        if self.count == 1:
+            return "One rating"
+        return {0: "Agree", 1: "Close"}.get(self.spread, "Disagree")
+
+
+def agreement(ranks: list[int]) -> Agreement:
+    if not ranks:
+        return Agreement(None, None, 0)
+    return Agreement(min(ranks), max(ranks), len(ranks))
+
+
+def below_target(consensus_rank: int, target_rank: int) -> bool:
+    """A consensus below the round's target level puts the element on the action plan."""
+    return consensus_rank < target_rank
+
+
+RED, AMBER, GREEN, DONE = "red", "amber", "green", "done"
+
+
+def rag_by_date(*, due_on: dt.date, is_done: bool, today: dt.date) -> str:
+    """Done items are done; past their date, red; due within DUE_SOON_DAYS, amber; else green."""
+    if is_done:
+        return DONE
+    if due_on < today:
+        return RED
+    if (due_on - today).days <= DUE_SOON_DAYS:
+        return AMBER
+    return GREEN
+
+
+def rag_by_indicator(
+    *, value: Decimal | float | None, target: Decimal | None, higher_is_better: bool
+) -> str | None:
+    """Green when the indicator has reached the item's target, red otherwise; None without a
+    value (the indicator has no figure for the period) or without a target."""
+    if value is None or target is None:
+        return None
+    reached = Decimal(str(value)) >= target if higher_is_better else Decimal(str(value)) <= target
+    return GREEN if reached else RED
+
+
+# Workforce readiness
+
+
+def expires_on(completed_on: dt.date, validity_months: int | None) -> dt.date | None:
+    """The last day a completion counts; None when the course never expires."""
+    if validity_months is None:
+        return None
+    from earlyhelp.core.dates import months_after
+
+    return months_after(completed_on, validity_months) - dt.timedelta(days=1)
+
+
+def is_valid(completed_on: dt.date, validity_months: int | None, on: dt.date) -> bool:
+    """Valid from the day it was completed to the day before the validity runs out."""
+    end = expires_on(completed_on, validity_months)
+    return completed_on <= on and (end is None or on <= end)
+
+
+def lead_missing_courses(user, on: dt.date) -> list[str]:
+    """The courses a lead practitioner must hold that `user` holds no valid completion of."""
+    from .models import Completion, Course
+
+    required = list(Course.objects.filter(required_for_lead=True))
+    if not required:
+        return []
+    held = {
+        c.course_id
+        for c in Completion.objects.filter(user=user, course__in=required).select_related("course")
+        if is_valid(c.completed_on, c.course.validity_months, on)
+    }
+    return [course.name for course in required if course.pk not in held]
+
+
+def lead_training_refuses() -> bool:
+    """EARLYHELP_LEAD_TRAINING = "warn" (default: allocate and warn) or "refuse"."""
+    from django.conf import settings
+
+    return getattr(settings, "EARLYHELP_LEAD_TRAINING", "warn") == "refuse"
+
+
+def lead_training_message(user, missing: list[str]) -> str:
+    return (
+        f"{user.display_name} has no valid {', '.join(missing)} "
+        f"{'course' if len(missing) == 1 else 'courses'}, which a lead practitioner needs."
+    )
