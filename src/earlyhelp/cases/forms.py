@@ -109,6 +109,33 @@ class CloseForm(GovukForm):
         error_messages=required("Enter a closure summary"),
     )
 
+    ACTION_LABELS = {"done": "Done – it was completed", "cancelled": "Cancelled – no longer needed"}
+    REFERRAL_LABELS = {"continue": "Carries on – the service keeps working with the family",
+                       "withdraw": "Withdraw the referral"}
+
+    def __init__(self, *args, actions=(), referrals=(), **kwargs):
+        """One question per plan action still open and per referral still running: closing
+        never leaves them silently behind."""
+        super().__init__(*args, **kwargs)
+        for action in actions:
+            self.fields[f"action_{action.pk}"] = forms.ChoiceField(
+                label=f"{action.description} ({action.owner_name or 'no owner'})",
+                choices=list(self.ACTION_LABELS.items()),
+                widget=forms.RadioSelect,
+                error_messages=required(f"Say what happens to the action '{action.description}'"),
+            )
+        for referral in referrals:
+            self.fields[f"referral_{referral.pk}"] = forms.ChoiceField(
+                label=f"{referral.service.name} ({referral.get_status_display().lower()})",
+                choices=list(self.REFERRAL_LABELS.items()),
+                widget=forms.RadioSelect,
+                error_messages=required(
+                    f"Say what happens to the referral to {referral.service.name}"),
+            )
+
+    def still_open_fields(self):
+        return [self[name] for name in self.fields if name.startswith(("action_", "referral_"))]
+
 
 class StartDateForm(GovukForm):
     start_date = GovukDateField(

@@ -305,15 +305,64 @@ def step_up_check(request, episode_id):
     )
 
 
+def _still_open(user, episode) -> dict:
+    """What the episode still has running, for closure to ask about: open plan actions,
+    referrals the service has not finished, a review booked, a case awaiting a panel."""
+    from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES
+    from earlyhelp.panels.models import PanelCase, PanelCaseStatus
+    from earlyhelp.plans.models import ActionStatus, PlanAction, Review
+
+    last_review = Review.objects.filter(episode=episode).order_by("-held_on").first()
+    review_booked = (last_review.next_review_due if last_review and last_review.next_review_due
+                     and last_review.next_review_due >= dates.today() else None)
+    return {
+        "actions": list(PlanAction.objects.filter(plan__episode=episode, status=ActionStatus.OPEN)
+                        .order_by("due_date", "created_at")),
+        "referrals": list(directory.episode_referrals(user=user, episode=episode)
+                          .filter(status__in=OPEN_REFERRAL_STATUSES)),
+        "review_booked": review_booked,
+        "panel_cases": list(PanelCase.objects.filter(episode=episode,
+                                                     status=PanelCaseStatus.AWAITING)
+                            .select_related("panel")),
+    }
+
+
+def _settle_and_close(*, episode, user, answers, still_open, expected_version):
+    """Carry out what the worker chose for each open item, then close – one transaction."""
+    from earlyhelp.directory import services as directory_services
+    from earlyhelp.plans import services as plan_services
+
+    for action in still_open["actions"]:
+        if answers.get(f"action_{action.pk}") == "done":
+            plan_services.plan_action_complete(action=action, completed_on=answers["end_date"],
+                                               acting_user=user)
+        else:
+            plan_services.plan_action_cancel(action=action, acting_user=user)
+    for referral in still_open["referrals"]:
+        if answers.get(f"referral_{referral.pk}") == "withdraw":
+            directory_services.referral_withdraw(
+                referral=referral, acting_user=user,
+                reason=f"Early help episode {episode.reference} closed",
+            )
+    return services.episode_close(
+        episode=episode, acting_user=user, expected_version=expected_version,
+        outcome=answers["outcome"], end_date=answers["end_date"],
+        summary=answers.get("summary", ""),
+    )
+
+
 @login_required
 def close(request, episode_id):
     episode = cases.episode_for_work(
         user=request.user, episode_id=episode_id, action=policy.Action.CLOSE, detail="close"
     )
     key = f"close:{episode.pk}"
+    still_open = _still_open(request.user, episode)
     form = CloseForm(
         request.POST or None,
         initial=_load(request, key, ["end_date"]) or {"end_date": dates.today()},
+        actions=still_open["actions"],
+        referrals=still_open["referrals"],
     )
     if request.method == "POST" and form.is_valid():
         _store(request, key, form.cleaned_data)
@@ -321,7 +370,8 @@ def close(request, episode_id):
     return page(
         request,
         "cases/close.html",
-        {"page_title": "Close the episode", "episode": episode, "form": form},
+        {"page_title": "Close the episode", "episode": episode, "form": form,
+         "still_open": still_open},
     )
 
 
@@ -335,15 +385,17 @@ def close_check(request, episode_id):
     answers = _load(request, key, ["end_date"])
     if not answers:
         return redirect("web:close", episode.pk)
+    still_open = _still_open(user, episode)
+    unanswered = [a for a in still_open["actions"] if f"action_{a.pk}" not in answers] + [
+        r for r in still_open["referrals"] if f"referral_{r.pk}" not in answers]
+    if unanswered:  # something was added since the first page: ask again
+        messages.warning(request, "Something new is open in this episode: say what happens to it.")
+        return redirect("web:close", episode.pk)
     form = VersionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         closed = attempt(
-            form,
-            services.episode_close,
-            episode=episode,
-            acting_user=user,
-            expected_version=form.cleaned_data["version"],
-            **answers,
+            form, _settle_and_close, episode=episode, user=user, answers=answers,
+            still_open=still_open, expected_version=form.cleaned_data["version"],
         )
         if closed is not None:
             request.session.pop(key, None)
@@ -357,6 +409,11 @@ def close_check(request, episode_id):
             "episode": episode,
             "answers": answers,
             "outcome_label": ClosureOutcome(answers["outcome"]).label,
+            "still_open": still_open,
+            "action_choices": [(a, CloseForm.ACTION_LABELS[answers[f"action_{a.pk}"]])
+                               for a in still_open["actions"]],
+            "referral_choices": [(r, CloseForm.REFERRAL_LABELS[answers[f"referral_{r.pk}"]])
+                                 for r in still_open["referrals"]],
             "form": form,
             "has_errors": bool(form.errors),
         },
