@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 from django.core.exceptions import ValidationError
 
-from earlyhelp.targeting import criteria
+from earlyhelp.targeting.criteria import rule_sql, staged_tables, validate_rule
 from earlyhelp.targeting.sources import SOURCE_TYPES
 
 from . import rules
@@ -22,7 +22,7 @@ from . import rules
 def validate_measure_rule(rule) -> None:
     """A measure's rule is a criteria rule; its window is the measure's sustainment period, so
     a condition may not set its own."""
-    criteria.validate_rule(rule)
+    validate_rule(rule)
     if any("window_months" in c for c in rule["any_of"]):
         raise ValidationError(
             "Leave out 'window_months': a measure's window is its sustainment period"
@@ -55,7 +55,7 @@ def _records(con, rule: dict, reference: dt.date, tables: set, households: list[
     con.executemany("INSERT INTO wanted_households VALUES (?)", [(h,) for h in households])
     for condition in rule["any_of"]:
         one = {"who": rule.get("who", "any"), "any_of": [condition]}
-        sql = criteria.rule_sql(one, reference, tables)
+        sql = rule_sql(one, reference, tables)
         if sql is None:
             continue
         source = SOURCE_TYPES[condition["source"]]
@@ -91,7 +91,7 @@ def find(con: duckdb.DuckDBPyConnection, measure: dict, reference: dt.date,
          households: list[str], since: dt.date) -> dict[str, Found]:
     """One measure (rule, sustain_months) for many households on one reference date; `since`
     (the earliest joining date among them) bounds the history read for the evidence."""
-    tables = criteria.staged_tables(con)
+    tables = staged_tables(con)
     months = measure["sustain_months"]
     rule = measure["rule"]
     counted = _records(con, _with_window(rule, months), reference, tables, households)
