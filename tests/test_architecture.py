@@ -61,6 +61,8 @@ ALLOWED = {
     # workspace. Stays while the criteria engine lives in targeting's logic.
     ("results/evaluation.py", "earlyhelp.targeting.criteria"): "results",
     ("results/evaluation.py", "earlyhelp.targeting.sources"): "results",
+    ("results/linked.py", "earlyhelp.targeting.households"): "results",
+    ("results/linked.py", "earlyhelp.targeting.pipeline"): "results",
 }
 
 

@@ -114,3 +114,34 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
         attachments, ["checked_on", "in_work_sustained", "claimable"]
     )
     return {"families": len(attachments), "needs": len(needs), "claimable": claimable}
+
+
+def check_programme(*, user, reference: dt.date, run=None) -> dict:
+    """Check every family on an open programme against the newest finished targeting run's
+    linked records (or the given run). A family not yet placed in the linked records takes the
+    household the run linked it to. Returns counts, with the run used."""
+    from . import linked
+
+    policy.require(user, Action.CHECK_OUTCOMES)
+    run = run or linked.latest_run()
+    if run is None:
+        raise ValidationError("There is no finished targeting run to check the outcomes against")
+    con = linked.connect_run(run)
+    attachments = list(
+        ProgrammeFamily.objects.filter(framework__is_active=True)
+        .select_related("framework__employment_measure")
+    )
+    missing = [a for a in attachments if not a.household_key]
+    keys = linked.households_of(con, run, [str(a.family_id) for a in missing])
+    with transaction.atomic():
+        for attachment in missing:
+            key = keys.get(str(attachment.family_id))
+            if key:
+                attachment.household_key = key
+                attachment.save(update_fields=["household_key", "modified_at"])
+                audit.record(user=user, action=AuditAction.CHANGE, obj=attachment,
+                             family_id=attachment.family_id,
+                             changes={"household_key": ["", key]}, detail=f"from run {run.pk}")
+        counts = check_outcomes(user=user, attachments=attachments, con=con, reference=reference)
+    return {**counts, "run": str(run.pk), "not_linked": sum(1 for a in attachments
+                                                               if not a.household_key)}
