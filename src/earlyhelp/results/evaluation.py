@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 from django.core.exceptions import ValidationError
 
 from earlyhelp.targeting.criteria import rule_sql, staged_tables, validate_rule
@@ -51,8 +52,6 @@ class Found:
 def _records(con, rule: dict, reference: dt.date, tables: set, households: list[str]):
     """{household_key: [record dicts]} for the records one rule's conditions select."""
     found: dict[str, list[dict]] = {}
-    con.execute("CREATE OR REPLACE TEMP TABLE wanted_households (household_key VARCHAR)")
-    con.executemany("INSERT INTO wanted_households VALUES (?)", [(h,) for h in households])
     for condition in rule["any_of"]:
         one = {"who": rule.get("who", "any"), "any_of": [condition]}
         sql = rule_sql(one, reference, tables)
@@ -94,6 +93,10 @@ def find(con: duckdb.DuckDBPyConnection, measure: dict, reference: dt.date,
     tables = staged_tables(con)
     months = measure["sustain_months"]
     rule = measure["rule"]
+    # One bulk load of the households asked about (row-by-row inserts cost a round trip each).
+    con.register("wanted_input", pa.table({"household_key": pa.array(households, pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE wanted_households AS SELECT * FROM wanted_input")
+    con.unregister("wanted_input")
     counted = _records(con, _with_window(rule, months), reference, tables, households)
     seen = _records(con, _with_window(rule, months, 0), reference, tables, households)
     wide = max(months, _months_since(since, reference))
