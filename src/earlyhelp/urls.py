@@ -36,6 +36,7 @@ urlpatterns = [
     path("directory/", include("earlyhelp.directory.urls")),
     path("panels/", include("earlyhelp.panels.urls")),
     path("strategy/", include("earlyhelp.strategy.urls")),
+    path("results/", include("earlyhelp.results.urls")),
     path("operations/", include("earlyhelp.operations.urls")),
     path("sso/", include("earlyhelp.sso.urls")),  # single sign-on: start and callback per provider
     path("", include((ROOT_PAGES, "web"))),

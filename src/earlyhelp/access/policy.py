@@ -53,6 +53,9 @@ class Action(StrEnum):
     RUN_STRATEGY = "run_strategy"
     RATE_FOR_PARTNER = "rate_for_partner"
     CHAIR_ROUND = "chair_round"
+    ATTACH_TO_PROGRAMME = "attach_to_programme"
+    PLAN_OUTCOMES = "plan_outcomes"
+    CHECK_OUTCOMES = "check_outcomes"
 
 
 class NotAllowed(PermissionDenied):
@@ -284,6 +287,13 @@ POLICY: dict[Action, Rule] = {
         "rate this self-assessment", "people from the partner organisations invited to it",
         rates_for_partner),
     Action.CHAIR_ROUND: Rule("record the consensus rating", "the round's chair", chairs_round),
+    Action.ATTACH_TO_PROGRAMME: Rule("attach a family to a programme",
+                                     "performance analysts and team managers",
+                                     _roles(*roles.RESULTS)),
+    Action.PLAN_OUTCOMES: Rule("change a family's outcome plan",
+                               "performance analysts and team managers", _roles(*roles.RESULTS)),
+    Action.CHECK_OUTCOMES: Rule("check families' outcomes",
+                                "performance analysts and team managers", _roles(*roles.RESULTS)),
 }
 
 

@@ -20,3 +20,5 @@ CASEWORK = frozenset({Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, 
 OVERSIGHT = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
 # Who runs the strategy layer: frameworks, self-assessment rounds, the action plan.
 STRATEGY = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
+# Results for families: who attaches families to a programme and judges their outcomes.
+RESULTS = frozenset({Role.ANALYST, Role.MANAGER})

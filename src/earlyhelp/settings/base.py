@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "earlyhelp.targeting",
     "earlyhelp.insights",
     "earlyhelp.strategy",
+    "earlyhelp.results",
     "earlyhelp.governance",
     "earlyhelp.worklists",
     "earlyhelp.demo",

@@ -1,0 +1,140 @@
+"""Evaluate outcome measures over linked agency records, in targeting's criteria language.
+
+The records are the tables a targeting run leaves in DuckDB – `household_members`,
+`person_of_record` and one `src_<source>` per agency source – so a measure is judged on exactly
+the records (and the same linkage) that found the family. Each measure is evaluated for every
+household at once (two queries per measure), then judged per family by `rules.verdict`.
+"""
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+from django.core.exceptions import ValidationError
+
+from earlyhelp.targeting.criteria import rule_sql, staged_tables, validate_rule
+from earlyhelp.targeting.sources import SOURCE_TYPES
+
+from . import rules
+
+
+def validate_measure_rule(rule) -> None:
+    """A measure's rule is a criteria rule; its window is the measure's sustainment period, so
+    a condition may not set its own."""
+    validate_rule(rule)
+    if any("window_months" in c for c in rule["any_of"]):
+        raise ValidationError(
+            "Leave out 'window_months': a measure's window is its sustainment period"
+        )
+
+
+def _with_window(rule: dict, months: int, at_least=None) -> dict:
+    rule = copy.deepcopy(rule)
+    for condition in rule["any_of"]:
+        condition["window_months"] = months
+        if at_least is not None:
+            condition["at_least"] = at_least
+    return rule
+
+
+@dataclass
+class Found:
+    """What the records say about one household for one measure."""
+
+    holds: bool = False
+    counted: list[dict] = field(default_factory=list)  # records that made the rule hold
+    in_window: list[dict] = field(default_factory=list)  # every record the rule looked at
+    history: list[dict] = field(default_factory=list)  # its records since `since`
+
+
+def _records(con, rule: dict, reference: dt.date, tables: set, households: list[str]):
+    """{household_key: [record dicts]} for the records one rule's conditions select."""
+    found: dict[str, list[dict]] = {}
+    for condition in rule["any_of"]:
+        one = {"who": rule.get("who", "any"), "any_of": [condition]}
+        sql = rule_sql(one, reference, tables)
+        if sql is None:
+            continue
+        source = SOURCE_TYPES[condition["source"]]
+        end = f's."{source.end_column}"' if source.end_column else "NULL"
+        rows = con.execute(
+            f"""SELECT DISTINCT m.household_key, m.person_key, m.record_key,
+                   s."{source.date_column}" AS start, {end} AS end_date
+                FROM ({sql}) m
+                JOIN wanted_households USING (household_key)
+                JOIN src_{source.code} s USING (record_key)
+                ORDER BY start, m.record_key"""
+        ).fetchall()
+        for household, person, record, start, end_date in rows:
+            found.setdefault(household, []).append(
+                {
+                    "record": record,
+                    "person": person,
+                    "source": source.code,
+                    "agency": source.agency,
+                    "date": start.isoformat() if start else None,
+                    "end": end_date.isoformat() if end_date else None,
+                }
+            )
+    return found
+
+
+def _months_since(since: dt.date, reference: dt.date) -> int:
+    months = (reference.year - since.year) * 12 + reference.month - since.month
+    return max(months + 1, 0)
+
+
+def find(con: duckdb.DuckDBPyConnection, measure: dict, reference: dt.date,
+         households: list[str], since: dt.date) -> dict[str, Found]:
+    """One measure (rule, sustain_months) for many households on one reference date; `since`
+    (the earliest joining date among them) bounds the history read for the evidence."""
+    tables = staged_tables(con)
+    months = measure["sustain_months"]
+    rule = measure["rule"]
+    # One bulk load of the households asked about (row-by-row inserts cost a round trip each).
+    con.register("wanted_input", pa.table({"household_key": pa.array(households, pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE wanted_households AS SELECT * FROM wanted_input")
+    con.unregister("wanted_input")
+    counted = _records(con, _with_window(rule, months), reference, tables, households)
+    seen = _records(con, _with_window(rule, months, 0), reference, tables, households)
+    wide = max(months, _months_since(since, reference))
+    history = _records(con, _with_window(rule, wide, 0), reference, tables, households)
+    return {
+        h: Found(holds=bool(counted.get(h)), counted=counted.get(h, []),
+                 in_window=seen.get(h, []), history=history.get(h, []))
+        for h in households
+    }
+
+
+def _simple_count(rule: dict) -> bool:
+    """Every record of a simple count rule (at least one record) shows the problem."""
+    return all(c.get("measure", "count") == "count" and c.get("at_least", 1) <= 1
+               for c in rule["any_of"])
+
+
+def judge(measure: dict, found: Found, *, attached_on: dt.date, reference: dt.date):
+    """The verdict for one family, and the evidence to show (every record the rule read, with
+    whether it counted)."""
+    counted_keys = {r["record"] for r in found.counted}
+    window_keys = {r["record"] for r in found.in_window}
+    history = [r for r in found.history
+               if r["record"] in window_keys or (r["date"] and r["date"] >= attached_on.isoformat())]
+    showing = history if _simple_count(measure["rule"]) else found.counted
+    last = max((dt.date.fromisoformat(r["date"]) for r in showing if r["date"]), default=None)
+    agencies = sorted({SOURCE_TYPES[c["source"]].agency for c in measure["rule"]["any_of"]})
+    verdict = rules.verdict(
+        met_when=measure["met_when"],
+        sustain_months=measure["sustain_months"],
+        attached_on=attached_on,
+        reference=reference,
+        rule_holds=found.holds,
+        records_in_window=len(found.in_window),
+        needs_records=measure.get("needs_records", False),
+        last_problem=last if measure["met_when"] == "absent" else None,
+        agency=" or ".join(agencies),
+    )
+    evidence = [{**r, "in_window": r["record"] in window_keys, "counted": r["record"] in counted_keys}
+                for r in history]
+    return verdict, evidence

@@ -1,0 +1,157 @@
+"""Results for families: outcome frameworks as data, families attached to a programme, and each
+family's outcome plan (need -> headline outcome -> measure of significant and sustained progress).
+
+A measure is a rule in the criteria language of targeting (targeting/criteria.py) with two more
+words: whether progress means the rule *holds* (e.g. a Universal Credit claim in the working
+regime) or the problem it describes is *absent* (no domestic abuse incident), and for how many
+months it must be so. See docs/results.md and docs/decisions/results-measures.md.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from earlyhelp.core import limits
+from earlyhelp.core.limits import text_field
+from earlyhelp.core.models import BaseModel
+
+
+class Phase(models.TextChoices):
+    PHASE_1 = "phase_1", "Troubled Families Phase 1 (2012–15)"
+    PHASE_2 = "phase_2", "Troubled Families Phase 2 (2015–22)"
+    SF_2022 = "sf_2022_25", "Supporting Families 2022–25"
+    LOCAL = "local", "Local framework"
+
+
+class Framework(BaseModel):
+    """An outcome framework: its headline outcomes and their measures. Shipped ones are loaded
+    by a data migration; a council adds its own local framework as data (admin)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    description = text_field(limits.SHORT, blank=True)
+    # Families may be attached only to an active framework; older phases stay for history.
+    is_active = models.BooleanField(default=True)
+    shipped = models.BooleanField(default=False)
+    # A family with an adult in continuous employment is claimable whatever its other needs.
+    employment_measure = models.ForeignKey(
+        "Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The measure of continuous employment, where the framework allows it",
+    )
+
+    class Meta:
+        ordering = ["-is_active", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HeadlineOutcome(BaseModel):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="outcomes")
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="outcome_unique_code")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MetWhen(models.TextChoices):
+    HOLDS = "holds", "The rule holds"
+    ABSENT = "absent", "The problem is absent"
+
+
+class Measure(BaseModel):
+    """Significant and sustained progress against one headline outcome, as a rule."""
+
+    outcome = models.ForeignKey(HeadlineOutcome, on_delete=models.CASCADE, related_name="measures")
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    description = text_field(limits.SHORT, blank=True)
+    rule = models.JSONField(help_text="A rule in the criteria language of targeting")
+    met_when = models.CharField(max_length=10, choices=MetWhen.choices)
+    sustain_months = models.PositiveSmallIntegerField()
+    # An absent problem counts only when the agency sent records for the period at all
+    # (no attendance returns is not good attendance).
+    needs_records = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "code"], name="measure_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(sustain_months__gte=1), name="measure_sustained_a_month"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .evaluation import validate_measure_rule
+
+        try:
+            validate_measure_rule(self.rule)
+        except ValidationError as exc:
+            raise ValidationError({"rule": exc.messages}) from exc
+
+
+class ProgrammeFamily(BaseModel):
+    """A family attached to a programme (framework). One attachment per family and framework."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="families")
+    family = models.ForeignKey(
+        "people.Family", on_delete=models.PROTECT, related_name="programme_attachments"
+    )
+    attached_on = models.DateField()
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The household in targeting's linked records (a cohort family's key), when known.
+    household_key = models.CharField(max_length=16, blank=True)
+    # The last check of its outcomes (services.check_outcomes).
+    checked_on = models.DateField(null=True, blank=True)
+    in_work_sustained = models.BooleanField(default=False)
+    claimable = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-attached_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "family"], name="programme_family_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.family} on {self.framework}"
+
+
+class PlanNeed(BaseModel):
+    """One need identified at the start, mapped to its headline outcome and measure, with the
+    last evaluation of that measure (evidence: which records, which agency, which dates)."""
+
+    attachment = models.ForeignKey(ProgrammeFamily, on_delete=models.CASCADE, related_name="needs")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    identified_on = models.DateField()
+    note = text_field(limits.SHORT, blank=True)
+    checked_on = models.DateField(null=True, blank=True)
+    met = models.BooleanField(default=False)
+    sustained = models.BooleanField(default=False)
+    # The day the sustainment period ends (or, when not met, the earliest it could).
+    sustained_from = models.DateField(null=True, blank=True)
+    finding = text_field(limits.SHORT, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["attachment", "measure__outcome__order", "measure__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attachment", "measure"], name="plan_need_once")
+        ]

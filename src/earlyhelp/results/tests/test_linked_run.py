@@ -1,0 +1,46 @@
+"""Outcomes checked against a real targeting run (targeting's tiny borough, linked by Splink):
+the family already in earlyhelp is found in the run's households and judged on its records."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+
+from earlyhelp.results import services
+from earlyhelp.results.models import Framework, Measure
+from earlyhelp.targeting import services as targeting
+from earlyhelp.targeting.pipeline import run as pipeline_run
+from earlyhelp.targeting.tests.borough import REFERENCE, import_all, jessica_in_earlyhelp
+
+pytestmark = pytest.mark.django_db
+
+
+def test_checked_against_the_newest_run(tmp_path, targeting_dir, analyst, worker):
+    with pytest.raises(ValidationError, match="no finished targeting run"):
+        services.check_programme(user=analyst, reference=REFERENCE)
+    import_all(tmp_path, analyst)
+    family, _ = jessica_in_earlyhelp()
+    run = pipeline_run.execute(
+        targeting.run_start(acting_user=analyst, reference_date=REFERENCE, enqueue=False))
+    framework = Framework.objects.get(code="sf-2022-25")
+    attachment = services.attach_family(user=analyst, framework=framework, family=family,
+                                        attached_on=dt.date(2025, 6, 1))
+    services.add_need(user=analyst, attachment=attachment,
+                      measure=Measure.objects.get(outcome__framework=framework, code="attendance"),
+                      identified_on=dt.date(2025, 6, 1))
+    with pytest.raises(PermissionDenied):
+        services.check_programme(user=worker, reference=REFERENCE)
+    counts = services.check_programme(user=analyst, reference=REFERENCE)
+    assert counts == {"families": 1, "needs": 1, "claimable": 0, "run": str(run.pk),
+                      "not_linked": 0}
+    attachment.refresh_from_db()
+    assert attachment.household_key
+    need = attachment.needs.get()
+    # Jessica's autumn term 2025: 20 of 120 sessions unauthorised (17%) – the problem is there.
+    assert (need.met, need.sustained) == (False, False)
+    assert [(e["record"], e["date"], e["counted"]) for e in need.evidence] == [
+        ("school_attendance:S1", "2025-09-01", True)]
+    call_command("results_check_outcomes", "--user", "analyst", "--date", str(REFERENCE))
+    with pytest.raises(CommandError, match="only performance analysts"):
+        call_command("results_check_outcomes", "--user", "worker")
