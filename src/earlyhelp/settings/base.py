@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "earlyhelp.targeting",
     "earlyhelp.insights",
     "earlyhelp.strategy",
+    "earlyhelp.history",
     "earlyhelp.governance",
     "earlyhelp.worklists",
     "earlyhelp.demo",
