@@ -14,17 +14,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+import earlyhelp.cases.services as cases
+import earlyhelp.frontdoor.services as frontdoor
+import earlyhelp.people.services as people
 from earlyhelp.access import policy
-from earlyhelp.cases import services as cases
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus
 from earlyhelp.core import audit
 from earlyhelp.core.codes import ReferralSource
 from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction, Team
-from earlyhelp.frontdoor import services as frontdoor
 from earlyhelp.frontdoor.models import ConsentAnswer
-from earlyhelp.people import services as people
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
 from . import validation
@@ -32,7 +32,8 @@ from .models import MatchReview, SourceRecord
 from .validation import Extract, Problem
 
 # SSD-to-earlyhelp: within a day, closures first (a family's next episode may start the day the
-# last one ended), then contacts, then openings; an episode opened and closed on one day closes last.
+# last one ended), then contacts, then openings; an episode opened and closed on one day
+# closes last.
 CLOSE, CONTACT, OPEN, CLOSE_SAME_DAY = 0, 1, 2, 3
 PERSON_VALUES = ["given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
                  "ethnicity", "nhs_number", "upn", "local_id"]
@@ -171,8 +172,9 @@ class _Writer:
             person = Person.objects.get(pk=known)
             changed = {k: v for k, v in values.items() if getattr(person, k) != v}
             if changed:
-                person = self._step("ssd_person", row, "pers_person_id", lambda: people.person_update(
-                    person=person, acting_user=self.user, **changed))
+                person = self._step("ssd_person", row, "pers_person_id",
+                                    lambda: people.person_update(
+                                        person=person, acting_user=self.user, **changed))
                 self.result.updated["people"] += 1
             else:
                 self.result.unchanged["people"] += 1
@@ -265,7 +267,7 @@ class _Writer:
             self.result.created["families"] += 1
         present = set(Membership.objects.filter(family=family, end_date__isnull=True)
                       .values_list("person_id", flat=True))
-        for row, person in zip(rows, person_rows):
+        for row, person in zip(rows, person_rows, strict=False):
             self.families.setdefault(row["fami_person_id"], family)
             if person.pk in present:
                 continue
@@ -273,8 +275,9 @@ class _Writer:
             if person.date_of_birth and start < person.date_of_birth:
                 start = person.date_of_birth
             role = self._role(row["fami_person_id"], person, start)
-            self._step(table, row, "fami_person_id", lambda: people.membership_add(
-                family=family, person=person, role=role, start_date=start, acting_user=self.user))
+            self._step(table, row, "fami_person_id", lambda p=person, r=role, s=start:
+                       people.membership_add(family=family, person=p, role=r, start_date=s,
+                                             acting_user=self.user))
             present.add(person.pk)
             self.result.created["memberships"] += 1
 
@@ -332,7 +335,8 @@ class _Writer:
         received = timezone.make_aware(dt.datetime.combine(row["date"], dt.time(9, 0)))
         source = row["source"]
         label = ReferralSource(source).label
-        contact = self._step("ssd_contacts", row, "cont_contact_date", lambda: frontdoor.contact_create(
+        contact = self._step("ssd_contacts", row, "cont_contact_date", lambda: frontdoor
+                             .contact_create(
             acting_user=self.user, source=source,
             referrer_name=(row.get("cont_contact_source_desc") or label)[:200],
             concerns=f"Imported from {self.system}: contact {row['cont_contact_id']}."

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import Team
-from earlyhelp.people.identifiers import normalise_nhs_number, nhs_number_is_valid, upn_is_valid
+from earlyhelp.people.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
 
 from . import ssd
 
@@ -100,7 +100,8 @@ class _Checker:
             return None
         value = mapping.get(text.strip().lower())
         if value is None:
-            self.problem(column, f"unknown {what} '{text}' – accepted: {ssd.accepted_list(mapping)}")
+            accepted = ssd.accepted_list(mapping)
+            self.problem(column, f"unknown {what} '{text}' – accepted: {accepted}")
         return value
 
 
@@ -292,7 +293,7 @@ def _cross_checks(extract: Extract) -> None:
             spans.setdefault(family, []).append(row)
     for rows in spans.values():
         rows.sort(key=lambda r: r["start"])
-        for before, after in zip(rows, rows[1:]):
+        for before, after in zip(rows, rows[1:], strict=False):
             if before["end"] is None or after["start"] < before["end"]:
                 extract.problems.append(Problem(
                     "ssd_early_help_episodes", after["_row"], "earl_episode_start_date",

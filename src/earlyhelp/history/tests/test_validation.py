@@ -30,7 +30,8 @@ def test_every_bad_row_is_reported_with_table_row_column_and_reason(manager, ext
     edit(extract, "ssd_person", "2012-05-05,4857773457", "2012-05-05,4857773458")
     edit(extract, "ssd_contacts", "C3,P4,2025-02-05,6", "C3,P9,2025-02-05,6")
     edit(extract, "ssd_contacts", "C4,P6,2025-04-04,8", "C4,P6,2099-04-04,8")
-    edit(extract, "ssd_early_help_episodes", "NFA,Family Support East", "Closed,Family Support East")
+    edit(extract, "ssd_early_help_episodes", "NFA,Family Support East",
+         "Closed,Family Support East")
     edit(extract, "ssd_early_help_episodes", "Socio-economic challenges,,Family Support East",
          "Socio-economic challenges,,Youth Team")
     edit(extract, "ssd_cin_episodes", "RC9,2026-02-15", "RC99,2026-02-15")
@@ -60,7 +61,8 @@ def test_every_bad_row_is_reported_with_table_row_column_and_reason(manager, ext
 
 def test_a_missing_person_table_or_column_is_reported(manager, extract):
     (extract / "ssd_person.csv").unlink()
-    assert problems(extract, manager)[0] == "ssd_person row 0, -: the file ssd_person.csv is missing"
+    assert problems(extract, manager)[0] == (
+        "ssd_person row 0, -: the file ssd_person.csv is missing")
     assert_nothing_written()
 
 
