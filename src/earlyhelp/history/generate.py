@@ -20,10 +20,11 @@ def generate(directory, *, families: int, seed: int = 13) -> int:
     for f in range(families):
         surname = _NAMES[f % len(_NAMES)]
         ids = [f"P{f}-{n}" for n in range(3)]
+        blank = [""] * 5  # NHS number .. death date
         rows["ssd_person"] += [
-            [ids[0], "Mum", surname, "F", "", "WBRI", "1985-05-01", "", "", "", "", "", "", "Y", ""],
-            [ids[1], "Child", surname, "M", "", "WBRI", "2014-02-03", "", "", "", "", "", "", "", ""],
-            [ids[2], "Baby", surname, "F", "", "WBRI", "2019-08-09", "", "", "", "", "", "", "", ""],
+            [ids[0], "Mum", surname, "F", "", "WBRI", "1985-05-01", *blank, "", "Y"],
+            [ids[1], "Child", surname, "M", "", "WBRI", "2014-02-03", *blank, "", ""],
+            [ids[2], "Baby", surname, "F", "", "WBRI", "2019-08-09", *blank, "", ""],
         ]
         rows["ssd_family"] += [[f"FT{f}-{n}", f"F{f}", ids[n]] for n in range(3)]
         rows["ssd_address"].append(
