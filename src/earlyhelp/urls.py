@@ -33,6 +33,7 @@ urlpatterns = [
     path("account/", include("earlyhelp.core.security.urls")),  # two-factor, access log
     path("targeting/", include("earlyhelp.targeting.urls")),
     path("insights/", include("earlyhelp.insights.urls")),
+    path("history/", include("earlyhelp.history.urls")),
     path("directory/", include("earlyhelp.directory.urls")),
     path("panels/", include("earlyhelp.panels.urls")),
     path("strategy/", include("earlyhelp.strategy.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "earlyhelp.insights",
     "earlyhelp.strategy",
     "earlyhelp.results",
+    "earlyhelp.history",
     "earlyhelp.governance",
     "earlyhelp.worklists",
     "earlyhelp.demo",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HistoryConfig(AppConfig):
+    name = "earlyhelp.history"
+    verbose_name = "History (Standard Safeguarding Dataset import and export)"

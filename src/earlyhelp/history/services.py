@@ -1,0 +1,423 @@
+"""Import a council's history from SSD tables: check everything, then write it all or nothing.
+
+Every write goes through the casework services (people, frontdoor, cases) with the date the
+thing happened, so the same rules hold for history as for new work; each imported record gets a
+SourceRecord (source system, table, id) and an audit row saying where it came from."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+import earlyhelp.cases.services as cases
+import earlyhelp.frontdoor.services as frontdoor
+import earlyhelp.people.services as people
+from earlyhelp.access import policy
+from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus
+from earlyhelp.core import audit
+from earlyhelp.core.codes import ReferralSource
+from earlyhelp.core.dates import today
+from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.models import AuditAction, Team
+from earlyhelp.frontdoor.models import ConsentAnswer
+from earlyhelp.people.models import Family, MemberRole, Membership, Person
+
+from . import validation
+from .models import MatchReview, SourceRecord
+from .validation import Extract, Problem
+
+# SSD-to-earlyhelp: within a day, closures first (a family's next episode may start the day the
+# last one ended), then contacts, then openings; an episode opened and closed on one day
+# closes last.
+CLOSE, CONTACT, OPEN, CLOSE_SAME_DAY = 0, 1, 2, 3
+PERSON_VALUES = ["given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
+                 "ethnicity", "nhs_number", "upn", "local_id"]
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    matched: int = 0
+    reviews: int = 0
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _RowFailed(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def history_import(
+    *, source, acting_user, source_system: str, progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Check every table, then write everything in one transaction – or nothing."""
+    policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD)
+    policy.require(acting_user, policy.Action.STEP_DOWN)
+    if not (source_system or "").strip():
+        raise ValidationError({"source_system": "Name the system the extract came from"})
+    extract = validation.parse(source)
+    result = ImportResult(problems=list(extract.problems), rows=extract.row_count)
+    if not extract.ok:
+        return result
+    try:
+        with transaction.atomic():
+            _Writer(extract, acting_user, source_system.strip(), result, progress).run()
+    except _RowFailed as failed:
+        return ImportResult(problems=[failed.problem], rows=extract.row_count)
+    return result
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "message_dict"):
+            return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+        return " ".join(error.messages)
+    return str(error)
+
+
+class _Writer:
+    def __init__(self, extract: Extract, user, system: str, result: ImportResult, progress):
+        self.x, self.user, self.system, self.result = extract, user, system, result
+        self.progress, self.done = progress, 0
+        self.known = {
+            (table, source_id): object_id
+            for table, source_id, object_id in SourceRecord.objects.filter(
+                source_system=system).values_list("table", "source_id", "object_id")
+        }
+        self.people: dict[str, Person] = {}
+        self.families: dict[str, Family] = {}  # person id -> their family
+        self.teams = {t.name: t for t in Team.objects.all()}
+        self.episodes: dict[str, Episode] = {}
+        self.person_rows = {r["pers_person_id"]: r for r in extract.rows.get("ssd_person", [])}
+        self.known_before = set(self.known)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _step(self, table: str, row: dict, column: str, call):
+        try:
+            return call()
+        except (ValidationError, IllegalMove, PermissionDenied) as error:
+            raise _RowFailed(Problem(table, row["_row"], column, _message(error))) from error
+
+    def _mark(self, table: str, source_id: str, obj, *, family_id=None, person_id=None) -> None:
+        SourceRecord.objects.create(
+            source_system=self.system, table=table, source_id=source_id,
+            object_type=obj._meta.label_lower, object_id=str(obj.pk),
+        )
+        self.known[(table, source_id)] = str(obj.pk)
+        audit.record(
+            user=self.user, action=AuditAction.CHANGE, obj=obj, family_id=family_id,
+            person_id=person_id, reason="imported history",
+            changes={"source_system": self.system, "source_table": table, "source_id": source_id},
+            detail=f"imported from {self.system} {table} {source_id}",
+        )
+
+    def _tick(self, table: str) -> None:
+        self.done += 1
+        if self.progress and (self.done % 1000 == 0 or self.done == self.result.rows):
+            self.progress(self.done, self.result.rows)
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self) -> None:
+        first_seen = self._first_dates()
+        for row in self.x.rows.get("ssd_person", []):
+            self._person(row)
+            self._tick("ssd_person")
+        self._families(first_seen)
+        for event in sorted(self._events(), key=lambda e: (e[0], e[1], e[2])):
+            event[3]()
+        if self.progress and self.done != self.result.rows:  # rows not counted one by one
+            self.progress(self.result.rows, self.result.rows)
+
+    def _first_dates(self) -> dict[str, dt.date]:
+        """Each person's earliest dated event: when they are taken to have joined the family."""
+        first: dict[str, dt.date] = {}
+        columns = {"ssd_contacts": ("cont_person_id", "date"),
+                   "ssd_early_help_episodes": ("earl_person_id", "start"),
+                   "ssd_cin_episodes": ("cine_person_id", "referral_date"),
+                   "ssd_address": ("addr_person_id", "start")}
+        for table, (person_column, date_key) in columns.items():
+            for row in self.x.rows.get(table, []):
+                day = row.get(date_key)
+                if day and (row[person_column] not in first or day < first[row[person_column]]):
+                    first[row[person_column]] = day
+        return first
+
+    def _values(self, row: dict) -> dict:
+        return {
+            "given_name": row["pers_forename"], "family_name": row["pers_surname"],
+            "date_of_birth": row["dob"], "expected_date_of_birth": row["expected_dob"],
+            "sex": row["sex"], "ethnicity": row["ethnicity"], "nhs_number": row["nhs_number"],
+            "upn": row.get("upn", ""),
+            "local_id": (row.get("pers_legacy_id") or row["pers_person_id"])[:40],
+        }
+
+    def _person(self, row: dict) -> None:
+        source_id = row["pers_person_id"]
+        values = self._values(row)
+        known = self.known.get(("ssd_person", source_id))
+        if known:
+            person = Person.objects.get(pk=known)
+            changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+            if changed:
+                person = self._step("ssd_person", row, "pers_person_id",
+                                    lambda: people.person_update(
+                                        person=person, acting_user=self.user, **changed))
+                self.result.updated["people"] += 1
+            else:
+                self.result.unchanged["people"] += 1
+            self.people[source_id] = person
+            return
+        match, doubtful = self._match(values)
+        if match is not None:
+            self.people[source_id] = match
+            self._mark("ssd_person", source_id, match, person_id=match.pk)
+            self.result.matched += 1
+            return
+        person = self._step("ssd_person", row, "pers_person_id",
+                            lambda: people.person_create(acting_user=self.user, **values))
+        self._mark("ssd_person", source_id, person, person_id=person.pk)
+        self.result.created["people"] += 1
+        self.people[source_id] = person
+        for candidate, reason in doubtful:
+            MatchReview.objects.create(
+                source_system=self.system, source_id=source_id, imported=person,
+                candidate=candidate, reason=reason, created_by=self.user, modified_by=self.user)
+            self.result.reviews += 1
+
+    def _match(self, values: dict) -> tuple[Person | None, list[tuple[Person, str]]]:
+        """Identifiers first: an NHS number or UPN held by exactly one person whose date of birth
+        agrees is the same person. Anything less certain goes to review, never merged."""
+        ids = Q()
+        if values["nhs_number"]:
+            ids |= Q(nhs_number=values["nhs_number"])
+        if values["upn"]:
+            ids |= Q(upn=values["upn"])
+        if ids:
+            found = list(Person.objects.filter(ids)[:2])
+            if len(found) == 1 and found[0].date_of_birth == values["date_of_birth"]:
+                return found[0], []
+            if found:
+                return None, [(p, "shares an identifier (NHS number or UPN) but not the date of "
+                               "birth, or the identifier is held by more than one person")
+                              for p in found]
+        if values["date_of_birth"]:
+            alike = Person.objects.filter(
+                given_name__iexact=values["given_name"], family_name__iexact=values["family_name"],
+                date_of_birth=values["date_of_birth"])[:5]
+            return None, [(p, "same name and date of birth, no identifier to confirm")
+                          for p in alike]
+        return None, []
+
+    def _families(self, first_seen: dict[str, dt.date]) -> None:
+        members: dict[str, list[dict]] = defaultdict(list)
+        for row in self.x.rows.get("ssd_family", []):
+            members[row["fami_family_id"]].append(row)
+        # People with casework but no family row get a household of their own.
+        in_family = {row["fami_person_id"] for rows in members.values() for row in rows}
+        for table, column in (("ssd_contacts", "cont_person_id"),
+                              ("ssd_early_help_episodes", "earl_person_id")):
+            for row in self.x.rows.get(table, []):
+                if row[column] not in in_family:
+                    in_family.add(row[column])
+                    members["person:" + row[column]].append(
+                        {"_row": row["_row"], "fami_person_id": row[column], "_table": table})
+        addresses = defaultdict(list)
+        for row in self.x.rows.get("ssd_address", []):
+            addresses[row["addr_person_id"]].append(row)
+        for family_id, rows in members.items():
+            self._family(family_id, rows, addresses, first_seen)
+
+    def _family(self, family_id, rows, addresses, first_seen) -> None:
+        table = rows[0].get("_table", "ssd_family")
+        person_rows = [self.people[r["fami_person_id"]] for r in rows]
+        current = [a for r in rows for a in addresses.get(r["fami_person_id"], [])
+                   if a.get("end") is None]
+        current.sort(key=lambda a: a.get("start") or dt.date.min)
+        address = {}
+        if current:
+            latest = current[-1]
+            address = {"address_line_1": latest["line_1"], "town": latest["town"],
+                       "postcode": latest["postcode"], "uprn": latest["uprn"]}
+        known = self.known.get(("ssd_family", family_id))
+        if known:
+            family = Family.objects.get(pk=known)
+            changed = {k: v for k, v in address.items() if getattr(family, k) != v}
+            if changed:
+                self._step(table, rows[0], "fami_family_id", lambda: people.family_update(
+                    family=family, acting_user=self.user, **changed))
+                self.result.updated["families"] += 1
+        else:
+            surname = person_rows[0].family_name
+            family = self._step(table, rows[0], "fami_family_id", lambda: people.family_create(
+                acting_user=self.user, name=f"{surname} household", **address))
+            self._mark("ssd_family", family_id, family, family_id=family.pk)
+            self.result.created["families"] += 1
+        present = set(Membership.objects.filter(family=family, end_date__isnull=True)
+                      .values_list("person_id", flat=True))
+        for row, person in zip(rows, person_rows, strict=False):
+            self.families.setdefault(row["fami_person_id"], family)
+            if person.pk in present:
+                continue
+            start = first_seen.get(row["fami_person_id"]) or person.date_of_birth or today()
+            if person.date_of_birth and start < person.date_of_birth:
+                start = person.date_of_birth
+            role = self._role(row["fami_person_id"], person, start)
+            self._step(table, row, "fami_person_id", lambda p=person, r=role, s=start:
+                       people.membership_add(family=family, person=p, role=r, start_date=s,
+                                             acting_user=self.user))
+            present.add(person.pk)
+            self.result.created["memberships"] += 1
+
+    def _role(self, person_id: str, person: Person, on: dt.date) -> str:
+        """The SSD has no household role: under 18 (or unborn) is a child; a recorded mother a
+        parent or carer; any other adult 'other adult'."""
+        if person.is_unborn or (person.date_of_birth and person.age_on(on) < 18):
+            return MemberRole.CHILD
+        row = self.person_rows.get(person_id, {})
+        if row.get("pers_is_mother", "").upper() == "Y":
+            return MemberRole.PARENT_CARER
+        return MemberRole.OTHER_ADULT
+
+    # -- dated events ----------------------------------------------------------------------
+    def _events(self):
+        for row in self.x.rows.get("ssd_contacts", []):
+            if ("ssd_contacts", row["cont_contact_id"]) in self.known:
+                self.result.unchanged["contacts"] += 1
+                self._tick("ssd_contacts")
+                continue
+            yield (row["date"], CONTACT, row["_row"], lambda row=row: self._contact(row))
+        episodes: dict[str, list[dict]] = defaultdict(list)
+        for row in self.x.rows.get("ssd_early_help_episodes", []):
+            episodes[row["earl_episode_id"]].append(row)
+        self.cin_by_person = defaultdict(list)
+        for row in self.x.rows.get("ssd_cin_episodes", []):
+            self.cin_by_person[row["cine_person_id"]].append(row)
+            self._tick("ssd_cin_episodes")
+        for rows in (self.x.rows.get(t, []) for t in ("ssd_family", "ssd_address",
+                                                       "ssd_linked_identifiers")):
+            for _ in rows:
+                self._tick("other")
+        for episode_id, rows in episodes.items():
+            head = rows[0]
+            known = self.known.get(("ssd_early_help_episodes", episode_id))
+            if known:
+                episode = Episode.objects.get(pk=known)
+                self.episodes[episode_id] = episode
+                if episode.status == EpisodeStatus.OPEN and head["end"]:
+                    yield (head["end"], CLOSE, head["_row"],
+                           lambda rows=rows: self._close(rows))
+                else:
+                    self.result.unchanged["episodes"] += 1
+                for _ in rows:
+                    self._tick("ssd_early_help_episodes")
+                continue
+            yield (head["start"], OPEN, head["_row"], lambda rows=rows: self._open(rows))
+            if head["end"]:
+                order = CLOSE_SAME_DAY if head["end"] == head["start"] else CLOSE
+                yield (head["end"], order, head["_row"], lambda rows=rows: self._close(rows))
+
+    def _contact(self, row: dict) -> None:
+        person = self.people[row["cont_person_id"]]
+        family = self.families.get(row["cont_person_id"])
+        received = timezone.make_aware(dt.datetime.combine(row["date"], dt.time(9, 0)))
+        source = row["source"]
+        label = ReferralSource(source).label
+        contact = self._step("ssd_contacts", row, "cont_contact_date", lambda: frontdoor
+                             .contact_create(
+            acting_user=self.user, source=source,
+            referrer_name=(row.get("cont_contact_source_desc") or label)[:200],
+            concerns=f"Imported from {self.system}: contact {row['cont_contact_id']}."
+            + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
+                "cont_contact_outcome_json") else ""),
+            people=[person], family=family, received_at=received,
+            family_consents_to_request=ConsentAnswer.NOT_ASKED,
+            family_consents_to_share=ConsentAnswer.NOT_ASKED,
+        ))
+        # The extract holds no front-door decision: the contact leaves the triage queue as
+        # history, not as work waiting (docs/decisions/history-import.md).
+        self._step("ssd_contacts", row, "cont_contact_id", lambda: frontdoor.contact_withdraw(
+            contact=contact, acting_user=self.user,
+            reason=f"Imported history from {self.system}: the extract holds no triage decision"))
+        self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=contact.family_id)
+        self.result.created["contacts"] += 1
+        self._tick("ssd_contacts")
+
+    def _step_down_from(self, rows: list[dict], family: Family):
+        """A social care case closed RC9 (referred to early help) on or before this episode's
+        start, and after the family's previous episode ended, makes this episode a step-down."""
+        start = rows[0]["start"]
+        previous = (Episode.objects.filter(family=family, start_date__lte=start)
+                    .order_by("-start_date").first())
+        since = previous.end_date if previous and previous.end_date else dt.date.min
+        found = [c for r in rows for c in self.cin_by_person.get(r["earl_person_id"], [])
+                 if c.get("close_reason") == "RC9" and c.get("close_date")
+                 and since <= c["close_date"] <= start]
+        found.sort(key=lambda c: c["close_date"])
+        return (found[-1] if found else None), previous
+
+    def _open(self, rows: list[dict]) -> None:
+        head = rows[0]
+        family = self.families[head["earl_person_id"]]
+        children = list(dict.fromkeys(self.people[r["earl_person_id"]] for r in rows))
+        team = self.teams[head["team"]]
+        cin, previous = self._step_down_from(rows, family)
+        if cin is not None:
+            stepped_up = (previous if previous and previous.closure_outcome ==
+                          ClosureOutcome.STEPPED_UP else None)
+            episode = self._step("ssd_early_help_episodes", head, "earl_episode_start_date",
+                                 lambda: cases.episode_step_down(
+                family=family, team=team, on=head["start"], acting_user=self.user,
+                reason=f"Stepped down from children's social care (imported {self.system} "
+                       f"referral {cin['cine_referral_id']})",
+                focus_children=children, social_care_reference=cin["cine_referral_id"][:40],
+                from_episode=stepped_up, social_care_decided_on=cin["close_date"],
+                episode_reason=head["reason"]))
+        else:
+            episode = self._step("ssd_early_help_episodes", head, "earl_episode_start_date",
+                                 lambda: cases.episode_open(
+                family=family, team=team, start_date=head["start"], acting_user=self.user,
+                focus_children=children, reason=head["reason"]))
+        self.episodes[head["earl_episode_id"]] = episode
+        self._mark("ssd_early_help_episodes", head["earl_episode_id"], episode,
+                   family_id=family.pk)
+        self.result.created["episodes"] += 1
+        for _ in rows:
+            self._tick("ssd_early_help_episodes")
+
+    def _close(self, rows: list[dict]) -> None:
+        head = rows[0]
+        episode = self.episodes[head["earl_episode_id"]]
+        table, column = "ssd_early_help_episodes", "earl_episode_end_date"
+        if head["outcome"] == ClosureOutcome.STEPPED_UP:
+            cin = sorted((c for r in rows for c in self.cin_by_person.get(r["earl_person_id"], [])
+                          if c.get("referral_date") and c["referral_date"] >= head["start"]),
+                         key=lambda c: c["referral_date"])
+            reference = cin[0]["cine_referral_id"][:40] if cin else ""
+            self._step(table, head, column, lambda: cases.episode_step_up(
+                episode=episode, on=head["end"], acting_user=self.user,
+                reason=f"Stepped up to children's social care (imported from {self.system})",
+                social_care_reference=reference))
+        else:
+            self._step(table, head, column, lambda: cases.episode_close(
+                episode=episode, outcome=head["outcome"], end_date=head["end"],
+                acting_user=self.user, history_import=True,
+                summary=f"Imported from {self.system}: {head['earl_episode_end_reason']}"))
+        if (table, head["earl_episode_id"]) in self.known_before:
+            self.result.updated["episodes"] += 1
+
+
+def open_reviews():
+    return MatchReview.objects.filter(resolved=False).select_related("imported", "candidate")

@@ -1,0 +1,71 @@
+"""The import page: the same report as the command, nothing written on error."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.people.models import Person
+
+from .conftest import SMALL, edit
+
+pytestmark = pytest.mark.django_db
+URL = "/history/import/"
+
+
+def zipped(directory) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in directory.glob("*.csv"):
+            archive.write(path, f"extract/{path.name}")
+    return SimpleUploadedFile("extract.zip", buffer.getvalue(), "application/zip")
+
+
+def test_a_zip_is_imported_and_summarised(client, manager):
+    verified_login(client, manager)
+    response = client.post(URL, {"source_system": "Mosaic", "files": zipped(SMALL)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "History imported" in html and "27 rows from Mosaic" in html
+    assert "6 people created" in html
+    assert Person.objects.count() == 6
+
+
+def test_csv_files_with_a_bad_row_show_every_problem_and_write_nothing(client, manager, extract):
+    edit(extract, "ssd_person", "P2,Bilal,Khan,M", "P2,Bilal,Khan,X")
+    verified_login(client, manager)
+    files = [SimpleUploadedFile(p.name, p.read_bytes(), "text/csv") for p in extract.glob("*.csv")]
+    response = client.post(URL, {"source_system": "Mosaic", "files": files})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and "1 problem in the extract: nothing was imported" in html
+    assert "<td class=\"govuk-table__cell\">ssd_person</td><td class=\"govuk-table__cell\">3</td>" \
+        "<td class=\"govuk-table__cell\">pers_sex</td>" in html
+    assert Person.objects.count() == 0
+
+
+def test_missing_answers_are_asked_for(client, manager):
+    verified_login(client, manager)
+    response = client.post(URL, {"source_system": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose the SSD CSV files or a zip of them" in html
+    assert "Enter the system the extract came from" in html
+
+
+def test_a_file_that_is_not_csv_or_zip_is_refused(client, manager):
+    verified_login(client, manager)
+    response = client.post(URL, {"source_system": "Mosaic",
+                                 "files": SimpleUploadedFile("x.xlsx", b"PK", "application/zip")})
+    assert response.status_code == 400 and "x.xlsx is not a CSV or zip file" in (
+        response.content.decode())
+
+
+def test_a_practitioner_cannot_open_the_page(client, teams):
+    from earlyhelp.core.models import Role
+    from earlyhelp.core.testing.factories import UserFactory
+
+    verified_login(client, UserFactory(role=Role.WORKER, team=teams[0]))
+    assert client.get(URL).status_code == 403
