@@ -6,13 +6,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from earlyhelp.access.permissions import require_episode_worker, require_role
+from earlyhelp.access import policy
+from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.access.scoping import visible_people
 from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.errors import body as errors_body
 from earlyhelp.api.router import router
 from earlyhelp.cases.selectors import episode_detail, episode_list
-from earlyhelp.core.models import Role
 from earlyhelp.thresholds.models import NeedTheme
 
 from . import rules, selectors, services
@@ -84,7 +84,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=False, methods=["get"], url_path="openreferral")
     def export(self, request):
         """Every service (any status) in the Open Referral UK `/services` shape."""
-        require_role(request.user, {Role.ADMIN, Role.MANAGER, Role.ANALYST}, "export the directory")
+        policy.require(request.user, policy.Action.EXPORT_DIRECTORY)
         return Response(export_directory())
 
     @extend_schema(
@@ -95,7 +95,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=False, methods=["post"], url_path="openreferral/import")
     def import_(self, request):
         """Import Open Referral UK JSON: all records or none; 400 lists every problem."""
-        require_role(request.user, {Role.ADMIN}, "import the directory")
+        policy.require(request.user, policy.Action.ADMINISTER_DIRECTORY)
         dry_run = request.query_params.get("dry_run") in ("1", "true", "True")
         result = import_directory(request.data, acting_user=request.user, dry_run=dry_run)
         body = {
