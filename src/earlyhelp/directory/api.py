@@ -158,7 +158,7 @@ class SuggestionViewSet(viewsets.ViewSet):
 
 class ReferralOutput(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name")
-    person_name = serializers.CharField(source="person.full_name", default=None)
+    person_name = serializers.CharField(source="person.full_name", default=None, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:

@@ -128,7 +128,7 @@ class MemberInput(serializers.Serializer):
 
 
 class ConsentOutput(serializers.ModelSerializer):
-    recorded_by = serializers.StringRelatedField()
+    recorded_by = serializers.StringRelatedField(allow_null=True)  # none: recorded by the system
 
     class Meta:
         model = Consent

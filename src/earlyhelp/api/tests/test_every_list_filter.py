@@ -132,3 +132,16 @@ def test_a_bad_filter_value_is_a_400_naming_the_field(world, path, name, value):
     body = response.json()
     assert body["status"] == 400 and body["code"] and body["detail"]
     assert list(body["errors"]) == [name] and body["errors"][name][0]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("page=", "page"), ("page=abc", "page"), ("page=0", "page"), ("page_size=false", "page_size"),
+    ("page_size=-1", "page_size"), ("page_size=null&page_size=null", "page_size"),
+])
+def test_a_page_or_page_size_that_is_not_a_whole_number_is_a_400(world, query, field):
+    client = APIClient()
+    client.force_authenticate(world.manager)
+    response = client.get(f"/api/episodes/?{query}")
+    assert response.status_code == 400, response.content[:200]
+    assert list(response.json()["errors"]) == [field]
+    assert client.get("/api/episodes/?page=1&page_size=100").status_code == 200
