@@ -11,8 +11,9 @@ from .models import ProviderKind, Referral, ReferralStatus, Service
 
 
 class ServiceFilter(filters.FilterSet):
+    # field_name: the model's relation, so the schema knows the type; filter_queryset filters.
     theme = filters.ModelChoiceFilter(
-        queryset=NeedTheme.objects.all(), to_field_name="code", label="needs theme code",
+        field_name="themes", queryset=NeedTheme.objects.all(), to_field_name="code", label="needs theme code",
         error_messages={"invalid_choice": "No needs theme has this code"},
     )
     age = filters.NumberFilter(
@@ -20,7 +21,7 @@ class ServiceFilter(filters.FilterSet):
         error_messages={"invalid": "Enter an age in whole years, like 7"},
     )
     locality = filters.ModelChoiceFilter(
-        queryset=Locality.objects.all(), to_field_name="code", label="locality code",
+        field_name="localities", queryset=Locality.objects.all(), to_field_name="code", label="locality code",
         error_messages={"invalid_choice": "No locality has this code"},
     )
     provider_kind = filters.ChoiceFilter(choices=ProviderKind.choices)
