@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1:8000
 STEP := ./scripts/step.sh
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run announce serve test test-postgres bench loadtest install install-dev frontend oidc-provider migrate demo lint screenshots clean
+.PHONY: run announce serve test test-postgres api-fuzz bench loadtest install install-dev frontend oidc-provider migrate demo lint screenshots clean
 
 # Each setup step prints one line with its time; its output goes to var/log/setup.log.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -69,6 +69,11 @@ test-postgres: install-dev frontend oidc-provider
 	# Spark linkage does not touch the database, and the outage and backup tests start their own
 	# PostgreSQL: they run once, in `make test`.
 	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark and not own_postgres"
+
+# schemathesis as each role against gunicorn on a throwaway PostgreSQL, production settings
+# (docs/security.md). EXAMPLES=n and ROLES="worker manager" narrow a run.
+api-fuzz: install-dev frontend
+	./scripts/api-fuzz.sh
 
 bench: install-dev
 	mkdir -p bench/results

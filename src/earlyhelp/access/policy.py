@@ -56,6 +56,14 @@ class Action(StrEnum):
     ATTACH_TO_PROGRAMME = "attach_to_programme"
     PLAN_OUTCOMES = "plan_outcomes"
     CHECK_OUTCOMES = "check_outcomes"
+    SAFEGUARDING_OVERRIDE = "safeguarding_override"
+    EXPORT_DIRECTORY = "export_directory"
+    ADMINISTER_DIRECTORY = "administer_directory"
+    CONFIGURE_PANELS = "configure_panels"
+    SEE_DASHBOARDS = "see_dashboards"
+    PREPARE_ANNEX_A = "prepare_annex_a"
+    RUN_TARGETING = "run_targeting"
+    SEE_COHORTS = "see_cohorts"
 
 
 class NotAllowed(PermissionDenied):
@@ -200,6 +208,15 @@ def brings_to_panel(user, episode) -> bool:
     return works_on_episode(user, episode)
 
 
+def configures_panel(user, panel=None) -> bool:
+    """Managers and administrators set panels up; a panel's chair runs its own schedule."""
+    if user.role in roles.PANEL_CONFIGURATION:
+        return True
+    return panel is not None and panel.memberships.filter(
+        user=user, role="chair", left_on__isnull=True
+    ).exists()
+
+
 def manages(user, other) -> bool:
     """A team manager sees the work of the staff of their team, or of their service's teams."""
     if user.pk == getattr(other, "pk", None):
@@ -294,6 +311,26 @@ POLICY: dict[Action, Rule] = {
                                "performance analysts and team managers", _roles(*roles.RESULTS)),
     Action.CHECK_OUTCOMES: Rule("check families' outcomes",
                                 "performance analysts and team managers", _roles(*roles.RESULTS)),
+    Action.SAFEGUARDING_OVERRIDE: Rule(
+        "route a request without the family's consent because of a safeguarding concern",
+        "the front door and team managers", _roles(*roles.TRIAGE)),
+    Action.EXPORT_DIRECTORY: Rule("export the directory",
+                                  "team managers, analysts and administrators",
+                                  _roles(*roles.OVERSIGHT)),
+    Action.ADMINISTER_DIRECTORY: Rule("import or change the directory of services",
+                                      "administrators", _roles(*roles.DIRECTORY_ADMIN)),
+    Action.CONFIGURE_PANELS: Rule("set up panels and their meetings",
+                                  "team managers, administrators and the panel's chair",
+                                  configures_panel),
+    Action.SEE_DASHBOARDS: Rule("see the borough's figures",
+                                "team managers, analysts and administrators",
+                                _roles(*roles.DASHBOARDS)),
+    Action.PREPARE_ANNEX_A: Rule("prepare the Annex A return", "team managers and analysts",
+                                 _roles(*roles.STATUTORY_RETURNS)),
+    Action.RUN_TARGETING: Rule("run targeting and review its matches", "analysts",
+                               _roles(*roles.TARGETING)),
+    Action.SEE_COHORTS: Rule("see the cohorts targeting found", "analysts and team managers",
+                             _roles(*roles.COHORTS)),
 }
 
 

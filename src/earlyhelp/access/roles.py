@@ -22,3 +22,29 @@ OVERSIGHT = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
 STRATEGY = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
 # Results for families: who attaches families to a programme and judges their outcomes.
 RESULTS = frozenset({Role.ANALYST, Role.MANAGER})
+# Who holds cases of their own (a caseload: lead practitioners and panel members' actions).
+HOLDS_CASES = frozenset({Role.WORKER, Role.MANAGER, Role.PARTNER, Role.PANEL_MEMBER})
+# Who sees the team's work queues (unallocated, reviews overdue).
+TEAM_QUEUES = frozenset({Role.WORKER, Role.MANAGER})
+# Who sits on or runs panels (the panels pages).
+PANELS = frozenset({Role.PANEL_MEMBER, Role.MANAGER, Role.WORKER})
+# Who sets panels up: their membership and meeting schedule.
+PANEL_CONFIGURATION = frozenset({Role.MANAGER, Role.ADMIN})
+# Who keeps the directory of services: imports and edits it.
+DIRECTORY_ADMIN = frozenset({Role.ADMIN})
+# Who sees the borough's aggregate figures (dashboards, strategy).
+DASHBOARDS = frozenset({Role.MANAGER, Role.ANALYST, Role.ADMIN})
+# Who prepares the statutory returns (Annex A).
+STATUTORY_RETURNS = frozenset({Role.MANAGER, Role.ANALYST})
+# Who runs the targeting pipeline (linkage runs, match review).
+TARGETING = frozenset({Role.ANALYST})
+# Who sees the cohorts targeting finds (to offer early help).
+COHORTS = frozenset({Role.ANALYST, Role.MANAGER})
+# The system's administrators.
+ADMINS = frozenset({Role.ADMIN})
+# Who raised requests as an outside agency (their own requests page).
+PARTNERS = frozenset({Role.PARTNER})
+# Who has a caseload page of their own (lead practitioners).
+OWN_CASELOAD = frozenset({Role.WORKER, Role.PARTNER})
+# Team managers (the team page).
+MANAGERS = frozenset({Role.MANAGER})

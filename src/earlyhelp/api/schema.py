@@ -3,7 +3,8 @@
 A drf-spectacular postprocessing hook, so no view has to repeat it: every operation may answer
 401/403 (sign-in, two-factor, role), 413 (body over the cap), 429 and 500; those with a body
 400 (field errors), 409 (a refused move or a stale version), 415 and 428 (version missing);
-those with an id in the path 404.
+lists with filters 400 (a value they cannot read); those with an id in the path, and pages
+of a list, 404.
 """
 
 from .errors import DEFAULT_CODES
@@ -35,8 +36,11 @@ def error_responses(result, generator, request, public):
             codes = list(ALWAYS)
             if method in ("post", "put", "patch"):
                 codes += WITH_BODY
-            if "{" in path:
-                codes.append(404)
+            query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+            if method == "get" and query - {"page"}:
+                codes.append(400)  # a filter value (or page size) it cannot read
+            if "{" in path or "page" in query:
+                codes.append(404)  # an unknown id, or a page past the end
             responses = operation.setdefault("responses", {})
             for code in codes:
                 existing = responses.get(str(code))

@@ -17,6 +17,7 @@ from earlyhelp.core.models import Organisation
 from earlyhelp.thresholds.models import Level, NeedTheme
 
 from . import services
+from .filters import AssessmentFilter
 from .models import Assessment, AssessmentDomain, AssessmentEntry, PresentingNeed
 
 
@@ -111,16 +112,10 @@ def visible_assessments(user):
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     serializer_class = AssessmentListOutput
+    filterset_class = AssessmentFilter
 
     def get_queryset(self):
-        assessments = visible_assessments(self.request.user).order_by("-started_on", "id")
-        episode = self.request.query_params.get("episode")
-        if episode:
-            assessments = assessments.filter(episode_id=episode)
-        status_ = self.request.query_params.get("status")
-        if status_:
-            assessments = assessments.filter(status=status_)
-        return assessments
+        return visible_assessments(self.request.user).order_by("-started_on", "id")
 
     def list(self, request, *args, **kwargs):
         audit_search(request, "assessments.assessment")

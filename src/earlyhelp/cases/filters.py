@@ -1,7 +1,8 @@
 """What an episode list may be filtered by (the API's /api/episodes/ query parameters)."""
 
 import django_filters as filters
-from django_filters.widgets import BooleanWidget
+
+from earlyhelp.core.filtering import YesNoFilter
 
 from .models import Episode, EpisodeStatus, RouteIn
 
@@ -12,7 +13,7 @@ class EpisodeFilter(filters.FilterSet):
     lead_practitioner = filters.UUIDFilter(field_name="lead_practitioner_id")
     family = filters.UUIDFilter(field_name="family_id")
     route_in = filters.ChoiceFilter(choices=RouteIn.choices)
-    unallocated = filters.BooleanFilter(method="_unallocated", widget=BooleanWidget)
+    unallocated = YesNoFilter(method="_unallocated")
 
     class Meta:
         model = Episode

@@ -2,6 +2,8 @@
 django-filter FilterSet: a value that cannot be read is refused with a field message – a 400 in
 the API, an error on pages – never silently ignored."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
@@ -16,3 +18,21 @@ def filtered(filterset_class, data, queryset: QuerySet) -> QuerySet:
 def only_when_true(queryset, name, value):
     """A yes/no filter that narrows on yes and leaves the list whole otherwise."""
     return queryset.filter(**{name: True}) if value else queryset
+
+
+class YesNoField(forms.Field):
+    """true/false (or 1/0, yes/no); anything else is an error – not read as "no filter"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        answer = str(value).strip().lower()
+        if answer in ("true", "1", "yes"):
+            return True
+        if answer in ("false", "0", "no"):
+            return False
+        raise ValidationError("Enter true or false", code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField

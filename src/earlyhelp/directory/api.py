@@ -6,18 +6,19 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from earlyhelp.access.permissions import require_episode_worker, require_role
+from earlyhelp.access import policy
+from earlyhelp.access.permissions import require_episode_worker
 from earlyhelp.access.scoping import visible_people
 from earlyhelp.api.base import audit_search, scoped_pk, validated
 from earlyhelp.api.errors import body as errors_body
 from earlyhelp.api.router import router
 from earlyhelp.cases.selectors import episode_detail, episode_list
-from earlyhelp.core.models import Locality, Role
 from earlyhelp.thresholds.models import NeedTheme
 
 from . import rules, selectors, services
+from .filters import ReferralFilter, ServiceFilter
 from .matching import profile_for_episode, suggest_services
-from .models import DeclineReason, FinishOutcome, ProviderKind, Referral, Service
+from .models import DeclineReason, FinishOutcome, Referral, Service
 from .openreferral.export import export_directory
 from .openreferral.importer import import_directory
 
@@ -65,51 +66,25 @@ class ServiceOutput(serializers.ModelSerializer):
         return [level.band for level in service.levels.all()]
 
 
-SERVICE_FILTERS = [
-    OpenApiParameter("theme", str, description="needs theme code"),
-    OpenApiParameter("age", int),
-    OpenApiParameter("locality", str, description="locality code"),
-    OpenApiParameter("provider_kind", str, enum=ProviderKind.values),
-    OpenApiParameter("q", str, description="words in the name or description"),
-]
-
-
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The directory's active services (the public feed is /directory/openreferral/services/)."""
 
     serializer_class = ServiceOutput
+    filterset_class = ServiceFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        age = params.get("age")
-        if age is not None and not age.isdigit():
-            raise serializers.ValidationError({"age": "Enter an age in whole years, like 7"})
-        theme = locality = None
-        if params.get("theme"):
-            theme = NeedTheme.objects.filter(code=params["theme"]).first()
-            if theme is None:
-                raise serializers.ValidationError({"theme": "No needs theme has this code"})
-        if params.get("locality"):
-            locality = Locality.objects.filter(code=params["locality"]).first()
-            if locality is None:
-                raise serializers.ValidationError({"locality": "No locality has this code"})
-        return selectors.service_search(
-            theme=theme,
-            age=int(age) if age else None,
-            locality=locality,
-            text=params.get("q", ""),
-            provider_kind=params.get("provider_kind", ""),
-        ).prefetch_related("levels")
-
-    @extend_schema(parameters=SERVICE_FILTERS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return (
+            selectors.public_services()
+            .select_related("organisation")
+            .prefetch_related("themes", "localities", "levels")
+            .order_by("name", "id")
+        )
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["get"], url_path="openreferral")
     def export(self, request):
         """Every service (any status) in the Open Referral UK `/services` shape."""
-        require_role(request.user, {Role.ADMIN, Role.MANAGER, Role.ANALYST}, "export the directory")
+        policy.require(request.user, policy.Action.EXPORT_DIRECTORY)
         return Response(export_directory())
 
     @extend_schema(
@@ -120,7 +95,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=False, methods=["post"], url_path="openreferral/import")
     def import_(self, request):
         """Import Open Referral UK JSON: all records or none; 400 lists every problem."""
-        require_role(request.user, {Role.ADMIN}, "import the directory")
+        policy.require(request.user, policy.Action.ADMINISTER_DIRECTORY)
         dry_run = request.query_params.get("dry_run") in ("1", "true", "True")
         result = import_directory(request.data, acting_user=request.user, dry_run=dry_run)
         body = {
@@ -164,17 +139,18 @@ class SuggestionOutput(serializers.Serializer):
         return [str(m.person_id) for m in row["suggestion"].suitable_for]
 
 
+class SuggestionQuery(serializers.Serializer):
+    episode = serializers.UUIDField(error_messages={"required": "Give the episode id",
+                                                    "invalid": "Give the episode id"})
+
+
 class SuggestionViewSet(viewsets.ViewSet):
     """Services suggested for an episode's family, ranked."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("episode", str, required=True)],
-        responses=SuggestionOutput(many=True),
-    )
+    @extend_schema(parameters=[SuggestionQuery], responses=SuggestionOutput(many=True))
     def list(self, request):
-        if not request.query_params.get("episode"):
-            raise serializers.ValidationError({"episode": "Give the episode id"})
-        episode = episode_detail(user=request.user, episode_id=request.query_params["episode"])
+        query = validated(SuggestionQuery, request.query_params)
+        episode = episode_detail(user=request.user, episode_id=query["episode"])
         suggestions = suggest_services(profile_for_episode(episode), limit=20)
         rows = [{"rank": i, "suggestion": s} for i, s in enumerate(suggestions, start=1)]
         return Response(SuggestionOutput(rows, many=True).data)
@@ -182,7 +158,7 @@ class SuggestionViewSet(viewsets.ViewSet):
 
 class ReferralOutput(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name")
-    person_name = serializers.CharField(source="person.full_name", default=None)
+    person_name = serializers.CharField(source="person.full_name", default=None, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -252,6 +228,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     (provider side). Status moves answer 409 when the rules refuse them."""
 
     serializer_class = ReferralOutput
+    filterset_class = ReferralFilter
 
     def get_queryset(self):
         referrals = (
@@ -260,24 +237,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .prefetch_related("themes")
             .order_by("-sent_at", "reference")
         )
-        params = self.request.query_params
-        if params.get("status"):
-            referrals = referrals.filter(status=params["status"])
-        if params.get("episode"):
-            referrals = referrals.filter(episode_id=params["episode"])
-        if params.get("provider") in ("1", "true"):
-            referrals = referrals.filter(
-                pk__in=selectors.provider_referrals(user=self.request.user).values("pk")
-            )
         return referrals
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("episode", str),
-            OpenApiParameter("provider", bool),
-        ]
-    )
     def list(self, request, *args, **kwargs):
         audit_search(request, "directory.referral")
         return super().list(request, *args, **kwargs)

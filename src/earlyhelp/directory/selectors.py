@@ -28,8 +28,9 @@ def service_search(
     text: str = "",
     provider_kind: str = "",
     band: str = "",
+    services: QuerySet[Service] | None = None,
 ) -> QuerySet[Service]:
-    services = public_services()
+    services = public_services() if services is None else services
     if theme:
         services = services.filter(themes=theme)
     if age is not None:

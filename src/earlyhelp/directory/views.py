@@ -11,9 +11,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from earlyhelp.access import policy, roles
 from earlyhelp.access.permissions import can_work_on_episode, require_role
 from earlyhelp.cases import selectors as cases
-from earlyhelp.core.models import Role
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 
 from . import rules, selectors, services
@@ -31,10 +31,6 @@ from .matching import profile_for_episode, suggest_services
 from .models import LevelBand, ReferralStatus, ServiceStatus
 from .openreferral.export import export_directory, export_queryset, service_to_oruk
 from .openreferral.importer import import_directory
-
-STAFF_ROLES = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER}
-DIRECTORY_ADMIN_ROLES = {Role.ADMIN}
-
 
 # Public -------------------------------------------------------------------------------------
 
@@ -289,7 +285,7 @@ def referral_move(request, referral_id, action):
 
 @login_required
 def export(request):
-    require_role(request.user, {Role.ADMIN, Role.MANAGER, Role.ANALYST}, "export the directory")
+    policy.require(request.user, policy.Action.EXPORT_DIRECTORY)
     body = json.dumps(export_directory(), indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="directory-openreferraluk.json"'
@@ -299,7 +295,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    require_role(request.user, DIRECTORY_ADMIN_ROLES, "import the directory")
+    policy.require(request.user, policy.Action.ADMINISTER_DIRECTORY)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -333,7 +329,7 @@ def import_view(request):
 @login_required
 def staff_list(request):
     """Every service, with capacity and waiting figures (staff)."""
-    require_role(request.user, STAFF_ROLES | {Role.ADMIN, Role.ANALYST}, "see this page")
+    require_role(request.user, roles.CASEWORK | roles.OVERSIGHT, "see this page")
     page_obj = paginate(request, selectors.staff_services().order_by("name", "id"))
     return page(
         request,

@@ -146,6 +146,8 @@ def contact_triage(
     An early help episode starts on the day of the decision unless episode_start_date says
     otherwise (never before the decision)."""
     policy.require(acting_user, policy.Action.TRIAGE, contact)
+    if safeguarding_override:
+        policy.require(acting_user, policy.Action.SAFEGUARDING_OVERRIDE, contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     new_status = require_move("contact", "triage", contact.status)
     if outcome not in TriageOutcome.values:

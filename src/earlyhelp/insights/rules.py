@@ -11,10 +11,8 @@ from .models import Direction, IndicatorDefinition, Unit
 RED, AMBER, GREEN = "red", "amber", "green"
 RAG_LABELS = {RED: "Red", AMBER: "Amber", GREEN: "Green", None: "No target"}
 
-DASHBOARD_ROLES = {Role.MANAGER, Role.ANALYST, Role.ADMIN}
-# Annex A is the council's list for inspectors: prepared by performance analysts and early help
-# managers (see docs/decisions/insights-annex-a-access.md).
-ANNEX_A_ROLES = {Role.MANAGER, Role.ANALYST}
+# Who sees the figures and who prepares Annex A (the council's list for inspectors, see
+# docs/decisions/insights-annex-a-access.md): access.policy SEE_DASHBOARDS, PREPARE_ANNEX_A.
 
 
 def target_for_period(definition: IndicatorDefinition, months: int,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
+from earlyhelp.access import policy
 from earlyhelp.access import scoping as access
 from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
@@ -28,7 +29,7 @@ DIMENSION_LABELS = dict(Breakdown.choices)
 
 
 def require_dashboard(user) -> None:
-    if not user.is_authenticated or user.role not in rules.DASHBOARD_ROLES:
+    if not policy.can(user, policy.Action.SEE_DASHBOARDS):
         raise PermissionDenied("Only managers, analysts and administrators can see performance.")
 
 

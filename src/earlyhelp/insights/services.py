@@ -11,10 +11,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from earlyhelp.access import policy
 from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
 
-from . import annexa, rules
+from . import annexa
 
 # An inspection is announced a few working days ahead: allow preparing the lists for a date up
 # to a month away, never further.
@@ -50,7 +51,7 @@ def annex_a_export(
     """Build Annex A Lists 1 and 2 for an inspection date and audit the export.
 
     `acting_user` is None only for the command line run by a system administrator."""
-    if acting_user is not None and acting_user.role not in rules.ANNEX_A_ROLES:
+    if acting_user is not None and not policy.can(acting_user, policy.Action.PREPARE_ANNEX_A):
         raise PermissionDenied("Only managers and performance analysts can export Annex A.")
     inspection_date = validate_inspection_date(inspection_date)
     if layout not in annexa.LAYOUTS:

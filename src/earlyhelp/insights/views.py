@@ -5,13 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from earlyhelp.access import policy
 from earlyhelp.core import dates
 from earlyhelp.core.dates import long_date
 from earlyhelp.web.charts import line_chart
@@ -121,7 +122,7 @@ def dashboard(request):
         "page_title": "Early help performance",
         "form": form, "period": period, "scope": scope, "groups": groups, "rows": rows,
         "query": query, "filters_label": _filters_label(form, filters),
-        "can_annex_a": request.user.role in rules.ANNEX_A_ROLES,
+        "can_annex_a": policy.can(request.user, policy.Action.PREPARE_ANNEX_A),
     })
 
 
@@ -224,8 +225,7 @@ def records(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def annex_a(request):
-    if request.user.role not in rules.ANNEX_A_ROLES:
-        raise PermissionDenied("Only managers and performance analysts can export Annex A.")
+    policy.require(request.user, policy.Action.PREPARE_ANNEX_A)
     form = AnnexAForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,6 +1,6 @@
 """API for panels: panels and meetings, cases brought (by hand), decisions, actions, unmet need."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from earlyhelp.directory.models import Service
 from earlyhelp.thresholds.models import NeedTheme
 
 from . import rules, selectors
+from .filters import PanelCaseFilter
 from .models import DecisionKind, Meeting, Panel, PanelAction, PanelCase, PanelDecision, UnmetNeed
 from .services.actions import panel_action_add
 from .services.cases import panel_case_bring
@@ -148,18 +149,13 @@ class PanelCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Cases on panels' agendas, limited to the families the user may see."""
 
     serializer_class = PanelCaseOutput
+    filterset_class = PanelCaseFilter
 
     def get_queryset(self):
-        cases = selectors.agenda_cases(user=self.request.user).prefetch_related("decisions")
-        params = self.request.query_params
-        for name in ("panel", "meeting", "status", "episode"):
-            if params.get(name):
-                cases = cases.filter(**{f"{name}_id" if name != "status" else name: params[name]})
-        return cases.order_by("brought_on", "created_at")
+        return selectors.agenda_cases(user=self.request.user).prefetch_related(
+            "decisions"
+        ).order_by("brought_on", "created_at")
 
-    @extend_schema(
-        parameters=[OpenApiParameter(n, str) for n in ("panel", "meeting", "status", "episode")]
-    )
     def list(self, request, *args, **kwargs):
         audit_search(request, "panels.panelcase")
         return super().list(request, *args, **kwargs)

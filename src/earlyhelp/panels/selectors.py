@@ -9,9 +9,9 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from earlyhelp.access import roles
 from earlyhelp.access.scoping import get_visible_or_404, visible_family_ids
 from earlyhelp.core import audit, dates
-from earlyhelp.core.models import Role
 
 from .models import (
     Meeting,
@@ -24,9 +24,6 @@ from .models import (
     UnmetNeed,
 )
 
-# Roles that see every panel's set-up (not its cases) and the unmet need report.
-OVERSIGHT_ROLES = {Role.MANAGER, Role.ADMIN, Role.ANALYST}
-
 
 def member_panel_ids(user):
     return PanelMember.objects.filter(user=user, left_on__isnull=True).values("panel_id")
@@ -36,7 +33,7 @@ def panel_list(*, user) -> QuerySet[Panel]:
     if user is None or not user.is_authenticated:
         return Panel.objects.none()
     panels = Panel.objects.all()
-    if user.role not in OVERSIGHT_ROLES:
+    if user.role not in roles.OVERSIGHT:
         panels = panels.filter(id__in=member_panel_ids(user))
     return (
         panels.select_related("locality")
@@ -74,7 +71,7 @@ def agenda_cases(*, user) -> QuerySet[PanelCase]:
 
 def meeting_detail(*, user, meeting_id) -> Meeting:
     meetings = Meeting.objects.select_related("panel")
-    if user.role not in OVERSIGHT_ROLES:
+    if user.role not in roles.OVERSIGHT:
         meetings = meetings.filter(panel_id__in=member_panel_ids(user))
     return get_visible_or_404(meetings, pk=meeting_id)
 
@@ -125,7 +122,7 @@ def unmet_need_list(*, user, date_from: dt.date | None = None, date_to: dt.date 
     if user is None or not user.is_authenticated:
         return UnmetNeed.objects.none()
     needs = UnmetNeed.objects.all()
-    if user.role not in OVERSIGHT_ROLES:
+    if user.role not in roles.OVERSIGHT:
         needs = needs.filter(panel_id__in=member_panel_ids(user))
     if date_from:
         needs = needs.filter(recorded_on__gte=date_from)

@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from earlyhelp.access import policy, roles
 from earlyhelp.access.permissions import can_work_on_episode
 from earlyhelp.cases import selectors as cases
 from earlyhelp.core import dates
-from earlyhelp.core.models import Role
 from earlyhelp.web.views.base import attempt, page
 
 from . import rules, selectors
@@ -24,8 +24,6 @@ from .services.decisions import decision_record
 from .services.meetings import meeting_schedule
 from .services.unmet_need import unmet_need_record
 
-SCHEDULE_ROLES = {Role.MANAGER, Role.ADMIN}
-
 
 @login_required
 def index(request):
@@ -36,7 +34,7 @@ def index(request):
         {
             "page_title": "Panels",
             "panels": selectors.panel_list(user=user),
-            "can_report": user.role in selectors.OVERSIGHT_ROLES
+            "can_report": user.role in roles.OVERSIGHT
             or selectors.member_panel_ids(user).exists(),
         },
     )
@@ -57,8 +55,7 @@ def panel_detail(request, panel_id):
             ),
             "meetings": selectors.panel_meetings(panel=panel),
             "waiting": selectors.waiting_without_meeting(user=user, panel=panel),
-            "can_schedule": user.role in SCHEDULE_ROLES
-            or panel.memberships.filter(user=user, role="chair", left_on__isnull=True).exists(),
+            "can_schedule": policy.can(user, policy.Action.CONFIGURE_PANELS, panel),
             "meeting_form": MeetingForm(),
         },
     )
@@ -68,11 +65,9 @@ def panel_detail(request, panel_id):
 def meeting_new(request, panel_id):
     user = request.user
     panel = selectors.panel_detail(user=user, panel_id=panel_id)
+    policy.require(user, policy.Action.CONFIGURE_PANELS, panel)
     if request.method != "POST":  # the form lives on the panel's page
         return redirect("panels:panel", panel_id=panel.pk)
-    is_chair = panel.memberships.filter(user=user, role="chair", left_on__isnull=True).exists()
-    if user.role not in SCHEDULE_ROLES and not is_chair:
-        raise PermissionDenied("Only the panel's chair or a manager can schedule meetings.")
     form = MeetingForm(request.POST)
     if form.is_valid():
         meeting = attempt(

@@ -15,6 +15,7 @@ from earlyhelp.core import audit
 from earlyhelp.core.models import User
 
 from . import services
+from .filters import PlanFilter, ReviewFilter
 from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 
 
@@ -105,11 +106,10 @@ def visible_plans(user):
 
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PlanOutput
+    filterset_class = PlanFilter
 
     def get_queryset(self):
-        plans = visible_plans(self.request.user).prefetch_related("outcomes", "actions")
-        episode = self.request.query_params.get("episode")
-        return (plans.filter(episode_id=episode) if episode else plans).order_by(
+        return visible_plans(self.request.user).prefetch_related("outcomes", "actions").order_by(
             "-started_on", "id"
         )
 
@@ -199,13 +199,12 @@ class PlanActionViewSet(viewsets.GenericViewSet):
 
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewOutput
+    filterset_class = ReviewFilter
 
     def get_queryset(self):
-        reviews = Review.objects.filter(
+        return Review.objects.filter(
             episode__in=visible_episodes(self.request.user)
-        ).prefetch_related(Prefetch("scores", queryset=ProgressScore.objects.all()))
-        episode = self.request.query_params.get("episode")
-        return (reviews.filter(episode_id=episode) if episode else reviews).order_by(
+        ).prefetch_related(Prefetch("scores", queryset=ProgressScore.objects.all())).order_by(
             "-held_on", "id"
         )
 

@@ -11,8 +11,8 @@ import duckdb
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404
-from earlyhelp.core.models import Role
 
 from .linkage.model import level_labels
 from .models import (
@@ -27,20 +27,13 @@ from .models import (
 from .pipeline.workspace import run_dir
 from .sources import EARLYHELP_PEOPLE, SOURCE_TYPES
 
-ANALYST_ROLES = {Role.ANALYST}
-COHORT_ROLES = {Role.ANALYST, Role.MANAGER}
-
-
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
 
 def is_analyst(user) -> bool:
-    return _active(user) and user.role in ANALYST_ROLES
+    return policy.can(user, policy.Action.RUN_TARGETING)
 
 
 def may_view_cohorts(user) -> bool:
-    return _active(user) and user.role in COHORT_ROLES
+    return policy.can(user, policy.Action.SEE_COHORTS)
 
 
 def require_analyst(user) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import NoReverseMatch, get_resolver, reverse
 
-from earlyhelp.core.models import Role
+from earlyhelp.access import roles
 
 # Apps built by other teams: linked at their mount point once their url namespace exists.
 APP_PREFIXES = {
@@ -28,37 +28,25 @@ def _url(name: str) -> str:
 # (label, url name, roles). Other apps' pages are linked only when their namespace resolves.
 # The start page is the header's "earlyhelp" link, so it needs no item of its own.
 NAV = (
-    ("Front door", "web:contact_queue", {Role.FRONT_DOOR, Role.MANAGER}),
-    (
-        "Request support",
-        "web:request_start",
-        {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER},
-    ),
-    ("Your requests", "web:my_requests", {Role.PARTNER}),
-    ("My caseload", "web:caseload", {Role.WORKER, Role.PARTNER}),
-    ("Team", "web:team", {Role.MANAGER}),
-    (
-        "Families",
-        "web:family_search",
-        {Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PARTNER, Role.PANEL_MEMBER},
-    ),
-    ("Panels", "panels:index", {Role.PANEL_MEMBER, Role.MANAGER, Role.WORKER}),
-    (
-        "Directory",
-        "directory:index",
-        {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER},
-    ),
-    ("Targeting", "targeting:index", {Role.ANALYST}),
-    ("Insights", "insights:index", {Role.ANALYST, Role.MANAGER, Role.ADMIN}),
-    ("Strategy", "strategy:index", {Role.ANALYST, Role.MANAGER, Role.ADMIN}),
-    ("Administration", "admin:index", {Role.ADMIN}),
+    ("Front door", "web:contact_queue", roles.TRIAGE),
+    ("Request support", "web:request_start", roles.RAISE_REQUEST),
+    ("Your requests", "web:my_requests", roles.PARTNERS),
+    ("My caseload", "web:caseload", roles.OWN_CASELOAD),
+    ("Team", "web:team", roles.MANAGERS),
+    ("Families", "web:family_search", roles.CASEWORK),
+    ("Panels", "panels:index", roles.PANELS),
+    ("Directory", "directory:index", roles.CASEWORK),
+    ("Targeting", "targeting:index", roles.TARGETING),
+    ("Insights", "insights:index", roles.DASHBOARDS),
+    ("Strategy", "strategy:index", roles.DASHBOARDS),
+    ("Administration", "admin:index", roles.ADMINS),
 )
 
 
 def nav_items_for(user, path: str = "") -> list[dict]:
     items = []
-    for label, name, roles in NAV:
-        if roles is not None and user.role not in roles:
+    for label, name, allowed in NAV:
+        if allowed is not None and user.role not in allowed:
             continue
         url = _url(name)
         if not url:

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from earlyhelp.access import roles
 from earlyhelp.access.scoping import families_sharing_allowed, visible_contacts, visible_episodes
 from earlyhelp.cases.models import EpisodeStatus, Timescales
 from earlyhelp.core.models import Role
@@ -33,9 +34,6 @@ from earlyhelp.panels.selectors import member_panel_ids, my_panel_actions
 from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
 
 from . import selectors as worklists
-
-TRIAGE_ROLES = {Role.FRONT_DOOR, Role.MANAGER}
-CASEWORK_ROLES = {Role.WORKER, Role.MANAGER, Role.PARTNER, Role.PANEL_MEMBER}
 
 
 @dataclass(frozen=True)
@@ -236,7 +234,7 @@ def action_needed(user, *, now=None) -> list[ActionItem]:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     items: list[ActionItem] = []
-    if user.role in TRIAGE_ROLES:
+    if user.role in roles.TRIAGE:
         items.append(
             ActionItem(
                 "contacts_overdue",
@@ -246,7 +244,7 @@ def action_needed(user, *, now=None) -> list[ActionItem]:
                 urgent=True,
             )
         )
-    if user.role in CASEWORK_ROLES:
+    if user.role in roles.HOLDS_CASES:
         # Built once: composing a scoped queryset costs more than running it.
         open_in_scope = _open_in_scope(user)
         items.extend(_casework_items(user, today, open_in_scope))

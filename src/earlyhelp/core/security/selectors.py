@@ -2,12 +2,10 @@
 
 from django.db.models import Q, QuerySet
 
-from earlyhelp.access.permissions import require_role
+from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_families
 from earlyhelp.core import audit
-from earlyhelp.core.models import AuditEvent, Role
-
-ACCESS_LOG_ROLES = {Role.MANAGER}
+from earlyhelp.core.models import AuditEvent
 
 
 def family_access_log(*, user, family_id) -> tuple:
@@ -15,7 +13,7 @@ def family_access_log(*, user, family_id) -> tuple:
     shares, refusals), newest first – for a manager whose service holds the family. Out of
     scope is a 404; in scope but not a manager is a 403. Looking is itself audited."""
     family = get_visible_or_404(visible_families(user), pk=family_id)
-    require_role(user, ACCESS_LOG_ROLES, "see who has looked at a family's record")
+    policy.require(user, policy.Action.SEE_ACCESS_LOG, family)
     member_ids = list(family.memberships.values_list("person_id", flat=True))
     events: QuerySet = (
         AuditEvent.objects.filter(Q(family_id=family.id) | Q(person_id__in=member_ids))

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from earlyhelp.access import policy
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
@@ -14,6 +15,8 @@ from ..models import Meeting, MeetingStatus, Panel, PanelCase, PanelCaseStatus
 
 @transaction.atomic
 def meeting_schedule(*, panel: Panel, date: dt.date, acting_user, venue: str = "") -> Meeting:
+    if acting_user is not None:  # None: the system (demo data)
+        policy.require(acting_user, policy.Action.CONFIGURE_PANELS, panel)
     if not panel.is_active:
         raise IllegalMove(f"{panel.name} is no longer active.")
     meeting = Meeting(panel=panel, date=date, venue=venue)

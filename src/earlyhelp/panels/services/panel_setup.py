@@ -5,12 +5,18 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from earlyhelp.access import policy
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 
 from ..models import Panel, PanelMember, PanelRole
 
+
+def _require_configure(acting_user, panel=None) -> None:
+    """Setting panels up is a policy action; acting_user None is the system (demo data)."""
+    if acting_user is not None:
+        policy.require(acting_user, policy.Action.CONFIGURE_PANELS, panel)
 
 @transaction.atomic
 def panel_create(
@@ -24,6 +30,7 @@ def panel_create(
     maximum_age=None,
     takes_stuck_cases=True,
 ) -> Panel:
+    _require_configure(acting_user)
     panel = Panel(
         name=name,
         kind=kind,
@@ -45,6 +52,7 @@ def panel_member_add(
     role: str = PanelRole.MEMBER,
     joined_on: dt.date | None = None,
 ) -> PanelMember:
+    _require_configure(acting_user, panel)
     if not user.is_active:
         raise IllegalMove(f"{user} cannot join a panel: their account is disabled.")
     if panel.memberships.filter(user=user, left_on__isnull=True).exists():
@@ -55,6 +63,7 @@ def panel_member_add(
 
 @transaction.atomic
 def panel_member_remove(*, member: PanelMember, acting_user, left_on: dt.date | None = None):
+    _require_configure(acting_user, member.panel)
     member = PanelMember.objects.select_for_update().get(pk=member.pk)
     if member.left_on is not None:
         raise IllegalMove("This member has already left the panel.")

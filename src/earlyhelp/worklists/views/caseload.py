@@ -3,10 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from earlyhelp.access import policy, roles
 from earlyhelp.access.permissions import require_role
 from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
-from earlyhelp.core.models import Role
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.web.views.base import audit_list, page, paginate
 
@@ -20,8 +20,9 @@ def caseload(request, worker_id=None):
     if worker_id is None:
         worker = user
     else:
-        require_role(user, {Role.MANAGER}, "see another worker's caseload")
+        require_role(user, roles.MANAGERS, "see another worker's caseload")
         worker = get_visible_or_404(worklists.team_workers(user=user), pk=worker_id)
+        policy.require(user, policy.Action.SEE_CASELOAD_OF, worker)
     page_obj = paginate(request, worklists.caseload_rows(user=user, worker=worker, today=today))
     audit_list(request, "cases.episode")
     worklists.mark_due(page_obj, today)
@@ -42,7 +43,7 @@ def caseload(request, worker_id=None):
 @login_required
 def team(request):
     user = request.user
-    require_role(user, {Role.MANAGER}, "see the team manager's view")
+    require_role(user, roles.MANAGERS, "see the team manager's view")
     return page(
         request,
         "worklists/team/index.html",
@@ -66,7 +67,7 @@ QUEUES = {
 @login_required
 def team_queue(request, queue: str):
     user = request.user
-    require_role(user, {Role.MANAGER, Role.WORKER}, "see the team's work queues")
+    require_role(user, roles.TEAM_QUEUES, "see the team's work queues")
     if queue not in QUEUES:
         raise Http404("No such list")
     today = dates.today()

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 
+from earlyhelp.access import roles
 from earlyhelp.cases.models import Timescales
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor import selectors as frontdoor
@@ -18,10 +19,10 @@ def start(request):
     user = request.user
     context = {"page_title": "Home", "role": user.role, "Role": Role}
     context["action_needed"] = action_needed(user)
-    if user.role in (Role.FRONT_DOOR, Role.MANAGER):
+    if user.role in roles.TRIAGE:
         context["queue"] = frontdoor.contact_queue_counts(user=user)
         context["triage_hours"] = Timescales.current().triage_hours()
-    if user.role in (Role.WORKER, Role.PARTNER):
+    if user.role in roles.OWN_CASELOAD:
         context["mine"] = worklists.caseload_summary(user=user)
     if user.role == Role.PARTNER:
         context["my_requests"] = (

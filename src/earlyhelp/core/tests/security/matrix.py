@@ -30,6 +30,9 @@ DETAILS = {Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
 STEP_DOWN = {Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}
 # Who sees the IN household's records (the OUT household: nobody).
 SEES_IN = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_MEMBER}
+# Configuration, figures and targeting: no family's record in the path.
+OVERSIGHT = {Role.MANAGER, Role.ANALYST, Role.ADMIN}
+PANEL_SETUP = {Role.MANAGER, Role.ADMIN}  # and a panel's chair (the matrix's member is not)
 
 
 @dataclass
@@ -220,6 +223,9 @@ NO_RECORD_ACTORS = {
     ("/api/contacts/match-people/", "post"): RAISE,
     ("/api/families/", "post"): RAISE,
     ("/api/episodes/step-down/", "post"): STEP_DOWN,
+    # The directory's administration: the export answers 200 to those allowed.
+    ("/api/directory/services/openreferral/", "get"): OVERSIGHT,
+    ("/api/directory/services/openreferral/import/", "post"): {Role.ADMIN},
 }
 
 # Creates that name a parent record: out of scope must be refused (400/404), nothing written.
@@ -270,6 +276,17 @@ PAGES = [
     ("web:review_add", "episode_id", "episodes", CASEWORK),
     ("web:contact_triage", "contact_id", "contacts", TRIAGE),
     ("web:contact_withdraw", "contact_id", "contacts", TRIAGE),
+    ("panels:meeting_new", "panel_id", "panels", PANEL_SETUP),
+]
+
+# Pages with no record in their address: 200 for the roles named, refused (403, or 404 where
+# the page hides that it exists) for everyone else.
+OPEN_PAGES = [
+    ("directory:export", OVERSIGHT),
+    ("directory:import", {Role.ADMIN}),
+    ("insights:dashboard", OVERSIGHT),
+    ("insights:annex_a", {Role.MANAGER, Role.ANALYST}),
+    ("targeting:index", {Role.ANALYST, Role.MANAGER}),
 ]
 
 # Every action of the policy table (earlyhelp.access.policy.POLICY), and the doors the matrix
@@ -305,4 +322,14 @@ POLICY_DOORS = {
     "see_access_log": [("get", "/api/families/{family_id}/access-log/"),
                        "security:family_access_log"],
     "see_caseload_of": [("get", "/api/caseload/")],
+    # The override is part of a triage: the same door, the same roles (TRIAGE).
+    "safeguarding_override": [("post", "/api/contacts/{id}/triage/"), "web:contact_triage"],
+    "export_directory": [("get", "/api/directory/services/openreferral/"), "directory:export"],
+    "administer_directory": [("post", "/api/directory/services/openreferral/import/"),
+                             "directory:import"],
+    "configure_panels": ["panels:meeting_new"],
+    "see_dashboards": ["insights:dashboard"],
+    "prepare_annex_a": ["insights:annex_a"],
+    "see_cohorts": ["targeting:index"],
+    "run_targeting": "the run form's POST on targeting:index (targeting.tests.test_views)",
 }
