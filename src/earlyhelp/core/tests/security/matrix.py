@@ -287,6 +287,10 @@ OPEN_PAGES = [
     ("insights:dashboard", OVERSIGHT),
     ("insights:annex_a", {Role.MANAGER, Role.ANALYST}),
     ("targeting:index", {Role.ANALYST, Role.MANAGER}),
+    ("strategy:round_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
+    ("strategy:workforce", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
+    ("results:index", {Role.MANAGER, Role.ANALYST}),
+    ("history:import", {Role.MANAGER, Role.ADMIN}),
 ]
 
 # Every action of the policy table (earlyhelp.access.policy.POLICY), and the doors the matrix
@@ -329,6 +333,13 @@ POLICY_DOORS = {
                              "directory:import"],
     "configure_panels": ["panels:meeting_new"],
     "see_dashboards": ["insights:dashboard"],
+    "run_strategy": ["strategy:round_new", "strategy:workforce"],
+    "rate_for_partner": "a round's rating page names the round: strategy.tests (invited "
+    "organisations only)",
+    "chair_round": "a round's consensus page names the round: strategy.tests (its chair only)",
+    "attach_to_programme": ["results:index"],
+    "plan_outcomes": "a family's outcome plan page names its attachment: results.tests",
+    "check_outcomes": "the results_check_outcomes command: results.tests (refused for a worker)",
     "prepare_annex_a": ["insights:annex_a"],
     "see_cohorts": ["targeting:index"],
     "run_targeting": "the run form's POST on targeting:index (targeting.tests.test_views)",
