@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # Session, user, the page's reads, one INSERT for the audit row (the sealer chains it later).
 # The family timeline is two queries (count and page) whatever the household's history.
 FAMILY_PAGE_MAX = 11  # was 22 with the chain head locked per read and the whole timeline read
-EPISODE_PAGE_MAX = 18  # was 24
+EPISODE_PAGE_MAX = 19  # was 24; 18 before the page listed the episode's referrals (one query)
 CASELOAD_PAGE_MAX = 6  # was 12
 
 
@@ -39,6 +39,12 @@ def _busy_episode(world, family, reviews: int, notes: int):
         case_note_add(
             episode=episode, subject=f"Visit {n}", text="Seen at home.", acting_user=world.worker
         )
+    from earlyhelp.directory.services import referral_send
+    from earlyhelp.directory.tests.factories import ServiceFactory
+
+    for n in range(reviews):  # the referrals list: one query however many there are
+        referral_send(episode=episode, service=ServiceFactory(), reason=f"Need {n}",
+                      acting_user=world.worker)
     return episode
 
 
