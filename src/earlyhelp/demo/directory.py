@@ -59,6 +59,7 @@ class Spec:
     schedule: str = ""
     eligibilities: list = field(default_factory=list)
     org_type: str = OrganisationType.VOLUNTARY
+    unsafe: list = field(default_factory=list)  # needs themes it must never be suggested for
 
 
 def _borough_specs() -> list[Spec]:
@@ -520,14 +521,16 @@ def _borough_specs() -> list[Spec]:
             "{borough} Family Mediation",
             V,
             "Mediation and relationship support for separating or conflicted parents, to "
-            "reduce the effect of conflict on children.",
-            ["dv", "mh"],
+            "reduce the effect of conflict on children. Not for families where there is "
+            "domestic abuse.",
+            ["mh"],
             [U, EH],
             (0, 18),
             40,
             21,
             600,
             access=AttendingAccess.APPOINTMENT,
+            unsafe=["dv"],
         ),
         # Young people
         Spec(
@@ -742,6 +745,7 @@ def _create(spec: Spec, borough, first_locality, themes, teams, rng, today, loca
     service = services.service_create(
         acting_user=None,
         themes=[themes[c] for c in spec.themes if c in themes],
+        unsafe_with=[themes[c] for c in spec.unsafe if c in themes],
         localities=[locality] if locality is not None else [],
         bands=spec.bands,
         name=spec.name,

@@ -44,7 +44,7 @@ class ServiceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "provider_kind", "themes", "accepts_referrals"]
     search_fields = ["name", "description", "organisation__name"]
-    filter_horizontal = ["themes", "localities", "taxonomies"]
+    filter_horizontal = ["themes", "unsafe_with", "localities", "taxonomies"]
     readonly_fields = ["places_in_use", "waiting_days"]
     inlines = [LevelInline, ContactInline, ScheduleInline, CostInline]
     exclude = HIDDEN

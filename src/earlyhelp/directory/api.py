@@ -26,6 +26,10 @@ from .openreferral.importer import import_directory
 class ServiceOutput(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name")
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    unsafe_with = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True,
+        help_text="needs themes for which the service is never suggested",
+    )
     level_bands = serializers.SerializerMethodField()
     localities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
@@ -43,6 +47,7 @@ class ServiceOutput(serializers.ModelSerializer):
             "organisation_name",
             "provider_kind",
             "themes",
+            "unsafe_with",
             "level_bands",
             "minimum_age",
             "maximum_age",
@@ -76,7 +81,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return (
             selectors.public_services()
             .select_related("organisation")
-            .prefetch_related("themes", "localities", "levels")
+            .prefetch_related("themes", "unsafe_with", "localities", "levels")
             .order_by("name", "id")
         )
 

@@ -4,8 +4,17 @@ A service is a candidate when it is active and takes referrals, addresses at lea
 family's presenting needs, serves the family's level of need (or says nothing about levels),
 covers the family's area (or the whole borough) and suits the age of at least one member.
 
+A need recorded for one person (a 14-year-old's mental health) is addressed only by a service
+that takes someone of that age; a need recorded for the whole family, by any candidate.
+
+A service recorded as unsafe for one of the family's needs (mediation where there is domestic
+abuse) is never a candidate, however well it matches otherwise.
+
 Candidates are ranked, in this order (a plain order a practitioner can check by eye):
-1. more of the family's needs covered;
+1. the most serious need it addresses – the family's needs are ordered by their latest score
+   (1 is serious concern, 10 none; the latest review's score, else the assessment's baseline),
+   and a service addressing a more serious need comes first; equal, then the next most serious
+   need it addresses, and so on – so covering more needs breaks a tie;
 2. shorter current waiting time (unknown waits last);
 3. stronger evidence (EIF rating 4 first; unrated last);
 4. name.
@@ -23,6 +32,10 @@ from earlyhelp.thresholds.models import NeedTheme
 from .models import OPEN_REFERRAL_STATUSES, Referral, Service, ServiceStatus
 
 UNKNOWN_WAIT = 10**6
+# A need without a score (not scored yet) counts as a middling concern; a need the service does
+# not address counts as worse than "no concern" so that addressing it always ranks higher.
+UNSCORED = 5
+NOT_ADDRESSED = 11
 
 
 @dataclass
@@ -43,6 +56,13 @@ class FamilyProfile:
     locality_id: int | None
     episode_id: object = None
     themes: list = field(default_factory=list)
+    # theme id -> the need's latest score (1 serious concern .. 10 no concern), when scored
+    scores: dict = field(default_factory=dict)
+    # theme id -> the ages of the people the need was recorded for; absent: the whole family's
+    need_ages: dict = field(default_factory=dict)
+
+    def score(self, theme_id) -> int:
+        return self.scores.get(theme_id, UNSCORED)
 
 
 @dataclass
@@ -52,6 +72,9 @@ class Suggestion:
     needs_total: int
     suitable_for: list[Member]
     already_referred: bool = False
+    # the covered needs' scores, most serious first, padded to the family's number of needs
+    seriousness: tuple = ()
+    covered_scores: list = field(default_factory=list)  # aligned with needs_covered; None unscored
 
     @property
     def waiting_days(self):
@@ -68,7 +91,7 @@ class Suggestion:
     @property
     def rank_key(self):
         return (
-            -len(self.needs_covered),
+            self.seriousness,
             self.waiting_days if self.waiting_days is not None else UNKNOWN_WAIT,
             -(self.evidence_rating or 0),
             self.service.name.lower(),
@@ -76,9 +99,13 @@ class Suggestion:
 
     @property
     def explanation(self) -> str:
+        scores = self.covered_scores or [None] * len(self.needs_covered)
         parts = [
             f"Covers {len(self.needs_covered)} of {self.needs_total} needs: "
-            + ", ".join(t.name.lower() for t in self.needs_covered)
+            + ", ".join(
+                t.name.lower() + ("" if score is None else f" (scored {score})")
+                for t, score in zip(self.needs_covered, scores, strict=True)
+            )
         ]
         if self.waiting_days is None:
             parts.append("waiting time not known")
@@ -92,9 +119,11 @@ class Suggestion:
 
 
 def profile_for_episode(episode, on: dt.date | None = None) -> FamilyProfile:
-    """Needs from the latest assessment (completed first, else in progress), level from the
-    assessment (else the episode), and the current household's ages and area."""
+    """Needs from the latest assessment (completed first, else in progress) with their latest
+    scores, level from the assessment (else the episode), and the current household's ages and
+    area."""
     from earlyhelp.assessments.models import Assessment, PresentingNeed
+    from earlyhelp.plans.models import ProgressScore
 
     on = on or dates.today()
     assessments = Assessment.objects.filter(episode=episode).select_related("level")
@@ -102,14 +131,30 @@ def profile_for_episode(episode, on: dt.date | None = None) -> FamilyProfile:
         assessments.filter(status="completed").order_by("-completed_on").first()
         or assessments.order_by("-started_on").first()
     )
-    theme_ids, themes = [], []
+    theme_ids, themes, scores, need_ages = [], [], {}, {}
     if assessment is not None:
-        seen = set()
-        for need in PresentingNeed.objects.filter(assessment=assessment).select_related("theme"):
-            if need.theme_id not in seen:
-                seen.add(need.theme_id)
+        needs = list(
+            PresentingNeed.objects.filter(assessment=assessment).select_related("theme", "person")
+        )
+        latest = {}  # need id -> its score at the latest review (reviews in date order)
+        for need_id, score in (
+            ProgressScore.objects.filter(need__in=needs)
+            .order_by("review__held_on", "review__created_at")
+            .values_list("need_id", "score")
+        ):
+            latest[need_id] = score
+        whole_family = {need.theme_id for need in needs if need.person_id is None}
+        for need in needs:
+            if need.theme_id not in whole_family:
+                need_ages.setdefault(need.theme_id, []).append(need.person.age_on(on))
+        for need in needs:
+            score = latest.get(need.pk, need.baseline_score)
+            if need.theme_id not in scores:
                 theme_ids.append(need.theme_id)
                 themes.append(need.theme)
+                scores[need.theme_id] = score
+            # the same theme for two people: the more serious score speaks for the family
+            scores[need.theme_id] = min(scores[need.theme_id], score)
     level = (assessment.level if assessment and assessment.level_id else None) or episode.level
     members = [
         Member(m.person_id, m.person.full_name, m.person.age_on(on), m.role)
@@ -125,6 +170,8 @@ def profile_for_episode(episode, on: dt.date | None = None) -> FamilyProfile:
         members=members,
         locality_id=episode.family.locality_id,
         episode_id=episode.pk,
+        scores=scores,
+        need_ages=need_ages,
     )
 
 
@@ -135,6 +182,19 @@ def _age_condition(ages) -> Q:
             Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
         )
     return condition
+
+
+def _suits_age(service, age) -> bool:
+    return age is None or (
+        (service.minimum_age is None or service.minimum_age <= age)
+        and (service.maximum_age is None or service.maximum_age >= age)
+    )
+
+
+def _takes_someone(service, profile: FamilyProfile, theme_id) -> bool:
+    """Whether the service takes one of the people the need was recorded for."""
+    ages = profile.need_ages.get(theme_id)
+    return ages is None or any(_suits_age(service, age) for age in ages)
 
 
 def suggest_services(profile: FamilyProfile, *, limit: int | None = 10) -> list[Suggestion]:
@@ -152,6 +212,7 @@ def suggest_services(profile: FamilyProfile, *, limit: int | None = 10) -> list[
                 to_attr="matched_themes",
             )
         )
+        .exclude(unsafe_with__in=profile.theme_ids)
         .distinct()
     )
     if profile.band:
@@ -171,16 +232,13 @@ def suggest_services(profile: FamilyProfile, *, limit: int | None = 10) -> list[
     names = {t.pk: t for t in profile.themes}
     suggestions = []
     for service in services:
-        covered = sorted(service.matched_themes, key=lambda t: (t.order, t.name))
-        suitable = [
-            m
-            for m in profile.members
-            if m.age is None
-            or (
-                (service.minimum_age is None or service.minimum_age <= m.age)
-                and (service.maximum_age is None or service.maximum_age >= m.age)
-            )
-        ]
+        addressed = [t for t in service.matched_themes if _takes_someone(service, profile, t.pk)]
+        if not addressed:
+            continue
+        covered = sorted(addressed, key=lambda t: (profile.score(t.pk), t.order, t.name))
+        seriousness = tuple(profile.score(t.pk) for t in covered)
+        seriousness += (NOT_ADDRESSED,) * (len(profile.theme_ids) - len(seriousness))
+        suitable = [m for m in profile.members if _suits_age(service, m.age)]
         suggestions.append(
             Suggestion(
                 service=service,
@@ -188,6 +246,8 @@ def suggest_services(profile: FamilyProfile, *, limit: int | None = 10) -> list[
                 needs_total=len(profile.theme_ids),
                 suitable_for=suitable,
                 already_referred=service.pk in referred,
+                seriousness=seriousness,
+                covered_scores=[profile.scores.get(t.pk) for t in covered],
             )
         )
     suggestions.sort(key=lambda s: s.rank_key)

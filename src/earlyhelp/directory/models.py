@@ -137,6 +137,15 @@ class Service(BaseModel):
         related_name="services",
         help_text="the needs themes it addresses",
     )
+    # Some services do harm where a need is present: mediation or joint couples work where there
+    # is domestic abuse puts the victim in the room with the abuser. Suggestions leave them out.
+    unsafe_with = models.ManyToManyField(
+        "thresholds.NeedTheme",
+        blank=True,
+        related_name="unsafe_services",
+        verbose_name="not safe where the family has",
+        help_text="needs themes for which this service must not be suggested",
+    )
     minimum_age = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(120)], help_text="in years"
     )

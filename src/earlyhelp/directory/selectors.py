@@ -48,7 +48,7 @@ def service_search(
         services = services.filter(Q(name__icontains=word) | Q(description__icontains=word))
     return (
         services.select_related("organisation")
-        .prefetch_related("themes", "localities")
+        .prefetch_related("themes", "unsafe_with", "localities")
         .distinct()
         .order_by("name", "id")
     )
@@ -60,6 +60,7 @@ def public_service_detail(*, service_id) -> Service:
         .select_related("organisation")
         .prefetch_related(
             "themes",
+            "unsafe_with",
             "localities",
             "levels",
             "schedules",
@@ -72,7 +73,7 @@ def public_service_detail(*, service_id) -> Service:
 
 def staff_services() -> QuerySet[Service]:
     """Every service, whatever its status (for staff and administrators)."""
-    return Service.objects.select_related("organisation").prefetch_related("themes")
+    return Service.objects.select_related("organisation").prefetch_related("themes", "unsafe_with")
 
 
 # Referrals ------------------------------------------------------------------------------------

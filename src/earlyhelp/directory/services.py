@@ -58,9 +58,13 @@ SERVICE_FIELDS = [
 ]
 
 
-def _set_relations(service: Service, *, themes=None, localities=None, bands=None) -> None:
+def _set_relations(
+    service: Service, *, themes=None, localities=None, bands=None, unsafe_with=None
+) -> None:
     if themes is not None:
         service.themes.set(themes)
+    if unsafe_with is not None:
+        service.unsafe_with.set(unsafe_with)
     if localities is not None:
         service.localities.set(localities)
     if bands is not None:
@@ -72,7 +76,7 @@ def _set_relations(service: Service, *, themes=None, localities=None, bands=None
 
 @transaction.atomic
 def service_create(
-    *, acting_user, themes=(), localities=(), bands=(), id=None, **values
+    *, acting_user, themes=(), localities=(), bands=(), unsafe_with=(), id=None, **values
 ) -> Service:
     unknown = set(values) - set(SERVICE_FIELDS)
     if unknown:
@@ -81,7 +85,9 @@ def service_create(
     if service.waiting_days is None:
         service.waiting_days = service.declared_waiting_days
     base.create(service, acting_user=acting_user)
-    _set_relations(service, themes=themes, localities=localities, bands=bands)
+    _set_relations(
+        service, themes=themes, localities=localities, bands=bands, unsafe_with=unsafe_with
+    )
     return service
 
 
@@ -93,6 +99,7 @@ def service_update(
     themes=None,
     localities=None,
     bands=None,
+    unsafe_with=None,
     expected_version: int | None = None,
     **values,
 ) -> Service:
@@ -110,7 +117,9 @@ def service_update(
     ):
         service.waiting_days = service.declared_waiting_days
     base.update(service, acting_user=acting_user, before=before)
-    _set_relations(service, themes=themes, localities=localities, bands=bands)
+    _set_relations(
+        service, themes=themes, localities=localities, bands=bands, unsafe_with=unsafe_with
+    )
     return service
 
 

@@ -24,6 +24,11 @@ class ServiceFactory(factory.django.DjangoModelFactory):
             obj.themes.set(extracted)
 
     @factory.post_generation
+    def unsafe_with(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.unsafe_with.set(extracted)
+
+    @factory.post_generation
     def bands(obj, create, extracted, **kwargs):
         if create and extracted:
             ServiceLevel.objects.bulk_create(ServiceLevel(service=obj, band=b) for b in extracted)

@@ -110,3 +110,41 @@ def test_matching_takes_a_fixed_number_of_queries(themes):
         result = suggest_services(profile(themes), limit=None)
     assert len(result) == 30
     assert len(queries) == 2  # services, their matched themes (no episode: no referral lookup)
+
+
+def test_a_real_episode_ranks_by_the_latest_score_and_whose_need_it_is(world, episode):
+    """The assessment scored both needs 3. A review then scores the second need 1 (worse): its
+    services move ahead. A need recorded for the child alone is not addressed by an adults'
+    service, and a service unsafe for one of the family's needs is never suggested."""
+    from earlyhelp.assessments.models import PresentingNeed
+    from earlyhelp.core.testing.world import days_ago
+    from earlyhelp.plans import services as plans
+
+    first, second = world.themes
+    ServiceFactory(name="First need", themes=[first], waiting_days=1)
+    ServiceFactory(name="Second need", themes=[second], waiting_days=30)
+    ServiceFactory(name="Second need, adults only", themes=[second], minimum_age=18)
+    ServiceFactory(name="Unsafe here", themes=[second], unsafe_with=[first])
+    assert names(suggest_services(profile_for_episode(episode))) == [
+        "First need",
+        "Second need",
+        "Second need, adults only",
+    ]
+    needs = {n.theme_id: n for n in PresentingNeed.objects.filter(assessment__episode=episode)}
+    plans.review_record(
+        episode=episode,
+        held_on=days_ago(5),
+        attendees="Family, lead practitioner",
+        acting_user=world.worker,
+        scores={needs[first.pk]: 4, needs[second.pk]: 1},
+    )
+    profile_ = profile_for_episode(episode)
+    assert profile_.scores == {first.pk: 4, second.pk: 1}
+    result = suggest_services(profile_)
+    assert names(result) == ["Second need", "Second need, adults only", "First need"]
+    assert result[0].explanation.startswith("Covers 1 of 2 needs: ") and "(scored 1)" in (
+        result[0].explanation
+    )
+    # the second need recorded for the child only: the adults' service no longer addresses it
+    PresentingNeed.objects.filter(pk=needs[second.pk].pk).update(person=world.child)
+    assert names(suggest_services(profile_for_episode(episode))) == ["Second need", "First need"]
