@@ -98,13 +98,18 @@ class Suggestion:
         )
 
     @property
-    def explanation(self) -> str:
+    def covered_with_scores(self) -> list[tuple]:
+        """(need theme, its latest score or None) for each need the service addresses."""
         scores = self.covered_scores or [None] * len(self.needs_covered)
+        return list(zip(self.needs_covered, scores, strict=True))
+
+    @property
+    def explanation(self) -> str:
         parts = [
             f"Covers {len(self.needs_covered)} of {self.needs_total} needs: "
             + ", ".join(
                 t.name.lower() + ("" if score is None else f" (scored {score})")
-                for t, score in zip(self.needs_covered, scores, strict=True)
+                for t, score in self.covered_with_scores
             )
         ]
         if self.waiting_days is None:
