@@ -6,6 +6,8 @@ Child Unique IDs (as in Annex A) and the dates, codes and teams the figure was c
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from .annexa import child_unique_id
 
 YES_NO = {True: "Yes", False: "No", None: ""}
@@ -151,3 +153,22 @@ KINDS = {
     "need": (_need_heads, _need),
     "transition": (_transition_heads, _transition),
 }
+
+
+# The record a row opens: requests for support open their own page, everything else its episode.
+_EPISODE_OF = {
+    "assessment": lambda a: a.episode_id,
+    "episode": lambda e: e.pk,
+    "review": lambda r: r.episode_id,
+    "need": lambda n: n.assessment.episode_id,
+    "transition": lambda t: t.episode_id,
+}
+
+
+def record_path(kind: str, record) -> str:
+    """The address of the page that opens the record a row was counted from."""
+    if kind == "contact":
+        return reverse("web:contact_detail", args=[record.pk])
+    if kind == "decision":
+        return reverse("web:contact_detail", args=[record.contact_id])
+    return reverse("web:episode_detail", args=[_EPISODE_OF[kind](record)])

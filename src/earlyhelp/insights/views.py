@@ -205,7 +205,13 @@ def records(request, code):
         page = paginator.get_page(page_number)
         heads, rows = recordrows.table(record_list, page.object_list)
         shown += [r[0] for r in rows]
-        sections.append({"list": record_list, "heads": heads, "rows": rows, "page": page,
+        # A manager's rows are all within their access: each opens its record. Pseudonymised
+        # rows (analysts) open nothing – their readers may not open casework.
+        kind = record_list.section.kind
+        links = [recordrows.record_path(kind, record) if record_list.named else None
+                 for record in page.object_list]
+        sections.append({"list": record_list, "heads": heads, "rows": list(zip(links, rows)),
+                         "page": page,
                          "count": paginator.count,
                          "pagination_label": f"Pages of {record_list.section.title.lower()}"})
     services.record_list_view(acting_user=request.user, definition=definition, period=period,

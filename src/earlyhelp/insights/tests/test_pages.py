@@ -130,6 +130,19 @@ def test_managers_see_named_records_and_analysts_pseudonymised_ones(client, peop
     assert views.first().changes["records"] == [views.first().changes["records"][0]]
 
 
+def test_a_managers_rows_open_their_records_and_an_analysts_open_nothing(client, people):
+    episode = named_family(people["team"], "Khan household")
+    url = f"/insights/indicators/closures/records/?{MARCH}"
+    manager_page = get(client, people["manager"], url).content.decode()
+    link = f'<a class="govuk-link" href="/episodes/{episode.pk}/">{episode.reference}</a>'
+    assert link in manager_page
+    assert client.get(f"/episodes/{episode.pk}/").status_code == 200  # the link opens
+    analyst_page = get(client, people["analyst"], url).content.decode()
+    assert episode.reference in analyst_page
+    assert f"/episodes/{episode.pk}/" not in analyst_page
+    assert client.get(f"/episodes/{episode.pk}/").status_code == 404  # not theirs to open
+
+
 def test_a_manager_is_told_when_some_records_are_outside_their_access(client, people):
     # Recorded by the service's front door, about families no team of theirs works with, and
     # withdrawn before any decision: neither waiting in the manager's queue nor routed to them.
