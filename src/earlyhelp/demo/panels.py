@@ -3,8 +3,11 @@ years allocation panel, with members from several agencies and fortnightly meeti
 
 Call `load_demo_panels()` after the borough's users exist; with `bring_stuck=True` (after the
 casework exists) it also runs the stuck-case detection so the next agendas are filled.
-Does nothing if panels already exist. Everything is made through the panels' own services (a
-handful of rows, audited like any other), so a meeting is held only as the services allow.
+With casework present, each past meeting discussed two families and recorded its decisions
+(and the first logged a need no service meets), so case pages and the unmet need report show
+history. Does nothing if panels already exist. Everything is made through the panels' own
+services (a handful of rows, audited like any other), so a meeting is held only as the services
+allow.
 """
 
 import datetime as dt
@@ -13,10 +16,14 @@ from django.db import transaction
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, Organisation, OrganisationType, Role, User
-from earlyhelp.panels.models import Panel, PanelKind, PanelRole
+from earlyhelp.panels.models import DecisionKind, Panel, PanelKind, PanelMember, PanelRole
+from earlyhelp.panels.services.actions import panel_action_add
+from earlyhelp.panels.services.cases import panel_case_bring
+from earlyhelp.panels.services.decisions import decision_record
 from earlyhelp.panels.services.detection import detect_stuck_cases
 from earlyhelp.panels.services.meetings import meeting_mark_held, meeting_schedule
 from earlyhelp.panels.services.panel_setup import panel_create, panel_member_add
+from earlyhelp.panels.services.unmet_need import unmet_need_record
 
 
 def _user(**filters):
@@ -107,6 +114,7 @@ def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False)
         ),
     ]
     panels, meetings = 0, 0
+    used = set()  # episodes already discussed at a past meeting
     for offset, (name, kind, description, locality, low, high, stuck, members) in enumerate(specs):
         panel = panel_create(
             acting_user=None,
@@ -142,9 +150,73 @@ def load_demo_panels(*, today: dt.date | None = None, bring_stuck: bool = False)
                 acting_user=None,
             )
             if date < today:
+                if bring_stuck:  # the casework exists: the meeting discussed families
+                    past_agenda(panel, meeting, chair_of(panel), used, first=week == -4)
                 meeting_mark_held(meeting=meeting, acting_user=None)
             meetings += 1
     brought = 0
     if bring_stuck:
         brought = len(detect_stuck_cases(today=today).brought)
     return {"panels": panels, "meetings": meetings, "brought": brought}
+
+
+PAST_DECISIONS = [
+    "Progress since the last review is slow but real: school attendance up to 88%. Continue the "
+    "plan; the lead practitioner to chase the housing referral.",
+    "The family have re-engaged after the change of worker. Continue; review at the next "
+    "Team Around the Family meeting.",
+    "Mum has started with the domestic abuse service. Continue the plan with the school "
+    "nurse added to the Team Around the Family.",
+    "Parenting course finished; needs around the younger child remain. Continue, with a "
+    "health visitor contact before the next review.",
+]
+
+
+def chair_of(panel):
+    member = (
+        PanelMember.objects.filter(panel=panel, role=PanelRole.CHAIR).select_related("user").first()
+    )
+    return member.user if member else None
+
+
+def past_agenda(panel, meeting, chair, used: set, *, first: bool) -> None:
+    """Two families discussed at a past meeting, each with a decision and an action."""
+    from earlyhelp.cases.models import Episode
+
+    if chair is None:
+        return
+    brought_on = meeting.date - dt.timedelta(days=7)
+    episodes = (
+        Episode.objects.filter(
+            status="open", lead_practitioner__isnull=False, start_date__lte=brought_on,
+            panel_cases__isnull=True,
+        )
+        .exclude(pk__in=used)
+        .select_related("lead_practitioner", "family")
+        .order_by("start_date", "reference")[:2]
+    )
+    for n, episode in enumerate(episodes):
+        used.add(episode.pk)
+        case = panel_case_bring(
+            panel=panel, episode=episode, acting_user=chair, meeting=meeting, today=brought_on,
+            detail="Brought by the lead practitioner: the plan has stalled and the family want "
+            "to know what else can be offered.",
+        )
+        decision_record(
+            panel_case=case, kind=DecisionKind.CONTINUE, acting_user=chair,
+            decided_on=meeting.date,
+            rationale=PAST_DECISIONS[(len(used) + n) % len(PAST_DECISIONS)],
+        )
+        if episode.lead_practitioner.is_active:
+            panel_action_add(
+                panel_case=case, description="Report back on the referral's progress",
+                owner=episode.lead_practitioner, due_date=meeting.date + dt.timedelta(days=28),
+                acting_user=chair,
+            )
+        if first and n == 0:
+            unmet_need_record(
+                panel=panel, meeting=meeting, panel_case=case, acting_user=chair,
+                recorded_on=meeting.date, age_group="11-15", families_affected=3,
+                description="No local group for teenage young carers in the evenings: the only "
+                "group meets at 3pm on weekdays, during school.",
+            )

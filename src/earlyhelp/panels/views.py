@@ -16,6 +16,7 @@ from earlyhelp.core import dates
 from earlyhelp.web.views.base import attempt, page
 
 from . import rules, selectors
+from .briefing import case_briefing
 from .forms import ActionForm, BringForm, DecisionForm, MeetingForm, ReportForm, UnmetNeedForm
 from .models import Panel, PanelAction, PanelCaseStatus
 from .services.actions import panel_action_add, panel_action_complete
@@ -119,6 +120,7 @@ def _case_context(user, case, **forms):
     return {
         "page_title": f"{case.episode.reference} at {case.panel.name}",
         "case": case,
+        "briefing": case_briefing(user=user, case=case),
         "is_member": is_member,
         "awaiting": case.status == PanelCaseStatus.AWAITING,
         "decision_form": forms.get("decision_form") or DecisionForm(prefix="decision"),

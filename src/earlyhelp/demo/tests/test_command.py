@@ -93,3 +93,10 @@ def test_other_apps_demo_data_is_loaded_after_the_borough():
     assert {status for date, status in meetings if date >= day} == {MeetingStatus.SCHEDULED}
     services = list(Service.objects.values_list("waiting_days", "declared_waiting_days"))
     assert services and all(waiting == declared for waiting, declared in services)
+    # past meetings discussed families and decided, and one logged a need no service meets
+    from earlyhelp.panels.models import PanelDecision, UnmetNeed
+
+    decided = PanelDecision.objects.select_related("meeting")
+    assert decided.count() >= 2
+    assert all(d.meeting.status == MeetingStatus.HELD and d.decided_on < day for d in decided)
+    assert UnmetNeed.objects.filter(recorded_on__lt=day).count() >= 1
