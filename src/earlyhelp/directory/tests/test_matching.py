@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from earlyhelp.core.testing.factories import LocalityFactory, NeedThemeFactory
+from earlyhelp.core.tests.factories import LocalityFactory
+from earlyhelp.thresholds.tests.factories import NeedThemeFactory
 
 from .. import services
 from ..matching import FamilyProfile, Member, profile_for_episode, suggest_services
