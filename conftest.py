@@ -13,7 +13,7 @@ def _fast_tasks(settings):
 
 @pytest.fixture
 def world(db):
-    from earlyhelp.core.testing.world import build_world
+    from earlyhelp.testing.world import build_world
 
     return build_world()
 
@@ -33,7 +33,7 @@ def _shipped_data_after_flush(request):
         marker is not None and marker.kwargs.get("transaction")
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from earlyhelp.core.testing.reference import restore_shipped_data
+    from earlyhelp.testing.reference import restore_shipped_data
 
     restore_shipped_data()
 

@@ -72,10 +72,10 @@ def callers(db):
     import dataclasses
 
     from earlyhelp.cases import services as cases
-    from earlyhelp.core.testing.factories import family_with_members
-    from earlyhelp.core.testing.journey import completed_assessment, open_episode
-    from earlyhelp.core.testing.world import build_world, days_ago
+    from earlyhelp.people.tests.factories import family_with_members
     from earlyhelp.plans import services as plans
+    from earlyhelp.testing.journey import completed_assessment, open_episode
+    from earlyhelp.testing.world import build_world, days_ago
 
     w = build_world()
     ep_a = open_episode(w)

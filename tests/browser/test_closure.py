@@ -6,11 +6,11 @@ import pytest
 from earlyhelp.cases.models import Episode
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.core import dates
-from earlyhelp.core.testing import journey
-from earlyhelp.core.testing.world import build_world, days_ago
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.plans import services as plans
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import build_world, days_ago
 
 from .support import sign_in
 

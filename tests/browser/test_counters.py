@@ -3,7 +3,7 @@
 
 import pytest
 
-from earlyhelp.core.testing.world import build_world
+from earlyhelp.testing.world import build_world
 
 from .support import sign_in
 

@@ -12,20 +12,22 @@ from earlyhelp.cases import services as cases
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus, Transition
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import (
-    AdultFactory,
-    ConsentFactory,
+from earlyhelp.core.tests.factories import (
     CouncilServiceFactory,
-    FamilyFactory,
-    MembershipFactory,
     OrganisationFactory,
-    PersonFactory,
     SchoolFactory,
     TeamFactory,
     UserFactory,
 )
 from earlyhelp.frontdoor import services as frontdoor
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.people.tests.factories import (
+    AdultFactory,
+    ConsentFactory,
+    FamilyFactory,
+    MembershipFactory,
+    PersonFactory,
+)
 from earlyhelp.plans.models import Review
 from earlyhelp.thresholds.models import Indicator, NeedTheme, ThresholdModel
 

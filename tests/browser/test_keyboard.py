@@ -3,7 +3,7 @@
 import pytest
 
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import UserFactory
+from earlyhelp.core.tests.factories import UserFactory
 
 from .support import PASSWORD, _authenticator_code
 

@@ -5,8 +5,8 @@ import pytest
 
 from earlyhelp.cases.models import Episode
 from earlyhelp.cases.services import episode_allocate
-from earlyhelp.core.testing import journey
-from earlyhelp.core.testing.world import build_world, days_ago
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import build_world, days_ago
 
 from .support import sign_in
 

@@ -7,8 +7,8 @@ from django.test import Client
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import OrganisationFactory, UserFactory
 from earlyhelp.strategy.models import ActionItem, Rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

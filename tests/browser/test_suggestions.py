@@ -8,9 +8,9 @@ import pytest
 
 from earlyhelp.assessments import services as assessments
 from earlyhelp.cases.services import episode_allocate
-from earlyhelp.core.testing import journey
-from earlyhelp.core.testing.world import build_world, days_ago
 from earlyhelp.directory.tests.factories import ServiceFactory
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import build_world, days_ago
 
 from .support import sign_in
 

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from earlyhelp.cases import services as cases
 from earlyhelp.core import dates
-from earlyhelp.core.testing.journey import open_episode
+from earlyhelp.testing.journey import open_episode
 
 
 def client_for(user):
@@ -42,7 +42,7 @@ def test_another_workers_caseload_is_refused_not_ignored(world):
 
 def test_a_manager_of_another_service_is_refused(world):
     from earlyhelp.core.models import Role
-    from earlyhelp.core.testing.factories import UserFactory
+    from earlyhelp.core.tests.factories import UserFactory
 
     _led_by_worker(world)
     elsewhere = UserFactory(username="elsewhere", role=Role.MANAGER, team=world.other_team)

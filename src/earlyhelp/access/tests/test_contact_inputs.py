@@ -10,10 +10,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.people.models import Membership
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import open_episode
 
 
 def client_for(user):
@@ -38,7 +38,7 @@ def body(**overrides):
 def hidden(world):
     """A household in another service's episode: nobody in the world's service sees it."""
     from earlyhelp.cases import services as cases
-    from earlyhelp.core.testing.world import days_ago
+    from earlyhelp.testing.world import days_ago
 
     family = family_with_members(children=1, adults=1)
     cases.episode_step_down(family=family, team=world.other_team, on=days_ago(10),

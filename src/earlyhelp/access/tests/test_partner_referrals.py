@@ -9,10 +9,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from earlyhelp.cases import services as cases
-from earlyhelp.core.testing.journey import open_episode, triage_to_early_help
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.testing.journey import open_episode, triage_to_early_help
+from earlyhelp.testing.world import days_ago
 
 
 def client_for(user):
@@ -86,7 +86,7 @@ def test_a_partner_raising_a_request_about_a_known_family_does_not_see_it(world,
 
 def test_the_partner_sees_the_front_doors_decision_on_their_request(world):
     family = world.family
-    from earlyhelp.core.testing.journey import raise_contact
+    from earlyhelp.testing.journey import raise_contact
 
     contact = raise_contact(world, family=family)  # raised by the partner
     triage_to_early_help(world, contact)
@@ -119,7 +119,7 @@ def test_a_forged_match_token_is_refused(world, known):
 
 
 def test_your_requests_page_lists_the_partners_requests_and_decisions(world):
-    from earlyhelp.core.testing.journey import raise_contact
+    from earlyhelp.testing.journey import raise_contact
 
     contact = raise_contact(world)
     triage_to_early_help(world, contact)

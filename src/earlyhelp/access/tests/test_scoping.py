@@ -9,14 +9,15 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.cases.services import taf_member_add
 from earlyhelp.core import dates
-from earlyhelp.core.testing.factories import UserFactory, family_with_members
-from earlyhelp.core.testing.journey import (
+from earlyhelp.core.tests.factories import UserFactory
+from earlyhelp.people.services import consent_record, sharing_override_record
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import (
     open_episode,
     partner_joins_taf,
     raise_contact,
     triage_to_early_help,
 )
-from earlyhelp.people.services import consent_record, sharing_override_record
 
 
 def families(user):

@@ -7,9 +7,9 @@ from rest_framework.test import APIClient
 from earlyhelp.assessments import services as assessments
 from earlyhelp.cases import services as cases
 from earlyhelp.cases.services import taf_member_add
-from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.people import services as people
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def api(user):
@@ -99,7 +99,7 @@ def test_domestic_abuse_need_descriptions_are_restricted(world):
         acting_user=world.worker,
     )
     dv, mh = world.themes
-    from earlyhelp.core.testing.factories import NeedThemeFactory
+    from earlyhelp.thresholds.tests.factories import NeedThemeFactory
 
     school = NeedThemeFactory(code="school", name="Missing school", cin_factor_codes=[])
     for theme, factor, text in [

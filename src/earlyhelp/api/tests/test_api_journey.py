@@ -8,10 +8,10 @@ from rest_framework.test import APIClient
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import open_episode, raise_contact
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import open_episode, raise_contact
+from earlyhelp.testing.world import days_ago
 
 
 def client_for(user):

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
+from earlyhelp.testing.journey import completed_assessment, open_episode
 
 
 def client_for(user):

@@ -11,9 +11,9 @@ from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode, FocusChild, Transition
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.journey import open_episode, raise_contact
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.people.models import Family, Person
+from earlyhelp.testing.journey import open_episode, raise_contact
+from earlyhelp.testing.world import days_ago
 
 
 def client_for(user):

@@ -5,10 +5,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from earlyhelp.cases.services import episode_allocate
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import open_episode, raise_contact
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import open_episode, raise_contact
+from earlyhelp.testing.world import days_ago
 
 
 def client_for(user):

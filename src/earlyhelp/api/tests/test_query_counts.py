@@ -4,10 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from earlyhelp.cases.services import episode_allocate, taf_member_add
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode, review
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans.services import plan_action_add, plan_start
+from earlyhelp.testing.journey import completed_assessment, open_episode, review
+from earlyhelp.testing.world import days_ago
 
 
 def busy_episode(world, family=None):

@@ -6,7 +6,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from earlyhelp.core.testing.journey import open_episode
+from earlyhelp.testing.journey import open_episode
 
 
 def client_for(user):

@@ -9,8 +9,8 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from earlyhelp.assessments.models import Assessment
-from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def client_for(user):
@@ -92,7 +92,7 @@ def test_if_match_carries_the_version_and_a_stale_one_is_a_409(world, started):
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="row locks under concurrent writers: PostgreSQL (make test-postgres)")
 def test_twenty_concurrent_patches_one_wins_nineteen_are_refused():
-    from earlyhelp.core.testing.world import build_world
+    from earlyhelp.testing.world import build_world
 
     world = build_world()
     episode = open_episode(world)

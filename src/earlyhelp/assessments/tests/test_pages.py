@@ -8,9 +8,9 @@ from earlyhelp.assessments.models import Assessment, AssessmentEntry
 from earlyhelp.cases.tests.pages import allocated_episode, text
 from earlyhelp.cases.tests.pages import date_fields as _date
 from earlyhelp.core import dates
-from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import days_ago
 
 pytestmark = pytest.mark.django_db
 

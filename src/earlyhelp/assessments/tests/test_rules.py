@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from earlyhelp.assessments import rules, services
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.testing.factories import MembershipFactory, PersonFactory, family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people.tests.factories import MembershipFactory, PersonFactory, family_with_members
+from earlyhelp.testing.journey import completed_assessment, open_episode
+from earlyhelp.testing.world import days_ago
 
 pytestmark = pytest.mark.django_db
 

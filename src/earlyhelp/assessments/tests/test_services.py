@@ -8,9 +8,9 @@ from earlyhelp.assessments.models import Assessment, AssessmentEntry, Presenting
 from earlyhelp.cases.services import episode_close
 from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove, StaleEdit
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import completed_assessment, open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def start(world, episode, on=None):

@@ -4,8 +4,8 @@ import datetime as dt
 from html import unescape
 
 from earlyhelp.cases.services import episode_allocate
-from earlyhelp.core.testing import journey
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import days_ago
 
 
 def text(response) -> str:

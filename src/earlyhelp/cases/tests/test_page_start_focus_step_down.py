@@ -10,10 +10,10 @@ from earlyhelp.cases.tests.pages import allocated_episode, text
 from earlyhelp.cases.tests.pages import date_fields as _date
 from earlyhelp.core import dates
 from earlyhelp.core.models import AuditAction, AuditEvent
-from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.people.models import Family, Membership, Person
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from earlyhelp.cases.models import Episode
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.testing.journey import open_episode
 
 STALE = "changed by someone else after you opened it"
 

@@ -9,9 +9,9 @@ from earlyhelp.cases.tests.pages import allocated_episode, planned_episode, text
 from earlyhelp.cases.tests.pages import date_fields as _date
 from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.plans.models import Plan
+from earlyhelp.testing import journey
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.cases.services import episode_step_up
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import completed_assessment, open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def test_a_family_has_one_open_episode_at_a_time(world):

@@ -6,10 +6,11 @@ from earlyhelp.cases.models import Episode, TafMember, Transition
 from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import UserFactory, family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.core.tests.factories import UserFactory
+from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans.models import Plan
+from earlyhelp.testing.journey import completed_assessment, open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def snapshot(episode):

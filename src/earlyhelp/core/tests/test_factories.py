@@ -1,6 +1,8 @@
 import pytest
 
-from earlyhelp.core.testing.factories import EpisodeFactory, family_with_members, four_level_model
+from earlyhelp.cases.tests.factories import EpisodeFactory
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.thresholds.tests.factories import four_level_model
 
 
 @pytest.mark.django_db

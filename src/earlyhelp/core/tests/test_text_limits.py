@@ -7,10 +7,10 @@ from rest_framework.test import APIClient
 
 from earlyhelp.cases.models import CaseNote
 from earlyhelp.core import limits
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def client_for(user):

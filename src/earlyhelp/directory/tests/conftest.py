@@ -4,9 +4,9 @@ import pytest
 from earlyhelp.assessments import services as assessments
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
-from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.core.tests.factories import OrganisationFactory, UserFactory
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
 
 from .factories import ServiceFactory
 

@@ -2,7 +2,7 @@
 
 import factory
 
-from earlyhelp.core.testing.factories import OrganisationFactory
+from earlyhelp.core.tests.factories import OrganisationFactory
 
 from ..models import ProviderKind, Service, ServiceLevel
 

@@ -121,7 +121,7 @@ def test_decline_needs_a_valid_reason(world, episode, service, provider):
 
 
 def test_others_cannot_see_a_referral(world, episode, service):
-    from earlyhelp.core.testing.factories import PartnerFactory
+    from earlyhelp.core.tests.factories import PartnerFactory
 
     referral_id = (
         client_for(world.worker)

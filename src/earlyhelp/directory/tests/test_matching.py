@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from earlyhelp.core.testing.factories import LocalityFactory, NeedThemeFactory
+from earlyhelp.core.tests.factories import LocalityFactory
+from earlyhelp.thresholds.tests.factories import NeedThemeFactory
 
 from .. import services
 from ..matching import FamilyProfile, Member, profile_for_episode, suggest_services
@@ -117,8 +118,8 @@ def test_a_real_episode_ranks_by_the_latest_score_and_whose_need_it_is(world, ep
     services move ahead. A need recorded for the child alone is not addressed by an adults'
     service, and a service unsafe for one of the family's needs is never suggested."""
     from earlyhelp.assessments.models import PresentingNeed
-    from earlyhelp.core.testing.world import days_ago
     from earlyhelp.plans import services as plans
+    from earlyhelp.testing.world import days_ago
 
     first, second = world.themes
     ServiceFactory(name="First need", themes=[first], waiting_days=1)

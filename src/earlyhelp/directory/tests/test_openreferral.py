@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from earlyhelp.core.models import AuditEvent, Organisation
-from earlyhelp.core.testing.factories import LocalityFactory, NeedThemeFactory, UserFactory
+from earlyhelp.core.tests.factories import LocalityFactory, UserFactory
+from earlyhelp.thresholds.tests.factories import NeedThemeFactory
 
 from ..models import CostOption, Location, Schedule, Service, ServiceAtLocation, ServiceContact
 from ..openreferral.export import export_directory, service_to_oruk

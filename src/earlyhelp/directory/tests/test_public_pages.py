@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import LocalityFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import LocalityFactory
 from earlyhelp.people.models import Family, Person
 
 from .. import services

@@ -110,7 +110,7 @@ def test_refusals_before_sending(world, episode, service):
 
 
 def test_a_stranger_cannot_be_referred(world, episode, service):
-    from earlyhelp.core.testing.factories import PersonFactory
+    from earlyhelp.people.tests.factories import PersonFactory
 
     with pytest.raises(IllegalMove, match="is not a member"):
         send(world, episode, service, person=PersonFactory())
@@ -207,7 +207,7 @@ def test_the_moves_table():
 
 
 def test_only_the_provider_answers(world, episode, service, provider):
-    from earlyhelp.core.testing.factories import PartnerFactory
+    from earlyhelp.core.tests.factories import PartnerFactory
 
     referral = send(world, episode, service, person=world.child)
     someone_else = PartnerFactory(username="elsewhere")
@@ -231,7 +231,7 @@ def test_a_council_team_answers_for_its_own_service(world, episode):
     referral = send(world, episode, service)
     with pytest.raises(PermissionDenied):
         services.referral_accept(referral=referral, acting_user=world.worker)
-    from earlyhelp.core.testing.factories import UserFactory
+    from earlyhelp.core.tests.factories import UserFactory
 
     centre_worker = UserFactory(username="centre", team=world.other_team)
     assert services.referral_accept(referral=referral, acting_user=centre_worker).status == (

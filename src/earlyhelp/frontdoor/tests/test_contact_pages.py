@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.frontdoor.models import Contact, TriageDecision
+from earlyhelp.testing import journey
 
 
 def text(response) -> str:
@@ -144,7 +144,8 @@ def test_a_manager_sees_the_whole_waiting_queue_and_their_services_decided_reque
     """A request about a family new to early help is in no team's scope: the manager who
     answers for the front door still sees it waiting. Decided requests: only those routed to
     their service's teams (the other service's stay hidden, 404 as if they did not exist)."""
-    from earlyhelp.core.testing.factories import TeamFactory, UserFactory, family_with_members
+    from earlyhelp.core.tests.factories import TeamFactory, UserFactory
+    from earlyhelp.people.tests.factories import family_with_members
 
     new_family = family_with_members(children=1, adults=1)
     waiting = [journey.raise_contact(world, family=new_family, received_days_ago=n)

@@ -7,11 +7,11 @@ import pytest
 from earlyhelp.cases.services import episode_close
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.testing.factories import four_level_model
-from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor import rules
 from earlyhelp.frontdoor.models import ConsentAnswer, Contact, TriageOutcome
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
+from earlyhelp.thresholds.tests.factories import four_level_model
 
 
 @pytest.mark.parametrize(

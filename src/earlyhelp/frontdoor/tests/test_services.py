@@ -8,11 +8,11 @@ from earlyhelp.cases.models import Episode
 from earlyhelp.cases.services import episode_close
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import four_level_model
-from earlyhelp.core.testing.journey import raise_contact, triage_to_early_help
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Contact, TriageDecision
+from earlyhelp.testing.journey import raise_contact, triage_to_early_help
+from earlyhelp.testing.world import days_ago
+from earlyhelp.thresholds.tests.factories import four_level_model
 
 
 def triage(world, contact, **overrides):
@@ -53,7 +53,7 @@ def test_contact_needs_someone_to_be_about(world):
 
 
 def test_contact_people_must_belong_to_the_family(world):
-    from earlyhelp.core.testing.factories import family_with_members
+    from earlyhelp.people.tests.factories import family_with_members
 
     stranger = family_with_members().memberships.first().person
     with pytest.raises(ValidationError, match="Not members"):

@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from earlyhelp.core.testing.journey import raise_contact
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.insights.periods import period_containing
 from earlyhelp.insights.registry import REGISTRY, Context, Scope
+from earlyhelp.testing.journey import raise_contact
 from earlyhelp.worklists.action_needed import overdue_contacts
 
 pytestmark = pytest.mark.django_db

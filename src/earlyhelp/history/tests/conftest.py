@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import OrganisationFactory, TeamFactory, UserFactory
+from earlyhelp.core.tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 

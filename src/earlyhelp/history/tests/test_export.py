@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import OrganisationFactory, TeamFactory, UserFactory
-from earlyhelp.core.testing.reference import restore_shipped_data
+from earlyhelp.core.tests.factories import OrganisationFactory, TeamFactory, UserFactory
 from earlyhelp.history import services
 from earlyhelp.insights import annexa
 from earlyhelp.people.models import Person
+from earlyhelp.testing.reference import restore_shipped_data
 
 from .conftest import SMALL
 from .test_import import EXPECTED, figures

@@ -65,7 +65,7 @@ def test_a_file_that_is_not_csv_or_zip_is_refused(client, manager):
 
 def test_a_practitioner_cannot_open_the_page(client, teams):
     from earlyhelp.core.models import Role
-    from earlyhelp.core.testing.factories import UserFactory
+    from earlyhelp.core.tests.factories import UserFactory
 
     verified_login(client, UserFactory(role=Role.WORKER, team=teams[0]))
     assert client.get(URL).status_code == 403

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 
 from earlyhelp.cases.models import ClosureOutcome, Episode
-from earlyhelp.core.testing.factories import PersonFactory
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.history import services
 from earlyhelp.history.models import MatchReview, SourceRecord
 from earlyhelp.people.models import Family, Membership, Person
+from earlyhelp.people.tests.factories import PersonFactory
 
 from .conftest import SMALL, edit
 

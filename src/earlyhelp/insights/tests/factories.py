@@ -10,22 +10,17 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from earlyhelp.assessments.tests.factories import AssessmentFactory
 from earlyhelp.cases.models import Transition
+from earlyhelp.cases.tests.factories import EpisodeFactory
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import (
-    AssessmentFactory,
-    ContactFactory,
-    EpisodeFactory,
-    FamilyFactory,
-    MembershipFactory,
-    PersonFactory,
-    TeamFactory,
-    UserFactory,
-    four_level_model,
-)
+from earlyhelp.core.tests.factories import TeamFactory, UserFactory
 from earlyhelp.frontdoor.models import TriageDecision
 from earlyhelp.frontdoor.rules import decision_due
+from earlyhelp.frontdoor.tests.factories import ContactFactory
+from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
 from earlyhelp.plans.models import ProgressScore, Review
+from earlyhelp.thresholds.tests.factories import four_level_model
 
 
 def local(year, month, day, hour=12, minute=0) -> dt.datetime:

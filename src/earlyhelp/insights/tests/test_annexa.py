@@ -8,20 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from earlyhelp.cases.tests.factories import EpisodeFactory
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import (
-    ContactFactory,
-    EpisodeFactory,
-    FamilyFactory,
-    MembershipFactory,
+from earlyhelp.core.tests.factories import (
     OrganisationFactory,
-    PersonFactory,
     SchoolFactory,
     TeamFactory,
     UserFactory,
 )
 from earlyhelp.frontdoor.models import ContactPerson
+from earlyhelp.frontdoor.tests.factories import ContactFactory
 from earlyhelp.insights import annexa, services
+from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
 
 from .factories import AssessmentFactory, closed_episode, completed_assessment, local
 

@@ -8,18 +8,17 @@ import datetime as dt
 
 import pytest
 
-from earlyhelp.core.testing.factories import (
+from earlyhelp.cases.tests.factories import EpisodeFactory
+from earlyhelp.core.tests.factories import OrganisationFactory, TeamFactory
+from earlyhelp.frontdoor.models import ContactPerson
+from earlyhelp.frontdoor.tests.factories import ContactFactory
+from earlyhelp.insights import annexa
+from earlyhelp.people.tests.factories import (
     AdultFactory,
-    ContactFactory,
-    EpisodeFactory,
     FamilyFactory,
     MembershipFactory,
-    OrganisationFactory,
     PersonFactory,
-    TeamFactory,
 )
-from earlyhelp.frontdoor.models import ContactPerson
-from earlyhelp.insights import annexa
 
 from .factories import AssessmentFactory, closed_episode, completed_assessment, local
 

@@ -7,19 +7,17 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from earlyhelp.core.testing.factories import (
-    AssessmentFactory,
-    ContactFactory,
-    EpisodeFactory,
-    PlanFactory,
-    UserFactory,
-)
+from earlyhelp.assessments.tests.factories import AssessmentFactory
+from earlyhelp.cases.tests.factories import EpisodeFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.frontdoor.rules import re_referral_since
+from earlyhelp.frontdoor.tests.factories import ContactFactory
 from earlyhelp.insights import terms
 from earlyhelp.insights.models import IndicatorDefinition
 from earlyhelp.insights.periods import period_containing
 from earlyhelp.insights.registry import REGISTRY, Context, Scope
+from earlyhelp.plans.tests.factories import PlanFactory
 
 from .factories import DecisionFactory, ReviewFactory, closed_episode, local, step_up
 

@@ -4,23 +4,20 @@ import datetime as dt
 
 import pytest
 
-from earlyhelp.core.testing.factories import (
-    ContactFactory,
-    EpisodeFactory,
-    FamilyFactory,
-    MembershipFactory,
-    NeedThemeFactory,
+from earlyhelp.assessments.tests.factories import PresentingNeedFactory
+from earlyhelp.cases.tests.factories import EpisodeFactory
+from earlyhelp.core.tests.factories import (
     OrganisationFactory,
-    PersonFactory,
-    PresentingNeedFactory,
     SchoolFactory,
     TeamFactory,
     UserFactory,
-    four_level_model,
 )
 from earlyhelp.frontdoor import services as frontdoor
+from earlyhelp.frontdoor.tests.factories import ContactFactory
 from earlyhelp.insights.periods import period_containing
 from earlyhelp.insights.registry import REGISTRY, Context, Scope
+from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
+from earlyhelp.thresholds.tests.factories import NeedThemeFactory, four_level_model
 
 from .factories import (
     AssessmentFactory,
@@ -388,7 +385,7 @@ def test_quarters_and_years_add_up_the_months(council):
 
 def test_breakdown_by_team_and_filter_by_locality():
     north, south = TeamFactory(name="North"), TeamFactory(name="South")
-    from earlyhelp.core.testing.factories import LocalityFactory
+    from earlyhelp.core.tests.factories import LocalityFactory
 
     riverside = LocalityFactory(name="Riverside", code="RIV")
     there = FamilyFactory(locality=riverside)

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from earlyhelp.core.testing.factories import AssessmentFactory, UserFactory
+from earlyhelp.assessments.tests.factories import AssessmentFactory
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.insights import selectors
 from earlyhelp.insights.periods import Period, period_containing
 from earlyhelp.insights.summary import board_summary

@@ -9,18 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import (
-    ContactFactory,
+from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import (
     CouncilServiceFactory,
-    FamilyFactory,
-    MembershipFactory,
     OrganisationFactory,
-    PersonFactory,
     TeamFactory,
     UserFactory,
 )
-from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.frontdoor.tests.factories import ContactFactory
 from earlyhelp.insights import annexa
+from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
 
 from .factories import AssessmentFactory, closed_episode, completed_assessment, local
 

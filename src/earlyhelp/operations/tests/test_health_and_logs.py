@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.operations.heartbeat import beat
 from earlyhelp.operations.logs import JsonFormatter, RequestIdFilter
 from earlyhelp.operations.models import Heartbeat

@@ -1,8 +1,8 @@
 import pytest
 
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import UserFactory
-from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
+from earlyhelp.core.tests.factories import UserFactory
+from earlyhelp.testing.journey import open_episode, partner_joins_taf
 
 from .factories import MeetingFactory, PanelFactory, PanelMemberFactory
 

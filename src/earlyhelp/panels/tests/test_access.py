@@ -4,9 +4,9 @@ from django.urls import reverse
 
 from earlyhelp.access.scoping import visible_families
 from earlyhelp.core import dates
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import open_episode
 
 from ..services.cases import panel_case_bring, panel_case_withdraw
 from ..services.panel_setup import panel_member_remove
@@ -60,7 +60,7 @@ def test_non_members_cannot_open_the_agenda_or_the_case(
 
 def test_a_partner_on_a_panel_sees_its_cases_only_with_consent(world, episode, panel):
 
-    from earlyhelp.core.testing.factories import PartnerFactory
+    from earlyhelp.core.tests.factories import PartnerFactory
     from earlyhelp.people.services import consent_record
 
     from .factories import PanelMemberFactory

@@ -10,11 +10,11 @@ from django.test import Client
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import OrganisationFactory, UserFactory
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
+from earlyhelp.testing.journey import open_episode
 
 from ..services.cases import panel_case_bring
 from .factories import MeetingFactory, PanelFactory, PanelMemberFactory

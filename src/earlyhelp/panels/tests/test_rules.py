@@ -6,9 +6,9 @@ import pytest
 
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.core import dates
-from earlyhelp.core.testing.journey import completed_assessment, review
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
+from earlyhelp.testing.journey import completed_assessment, review
 
 from ..rules import (
     NoLeadPractitioner,
@@ -87,7 +87,7 @@ def test_no_lead_practitioner_after_n_days(world, episode, settings):
 
 
 def test_referral_declined_until_brought_to_a_panel(world, led, panel):
-    from earlyhelp.core.testing.factories import PartnerFactory
+    from earlyhelp.core.tests.factories import PartnerFactory
 
     service = ServiceFactory(themes=world.themes)
     provider = PartnerFactory(username="prov", organisation=service.organisation)

@@ -10,10 +10,11 @@ from earlyhelp.cases.models import Episode, Transition
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import LocalityFactory, UserFactory, family_with_members
-from earlyhelp.core.testing.journey import open_episode
+from earlyhelp.core.tests.factories import LocalityFactory, UserFactory
 from earlyhelp.directory.models import Referral
 from earlyhelp.directory.tests.factories import ServiceFactory
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import open_episode
 
 from ..models import PanelAction, PanelCase, PanelDecision, UnmetNeed
 from ..services.actions import panel_action_add, panel_action_complete

@@ -44,7 +44,7 @@ def test_person_update_audits_changed_fields_and_refuses_stale_versions(world):
 
 
 def test_a_child_can_belong_to_two_households(world):
-    from earlyhelp.core.testing.factories import FamilyFactory
+    from earlyhelp.people.tests.factories import FamilyFactory
 
     second = FamilyFactory(name="Dad's household")
     services.membership_add(family=second, person=world.child, role="child",

@@ -8,8 +8,8 @@ from earlyhelp.cases.tests.pages import allocated_episode, planned_episode, text
 from earlyhelp.cases.tests.pages import date_fields as _date
 from earlyhelp.core import dates
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.plans.models import Plan, PlanAction, Review
+from earlyhelp.testing.world import days_ago
 
 pytestmark = pytest.mark.django_db
 

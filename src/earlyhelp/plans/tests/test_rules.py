@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans import rules, services
+from earlyhelp.testing.journey import completed_assessment, open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def test_a_plan_follows_a_completed_assessment_and_starts_on_or_after_its_day(world):

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from earlyhelp.cases.services import episode_close
 from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.testing.journey import completed_assessment, open_episode, review
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.plans import services
 from earlyhelp.plans.models import Plan, PlanAction, ProgressScore, Review
+from earlyhelp.testing.journey import completed_assessment, open_episode, review
+from earlyhelp.testing.world import days_ago
 
 
 def test_plan_needs_a_completed_assessment(world):
@@ -99,7 +99,7 @@ def test_review_dates_and_scores_are_checked(world):
 
 
 def test_scores_must_be_for_this_episodes_needs(world):
-    from earlyhelp.core.testing.factories import family_with_members
+    from earlyhelp.people.tests.factories import family_with_members
 
     episode = open_episode(world)
     completed_assessment(world, episode)

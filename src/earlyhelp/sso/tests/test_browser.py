@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.browser.support import CheckedPage, prepare_context
 
-from earlyhelp.core.testing.factories import UserFactory
+from earlyhelp.core.tests.factories import UserFactory
 
 from .conftest import PASSWORD
 

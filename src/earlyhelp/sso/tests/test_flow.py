@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from earlyhelp.core.models import AuditAction, AuditEvent, Role
 from earlyhelp.core.security.two_factor import current_code
-from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
+from earlyhelp.core.tests.factories import OrganisationFactory, UserFactory
 from earlyhelp.sso.models import ExternalIdentity, LinkSource, ProviderMfaDevice
 
 from .flow import Visitor, with_param

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from earlyhelp.core.models import AuditAction, AuditEvent
-from earlyhelp.core.testing.factories import UserFactory
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.sso.config import parse
 from earlyhelp.sso.models import ExternalIdentity, LinkSource
 

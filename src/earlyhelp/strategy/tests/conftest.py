@@ -4,7 +4,7 @@ import pytest
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
+from earlyhelp.core.tests.factories import OrganisationFactory, UserFactory
 
 from .. import services
 from ..models import Framework

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.testing.factories import OrganisationFactory, UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import OrganisationFactory, UserFactory
 
 from .. import selectors, services
 from ..models import ActionItem, Rating, Round

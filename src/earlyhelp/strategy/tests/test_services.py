@@ -7,7 +7,7 @@ from earlyhelp.access.policy import NotAllowed
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove, StaleEdit
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.testing.factories import UserFactory
+from earlyhelp.core.tests.factories import UserFactory
 
 from .. import services
 from ..models import ActionItem, Consensus, Framework, Rating, Round, RoundStatus

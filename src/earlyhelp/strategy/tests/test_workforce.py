@@ -12,9 +12,9 @@ from earlyhelp.access.policy import NotAllowed
 from earlyhelp.cases import services as cases
 from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.testing.factories import UserFactory
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
+from earlyhelp.testing.journey import open_episode
 
 from .. import rules, selectors, services
 from ..models import Completion, Course, RoleClass

@@ -2,12 +2,8 @@
 
 import datetime as dt
 
-from earlyhelp.core.testing.factories import (
-    EpisodeFactory,
-    FamilyFactory,
-    MembershipFactory,
-    PersonFactory,
-)
+from earlyhelp.cases.tests.factories import EpisodeFactory
+from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
 from earlyhelp.targeting import services
 
 from .helpers import nhs, person, upn, write_source

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.targeting import services
 from earlyhelp.targeting.models import ClericalDecision, ClericalReview, ReviewStatus
 from earlyhelp.targeting.pipeline import run as pipeline_run

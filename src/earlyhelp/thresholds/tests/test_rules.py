@@ -2,10 +2,10 @@
 
 import pytest
 
-from earlyhelp.core.testing.factories import four_level_model
 from earlyhelp.thresholds.models import Indicator, ThresholdModel
 from earlyhelp.thresholds.reference import DEFAULT_MODEL_SLUG
 from earlyhelp.thresholds.rules import suggest_level
+from earlyhelp.thresholds.tests.factories import four_level_model
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from html import unescape
 import pytest
 
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.web.context_processors import nav_items_for
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import UserFactory
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.panels.tests.factories import MeetingFactory, PanelFactory, PanelMemberFactory
 
 

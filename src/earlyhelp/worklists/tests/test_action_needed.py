@@ -9,21 +9,16 @@ from django.utils import timezone
 
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.core import dates
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import (
-    completed_assessment,
-    open_episode,
-    raise_contact,
-    review,
-)
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.frontdoor.rules import decision_due
 from earlyhelp.panels.services.actions import panel_action_add
 from earlyhelp.panels.services.cases import panel_case_bring
+from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans import services as plans
+from earlyhelp.testing.journey import completed_assessment, open_episode, raise_contact, review
+from earlyhelp.testing.world import days_ago
 
 from ..action_needed import action_needed, overdue_contacts
 
@@ -86,7 +81,7 @@ def test_assessments_overdue_count_for_the_lead_and_the_manager_only(world, led)
 
 def test_assessments_due_soon(world):
     contact = raise_contact(world, received_days_ago=41)
-    from earlyhelp.core.testing.journey import triage_to_early_help
+    from earlyhelp.testing.journey import triage_to_early_help
 
     episode = triage_to_early_help(world, contact, decided_days_ago=40).episode
     episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
@@ -135,7 +130,7 @@ def test_plan_actions_past_due_that_the_user_owns(world, led):
 
 
 def test_referrals_awaiting_a_providers_response(world, led):
-    from earlyhelp.core.testing.factories import PartnerFactory
+    from earlyhelp.core.tests.factories import PartnerFactory
 
     service = ServiceFactory(themes=world.themes)
     provider = PartnerFactory(username="prov", organisation=service.organisation)

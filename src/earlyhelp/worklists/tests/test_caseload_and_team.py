@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.core import dates
-from earlyhelp.core.testing import journey
-from earlyhelp.core.testing.factories import family_with_members
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans import services as plans
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from earlyhelp.cases import services as cases
-from earlyhelp.core.testing import journey
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.plans import services as plans
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import days_ago
 from earlyhelp.worklists.timeline import family_timeline
 
 pytestmark = pytest.mark.django_db

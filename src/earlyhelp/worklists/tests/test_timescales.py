@@ -11,13 +11,13 @@ from django.urls import reverse
 from earlyhelp.cases.models import Timescales
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.core import dates
-from earlyhelp.core.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.insights import terms
 from earlyhelp.insights.models import IndicatorDefinition
 from earlyhelp.insights.selectors import context_for
 from earlyhelp.plans import services as plans
+from earlyhelp.testing import journey
+from earlyhelp.testing.world import days_ago
 
 from .. import selectors as worklists
 from ..action_needed import action_needed

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 from earlyhelp.cases import services as cases
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import ContactFactory, UserFactory, family_with_members
-from earlyhelp.core.testing.journey import completed_assessment, open_episode, review
-from earlyhelp.core.testing.world import build_world, days_ago
+from earlyhelp.core.tests.factories import UserFactory
+from earlyhelp.frontdoor.tests.factories import ContactFactory
+from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans import services as plans
+from earlyhelp.testing.journey import completed_assessment, open_episode, review
+from earlyhelp.testing.world import build_world, days_ago
 
 ROLES = [r.value for r in Role]
 RAISE = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER}

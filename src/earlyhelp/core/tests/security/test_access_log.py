@@ -6,9 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import family_with_members
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.testing.journey import open_episode
 
 
 def client(user):

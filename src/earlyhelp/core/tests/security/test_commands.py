@@ -11,17 +11,13 @@ from earlyhelp.cases import services as cases
 from earlyhelp.core import audit
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.security import two_factor
-from earlyhelp.core.testing.factories import (
-    ContactFactory,
-    MembershipFactory,
-    PersonFactory,
-    UserFactory,
-    family_with_members,
-)
-from earlyhelp.core.testing.journey import completed_assessment, open_episode
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.core.tests.test_audit import database_admin
+from earlyhelp.frontdoor.tests.factories import ContactFactory
 from earlyhelp.governance.models import LegalHold, RetentionRule
 from earlyhelp.people.models import Family, Person
+from earlyhelp.people.tests.factories import MembershipFactory, PersonFactory, family_with_members
+from earlyhelp.testing.journey import completed_assessment, open_episode
 
 # --- audit_verify -------------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ from rest_framework.test import APIClient
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.journey import open_episode, partner_joins_taf
 from earlyhelp.people.models import Consent, SharingOverride
+from earlyhelp.testing.journey import open_episode, partner_joins_taf
 
 
 def api(user):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 
 from .helpers import sign_in
 

@@ -9,10 +9,10 @@ from rest_framework.test import APIClient
 
 from earlyhelp.assessments import services as assessments
 from earlyhelp.cases import services as cases
-from earlyhelp.core.testing.journey import open_episode
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.people import services as people
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
 
 PERSON_NOTE = "Diagnosed with an eating disorder."
 CASE_NOTE = "DA incident at home."

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.security import sessions
-from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from earlyhelp.core.models import AuditEvent
-from earlyhelp.core.testing.factories import UserFactory
+from earlyhelp.core.tests.factories import UserFactory
 
 from .helpers import sign_in
 

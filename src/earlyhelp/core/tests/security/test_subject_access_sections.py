@@ -1,13 +1,13 @@
 """The subject access export includes panels, referrals and targeting (issue 11, IG tests)."""
 
-from earlyhelp.core.testing.journey import open_episode
-from earlyhelp.core.testing.world import days_ago
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.governance import subject_access
 from earlyhelp.panels.services import cases as panels
 from earlyhelp.panels.tests.factories import PanelFactory
 from earlyhelp.targeting.models import CohortFamily, CriteriaSet, TargetingRun
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
 
 
 def _section(report, title):

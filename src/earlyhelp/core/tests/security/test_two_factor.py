@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from earlyhelp.core.models import AuditEvent, Role
 from earlyhelp.core.security import two_factor
-from earlyhelp.core.testing.factories import UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 
 from .helpers import set_up_authenticator, sign_in
 

@@ -5,17 +5,15 @@ from dataclasses import dataclass
 
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-
-from .factories import (
+from earlyhelp.core.tests.factories import (
     CouncilServiceFactory,
-    NeedThemeFactory,
     OrganisationFactory,
     SchoolFactory,
     TeamFactory,
     UserFactory,
-    family_with_members,
-    four_level_model,
 )
+from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.thresholds.tests.factories import NeedThemeFactory, four_level_model
 
 
 @dataclass
