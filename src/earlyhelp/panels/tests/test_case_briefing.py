@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from earlyhelp.assessments.models import PresentingNeed
 from earlyhelp.core import dates
-from earlyhelp.core.testing import journey
+from earlyhelp.testing import journey
 from earlyhelp.core.testing.two_factor import verified_login
-from earlyhelp.core.testing.world import days_ago
+from earlyhelp.testing.world import days_ago
 from earlyhelp.plans import services as plans
 
 from ..models import PanelCase
