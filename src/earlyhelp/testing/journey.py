@@ -11,6 +11,15 @@ from earlyhelp.plans import services as plans
 from .world import World, days_ago
 
 
+def _moment(days: int) -> dt.datetime:
+    """Midday (local) n days ago, or now for today. `now - n days` would land on another local
+    date when the clocks changed in between and the test runs near midnight (an hour past
+    midnight in October summer time is 23:xx GMT the night before)."""
+    if days == 0:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(days_ago(days), dt.time(12)))
+
+
 def raise_contact(world: World, *, family=None, received_days_ago: int = 60, consent="yes",
                   acting_user=None):
     family = family or world.family
@@ -21,7 +30,7 @@ def raise_contact(world: World, *, family=None, received_days_ago: int = 60, con
         source="2A", referrer_name="Jo Lead", referrer_organisation=world.school,
         concerns="Attendance has dropped; the children say there is shouting at home.",
         family_consents_to_request=consent, family_consents_to_share=consent,
-        received_at=timezone.now() - dt.timedelta(days=received_days_ago),
+        received_at=_moment(received_days_ago),
     )
 
 
@@ -30,7 +39,7 @@ def triage_to_early_help(world: World, contact, *, decided_days_ago: int = 59):
         contact=contact, acting_user=world.front_door, outcome="early_help",
         threshold_model=world.model, indicators=[world.indicator(2)], level=world.level(2),
         rag="amber", rationale="Additional needs; family consents to early help.",
-        routed_team=world.team, decided_at=timezone.now() - dt.timedelta(days=decided_days_ago),
+        routed_team=world.team, decided_at=_moment(decided_days_ago),
     )
 
 
