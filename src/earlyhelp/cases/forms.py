@@ -4,6 +4,7 @@ from django import forms
 
 from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.core.models import Organisation, Team, User
+from earlyhelp.people.identifiers import clean_postcode
 from earlyhelp.people.models import MemberRole, Person
 from earlyhelp.thresholds.models import Level
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required, user_label
@@ -269,6 +270,10 @@ class StepDownForm(GovukForm):
             }
             for n in range(1, MEMBER_ROWS + 1)
         ]
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode") or ""
+        return clean_postcode(value) if value.strip() else ""
 
     def clean(self):
         data = super().clean()

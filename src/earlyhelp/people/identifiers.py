@@ -1,4 +1,5 @@
-"""Validation of the identifiers a person may carry (NHS number, unique pupil number)."""
+"""Validation of the identifiers a person may carry (NHS number, unique pupil number) and of the
+household's postcode."""
 
 import re
 
@@ -69,3 +70,17 @@ def validate_upn(value: str) -> None:
             "(the last may be a letter)",
             code="invalid_upn",
         )
+
+
+UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}")
+
+
+def clean_postcode(value: str) -> str:
+    """A UK postcode in capitals with one space before the last three characters ("EN5 1AA"),
+    or a ValidationError with the GOV.UK message."""
+    value = " ".join((value or "").upper().split())
+    if not UK_POSTCODE.fullmatch(value):
+        raise ValidationError("Enter a real postcode, like EN5 1AA")
+    if " " not in value:
+        value = f"{value[:-3]} {value[-3:]}"
+    return value

@@ -153,6 +153,8 @@ def test_front_door_steps_down_a_family_new_to_early_help(world, client):
     ({"m1_focus": "on"}, "Only a child can be a focus child (person 1)"),
     ({"family_name": ""}, "Enter the household's name"),
     ({"reason": ""}, "Enter why the family is being stepped down"),
+    ({"postcode": "LS1 4AP LS1 4AP"}, "Postcode must be 10 characters or fewer"),
+    ({"postcode": "NOT A PC"}, "Enter a real postcode, like EN5 1AA"),
 ])
 def test_a_broken_step_down_says_what_and_writes_nothing(world, client, broken, message):
     verified_login(client, world.front_door)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from earlyhelp.core.codes import ReferralSource, Sex
 from earlyhelp.frontdoor.models import ConsentAnswer, Rag
 from earlyhelp.people.identifiers import (
+    clean_postcode,
     nhs_number_is_valid,
     normalise_nhs_number,
     upn_is_valid,
@@ -147,14 +148,7 @@ class HouseholdForm(GovukForm):
     )
 
     def clean_postcode(self):
-        import re
-
-        value = " ".join(self.cleaned_data["postcode"].upper().split())
-        if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", value):
-            raise ValidationError("Enter a real postcode, like EN5 1AA")
-        if " " not in value:
-            value = f"{value[:-3]} {value[-3:]}"
-        return value
+        return clean_postcode(self.cleaned_data["postcode"])
 
 
 class RequestDetailsForm(GovukForm):

@@ -56,9 +56,17 @@ class GovukForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._limit_texts()
+
+    def _limit_texts(self):
         for name, field in self.fields.items():
             if isinstance(field, forms.CharField):
                 _limit_text(name, field)
+
+    def full_clean(self):
+        # Fields a form adds after __init__ (built from the record) get the limits too.
+        self._limit_texts()
+        super().full_clean()
 
     def clean(self):
         # A hidden field's error has nowhere to show inline: show it at the top.
