@@ -45,10 +45,6 @@ EXEMPT_DIRS = {"tests", "testing", "migrations"}  # and conftest.py
 # (file glob relative to src/earlyhelp, imported module prefix): who removes it, and why it is
 # there. The test fails when an entry no longer matches anything: delete it when you fix it.
 ALLOWED = {
-    # house-core (this list must hold none of these when house-core finishes):
-    # NOT DONE: the family access log's reads (who looked at a family's records) are scoped by
-    # access; they belong in governance (or access), not in the kernel.
-    ("core/security/selectors.py", "earlyhelp.access"): "house-core",
     # strategy (issue 17), kept on purpose: an action plan item's progress is a dashboard
     # indicator's value, computed by insights for the user's scope – one answer, not a copy.
     ("strategy/selectors.py", "earlyhelp.insights"): "strategy: plan progress by indicator",
@@ -83,7 +79,7 @@ def app_and_tier(rel: Path) -> tuple[str, str]:
         return app, "logic"
     if inner[0] == "__init__" and len(inner) == 1:
         return app, "data"
-    # The first part that names a tier: web/views/base.py is a page, core/security/api.py entry.
+    # The first part that names a tier: web/views/base.py is a page, governance/api.py entry.
     for part in inner:
         if part in DATA_MODULES:
             return app, "data"

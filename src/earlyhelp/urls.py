@@ -30,7 +30,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("earlyhelp.api.urls")),
-    path("account/", include("earlyhelp.core.security.urls")),  # two-factor, access log
+    path("account/", include("earlyhelp.core.security.urls")),  # two-factor
+    path("account/", include("earlyhelp.governance.urls")),  # who looked at a family's record
     path("targeting/", include("earlyhelp.targeting.urls")),
     path("insights/", include("earlyhelp.insights.urls")),
     path("history/", include("earlyhelp.history.urls")),

@@ -12,7 +12,7 @@ from earlyhelp.plans import api as plans_api  # noqa: F401
 from earlyhelp.directory import api as directory_api  # noqa: F401
 from earlyhelp.panels import api as panels_api  # noqa: F401
 from earlyhelp.worklists import api as worklists_api  # noqa: F401  (the caseload)
-from earlyhelp.core.security import api as security_api  # noqa: F401  (family access log)
+from earlyhelp.governance import api as governance_api  # noqa: F401  (family access log)
 # isort: on
 
 from .router import router

@@ -6,7 +6,7 @@ from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.core.models import Locality, User
 from earlyhelp.directory.models import Service
 from earlyhelp.thresholds.models import NeedTheme
-from earlyhelp.web.forms.base import GovukDateField, GovukForm, required
+from earlyhelp.web.forms.base import GovukDateField, GovukForm, UserChoice, required
 
 from .models import DecisionKind, UnmetNeed
 
@@ -17,12 +17,6 @@ def _users():
         .exclude(role__in=["analyst", "admin"])
         .order_by("last_name", "first_name")
     )
-
-
-class UserChoice(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        org = user.organisation.name if user.organisation_id else ""
-        return f"{user.display_name}{f' ({org})' if org else ''}"
 
 
 class BringForm(GovukForm):

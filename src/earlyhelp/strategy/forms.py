@@ -3,15 +3,9 @@
 from django import forms
 
 from earlyhelp.core.models import Organisation, User
-from earlyhelp.web.forms.base import GovukDateField, GovukForm, VersionField, required
+from earlyhelp.web.forms.base import GovukDateField, GovukForm, UserChoice, VersionField, required
 
 from .models import Framework, Level
-
-
-class UserChoice(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        org = user.organisation.name if user.organisation_id else ""
-        return f"{user.display_name}{f' ({org})' if org else ''}"
 
 
 def _active_users():

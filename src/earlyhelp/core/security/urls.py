@@ -9,7 +9,4 @@ urlpatterns = [
     path("two-factor/verify/", views.verify, name="verify"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("two-factor/recovery-codes/new/", views.recovery_codes_new, name="recovery_codes_new"),
-    path(
-        "families/<uuid:family_id>/access-log/", views.family_access_log, name="family_access_log"
-    ),
 ]

@@ -1,5 +1,4 @@
-"""Two-factor pages: set up an authenticator app, verify a code at sign-in, recovery codes;
-and the manager's page of who has looked at a family's record."""
+"""Two-factor pages: set up an authenticator app, verify a code at sign-in, recovery codes."""
 
 from urllib.parse import urlencode
 
@@ -158,24 +157,3 @@ def recovery_codes_new(request):
     request.session[CODES_SESSION_KEY] = two_factor.new_recovery_codes(request.user)
     _audit(request, AuditAction.CHANGE, "new recovery codes made; earlier codes cancelled")
     return _to("recovery_codes")
-
-
-@never_cache
-@login_required
-def family_access_log(request, family_id):
-    """Who has looked at or changed a family's record (team managers, in scope)."""
-    from django.core.paginator import Paginator
-
-    from .selectors import family_access_log as access_log
-
-    family, events = access_log(user=request.user, family_id=family_id)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "security/access_log.html",
-        {
-            "page_title": f"Who has looked at {family.name}'s record",
-            "family": family,
-            "page_obj": page,
-        },
-    )

@@ -212,3 +212,11 @@ def user_label(user) -> str:
         user.team.name if user.team_id else (user.organisation.name if user.organisation_id else "")
     )
     return f"{user.display_name} ({where})" if where else user.display_name
+
+
+class UserChoice(forms.ModelChoiceField):
+    """A choice of user, each shown with their organisation: "Pat Practitioner (Oak School)"."""
+
+    def label_from_instance(self, user):
+        org = user.organisation.name if user.organisation_id else ""
+        return f"{user.display_name}{f' ({org})' if org else ''}"

@@ -264,7 +264,7 @@ PAGES = [
     ("web:notes", "episode_id", "episodes", None),
     ("web:assessment", "assessment_id", "assessments", None),
     ("web:contact_detail", "contact_id", "contacts", None),
-    ("security:family_access_log", "family_id", "families", {Role.MANAGER}),
+    ("governance:family_access_log", "family_id", "families", {Role.MANAGER}),
     # The forms behind the policy's actions: the same answer as the API gives.
     ("web:episode_allocate", "episode_id", "episodes", CASEWORK),
     ("web:taf_member_add", "episode_id", "episodes", CASEWORK),
@@ -326,7 +326,7 @@ POLICY_DOORS = {
     "bring_to_panel": "POST /api/panels/cases/ names its episode in the body: panels.tests",
     "panel_decision": [("post", "/api/panels/cases/{id}/decide/")],
     "see_access_log": [("get", "/api/families/{family_id}/access-log/"),
-                       "security:family_access_log"],
+                       "governance:family_access_log"],
     "see_caseload_of": [("get", "/api/caseload/")],
     # The override is part of a triage: the same door, the same roles (TRIAGE).
     "safeguarding_override": [("post", "/api/contacts/{id}/triage/"), "web:contact_triage"],

@@ -6,11 +6,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from earlyhelp.core import audit
-from earlyhelp.core.models import AuditAction
-from earlyhelp.governance import subject_access
+from earlyhelp.governance.subject_access.export import subject_access_export
 
 
 class Command(BaseCommand):
@@ -40,23 +37,7 @@ class Command(BaseCommand):
         if not out.parent.exists():
             raise CommandError(f"The folder {out.parent} does not exist")
 
-        with transaction.atomic():
-            report = subject_access.collect(person)
-            render = (
-                subject_access.render_html
-                if out.suffix.lower() in (".html", ".htm")
-                else subject_access.render_markdown
-            )
-            out.write_text(render(report), encoding="utf-8")
-            audit.record(
-                user=user,
-                action=AuditAction.EXPORT,
-                obj=person,
-                person_id=person.pk,
-                reason=options["reason"],
-                detail=f"subject access request: {report.record_count} records, "
-                f"{report.audit_count} audit rows, to {out.name}",
-            )
+        report = subject_access_export(person=person, user=user, out=out, reason=options["reason"])
         self.stdout.write(
             f"Wrote {out} – {report.record_count} records and {report.audit_count} audit rows "
             f"about {person.full_name}. Review and redact third-party information before release."

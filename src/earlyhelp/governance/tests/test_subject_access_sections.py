@@ -2,7 +2,8 @@
 
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.tests.factories import ServiceFactory
-from earlyhelp.governance import subject_access
+from earlyhelp.governance.subject_access.gather import collect
+from earlyhelp.governance.subject_access.render import render_html, render_markdown
 from earlyhelp.panels.services import cases as panels
 from earlyhelp.panels.tests.factories import PanelFactory
 from earlyhelp.targeting.models import CohortFamily, CriteriaSet, TargetingRun
@@ -43,20 +44,20 @@ def test_panel_cases_referrals_and_targeting_records_appear(world):
         earlyhelp_family_ids=["00000000-0000-0000-0000-000000000000"],
     )
 
-    report = subject_access.collect(child)
+    report = collect(child)
     assert "No progress with school attendance" in _cells(_section(report, "Panels"))
     referrals = _cells(_section(report, "Referrals"))
     assert {"Family Learning Hub", "Help with reading at home"} <= referrals
     targeting = _cells(_section(report, "Targeting"))
     assert "Supporting Families test" in targeting and "education, domestic_abuse" in targeting
     assert "crime" not in targeting
-    markdown = subject_access.render_markdown(report)
+    markdown = render_markdown(report)
     assert "## Panels" in markdown and "Family Learning Hub" in markdown
-    assert "Supporting Families test" in subject_access.render_html(report)
+    assert "Supporting Families test" in render_html(report)
 
 
 def test_the_sections_are_there_and_say_none_for_someone_with_nothing(world):
-    report = subject_access.collect(world.parent)
+    report = collect(world.parent)
     for title in ("Panels", "Referrals", "Targeting"):
         assert _section(report, title).count == 0
-    assert "None recorded." in subject_access.render_markdown(report)
+    assert "None recorded." in render_markdown(report)
