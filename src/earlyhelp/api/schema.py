@@ -56,6 +56,7 @@ RULES = {
         {"allOf": [_given("name", **_TEXT), _given("date_of_birth")]}]},
     "ActionInputRequest": {"anyOf": [_given("owner"), _given("owner_name", **_TEXT)]},
     "TafMemberInputRequest": {"anyOf": [_given("user"), _given("name", **_TEXT)]},
+    "MemberInputRequest": {"oneOf": [_given("person"), _given("new_person", type="object")]},
     "NewFamilyInputRequest": {"properties": {"members": {"minItems": 1}}},
     "StepDownInputRequest": {"allOf": [
         {"oneOf": [_given("family"), _given("new_family", type="object")]},
@@ -98,7 +99,8 @@ def error_responses(result, generator, request, public):
                 codes += WITH_BODY
             query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "query" and parameter["name"] not in PAGING:
+                if (parameter.get("in") == "query" and parameter["name"] not in PAGING
+                        and not parameter.get("required")):
                     parameter["allowEmptyValue"] = True  # `?team=` is no filter, not an error
             if method == "get" and query - {"page"}:
                 codes.append(400)  # a filter value (or page size) it cannot read

@@ -309,7 +309,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         contact = services.contact_withdraw(contact=contact, acting_user=request.user, **data)
         return Response(_contact_output(request.user, contact))
 
-    @extend_schema(request=MatchInput, responses=MatchOutput(many=True))
+    @extend_schema(request=MatchInput, responses=MatchOutput(many=True), filters=False)
     @action(detail=False, methods=["post"], url_path="match-people", pagination_class=None)
     def match_people(self, request):
         """Is this person already known? Needs an NHS number, a UPN, or name and date of birth."""

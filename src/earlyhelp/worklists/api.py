@@ -42,10 +42,8 @@ class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             if _is_uuid(wanted)
             else None
         )
-        if other is None and not _is_uuid(wanted):
-            raise ValidationError({"lead_practitioner": ["Give the id of a member of staff"]})
         if other is None or not policy.can(request.user, policy.Action.SEE_CASELOAD_OF, other):
-            raise ValidationError(  # the same answer for no such user and one out of scope
+            raise ValidationError(  # one answer: malformed, no such user, or out of scope
                 {
                     "lead_practitioner": [
                         "You can see your own caseload, and a team manager the caseloads of their "
