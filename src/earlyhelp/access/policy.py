@@ -241,9 +241,9 @@ def sees_unmet_need(user, record=None) -> bool:
     """Oversight roles see all unmet need; a panel's members see what their panels logged."""
     if user.role in roles.OVERSIGHT:
         return True
-    from earlyhelp.panels.selectors import member_panel_ids
+    from earlyhelp.panels.models import PanelMember
 
-    return member_panel_ids(user).exists()
+    return PanelMember.objects.filter(user=user, left_on__isnull=True).exists()
 
 
 def rates_for_partner(user, round_) -> bool:
