@@ -83,6 +83,18 @@ def _apply_rules(schemas: dict) -> None:
                 component[key] = rule[key]
 
 
+def _body_required_by_rule(operation: dict) -> None:
+    """A body whose rule asks for one field or another cannot be left out (an empty POST to
+    match-people is refused), though none of its fields is required on its own."""
+    body = operation.get("requestBody")
+    if not body:
+        return
+    ref = body.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    rule = RULES.get(ref.rsplit("/", 1)[-1], {})
+    if "anyOf" in rule or "oneOf" in rule:
+        body["required"] = True
+
+
 def error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
@@ -104,6 +116,7 @@ def error_responses(result, generator, request, public):
                     parameter["allowEmptyValue"] = True  # `?team=` is no filter, not an error
             if method == "get" and query - {"page"}:
                 codes.append(400)  # a filter value (or page size) it cannot read
+            _body_required_by_rule(operation)
             responses = operation.setdefault("responses", {})
             for code in codes:
                 existing = responses.get(str(code))

@@ -66,6 +66,8 @@ def test_cross_field_rules_are_in_the_schema():
             if key in rule:
                 assert components[name][key] == rule[key], name
     assert components["NewFamilyInputRequest"]["properties"]["members"]["minItems"] == 1
+    match = schema()["paths"]["/api/contacts/match-people/"]["post"]["requestBody"]
+    assert match["required"] is True  # an empty body is refused: one of the criteria is needed
 
 
 def test_an_unknown_or_hidden_record_is_an_unknown_reference(world):
