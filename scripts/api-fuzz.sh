@@ -4,6 +4,7 @@
 #
 #   scripts/api-fuzz.sh                      # every role, 5 examples per operation and phase
 #   EXAMPLES=20 ROLES="worker manager" scripts/api-fuzz.sh
+#   PHASES=fuzzing,stateful EXAMPLES=3 ROLES=partner scripts/api-fuzz.sh   # a quick pass
 #
 # Output: var/api-fuzz/<role>.txt (schemathesis's own report) and a summary line per role.
 # Settings in scripts/api-fuzz.toml; scripts/api_fuzz_hooks.py lets a 400 `unknown_reference`
@@ -16,8 +17,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   exec scripts/with-postgres.sh "$0" "$@"
 fi
 EXAMPLES=${EXAMPLES:-5}
+PHASES=${PHASES:-examples,coverage,fuzzing,stateful}
 ROLES=${ROLES:-"partner front_door worker manager panel_member analyst admin"}
-OUT=var/api-fuzz
+OUT=${OUT:-var/api-fuzz}
 mkdir -p "$OUT"
 PY=.venv/bin/python
 export PYTHONPATH=src DJANGO_SETTINGS_MODULE=earlyhelp.settings.production
@@ -48,7 +50,7 @@ for role in $ROLES; do
       .venv/bin/st --config-file scripts/api-fuzz.toml run "$OUT/schema.json" \
       --url "http://127.0.0.1:$PORT" \
       --checks all --exclude-checks positive_data_acceptance \
-      --phases examples,coverage,fuzzing,stateful \
+      --phases "$PHASES" \
       --max-examples "$EXAMPLES" --seed 11 --workers 1 --no-color \
       -H "Cookie: sessionid=$SESSION; csrftoken=$CSRF" -H "X-CSRFToken: $CSRF" \
       -H "X-Forwarded-Proto: https" -H "Referer: https://127.0.0.1:$PORT/" \

@@ -73,6 +73,18 @@ RULES = {
 }
 
 
+def _not_blank(schemas: dict) -> None:
+    """DRF trims text before it checks it is not blank: a required text of only whitespace
+    (even \\x1e) is refused, so the schema says such text has a non-space character."""
+    for name, component in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in component.get("properties", {}).values():
+            if (prop.get("type") == "string" and prop.get("minLength", 0) >= 1
+                    and not {"format", "enum", "pattern"} & set(prop)):
+                prop["pattern"] = _TEXT["pattern"]
+
+
 def _apply_rules(schemas: dict) -> None:
     for name, rule in RULES.items():
         component = schemas[name]
@@ -99,6 +111,7 @@ def error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
     _apply_rules(schemas)
+    _not_blank(schemas)
     for component in schemas.values():
         for name, prop in component.get("properties", {}).items():
             if prop.pop(VERSION_MARK, False) and not prop.get("readOnly"):

@@ -70,6 +70,13 @@ def test_cross_field_rules_are_in_the_schema():
     assert match["required"] is True  # an empty body is refused: one of the criteria is needed
 
 
+def test_required_text_must_have_a_non_space_character(world):
+    reason = schema()["components"]["schemas"]["ReferralInputRequest"]["properties"]["reason"]
+    assert reason["minLength"] == 1 and reason["pattern"] == "\\S"
+    response = client_for(world.worker).post("/api/families/", {"name": "\x1e "}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["name"]
+
+
 def test_an_unknown_or_hidden_record_is_an_unknown_reference(world):
     api = client_for(world.worker)
     body = api.post("/api/plans/", {"episode": str(uuid.uuid4()), "started_on": "2026-01-05"},
