@@ -137,3 +137,8 @@ def test_a_body_over_the_real_size_limit_is_a_json_413(world):
                                               format="json")
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+def test_a_panels_meetings_are_documented_as_the_list_they_are():
+    response = schema()["paths"]["/api/panels/{id}/meetings/"]["get"]["responses"]["200"]
+    assert response["content"]["application/json"]["schema"]["type"] == "array"
