@@ -1,15 +1,8 @@
-"""Page and API guards built on the policy: refuse a role, or anyone not working on an episode.
+"""Page and API guards built on the policy: refuse anyone not working on an episode.
 
 The role groups themselves live in access.roles; who may do what in access.policy."""
 
-from django.core.exceptions import PermissionDenied
-
 from . import policy
-
-
-def require_role(user, roles, action: str) -> None:
-    if user.role not in roles:
-        raise PermissionDenied(f"Your role cannot {action}.")
 
 
 def can_work_on_episode(user, episode) -> bool:

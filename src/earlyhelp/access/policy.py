@@ -64,6 +64,14 @@ class Action(StrEnum):
     PREPARE_ANNEX_A = "prepare_annex_a"
     RUN_TARGETING = "run_targeting"
     SEE_COHORTS = "see_cohorts"
+    SEE_OWN_REQUESTS = "see_own_requests"
+    SEE_FRONT_DOOR_QUEUE = "see_front_door_queue"
+    SEE_TEAM_VIEW = "see_team_view"
+    SEE_TEAM_QUEUES = "see_team_queues"
+    SEE_SERVICE_CAPACITY = "see_service_capacity"
+    SEE_UNMET_NEED = "see_unmet_need"
+    IMPORT_HISTORY = "import_history"
+    SEE_SCHEDULED_JOBS = "see_scheduled_jobs"
 
 
 class NotAllowed(PermissionDenied):
@@ -229,6 +237,15 @@ def manages(user, other) -> bool:
     return service_id is not None and other.team.service_id == service_id
 
 
+def sees_unmet_need(user, record=None) -> bool:
+    """Oversight roles see all unmet need; a panel's members see what their panels logged."""
+    if user.role in roles.OVERSIGHT:
+        return True
+    from earlyhelp.panels.models import PanelMember
+
+    return PanelMember.objects.filter(user=user, left_on__isnull=True).exists()
+
+
 def rates_for_partner(user, round_) -> bool:
     """A user rates a self-assessment round for their organisation when it is invited."""
     return bool(user.organisation_id) and round_.invitations.filter(
@@ -331,6 +348,24 @@ POLICY: dict[Action, Rule] = {
                                _roles(*roles.TARGETING)),
     Action.SEE_COHORTS: Rule("see the cohorts targeting found", "analysts and team managers",
                              _roles(*roles.COHORTS)),
+    Action.SEE_OWN_REQUESTS: Rule("see requests you raised", "partners (staff follow theirs "
+                                  "through the front door)", _roles(*roles.PARTNERS)),
+    Action.SEE_FRONT_DOOR_QUEUE: Rule("see the front door queue",
+                                      "the front door and team managers", _roles(*roles.TRIAGE)),
+    Action.SEE_TEAM_VIEW: Rule("see the team manager's view", "team managers",
+                               _roles(*roles.MANAGERS)),
+    Action.SEE_TEAM_QUEUES: Rule("see the team's work queues", "early help workers and team "
+                                 "managers", _roles(*roles.TEAM_QUEUES)),
+    Action.SEE_SERVICE_CAPACITY: Rule("see the services' capacity and waiting times",
+                                      "staff signed in to the system",
+                                      _roles(*roles.SERVICE_CAPACITY)),
+    Action.SEE_UNMET_NEED: Rule("see the unmet need report",
+                                "team managers, analysts, administrators and panel members",
+                                sees_unmet_need),
+    Action.IMPORT_HISTORY: Rule("import history", "administrators and team managers",
+                                _roles(*roles.HISTORY_IMPORT)),
+    Action.SEE_SCHEDULED_JOBS: Rule("see the scheduled jobs", "administrators",
+                                    _roles(*roles.ADMINS)),
 }
 
 

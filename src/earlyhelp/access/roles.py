@@ -48,3 +48,7 @@ PARTNERS = frozenset({Role.PARTNER})
 OWN_CASELOAD = frozenset({Role.WORKER, Role.PARTNER})
 # Team managers (the team page).
 MANAGERS = frozenset({Role.MANAGER})
+# Who imports a borough's history (the Standard Safeguarding Dataset).
+HISTORY_IMPORT = frozenset({Role.ADMIN, Role.MANAGER})
+# Who sees the services' capacity and waiting times (staff of any kind, not the public).
+SERVICE_CAPACITY = CASEWORK | OVERSIGHT

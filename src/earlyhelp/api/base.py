@@ -3,6 +3,7 @@
 import re
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -11,6 +12,7 @@ from earlyhelp.core import audit
 from earlyhelp.core.models import AuditAction
 
 from .errors import PreconditionRequired
+from .schema import VERSION_MARK
 
 
 def validated(serializer_class, data, **context):
@@ -34,7 +36,9 @@ def scoped_pk(queryset, pk, field: str):
     try:
         return get_visible_or_404(queryset, pk=pk)
     except Http404 as exc:
-        raise ValidationError({field: "Not found, or not one you have access to"}) from exc
+        raise ValidationError(
+            {field: "Not found, or not one you have access to"}, code="does_not_exist"
+        ) from exc
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -53,11 +57,17 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 _ETAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, VERSION_MARK: True})
+class VersionField(serializers.IntegerField):
+    """Optional to the serializer (If-Match may carry it instead), but the schema lists it as
+    required: a body without it and without If-Match is a 428 (see api.schema)."""
+
+
 def version_field(**kwargs):
     """The `version` input of an edit: the version of the record the caller read."""
     kwargs.setdefault("help_text", "The version you read (or send If-Match with the ETag). "
                       "Missing: 428; stale: 409.")
-    return serializers.IntegerField(required=False, min_value=1, **kwargs)
+    return VersionField(required=False, min_value=1, **kwargs)
 
 
 def read_version(request, data: dict) -> int:

@@ -109,6 +109,22 @@ def _first_code(exc) -> str | None:
     return codes
 
 
+def _leaf_codes(exc) -> set:
+    """Every error code in a ValidationError: {"does_not_exist"} when each field names a
+    record that does not exist or is out of the caller's scope (ids are not guessable, so the
+    schema cannot say which exist)."""
+    codes, stack = set(), [exc.get_codes()]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            codes.add(item)
+    return codes
+
+
 def exception_handler(exc, context):
     if isinstance(exc, IllegalMove):
         return _drf(409, exc.code, exc.message)
@@ -124,7 +140,8 @@ def exception_handler(exc, context):
         return None  # unhandled: ApiErrorMiddleware answers a JSON 500
     if isinstance(exc, ValidationError):
         errors = flatten(reply.data)
-        reply.data = body(400, "invalid", _summary(errors), errors)
+        code = "unknown_reference" if _leaf_codes(exc) == {"does_not_exist"} else "invalid"
+        reply.data = body(400, code, _summary(errors), errors)
     else:
         detail = reply.data.get("detail") if isinstance(reply.data, dict) else None
         code = _first_code(exc) if isinstance(exc, APIException) else None

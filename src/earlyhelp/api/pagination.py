@@ -19,3 +19,16 @@ class Pagination(PageNumberPagination):
         if errors:
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        # The schema says what the server accepts: whole numbers from 1 (a larger page size
+        # than 100 is served as 100, not refused).
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} unless given; more than "
+                    f"{self.max_page_size} is served as {self.max_page_size}."
+                )
+        return parameters

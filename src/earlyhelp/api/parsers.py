@@ -1,4 +1,4 @@
-"""Request body parsers: JSON with a nesting cap, and no NUL characters in any text.
+"""The API's one request body parser: JSON with a nesting cap, and no NUL characters in text.
 
 A deeply nested body made Python's parser recurse until RecursionError (a 500). Honest API
 bodies nest a few levels (a request for support: members → person → fields); 32 is far above
@@ -6,7 +6,7 @@ that. PostgreSQL refuses NUL in text, so a NUL anywhere in a body is a 400 namin
 """
 
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 32
 NUL_MESSAGE = "Remove the NUL character (\\x00): it is not allowed in text."
@@ -45,17 +45,3 @@ class SafeJSONParser(JSONParser):
             ) from exc
         check(data)
         return data
-
-
-class SafeFormParser(FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        check({k: data.getlist(k) for k in data})
-        return data
-
-
-class SafeMultiPartParser(MultiPartParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
-        check({k: parsed.data.getlist(k) for k in parsed.data})
-        return parsed

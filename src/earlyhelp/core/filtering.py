@@ -36,3 +36,20 @@ class YesNoField(forms.Field):
 
 class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
+
+
+class RecordCodeField(django_filters.fields.ModelChoiceField):
+    """A record named by its code: an unknown code is an unknown reference (`does_not_exist`,
+    the API's `unknown_reference`), not a malformed value."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise ValidationError(error.messages[0], code="does_not_exist") from None
+
+
+class RecordCodeFilter(django_filters.ModelChoiceFilter):
+    field_class = RecordCodeField

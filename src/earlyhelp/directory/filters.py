@@ -3,7 +3,7 @@
 
 import django_filters as filters
 
-from earlyhelp.core.filtering import YesNoFilter
+from earlyhelp.core.filtering import RecordCodeFilter, YesNoFilter
 from earlyhelp.core.models import Locality
 from earlyhelp.thresholds.models import NeedTheme
 
@@ -12,7 +12,7 @@ from .models import ProviderKind, Referral, ReferralStatus, Service
 
 class ServiceFilter(filters.FilterSet):
     # field_name: the model's relation, so the schema knows the type; filter_queryset filters.
-    theme = filters.ModelChoiceFilter(
+    theme = RecordCodeFilter(
         field_name="themes", queryset=NeedTheme.objects.all(), to_field_name="code", label="needs theme code",
         error_messages={"invalid_choice": "No needs theme has this code"},
     )
@@ -20,7 +20,7 @@ class ServiceFilter(filters.FilterSet):
         min_value=0, label="age in whole years",
         error_messages={"invalid": "Enter an age in whole years, like 7"},
     )
-    locality = filters.ModelChoiceFilter(
+    locality = RecordCodeFilter(
         field_name="localities", queryset=Locality.objects.all(), to_field_name="code", label="locality code",
         error_messages={"invalid_choice": "No locality has this code"},
     )

@@ -11,8 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from earlyhelp.access import policy, roles
-from earlyhelp.access.permissions import can_work_on_episode, require_role
+from earlyhelp.access import policy
+from earlyhelp.access.permissions import can_work_on_episode
 from earlyhelp.cases import selectors as cases
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 
@@ -329,7 +329,7 @@ def import_view(request):
 @login_required
 def staff_list(request):
     """Every service, with capacity and waiting figures (staff)."""
-    require_role(request.user, roles.CASEWORK | roles.OVERSIGHT, "see this page")
+    policy.require(request.user, policy.Action.SEE_SERVICE_CAPACITY)
     page_obj = paginate(request, selectors.staff_services().order_by("name", "id"))
     return page(
         request,

@@ -164,7 +164,7 @@ class ContactInput(serializers.Serializer):
             except MatchRefused:
                 raise serializers.ValidationError({"matched_people": [
                     "This match is not valid any more: search for the person again"
-                ]}) from None
+                ]}, code="does_not_exist") from None
         return people
 
 
@@ -309,7 +309,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         contact = services.contact_withdraw(contact=contact, acting_user=request.user, **data)
         return Response(_contact_output(request.user, contact))
 
-    @extend_schema(request=MatchInput, responses=MatchOutput(many=True))
+    @extend_schema(request=MatchInput, responses=MatchOutput(many=True), filters=False)
     @action(detail=False, methods=["post"], url_path="match-people", pagination_class=None)
     def match_people(self, request):
         """Is this person already known? Needs an NHS number, a UPN, or name and date of birth."""
@@ -317,9 +317,8 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = validated(MatchInput, request.data)
         if not (data["nhs_number"] or data["upn"] or (data["name"].strip()
                                                       and data["date_of_birth"])):
-            return Response(
-                {"name": ["Give an NHS number, a UPN, or a name with a date of birth"]},
-                status=status.HTTP_400_BAD_REQUEST,
+            raise serializers.ValidationError(
+                {"name": ["Give an NHS number, a UPN, or a name with a date of birth"]}
             )
         return Response(MatchOutput(person_match_for_referral(user=request.user, **data),
                                     many=True).data)

@@ -6,8 +6,7 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from earlyhelp.access.permissions import require_role
-from earlyhelp.core.models import Role
+from earlyhelp.access import policy
 from earlyhelp.web.views.base import page
 
 from . import services, ssd
@@ -38,7 +37,7 @@ def _files(uploads) -> tuple[dict[str, bytes], str]:
 
 @login_required
 def import_page(request):
-    require_role(request.user, {Role.ADMIN, Role.MANAGER}, "import history")
+    policy.require(request.user, policy.Action.IMPORT_HISTORY)
     context = {"page_title": "Import history (Standard Safeguarding Dataset)",
                "tables": list(ssd.TABLES), "errors": {}, "result": None,
                "source_system": request.POST.get("source_system", "")}

@@ -3,8 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
-from earlyhelp.access import roles
-from earlyhelp.access.permissions import require_role
+from earlyhelp.access import policy
 from earlyhelp.web.views.base import page
 
 from . import health, scheduler
@@ -14,7 +13,7 @@ from .models import Heartbeat, JobRun
 
 @login_required
 def jobs(request):
-    require_role(request.user, roles.ADMINS, "see the scheduled jobs")
+    policy.require(request.user, policy.Action.SEE_SCHEDULED_JOBS)
     rows = scheduler.sync()
     now = timezone.now()
     listed = [

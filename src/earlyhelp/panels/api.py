@@ -56,8 +56,8 @@ class PanelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         return selectors.panel_list(user=self.request.user)
 
-    @extend_schema(responses=PanelMeetingOutput(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=PanelMeetingOutput(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None)  # a panel's meetings: one list
     def meetings(self, request, pk=None):
         panel = selectors.panel_detail(user=request.user, panel_id=pk)
         return Response(PanelMeetingOutput(selectors.panel_meetings(panel=panel), many=True).data)

@@ -4,13 +4,11 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from earlyhelp.access import policy, roles
-from earlyhelp.access.permissions import can_work_on_episode
+from earlyhelp.access import policy
 from earlyhelp.cases import selectors as cases
 from earlyhelp.core import dates
 from earlyhelp.web.views.base import attempt, page
@@ -35,8 +33,7 @@ def index(request):
         {
             "page_title": "Panels",
             "panels": selectors.panel_list(user=user),
-            "can_report": user.role in roles.OVERSIGHT
-            or selectors.member_panel_ids(user).exists(),
+            "can_report": policy.can(user, policy.Action.SEE_UNMET_NEED),
         },
     )
 
@@ -226,10 +223,7 @@ def bring(request, episode_id):
     """Bring an episode to a panel by hand."""
     user = request.user
     episode = cases.episode_for_page(user=user, episode_id=episode_id, detail="Bring to a panel")
-    if not can_work_on_episode(user, episode):
-        raise PermissionDenied(
-            "Only the lead practitioner or early help staff can bring a case to a panel."
-        )
+    policy.require(user, policy.Action.BRING_TO_PANEL, episode)
     form = BringForm(request.POST or None, panels=Panel.objects.filter(is_active=True))
     if request.method == "POST" and form.is_valid():
         case = attempt(

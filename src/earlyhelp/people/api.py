@@ -171,8 +171,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         return Response(PersonOutput(person, context={"request": request}).data)
 
-    @extend_schema(request=ConsentInput, responses={200: ConsentOutput(many=True),
-                                                    201: ConsentOutput})
+    @extend_schema(methods=["GET"], filters=False, responses=ConsentOutput(many=True))
+    @extend_schema(methods=["POST"], filters=False, request=ConsentInput,
+                   responses={201: ConsentOutput})
     @action(detail=True, methods=["get", "post"])
     def consents(self, request, pk=None):
         person = self.get_object()

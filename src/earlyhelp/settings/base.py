@@ -153,11 +153,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "earlyhelp.api.errors.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "earlyhelp.api.parsers.SafeJSONParser",
-        "earlyhelp.api.parsers.SafeFormParser",
-        "earlyhelp.api.parsers.SafeMultiPartParser",
-    ],
+    # JSON only: a form body is a 415 (forms cannot say null, and the schema lists one type).
+    "DEFAULT_PARSER_CLASSES": ["earlyhelp.api.parsers.SafeJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -3,6 +3,7 @@ manager's team, leads)."""
 
 import uuid
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
@@ -42,20 +43,22 @@ class CaseloadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             else None
         )
         if other is None or not policy.can(request.user, policy.Action.SEE_CASELOAD_OF, other):
-            raise ValidationError(
+            raise ValidationError(  # one answer: malformed, no such user, or out of scope
                 {
                     "lead_practitioner": [
                         "You can see your own caseload, and a team manager the caseloads of their "
                         "team's staff"
                     ]
-                }
+                },
+                code="does_not_exist",
             )
         return other
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "lead_practitioner", str, description="a team member's id (team managers)"
+                "lead_practitioner", OpenApiTypes.UUID,
+                description="a team member's id (team managers)"
             )
         ]
     )

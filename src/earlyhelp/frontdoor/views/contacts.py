@@ -8,8 +8,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
-from earlyhelp.access.permissions import require_role
-from earlyhelp.access.roles import TRIAGE
 from earlyhelp.access.scoping import visible_families
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor import services
@@ -26,7 +24,7 @@ PRIORITIES = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not 
 @login_required
 def contact_queue(request):
     user = request.user
-    require_role(user, TRIAGE, "see the front door queue")
+    policy.require(user, policy.Action.SEE_FRONT_DOOR_QUEUE)
     contacts = frontdoor.contact_queue(user=user)
     priority = request.GET.get("priority", "")
     if priority in PRIORITIES:

@@ -4,7 +4,8 @@ It is kept in the session as plain data and only written when the person sends i
 `frontdoor.services.request_submit` creates the new people, a new household, memberships and the
 contact together, or nothing."""
 
-from earlyhelp.core.models import OrganisationType, Role
+from earlyhelp.access.roles import EARLY_HELP_STAFF
+from earlyhelp.core.models import OrganisationType
 
 SESSION_KEY = "request_draft"
 
@@ -50,7 +51,7 @@ def clear_draft(request) -> None:
 
 
 def default_source(user) -> str:
-    if user.role in (Role.WORKER, Role.MANAGER):
+    if user.role in EARLY_HELP_STAFF:  # the council's own early help service
         return "5D"
     org = user.organisation
     return SOURCE_FOR_ORGANISATION.get(org.type, "") if org else ""

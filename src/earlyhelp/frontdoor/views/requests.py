@@ -10,11 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from earlyhelp.access.permissions import require_role
-from earlyhelp.access.roles import RAISE_REQUEST, TRIAGE
+from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
 from earlyhelp.core import dates
-from earlyhelp.core.models import Role
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Contact
 from earlyhelp.people.selectors import person_match_for_referral
@@ -27,7 +25,7 @@ from .request_draft import clear_draft, default_source, get_draft, save_draft
 
 
 def _guard(request):
-    require_role(request.user, RAISE_REQUEST, "raise a request for support")
+    policy.require(request.user, policy.Action.RAISE_REQUEST)
 
 
 def _age(born: dt.date | None) -> int | None:
@@ -219,7 +217,7 @@ def request_details(request):
         "source": default_source(user),
     }
     form = RequestDetailsForm(
-        request.POST or None, initial=initial, can_rate=user.role in TRIAGE
+        request.POST or None, initial=initial, can_rate=policy.can(user, policy.Action.TRIAGE)
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -276,7 +274,7 @@ def request_check(request):
             "priority_label": _label(Rag, details.get("priority", "")),
             "form": form,
             "has_errors": bool(form.errors),
-            "is_partner": request.user.role == Role.PARTNER,
+            "is_partner": policy.can(request.user, policy.Action.SEE_OWN_REQUESTS),
         },
     )
 
@@ -304,7 +302,7 @@ def my_requests(request):
     from earlyhelp.frontdoor.selectors import requests_raised_by
     from earlyhelp.web.views.base import paginate
 
-    require_role(request.user, {Role.PARTNER}, "see requests you raised")
+    policy.require(request.user, policy.Action.SEE_OWN_REQUESTS)
     page_obj = paginate(request, requests_raised_by(user=request.user))
     return page(
         request,

@@ -63,7 +63,8 @@ def test_error_pages_use_the_layout(world, client):
     verified_login(client, world.partner)
     response = client.get("/front-door/")
     assert response.status_code == 403
-    assert "Your role cannot see the front door queue." in text(response)
+    assert ("You cannot see the front door queue: only the front door and team managers can."
+            in text(response))
     response = client.get("/families/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
     assert "Page not found" in text(response)

@@ -3,8 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from earlyhelp.access import policy, roles
-from earlyhelp.access.permissions import require_role
+from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import selectors as frontdoor
@@ -20,7 +19,7 @@ def caseload(request, worker_id=None):
     if worker_id is None:
         worker = user
     else:
-        require_role(user, roles.MANAGERS, "see another worker's caseload")
+        policy.require(user, policy.Action.SEE_TEAM_VIEW)
         worker = get_visible_or_404(worklists.team_workers(user=user), pk=worker_id)
         policy.require(user, policy.Action.SEE_CASELOAD_OF, worker)
     page_obj = paginate(request, worklists.caseload_rows(user=user, worker=worker, today=today))
@@ -43,7 +42,7 @@ def caseload(request, worker_id=None):
 @login_required
 def team(request):
     user = request.user
-    require_role(user, roles.MANAGERS, "see the team manager's view")
+    policy.require(user, policy.Action.SEE_TEAM_VIEW)
     return page(
         request,
         "worklists/team/index.html",
@@ -67,7 +66,7 @@ QUEUES = {
 @login_required
 def team_queue(request, queue: str):
     user = request.user
-    require_role(user, roles.TEAM_QUEUES, "see the team's work queues")
+    policy.require(user, policy.Action.SEE_TEAM_QUEUES)
     if queue not in QUEUES:
         raise Http404("No such list")
     today = dates.today()

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 
-from earlyhelp.access import roles
+from earlyhelp.access import policy, roles
 from earlyhelp.cases.models import Timescales
 from earlyhelp.core.models import Role
 from earlyhelp.frontdoor import selectors as frontdoor
@@ -19,12 +19,12 @@ def start(request):
     user = request.user
     context = {"page_title": "Home", "role": user.role, "Role": Role}
     context["action_needed"] = action_needed(user)
-    if user.role in roles.TRIAGE:
+    if policy.can(user, policy.Action.SEE_FRONT_DOOR_QUEUE):
         context["queue"] = frontdoor.contact_queue_counts(user=user)
         context["triage_hours"] = Timescales.current().triage_hours()
     if user.role in roles.OWN_CASELOAD:
         context["mine"] = worklists.caseload_summary(user=user)
-    if user.role == Role.PARTNER:
+    if policy.can(user, policy.Action.SEE_OWN_REQUESTS):
         context["my_requests"] = (
             frontdoor.contact_list(user=user)
             .filter(referrer_user=user)

@@ -282,8 +282,14 @@ PAGES = [
 ]
 
 # Pages with no record in their address: 200 for the roles named, refused (403, or 404 where
-# the page hides that it exists) for everyone else.
+# the page hides that it exists) for everyone else. A third item gives the URL's arguments.
 OPEN_PAGES = [
+    ("web:my_requests", {Role.PARTNER}),
+    ("web:contact_queue", TRIAGE),
+    ("web:team", {Role.MANAGER}),
+    ("web:team_queue", {Role.WORKER, Role.MANAGER}, {"queue": "unallocated"}),
+    ("directory:staff_list", set(Role)),
+    ("operations:jobs", {Role.ADMIN}),
     ("directory:export", OVERSIGHT),
     ("directory:import", {Role.ADMIN}),
     ("insights:dashboard", OVERSIGHT),
@@ -345,4 +351,13 @@ POLICY_DOORS = {
     "prepare_annex_a": ["insights:annex_a"],
     "see_cohorts": ["targeting:index"],
     "run_targeting": "the run form's POST on targeting:index (targeting.tests.test_views)",
+    "see_own_requests": ["web:my_requests"],
+    "see_front_door_queue": ["web:contact_queue"],
+    "see_team_view": ["web:team"],
+    "see_team_queues": ["web:team_queue"],
+    "see_service_capacity": ["directory:staff_list"],
+    "see_unmet_need": "the Panels page shows the report's link by it; the report itself is "
+    "scoped to the user's panels (panels.selectors.unmet_need_list, panels.tests)",
+    "import_history": ["history:import"],
+    "see_scheduled_jobs": ["operations:jobs"],
 }

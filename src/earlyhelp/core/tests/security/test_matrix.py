@@ -230,8 +230,8 @@ def test_page_matrix(role, matrix):
             leaked = [i for i in forbidden if i in response.content.decode(errors="replace")]
             if leaked:
                 problems.append(f"{name} [{which}]: LEAKS {leaked}")
-    for name, page_roles in OPEN_PAGES:
-        response = client.get(reverse(name))
+    for name, page_roles, *kwargs in OPEN_PAGES:
+        response = client.get(reverse(name, kwargs=kwargs[0] if kwargs else None))
         expected = {200} if role in page_roles else {403, 404}
         if response.status_code not in expected:
             problems.append(f"{name}: {response.status_code}, expected {expected}")
@@ -291,7 +291,7 @@ def test_every_policy_action_is_driven_through_the_api_and_the_pages():
 
     assert set(POLICY_DOORS) == {str(a) for a in POLICY}
     schema = set(operations())
-    pages = {name for name, *_ in PAGES} | {name for name, _ in OPEN_PAGES}
+    pages = {name for name, *_ in PAGES} | {name for name, *_ in OPEN_PAGES}
     problems = []
     for action, doors in POLICY_DOORS.items():
         if isinstance(doors, str):
