@@ -127,27 +127,18 @@ def profile_for_episode(episode, on: dt.date | None = None) -> FamilyProfile:
     """Needs from the latest assessment (completed first, else in progress) with their latest
     scores, level from the assessment (else the episode), and the current household's ages and
     area."""
-    from earlyhelp.assessments.models import Assessment, PresentingNeed
-    from earlyhelp.plans.models import ProgressScore
+    from earlyhelp.assessments.models import PresentingNeed
+    from earlyhelp.assessments.selectors import latest_assessment
+    from earlyhelp.plans.selectors import latest_scores
 
     on = on or dates.today()
-    assessments = Assessment.objects.filter(episode=episode).select_related("level")
-    assessment = (
-        assessments.filter(status="completed").order_by("-completed_on").first()
-        or assessments.order_by("-started_on").first()
-    )
+    assessment = latest_assessment(episode)
     theme_ids, themes, scores, need_ages = [], [], {}, {}
     if assessment is not None:
         needs = list(
             PresentingNeed.objects.filter(assessment=assessment).select_related("theme", "person")
         )
-        latest = {}  # need id -> its score at the latest review (reviews in date order)
-        for need_id, score in (
-            ProgressScore.objects.filter(need__in=needs)
-            .order_by("review__held_on", "review__created_at")
-            .values_list("need_id", "score")
-        ):
-            latest[need_id] = score
+        latest = latest_scores(needs)
         whole_family = {need.theme_id for need in needs if need.person_id is None}
         for need in needs:
             if need.theme_id not in whole_family:

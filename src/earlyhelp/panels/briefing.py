@@ -19,9 +19,11 @@ from earlyhelp.access.sensitive import (
     need_is_sensitive,
     restricted_theme_ids,
 )
-from earlyhelp.assessments.models import Assessment, AssessmentStatus, PresentingNeed
+from earlyhelp.assessments.models import Assessment, PresentingNeed
+from earlyhelp.assessments.selectors import latest_assessment
 from earlyhelp.core import dates
-from earlyhelp.plans.models import ActionStatus, Plan, ProgressScore, Review
+from earlyhelp.plans.models import ActionStatus, Plan, Review
+from earlyhelp.plans.selectors import latest_scores
 
 from .models import PanelCase
 from .selectors import agenda_cases
@@ -61,25 +63,11 @@ class Briefing:
     earlier_cases: list[PanelCase] = field(default_factory=list)
 
 
-def _latest_assessment(episode) -> Assessment | None:
-    assessments = Assessment.objects.filter(episode=episode)
-    return (
-        assessments.filter(status=AssessmentStatus.COMPLETED).order_by("-completed_on").first()
-        or assessments.order_by("-started_on").first()
-    )
-
-
 def _needs(user, episode, assessment) -> list[NeedLine]:
     needs = list(
         PresentingNeed.objects.filter(assessment=assessment).select_related("theme", "person")
     )
-    latest = {}
-    for need_id, score in (
-        ProgressScore.objects.filter(need__in=needs)
-        .order_by("review__held_on", "review__created_at")
-        .values_list("need_id", "score")
-    ):
-        latest[need_id] = score
+    latest = latest_scores(needs)
     allowed = may_see(user, NEED_DESCRIPTION, episode=episode)
     sensitive_themes = set() if allowed else restricted_theme_ids()
     lines = []
@@ -127,7 +115,7 @@ def case_briefing(*, user, case: PanelCase) -> Briefing:
     """For a case already read through panel_case_detail (scoped and audited there)."""
     episode = case.episode
     today = dates.today()
-    assessment = _latest_assessment(episode)
+    assessment = latest_assessment(episode)
     briefing = Briefing(assessment=assessment)
     if assessment is not None:
         briefing.needs = _needs(user, episode, assessment)
