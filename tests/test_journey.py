@@ -210,3 +210,6 @@ def test_the_allows_filter_reads_the_table():
     assert template.render(Context({"plan": Plan(status="ended"),
                                     "action": PlanAction(status="cancelled")})) == ""
     assert template.render(Context({"plan": None, "action": None})) == ""
+    with pytest.raises(ValueError, match="no move 'edti'"):
+        Template('{% load journey %}{{ plan|allows:"edti" }}').render(
+            Context({"plan": Plan(status="active")}))
