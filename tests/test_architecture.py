@@ -8,8 +8,8 @@ house: they may import anything, but nothing else may import them.
 Vocabulary (see docs/architecture.md for the why):
 - layer: core < base (people, thresholds) < domain < above; `access` sits beside the domain;
   `web` is the shared page kit; `top` (api, operations, sso, demo, settings, root) imports anything.
-- tier, inside an app: "data" (models, rules: what a record is and may do), "logic" (services,
-  selectors and everything else), "pages" (views, forms, urls, templatetags), "entry" (an app's
+- tier, inside an app: "data" (models, rules, journey: what a record is and may do), "logic"
+  (services, selectors and everything else), "pages" (views, forms, urls, templatetags), "entry" (an app's
   api module or package, management commands: the outside edges, allowed what their app's logic
   is plus pages, other apps' logic and the shared API kit).
 """
@@ -33,9 +33,11 @@ DOMAIN = ("cases", "frontdoor", "assessments", "plans", "directory", "panels", "
 ACCESS = "access"
 ABOVE = ("governance", "worklists", "insights", "strategy", "results", "history")
 WEB = "web"
-TOP = ("api", "operations", "sso", "demo", "settings", "testing", "urls", "wsgi", "cli")
+TOP = (
+    "api", "operations", "sso", "demo", "settings", "testing", "urls", "wsgi", "cli", "journey",
+)
 
-DATA_MODULES = {"models", "rules"}
+DATA_MODULES = {"models", "rules", "journey"}
 PAGE_MODULES = {"views", "forms", "urls", "templatetags", "templates"}
 ENTRY_MODULES = {"api", "management"}
 EXEMPT_DIRS = {"tests", "testing", "migrations"}  # and conftest.py

@@ -7,12 +7,13 @@ from django.db import transaction
 
 from earlyhelp.access import policy
 from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases.journey import EPISODE
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
 from earlyhelp.core import services as base
-from earlyhelp.core.workflow import require_move
 
 from . import rules
+from .journey import ASSESSMENT
 from .models import Assessment, AssessmentEntry, PresentingNeed
 
 TEXT_FIELDS = ["voice_of_child", "family_view", "summary", "level"]
@@ -30,7 +31,7 @@ def assessment_start(
     the start date (Annex A List 2 has a row for each child an assessment covers)."""
     policy.require(acting_user, policy.Action.ASSESS, episode)
     episode = locked_episode(episode)
-    require_move("episode", "start_assessment", episode.status)
+    EPISODE.require("start_assessment", episode)
     case_rules.date_within_episode(episode, started_on, "assessment start", field="started_on")
     rules.one_assessment_in_progress(episode)
     if children is None:
@@ -53,7 +54,7 @@ def assessment_children_set(
 ) -> Assessment:
     """Change which children the assessment covers (while it is in progress)."""
     assessment = _locked(assessment)
-    require_move("assessment", "edit", assessment.status)
+    ASSESSMENT.require("edit", assessment)
     base.check_version(assessment, expected_version, "assessment")
     children = list(children)
     rules.children_are_in_household(assessment.episode.family, children, assessment.started_on)
@@ -77,7 +78,7 @@ def assessment_update(
     strengths) tuples, each replacing that member's text for that domain."""
     policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
-    require_move("assessment", "edit", assessment.status)
+    ASSESSMENT.require("edit", assessment)
     base.check_version(assessment, expected_version, "assessment")
     unknown = set(values) - set(TEXT_FIELDS)
     if unknown:
@@ -108,7 +109,7 @@ def presenting_need_add(
 ) -> PresentingNeed:
     policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
-    require_move("assessment", "edit", assessment.status)
+    ASSESSMENT.require("edit", assessment)
     if person is not None:
         rules.person_in_household(assessment, person)
     if cin_factor and theme.cin_factor_codes and cin_factor not in theme.cin_factor_codes:
@@ -126,7 +127,7 @@ def presenting_need_add(
 def presenting_need_remove(*, need: PresentingNeed, acting_user) -> None:
     policy.require(acting_user, policy.Action.ASSESS, need.assessment)
     assessment = _locked(need.assessment)
-    require_move("assessment", "edit", assessment.status)
+    ASSESSMENT.require("edit", assessment)
     audit.record(user=acting_user, action="change", obj=need,
                  family_id=assessment.episode.family_id, detail="presenting need removed",
                  changes={"theme": need.theme.name, "removed": True})
@@ -140,7 +141,7 @@ def assessment_complete(
 ) -> Assessment:
     policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
-    new_status = require_move("assessment", "complete", assessment.status)
+    new_status = ASSESSMENT.require("complete", assessment)
     base.check_version(assessment, expected_version, "assessment")
     rules.completion_date_is_valid(assessment, completed_on)
     rules.assessment_is_whole(assessment)

@@ -11,6 +11,7 @@ from earlyhelp.access import policy
 from earlyhelp.access.permissions import can_work_on_episode, require_episode_worker
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes
 from earlyhelp.assessments import services
+from earlyhelp.assessments.journey import ASSESSMENT
 from earlyhelp.assessments.models import Assessment, AssessmentDomain, AssessmentStatus
 from earlyhelp.cases.selectors import episode_for_work
 from earlyhelp.core import audit, dates
@@ -119,7 +120,7 @@ def assessment_tasks(request, assessment_id):
     needs = _with_visible_descriptions(
         user, assessment, list(assessment.presenting_needs.select_related("theme", "person"))
     )
-    editable = assessment.status == AssessmentStatus.IN_PROGRESS and can_work_on_episode(
+    editable = ASSESSMENT.allows("edit", assessment) and can_work_on_episode(
         user, assessment.episode
     )
     member_tasks = []

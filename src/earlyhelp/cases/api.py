@@ -152,6 +152,16 @@ class CloseInput(serializers.Serializer):
     end_date = serializers.DateField()
     summary = serializers.CharField(required=False, allow_blank=True)
     version = version_field()
+    # The work still running: what happens to each, by id (as the closing page asks). Without
+    # an answer for each, the close is refused (409, work_still_open) naming what is open.
+    actions = serializers.DictField(
+        child=serializers.ChoiceField(choices=services.ACTION_CHOICES), required=False,
+        help_text="open plan action id -> done or cancelled",
+    )
+    referrals = serializers.DictField(
+        child=serializers.ChoiceField(choices=services.REFERRAL_CHOICES), required=False,
+        help_text="running referral id -> continue or withdraw",
+    )
 
 
 class StepUpInput(serializers.Serializer):
@@ -293,10 +303,11 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def close(self, request, pk=None):
         episode = self._episode(request, pk, "close an episode")
         data = dict(validated(CloseInput, request.data))
-        episode = services.episode_close(
+        episode = services.episode_close_settling(
             episode=episode, outcome=data["outcome"], end_date=data["end_date"],
             summary=data.get("summary", ""), expected_version=read_version(request, data),
-            acting_user=request.user,
+            acting_user=request.user, actions=data.get("actions"),
+            referrals=data.get("referrals"),
         )
         return Response(EpisodeListOutput(episode).data)
 

@@ -4,8 +4,11 @@ from django.db.models import Prefetch, QuerySet
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
-from earlyhelp.core import audit
+from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
+from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
+from earlyhelp.panels.models import PanelCase, PanelCaseStatus
+from earlyhelp.plans.models import ActionStatus, PlanAction, Review
 
 from .filters import EpisodeFilter
 from .models import Episode, FocusChild, TafMember
@@ -140,3 +143,26 @@ def step_down_levels():
     from earlyhelp.thresholds.models import Level
 
     return Level.objects.filter(model__is_default=True, model__is_active=True).order_by("rank")
+
+
+def episode_work_still_open(*, episode: Episode) -> dict:
+    """What the episode still has running, for closure to ask about: open plan actions,
+    referrals the service has not finished, a review booked, a case awaiting a panel.
+
+    The episode was fetched through a scoped selector (or locked by a service that checked the
+    policy): its referrals are the family's, visible to whoever may close it."""
+    last_review = Review.objects.filter(episode=episode).order_by("-held_on").first()
+    review_booked = (last_review.next_review_due if last_review and last_review.next_review_due
+                     and last_review.next_review_due >= dates.today() else None)
+    return {
+        "actions": list(PlanAction.objects.filter(plan__episode=episode, status=ActionStatus.OPEN)
+                        .order_by("due_date", "created_at")),
+        "referrals": list(Referral.objects.filter(episode=episode,
+                                                  status__in=OPEN_REFERRAL_STATUSES)
+                          .select_related("service", "service__organisation", "person")
+                          .order_by("-sent_at")),
+        "review_booked": review_booked,
+        "panel_cases": list(PanelCase.objects.filter(episode=episode,
+                                                     status=PanelCaseStatus.AWAITING)
+                            .select_related("panel")),
+    }

@@ -11,9 +11,10 @@ from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.dates import check_event_date, long_date, today
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.core.workflow import require_move
+from earlyhelp.core.workflow import NEW, carry_out
 
 from . import rules
+from .journey import EPISODE
 from .models import (
     CaseNote,
     ClosureOutcome,
@@ -25,6 +26,7 @@ from .models import (
     Transition,
     TransitionKind,
 )
+from .selectors import episode_work_still_open
 
 
 def next_reference(prefix: str, model) -> str:
@@ -54,6 +56,7 @@ def episode_open(
     reason="other", level=None, contact=None, lead_practitioner=None, previous_episode=None,
     social_care_reference="", cin_closure_reason="",
 ) -> Episode:
+    EPISODE.require("open", NEW)
     rules.no_other_open_episode(family)
     rules.focus_children_belong_to_family(family, focus_children)
     check_event_date(start_date, field="start_date", what="episode start")
@@ -125,7 +128,7 @@ def episode_start_date_set(
     before the decision, never in the future, never after something recorded in the episode."""
     policy.require(acting_user, policy.Action.SET_EPISODE_START, episode)
     episode = _locked(episode)
-    require_move("episode", "set_start_date", episode.status)
+    EPISODE.require("set_start_date", episode)
     base.check_version(episode, expected_version, "episode")
     decided_on = _decision_date(episode)
     check_event_date(start_date, field="start_date", what="episode start", after=decided_on,
@@ -148,7 +151,7 @@ def focus_child_add(*, episode: Episode, person, on: dt.date, acting_user) -> Fo
     """Make a child of the family a focus child from a day, while the episode is open."""
     policy.require(acting_user, policy.Action.CHANGE_FOCUS_CHILDREN, episode)
     episode = _locked(episode)
-    require_move("episode", "change_focus_children", episode.status)
+    EPISODE.require("change_focus_children", episode)
     rules.focus_children_belong_to_family(episode.family, [person])
     rules.date_within_episode(episode, on, "focus child start", field="on")
     if episode.focus_history.filter(person=person, ended_on__isnull=True).exists():
@@ -165,7 +168,7 @@ def focus_child_end(*, episode: Episode, person, on: dt.date, acting_user) -> Fo
     """A child stops being a focus child from a day; an episode keeps at least one."""
     policy.require(acting_user, policy.Action.CHANGE_FOCUS_CHILDREN, episode)
     episode = _locked(episode)
-    require_move("episode", "change_focus_children", episode.status)
+    EPISODE.require("change_focus_children", episode)
     focus = episode.focus_history.select_for_update().filter(
         person=person, ended_on__isnull=True
     ).first()
@@ -192,7 +195,7 @@ def episode_allocate(
     """Allocate (or change) the lead practitioner – who may be from any agency."""
     policy.require(acting_user, policy.Action.ALLOCATE, episode)
     episode = _locked(episode)
-    require_move("episode", "allocate", episode.status)
+    EPISODE.require("allocate", episode)
     base.check_version(episode, expected_version, "episode")
     if not lead_practitioner.is_active:
         raise IllegalMove(f"{lead_practitioner} cannot be allocated: their account is disabled.")
@@ -229,7 +232,7 @@ def taf_member_add(
 ) -> TafMember:
     policy.require(acting_user, policy.Action.ADD_TAF_MEMBER, episode)
     episode = _locked(episode)
-    require_move("episode", "add_taf_member", episode.status)
+    EPISODE.require("add_taf_member", episode)
     if user is None and not name.strip():
         raise ValidationError({"name": "Enter the name of the Team Around the Family member"})
     if user is not None and episode.taf_members.filter(user=user, left_on__isnull=True).exists():
@@ -264,7 +267,7 @@ def case_note_add(
 ) -> CaseNote:
     policy.require(acting_user, policy.Action.RECORD_NOTE, episode)
     episode = _locked(episode)
-    require_move("episode", "add_note", episode.status)
+    EPISODE.require("add_note", episode)
     note = CaseNote(
         episode=episode, subject=subject, text=text, author=acting_user,
         written_at=written_at or timezone.now(), is_sensitive=is_sensitive,
@@ -272,15 +275,10 @@ def case_note_add(
     return base.create(note, acting_user=acting_user, family_id=episode.family_id)
 
 
-def _end_active_plans(episode: Episode, on: dt.date, acting_user) -> None:
-    from earlyhelp.plans.models import Plan, PlanStatus
-
-    active = Plan.objects.select_for_update().filter(episode=episode, status=PlanStatus.ACTIVE)
-    for plan in active:
-        before = audit.snapshot(plan, ["status", "ended_on"])
-        plan.status = require_move("plan", "end", plan.status)
-        plan.ended_on = max(on, plan.started_on)
-        base.update(plan, acting_user=acting_user, before=before, family_id=episode.family_id)
+def episode_attach_contact(*, episode: Episode) -> Episode:
+    """A request for support joins the family's open episode (triage's "attach" decision)."""
+    EPISODE.require("attach_contact", episode)
+    return episode
 
 
 @transaction.atomic
@@ -290,24 +288,83 @@ def episode_close(
 ) -> Episode:
     policy.require(acting_user, policy.Action.CLOSE, episode)
     episode = _locked(episode)
-    new_status = require_move("episode", "close", episode.status)
+    new_status = EPISODE.require("close", episode)
     base.check_version(episode, expected_version, "episode")
+    _closure_holds(episode, outcome, end_date, history_import=history_import)
+    return _close(episode, "close", new_status, outcome, end_date, summary, acting_user)
+
+
+def _closure_holds(episode, outcome, end_date, *, history_import=False) -> None:
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": "Select a closure outcome"})
     rules.step_up_has_its_own_move(outcome)
     rules.date_within_episode(episode, end_date, "closure", field="end_date")
     if not history_import:  # an imported episode's assessment lives in the old system
         rules.needs_met_requires_completed_assessment(episode, outcome)
-    return _close(episode, new_status, outcome, end_date, summary, acting_user)
 
 
-def _close(episode, new_status, outcome, end_date, summary, acting_user):
+# What a worker may choose for each piece of work still running when the episode closes.
+ACTION_CHOICES = ("done", "cancelled")
+REFERRAL_CHOICES = ("continue", "withdraw")
+
+
+@transaction.atomic
+def episode_close_settling(
+    *, episode: Episode, outcome: str, end_date: dt.date, acting_user, summary: str = "",
+    expected_version: int | None = None, actions: dict | None = None,
+    referrals: dict | None = None,
+) -> Episode:
+    """Close an episode and settle the work still running in it, as the worker chose: each open
+    plan action done or cancelled, each running referral continuing or withdrawn (actions and
+    referrals: {id: choice}). All of it or nothing; refused (nothing changed) while something
+    still open has no answer, naming each."""
+    policy.require(acting_user, policy.Action.CLOSE, episode)
+    episode = _locked(episode)
+    new_status = EPISODE.require("close", episode)
+    base.check_version(episode, expected_version, "episode")
+    _closure_holds(episode, outcome, end_date)
+    still_open = episode_work_still_open(episode=episode)
+    actions = {str(key): value for key, value in (actions or {}).items()}
+    referrals = {str(key): value for key, value in (referrals or {}).items()}
+    _answers_are_choices(actions, ACTION_CHOICES, "actions")
+    _answers_are_choices(referrals, REFERRAL_CHOICES, "referrals")
+    unanswered = [
+        f"the action \"{a.description}\" (actions[{a.pk}]: done or cancelled)"
+        for a in still_open["actions"] if str(a.pk) not in actions
+    ] + [
+        f"the referral {r.reference} to {r.service.name} "
+        f"(referrals[{r.pk}]: continue or withdraw)"
+        for r in still_open["referrals"] if str(r.pk) not in referrals
+    ]
+    if unanswered:
+        raise IllegalMove("This episode still has work open. Say what happens to each before "
+                          "closing it: " + "; ".join(unanswered) + ".", code="work_still_open")
+    reason = f"Early help episode {episode.reference} closed"
+    for action in still_open["actions"]:
+        for effect in EPISODE.effects("close", when=actions[str(action.pk)]):
+            dated = {"completed_on": end_date} if effect.action == "complete" else {}
+            carry_out(effect, action=action, acting_user=acting_user, **dated)
+    for referral in still_open["referrals"]:
+        for effect in EPISODE.effects("close", when=referrals[str(referral.pk)]):
+            carry_out(effect, referral=referral, acting_user=acting_user, reason=reason)
+    return _close(episode, "close", new_status, outcome, end_date, summary, acting_user)
+
+
+def _answers_are_choices(answers: dict, choices: tuple, field: str) -> None:
+    wrong = {key: value for key, value in answers.items() if value not in choices}
+    if wrong:
+        raise ValidationError({field: [f"{key}: choose {' or '.join(choices)}, not '{value}'"
+                                       for key, value in wrong.items()]})
+
+
+def _close(episode, move, new_status, outcome, end_date, summary, acting_user):
     before = audit.snapshot(episode, ["status", "end_date", "closure_outcome", "closure_summary"])
     episode.status = new_status
     episode.end_date = end_date
     episode.closure_outcome = outcome
     episode.closure_summary = summary
-    _end_active_plans(episode, end_date, acting_user)
+    for effect in EPISODE.effects(move):  # the active plans end with the episode (always)
+        carry_out(effect, episode=episode, on=end_date, acting_user=acting_user)
     return base.update(episode, acting_user=acting_user, before=before, family_id=episode.family_id)
 
 
@@ -319,12 +376,12 @@ def episode_step_up(
     """Escalate to children's social care: record the transition (CIN source 5D) and close."""
     policy.require(acting_user, policy.Action.STEP_UP, episode)
     episode = _locked(episode)
-    new_status = require_move("episode", "step_up", episode.status)
+    new_status = EPISODE.require("step_up", episode)
     base.check_version(episode, expected_version, "episode")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the family is being stepped up"})
     rules.date_within_episode(episode, on, "step-up", field="on")
-    _close(episode, new_status, ClosureOutcome.STEPPED_UP, on, reason, acting_user)
+    _close(episode, "step_up", new_status, ClosureOutcome.STEPPED_UP, on, reason, acting_user)
     transition = Transition(
         kind=TransitionKind.STEP_UP, family=episode.family, episode=episode, date=on,
         reason=reason, social_care_reference=social_care_reference, cin_code="5D",
@@ -359,8 +416,10 @@ def episode_step_down(
     if from_episode is not None:
         from_episode = _locked(from_episode)  # judge its current state, not the caller's copy
     rules.step_down_needs_no_open_episode(family, from_episode)
-    episode = episode_open(
-        family=family, team=team, start_date=on, acting_user=acting_user,
+    EPISODE.require("step_down", NEW)
+    (opens,) = EPISODE.effects("step_down")
+    episode = carry_out(
+        opens, family=family, team=team, start_date=on, acting_user=acting_user,
         focus_children=focus_children, route_in=RouteIn.STEP_DOWN, level=level,
         previous_episode=from_episode, social_care_reference=social_care_reference,
         cin_closure_reason="RC9", lead_practitioner=lead_practitioner, reason=episode_reason,

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
 from earlyhelp.access import policy
@@ -12,8 +13,9 @@ from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
 from earlyhelp.cases.models import ClosureOutcome, Timescales
 from earlyhelp.core import dates
-from earlyhelp.directory import selectors as directory
 from earlyhelp.core.dates import long_date
+from earlyhelp.core.errors import IllegalMove
+from earlyhelp.directory import selectors as directory
 from earlyhelp.plans.models import PlanStatus
 from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
@@ -305,50 +307,10 @@ def step_up_check(request, episode_id):
     )
 
 
-def _still_open(user, episode) -> dict:
-    """What the episode still has running, for closure to ask about: open plan actions,
-    referrals the service has not finished, a review booked, a case awaiting a panel."""
-    from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES
-    from earlyhelp.panels.models import PanelCase, PanelCaseStatus
-    from earlyhelp.plans.models import ActionStatus, PlanAction, Review
-
-    last_review = Review.objects.filter(episode=episode).order_by("-held_on").first()
-    review_booked = (last_review.next_review_due if last_review and last_review.next_review_due
-                     and last_review.next_review_due >= dates.today() else None)
-    return {
-        "actions": list(PlanAction.objects.filter(plan__episode=episode, status=ActionStatus.OPEN)
-                        .order_by("due_date", "created_at")),
-        "referrals": list(directory.episode_referrals(user=user, episode=episode)
-                          .filter(status__in=OPEN_REFERRAL_STATUSES)),
-        "review_booked": review_booked,
-        "panel_cases": list(PanelCase.objects.filter(episode=episode,
-                                                     status=PanelCaseStatus.AWAITING)
-                            .select_related("panel")),
-    }
-
-
-def _settle_and_close(*, episode, user, answers, still_open, expected_version):
-    """Carry out what the worker chose for each open item, then close – one transaction."""
-    from earlyhelp.directory import services as directory_services
-    from earlyhelp.plans import services as plan_services
-
-    for action in still_open["actions"]:
-        if answers.get(f"action_{action.pk}") == "done":
-            plan_services.plan_action_complete(action=action, completed_on=answers["end_date"],
-                                               acting_user=user)
-        else:
-            plan_services.plan_action_cancel(action=action, acting_user=user)
-    for referral in still_open["referrals"]:
-        if answers.get(f"referral_{referral.pk}") == "withdraw":
-            directory_services.referral_withdraw(
-                referral=referral, acting_user=user,
-                reason=f"Early help episode {episode.reference} closed",
-            )
-    return services.episode_close(
-        episode=episode, acting_user=user, expected_version=expected_version,
-        outcome=answers["outcome"], end_date=answers["end_date"],
-        summary=answers.get("summary", ""),
-    )
+def _choices(answers: dict, prefix: str) -> dict:
+    """The worker's answer for each action (or referral) from the first page: {id: choice}."""
+    return {key.removeprefix(prefix): value for key, value in answers.items()
+            if key.startswith(prefix)}
 
 
 @login_required
@@ -357,7 +319,7 @@ def close(request, episode_id):
         user=request.user, episode_id=episode_id, action=policy.Action.CLOSE, detail="close"
     )
     key = f"close:{episode.pk}"
-    still_open = _still_open(request.user, episode)
+    still_open = cases.episode_work_still_open(episode=episode)
     form = CloseForm(
         request.POST or None,
         initial=_load(request, key, ["end_date"]) or {"end_date": dates.today()},
@@ -385,22 +347,28 @@ def close_check(request, episode_id):
     answers = _load(request, key, ["end_date"])
     if not answers:
         return redirect("web:close", episode.pk)
-    still_open = _still_open(user, episode)
-    unanswered = [a for a in still_open["actions"] if f"action_{a.pk}" not in answers] + [
-        r for r in still_open["referrals"] if f"referral_{r.pk}" not in answers]
-    if unanswered:  # something was added since the first page: ask again
-        messages.warning(request, "Something new is open in this episode: say what happens to it.")
-        return redirect("web:close", episode.pk)
     form = VersionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        closed = attempt(
-            form, _settle_and_close, episode=episode, user=user, answers=answers,
-            still_open=still_open, expected_version=form.cleaned_data["version"],
-        )
-        if closed is not None:
+        try:  # the service reads what is still open under its lock, and settles it
+            services.episode_close_settling(
+                episode=episode, acting_user=user, expected_version=form.cleaned_data["version"],
+                outcome=answers["outcome"], end_date=answers["end_date"],
+                summary=answers.get("summary", ""), actions=_choices(answers, "action_"),
+                referrals=_choices(answers, "referral_"),
+            )
+        except (IllegalMove, ValidationError) as refused:
+            if getattr(refused, "code", "") == "work_still_open":
+                return _ask_again(request, episode)
+            form.add_service_error(refused)
+        else:
             request.session.pop(key, None)
             messages.success(request, f"Episode {episode.reference} is closed.")
             return redirect("web:episode_detail", episode.pk)
+    still_open = cases.episode_work_still_open(episode=episode)
+    if any(f"action_{a.pk}" not in answers for a in still_open["actions"]) or any(
+        f"referral_{r.pk}" not in answers for r in still_open["referrals"]
+    ):
+        return _ask_again(request, episode)
     return page(
         request,
         "cases/close_check.html",
@@ -418,6 +386,12 @@ def close_check(request, episode_id):
             "has_errors": bool(form.errors),
         },
     )
+
+
+def _ask_again(request, episode):
+    """Something was added since the first page: back to it, to say what happens to it."""
+    messages.warning(request, "Something new is open in this episode: say what happens to it.")
+    return redirect("web:close", episode.pk)
 
 
 @login_required

@@ -1,8 +1,5 @@
-"""Named business rules for the directory and referrals.
-
-The referral moves below follow the shape of core.workflow.MOVES; once the lead adds them to that
-table, `require_referral_move` can become `require_move("referral", ...)`.
-"""
+"""Named business rules for the directory and referrals (the referral's moves are its machine,
+directory/journey.py)."""
 
 import datetime as dt
 import statistics
@@ -13,31 +10,11 @@ from django.utils import timezone
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import Role
-from earlyhelp.core.workflow import MOVES, Move
 
 from .models import ReferralStatus, Service, ServiceStatus
 
-# The referral moves live in the one workflow table (core/workflow.py).
-REFERRAL_MOVES: tuple[Move, ...] = tuple(m for m in MOVES if m.entity == "referral")
-
-_TABLE = {m.action: m for m in REFERRAL_MOVES}
-
-# Who answers a referral (the provider side) and who withdraws it (the referring side).
+# Who answers a referral (the provider side); the referring side withdraws it.
 PROVIDER_ACTIONS = {"accept", "decline", "start", "finish"}
-
-
-def allowed_referral_actions(state: str) -> list[str]:
-    return [m.action for m in REFERRAL_MOVES if state in m.from_states]
-
-
-def require_referral_move(action: str, state: str) -> str:
-    """Return the status after the move, or refuse it (IllegalMove, a 409 in the API)."""
-    move = _TABLE.get(action)
-    if move is None:
-        raise IllegalMove(f"'{action}' is not something that can be done to a referral.")
-    if state not in move.from_states:
-        raise IllegalMove(move.refusal)
-    return move.to_state
 
 
 def service_takes_referrals(service: Service) -> None:

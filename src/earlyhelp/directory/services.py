@@ -13,8 +13,10 @@ from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction
+from earlyhelp.core.workflow import NEW
 
 from . import rules
+from .journey import REFERRAL
 from .models import (
     DeclineReason,
     FinishOutcome,
@@ -187,7 +189,7 @@ def referral_send(
         person=person,
         plan_action=plan_action,
         reason=reason.strip(),
-        status=ReferralStatus.SENT,
+        status=REFERRAL.require("send", NEW),
         sent_at=now,
         sent_by=acting_user,
     )
@@ -213,7 +215,7 @@ def referral_send(
         at=now,
         by=acting_user,
         from_status="",
-        to_status=ReferralStatus.SENT,
+        to_status=referral.status,
         note=reason.strip(),
     )
     service_refresh_capacity(service)
@@ -227,7 +229,7 @@ def _move(referral: Referral, action: str, acting_user, *, note: str = "", **cha
             f"Only {referral.service.organisation.name}, which provides {referral.service.name}, "
             "can respond to this referral."
         )
-    new_status = rules.require_referral_move(action, referral.status)
+    new_status = REFERRAL.require(action, referral)
     before = audit.snapshot(referral, ["status", "status_note", *changes])
     old_status = referral.status
     referral.status = new_status

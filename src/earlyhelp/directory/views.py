@@ -27,6 +27,7 @@ from .forms import (
     StartForm,
     WithdrawForm,
 )
+from .journey import REFERRAL
 from .matching import profile_for_episode, suggest_services
 from .models import LevelBand, ReferralStatus, ServiceStatus
 from .openreferral.export import export_directory, export_queryset, service_to_oruk
@@ -195,7 +196,7 @@ def inbox(request):
 
 def _referral_context(user, referral, forms=None):
     forms = forms or {}
-    allowed = rules.allowed_referral_actions(referral.status)
+    allowed = REFERRAL.allowed_actions(referral)
     provider = rules.can_answer_referral(user, referral)
     referrer = can_work_on_episode(user, referral.episode) and not rules.is_provider_for(
         user, referral.service

@@ -14,13 +14,14 @@ from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.codes import EpisodeReason
 from earlyhelp.core.dates import check_event_date, today
-from earlyhelp.core.workflow import require_move
+from earlyhelp.core.workflow import carry_out
 from earlyhelp.people import services as people_services
 from earlyhelp.people.models import Family, Person
 from earlyhelp.thresholds.models import NeedTheme
 from earlyhelp.thresholds.rules import suggest_level
 
 from . import rules
+from .journey import CONTACT
 from .models import Contact, ContactPerson, TriageDecision, TriageOutcome
 
 
@@ -149,7 +150,7 @@ def contact_triage(
     if safeguarding_override:
         policy.require(acting_user, policy.Action.SAFEGUARDING_OVERRIDE, contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    new_status = require_move("contact", "triage", contact.status)
+    new_status = CONTACT.require("triage", contact)
     if outcome not in TriageOutcome.values:
         raise ValidationError({"outcome": "Select what happens next"})
     if not (rationale or "").strip():
@@ -179,18 +180,18 @@ def contact_triage(
     rules.routing_is_complete(contact, outcome, routed_team, open_episode)
 
     episode = None
-    if outcome == TriageOutcome.EARLY_HELP:
-        subjects = [cp.person for cp in contact.contact_people.select_related("person")
-                    if cp.is_subject]
-        episode = case_services.episode_open(
-            family=contact.family, team=routed_team, acting_user=acting_user,
-            start_date=episode_start_date or decided_on, focus_children=subjects,
-            route_in=RouteIn.DIRECT, reason=episode_reason, level=level, contact=contact,
-            lead_practitioner=lead_practitioner,
-        )
-    elif outcome == TriageOutcome.ATTACH:
-        episode = open_episode
-        require_move("episode", "attach_contact", episode.status)
+    for effect in CONTACT.effects("triage", when=outcome):  # opens or joins an episode
+        if effect.action == "open":
+            subjects = [cp.person for cp in contact.contact_people.select_related("person")
+                        if cp.is_subject]
+            episode = carry_out(
+                effect, family=contact.family, team=routed_team, acting_user=acting_user,
+                start_date=episode_start_date or decided_on, focus_children=subjects,
+                route_in=RouteIn.DIRECT, reason=episode_reason, level=level, contact=contact,
+                lead_practitioner=lead_practitioner,
+            )
+        else:
+            episode = carry_out(effect, episode=open_episode)
 
     decision = TriageDecision(
         contact=contact, outcome=outcome, threshold_model=threshold_model,
@@ -213,7 +214,7 @@ def contact_triage(
 def contact_withdraw(*, contact: Contact, acting_user, reason: str) -> Contact:
     policy.require(acting_user, policy.Action.WITHDRAW_REQUEST, contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    new_status = require_move("contact", "withdraw", contact.status)
+    new_status = CONTACT.require("withdraw", contact)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the request is being withdrawn"})
     before = audit.snapshot(contact, ["status"])

@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Subquery
 
+from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 
-from .models import PanelCase, PanelCaseStatus, StuckReason
+from .models import MeetingStatus, PanelCase, PanelCaseStatus, StuckReason
 
 DEFAULT_NO_LEAD_DAYS = 14
 # A case the panel decided on is not brought back automatically for this long.
@@ -231,21 +232,16 @@ def meeting_takes_agenda(meeting, panel, today: dt.date) -> None:
     """Cases go onto a scheduled meeting of the same panel, today or later."""
     if meeting.panel_id != panel.pk:
         raise IllegalMove(f"That meeting is not a meeting of {panel.name}.")
-    if meeting.status != "scheduled" or meeting.date < today:
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.date < today:
         raise IllegalMove(
             "Cases can only be added to a scheduled meeting that has not yet happened.",
             code="meeting_past",
         )
 
 
-def case_awaits_decision(panel_case) -> None:
-    """A decision is recorded once per case brought; a new concern is brought again."""
-    if panel_case.status != PanelCaseStatus.AWAITING:
-        raise IllegalMove(
-            "The panel has already decided on this case (or it was withdrawn). Bring it to the "
-            "panel again if there is a new concern.",
-            code="case_decided",
-        )
+def meeting_date_reached(meeting) -> bool:
+    """A meeting is marked as held on or after its date, never before."""
+    return meeting.date <= dates.today()
 
 
 def unmet_need_is_anonymous(description: str, family=None) -> None:

@@ -16,6 +16,7 @@ from earlyhelp.web.views.base import attempt, page
 from . import rules, selectors
 from .briefing import case_briefing
 from .forms import ActionForm, BringForm, DecisionForm, MeetingForm, ReportForm, UnmetNeedForm
+from .journey import PANEL_CASE
 from .models import Panel, PanelAction, PanelCaseStatus
 from .services.actions import panel_action_add, panel_action_complete
 from .services.cases import panel_case_bring
@@ -119,7 +120,7 @@ def _case_context(user, case, **forms):
         "case": case,
         "briefing": case_briefing(user=user, case=case),
         "is_member": is_member,
-        "awaiting": case.status == PanelCaseStatus.AWAITING,
+        "awaiting": PANEL_CASE.allows("decide", case),
         "decision_form": forms.get("decision_form") or DecisionForm(prefix="decision"),
         "action_form": forms.get("action_form") or ActionForm(prefix="action"),
         "unmet_form": forms.get("unmet_form") or UnmetNeedForm(prefix="unmet"),

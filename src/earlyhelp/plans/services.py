@@ -7,21 +7,22 @@ from django.db import transaction
 
 from earlyhelp.access import policy
 from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases.journey import EPISODE
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
-from earlyhelp.core.dates import check_event_date
 from earlyhelp.core import services as base
-from earlyhelp.core.workflow import require_move
+from earlyhelp.core.dates import check_event_date
 
 from . import rules
-from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
+from .journey import ACTION, PLAN
+from .models import Plan, PlanAction, PlanOutcome, PlanStatus, ProgressScore, Review
 
 
 @transaction.atomic
 def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
     policy.require(acting_user, policy.Action.PLAN, episode)
     episode = locked_episode(episode)
-    require_move("episode", "start_plan", episode.status)
+    EPISODE.require("start_plan", episode)
     case_rules.date_within_episode(episode, started_on, "plan start", field="started_on")
     rules.plan_follows_assessment(episode, started_on)
     rules.one_active_plan(episode)
@@ -33,12 +34,22 @@ def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
 def plan_outcome_add(*, plan: Plan, text: str, acting_user, need=None) -> PlanOutcome:
     policy.require(acting_user, policy.Action.PLAN, plan)
     plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
-    require_move("plan", "edit", plan.status)
+    PLAN.require("edit", plan)
     if need is not None and need.assessment.episode_id != plan.episode_id:
         raise ValidationError({"need": "Choose a need from this family's assessment"})
     order = plan.outcomes.count() + 1
     outcome = PlanOutcome(plan=plan, text=text, need=need, order=order)
     return base.create(outcome, acting_user=acting_user, family_id=plan.episode.family_id)
+
+
+def active_plans_end(*, episode, on: dt.date, acting_user) -> None:
+    """End the episode's active plans on the day it closes (an effect of closing, step-up)."""
+    active = Plan.objects.select_for_update().filter(episode=episode, status=PlanStatus.ACTIVE)
+    for plan in active:
+        before = audit.snapshot(plan, ["status", "ended_on"])
+        plan.status = PLAN.require("end", plan)
+        plan.ended_on = max(on, plan.started_on)
+        base.update(plan, acting_user=acting_user, before=before, family_id=episode.family_id)
 
 
 @transaction.atomic
@@ -48,7 +59,7 @@ def plan_action_add(
 ) -> PlanAction:
     policy.require(acting_user, policy.Action.PLAN, plan)
     plan = Plan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
-    require_move("plan", "edit", plan.status)
+    PLAN.require("edit", plan)
     if outcome is not None and outcome.plan_id != plan.pk:
         raise ValidationError({"outcome": "Choose an outcome from this plan"})
     if due_date < plan.started_on:
@@ -62,7 +73,7 @@ def plan_action_add(
 
 def _action_move(action: PlanAction, move: str, on: dt.date | None, acting_user) -> PlanAction:
     action = PlanAction.objects.select_for_update().select_related("plan__episode").get(pk=action.pk)
-    new_status = require_move("action", move, action.status)
+    new_status = ACTION.require(move, action)
     before = audit.snapshot(action, ["status", "completed_on"])
     action.status = new_status
     action.completed_on = on
@@ -91,7 +102,7 @@ def review_record(
     """Record a Team Around the Family review with a progress score (1–10) per need."""
     policy.require(acting_user, policy.Action.REVIEW, episode)
     episode = locked_episode(episode)
-    require_move("episode", "review", episode.status)
+    EPISODE.require("review", episode)
     case_rules.date_within_episode(episode, held_on, "review", field="held_on")
     rules.next_review_after_meeting(held_on, next_review_due)
     if not (attendees or "").strip():

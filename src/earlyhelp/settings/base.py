@@ -184,6 +184,10 @@ LOGGING = logging_config(
     access_log=env_bool("ACCESS_LOG", False),
 )
 
+# The journey: every app's state machine and the services that carry out its effects
+# (core/workflow.py reads it; it lists each app by name).
+EARLYHELP_JOURNEY = "earlyhelp.journey"
+
 # --- operations (docs/operations.md) --------------------------------------------------------
 EARLYHELP_SCHEDULE = {}  # job name -> schedule, to move or switch off a job (operations/jobs.py)
 EARLYHELP_HEALTH_REQUIRES = env_list("HEALTH_REQUIRES", "database,migrations,worker")

@@ -17,6 +17,7 @@ from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction
 
 from . import imports
+from .journey import CLERICAL_REVIEW
 from .models import (
     Backend,
     ClericalDecision,
@@ -223,8 +224,7 @@ def clerical_decide(
 ) -> ClericalDecision:
     """Record whether a queued pair is the same person. Kept; wins over the model next run."""
     review = ClericalReview.objects.select_for_update().get(pk=review.pk)
-    if review.status != ReviewStatus.PENDING:
-        raise IllegalMove("This pair has already been decided. Its decision is kept.")
+    decided = CLERICAL_REVIEW.require("accept" if accepted else "reject", review)
     decision = core_services.create(
         ClericalDecision(
             profile_id_l=review.profile_id_l,
@@ -243,7 +243,7 @@ def clerical_decide(
         profile_id_l=review.profile_id_l,
         profile_id_r=review.profile_id_r,
         status=ReviewStatus.PENDING,
-    ).update(status=ReviewStatus.ACCEPTED if accepted else ReviewStatus.REJECTED, decision=decision)
+    ).update(status=decided, decision=decision)
     return decision
 
 

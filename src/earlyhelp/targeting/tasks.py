@@ -2,7 +2,8 @@
 
 from django_tasks import task
 
-from .models import RunStatus, TargetingRun
+from .journey import RUN
+from .models import TargetingRun
 
 
 @task()
@@ -10,7 +11,7 @@ def run_targeting(run_id: str) -> dict:
     from .pipeline import run as pipeline_run
 
     run = TargetingRun.objects.get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
+    if not RUN.allows("start", run):
         return {"skipped": f"run is {run.status}"}
     run = pipeline_run.execute(run)
     return run.stats

@@ -185,8 +185,17 @@ def test_whole_journey_through_the_api(world):
             "next_review_due": str(days_ago(held) + dt.timedelta(weeks=6)),
             "scores": [{"need": need.json()["id"], "score": score}]}, format="json")
         assert review.status_code == 201, review.json()
+    # The action is still open: closing says so and changes nothing until told what happens.
+    action_id = action.json()["id"]
+    refused = client.post(f"/api/episodes/{episode.pk}/close/",
+                          {"outcome": "needs_met", "end_date": str(today())}, format="json",
+                          HTTP_IF_MATCH=version_of(client, episode_url))
+    assert refused.status_code == 409 and refused.json()["code"] == "work_still_open"
+    assert "Attend Freedom programme" in refused.json()["detail"]
+    assert client.get(episode_url).json()["status"] == "open"
     closed = client.post(f"/api/episodes/{episode.pk}/close/",
-                         {"outcome": "needs_met", "end_date": str(today())}, format="json",
+                         {"outcome": "needs_met", "end_date": str(today()),
+                          "actions": {action_id: "done"}}, format="json",
                          HTTP_IF_MATCH=version_of(client, episode_url))
     assert closed.status_code == 200 and closed.json()["closure_outcome"] == "needs_met"
     late = client.post("/api/reviews/", {"episode": str(episode.pk), "held_on": str(today()),

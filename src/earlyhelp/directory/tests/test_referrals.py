@@ -13,8 +13,8 @@ from earlyhelp.people.models import Consent
 from earlyhelp.people.services import consent_record, sharing_override_record
 
 from .. import services
+from ..journey import REFERRAL
 from ..models import Referral, ReferralEvent, ReferralStatus
-from ..rules import REFERRAL_MOVES, allowed_referral_actions, require_referral_move
 from .factories import ServiceFactory
 
 
@@ -189,7 +189,7 @@ def test_illegal_moves_are_refused_and_change_nothing(
     }
     with pytest.raises(IllegalMove) as refused:
         calls[action]()
-    move = {m.action: m for m in REFERRAL_MOVES}[action]
+    move = REFERRAL.move(action)
     assert refused.value.message == move.refusal
     referral.refresh_from_db()
     assert referral.status == state
@@ -197,13 +197,13 @@ def test_illegal_moves_are_refused_and_change_nothing(
 
 
 def test_the_moves_table():
-    assert allowed_referral_actions("sent") == ["accept", "decline", "withdraw"]
-    assert allowed_referral_actions("accepted") == ["start", "withdraw"]
-    assert allowed_referral_actions("started") == ["finish", "withdraw"]
-    assert allowed_referral_actions("finished") == []
-    assert require_referral_move("accept", "sent") == "accepted"
+    assert REFERRAL.allowed_actions("sent") == ["accept", "decline", "withdraw"]
+    assert REFERRAL.allowed_actions("accepted") == ["start", "withdraw"]
+    assert REFERRAL.allowed_actions("started") == ["finish", "withdraw"]
+    assert REFERRAL.allowed_actions("finished") == []
+    assert REFERRAL.require("accept", "sent") == "accepted"
     with pytest.raises(IllegalMove, match="not something"):
-        require_referral_move("reopen", "finished")
+        REFERRAL.require("reopen", "finished")
 
 
 def test_only_the_provider_answers(world, episode, service, provider):

@@ -11,7 +11,8 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import visible_families
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.frontdoor import services
-from earlyhelp.frontdoor.models import ContactStatus, TriageOutcome
+from earlyhelp.frontdoor.journey import CONTACT
+from earlyhelp.frontdoor.models import TriageOutcome
 from earlyhelp.thresholds.models import ThresholdModel
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 
@@ -53,7 +54,7 @@ def contact_detail(request, contact_id):
     user = request.user
     contact = frontdoor.contact_detail(user=user, contact_id=contact_id)
     decision = getattr(contact, "decision", None)
-    awaiting = contact.status == ContactStatus.AWAITING_DECISION
+    awaiting = CONTACT.allows("triage", contact)
     # A referrer who does not work with the family sees their request and the decision only.
     sees_family = bool(contact.family_id) and visible_families(user).filter(
         pk=contact.family_id
@@ -91,7 +92,7 @@ def contact_triage(request, contact_id):
     user = request.user
     contact = frontdoor.contact_detail(user=user, contact_id=contact_id)  # scope first: 404
     policy.require(user, policy.Action.TRIAGE, contact)
-    if contact.status != ContactStatus.AWAITING_DECISION:
+    if not CONTACT.allows("triage", contact):
         messages.info(request, f"{contact.reference} already has a decision.")
         return redirect("web:contact_detail", contact.pk)
     model, models = _threshold_model(request)

@@ -10,9 +10,11 @@ from earlyhelp.access.permissions import can_work_on_episode
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.workflow import NEW
 
 from .. import rules
-from ..models import Meeting, Panel, PanelCase, PanelCaseStatus, StuckReason
+from ..journey import PANEL_CASE
+from ..models import Meeting, Panel, PanelCase, StuckReason
 from .meetings import next_meeting
 
 
@@ -66,6 +68,7 @@ def bring_case(*, panel, episode, acting_user, detail, meeting, reasons, automat
     else:
         rules.meeting_takes_agenda(meeting, panel, today)
     case = PanelCase(
+        status=PANEL_CASE.require("bring", NEW),
         panel=panel,
         meeting=meeting,
         episode=episode,
@@ -82,11 +85,11 @@ def bring_case(*, panel, episode, acting_user, detail, meeting, reasons, automat
 @transaction.atomic
 def panel_case_withdraw(*, panel_case: PanelCase, acting_user, reason: str) -> PanelCase:
     panel_case = PanelCase.objects.select_for_update().get(pk=panel_case.pk)
-    rules.case_awaits_decision(panel_case)
+    new_status = PANEL_CASE.require("withdraw", panel_case)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the case is withdrawn from the panel"})
     before = audit.snapshot(panel_case, ["status"])
-    panel_case.status = PanelCaseStatus.WITHDRAWN
+    panel_case.status = new_status
     return base.update(
         panel_case,
         acting_user=acting_user,

@@ -1,7 +1,8 @@
 """A panel's decision on a case brought to it.
 
-Decisions that change the episode go through the journey's own services (cases.services), so
-the workflow rules apply to a panel exactly as to a practitioner.
+Decisions that change the episode go through the journey's own services: the panel case's
+machine (panels/journey.py) declares which, per kind of decision, and `carry_out` calls them –
+so the workflow rules apply to a panel exactly as to a practitioner.
 """
 
 import datetime as dt
@@ -11,13 +12,13 @@ from django.db import transaction
 
 from earlyhelp.access import policy
 from earlyhelp.access.permissions import can_work_on_episode
-from earlyhelp.cases import services as case_services
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
+from earlyhelp.core.workflow import carry_out
 
 from .. import rules
-from ..models import DecisionKind, PanelCase, PanelCaseStatus, PanelDecision
-from .actions import panel_action_add
+from ..journey import PANEL_CASE
+from ..models import DecisionKind, PanelCase, PanelDecision
 
 
 @policy.decides_for_panel
@@ -38,8 +39,6 @@ def decision_record(
 ) -> PanelDecision:
     """Record what the panel decided, and make the change through the journey's services."""
     policy.require(acting_user, policy.Action.PANEL_DECISION, panel_case)
-    from earlyhelp.directory import services as directory_services
-
     panel_case = (
         PanelCase.objects.select_for_update(of=("self",))
         .select_related("panel", "episode", "meeting")
@@ -47,9 +46,10 @@ def decision_record(
     )
     decided_on = decided_on or dates.today()
     rules.require_panel_member(acting_user, panel_case.panel, decided_on, "record its decisions")
-    rules.case_awaits_decision(panel_case)
+    new_status = PANEL_CASE.require("decide", panel_case)
     if kind not in DecisionKind.values:
         raise ValidationError({"kind": "Select what the panel decided"})
+    effect = {e.action: e for e in PANEL_CASE.effects("decide", when=kind)}
     if not (rationale or "").strip():
         raise ValidationError({"rationale": "Enter the reasons for the panel's decision"})
     if decided_on > dates.today():
@@ -67,7 +67,8 @@ def decision_record(
     if kind == DecisionKind.ALLOCATE_LEAD:
         if lead_practitioner is None:
             raise ValidationError({"lead_practitioner": "Select the lead practitioner"})
-        case_services.episode_allocate(
+        carry_out(
+            effect["allocate"],
             episode=episode,
             lead_practitioner=lead_practitioner,
             acting_user=acting_user,
@@ -79,7 +80,8 @@ def decision_record(
             raise ValidationError({"service": "Select the service"})
         decision.service = service
         if can_work_on_episode(acting_user, episode):
-            decision.referral = directory_services.referral_send(
+            decision.referral = carry_out(
+                effect["send"],
                 episode=episode,
                 service=service,
                 person=person,
@@ -97,7 +99,8 @@ def decision_record(
                     }
                 )
     elif kind == DecisionKind.STEP_UP:
-        case_services.episode_step_up(
+        carry_out(
+            effect["step_up"],
             episode=episode,
             on=decided_on,
             reason=rationale.strip(),
@@ -107,7 +110,8 @@ def decision_record(
     elif kind == DecisionKind.CLOSE:
         if not closure_outcome:
             raise ValidationError({"closure_outcome": "Select the closure outcome"})
-        case_services.episode_close(
+        carry_out(
+            effect["close"],
             episode=episode,
             outcome=closure_outcome,
             end_date=decided_on,
@@ -119,7 +123,8 @@ def decision_record(
         decision, acting_user=acting_user, family_id=episode.family_id, reason=rationale.strip()
     )
     if kind == DecisionKind.ADD_SERVICE and decision.referral is None:
-        panel_action_add(
+        carry_out(
+            effect["set"],
             panel_case=panel_case,
             owner=action_owner,
             acting_user=acting_user,
@@ -127,6 +132,6 @@ def decision_record(
             due_date=decided_on + dt.timedelta(days=7),
         )
     before = audit.snapshot(panel_case, ["status"])
-    panel_case.status = PanelCaseStatus.DECIDED
+    panel_case.status = new_status
     base.update(panel_case, acting_user=acting_user, before=before, family_id=panel_case.family_id)
     return decision

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.access import policy
-from earlyhelp.core import audit, dates
+from earlyhelp.core import audit
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
 
+from ..journey import MEETING
 from ..models import Meeting, MeetingStatus, Panel, PanelCase, PanelCaseStatus
 
 
@@ -40,12 +41,11 @@ def next_meeting(panel: Panel, today: dt.date) -> Meeting | None:
 def meeting_cancel(*, meeting: Meeting, acting_user, reason: str) -> Meeting:
     """Cancel a meeting; its waiting cases move to the panel's next meeting."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise IllegalMove("Only a scheduled meeting can be cancelled.")
+    new_status = MEETING.require("cancel", meeting)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the meeting is cancelled"})
     before = audit.snapshot(meeting, ["status", "notes"])
-    meeting.status = MeetingStatus.CANCELLED
+    meeting.status = new_status
     meeting.notes = reason
     base.update(meeting, acting_user=acting_user, before=before, reason=reason)
     following = (
@@ -63,12 +63,9 @@ def meeting_cancel(*, meeting: Meeting, acting_user, reason: str) -> Meeting:
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, acting_user, notes: str = "") -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise IllegalMove("Only a scheduled meeting can be marked as held.")
-    if meeting.date > dates.today():
-        raise IllegalMove("A meeting cannot be marked as held before its date.")
+    new_status = MEETING.require("hold", meeting)  # scheduled, and its date has come
     before = audit.snapshot(meeting, ["status", "notes"])
-    meeting.status = MeetingStatus.HELD
+    meeting.status = new_status
     meeting.notes = notes
     base.update(meeting, acting_user=acting_user, before=before)
     # Cases not reached roll over to the next meeting.

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from .. import criteria as criteria_engine
 from .. import households as household_engine
+from ..journey import RUN
 from ..linkage import engine, normalise
-from ..models import CriteriaSet, RunStatus, SourceBatch, TargetingRun
+from ..models import CriteriaSet, SourceBatch, TargetingRun
 from .gather import add_earlyhelp_people, gather_sources
 from .linkage_model import choose_model, decisions_table
 from .outputs import write_outputs
@@ -27,8 +28,9 @@ logger = logging.getLogger(__name__)
 def execute(run: TargetingRun, *, echo=None, spark=None) -> TargetingRun:
     """Carry out a queued run. On failure the run is marked failed with the error, and raised."""
     progress = Progress(run, echo)
+    running = RUN.require("start", run)
     TargetingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), error=""
+        status=running, started_at=timezone.now(), error=""
     )
     con = connect()
     try:
@@ -36,7 +38,7 @@ def execute(run: TargetingRun, *, echo=None, spark=None) -> TargetingRun:
     except Exception as exc:
         logger.exception("Targeting run %s failed", run.pk)
         TargetingRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED,
+            status=RUN.require("fail", running),
             finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}",
         )
@@ -46,7 +48,7 @@ def execute(run: TargetingRun, *, echo=None, spark=None) -> TargetingRun:
     progress.finish()
     stats["seconds"] = progress.timings
     TargetingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.FINISHED, finished_at=timezone.now(), stats=stats
+        status=RUN.require("finish", running), finished_at=timezone.now(), stats=stats
     )
     run.refresh_from_db()
     return run

@@ -1,0 +1,14 @@
+"""The journey of a whole-family assessment, from the states of AssessmentStatus."""
+
+from earlyhelp.core.workflow import Machine, Move
+
+from .models import Assessment, AssessmentStatus
+
+IN_PROGRESS = AssessmentStatus.IN_PROGRESS
+
+ASSESSMENT = Machine("assessment", Assessment, (
+    Move("edit", (IN_PROGRESS,), None,
+         "This assessment is completed; it can no longer be changed."),
+    Move("complete", (IN_PROGRESS,), AssessmentStatus.COMPLETED,
+         "This assessment is already completed."),
+))
