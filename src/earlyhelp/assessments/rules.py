@@ -26,14 +26,6 @@ def assessment_is_whole(assessment) -> None:
         )
 
 
-def one_assessment_in_progress(episode) -> None:
-    """An episode has at most one assessment in progress at a time."""
-    if episode.assessments.filter(status="in_progress").exists():
-        raise IllegalMove(
-            "This episode already has an assessment in progress. Complete it before starting "
-            "another.",
-            code="assessment_in_progress",
-        )
 
 
 def person_in_household(assessment, person) -> None:

@@ -33,7 +33,6 @@ def assessment_start(
     episode = locked_episode(episode)
     EPISODE.require("start_assessment", episode)
     case_rules.date_within_episode(episode, started_on, "assessment start", field="started_on")
-    rules.one_assessment_in_progress(episode)
     if children is None:
         children = rules.household_children(episode.family, started_on)
     rules.children_are_in_household(episode.family, children, started_on)
@@ -141,10 +140,10 @@ def assessment_complete(
 ) -> Assessment:
     policy.require(acting_user, policy.Action.ASSESS, assessment)
     assessment = _locked(assessment)
-    new_status = ASSESSMENT.require("complete", assessment)
+    ASSESSMENT.require("complete", assessment.status)  # a completed one is refused first
     base.check_version(assessment, expected_version, "assessment")
-    rules.completion_date_is_valid(assessment, completed_on)
-    rules.assessment_is_whole(assessment)
+    rules.completion_date_is_valid(assessment, completed_on)  # then bad input, a field error
+    new_status = ASSESSMENT.require("complete", assessment)  # then the guard: a whole assessment
     before = audit.snapshot(assessment, ["status", "completed_on"])
     assessment.status = new_status
     assessment.completed_on = completed_on

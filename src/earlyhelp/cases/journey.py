@@ -3,7 +3,9 @@
 Moves that change other records name them as effects; the service making the move carries them
 out through the services earlyhelp/journey.py names (core.workflow.carry_out)."""
 
-from earlyhelp.core.workflow import NEW, Effect, Machine, Move
+from earlyhelp.core.workflow import NEW, Effect, Guard, Machine, Move
+
+from . import rules
 
 from .models import Episode, EpisodeStatus
 
@@ -20,8 +22,11 @@ EPISODE = Machine("episode", Episode, (
     Move("add_taf_member", (OPEN,), None,
          "Team Around the Family members can only be added to an open episode."),
     Move("start_assessment", (OPEN,), None,
-         "An assessment can only be started on an open episode."),
-    Move("start_plan", (OPEN,), None, "A plan can only be made for an open episode."),
+         "An assessment can only be started on an open episode.",
+         guard=Guard(rules.no_assessment_in_progress,
+                     "This episode already has an assessment in progress.")),
+    Move("start_plan", (OPEN,), None, "A plan can only be made for an open episode.",
+         guard=Guard(rules.no_active_plan, "This episode already has an active plan.")),
     Move("review", (OPEN,), None, "A review cannot be recorded on a closed episode."),
     Move("add_note", (OPEN, CLOSED), None, ""),
     Move("attach_contact", (OPEN,), None,

@@ -70,3 +70,19 @@ def focus_children_belong_to_family(family, children) -> None:
     if strangers:
         names = ", ".join(child.full_name for child in strangers)
         raise IllegalMove(f"{names} is not a member of {family.name}.", code="not_a_member")
+
+
+def no_assessment_in_progress(episode) -> None:
+    """An episode has at most one assessment in progress at a time (a guard of start_assessment)."""
+    if episode.assessments.filter(status="in_progress").exists():
+        raise IllegalMove(
+            "This episode already has an assessment in progress. Complete it before starting "
+            "another.",
+            code="assessment_in_progress",
+        )
+
+
+def no_active_plan(episode) -> None:
+    """An episode has one active plan at a time (a guard of start_plan)."""
+    if episode.plans.filter(status="active").exists():
+        raise IllegalMove("This episode already has an active plan.", code="plan_exists")

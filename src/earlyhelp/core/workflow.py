@@ -26,10 +26,12 @@ NEW = ""  # the state of a record not yet made: a move from NEW creates it
 @dataclass(frozen=True)
 class Guard:
     """A business rule the record must meet as well as being in the right state: a function of
-    the owning app's rules.py that takes the record and answers True when the move may go ahead."""
+    the owning app's rules.py that takes the record. It answers False to refuse with `refusal`,
+    or raises IllegalMove itself when its refusal names what is missing ("add at least one
+    presenting need"); anything else lets the move go ahead."""
 
-    rule: Callable[[Any], bool]
-    refusal: str
+    rule: Callable[[Any], bool | None]
+    refusal: str = ""
     code: str = "illegal_move"
 
 
@@ -100,7 +102,7 @@ class Machine:
         if state not in move.from_states:
             raise IllegalMove(move.refusal, code=move.code)
         if move.guard and not isinstance(record_or_state, str):
-            if not move.guard.rule(record_or_state):
+            if move.guard.rule(record_or_state) is False:
                 raise IllegalMove(move.guard.refusal, code=move.guard.code)
         return move.to_state or state
 

@@ -25,10 +25,6 @@ def plan_follows_assessment(episode, started_on: dt.date) -> None:
                      after_what="the date the assessment was completed")
 
 
-def one_active_plan(episode) -> None:
-    """An episode has one active plan at a time."""
-    if episode.plans.filter(status="active").exists():
-        raise IllegalMove("This episode already has an active plan.", code="plan_exists")
 
 
 def scores_are_for_this_episode(episode, needs) -> None:

@@ -25,7 +25,6 @@ def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
     EPISODE.require("start_plan", episode)
     case_rules.date_within_episode(episode, started_on, "plan start", field="started_on")
     rules.plan_follows_assessment(episode, started_on)
-    rules.one_active_plan(episode)
     plan = Plan(episode=episode, started_on=started_on)
     return base.create(plan, acting_user=acting_user, family_id=episode.family_id)
 

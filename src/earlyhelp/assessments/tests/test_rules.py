@@ -6,6 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from earlyhelp.assessments import rules, services
+from earlyhelp.assessments.journey import ASSESSMENT
+from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases.journey import EPISODE
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.people.tests.factories import MembershipFactory, PersonFactory, family_with_members
@@ -58,18 +61,30 @@ def test_an_assessment_without_needs_or_the_childs_voice_is_not_whole(world):
     assessment.voice_of_child = "   "
     with pytest.raises(IllegalMove):
         rules.assessment_is_whole(assessment)
+    # The rule is the guard of the machine's complete move: the service is refused by the table.
+    assert not ASSESSMENT.allows("complete", assessment)
+    with pytest.raises(IllegalMove) as refused:
+        services.assessment_complete(assessment=assessment, completed_on=days_ago(1),
+                                     acting_user=world.worker)
+    assert refused.value.code == "assessment_incomplete"
     assessment.voice_of_child = "I like it when it's calm."
     rules.assessment_is_whole(assessment)
 
 
 def test_one_assessment_in_progress_at_a_time(world):
+    """A guard of the episode's start_assessment move (cases.rules): the table refuses too."""
     episode = open_episode(world)
-    rules.one_assessment_in_progress(episode)
+    case_rules.no_assessment_in_progress(episode)
     completed_assessment(world, episode)
-    rules.one_assessment_in_progress(episode)  # a completed one does not count
+    case_rules.no_assessment_in_progress(episode)  # a completed one does not count
+    assert EPISODE.allows("start_assessment", episode)
     start(world, episode, days_ago(5))
     with pytest.raises(IllegalMove) as refused:
-        rules.one_assessment_in_progress(episode)
+        case_rules.no_assessment_in_progress(episode)
+    assert refused.value.code == "assessment_in_progress"
+    assert not EPISODE.allows("start_assessment", episode)
+    with pytest.raises(IllegalMove) as refused:
+        start(world, episode, days_ago(4))
     assert refused.value.code == "assessment_in_progress"
 
 

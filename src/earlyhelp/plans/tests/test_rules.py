@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.people.tests.factories import family_with_members
+from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases.journey import EPISODE
 from earlyhelp.plans import rules, services
 from earlyhelp.testing.journey import completed_assessment, open_episode
 from earlyhelp.testing.world import days_ago
@@ -32,15 +34,21 @@ def test_a_plan_follows_a_completed_assessment_and_starts_on_or_after_its_day(wo
 
 
 def test_one_active_plan_per_episode(world):
+    """A guard of the episode's start_plan move (cases.rules): the table refuses too."""
     episode = open_episode(world)
     completed_assessment(world, episode)
-    rules.one_active_plan(episode)
+    case_rules.no_active_plan(episode)
+    assert EPISODE.allows("start_plan", episode)
     services.plan_start(episode=episode, started_on=days_ago(30), acting_user=world.worker)
     with pytest.raises(IllegalMove) as refused:
-        rules.one_active_plan(episode)
+        case_rules.no_active_plan(episode)
+    assert refused.value.code == "plan_exists"
+    assert not EPISODE.allows("start_plan", episode)
+    with pytest.raises(IllegalMove) as refused:
+        services.plan_start(episode=episode, started_on=days_ago(20), acting_user=world.worker)
     assert refused.value.code == "plan_exists"
     other = open_episode(world, family=family_with_members())
-    rules.one_active_plan(other)  # another episode's plan does not count
+    case_rules.no_active_plan(other)  # another episode's plan does not count
 
 
 def test_scores_are_only_for_this_episodes_needs(world):
