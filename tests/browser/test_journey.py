@@ -154,8 +154,18 @@ def test_request_to_closure_with_needs_met(borough, checked_page):
     )
     page.locator("input[name=family_consents_to_request][value=yes]").check()
     page.locator("input[name=family_consents_to_share][value=yes]").check()
+    page.click_button("Continue")  # who answered for the family is missing
+    assert "Select who answered for the family" in page.error_summary()
+    page.choose("Someone else with parental responsibility")
+    page.fill("Their name and relationship to the children", "Samira Khan, mother")
+    today = dates.today()
+    page.fill_date("id_consent_given_on", today.day, today.month, today.year)
+    page.fill("Who did they agree information may be shared with?",
+              "School, health visitor and the early help service")
     page.click_button("Continue")
     assert page.heading() == "Check your answers before sending the request"
+    covers = page.locator("#consent-covers").inner_text()
+    assert "Aisha Khan: recorded" in covers and "Bilal Khan: recorded" in covers
     page.click_button("Send the request")
     assert page.heading() == "Request for support sent"
     contact = Contact.objects.get(family=b["khan"])

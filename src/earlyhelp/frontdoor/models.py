@@ -64,6 +64,11 @@ class Contact(BaseModel):
     needs = models.ManyToManyField(NeedTheme, blank=True, related_name="contacts")
     family_consents_to_request = models.CharField(max_length=10, choices=ConsentAnswer.choices)
     family_consents_to_share = models.CharField(max_length=10, choices=ConsentAnswer.choices)
+    # Who answered for the family, when, and with whom they agreed information may be shared:
+    # each person it covers gets a consent record of their own (people.rules says whom it covers).
+    consent_given_by = models.CharField(max_length=200, blank=True)
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_share_with = models.CharField(max_length=300, blank=True)
     # Set when the contact arrives within 12 months of an episode's closure for any member.
     is_re_referral = models.BooleanField(default=False)
     re_referral_of = models.ForeignKey(

@@ -16,13 +16,14 @@ from earlyhelp.core.codes import EpisodeReason
 from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.workflow import carry_out
 from earlyhelp.people import services as people_services
-from earlyhelp.people.models import Family, Person
+from earlyhelp.people.models import ConsentKind, ConsentStatus, Family, Person
+from earlyhelp.people.rules import consent_does_not_reach
 from earlyhelp.thresholds.models import NeedTheme
 from earlyhelp.thresholds.rules import suggest_level
 
 from . import rules
 from .journey import CONTACT
-from .models import Contact, ContactPerson, TriageDecision, TriageOutcome
+from .models import ConsentAnswer, Contact, ContactPerson, TriageDecision, TriageOutcome
 
 
 def next_contact_reference() -> str:
@@ -35,7 +36,8 @@ def contact_create(
     family_consents_to_request: str, family_consents_to_share: str, family=None,
     received_at=None, referrer_organisation=None, referrer_role: str = "",
     referrer_email: str = "", referrer_phone: str = "", needs=(), subject_ids=None,
-    priority: str = "",
+    priority: str = "", consent_given_by: str = "", consent_given_on: dt.date | None = None,
+    consent_share_with: str = "",
 ) -> Contact:
     """Record a request for support. People must already be found or created (no duplicates)."""
     policy.require(acting_user, policy.Action.RAISE_REQUEST, None)
@@ -59,6 +61,8 @@ def contact_create(
         family=family, concerns=concerns,
         family_consents_to_request=family_consents_to_request,
         family_consents_to_share=family_consents_to_share,
+        consent_given_by=consent_given_by, consent_given_on=consent_given_on,
+        consent_share_with=consent_share_with,
         is_re_referral=previous is not None, re_referral_of=previous,
     )
     base.create(contact, acting_user=acting_user, family_id=family.id if family else None)
@@ -101,8 +105,9 @@ def request_submit(
         family = people_services.family_create(acting_user=acting_user, **household)
     existing = {str(p.pk): p for p in Person.objects.filter(pk__in=[e["id"] for e in people])}
     chosen = [existing[e["id"]] for e in people if e["id"] in existing]
+    by_key = {f"p:{key}": person for key, person in existing.items()}
     subject_ids = {existing[e["id"]].pk for e in people if e["subject"] and e["id"] in existing}
-    for new in new_people:
+    for index, new in enumerate(new_people):
         values = {
             key: new[key]
             for key in ("given_name", "family_name", "sex", "nhs_number", "upn")
@@ -119,9 +124,13 @@ def request_submit(
                 acting_user=acting_user,
             )
         chosen.append(person)
+        by_key[f"n:{new.get('uid', index)}"] = person
         if new.get("is_subject"):
             subject_ids.add(person.pk)
-    return contact_create(
+    giver = by_key.get(details.get("consent_given_by") or "")
+    given_by = giver.full_name if giver else (details.get("consent_given_by_name") or "").strip()
+    given_on = _date(details.get("consent_given_on"))
+    contact = contact_create(
         acting_user=acting_user, family=family, people=chosen, subject_ids=subject_ids,
         source=details["source"], priority=details.get("priority", ""),
         referrer_name=details["referrer_name"], referrer_role=details.get("referrer_role", ""),
@@ -131,7 +140,56 @@ def request_submit(
         needs=list(NeedTheme.objects.filter(pk__in=details.get("needs", []))),
         family_consents_to_request=details["family_consents_to_request"],
         family_consents_to_share=details["family_consents_to_share"],
+        consent_given_by=given_by, consent_given_on=given_on,
+        consent_share_with=(details.get("consent_share_with") or "").strip(),
     )
+    if given_by and given_on:
+        consents_carry_to_people(
+            contact=contact, people=chosen, giver=giver, given_on=given_on,
+            parental=details.get("consent_parental_responsibility", "yes") == "yes",
+            acting_user=acting_user,
+        )
+    return contact
+
+
+ANSWER_STATUS = {ConsentAnswer.YES: ConsentStatus.GIVEN, ConsentAnswer.NO: ConsentStatus.REFUSED}
+
+
+def consent_coverage(*, people, giver, given_on: dt.date, parental: bool) -> list[tuple]:
+    """Each person with why the consent does not reach them ("" when it does)."""
+    return [
+        (person, consent_does_not_reach(
+            giver_age=giver.age_on(given_on) if giver else None,
+            giver_has_parental_responsibility=parental,
+            # an unborn child's parent decides for them
+            person_age=0 if person.date_of_birth is None and person.expected_date_of_birth
+            else person.age_on(given_on),
+            is_giver=giver is not None and person == giver,
+        ))
+        for person in people
+    ]
+
+
+def consents_carry_to_people(*, contact: Contact, people, giver, given_on: dt.date, parental: bool,
+                             acting_user) -> None:
+    """The request's answers become the consent record of each person they cover: engaging with
+    early help and sharing information, given or refused, by whom, on which day, with whom."""
+    answers = ((ConsentKind.ENGAGE, contact.family_consents_to_request),
+               (ConsentKind.SHARE, contact.family_consents_to_share))
+    for person, not_reached in consent_coverage(people=people, giver=giver, given_on=given_on,
+                                                 parental=parental):
+        if not_reached:
+            continue
+        given_by = ("themselves" if giver is not None and person == giver
+                    else contact.consent_given_by)
+        for kind, answer in answers:
+            if answer in ANSWER_STATUS:
+                people_services.consent_given_with_request(
+                    person=person, kind=kind, status=ANSWER_STATUS[answer], decided_on=given_on,
+                    scope=contact.consent_share_with if kind == ConsentKind.SHARE else "",
+                    given_by=given_by, request_reference=contact.reference,
+                    acting_user=acting_user,
+                )
 
 
 @transaction.atomic

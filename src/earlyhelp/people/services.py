@@ -138,6 +138,33 @@ def consent_record(
 
 
 @transaction.atomic
+def consent_given_with_request(
+    *, person: Person, kind: str, status: str, decided_on: dt.date, acting_user,
+    scope: str = "", given_by: str = "", request_reference: str = "",
+) -> Consent:
+    """The consent a request for support recorded, made the person's own consent record.
+
+    Whoever may raise a request may record the consent the family gave for it (a school's
+    safeguarding lead asks the parent before referring); later changes go through
+    consent_record by the front door, early help staff or the lead practitioner."""
+    policy.require(acting_user, policy.Action.RAISE_REQUEST, None)
+    dates.check_event_date(decided_on, field="consent_given_on", what="consent")
+    consent = Consent(
+        person=person, kind=kind, status=status, decided_on=decided_on, scope=scope,
+        given_by=given_by, recorded_by=acting_user,
+    )
+    consent.full_clean()
+    consent.save()
+    base.audit.record(
+        user=acting_user, action="create", obj=consent, person_id=person.id,
+        changes={"kind": kind, "status": status, "decided_on": str(decided_on), "scope": scope,
+                 "given_by": given_by},
+        reason=f"given with request for support {request_reference}".strip(),
+    )
+    return consent
+
+
+@transaction.atomic
 def sharing_override_record(*, family: Family, reason: str, acting_user, ends_on=None):
     """Share without consent for safeguarding – always with who, why and when."""
     if not (reason or "").strip():

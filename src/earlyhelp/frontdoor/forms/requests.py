@@ -195,14 +195,75 @@ class RequestDetailsForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages=required("Select whether the family agrees to information sharing"),
     )
+    consent_given_by = forms.ChoiceField(
+        label="Who answered for the family?",
+        help_text="A parent or carer answers for children under 16. A young person aged 16 or "
+        "over, or a younger child able to decide for themselves, answers for themselves.",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_given_by_name = forms.CharField(
+        label="Their name and relationship to the children", max_length=150, required=False,
+        help_text="For example, Sam Jones, grandmother with a special guardianship order",
+    )
+    consent_parental_responsibility = forms.ChoiceField(
+        label="Do they have parental responsibility for the children in this request?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_given_on = GovukDateField(
+        label="When did they answer?", when="past", required=False,
+        name_in_errors="The date they answered", help_text="For example, 27 3 2026",
+    )
+    consent_share_with = forms.CharField(
+        label="Who did they agree information may be shared with?", max_length=300,
+        required=False,
+        help_text="For example, the early help service, school, health visitor and GP",
+    )
     priority = forms.ChoiceField(
         label="Screening priority (front door only)",
         choices=[("", "Not rated yet")] + list(Rag.choices),
         required=False,
     )
 
-    def __init__(self, *args, can_rate=False, **kwargs):
+    OTHER_GIVER = "other"
+
+    def __init__(self, *args, can_rate=False, givers=(), **kwargs):
+        """givers: (key, label) for each person in the request who can answer for themselves
+        or for others; "someone else" is always offered."""
         super().__init__(*args, **kwargs)
         if not can_rate:
             del self.fields["priority"]
         self.fields["needs"].label_from_instance = lambda theme: theme.name
+        self.fields["consent_given_by"].choices = list(givers) + [
+            (self.OTHER_GIVER, "Someone else with parental responsibility")]
+
+    def clean(self):
+        data = super().clean()
+        answers = {data.get("family_consents_to_request"), data.get("family_consents_to_share")}
+        if not answers & {ConsentAnswer.YES, ConsentAnswer.NO}:
+            # Not asked (a safeguarding concern): nobody answered, nothing to carry.
+            for name in ("consent_given_by", "consent_given_by_name",
+                         "consent_parental_responsibility", "consent_share_with"):
+                data[name] = ""
+            data["consent_given_on"] = None
+            return data
+        giver = data.get("consent_given_by")
+        if not giver and "consent_given_by" not in self.errors:
+            self.add_error("consent_given_by", "Select who answered for the family")
+        if giver == self.OTHER_GIVER and not (data.get("consent_given_by_name") or "").strip():
+            self.add_error("consent_given_by_name",
+                           "Enter the name and relationship of the person who answered")
+        if giver and giver != self.OTHER_GIVER and not data.get("consent_parental_responsibility"):
+            self.add_error("consent_parental_responsibility",
+                           "Select whether they have parental responsibility for the children")
+        if giver == self.OTHER_GIVER:
+            data["consent_parental_responsibility"] = "yes"  # what "someone else" was offered as
+        if not data.get("consent_given_on") and "consent_given_on" not in self.errors:
+            self.add_error("consent_given_on", "Enter the date they answered")
+        if (data.get("family_consents_to_share") == ConsentAnswer.YES
+                and not (data.get("consent_share_with") or "").strip()):
+            self.add_error("consent_share_with",
+                           "Enter who they agreed information may be shared with")
+        return data

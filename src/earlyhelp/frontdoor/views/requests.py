@@ -5,6 +5,7 @@ the details → check your answers → sent. The draft lives in the session; not
 the last step, and then everything is saved together."""
 
 import datetime as dt
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -15,6 +16,7 @@ from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import services
 from earlyhelp.frontdoor.models import Contact
+from earlyhelp.people.rules import consent_does_not_reach
 from earlyhelp.people.selectors import person_match_for_referral
 from earlyhelp.thresholds.models import NeedTheme
 from earlyhelp.web.forms.base import GovukForm
@@ -44,9 +46,39 @@ def _next_step(draft) -> str:
         return "web:request_start"
     if not draft["family_id"] and not draft["household"]:
         return "web:request_household"
-    if not draft["details"]:
+    if not draft["details"] or not _giver_still_there(draft):
         return "web:request_details"
     return "web:request_check"
+
+
+# Who may answer for the family: anyone in the request old enough to decide for themselves (a
+# child judged competent can be 12 or 13), or of unknown age (an adult without a date of birth).
+YOUNGEST_WHO_ANSWERS = 12
+
+
+def _draft_people(draft) -> list[dict]:
+    """Everyone in the draft as {key, name, age}: found people by id, new ones by their draft id."""
+    people = [{"key": f"p:{p['id']}", "name": p["name"], "born": p["date_of_birth"]}
+              for p in draft["people"]]
+    people += [{"key": f"n:{p.get('uid', index)}",
+                "name": f"{p['given_name']} {p['family_name']}".strip(),
+                "born": p["date_of_birth"], "unborn": bool(p.get("expected_date_of_birth"))}
+               for index, p in enumerate(draft["new_people"])]
+    for person in people:
+        person["age"] = _age(dt.date.fromisoformat(person["born"]) if person["born"] else None)
+    return people
+
+
+def _givers(draft) -> list[tuple[str, str]]:
+    return [(p["key"], p["name"] + (f" (aged {p['age']})" if p["age"] is not None else ""))
+            for p in _draft_people(draft)
+            if p["age"] is None or p["age"] >= YOUNGEST_WHO_ANSWERS]
+
+
+def _giver_still_there(draft) -> bool:
+    """A person removed after the details were given may have been the one who answered."""
+    giver = (draft["details"] or {}).get("consent_given_by") or ""
+    return giver in ("", RequestDetailsForm.OTHER_GIVER) or giver in dict(_givers(draft))
 
 
 @login_required
@@ -172,6 +204,7 @@ def request_new_person(request):
                 "role": data["role"],
                 "relationship": data["relationship"],
                 "is_subject": data["is_subject"] == "yes",
+                "uid": uuid.uuid4().hex,  # stable while others are removed: consent names it
             }
         )
         save_draft(request, draft)
@@ -216,12 +249,18 @@ def request_details(request):
         "referrer_phone": user.phone,
         "source": default_source(user),
     }
+    if draft["details"] and draft["details"].get("consent_given_on"):
+        initial = {**initial,
+                   "consent_given_on": dt.date.fromisoformat(draft["details"]["consent_given_on"])}
     form = RequestDetailsForm(
-        request.POST or None, initial=initial, can_rate=policy.can(user, policy.Action.TRIAGE)
+        request.POST or None, initial=initial, can_rate=policy.can(user, policy.Action.TRIAGE),
+        givers=_givers(draft),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["needs"] = [str(theme.pk) for theme in data["needs"]]
+        given_on = data.get("consent_given_on")
+        data["consent_given_on"] = given_on.isoformat() if given_on else ""
         draft["details"] = data
         save_draft(request, draft)
         return redirect("web:request_check")
@@ -230,6 +269,37 @@ def request_details(request):
         "frontdoor/requests/details.html",
         {"page_title": "About the request", "form": form},
     )
+
+
+def _giver_name(draft) -> str:
+    details = draft["details"]
+    if details.get("consent_given_by") == RequestDetailsForm.OTHER_GIVER:
+        return details.get("consent_given_by_name", "")
+    return next((p["name"] for p in _draft_people(draft)
+                 if p["key"] == details.get("consent_given_by")), "")
+
+
+def _consent_coverage(draft) -> list[dict]:
+    """Whom the family's answers will be recorded for, and why not for the others."""
+    details = draft["details"]
+    if not details.get("consent_given_by"):
+        return []
+    given_on = dt.date.fromisoformat(details["consent_given_on"])
+    people = _draft_people(draft)
+    for person in people:  # ages on the day they answered, as the service judges them
+        born = dt.date.fromisoformat(person["born"]) if person["born"] else None
+        person["age"] = (given_on.year - born.year
+                         - ((given_on.month, given_on.day) < (born.month, born.day))
+                         if born else (0 if person.get("unborn") else None))
+    giver = next((p for p in people if p["key"] == details["consent_given_by"]), None)
+    return [
+        {"name": p["name"], "not_reached": consent_does_not_reach(
+            giver_age=giver["age"] if giver else None,
+            giver_has_parental_responsibility=details.get("consent_parental_responsibility")
+            == "yes",
+            person_age=p["age"], is_giver=giver is not None and p["key"] == giver["key"])}
+        for p in people
+    ]
 
 
 @login_required
@@ -260,6 +330,7 @@ def request_check(request):
     from earlyhelp.frontdoor.models import ConsentAnswer, Rag
 
     needs = NeedTheme.objects.filter(pk__in=details.get("needs", [])).order_by("order", "name")
+    coverage = _consent_coverage(draft)
     return page(
         request,
         "frontdoor/requests/check.html",
@@ -272,6 +343,8 @@ def request_check(request):
             "consent_request": _label(ConsentAnswer, details["family_consents_to_request"]),
             "consent_share": _label(ConsentAnswer, details["family_consents_to_share"]),
             "priority_label": _label(Rag, details.get("priority", "")),
+            "coverage": coverage,
+            "consent_given_by": _giver_name(draft),
             "form": form,
             "has_errors": bool(form.errors),
             "is_partner": policy.can(request.user, policy.Action.SEE_OWN_REQUESTS),
