@@ -2,13 +2,13 @@
 no browser, no network). A table with its header row repeated on every page."""
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from earlyhelp.core.dates import long_date
 

@@ -55,7 +55,8 @@ def family_documents(request, family_id):
     audit.record_view(user=request.user, obj=family, family_id=family.pk, detail="documents")
     return page(request, "documents/family.html", {
         "page_title": f"Documents: {family.name}", "family": family, "documents": documents,
-        "form": form, **_limits(), "may_add": policy.can(request.user, policy.Action.ADD_DOCUMENT, family),
+        "form": form, **_limits(),
+        "may_add": policy.can(request.user, policy.Action.ADD_DOCUMENT, family),
     }, status=status)
 
 
