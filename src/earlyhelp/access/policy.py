@@ -72,6 +72,8 @@ class Action(StrEnum):
     SEE_UNMET_NEED = "see_unmet_need"
     IMPORT_HISTORY = "import_history"
     SEE_SCHEDULED_JOBS = "see_scheduled_jobs"
+    ADD_DOCUMENT = "add_document"
+    DELETE_DOCUMENT = "delete_document"
 
 
 class NotAllowed(PermissionDenied):
@@ -257,6 +259,22 @@ def chairs_round(user, round_) -> bool:
     return round_ is not None and round_.chair_id == user.pk
 
 
+def adds_document(user, record) -> bool:
+    """To an episode: those who work on it. To the family as a whole: those who record its
+    details (the front door, early help staff, the lead practitioner)."""
+    from earlyhelp.people.models import Family
+
+    if isinstance(record, Family):
+        return records_details(user, record)
+    return works_on_episode(user, record)
+
+
+def deletes_document(user, document) -> bool:
+    """The one who uploaded it, or a team manager (scope is already decided by the query)."""
+    return document is not None and (
+        document.created_by_id == user.pk or user.role == Role.MANAGER)
+
+
 _CASEWORK = "the lead practitioner or early help staff of the family's team"
 
 POLICY: dict[Action, Rule] = {
@@ -366,6 +384,11 @@ POLICY: dict[Action, Rule] = {
                                 _roles(*roles.HISTORY_IMPORT)),
     Action.SEE_SCHEDULED_JOBS: Rule("see the scheduled jobs", "administrators",
                                     _roles(*roles.ADMINS)),
+    Action.ADD_DOCUMENT: Rule(
+        "add a document", "the front door, early help staff and the lead practitioner",
+        adds_document),
+    Action.DELETE_DOCUMENT: Rule("delete this document",
+                                 "the person who added it and team managers", deletes_document),
 }
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "earlyhelp.history",
     "earlyhelp.governance",
     "earlyhelp.worklists",
+    "earlyhelp.documents",
     "earlyhelp.demo",
     "earlyhelp.operations",
     "earlyhelp.api",
@@ -125,6 +126,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+
+# Documents (docs/operations.md "Documents and the virus scanner"). Every upload is scanned by
+# ClamAV's daemon before it is kept; with no scanner (or one that cannot be reached) the upload
+# is refused. Only a development setting may let unscanned files in (never production).
+DOCUMENTS_CLAMD_ADDRESS = env("CLAMD_ADDRESS", "")  # a socket path, or tcp://host:port
+DOCUMENTS_ALLOW_UNSCANNED = False
+DOCUMENTS_MAX_BYTES = int(env("DOCUMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
+DOCUMENTS_ALLOWED_TYPES = env_list("DOCUMENTS_ALLOWED_TYPES", "pdf,png,jpeg,docx,text")
 
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"

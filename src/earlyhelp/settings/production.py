@@ -19,6 +19,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+DOCUMENTS_ALLOW_UNSCANNED = False  # every upload is scanned by clamd, or refused
 
 # JSON lines and an access line per request unless told otherwise (docs/operations.md).
 LOGGING = logging_config(  # noqa: F405

@@ -360,4 +360,7 @@ POLICY_DOORS = {
     "scoped to the user's panels (panels.selectors.unmet_need_list, panels.tests)",
     "import_history": ["history:import"],
     "see_scheduled_jobs": ["operations:jobs"],
+    "add_document": "the documents pages (GET and POST) are probed per role in "
+    "documents.tests.test_pages",
+    "delete_document": "the delete page is probed per role in documents.tests.test_pages",
 }
