@@ -20,10 +20,12 @@ from earlyhelp.access import policy
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus
 from earlyhelp.core import audit
 from earlyhelp.core.codes import ReferralSource
-from earlyhelp.core.dates import today
+from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction, Team
-from earlyhelp.frontdoor.models import ConsentAnswer
+from earlyhelp.core.workflow import require_move
+from earlyhelp.frontdoor import rules as frontdoor_rules
+from earlyhelp.frontdoor.models import ConsentAnswer, Contact, ContactPerson
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
 from . import validation
@@ -167,6 +169,10 @@ class _Writer:
         self.staged.flush("ssd_family, ssd_address, ssd_linked_identifiers",
                           sum(len(self.x.rows.get(t, [])) for t in (
                               "ssd_family", "ssd_address", "ssd_linked_identifiers")))
+        # Contacts are staged, not written one by one: the checks their services make on who
+        # may write them, once.
+        policy.require(self.user, policy.Action.RAISE_REQUEST, None)
+        policy.require(self.user, policy.Action.WITHDRAW_REQUEST, None)
         for event in sorted(self._events(), key=lambda e: (e[0], e[1], e[2])):
             event[3]()
         self.staged.flush("ssd_contacts, ssd_early_help_episodes, ssd_cin_episodes",
@@ -425,30 +431,58 @@ class _Writer:
                 yield (head["end"], order, head["_row"], lambda rows=rows: self._close(rows))
 
     def _contact(self, row: dict) -> None:
+        """What `contact_create` then `contact_withdraw` would write, staged for a bulk insert:
+        the same record, reference sequence, re-referral rule and audit rows. The contacts'
+        one cross-row check (the person belongs to the household) holds by construction: the
+        household is the one the import made the person a member of."""
         person = self.people[row["cont_person_id"]]
         family = self.families.get(row["cont_person_id"])
         received = timezone.make_aware(dt.datetime.combine(row["date"], dt.time(9, 0)))
+        try:
+            check_event_date(row["date"], field="received_at", what="received")
+        except ValidationError as error:
+            raise _RowFailed(Problem("ssd_contacts", row["_row"], "cont_contact_date",
+                                     _message(error))) from error
         source = row["source"]
         label = ReferralSource(source).label
-        contact = self._step("ssd_contacts", row, "cont_contact_date", lambda: frontdoor
-                             .contact_create(
-            acting_user=self.user, source=source,
+        previous = frontdoor_rules.re_referral_source([person], row["date"])
+        contact = Contact(
+            reference=self._next_contact_reference(), received_at=received, source=source,
+            decision_due_at=frontdoor_rules.decision_due(received, ""),
             referrer_name=(row.get("cont_contact_source_desc") or label)[:200],
             concerns=f"Imported from {self.system}: contact {row['cont_contact_id']}."
             + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
                 "cont_contact_outcome_json") else ""),
-            people=[person], family=family, received_at=received,
-            family_consents_to_request=ConsentAnswer.NOT_ASKED,
+            family=family, family_consents_to_request=ConsentAnswer.NOT_ASKED,
             family_consents_to_share=ConsentAnswer.NOT_ASKED,
-        ))
+            is_re_referral=previous is not None, re_referral_of=previous,
+        )
+        if not self._check("ssd_contacts", row, "cont_contact_id", contact):
+            raise _RowFailed(self.failed.pop())
+        family_id = family.pk if family else None
+        self.staged.create(contact, acting_user=self.user, family_id=family_id)
+        self.staged.add(ContactPerson(contact=contact, person=person, is_subject=True))
         # The extract holds no front-door decision: the contact leaves the triage queue as
-        # history, not as work waiting (docs/decisions/history-import.md).
-        self._step("ssd_contacts", row, "cont_contact_id", lambda: frontdoor.contact_withdraw(
-            contact=contact, acting_user=self.user,
+        # history, not as work waiting (docs/decisions/history-import.md) – as
+        # `contact_withdraw` records it.
+        before = audit.snapshot(contact, ["status"])
+        contact.status = require_move("contact", "withdraw", contact.status)
+        contact.version += 1
+        self.staged.event(audit.build(
+            user=self.user, action=AuditAction.CHANGE, obj=contact, family_id=family_id,
+            changes=audit.diff(contact, before, ["status"]),
             reason=f"Imported history from {self.system}: the extract holds no triage decision"))
-        self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=contact.family_id)
+        self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=family_id)
         self.result.created["contacts"] += 1
         self._tick("ssd_contacts")
+
+    def _next_contact_reference(self) -> str:
+        """The front door's sequence (C000123), counted on from the last one already written."""
+        if not hasattr(self, "contact_number"):
+            last = frontdoor.next_contact_reference()
+            self.contact_number = int(last[1:]) - 1
+        self.contact_number += 1
+        return f"C{self.contact_number:06d}"
 
     def _step_down_from(self, rows: list[dict], family: Family):
         """A social care case closed RC9 (referred to early help) on or before this episode's
