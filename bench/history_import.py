@@ -3,7 +3,8 @@
     .venv/bin/python bench/history_import.py [--families N] [--target ROWS_PER_S]
 
 Sized for a shared 2-core machine: 200 families = 2,334 rows by default (~11.7 rows each).
-Measured 2026-11-30: 24 rows/s on SQLite – far from the target; see docs/history.md."""
+Measured: 24 rows/s (2026-11-30), 37 rows/s (2026-12-01, bulk people, households,
+contacts) on SQLite – far from the target; see docs/history.md."""
 
 import argparse
 import sys

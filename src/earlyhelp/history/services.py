@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import earlyhelp.cases.services as cases
+import earlyhelp.frontdoor.rules as frontdoor_rules
 import earlyhelp.frontdoor.services as frontdoor
 import earlyhelp.people.services as people
 from earlyhelp.access import policy
@@ -24,7 +25,6 @@ from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction, Team
 from earlyhelp.core.workflow import require_move
-from earlyhelp.frontdoor import rules as frontdoor_rules
 from earlyhelp.frontdoor.models import ConsentAnswer, Contact, ContactPerson
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
@@ -466,7 +466,7 @@ class _Writer:
         # history, not as work waiting (docs/decisions/history-import.md) – as
         # `contact_withdraw` records it.
         before = audit.snapshot(contact, ["status"])
-        contact.status = require_move("contact", "withdraw", contact.status)
+        contact.status = require_move("contact", "withdraw", contact)
         contact.version += 1
         self.staged.event(audit.build(
             user=self.user, action=AuditAction.CHANGE, obj=contact, family_id=family_id,
