@@ -3,7 +3,8 @@
     .venv/bin/python bench/history_import.py [--families N] [--target ROWS_PER_S]
 
 Sized for a shared 2-core machine: 200 families = 2,334 rows by default (~11.7 rows each).
-Measured 2026-11-30: 24 rows/s on SQLite – far from the target; see docs/history.md."""
+Measured: 24 rows/s (2026-11-30), 37 rows/s (2026-12-01, bulk people, households,
+contacts) on SQLite – far from the target; see docs/history.md."""
 
 import argparse
 import sys
@@ -40,17 +41,20 @@ def main() -> int:
     start = time.perf_counter()
     result = history_import(
         source=work / "extract", acting_user=user, source_system="bench",
-        progress=lambda done, total: print(f"  {done:,} of {total:,} rows", flush=True))
+        progress=lambda done, total: print(f"  {done:,} of {total:,} rows", flush=True),
+        report=lambda line: print(f"  {line}", flush=True))
     seconds = time.perf_counter() - start
     if not result.ok:
         print("\n".join(str(p) for p in result.problems[:20]))
         return 1
     rate = rows / seconds
+    print(f"a million rows at this rate: about {1_000_000 / rate / 60:,.0f} minutes")
     print(f"imported {rows:,} rows in {seconds:.1f} s: {rate:,.0f} rows/s; "
           f"created {dict(result.created)}")
     write_result("history_import", {"families": args.families, "rows": rows,
                                     "seconds": round(seconds, 1), "rows_per_second": round(rate),
                                     "target_rows_per_second": args.target,
+                                    "million_rows_minutes": round(1_000_000 / rate / 60),
                                     "database": "sqlite"})
     return verdict([] if rate >= args.target else [f"{rate:.0f} rows/s < {args.target}"])
 

@@ -58,11 +58,34 @@ def record(
     """Append one audit row: a single INSERT, in the caller's transaction when there is one, so
     the row commits or rolls back with the work. No shared row is touched: the sealer chains it
     later (`seal()`)."""
+    event = build(user=user, action=action, obj=obj, object_type=object_type,
+                  object_id=object_id, family_id=family_id, person_id=person_id, changes=changes,
+                  reason=reason, detail=detail, ip_address=ip_address)
+    event.save(force_insert=True)
+    return event
+
+
+def build(
+    *,
+    user,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    family_id=None,
+    person_id=None,
+    changes: dict | None = None,
+    reason: str = "",
+    detail: str = "",
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """The row `record()` would insert, unsaved: bulk writers (the history import) collect
+    these and insert them with `record_many()`; the sealer chains them like any other."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     is_user = user is not None and getattr(user, "is_authenticated", False)
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now(),
         user=user if is_user else None,
         username=user.get_username() if is_user else "",
@@ -76,8 +99,11 @@ def record(
         detail=detail[:300],
         ip_address=ip_address,
     )
-    event.save(force_insert=True)
-    return event
+
+
+def record_many(events: list[AuditEvent], batch_size: int = 1000) -> None:
+    """Insert many unsaved rows from `build()` in the caller's transaction."""
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 
 def record_view(*, user, obj, family_id=None, person_id=None, detail: str = "") -> AuditEvent:

@@ -20,7 +20,14 @@ def create(instance: models.Model, *, acting_user, family_id=None, person_id=Non
         instance.modified_by = acting_user
     instance.full_clean()
     instance.save(force_insert=True)
-    audit.record(
+    creation_event(instance, acting_user=acting_user, family_id=family_id, person_id=person_id,
+                   reason=reason).save(force_insert=True)
+    return instance
+
+
+def creation_event(instance, *, acting_user, family_id=None, person_id=None, reason=""):
+    """The audit row `create()` writes for a new record, unsaved (bulk writers insert many)."""
+    return audit.build(
         user=acting_user,
         action=AuditAction.CREATE,
         obj=instance,
@@ -29,7 +36,6 @@ def create(instance: models.Model, *, acting_user, family_id=None, person_id=Non
         changes={f.name: audit._plain(getattr(instance, f.attname)) for f in _audited(instance)},
         reason=reason,
     )
-    return instance
 
 
 def update(instance, *, acting_user, before: dict, family_id=None, person_id=None, reason=""):

@@ -11,23 +11,25 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 import earlyhelp.cases.services as cases
+import earlyhelp.frontdoor.rules as frontdoor_rules
 import earlyhelp.frontdoor.services as frontdoor
 import earlyhelp.people.services as people
 from earlyhelp.access import policy
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus
 from earlyhelp.core import audit
 from earlyhelp.core.codes import ReferralSource
-from earlyhelp.core.dates import today
+from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction, Team
-from earlyhelp.frontdoor.models import ConsentAnswer
+from earlyhelp.core.workflow import require_move
+from earlyhelp.frontdoor.models import ConsentAnswer, Contact, ContactPerson
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
 from . import validation
+from .bulk import Staged
 from .models import MatchReview, SourceRecord
 from .validation import Extract, Problem
 
@@ -55,15 +57,18 @@ class ImportResult:
 
 
 class _RowFailed(Exception):
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, *more: Problem):
         super().__init__(str(problem))
         self.problem = problem
+        self.problems = [problem, *more]
 
 
 def history_import(
     *, source, acting_user, source_system: str, progress: Callable[[int, int], None] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> ImportResult:
-    """Check every table, then write everything in one transaction – or nothing."""
+    """Check every table, then write everything in one transaction – or nothing. `progress`
+    hears (rows done, rows in all); `report` one line per stage with its rows/s."""
     policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD)
     policy.require(acting_user, policy.Action.STEP_DOWN)
     if not (source_system or "").strip():
@@ -74,9 +79,9 @@ def history_import(
         return result
     try:
         with transaction.atomic():
-            _Writer(extract, acting_user, source_system.strip(), result, progress).run()
+            _Writer(extract, acting_user, source_system.strip(), result, progress, report).run()
     except _RowFailed as failed:
-        return ImportResult(problems=[failed.problem], rows=extract.row_count)
+        return ImportResult(problems=failed.problems, rows=extract.row_count)
     return result
 
 
@@ -89,9 +94,12 @@ def _message(error: Exception) -> str:
 
 
 class _Writer:
-    def __init__(self, extract: Extract, user, system: str, result: ImportResult, progress):
+    def __init__(self, extract: Extract, user, system: str, result: ImportResult, progress,
+                 report=None):
         self.x, self.user, self.system, self.result = extract, user, system, result
         self.progress, self.done = progress, 0
+        self.staged = Staged(report)
+        self.failed: list[Problem] = []
         self.known = {
             (table, source_id): object_id
             for table, source_id, object_id in SourceRecord.objects.filter(
@@ -111,18 +119,35 @@ class _Writer:
         except (ValidationError, IllegalMove, PermissionDenied) as error:
             raise _RowFailed(Problem(table, row["_row"], column, _message(error))) from error
 
+    def _check(self, table: str, row: dict, column: str, instance) -> bool:
+        """The field checks `full_clean` makes, without its queries: the related records are
+        the import's own or already loaded. A failure is kept; nothing is written if any."""
+        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        try:
+            instance.clean_fields(exclude=relations)
+            instance.clean()
+        except ValidationError as error:
+            self.failed.append(Problem(table, row["_row"], column, _message(error)))
+            return False
+        return True
+
+    def _refuse_if_failed(self) -> None:
+        if self.failed:
+            raise _RowFailed(*self.failed)
+
     def _mark(self, table: str, source_id: str, obj, *, family_id=None, person_id=None) -> None:
-        SourceRecord.objects.create(
+        """Where the record came from: a source record and an audit row, inserted in bulk."""
+        self.staged.add(SourceRecord(
             source_system=self.system, table=table, source_id=source_id,
             object_type=obj._meta.label_lower, object_id=str(obj.pk),
-        )
+        ))
         self.known[(table, source_id)] = str(obj.pk)
-        audit.record(
+        self.staged.event(audit.build(
             user=self.user, action=AuditAction.CHANGE, obj=obj, family_id=family_id,
             person_id=person_id, reason="imported history",
             changes={"source_system": self.system, "source_table": table, "source_id": source_id},
             detail=f"imported from {self.system} {table} {source_id}",
-        )
+        ))
 
     def _tick(self, table: str) -> None:
         self.done += 1
@@ -132,14 +157,59 @@ class _Writer:
     # -- the run ---------------------------------------------------------------------------
     def run(self) -> None:
         first_seen = self._first_dates()
-        for row in self.x.rows.get("ssd_person", []):
+        person_rows = self.x.rows.get("ssd_person", [])
+        self._load_people(person_rows)
+        for row in person_rows:
             self._person(row)
             self._tick("ssd_person")
+        self._refuse_if_failed()
+        self.staged.flush("ssd_person", len(person_rows))
         self._families(first_seen)
+        self._refuse_if_failed()
+        self.staged.flush("ssd_family, ssd_address, ssd_linked_identifiers",
+                          sum(len(self.x.rows.get(t, [])) for t in (
+                              "ssd_family", "ssd_address", "ssd_linked_identifiers")))
+        # Contacts are staged, not written one by one: the checks their services make on who
+        # may write them, once.
+        policy.require(self.user, policy.Action.RAISE_REQUEST, None)
+        policy.require(self.user, policy.Action.WITHDRAW_REQUEST, None)
         for event in sorted(self._events(), key=lambda e: (e[0], e[1], e[2])):
             event[3]()
+        self.staged.flush("ssd_contacts, ssd_early_help_episodes, ssd_cin_episodes",
+                          sum(len(self.x.rows.get(t, [])) for t in (
+                              "ssd_contacts", "ssd_early_help_episodes", "ssd_cin_episodes")))
         if self.progress and self.done != self.result.rows:  # rows not counted one by one
             self.progress(self.result.rows, self.result.rows)
+
+    def _load_people(self, rows: list[dict]) -> None:
+        """Everyone the extract may touch, in a few queries: people imported before (by id)
+        and the people an identifier or a name and date of birth could match."""
+        known = [self.known[("ssd_person", r["pers_person_id"])] for r in rows
+                 if ("ssd_person", r["pers_person_id"]) in self.known]
+        self.loaded = {}
+        for chunk in _chunks(known):
+            self.loaded.update({str(pk): p for pk, p in Person.objects.in_bulk(chunk).items()})
+        self.by_nhs, self.by_upn, self.by_name = (defaultdict(list), defaultdict(list),
+                                                  defaultdict(list))
+        wanted = {"nhs_number": {r["nhs_number"] for r in rows if r["nhs_number"]},
+                  "upn": {r["upn"] for r in rows if r.get("upn")},
+                  "date_of_birth": {r["dob"] for r in rows if r["dob"]}}
+        seen = set()
+        for column, values in wanted.items():
+            for chunk in _chunks(sorted(values)):
+                for person in Person.objects.filter(**{f"{column}__in": chunk}):
+                    if person.pk not in seen:
+                        seen.add(person.pk)
+                        self._index(person)
+
+    def _index(self, person: Person) -> None:
+        if person.nhs_number:
+            self.by_nhs[person.nhs_number].append(person)
+        if person.upn:
+            self.by_upn[person.upn].append(person)
+        if person.date_of_birth:
+            self.by_name[(person.given_name.lower(), person.family_name.lower(),
+                          person.date_of_birth)].append(person)
 
     def _first_dates(self) -> dict[str, dt.date]:
         """Each person's earliest dated event: when they are taken to have joined the family."""
@@ -169,7 +239,7 @@ class _Writer:
         values = self._values(row)
         known = self.known.get(("ssd_person", source_id))
         if known:
-            person = Person.objects.get(pk=known)
+            person = self.loaded[known]
             changed = {k: v for k, v in values.items() if getattr(person, k) != v}
             if changed:
                 person = self._step("ssd_person", row, "pers_person_id",
@@ -186,27 +256,32 @@ class _Writer:
             self._mark("ssd_person", source_id, match, person_id=match.pk)
             self.result.matched += 1
             return
-        person = self._step("ssd_person", row, "pers_person_id",
-                            lambda: people.person_create(acting_user=self.user, **values))
+        try:
+            person = people.person_build(**values)
+        except ValidationError as error:
+            self.failed.append(Problem("ssd_person", row["_row"], "pers_person_id",
+                                       _message(error)))
+            return
+        if not self._check("ssd_person", row, "pers_person_id", person):
+            return
+        self.staged.create(person, acting_user=self.user, person_id=person.pk)
+        self._index(person)
         self._mark("ssd_person", source_id, person, person_id=person.pk)
         self.result.created["people"] += 1
         self.people[source_id] = person
         for candidate, reason in doubtful:
-            MatchReview.objects.create(
+            self.staged.add(MatchReview(
                 source_system=self.system, source_id=source_id, imported=person,
-                candidate=candidate, reason=reason, created_by=self.user, modified_by=self.user)
+                candidate=candidate, reason=reason, created_by=self.user, modified_by=self.user))
             self.result.reviews += 1
 
     def _match(self, values: dict) -> tuple[Person | None, list[tuple[Person, str]]]:
         """Identifiers first: an NHS number or UPN held by exactly one person whose date of birth
         agrees is the same person. Anything less certain goes to review, never merged."""
-        ids = Q()
-        if values["nhs_number"]:
-            ids |= Q(nhs_number=values["nhs_number"])
-        if values["upn"]:
-            ids |= Q(upn=values["upn"])
-        if ids:
-            found = list(Person.objects.filter(ids)[:2])
+        if values["nhs_number"] or values["upn"]:
+            holders = (self.by_nhs.get(values["nhs_number"] or None, [])
+                       + self.by_upn.get(values["upn"] or None, []))
+            found = list({p.pk: p for p in holders}.values())[:2]
             if len(found) == 1 and found[0].date_of_birth == values["date_of_birth"]:
                 return found[0], []
             if found:
@@ -214,9 +289,8 @@ class _Writer:
                                "birth, or the identifier is held by more than one person")
                               for p in found]
         if values["date_of_birth"]:
-            alike = Person.objects.filter(
-                given_name__iexact=values["given_name"], family_name__iexact=values["family_name"],
-                date_of_birth=values["date_of_birth"])[:5]
+            alike = self.by_name.get((values["given_name"].lower(), values["family_name"].lower(),
+                                      values["date_of_birth"]), [])[:5]
             return None, [(p, "same name and date of birth, no identifier to confirm")
                           for p in alike]
         return None, []
@@ -261,25 +335,52 @@ class _Writer:
                 self.result.updated["families"] += 1
         else:
             surname = person_rows[0].family_name
-            family = self._step(table, rows[0], "fami_family_id", lambda: people.family_create(
-                acting_user=self.user, name=f"{surname} household", **address))
+            family = people.family_build(name=f"{surname} household", **address)
+            if not self._check(table, rows[0], "fami_family_id", family):
+                return
+            self.staged.create(family, acting_user=self.user, family_id=family.pk)
             self._mark("ssd_family", family_id, family, family_id=family.pk)
             self.result.created["families"] += 1
+            self._new_family(table, family, rows, person_rows, first_seen)
+            return
         present = set(Membership.objects.filter(family=family, end_date__isnull=True)
                       .values_list("person_id", flat=True))
         for row, person in zip(rows, person_rows, strict=False):
             self.families.setdefault(row["fami_person_id"], family)
             if person.pk in present:
                 continue
-            start = first_seen.get(row["fami_person_id"]) or person.date_of_birth or today()
-            if person.date_of_birth and start < person.date_of_birth:
-                start = person.date_of_birth
+            start = self._joined(row, person, first_seen)
             role = self._role(row["fami_person_id"], person, start)
             self._step(table, row, "fami_person_id", lambda p=person, r=role, s=start:
                        people.membership_add(family=family, person=p, role=r, start_date=s,
                                              acting_user=self.user))
             present.add(person.pk)
             self.result.created["memberships"] += 1
+
+    def _new_family(self, table, family, rows, person_rows, first_seen) -> None:
+        """A household new to earlyhelp: its members are staged and inserted in bulk (nobody is
+        a member yet, so `membership_add`'s one check cannot fail but for a repeated row)."""
+        present = set()
+        for row, person in zip(rows, person_rows, strict=False):
+            self.families.setdefault(row["fami_person_id"], family)
+            if person.pk in present:
+                continue
+            membership = Membership(family=family, person=person,
+                                    role=self._role(row["fami_person_id"], person,
+                                                    self._joined(row, person, first_seen)),
+                                    start_date=self._joined(row, person, first_seen))
+            if self._check(table, row, "fami_person_id", membership):
+                self.staged.create(membership, acting_user=self.user, family_id=family.pk,
+                                   person_id=person.pk)
+                present.add(person.pk)
+                self.result.created["memberships"] += 1
+
+    @staticmethod
+    def _joined(row, person, first_seen) -> dt.date:
+        start = first_seen.get(row["fami_person_id"]) or person.date_of_birth or today()
+        if person.date_of_birth and start < person.date_of_birth:
+            start = person.date_of_birth
+        return start
 
     def _role(self, person_id: str, person: Person, on: dt.date) -> str:
         """The SSD has no household role: under 18 (or unborn) is a child; a recorded mother a
@@ -330,30 +431,58 @@ class _Writer:
                 yield (head["end"], order, head["_row"], lambda rows=rows: self._close(rows))
 
     def _contact(self, row: dict) -> None:
+        """What `contact_create` then `contact_withdraw` would write, staged for a bulk insert:
+        the same record, reference sequence, re-referral rule and audit rows. The contacts'
+        one cross-row check (the person belongs to the household) holds by construction: the
+        household is the one the import made the person a member of."""
         person = self.people[row["cont_person_id"]]
         family = self.families.get(row["cont_person_id"])
         received = timezone.make_aware(dt.datetime.combine(row["date"], dt.time(9, 0)))
+        try:
+            check_event_date(row["date"], field="received_at", what="received")
+        except ValidationError as error:
+            raise _RowFailed(Problem("ssd_contacts", row["_row"], "cont_contact_date",
+                                     _message(error))) from error
         source = row["source"]
         label = ReferralSource(source).label
-        contact = self._step("ssd_contacts", row, "cont_contact_date", lambda: frontdoor
-                             .contact_create(
-            acting_user=self.user, source=source,
+        previous = frontdoor_rules.re_referral_source([person], row["date"])
+        contact = Contact(
+            reference=self._next_contact_reference(), received_at=received, source=source,
+            decision_due_at=frontdoor_rules.decision_due(received, ""),
             referrer_name=(row.get("cont_contact_source_desc") or label)[:200],
             concerns=f"Imported from {self.system}: contact {row['cont_contact_id']}."
             + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
                 "cont_contact_outcome_json") else ""),
-            people=[person], family=family, received_at=received,
-            family_consents_to_request=ConsentAnswer.NOT_ASKED,
+            family=family, family_consents_to_request=ConsentAnswer.NOT_ASKED,
             family_consents_to_share=ConsentAnswer.NOT_ASKED,
-        ))
+            is_re_referral=previous is not None, re_referral_of=previous,
+        )
+        if not self._check("ssd_contacts", row, "cont_contact_id", contact):
+            raise _RowFailed(self.failed.pop())
+        family_id = family.pk if family else None
+        self.staged.create(contact, acting_user=self.user, family_id=family_id)
+        self.staged.add(ContactPerson(contact=contact, person=person, is_subject=True))
         # The extract holds no front-door decision: the contact leaves the triage queue as
-        # history, not as work waiting (docs/decisions/history-import.md).
-        self._step("ssd_contacts", row, "cont_contact_id", lambda: frontdoor.contact_withdraw(
-            contact=contact, acting_user=self.user,
+        # history, not as work waiting (docs/decisions/history-import.md) – as
+        # `contact_withdraw` records it.
+        before = audit.snapshot(contact, ["status"])
+        contact.status = require_move("contact", "withdraw", contact)
+        contact.version += 1
+        self.staged.event(audit.build(
+            user=self.user, action=AuditAction.CHANGE, obj=contact, family_id=family_id,
+            changes=audit.diff(contact, before, ["status"]),
             reason=f"Imported history from {self.system}: the extract holds no triage decision"))
-        self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=contact.family_id)
+        self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=family_id)
         self.result.created["contacts"] += 1
         self._tick("ssd_contacts")
+
+    def _next_contact_reference(self) -> str:
+        """The front door's sequence (C000123), counted on from the last one already written."""
+        if not hasattr(self, "contact_number"):
+            last = frontdoor.next_contact_reference()
+            self.contact_number = int(last[1:]) - 1
+        self.contact_number += 1
+        return f"C{self.contact_number:06d}"
 
     def _step_down_from(self, rows: list[dict], family: Family):
         """A social care case closed RC9 (referred to early help) on or before this episode's
@@ -421,3 +550,8 @@ class _Writer:
 
 def open_reviews():
     return MatchReview.objects.filter(resolved=False).select_related("imported", "candidate")
+
+
+def _chunks(values: list, size: int = 500):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]

@@ -35,6 +35,15 @@ def _clean_identifiers(values: dict) -> dict:
 @transaction.atomic
 def person_create(*, acting_user, family: Family | None = None, **values) -> Person:
     policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD, family)
+    person = person_build(**values)
+    return base.create(
+        person, acting_user=acting_user, person_id=person.id, family_id=family.id if family else None
+    )
+
+
+def person_build(**values) -> Person:
+    """An unsaved person from the given fields, after the checks `person_create` makes before
+    validating the model (bulk writers, e.g. the history import, call this per row)."""
     values = _clean_identifiers(values)
     unknown = set(values) - set(PERSON_FIELDS)
     if unknown:
@@ -43,10 +52,7 @@ def person_create(*, acting_user, family: Family | None = None, **values) -> Per
         raise ValidationError(
             {"expected_date_of_birth": "Give a date of birth or an expected date of birth, not both"}
         )
-    person = Person(**values)
-    return base.create(
-        person, acting_user=acting_user, person_id=person.id, family_id=family.id if family else None
-    )
+    return Person(**values)
 
 
 @transaction.atomic
@@ -66,9 +72,13 @@ def person_update(*, person: Person, acting_user, expected_version: int | None =
 @transaction.atomic
 def family_create(*, acting_user, **values) -> Family:
     policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD, None)
-    values = _clean_identifiers(values)
-    family = Family(**values)
+    family = family_build(**values)
     return base.create(family, acting_user=acting_user, family_id=family.id)
+
+
+def family_build(**values) -> Family:
+    """An unsaved household from the given fields, identifiers tidied as `family_create` does."""
+    return Family(**_clean_identifiers(values))
 
 
 @transaction.atomic

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             self.stderr.write(f"  {done:,} of {total:,} rows")
 
         result = services.history_import(source=directory, acting_user=acting_user,
-                                         source_system=source_system, progress=progress)
+                                         source_system=source_system, progress=progress,
+                                         report=lambda line: self.stdout.write("  " + line))
         if not result.ok:
             for problem in result.problems:
                 self.stdout.write(str(problem))
