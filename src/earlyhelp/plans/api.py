@@ -17,7 +17,14 @@ from earlyhelp.core.models import User
 from . import services
 from .filters import PlanFilter, ReviewFilter
 from .models import (
-    FamilyRating, FamilyView, Plan, PlanAction, PlanOutcome, ProgressScore, Rater, Review,
+    FamilyRating,
+    FamilyView,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    ProgressScore,
+    Rater,
+    Review,
 )
 
 

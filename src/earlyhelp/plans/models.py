@@ -149,7 +149,7 @@ class FamilyView(BaseModel):
 
 
 class FamilyRating(models.Model):
-    """The family's rating of one need, on the practitioner's scale (1 serious concern – 10 none)."""
+    """The family's rating of one need on the practitioner's scale (1 serious concern, 10 none)."""
 
     view = models.ForeignKey(FamilyView, on_delete=models.CASCADE, related_name="ratings")
     need = models.ForeignKey(

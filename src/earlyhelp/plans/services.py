@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.access import policy
+from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
 from earlyhelp.cases import rules as case_rules
 from earlyhelp.cases.journey import EPISODE
 from earlyhelp.cases.services import locked_episode
@@ -15,11 +16,16 @@ from earlyhelp.core.dates import check_event_date
 
 from . import rules
 from .journey import ACTION, PLAN
-from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
-
 from .models import (
-    ClosingScore, FamilyRating, FamilyView, Plan, PlanAction, PlanOutcome, PlanStatus,
-    ProgressScore, Review,
+    ClosingScore,
+    FamilyRating,
+    FamilyView,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    PlanStatus,
+    ProgressScore,
+    Review,
 )
 
 
