@@ -28,6 +28,7 @@ JOURNEY = Journey(
         ("episode", "allocate"): cases.episode_allocate,
         ("episode", "step_up"): cases.episode_step_up,
         ("episode", "close"): cases.episode_close,
+        ("episode", "record_closing"): plans.closing_view_record,
         ("plan", "end"): plans.active_plans_end,
         ("action", "complete"): plans.plan_action_complete,
         ("action", "cancel"): plans.plan_action_cancel,

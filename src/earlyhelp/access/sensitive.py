@@ -13,6 +13,7 @@ from rest_framework import serializers
 PERSON_NOTES = "people.Person.sensitive_notes"
 CASE_NOTE = "cases.CaseNote"
 NEED_DESCRIPTION = "assessments.PresentingNeed.description"
+CHILD_WORDS = "plans.FamilyView.words"  # a child's own words at a review or closure
 
 
 def rule(field: str) -> dict:

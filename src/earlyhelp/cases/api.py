@@ -147,6 +147,29 @@ class TafMemberInput(serializers.Serializer):
         return attrs
 
 
+class ClosingScoreInput(serializers.Serializer):
+    need = serializers.UUIDField()
+    score = serializers.IntegerField(min_value=1, max_value=10)
+
+
+class ClosingFamilyInput(serializers.Serializer):
+    """The family's own closing view (the same fields as at a review) and their satisfaction."""
+
+    rater = serializers.ChoiceField(
+        choices=["parent_carer", "young_person", "child_under_8", "child_8_plus"],
+        required=False, allow_blank=True,
+    )
+    declined = serializers.BooleanField(required=False, default=False,
+                                        help_text="the family did not want to say")
+    words = serializers.CharField(required=False, allow_blank=True)
+    scores = ClosingScoreInput(many=True, required=False)
+    satisfaction = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True,
+        help_text="How satisfied are you with the help you got? 1 very dissatisfied – 5 very "
+                  "satisfied",
+    )
+
+
 class CloseInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ClosureOutcome.choices)
     end_date = serializers.DateField()
@@ -162,6 +185,9 @@ class CloseInput(serializers.Serializer):
         child=serializers.ChoiceField(choices=services.REFERRAL_CHOICES), required=False,
         help_text="running referral id -> continue or withdraw",
     )
+    # The practitioner's closing score for every assessed need, and the family's own view.
+    closing_scores = ClosingScoreInput(many=True, required=False)
+    family = ClosingFamilyInput(required=False, allow_null=True)
 
 
 class StepUpInput(serializers.Serializer):
@@ -307,7 +333,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             episode=episode, outcome=data["outcome"], end_date=data["end_date"],
             summary=data.get("summary", ""), expected_version=read_version(request, data),
             acting_user=request.user, actions=data.get("actions"),
-            referrals=data.get("referrals"),
+            referrals=data.get("referrals"), closing=_closing(data),
         )
         return Response(EpisodeListOutput(episode).data)
 
@@ -371,3 +397,16 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 router.register("episodes", EpisodeViewSet, basename="episode")
+
+
+def _closing(data) -> dict | None:
+    """The close request's closing scores and family view as the closing service takes them
+    ({need id: score}); None when neither was sent."""
+    if "closing_scores" not in data and not data.get("family"):
+        return None
+    family = data.get("family")
+    if family:
+        family = {**family, "scores": {str(i["need"]): i["score"]
+                                       for i in family.get("scores", [])}}
+    return {"scores": {str(i["need"]): i["score"] for i in data.get("closing_scores", [])},
+            "family": family or None}

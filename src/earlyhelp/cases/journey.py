@@ -41,7 +41,10 @@ EPISODE = Machine("episode", Episode, (
         Effect("action", "cancel", "an open plan action no longer needed", when="cancelled"),
         Effect("referral", "withdraw", "a running referral the worker withdraws",
                when="withdraw"),
+        Effect("episode", "record_closing", "the closing scores per need and the family's "
+               "own closing view", when="scored"),
     )),
+    Move("record_closing", (OPEN,), None, "Closing scores are recorded as the episode closes."),
     Move("set_start_date", (OPEN,), None,
          "The start date of a closed episode cannot be changed."),
     Move("change_focus_children", (OPEN,), None,

@@ -166,3 +166,39 @@ def episode_work_still_open(*, episode: Episode) -> dict:
                                                      status=PanelCaseStatus.AWAITING)
                             .select_related("panel")),
     }
+
+
+def episode_ratings(*, user, episode: Episode, needs) -> dict:
+    """The practitioner's and the family's ratings per need over time, side by side: one column
+    per review, then the closure. The words of a child follow the sensitive-field rule
+    (access.sensitive.CHILD_WORDS); the episode is already in the user's scope."""
+    from earlyhelp.access.sensitive import CHILD_WORDS, may_see
+    from earlyhelp.plans.models import ClosingScore, FamilyView, Rater
+
+    views = list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
+    by_review = {v.review_id: v for v in views}
+    reviews = list(episode.reviews.all())
+    closing = {c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
+    closing_view = by_review.get(None)
+    columns = [(r.held_on, {s.need_id: s.score for s in r.scores.all()}, by_review.get(r.pk))
+               for r in reviews]
+    if closing or closing_view:
+        columns.append((episode.end_date, {k: c.score for k, c in closing.items()}, closing_view))
+    child_words = may_see(user, CHILD_WORDS, episode=episode)
+
+    def family_score(view, need):
+        if view is None:
+            return "–"
+        if view.declined:
+            return "Did not want to say"
+        return next((str(x.score) for x in view.ratings.all() if x.need_id == need.pk), "–")
+
+    rows = [{"need": need, "baseline": need.baseline_score,
+             "cells": [(prac.get(need.pk, "–"), family_score(view, need))
+                       for _, prac, view in columns]} for need in needs]
+    words = [{"on": on, "rater": view.get_rater_display(), "satisfaction": view.satisfaction,
+              "words": view.words if child_words or view.rater not in (
+                  Rater.CHILD_UNDER_8, Rater.CHILD_8_PLUS) else None}
+             for on, _, view in columns if view is not None and not view.declined]
+    return {"headings": [on for on, _, _ in columns], "rows": rows, "words": words,
+            "closing_index": len(reviews) if len(columns) > len(reviews) else None}

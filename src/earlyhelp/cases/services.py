@@ -312,12 +312,14 @@ REFERRAL_CHOICES = ("continue", "withdraw")
 def episode_close_settling(
     *, episode: Episode, outcome: str, end_date: dt.date, acting_user, summary: str = "",
     expected_version: int | None = None, actions: dict | None = None,
-    referrals: dict | None = None,
+    referrals: dict | None = None, closing: dict | None = None,
 ) -> Episode:
     """Close an episode and settle the work still running in it, as the worker chose: each open
     plan action done or cancelled, each running referral continuing or withdrawn (actions and
     referrals: {id: choice}). All of it or nothing; refused (nothing changed) while something
-    still open has no answer, naming each."""
+    still open has no answer, naming each. closing (optional): the closing scores per need and
+    the family's own closing view, recorded in the same transaction (see
+    plans.services.closing_view_record)."""
     policy.require(acting_user, policy.Action.CLOSE, episode)
     episode = _locked(episode)
     new_status = EPISODE.require("close", episode)
@@ -347,6 +349,9 @@ def episode_close_settling(
     for referral in still_open["referrals"]:
         for effect in EPISODE.effects("close", when=referrals[str(referral.pk)]):
             carry_out(effect, referral=referral, acting_user=acting_user, reason=reason)
+    if closing is not None:  # while the episode is still open: the scores are of this closure
+        for effect in EPISODE.effects("close", when="scored"):
+            carry_out(effect, episode=episode, closing=closing, acting_user=acting_user)
     return _close(episode, "close", new_status, outcome, end_date, summary, acting_user)
 
 

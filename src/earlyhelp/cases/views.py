@@ -106,6 +106,9 @@ def episode_detail(request, episode_id):
     context = episode_context(user, episode)
     context["notes"] = list(cases.episode_notes(user=user, episode=episode)[:5])
     context["referrals"] = list(directory.episode_referrals(user=user, episode=episode))
+    completed = context["assessment_completed"]
+    needs = list(completed.presenting_needs.all()) if completed else []
+    context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
     return page(request, "cases/detail.html", context)
 

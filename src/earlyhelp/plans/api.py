@@ -16,7 +16,16 @@ from earlyhelp.core.models import User
 
 from . import services
 from .filters import PlanFilter, ReviewFilter
-from .models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
+from .models import (
+    FamilyRating,
+    FamilyView,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    ProgressScore,
+    Rater,
+    Review,
+)
 
 
 class ActionOutput(serializers.ModelSerializer):
@@ -90,6 +99,38 @@ class ScoreInput(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=10)
 
 
+class FamilyRatingOutput(serializers.ModelSerializer):
+    class Meta:
+        model = FamilyRating
+        fields = ["need", "score"]
+
+
+class FamilyViewOutput(serializers.ModelSerializer):
+    ratings = FamilyRatingOutput(many=True)
+
+    class Meta:
+        model = FamilyView
+        fields = ["rater", "declined", "words", "satisfaction", "ratings"]
+
+
+class ReviewDetailOutput(ReviewOutput):
+    family = FamilyViewOutput(allow_null=True, required=False)
+
+    class Meta(ReviewOutput.Meta):
+        fields = [*ReviewOutput.Meta.fields, "family"]
+
+
+class FamilyInput(serializers.Serializer):
+    """The family's own view: who gave it and their rating per need on the 1–10 scale, or
+    declined (they did not want to say)."""
+
+    rater = serializers.ChoiceField(choices=Rater.choices, required=False, allow_blank=True)
+    declined = serializers.BooleanField(required=False, default=False)
+    words = serializers.CharField(required=False, allow_blank=True,
+                                  help_text="in their own words, what has changed")
+    scores = ScoreInput(many=True, required=False)
+
+
 class ReviewInput(serializers.Serializer):
     episode = serializers.UUIDField()
     held_on = serializers.DateField()
@@ -98,6 +139,7 @@ class ReviewInput(serializers.Serializer):
     family_view = serializers.CharField(required=False, allow_blank=True)
     next_review_due = serializers.DateField(required=False, allow_null=True)
     scores = ScoreInput(many=True, required=False)
+    family = FamilyInput(required=False, allow_null=True)
 
 
 def visible_plans(user):
@@ -212,10 +254,11 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         audit_search(request, "plans.review")
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(responses=ReviewDetailOutput)
     def retrieve(self, request, pk=None):
-        review = get_visible_or_404(self.get_queryset().select_related("episode"), pk=pk)
+        review = get_visible_or_404(self.get_queryset().select_related("episode", "family"), pk=pk)
         audit.record_view(user=request.user, obj=review, family_id=review.episode.family_id)
-        return Response(ReviewOutput(review).data)
+        return Response(ReviewDetailOutput(review).data)
 
     @extend_schema(request=ReviewInput, responses={201: ReviewOutput})
     def create(self, request):
@@ -231,8 +274,18 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             episode=episode, held_on=data["held_on"], attendees=data["attendees"],
             summary=data.get("summary", ""), family_view=data.get("family_view", ""),
             next_review_due=data.get("next_review_due"), scores=scores, acting_user=request.user,
+            family=_family(data.get("family"), needs),
         )
-        return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewDetailOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+def _family(data, needs) -> dict | None:
+    """The API's family view as the service takes it (scores keyed by the need)."""
+    if data is None:
+        return None
+    scores = {scoped_pk(needs, item["need"], "family"): item["score"]
+              for item in data.get("scores", [])}
+    return {**data, "scores": scores}
 
 
 router.register("plans", PlanViewSet, basename="plan")

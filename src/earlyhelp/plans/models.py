@@ -103,3 +103,85 @@ class ProgressScore(models.Model):
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=10), name="score_1_to_10"),
             models.UniqueConstraint(fields=["review", "need"], name="score_once_per_need"),
         ]
+
+
+class Rater(models.TextChoices):
+    """Who in the family gave the rating. A child's rating is asked in words suited to their age
+    (docs/user-guide.md, "The family's own rating"): under 8 on three faces, 8 and over in plain
+    words; both land on the practitioner's 1–10 scale."""
+
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    CHILD_UNDER_8 = "child_under_8", "Child under 8"
+    CHILD_8_PLUS = "child_8_plus", "Child aged 8 or over"
+
+
+class FamilyView(BaseModel):
+    """The family's own view at a review (review set) or at closure (review empty): who gave it,
+    in their own words what has changed, a rating per need and, at closure, how satisfied they
+    are. `declined`: the family did not want to say (nothing else is recorded)."""
+
+    episode = models.ForeignKey(
+        "cases.Episode", on_delete=models.PROTECT, related_name="family_views"
+    )
+    review = models.OneToOneField(
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="family"
+    )
+    rater = models.CharField(max_length=20, choices=Rater.choices, blank=True)
+    declined = models.BooleanField(default=False)
+    words = text_field(limits.TEXT, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"], condition=Q(review__isnull=True), name="one_closing_view"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5, review__isnull=True),
+                name="satisfaction_1_to_5_at_closure",
+            ),
+            models.CheckConstraint(
+                condition=Q(declined=True) | ~Q(rater=""), name="family_view_has_rater"
+            ),
+        ]
+
+
+class FamilyRating(models.Model):
+    """The family's rating of one need on the practitioner's scale (1 serious concern, 10 none)."""
+
+    view = models.ForeignKey(FamilyView, on_delete=models.CASCADE, related_name="ratings")
+    need = models.ForeignKey(
+        "assessments.PresentingNeed", on_delete=models.PROTECT, related_name="family_ratings"
+    )
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=10),
+                                   name="family_score_1_to_10"),
+            models.UniqueConstraint(fields=["view", "need"], name="family_rating_once_per_need"),
+        ]
+
+
+class ClosingScore(models.Model):
+    """The practitioner's distance travelled on one need at closure: the baseline and the last
+    review's score as they stood that day, and the closing score."""
+
+    episode = models.ForeignKey(
+        "cases.Episode", on_delete=models.PROTECT, related_name="closing_scores"
+    )
+    need = models.ForeignKey(
+        "assessments.PresentingNeed", on_delete=models.PROTECT, related_name="closing_scores"
+    )
+    baseline = models.PositiveSmallIntegerField()
+    last_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=10),
+                                   name="closing_score_1_to_10"),
+            models.UniqueConstraint(fields=["episode", "need"], name="closing_score_once_per_need"),
+        ]

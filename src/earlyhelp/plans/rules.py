@@ -40,3 +40,37 @@ def next_review_after_meeting(held_on, next_review_due) -> None:
         raise IllegalMove(
             "The next review must be due after the date of this review.", code="next_review_date"
         )
+
+
+# A child under 8 rates on three faces; each lands on the practitioner's 1–10 scale at the
+# middle of the band it stands for (docs/user-guide.md writes the mapping down).
+FACES = {"sad": 2, "in_between": 5, "happy": 9}
+FACE_LABELS = {"sad": "Sad face – things are hard", "in_between": "In-between face – some good, "
+               "some hard", "happy": "Happy face – things are good"}
+SATISFACTION = {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither satisfied nor dissatisfied",
+                4: "Satisfied", 5: "Very satisfied"}
+
+
+def family_view_errors(family: dict, needs, *, at_closure: bool) -> dict:
+    """What is wrong with a family's view (field -> message): a rater unless they declined, a
+    1–10 score per rated need of this episode, satisfaction 1–5 and only at closure."""
+    from .models import Rater  # the choices live with the model
+
+    errors = {}
+    if family.get("declined"):
+        return errors
+    if family.get("rater") not in Rater.values:
+        errors["family_rater"] = "Select who in the family gave their view"
+    allowed = {need.pk for need in needs}
+    for need, score in (family.get("scores") or {}).items():
+        if need.pk not in allowed:
+            errors[f"family_{need.pk}"] = "Rate only this family's assessed needs"
+        elif not isinstance(score, int) or not 1 <= score <= 10:
+            errors[f"family_{need.pk}"] = "Rate each need from 1 to 10"
+    satisfaction = family.get("satisfaction")
+    if satisfaction is not None:
+        if not at_closure:
+            errors["satisfaction"] = "Satisfaction is asked at closure"
+        elif satisfaction not in SATISFACTION:
+            errors["satisfaction"] = "Select how satisfied the family are, from 1 to 5"
+    return errors

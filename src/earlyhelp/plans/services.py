@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from earlyhelp.access import policy
+from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
 from earlyhelp.cases import rules as case_rules
 from earlyhelp.cases.journey import EPISODE
 from earlyhelp.cases.services import locked_episode
@@ -15,7 +16,17 @@ from earlyhelp.core.dates import check_event_date
 
 from . import rules
 from .journey import ACTION, PLAN
-from .models import Plan, PlanAction, PlanOutcome, PlanStatus, ProgressScore, Review
+from .models import (
+    ClosingScore,
+    FamilyRating,
+    FamilyView,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    PlanStatus,
+    ProgressScore,
+    Review,
+)
 
 
 @transaction.atomic
@@ -97,8 +108,10 @@ def plan_action_cancel(*, action: PlanAction, acting_user) -> PlanAction:
 def review_record(
     *, episode, held_on: dt.date, attendees: str, acting_user, scores: dict | None = None,
     summary: str = "", family_view: str = "", next_review_due: dt.date | None = None,
+    family: dict | None = None,
 ) -> Review:
-    """Record a Team Around the Family review with a progress score (1–10) per need."""
+    """Record a Team Around the Family review with a progress score (1–10) per need and,
+    optionally, the family's own view (family: rater, declined, words, scores {need: 1–10})."""
     policy.require(acting_user, policy.Action.REVIEW, episode)
     episode = locked_episode(episode)
     EPISODE.require("review", episode)
@@ -110,6 +123,8 @@ def review_record(
     rules.scores_are_for_this_episode(episode, scores.keys())
     bad = {str(need.pk): "Score each need from 1 to 10" for need, score in scores.items()
            if not isinstance(score, int) or not 1 <= score <= 10}
+    if family is not None:
+        bad |= rules.family_view_errors(family, assessed_needs(episode), at_closure=False)
     if bad:
         raise ValidationError(bad)
     review = Review(
@@ -120,4 +135,85 @@ def review_record(
     ProgressScore.objects.bulk_create(
         ProgressScore(review=review, need=need, score=score) for need, score in scores.items()
     )
+    if family is not None:
+        _family_view_create(episode, family, acting_user, review=review)
     return review
+
+
+def assessed_needs(episode):
+    """The needs a review scores: those of the episode's completed assessments."""
+    return (
+        PresentingNeed.objects.filter(
+            assessment__episode=episode, assessment__status=AssessmentStatus.COMPLETED
+        )
+        .select_related("theme", "person")
+        .order_by("theme__order", "theme__name")
+    )
+
+
+def _family_view_create(episode, family, acting_user, *, review=None) -> FamilyView:
+    declined = bool(family.get("declined"))
+    view = FamilyView(
+        episode=episode, review=review, declined=declined,
+        rater="" if declined else family["rater"],
+        words="" if declined else (family.get("words") or "").strip(),
+        satisfaction=None if declined else family.get("satisfaction"),
+    )
+    base.create(view, acting_user=acting_user, family_id=episode.family_id)
+    if not declined:
+        FamilyRating.objects.bulk_create(
+            FamilyRating(view=view, need=need, score=score)
+            for need, score in (family.get("scores") or {}).items()
+        )
+    return view
+
+
+@transaction.atomic
+def closing_view_record(*, episode, closing: dict, acting_user) -> None:
+    """At closure (an effect of closing, in the closing service's transaction): the
+    practitioner's closing score per need – with the baseline and the last review's score as they
+    stand today – and the family's own closing view. closing: {"scores": {need id: 1–10},
+    "family": {rater, declined, words, scores {need id: 1–10}, satisfaction 1–5} or None}.
+    Every assessed need is scored; refused with field messages, nothing written, otherwise."""
+    policy.require(acting_user, policy.Action.CLOSE, episode)
+    episode = locked_episode(episode)
+    EPISODE.require("record_closing", episode)
+    needs = list(assessed_needs(episode))
+    by_id = {str(need.pk): need for need in needs}
+    given = {str(k): v for k, v in (closing.get("scores") or {}).items()}
+    errors = {}
+    for key, score in given.items():
+        if key not in by_id:
+            errors[f"closing_{key}"] = "Score only this family's assessed needs"
+        elif not isinstance(score, int) or not 1 <= score <= 10:
+            errors[f"closing_{key}"] = "Give each need a closing score from 1 to 10"
+    for key, need in by_id.items():
+        if key not in given:
+            errors[f"closing_{key}"] = f"Give {need.theme.name} a closing score from 1 to 10"
+    family = closing.get("family")
+    if family is not None:
+        ratings = {str(k): v for k, v in (family.get("scores") or {}).items()}
+        unknown = set(ratings) - set(by_id)
+        errors |= {f"family_{key}": "Rate only this family's assessed needs" for key in unknown}
+        family = family | {"scores": {by_id[k]: v for k, v in ratings.items() if k in by_id}}
+        errors |= rules.family_view_errors(family, needs, at_closure=True)
+    if errors:
+        raise ValidationError(errors)
+    last = {}
+    for score in ProgressScore.objects.filter(review__episode=episode).order_by(
+        "review__held_on", "review__created_at"
+    ):
+        last[score.need_id] = score.score  # the latest review's wins
+    ClosingScore.objects.bulk_create(
+        ClosingScore(episode=episode, need=need, baseline=need.baseline_score,
+                     last_score=last.get(need.pk), score=given[key])
+        for key, need in by_id.items()
+    )
+    audit.record(
+        user=acting_user, action="create", object_type="plans.closingscore",
+        object_id=str(episode.pk), family_id=episode.family_id,
+        changes={by_id[k].theme.name: given[k] for k in by_id},
+        detail=f"closing scores for {len(by_id)} need(s)",
+    )
+    if family is not None:
+        _family_view_create(episode, family, acting_user)

@@ -203,6 +203,7 @@ def review_add(request, episode_id):
             family_view=data["family_view"],
             next_review_due=data["next_review_due"],
             scores=form.scores(),
+            family=form.family(),
         )
         if review is not None:
             messages.success(request, "Review recorded.")
