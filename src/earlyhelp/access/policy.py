@@ -64,6 +64,7 @@ class Action(StrEnum):
     PREPARE_ANNEX_A = "prepare_annex_a"
     RUN_TARGETING = "run_targeting"
     SEE_COHORTS = "see_cohorts"
+    IMPORT_AGENCY_FILES = "import_agency_files"
     SEE_OWN_REQUESTS = "see_own_requests"
     SEE_FRONT_DOOR_QUEUE = "see_front_door_queue"
     SEE_TEAM_VIEW = "see_team_view"
@@ -366,6 +367,8 @@ POLICY: dict[Action, Rule] = {
                                _roles(*roles.TARGETING)),
     Action.SEE_COHORTS: Rule("see the cohorts targeting found", "analysts and team managers",
                              _roles(*roles.COHORTS)),
+    Action.IMPORT_AGENCY_FILES: Rule("upload agency files for targeting", "analysts",
+                                     _roles(*roles.TARGETING)),
     Action.SEE_OWN_REQUESTS: Rule("see requests you raised", "partners (staff follow theirs "
                                   "through the front door)", _roles(*roles.PARTNERS)),
     Action.SEE_FRONT_DOOR_QUEUE: Rule("see the front door queue",

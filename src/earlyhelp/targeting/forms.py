@@ -1,10 +1,13 @@
 """Forms of the targeting pages."""
 
+from pathlib import Path
+
 from django import forms
 
-from earlyhelp.web.forms.base import GovukDateField
+from earlyhelp.web.forms.base import GovukDateField, GovukForm, required
 
-from .models import Backend
+from .models import SOURCE_TYPE_CHOICES, Backend
+from .uploads import MAX_BYTES, SUFFIXES
 
 
 class RunStartForm(forms.Form):
@@ -56,3 +59,29 @@ class CohortFilterForm(forms.Form):
             ("social_care", "Known to social care"),
         ),
     )
+
+
+class UploadForm(GovukForm):
+    """An agency file for targeting: which source it is, and the CSV (or XLSX) itself."""
+
+    source_type = forms.ChoiceField(
+        choices=SOURCE_TYPE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Which agency's file is it?",
+        error_messages=required("Select which agency's file this is"),
+    )
+    file = forms.FileField(
+        label="The file",
+        help_text="A CSV file (or an Excel XLSX file) with the source's columns in its first row.",
+        error_messages=required("Select a CSV file to upload"),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if Path(uploaded.name).suffix.lower() not in SUFFIXES:
+            raise forms.ValidationError("The file must be a CSV or an XLSX file")
+        if uploaded.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB"
+            )
+        return uploaded

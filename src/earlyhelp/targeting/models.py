@@ -295,3 +295,50 @@ class CohortFamily(models.Model):
                 name="cohort_filter_idx",
             )
         ]
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Not imported: the file has problems"
+    FAILED = "failed", "Failed"
+
+
+class AgencyUpload(BaseModel):
+    """An agency file an analyst uploaded on the upload page: checked and imported in the
+    background (a large file takes a while), with its progress, its problems or its batch."""
+
+    source_type = models.CharField(max_length=40, choices=SOURCE_TYPE_CHOICES)
+    file_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where the uploaded file waits under the targeting directory; removed once checked.
+    staged_path = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    stage = models.CharField(max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    # Every problem found: [row or null, column, reason].
+    problems = models.JSONField(default=list, blank=True)
+    batch = models.OneToOneField(
+        SourceBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="agencyupload_progress_max_100"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_type_display()} upload {self.file_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (UploadStatus.QUEUED, UploadStatus.CHECKING)

@@ -12,10 +12,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404
+from earlyhelp.access.scoping import get_visible_or_404, visible_families
 
 from .linkage.model import level_labels
 from .models import (
+    AgencyUpload,
     ClericalReview,
     CohortFamily,
     CriteriaSet,
@@ -44,6 +45,24 @@ def require_analyst(user) -> None:
 def require_cohort_viewer(user) -> None:
     if not may_view_cohorts(user):
         raise Http404("Not found")
+
+
+def require_importer(user) -> None:
+    if not policy.can(user, policy.Action.IMPORT_AGENCY_FILES):
+        raise Http404("Not found")
+
+
+def upload_list(*, user) -> QuerySet[AgencyUpload]:
+    require_importer(user)
+    return AgencyUpload.objects.select_related("uploaded_by", "batch").order_by("-created_at")
+
+
+def upload_get(*, user, upload_id) -> AgencyUpload:
+    require_importer(user)
+    return get_visible_or_404(
+        AgencyUpload.objects.select_related("uploaded_by", "batch", "batch__imported_by"),
+        pk=upload_id,
+    )
 
 
 def visible_runs(user) -> QuerySet[TargetingRun]:
@@ -216,7 +235,11 @@ def explain_pair(*, user, run: TargetingRun, profile_l: str, profile_r: str) -> 
         "prior_weight": round(math.log2(probability / (1 - probability)), 2),
         "contributions": contributions,
         "records": [
-            {**row, "source_name": source_name(row["source"])}
+            {
+                **row,
+                "source_name": source_name(row["source"]),
+                "reference": record_reference(row["source"], row.get("record_id")),
+            }
             for row in profile_records(run, [pair["profile_id_l"], pair["profile_id_r"]])
         ],
         "review": decision,
@@ -259,10 +282,48 @@ def family_detail(*, user, run: TargetingRun, family: CohortFamily) -> dict:
         else []
     )
     names = {m["person_key"]: m for m in members}
+    for member in members:
+        member["source_names"] = source_names(member.get("sources"))
     for row in evidence + records:
         row["source_name"] = source_name(row["source"])
+        row["reference"] = record_reference(row["source"], row.get("record_id"))
         row["person"] = names.get(row["person_key"])
-    return {"members": members, "evidence": evidence, "records": records, "links": links}
+    return {
+        "members": members,
+        "evidence": evidence,
+        "records": records,
+        "links": links,
+        **earlyhelp_families(user=user, family=family),
+    }
+
+
+def earlyhelp_families(*, user, family: CohortFamily) -> dict:
+    """The household's family records in earlyhelp: those the user may open, and how many more
+    there are that they may not (never their names)."""
+    ids = [str(i) for i in family.earlyhelp_family_ids or []]
+    if not ids:
+        return {"eh_families": [], "eh_families_hidden": 0}
+    visible = list(visible_families(user).filter(pk__in=ids).order_by("name").values("id", "name"))
+    return {"eh_families": visible, "eh_families_hidden": len(set(ids)) - len(visible)}
+
+
+def source_names(codes) -> list[str]:
+    """A person's sources (a list, or the comma-joined text the run's file keeps) by name."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    return sorted({source_name(c) for c in codes or []})
+
+
+def record_reference(source: str | None, record_id: str | None) -> str:
+    """A reference a person can read and look up: the agency's own record id, the episode's
+    reference for early help (its id is `<episode>/<person uuid>`), nothing internal."""
+    if source == EARLYHELP_PEOPLE:
+        return "Person in earlyhelp"
+    if not record_id:
+        return "Household member"
+    if source == "early_help":
+        return f"Episode {record_id.split('/', 1)[0]}"
+    return record_id
 
 
 def source_name(code: str | None) -> str:

@@ -15,3 +15,12 @@ def run_targeting(run_id: str) -> dict:
         return {"skipped": f"run is {run.status}"}
     run = pipeline_run.execute(run)
     return run.stats
+
+
+@task()
+def import_upload(upload_id: str) -> dict:
+    from .models import AgencyUpload
+    from .uploads import upload_import
+
+    upload = upload_import(AgencyUpload.objects.get(pk=upload_id))
+    return {"status": upload.status, "problems": len(upload.problems)}

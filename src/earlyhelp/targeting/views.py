@@ -2,13 +2,14 @@
 who may see what (a 404 otherwise); services write; every view of record detail is audited."""
 
 import csv
+import functools
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -16,9 +17,24 @@ from django.views.decorators.http import require_http_methods
 from earlyhelp.core.dates import long_date
 from earlyhelp.core.errors import IllegalMove
 
-from . import selectors, services
-from .forms import CohortFilterForm, DecisionForm, RunStartForm
+from . import selectors, services, uploads
+from .forms import CohortFilterForm, DecisionForm, RunStartForm, UploadForm
 from .models import ReviewStatus, RunStatus
+
+
+def govuk_not_found(view):
+    """A page that is not there (or not the user's) answers with the service's own 404 page,
+    also where DEBUG would show Django's technical one (the demo runs with DEBUG on)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "404.html", {"page_title": "Page not found"}, status=404)
+
+    return wrapped
+
 
 PAGE_SIZE = 50
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -26,6 +42,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@govuk_not_found
 @require_http_methods(["GET", "POST"])
 def index(request):
     """The runs list (and, for analysts, the staged batches and a form to start a run)."""
@@ -63,6 +80,7 @@ def index(request):
 
 
 @login_required
+@govuk_not_found
 def run_detail(request, run_id):
     run = selectors.run_get(user=request.user, run_id=run_id)
     context = {
@@ -77,6 +95,7 @@ def run_detail(request, run_id):
 
 
 @login_required
+@govuk_not_found
 def run_progress(request, run_id):
     """The progress panel alone, for the page to refresh without reloading."""
     run = selectors.run_get(user=request.user, run_id=run_id)
@@ -84,6 +103,7 @@ def run_progress(request, run_id):
 
 
 @login_required
+@govuk_not_found
 def review_queue(request, run_id):
     run = selectors.finished_run_get(user=request.user, run_id=run_id)
     status = request.GET.get("status", ReviewStatus.PENDING)
@@ -105,6 +125,7 @@ def review_queue(request, run_id):
 
 
 @login_required
+@govuk_not_found
 @require_http_methods(["GET", "POST"])
 def review(request, run_id, review_id):
     """Two records side by side, why the model scored them, and the analyst's decision."""
@@ -154,6 +175,7 @@ def review(request, run_id, review_id):
 
 
 @login_required
+@govuk_not_found
 def explain(request, run_id, profile_l, profile_r):
     run = selectors.finished_run_get(user=request.user, run_id=run_id)
     with transaction.atomic():
@@ -226,6 +248,7 @@ def _download(kind, filename, header, rows):
 
 
 @login_required
+@govuk_not_found
 def cohort(request, run_id, code):
     run = selectors.finished_run_get(user=request.user, run_id=run_id)
     criteria_set = selectors.criteria_set_get(user=request.user, run=run, code=code)
@@ -275,6 +298,7 @@ def cohort(request, run_id, code):
 
 
 @login_required
+@govuk_not_found
 def cohort_family(request, run_id, code, household_key):
     run = selectors.finished_run_get(user=request.user, run_id=run_id)
     criteria_set = selectors.criteria_set_get(user=request.user, run=run, code=code)
@@ -307,3 +331,52 @@ def cohort_family(request, run_id, code, household_key):
             **detail,
         },
     )
+
+
+@login_required
+@govuk_not_found
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Upload an agency file: checked and imported in the background, then its page shows the
+    problems found (nothing imported) or the batch's provenance."""
+    selectors.require_importer(request.user)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        received = uploads.upload_receive(
+            acting_user=request.user,
+            source_type=form.cleaned_data["source_type"],
+            uploaded=form.cleaned_data["file"],
+        )
+        return redirect("targeting:upload_detail", upload_id=received.pk)
+    return render(
+        request,
+        "targeting/upload.html",
+        {
+            "page_title": "Upload an agency file",
+            "form": form,
+            "uploads": selectors.upload_list(user=request.user)[:10],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@govuk_not_found
+def upload_detail(request, upload_id):
+    item = selectors.upload_get(user=request.user, upload_id=upload_id)
+    return render(
+        request,
+        "targeting/upload_detail.html",
+        {"page_title": f"Upload of {item.file_name}", "upload": item},
+    )
+
+
+@login_required
+@govuk_not_found
+def upload_progress(request, upload_id):
+    """The upload's progress panel alone; once done, the page reloads to show the outcome."""
+    item = selectors.upload_get(user=request.user, upload_id=upload_id)
+    response = render(request, "targeting/_upload_progress.html", {"upload": item})
+    if not item.running:
+        response["HX-Refresh"] = "true"
+    return response

@@ -57,3 +57,35 @@ def test_an_analyst_reviews_a_pair_and_opens_a_cohort(
     page.click_link("Link 1", exact=False)
     assert page.heading().startswith("Why these records were")
     page.close()
+
+
+def test_an_analyst_uploads_a_bad_then_a_good_agency_file(
+    checked_page, live_server, tmp_path, targeting_dir, analyst
+):
+    from earlyhelp.targeting.models import SourceBatch
+
+    from .test_imports import good_attendance
+    from .test_upload import bad_attendance
+
+    page = signed_in(checked_page(), live_server, analyst)
+    page.goto("/targeting/")
+    page.click_link("Upload an agency file")
+    assert page.heading() == "Upload an agency file"
+    page.click_button("Check and import")
+    assert "Select which agency's file this is" in page.error_summary()
+    page.choose("School attendance")
+    page.locator("#id_file").set_input_files(str(bad_attendance(tmp_path)))
+    page.click_button("Check and import")
+    assert page.heading() == "bad.csv"
+    assert "Nothing was written" in page.error_summary()
+    assert "is not a date" in page.locator("#problems").inner_text()
+    assert not SourceBatch.objects.exists()
+    page.click_link("Upload another file")
+    page.choose("School attendance")
+    page.locator("#id_file").set_input_files(str(good_attendance(tmp_path)))
+    page.click_button("Check and import")
+    batch = SourceBatch.objects.get()
+    provenance = page.locator("#provenance").inner_text()
+    assert batch.sha256 in provenance and "attendance.csv" in provenance
+    assert analyst.display_name in provenance
+    page.close()

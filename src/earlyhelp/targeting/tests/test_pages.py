@@ -252,3 +252,79 @@ def test_a_bad_reference_date_is_refused_and_nothing_starts(targeting_dir, analy
     from earlyhelp.targeting.models import TargetingRun
 
     assert not TargetingRun.objects.exists()
+
+
+def _brown_household(run):
+    families = run.cohort.filter(criteria_set__code="phase-2", known_to_early_help=True)
+    return next((f for f in families if f.earlyhelp_family_ids), None)
+
+
+def test_the_family_record_link_opens_for_who_may_see_it(finished_run, analyst):
+    """The household's earlyhelp family record: a link that resolves for the manager of the team
+    working with the family; for the analyst (no casework), a sentence and no link or name."""
+    from earlyhelp.cases.models import Episode
+
+    family = _brown_household(finished_run)
+    assert family is not None, "Jessica's household is known to early help"
+    episode = Episode.objects.get(family_id=family.earlyhelp_family_ids[0])
+    url = reverse(
+        "targeting:cohort_family", args=[finished_run.pk, "phase-2", family.household_key]
+    )
+    link = reverse("web:family_detail", args=[episode.family_id])
+
+    theirs = client_for(UserFactory(username="their-manager", role=Role.MANAGER, team=episode.team))
+    page = theirs.get(url)
+    assert page.status_code == 200
+    assert link.encode() in page.content and b"Brown household" in page.content
+    assert theirs.get(link).status_code == 200
+
+    other = client_for(analyst)
+    assert other.get(link).status_code == 404
+    page = other.get(url)
+    assert page.status_code == 200
+    assert link.encode() not in page.content and b"Brown household" not in page.content
+    assert b"a family record in earlyhelp for this household that you may not open" in (
+        page.content
+    )
+
+
+def test_the_household_page_shows_names_not_codes(finished_run, analyst):
+    family = _brown_household(finished_run)
+    page = client_for(analyst).get(
+        reverse("targeting:cohort_family", args=[finished_run.pk, "phase-2", family.household_key])
+    )
+    text = page.content.decode()
+    assert "early_help,earlyhelp" not in text and "earlyhelp,early_help" not in text
+    assert "Early help episodes (Early help)" in text and "People in earlyhelp" in text
+    import re
+
+    uuid_re = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    assert not re.search(r"EH\d{6}/" + uuid_re, text)
+
+
+def test_records_are_shown_by_a_reference_a_person_can_read():
+    from earlyhelp.targeting.selectors import record_reference
+
+    person = "0b5e7c1c-8a1e-4a43-9a53-5d7f1c2b9e11"
+    assert record_reference("early_help", f"EH000597/{person}") == "Episode EH000597"
+    assert record_reference("earlyhelp", f"{person}/{person}") == "Person in earlyhelp"
+    assert record_reference("police", "POL00000012") == "POL00000012"
+    assert record_reference("police", "") == "Household member"
+
+
+def test_a_bad_run_or_cohort_code_gets_the_service_404_page_even_in_debug(
+    finished_run, analyst, settings
+):
+    import uuid
+
+    settings.DEBUG = True
+    client = client_for(analyst)
+    for url in [
+        reverse("targeting:cohort", args=[finished_run.pk, "nope"]),
+        reverse("targeting:run", args=[uuid.uuid4()]),
+        reverse("targeting:cohort", args=[uuid.uuid4(), "phase-2"]),
+    ]:
+        page = client.get(url)
+        assert page.status_code == 404, url
+        assert b"Page not found" in page.content and b"govuk-heading-l" in page.content
+        assert b"Using the URLconf" not in page.content and b"technical" not in page.content

@@ -13,6 +13,7 @@ from earlyhelp.demo.generate import DemoError, generate_borough
 from earlyhelp.demo.panels import load_demo_panels
 from earlyhelp.demo.strategy import load_demo_strategy
 from earlyhelp.demo.summary import borough_rates, format_rates
+from earlyhelp.demo.targeting import load_demo_targeting
 from earlyhelp.demo.volumes import add_volume_arguments, volumes_from
 from earlyhelp.people.models import Family
 
@@ -111,6 +112,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Strategy: {made['rounds']} self-assessment rounds, {made['ratings']} ratings, "
             f"{made['items']} action plan items, {made['completions']} course completions."
+        )
+        made = load_demo_targeting(today=result.today, seed=result.seed)
+        eligible = ", ".join(f"{code} {n:,}" for code, n in sorted(made["eligible"].items()))
+        self.stdout.write(
+            f"Targeting: {made['records']:,} agency records in {made['batches']} files about "
+            f"{made['people']:,} people; run {made['run'].status} in {made['seconds']}s with "
+            f"{made['run'].stats.get('households', 0):,} households; eligible families: "
+            f"{eligible or 'none'}."
         )
 
     def print_logins(self):
