@@ -116,10 +116,11 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
     return {"families": len(attachments), "needs": len(needs), "claimable": claimable}
 
 
-def check_programme(*, user, reference: dt.date, run=None) -> dict:
-    """Check every family on an open programme against the newest finished targeting run's
-    linked records (or the given run). A family not yet placed in the linked records takes the
-    household the run linked it to. Returns counts, with the run used."""
+def check_programme(*, user, reference: dt.date, run=None, framework=None) -> dict:
+    """Check every family on an open programme (or on `framework` only) against the newest
+    finished targeting run's linked records (or the given run). A family not yet placed in the
+    linked records takes the household the run linked it to. Returns counts, with the run
+    used."""
     from . import linked
 
     policy.require(user, Action.CHECK_OUTCOMES)
@@ -127,10 +128,10 @@ def check_programme(*, user, reference: dt.date, run=None) -> dict:
     if run is None:
         raise ValidationError("There is no finished targeting run to check the outcomes against")
     con = linked.connect_run(run)
-    attachments = list(
-        ProgrammeFamily.objects.filter(framework__is_active=True)
-        .select_related("framework__employment_measure")
-    )
+    chosen = ProgrammeFamily.objects.filter(framework__is_active=True)
+    if framework is not None:
+        chosen = chosen.filter(framework=framework)
+    attachments = list(chosen.select_related("framework__employment_measure"))
     missing = [a for a in attachments if not a.household_key]
     keys = linked.households_of(con, run, [str(a.family_id) for a in missing])
     with transaction.atomic():
@@ -143,5 +144,9 @@ def check_programme(*, user, reference: dt.date, run=None) -> dict:
                              family_id=attachment.family_id,
                              changes={"household_key": ["", key]}, detail=f"from run {run.pk}")
         counts = check_outcomes(user=user, attachments=attachments, con=con, reference=reference)
+        if framework is not None:  # "Check outcomes now" on a programme's page
+            audit.record(user=user, action=AuditAction.CHANGE, obj=framework,
+                         detail=f"outcomes checked on {reference} against run {run.pk}: "
+                                f"{counts['families']} families, {counts['claimable']} claimable")
     return {**counts, "run": str(run.pk), "not_linked": sum(1 for a in attachments
                                                                if not a.household_key)}

@@ -8,6 +8,7 @@ app_name = "results"
 urlpatterns = [
     path("", views.index, name="index"),
     path("frameworks/<slug:code>/", views.framework_detail, name="framework"),
+    path("frameworks/<slug:code>/check/", views.framework_check, name="framework_check"),
     path("families/<uuid:attachment_id>/", views.family_detail, name="family"),
     path("claims/", claims.claim_list, name="claims"),
     path("claims/<uuid:claim_id>/", claims.claim_detail, name="claim"),
