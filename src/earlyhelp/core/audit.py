@@ -41,7 +41,7 @@ def _row_digest(previous_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(
+def _event(
     *,
     user,
     action: str,
@@ -55,14 +55,11 @@ def record(
     detail: str = "",
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one audit row: a single INSERT, in the caller's transaction when there is one, so
-    the row commits or rolls back with the work. No shared row is touched: the sealer chains it
-    later (`seal()`)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     is_user = user is not None and getattr(user, "is_authenticated", False)
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now(),
         user=user if is_user else None,
         username=user.get_username() if is_user else "",
@@ -76,8 +73,22 @@ def record(
         detail=detail[:300],
         ip_address=ip_address,
     )
+
+
+def record(**kwargs) -> AuditEvent:
+    """Append one audit row: a single INSERT, in the caller's transaction when there is one, so
+    the row commits or rolls back with the work. No shared row is touched: the sealer chains it
+    later (`seal()`). Takes user, action, obj or object_type/object_id, family_id, person_id,
+    changes, reason, detail, ip_address."""
+    event = _event(**kwargs)
     event.save(force_insert=True)
     return event
+
+
+def record_many(events: list[dict]) -> list[AuditEvent]:
+    """Append many audit rows (each a dict of `record()`'s arguments) in one bulk INSERT: for a
+    service that writes thousands of records in one run (results' outcome checks)."""
+    return AuditEvent.objects.bulk_create([_event(**e) for e in events], batch_size=500)
 
 
 def record_view(*, user, obj, family_id=None, person_id=None, detail: str = "") -> AuditEvent:
