@@ -1,7 +1,6 @@
 """The business rules of claims. Pure: records or values in, an answer out. Each has tests."""
 
 import random
-from dataclasses import dataclass
 
 from earlyhelp.core.errors import IllegalMove
 
@@ -12,42 +11,23 @@ PREPARED, VERIFYING, APPROVED, PAID = (ClaimStatus.PREPARED, ClaimStatus.VERIFYI
 LOCKED = "This claim is approved: it is locked and can no longer be changed."
 
 
-@dataclass(frozen=True)
-class Move:
-    action: str
-    from_states: tuple[str, ...]
-    to_state: str | None  # None: records something without changing the status
-    refusal: str
-
-
-# The claim's machine. Everything that changes the claim's contents ends at approval.
-MOVES = {m.action: m for m in (
-    Move("remove_family", (PREPARED,), None,
-         "Families can only be taken out of a claim before its sample is drawn."),
-    Move("draw_sample", (PREPARED,), VERIFYING, "This claim's sample has already been drawn."),
-    Move("verify_family", (VERIFYING,), None, "Only a claim being verified takes verdicts."),
-    Move("approve", (VERIFYING,), APPROVED, "Only a claim whose sample is verified can be "
-         "approved."),
-    Move("export", (APPROVED, PAID), None, "A claim is exported once it is approved."),
-    Move("record_payment", (APPROVED, PAID), PAID, "Payments are recorded against an approved "
-         "claim."),
-)}
+CONTENT_MOVES = ("remove_family", "draw_sample", "verify_family", "approve")
 
 
 def require_move(action: str, state: str) -> str:
-    """The claim's state after `action`, or IllegalMove (409; nothing changes). A locked claim
-    says so rather than naming the move."""
-    move = MOVES[action]
-    if state not in move.from_states:
-        if state in (APPROVED, PAID) and action in ("remove_family", "draw_sample",
-                                                    "verify_family", "approve"):
-            raise IllegalMove(LOCKED, code="claim_locked")
-        raise IllegalMove(move.refusal)
-    return move.to_state or state
+    """The claim's state after `action` (its machine: results/journey.py), or IllegalMove (409;
+    nothing changes). A locked claim says so rather than naming the move."""
+    from ..journey import CLAIM
+
+    if is_locked(state) and action in CONTENT_MOVES:
+        raise IllegalMove(LOCKED, code="claim_locked")
+    return CLAIM.require(action, state)
 
 
 def allowed_actions(state: str) -> list[str]:
-    return [a for a, m in MOVES.items() if state in m.from_states]
+    from ..journey import CLAIM
+
+    return CLAIM.allowed_actions(state)
 
 
 def is_locked(state: str) -> bool:
