@@ -56,6 +56,9 @@ class Action(StrEnum):
     ATTACH_TO_PROGRAMME = "attach_to_programme"
     PLAN_OUTCOMES = "plan_outcomes"
     CHECK_OUTCOMES = "check_outcomes"
+    PREPARE_CLAIM = "prepare_claim"
+    VERIFY_CLAIM = "verify_claim"
+    RECORD_CLAIM_PAYMENT = "record_claim_payment"
     SAFEGUARDING_OVERRIDE = "safeguarding_override"
     EXPORT_DIRECTORY = "export_directory"
     ADMINISTER_DIRECTORY = "administer_directory"
@@ -249,6 +252,13 @@ def sees_unmet_need(user, record=None) -> bool:
     return PanelMember.objects.filter(user=user, left_on__isnull=True).exists()
 
 
+def verifies_claim(user, claim=None) -> bool:
+    """Verifiers verify and approve a claim someone else prepared (results.claims.rules)."""
+    from earlyhelp.results.claims.rules import separate_from_preparer
+
+    return user.role in roles.CLAIM_VERIFIERS and separate_from_preparer(user, claim)
+
+
 def rates_for_partner(user, round_) -> bool:
     """A user rates a self-assessment round for their organisation when it is invited."""
     return bool(user.organisation_id) and round_.invitations.filter(
@@ -347,6 +357,14 @@ POLICY: dict[Action, Rule] = {
                                "performance analysts and team managers", _roles(*roles.RESULTS)),
     Action.CHECK_OUTCOMES: Rule("check families' outcomes",
                                 "performance analysts and team managers", _roles(*roles.RESULTS)),
+    Action.PREPARE_CLAIM: Rule("prepare a payment-by-results claim", "performance analysts",
+                               _roles(*roles.CLAIM_PREPARERS)),
+    Action.VERIFY_CLAIM: Rule("verify or approve this claim",
+                              "performance analysts and administrators who did not prepare it",
+                              verifies_claim),
+    Action.RECORD_CLAIM_PAYMENT: Rule("record a payment against a claim",
+                                      "performance analysts and administrators",
+                                      _roles(*roles.CLAIMS)),
     Action.SAFEGUARDING_OVERRIDE: Rule(
         "route a request without the family's consent because of a safeguarding concern",
         "the front door and team managers", _roles(*roles.TRIAGE)),

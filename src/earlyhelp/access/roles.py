@@ -22,6 +22,12 @@ OVERSIGHT = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
 STRATEGY = frozenset({Role.MANAGER, Role.ADMIN, Role.ANALYST})
 # Results for families: who attaches families to a programme and judges their outcomes.
 RESULTS = frozenset({Role.ANALYST, Role.MANAGER})
+# Payment-by-results claims: analysts prepare them; analysts and administrators verify and
+# approve them (never the claim's own preparer) and record payments. Managers, scoped to their
+# own families, do not see claims that cover the whole borough.
+CLAIMS = frozenset({Role.ANALYST, Role.ADMIN})
+CLAIM_PREPARERS = frozenset({Role.ANALYST})
+CLAIM_VERIFIERS = frozenset({Role.ANALYST, Role.ADMIN})
 # Who holds cases of their own (a caseload: lead practitioners and panel members' actions).
 HOLDS_CASES = frozenset({Role.WORKER, Role.MANAGER, Role.PARTNER, Role.PANEL_MEMBER})
 # Who sees the team's work queues (unallocated, reviews overdue).

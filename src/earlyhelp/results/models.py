@@ -155,3 +155,124 @@ class PlanNeed(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["attachment", "measure"], name="plan_need_once")
         ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Payment-by-results claims (results/claims/): a claim for a programme and a window, its
+# families with their evidence as it stood, the verifier's sample, payments received, and the
+# column layouts a claim is exported in. Cost avoidance lives in its own block.
+# ---------------------------------------------------------------------------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    PREPARED = "prepared", "Prepared"
+    VERIFYING = "verifying", "Sample drawn: being verified"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+
+
+class Claim(BaseModel):
+    """A payment-by-results claim: the families on a programme judged claimable in a window."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="claims")
+    window_start = models.DateField()
+    window_end = models.DateField()
+    status = models.CharField(max_length=12, choices=ClaimStatus.choices,
+                              default=ClaimStatus.PREPARED)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    prepared_on = models.DateField()
+    # The verifier's sample: its size and the seed that reproduces it.
+    sample_size = models.PositiveSmallIntegerField(null=True, blank=True)
+    sample_seed = models.BigIntegerField(null=True, blank=True)
+    sampled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-window_end", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(window_start__lte=models.F("window_end")),
+                                   name="claim_window_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework.name}: {self.window_start} to {self.window_end}"
+
+
+class Verification(models.TextChoices):
+    NOT_SAMPLED = "", "Not sampled"
+    TO_CHECK = "to_check", "To check"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+
+
+class ClaimFamily(BaseModel):
+    """A family in a claim, with its outcome evidence as it stood when the claim was prepared.
+    A family failed by the verifier comes out of the claim (withdrawn) but stays on record."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="families")
+    attachment = models.ForeignKey(ProgrammeFamily, on_delete=models.PROTECT,
+                                   related_name="claimed")
+    evidence = models.JSONField(default=dict)
+    verification = models.CharField(max_length=10, choices=Verification.choices, blank=True,
+                                    default=Verification.NOT_SAMPLED)
+    reason = text_field(limits.SHORT, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField(null=True, blank=True)
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["claim", "attachment__family__name"]
+        constraints = [
+            # A family (attachment = family + programme) is claimed once for its programme.
+            models.UniqueConstraint(fields=["attachment"], condition=models.Q(withdrawn=False),
+                                    name="claim_family_once_per_programme"),
+        ]
+
+
+class ClaimPayment(BaseModel):
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
+    received_on = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reference = models.CharField(max_length=60)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["received_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                   name="claim_payment_positive"),
+        ]
+
+
+class ClaimLayout(BaseModel):
+    """The columns of a claim's export, as data: [{"header": "...", "field": "..."}] with
+    fields from claims/export.py FIELDS. A default layout is shipped; a council adds its own."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    columns = models.JSONField()
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="claim_layout_one_default"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .claims.export import validate_columns
+
+        try:
+            validate_columns(self.columns)
+        except ValidationError as exc:
+            raise ValidationError({"columns": exc.messages}) from exc

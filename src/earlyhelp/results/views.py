@@ -4,8 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods
+from django.core.exceptions import ValidationError
+from django.views.decorators.http import require_http_methods, require_POST
 
+from earlyhelp.access import policy
+from earlyhelp.core.dates import today
+from earlyhelp.web.forms.base import GovukForm
 from earlyhelp.web.views.base import attempt, page
 
 from . import selectors, services
@@ -24,9 +28,10 @@ def index(request):
         "page_title": "Results for families", "frameworks": selectors.frameworks(request.user)})
 
 
-def _framework_page(request, framework, form, status=200):
+def _framework_page(request, framework, form, status=200, check_form=None):
     return page(request, "results/framework.html", {
         "page_title": framework.name, "framework": framework, "form": form,
+        "check_form": check_form,
         "outcomes": selectors.framework_outcomes(framework),
         "families": selectors.attachment_list(user=request.user, framework=framework),
     }, status=status)
@@ -77,3 +82,24 @@ def family_detail(request, attachment_id):
             messages.success(request, f"Need added: {need.measure.outcome.name}")
             return redirect("results:family", attachment_id=attachment.pk)
     return _family_page(request, attachment, form, status=400)
+
+
+@login_required
+@require_POST
+def framework_check(request, code):
+    """"Check outcomes now": the same service as `results_check_outcomes`, for this programme's
+    families, as on today."""
+    user = request.user
+    framework = selectors.framework_get(user=user, code=code)
+    policy.require(user, policy.Action.CHECK_OUTCOMES)
+    form = GovukForm()
+    try:
+        counts = services.check_programme(user=user, reference=today(), framework=framework)
+    except ValidationError as error:
+        form.add_service_error(error)
+        return _framework_page(request, framework, AttachForm(
+            families=selectors.attachable_families(user)), status=400, check_form=form)
+    messages.success(request, f"Outcomes checked: {counts['families']} families, "
+                              f"{counts['claimable']} claimable, {counts['not_linked']} not in "
+                              "the linked records")
+    return redirect("results:framework", code=framework.code)

@@ -44,3 +44,37 @@ def test_checked_against_the_newest_run(tmp_path, targeting_dir, analyst, worker
     call_command("results_check_outcomes", "--user", "analyst", "--date", str(REFERENCE))
     with pytest.raises(CommandError, match="only performance analysts"):
         call_command("results_check_outcomes", "--user", "worker")
+
+
+def test_check_outcomes_now_on_the_programme_page(tmp_path, targeting_dir, analyst, worker):
+    from django.test import Client
+    from django.urls import reverse
+
+    from earlyhelp.core.dates import today
+    from earlyhelp.core.models import AuditEvent
+    from earlyhelp.core.testing.two_factor import verified_login
+
+    framework = Framework.objects.get(code="sf-2022-25")
+    url = reverse("results:framework_check", args=[framework.code])
+    client = verified_login(Client(), analyst)
+    # No run yet: the error summary says so, nothing is checked.
+    response = client.post(url)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "no finished targeting run" in html
+    assert client.get(url).status_code == 405  # a check is a POST
+    assert verified_login(Client(), worker).post(url).status_code == 404
+    import_all(tmp_path, analyst)
+    family, _ = jessica_in_earlyhelp()
+    pipeline_run.execute(
+        targeting.run_start(acting_user=analyst, reference_date=REFERENCE, enqueue=False))
+    attachment = services.attach_family(user=analyst, framework=framework, family=family,
+                                        attached_on=dt.date(2025, 6, 1))
+    page = client.get(reverse("results:framework", args=[framework.code])).content.decode()
+    assert "Check outcomes now" in page
+    response = client.post(url)
+    assert response.status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.checked_on == today() and attachment.household_key
+    assert AuditEvent.objects.filter(object_id=str(framework.pk),
+                                     detail__startswith="outcomes checked").exists()

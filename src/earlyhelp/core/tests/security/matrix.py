@@ -299,6 +299,7 @@ OPEN_PAGES = [
     ("strategy:round_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("strategy:workforce", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("results:index", {Role.MANAGER, Role.ANALYST}),
+    ("results:claims", {Role.ANALYST, Role.ADMIN}),
     ("history:import", {Role.MANAGER, Role.ADMIN}),
 ]
 
@@ -349,6 +350,11 @@ POLICY_DOORS = {
     "attach_to_programme": ["results:index"],
     "plan_outcomes": "a family's outcome plan page names its attachment: results.tests",
     "check_outcomes": "the results_check_outcomes command: results.tests (refused for a worker)",
+    "prepare_claim": ["results:claims"],
+    "verify_claim": "a claim's sample, verdict and approval forms name the claim and refuse its "
+    "own preparer: results.tests.test_claims and test_claim_pages",
+    "record_claim_payment": "the payment form on a claim's page names the claim: "
+    "results.tests.test_claim_pages",
     "prepare_annex_a": ["insights:annex_a"],
     "see_cohorts": ["targeting:index"],
     "import_agency_files": ["targeting:upload"],
