@@ -72,6 +72,10 @@ class Action(StrEnum):
     SEE_UNMET_NEED = "see_unmet_need"
     IMPORT_HISTORY = "import_history"
     SEE_SCHEDULED_JOBS = "see_scheduled_jobs"
+    DRAW_AUDIT_SAMPLE = "draw_audit_sample"
+    GRADE_AUDIT = "grade_audit"
+    ACKNOWLEDGE_AUDIT = "acknowledge_audit"
+    MODERATE_AUDIT = "moderate_audit"
 
 
 class NotAllowed(PermissionDenied):
@@ -257,6 +261,23 @@ def chairs_round(user, round_) -> bool:
     return round_ is not None and round_.chair_id == user.pk
 
 
+def grades_audit(user, audit) -> bool:
+    """The auditor the case was sampled for (strategy.rules.auditor_conflict is checked again
+    by the service: nobody grades their own work or their own team's)."""
+    return audit is not None and audit.auditor_id == user.pk
+
+
+def acknowledges_audit(user, audit) -> bool:
+    """The worker whose work was audited, and a manager of the case's team or service."""
+    return audit is not None and (audit.worker_id == user.pk or manages_episode(user, audit))
+
+
+def moderates_audit(user, audit) -> bool:
+    """Those who run the strategy, other than the audit's own auditor or the case's manager."""
+    return (user.role in roles.STRATEGY and audit is not None and audit.auditor_id != user.pk
+            and not manages_episode(user, audit))
+
+
 _CASEWORK = "the lead practitioner or early help staff of the family's team"
 
 POLICY: dict[Action, Rule] = {
@@ -366,6 +387,18 @@ POLICY: dict[Action, Rule] = {
                                 _roles(*roles.HISTORY_IMPORT)),
     Action.SEE_SCHEDULED_JOBS: Rule("see the scheduled jobs", "administrators",
                                     _roles(*roles.ADMINS)),
+    Action.DRAW_AUDIT_SAMPLE: Rule("set up an audit programme or draw its sample",
+                                   "team managers, performance analysts and administrators",
+                                   _roles(*roles.STRATEGY)),
+    Action.GRADE_AUDIT: Rule("grade this audit", "the auditor it was sampled for",
+                             grades_audit),
+    Action.ACKNOWLEDGE_AUDIT: Rule(
+        "acknowledge these findings",
+        "the worker whose work was audited and the case's team manager", acknowledges_audit),
+    Action.MODERATE_AUDIT: Rule(
+        "moderate this audit",
+        "team managers, analysts and administrators other than its auditor and the case's "
+        "own manager", moderates_audit),
 }
 
 

@@ -18,6 +18,7 @@ from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import User
 
 from . import rules
+from .selectors import AUDITOR_ROLES, month_population
 from .models import (
     ActionItem,
     Completion,
@@ -340,3 +341,216 @@ def completions_import(*, text: str, acting_user) -> dict:
                     acting_user=acting_user, reason="training system import")
         imported += 1
     return {"imported": imported, "already_recorded": skipped}
+
+
+# Quality audits: draw a month's sample, grade, acknowledge, moderate.
+
+
+def _conflict(auditor, episode, worker_id=None) -> str | None:
+    return rules.auditor_conflict(
+        auditor, lead_ids={episode.lead_practitioner_id, worker_id}, team_id=episode.team_id,
+        team_service_id=episode.team.service_id)
+
+
+@transaction.atomic
+def audit_programme_draw(*, name: str, month: dt.date, tool, per_team: int, auditors,
+                         acting_user, seed: int | None = None):
+    """Draw the month's sample, `per_team` records from each team, and share it among the
+    auditors so nobody audits their own case or their own team's. The seed is recorded: the
+    same seed over the same month draws the same sample."""
+    import secrets
+
+    from .models import AuditProgramme, CaseAudit
+
+    policy.require(acting_user, Action.DRAW_AUDIT_SAMPLE)
+    month = month.replace(day=1)
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter a name for the programme"
+    if month > dates.today():
+        errors["month"] = "Choose this month or a month in the past"
+    if not 1 <= per_team <= rules.PER_TEAM_MAX:
+        errors["per_team"] = f"The sample per team must be between 1 and {rules.PER_TEAM_MAX}"
+    auditors = list(auditors)
+    if not auditors:
+        errors["auditors"] = "Select at least one auditor"
+    elif any(not a.is_active or a.role not in AUDITOR_ROLES for a in auditors):
+        errors["auditors"] = "Auditors must be active early help workers or team managers"
+    if not tool.is_active:
+        errors["tool"] = "Choose an audit tool that is in use"
+    if AuditProgramme.objects.filter(tool=tool, month=month).exists():
+        errors["month"] = f"{month:%B %Y} already has a programme with {tool.name}"
+    if errors:
+        raise ValidationError(errors)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    population = month_population(month)
+    if not population:
+        raise ValidationError({"month": f"No assessment was completed and no plan started in "
+                                        f"{month:%B %Y}: there is nothing to sample"})
+    records = {key: record for items in population.values() for key, record in items}
+    drawn = rules.stratified_sample(
+        {team: [key for key, _ in items] for team, items in population.items()},
+        per_team=per_team, seed=seed)
+    auditors = sorted(auditors, key=lambda a: (a.last_name, a.first_name, str(a.pk)))
+    by_id = {str(a.pk): a for a in auditors}
+    items = []
+    for team in sorted(drawn):
+        for key in drawn[team]:
+            episode = records[key].episode
+            forbidden = {pk for pk, a in by_id.items() if _conflict(a, episode)}
+            items.append((key, forbidden))
+    try:
+        chosen = rules.assign_auditors(items, list(by_id))
+    except ValueError as nobody:
+        episode = records[str(nobody)].episode
+        raise ValidationError({"auditors": f"None of the auditors may audit case "
+                                           f"{episode.reference}: it is their own or their "
+                                           f"team's. Add another auditor"}) from None
+    strata = []
+    for team in sorted(population, key=lambda t: population[t][0][1].episode.team.name):
+        strata.append({"team_id": team, "team": population[team][0][1].episode.team.name,
+                       "population": len(population[team]), "drawn": len(drawn[team])})
+    programme = base.create(
+        AuditProgramme(name=name.strip(), month=month, tool=tool, per_team=per_team, seed=seed,
+                       strata=strata),
+        acting_user=acting_user,
+    )
+    for key, _ in items:
+        record = records[key]
+        kind = key.split(":", 1)[0]
+        base.create(
+            CaseAudit(programme=programme, kind=kind, team_id=record.episode.team_id,
+                      episode=record.episode, worker_id=record.episode.lead_practitioner_id,
+                      auditor=by_id[chosen[key]],
+                      assessment=record if kind == "assessment" else None,
+                      plan=record if kind == "plan" else None),
+            acting_user=acting_user, family_id=record.episode.family_id,
+            reason=f"sampled for {programme.name}",
+        )
+    return programme
+
+
+def _locked_audit(audit):
+    from .models import CaseAudit
+
+    return CaseAudit.objects.select_for_update().select_related(
+        "episode", "episode__team").get(pk=audit.pk)
+
+
+@transaction.atomic
+def audit_grade(*, audit, answers: dict, grade: str, summary: str, acting_user):
+    """The auditor grades every question of the tool that applies to the record (answers:
+    {question_id: (grade, comment)}) and the whole. Once only: after that, moderation."""
+    from .models import AuditAnswer, AuditStatus, Grade
+
+    policy.require(acting_user, Action.GRADE_AUDIT, audit)
+    audit = _locked_audit(audit)
+    conflict = _conflict(acting_user, audit.episode, audit.worker_id)
+    if conflict:
+        raise policy.NotAllowed(f"You cannot grade this audit: {conflict}.")
+    if audit.status != AuditStatus.ASSIGNED:
+        raise IllegalMove("This audit is already graded: a moderator can change its grades.")
+    errors = {}
+    questions = [q for q in audit.programme.tool.questions.all()
+                 if rules.applies(q.applies_to, audit.kind)]
+    for question in questions:
+        given, comment = answers.get(question.pk, ("", ""))
+        if given not in Grade.values:
+            errors[f"grade_{question.pk}"] = f"Select a grade for “{question.text}”"
+        elif given in rules.NEEDS_COMMENT and not (comment or "").strip():
+            errors[f"comment_{question.pk}"] = (
+                f"Enter a comment for “{question.text}”: say what would make it good")
+    if grade not in Grade.values:
+        errors["grade"] = "Select an overall grade"
+    elif grade in rules.NEEDS_COMMENT and not (summary or "").strip():
+        errors["summary"] = "Enter a summary: say what would make the work good"
+    if errors:
+        raise ValidationError(errors)
+    for question in questions:
+        given, comment = answers[question.pk]
+        base.create(AuditAnswer(audit=audit, question=question, grade=given,
+                                comment=(comment or "").strip()),
+                    acting_user=acting_user, family_id=audit.episode.family_id)
+    before = {"status": audit.status, "grade": audit.grade, "summary": audit.summary,
+              "graded_on": audit.graded_on}
+    audit.status, audit.grade = AuditStatus.GRADED, grade
+    audit.summary, audit.graded_on = (summary or "").strip(), dates.today()
+    return base.update(audit, acting_user=acting_user, before=before,
+                       family_id=audit.episode.family_id)
+
+
+@transaction.atomic
+def audit_acknowledge(*, audit, comment: str = "", acting_user):
+    """The worker or the case's manager has read the findings (once each)."""
+    from .models import AckRole, AuditAcknowledgement, AuditStatus
+
+    policy.require(acting_user, Action.ACKNOWLEDGE_AUDIT, audit)
+    audit = _locked_audit(audit)
+    if audit.status != AuditStatus.GRADED:
+        raise IllegalMove("There are no findings to acknowledge yet: the audit is not graded.")
+    if audit.acknowledgements.filter(user=acting_user).exists():
+        raise IllegalMove("You have already acknowledged these findings.")
+    as_role = AckRole.WORKER if audit.worker_id == acting_user.pk else AckRole.MANAGER
+    return base.create(
+        AuditAcknowledgement(audit=audit, user=acting_user, as_role=as_role,
+                             comment=(comment or "").strip()),
+        acting_user=acting_user, family_id=audit.episode.family_id,
+    )
+
+
+@transaction.atomic
+def audit_moderate(*, audit, question=None, new_grade: str, reason: str, acting_user):
+    """Change one grade (a question's, or the overall grade when `question` is None) with a
+    reason; the old grade stays in the moderation history."""
+    from .models import AuditAnswer, AuditModeration, AuditStatus, Grade
+
+    policy.require(acting_user, Action.MODERATE_AUDIT, audit)
+    audit = _locked_audit(audit)
+    if audit.status != AuditStatus.GRADED:
+        raise IllegalMove("Only a graded audit can be moderated.")
+    errors = {}
+    if new_grade not in Grade.values:
+        errors["new_grade"] = "Select the moderated grade"
+    if not (reason or "").strip():
+        errors["reason"] = "Enter the reason for changing the grade"
+    if errors:
+        raise ValidationError(errors)
+    target = audit if question is None else (
+        AuditAnswer.objects.select_for_update().filter(audit=audit, question=question).first())
+    if target is None:
+        raise ValidationError({"target": "Choose a question this audit graded"})
+    if target.grade == new_grade:
+        raise ValidationError({"new_grade": f"The grade is already "
+                                            f"{Grade(new_grade).label.lower()}: choose another"})
+    moderation = base.create(
+        AuditModeration(audit=audit, question=question, old_grade=target.grade,
+                        new_grade=new_grade, reason=reason.strip()),
+        acting_user=acting_user, family_id=audit.episode.family_id,
+    )
+    before = {"grade": target.grade}
+    target.grade = new_grade
+    base.update(target, acting_user=acting_user, before=before,
+                family_id=audit.episode.family_id, reason=f"moderation: {reason.strip()}"[:300])
+    return moderation
+
+
+@transaction.atomic
+def audit_reassign(*, audit, auditor, acting_user):
+    """Give an audit not yet graded to another auditor (never the case's own worker or its
+    team's manager)."""
+    from .models import AuditStatus
+
+    policy.require(acting_user, Action.DRAW_AUDIT_SAMPLE)
+    audit = _locked_audit(audit)
+    if audit.status != AuditStatus.ASSIGNED:
+        raise IllegalMove("This audit is already graded: it stays with its auditor.")
+    if not auditor.is_active or auditor.role not in AUDITOR_ROLES:
+        raise ValidationError({"auditor": "Auditors must be active early help workers or team "
+                                          "managers"})
+    conflict = _conflict(auditor, audit.episode, audit.worker_id)
+    if conflict:
+        raise ValidationError({"auditor": f"{conflict}: choose someone else"})
+    before = {"auditor_id": audit.auditor_id}
+    audit.auditor = auditor
+    return base.update(audit, acting_user=acting_user, before=before,
+                       family_id=audit.episode.family_id)
