@@ -175,3 +175,253 @@ def test_the_draw_refuses_bad_input(world, tool, month_work, peer):
         services.audit_programme_draw(name="x", month=MONTH, tool=tool, per_team=2,
                                       auditors=[peer], acting_user=world.worker)
     assert not CaseAudit.objects.exists()
+
+
+# Grading, acknowledging, moderating
+
+
+@pytest.fixture
+def programme(world, tool, month_work, peer):
+    """Everything in the month drawn (5 per team), all audits with the peer."""
+    return draw(world, tool, [peer], per_team=5, seed=11)
+
+
+def answers_for(audit, grade="good", comment=""):
+    return {q.pk: (grade, comment) for q in selectors.questions_for(audit)}
+
+
+def grade(audit, user, overall="good", each="good", summary="", comment=""):
+    return services.audit_grade(audit=audit, answers=answers_for(audit, each, comment),
+                                grade=overall, summary=summary, acting_user=user)
+
+
+def test_the_tool_asks_each_kind_its_own_questions(programme):
+    assessment = programme.audits.filter(kind="assessment").first()
+    plan = programme.audits.filter(kind="plan").first()
+    assert [q.text for q in selectors.questions_for(assessment)] == [
+        "The child's voice is heard", "Needs are evidenced", "The whole family is considered",
+        "Management oversight is recorded"]
+    assert [q.text for q in selectors.questions_for(plan)] == [
+        "The child's voice is heard", "The whole family is considered", "The plan is SMART",
+        "Reviews are on time", "Management oversight is recorded"]
+
+
+def test_the_auditor_grades_every_question_once(programme, peer, world):
+    audit = programme.audits.filter(kind="plan").first()
+    with pytest.raises(ValidationError) as missing:
+        services.audit_grade(audit=audit, answers={}, grade="", summary="", acting_user=peer)
+    assert len(missing.value.message_dict) == 6  # five questions and the overall grade
+    with pytest.raises(ValidationError) as no_comment:
+        grade(audit, peer, each="inadequate", overall="inadequate")
+    assert "say what would make it good" in str(no_comment.value)
+    assert not audit.answers.exists()
+    grade(audit, peer, each="requires_improvement", overall="requires_improvement",
+          comment="Outcomes are not measurable", summary="Make the plan SMART")
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.GRADED and audit.graded_on == dates.today()
+    assert audit.answers.count() == 5
+    with pytest.raises(IllegalMove):
+        grade(audit, peer)
+
+
+def test_only_the_auditor_grades_and_never_once_they_lead_the_case(programme, peer, world):
+    audit = programme.audits.first()
+    with pytest.raises(NotAllowed):
+        grade(audit, world.other_worker)
+    # The auditor has since become the case's lead practitioner: refused.
+    audit.episode.lead_practitioner = peer
+    audit.episode.save()
+    with pytest.raises(NotAllowed) as refused:
+        grade(audit, peer)
+    assert "lead practitioner" in str(refused.value)
+    assert not selectors.audits_to_grade(user=peer).filter(pk=audit.pk).exists()
+
+
+def test_the_worker_and_the_manager_acknowledge_and_a_stranger_is_refused(programme, peer,
+                                                                       world):
+    audit = programme.audits.filter(team=world.team).first()
+    with pytest.raises(IllegalMove):
+        services.audit_acknowledge(audit=audit, acting_user=world.worker)  # not graded yet
+    grade(audit, peer)
+    with pytest.raises(NotAllowed):
+        services.audit_acknowledge(audit=audit, acting_user=world.other_worker)
+    with pytest.raises(NotAllowed):
+        services.audit_acknowledge(audit=audit, acting_user=peer)
+    mine = services.audit_acknowledge(audit=audit, comment="Will do", acting_user=world.worker)
+    theirs = services.audit_acknowledge(audit=audit, acting_user=world.manager)
+    assert (mine.as_role, theirs.as_role) == ("worker", "manager")
+    with pytest.raises(IllegalMove):
+        services.audit_acknowledge(audit=audit, acting_user=world.worker)
+    assert selectors.findings_to_acknowledge(user=world.worker) == [
+        a for a in selectors.findings_to_acknowledge(user=world.worker) if a.pk != audit.pk]
+
+
+def test_moderation_changes_a_grade_with_a_reason_and_keeps_the_old(programme, peer, world):
+    audit = programme.audits.filter(kind="assessment").first()
+    grade(audit, peer, overall="good")
+    question = selectors.questions_for(audit)[0]
+    with pytest.raises(NotAllowed):  # the auditor does not moderate their own audit
+        services.audit_moderate(audit=audit, new_grade="inadequate", reason="x",
+                                acting_user=peer)
+    with pytest.raises(NotAllowed):  # nor the case's own manager
+        services.audit_moderate(audit=audit, new_grade="inadequate", reason="x",
+                                acting_user=world.manager)
+    with pytest.raises(ValidationError) as no_reason:
+        services.audit_moderate(audit=audit, new_grade="inadequate", reason=" ",
+                                acting_user=world.analyst)
+    assert "reason" in no_reason.value.message_dict
+    with pytest.raises(ValidationError):
+        services.audit_moderate(audit=audit, new_grade="good", reason="same",
+                                acting_user=world.analyst)
+    services.audit_moderate(audit=audit, question=question, new_grade="requires_improvement",
+                            reason="The child's words are not recorded", acting_user=world.analyst)
+    services.audit_moderate(audit=audit, new_grade="outstanding", reason="Exceptional analysis",
+                            acting_user=world.analyst)
+    audit.refresh_from_db()
+    assert audit.grade == "outstanding"
+    assert audit.answers.get(question=question).grade == "requires_improvement"
+    history = [(m.question_id, m.old_grade, m.new_grade) for m in
+               AuditModeration.objects.filter(audit=audit)]
+    assert history == [(question.pk, "good", "requires_improvement"),
+                       (None, "good", "outstanding")]
+    changes = AuditEvent.objects.filter(object_id=str(audit.pk), action="change")
+    assert [e.changes for e in changes][-1] == {"grade": ["good", "outstanding"]}
+
+
+# The figures, by hand
+
+
+def test_themes_and_share_good_or_better_by_team(programme, peer, world):
+    """5-18 team: 5 audits graded outstanding, good, good, inadequate, requires improvement –
+    3 of 5 good or better = 60.0%. Elsewhere: good, inadequate – 1 of 2 = 50.0%. All: 4 of 7
+    = 57.1%. The child's voice: good on the 5-18 team's 5, inadequate on Elsewhere's 2, then
+    two of the good moderated to inadequate: 3 of 7 = 42.9%."""
+    ours = list(programme.audits.filter(team=world.team).order_by("kind", "created_at"))
+    theirs = list(programme.audits.filter(team=world.other_team))
+    voice = selectors.questions_for(ours[0])[0]
+    overall = ["outstanding", "good", "good", "inadequate", "requires_improvement"]
+    for audit, given in zip(ours, overall, strict=True):
+        answers = answers_for(audit, "requires_improvement", "See the summary")
+        answers[voice.pk] = ("good", "")
+        services.audit_grade(audit=audit, answers=answers, grade=given, summary="Summary",
+                             acting_user=peer)
+    for audit, given in zip(theirs, ["good", "inadequate"], strict=True):
+        answers = answers_for(audit, "outstanding")
+        answers[voice.pk] = ("inadequate", "Not heard")
+        services.audit_grade(audit=audit, answers=answers, grade=given, summary="Summary",
+                             acting_user=peer)
+    # Moderation moves two of the 5-18 team's voice grades down: 3 good of 5, 2 inadequate.
+    for audit in ours[:2]:
+        services.audit_moderate(audit=audit, question=voice, new_grade="inadequate",
+                                reason="Not heard", acting_user=world.analyst)
+    figures = selectors.audit_figures(user=world.analyst)
+    by_team = {r.label: (r.share.good, r.share.total, r.share.percent) for r in figures["teams"]}
+    assert by_team == {"5-18 team": (3, 5, 60.0), "Elsewhere team": (1, 2, 50.0)}
+    assert (figures["overall"].good, figures["overall"].total, figures["overall"].percent) == (
+        4, 7, 57.1)
+    themes = {r.label: (r.share.good, r.share.total, r.share.percent) for r in figures["themes"]}
+    assert themes["The child's voice is heard"] == (3, 7, 42.9)
+    assert themes["Needs are evidenced"] == (2, 5, 40.0)  # 3 of ours (RI), 2 of theirs (outst.)
+    assert themes["The plan is SMART"] == (0, 2, 0.0)
+    assert selectors.audit_figures(user=world.worker) is None
+
+
+def test_share_good_or_better_three_of_four_is_75_percent():
+    share = rules.share_good_or_better(["good", "outstanding", "inadequate", "good"])
+    assert (share.good, share.total, share.percent) == (3, 4, 75.0)
+    assert rules.share_good_or_better([]).percent is None
+
+
+# Scoping and pages
+
+
+def test_an_auditor_sees_only_the_cases_sampled_for_them(world, tool, month_work, peer):
+    second = UserFactory(username="second", role=Role.WORKER)
+    programme = draw(world, tool, [peer, second], per_team=5)
+    mine = programme.audits.filter(auditor=peer, team=world.team).first()
+    theirs = programme.audits.filter(auditor=second).first()
+    assert set(selectors.audits_visible(user=peer)) == set(programme.audits.filter(auditor=peer))
+    client = client_for(peer)
+    assert client.get(reverse("strategy:audit", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("strategy:audit", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("strategy:audit_grade", args=[theirs.pk])).status_code == 404
+    # Not graded yet: the worker and the manager do not see it either.
+    assert client_for(world.worker).get(
+        reverse("strategy:audit", args=[mine.pk])).status_code == 404
+    grade(mine, peer)
+    assert client_for(world.worker).get(
+        reverse("strategy:audit", args=[mine.pk])).status_code == 200
+    assert client_for(world.other_worker).get(
+        reverse("strategy:audit", args=[mine.pk])).status_code == 404
+    assert AuditEvent.objects.filter(object_id=str(mine.pk), action="view", user=peer).exists()
+
+
+def test_the_audit_pages_walk_and_answer_errors_with_a_summary(world, tool, month_work, peer):
+    manager = client_for(world.manager)
+    bad = manager.post(reverse("strategy:programme_new"), {
+        "name": "", "month": "1999-01-01", "per_team": "many", "seed": "", "auditors": []})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "govuk-error-summary" in body and "Select at least one auditor" in body
+    assert "The sample per team must be a whole number, like 4" in body
+    drawn = manager.post(reverse("strategy:programme_new"), {
+        "name": "Case audit", "month": MONTH.isoformat(), "tool": str(tool.pk),
+        "per_team": "1", "seed": "5", "auditors": [str(peer.pk)]})
+    assert drawn.status_code == 302
+    programme = tool.programmes.get()
+    assert programme.seed == 5 and programme.audits.count() == 2
+    page = manager.get(drawn.url).content.decode()
+    assert "Random seed <strong>5</strong>" in page and "gives this same sample" in page
+
+    audit = programme.audits.filter(team=world.team).get()
+    auditor = client_for(peer)
+    questions = selectors.questions_for(audit)
+    form = {f"grade_{q.pk}": "good" for q in questions} | {"grade": "inadequate",
+                                                            "summary": ""}
+    refused = auditor.post(reverse("strategy:audit_grade", args=[audit.pk]), form)
+    assert refused.status_code == 400
+    assert "Enter a summary: say what would make the work good" in refused.content.decode()
+    form["summary"] = "Needs are not evidenced"
+    assert auditor.post(reverse("strategy:audit_grade", args=[audit.pk]),
+                        form).status_code == 302
+
+    # A stranger cannot acknowledge (they cannot even see it: 404); the worker can.
+    stranger = client_for(world.other_worker)
+    assert stranger.post(reverse("strategy:audit_acknowledge", args=[audit.pk]),
+                         {"comment": ""}).status_code == 404
+    # The peer sees it (their audit) but may not acknowledge: 403.
+    assert auditor.post(reverse("strategy:audit_acknowledge", args=[audit.pk]),
+                        {"comment": ""}).status_code == 403
+    worker = client_for(world.worker)
+    assert worker.post(reverse("strategy:audit_acknowledge", args=[audit.pk]),
+                       {"comment": "Agreed"}).status_code == 302
+    assert "Agreed" in worker.get(reverse("strategy:audit", args=[audit.pk])).content.decode()
+
+    analyst = client_for(world.analyst)
+    missing = analyst.post(reverse("strategy:audit_moderate", args=[audit.pk]),
+                           {"target": "overall", "new_grade": "good", "reason": ""})
+    assert missing.status_code == 400
+    assert "Enter the reason for changing the grade" in missing.content.decode()
+    assert analyst.post(reverse("strategy:audit_moderate", args=[audit.pk]), {
+        "target": "overall", "new_grade": "requires_improvement",
+        "reason": "Some evidence is there"}).status_code == 302
+    body = analyst.get(reverse("strategy:audit", args=[audit.pk])).content.decode()
+    assert "Inadequate changed to Requires improvement" in body
+    assert manager.get(reverse("strategy:audit_moderate", args=[audit.pk])).status_code == 403
+
+
+def test_reassigning_offers_and_accepts_only_those_who_may_audit(world, tool, month_work, peer):
+    programme = draw(world, tool, [peer], per_team=1)
+    audit = programme.audits.get(team=world.team)
+    choices = set(selectors.eligible_auditors(audit))
+    assert world.worker not in choices and world.manager not in choices
+    assert world.other_worker in choices and peer in choices
+    with pytest.raises(ValidationError) as refused:
+        services.audit_reassign(audit=audit, auditor=world.worker, acting_user=world.manager)
+    assert "lead practitioner" in refused.value.message_dict["auditor"][0]
+    response = client_for(world.manager).post(
+        reverse("strategy:audit_reassign", args=[audit.pk]), {"auditor": str(world.manager.pk)})
+    assert response.status_code == 400
+    services.audit_reassign(audit=audit, auditor=world.other_worker, acting_user=world.manager)
+    audit.refresh_from_db()
+    assert audit.auditor == world.other_worker
