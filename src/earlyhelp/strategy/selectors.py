@@ -521,3 +521,18 @@ def programme_audits_for(*, user) -> QuerySet:
     """Every audit of every programme, for those who run the strategy (to reassign)."""
     require_strategy(user)
     return _audits()
+
+
+def compliance_tables(*, user) -> list[tuple[str, list[ComplianceRow]]]:
+    """Compliance by contact class, organisation and team (the workforce page and the
+    dashboard show the same tables)."""
+    return [(label, compliance(user=user, by=by)) for by, label in BY.items()]
+
+
+def dashboard_section(*, user, period) -> dict | None:
+    """The strategy's part of the insights dashboard: workforce compliance today and the audits
+    of the period's months. None for those who do not run the strategy."""
+    if not runs_strategy(user):
+        return None
+    return {"compliance": compliance_tables(user=user),
+            "audits": audit_figures(user=user, start=period.start, end=period.end)}

@@ -297,8 +297,7 @@ def item_done(request, item_id):
 def workforce(request):
     user = request.user
     selectors.require_strategy(user)
-    tables = [(label, selectors.compliance(user=user, by=by)) for by, label in
-              selectors.BY.items()]
+    tables = selectors.compliance_tables(user=user)
     return page(request, "strategy/workforce.html", {
         "page_title": "Workforce readiness", "tables": tables,
         "unclassified": selectors.unclassified_titles(user=user),

@@ -297,6 +297,7 @@ OPEN_PAGES = [
     ("targeting:index", {Role.ANALYST, Role.MANAGER}),
     ("strategy:round_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("strategy:workforce", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
+    ("strategy:programme_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("results:index", {Role.MANAGER, Role.ANALYST}),
     ("history:import", {Role.MANAGER, Role.ADMIN}),
 ]
@@ -360,4 +361,11 @@ POLICY_DOORS = {
     "scoped to the user's panels (panels.selectors.unmet_need_list, panels.tests)",
     "import_history": ["history:import"],
     "see_scheduled_jobs": ["operations:jobs"],
+    "draw_audit_sample": ["strategy:programme_new"],
+    "grade_audit": "an audit's grading page names the audit: strategy.tests.test_audits (its "
+    "auditor only; another auditor's is a 404)",
+    "acknowledge_audit": "an audit's acknowledge form names the audit: strategy.tests."
+    "test_audits (the case's worker and manager; a stranger 404, its auditor 403)",
+    "moderate_audit": "an audit's moderation page names the audit: strategy.tests.test_audits "
+    "(not its auditor nor the case's manager)",
 }
