@@ -18,7 +18,6 @@ from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import User
 
 from . import rules
-from .selectors import AUDITOR_ROLES, month_population
 from .models import (
     ActionItem,
     Completion,
@@ -32,6 +31,7 @@ from .models import (
     RoundPartner,
     RoundStatus,
 )
+from .selectors import AUDITOR_ROLES, month_population
 
 # An item the rounds create is due a year after the consensus: the next round checks it.
 ITEM_MONTHS = 12
