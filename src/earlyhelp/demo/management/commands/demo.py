@@ -110,7 +110,8 @@ class Command(BaseCommand):
         made = load_demo_strategy(today=result.today, seed=result.seed)
         self.stdout.write(
             f"Strategy: {made['rounds']} self-assessment rounds, {made['ratings']} ratings, "
-            f"{made['items']} action plan items, {made['completions']} course completions."
+            f"{made['items']} action plan items, {made['completions']} course completions, "
+            f"{made['audits']} case audits ({made['graded']} graded)."
         )
 
     def print_logins(self):
