@@ -1,6 +1,7 @@
 """The demo borough's strategy layer: last year's maturity matrix round (closed), this year's
-(open, partly rated), the action plan that follows, courses and their completions, and two
-months of case audits (the earlier graded and moderated, the latest partly graded).
+(open, partly rated), the action plan that follows, courses and their completions, and case
+audits of the three latest months with work (the earlier graded, one grade moderated, the
+latest partly graded).
 
 Call `load_demo_strategy()` after the borough's users exist. Does nothing if a round already
 exists. Made through the strategy's own services, so everything is audited like real use."""
@@ -125,8 +126,8 @@ GRADES = ["outstanding", "good", "good", "good", "requires_improvement", "requir
 
 
 def _audits(today, rng, manager, seed) -> dict:
-    """Case audits of the last two whole months: auditors from several teams (the demo worker
-    among them, so their login has audits to grade and findings to acknowledge)."""
+    """Case audits of the three latest months with work: auditors from several teams (the demo
+    worker among them, so their login has audits to grade and findings to acknowledge)."""
     from earlyhelp.strategy.models import AuditTool, CaseAudit
     from earlyhelp.strategy.selectors import month_population, questions_for
 
@@ -142,13 +143,18 @@ def _audits(today, rng, manager, seed) -> dict:
     analyst = User.objects.filter(role=Role.ANALYST, is_active=True).order_by("username").first()
     first = today.replace(day=1)
     made = graded = 0
-    for back, share in ((2, 1.0), (1, 0.6)):
-        month = dates.months_before(first, back)
-        if tool is None or not auditors or not month_population(month):
+    # The three latest months with work to sample (of the last six), oldest first: all but the
+    # latest fully graded.
+    months = [m for m in (dates.months_before(first, back) for back in range(1, 7))
+              if month_population(m)][:3][::-1]
+    for month in months:
+        back = 1 if month == months[-1] else 2
+        share = 0.6 if back == 1 else 1.0
+        if tool is None or not auditors:
             continue
         programme = services.audit_programme_draw(
             name=f"Case audit {month:%B %Y}", month=month, tool=tool, per_team=4,
-            auditors=auditors, seed=seed * 1000 + back, acting_user=manager)
+            auditors=auditors, seed=seed * 1000 + month.month, acting_user=manager)
         audits = list(CaseAudit.objects.filter(programme=programme).select_related(
             "programme__tool", "episode__team", "worker").order_by("created_at"))
         made += len(audits)
@@ -171,7 +177,7 @@ def _audits(today, rng, manager, seed) -> dict:
             if audit.worker_id and audit.worker.is_active and rng.random() < 0.5:
                 services.audit_acknowledge(audit=audit, comment="Discussed in supervision",
                                            acting_user=audit.worker)
-        if analyst is not None and back == 2 and audits:
+        if analyst is not None and month == months[0] and audits:
             audit = CaseAudit.objects.get(pk=audits[0].pk)  # every audit of that month graded
             new = "good" if audit.grade != "good" else "requires_improvement"
             services.audit_moderate(audit=audit, new_grade=new,

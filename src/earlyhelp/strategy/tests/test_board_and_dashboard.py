@@ -65,10 +65,11 @@ def test_the_board_report_pdf_has_the_action_plan_and_the_audits(world, graded):
         target="100%", due_on=dates.today() - dt.timedelta(days=1), owner=world.manager,
         actions="", element=None, indicator=None, indicator_target=None)
     client = client_for(world.analyst)
-    page = client.get("/insights/board/?period=quarter").content.decode()
+    query = f"period=quarter&date={graded.month.isoformat()}"  # the quarter of the audits
+    page = client.get(f"/insights/board/?{query}").content.decode()
     assert "Case audits" in page
     assert "50.0%" in page  # 1 of 2 graded good or better
-    pdf = client.get("/insights/board/report.pdf?period=quarter")
+    pdf = client.get(f"/insights/board/report.pdf?{query}")
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
     assert "action plan" in text and "Every partner trained" in text
@@ -101,3 +102,15 @@ def test_the_dashboard_shows_workforce_compliance_and_audits(world, graded):
     assert re.search(r"High contact</th>\s*<td[^>]*>2</td>\s*<td[^>]*>1</td>\s*<td[^>]*>50.0%",
                      body)
     assert "Case audits" in body
+
+
+def test_the_dashboard_sections_take_a_fixed_number_of_queries(world, graded,
+                                                               django_assert_num_queries):
+    """Four for the three compliance tables (classes, courses, staff, completions), two for the
+    audit figures (question grades, team grades) – however many staff or audits."""
+    with django_assert_num_queries(4):
+        tables = selectors.compliance_tables(user=world.analyst)
+    assert [label for label, _ in tables] == ["Contact class", "Organisation", "Team"]
+    with django_assert_num_queries(2):
+        figures = selectors.audit_figures(user=world.analyst)
+    assert figures["overall"].total == 2
