@@ -158,10 +158,14 @@ def _audits(today, rng, manager, seed) -> dict:
         audits = list(CaseAudit.objects.filter(programme=programme).select_related(
             "programme__tool", "episode__team", "worker").order_by("created_at"))
         made += len(audits)
-        # In the latest month, some audits (half the demo worker's) wait for their auditor.
+        # In the latest month, some audits wait for their auditor – the demo worker's first
+        # among them, so their login has one to grade.
+        waiting_for_worker = False
         for audit in audits:
-            mine = audit.auditor == worker
-            if back == 1 and (rng.random() < 0.5 if mine else rng.random() >= share):
+            if back == 1 and audit.auditor == worker and not waiting_for_worker:
+                waiting_for_worker = True
+                continue
+            if back == 1 and rng.random() >= share:
                 continue
             overall = rng.choice(GRADES)
             answers = {}
