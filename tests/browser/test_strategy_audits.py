@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from earlyhelp.assessments.tests.factories import AssessmentFactory
+from earlyhelp.cases.tests.factories import EpisodeFactory
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role
-from earlyhelp.core.testing.factories import AssessmentFactory, EpisodeFactory, UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 from earlyhelp.strategy.models import AuditModeration, CaseAudit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,8 +23,9 @@ def test_the_demo_strategy_loads_once_through_the_services(world):
 def test_the_demo_draws_and_grades_two_months_of_case_audits(world):
     import datetime as dt
 
+    from earlyhelp.assessments.tests.factories import AssessmentFactory
+    from earlyhelp.cases.tests.factories import EpisodeFactory
     from earlyhelp.core import dates
-    from earlyhelp.core.testing.factories import AssessmentFactory, EpisodeFactory
     from earlyhelp.strategy.models import AuditModeration, AuditProgramme, CaseAudit
 
     first = dates.today().replace(day=1)

@@ -9,16 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from earlyhelp.access.policy import NotAllowed
+from earlyhelp.assessments.tests.factories import AssessmentFactory
+from earlyhelp.cases.tests.factories import EpisodeFactory
 from earlyhelp.core import dates
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditEvent, Role
-from earlyhelp.core.testing.factories import (
-    AssessmentFactory,
-    EpisodeFactory,
-    PlanFactory,
-    UserFactory,
-)
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
+from earlyhelp.plans.tests.factories import PlanFactory
 
 from .. import rules, selectors, services
 from ..models import AuditModeration, AuditStatus, AuditTool, CaseAudit

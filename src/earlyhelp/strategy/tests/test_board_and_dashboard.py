@@ -9,9 +9,11 @@ import zlib
 import pytest
 from django.test import Client
 
+from earlyhelp.assessments.tests.factories import AssessmentFactory
+from earlyhelp.cases.tests.factories import EpisodeFactory
 from earlyhelp.core import dates
-from earlyhelp.core.testing.factories import AssessmentFactory, EpisodeFactory, UserFactory
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.core.tests.factories import UserFactory
 
 from .. import selectors, services
 from ..models import AuditTool, Completion, Course, RoleClass
