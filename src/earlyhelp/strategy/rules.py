@@ -41,7 +41,26 @@ def below_target(consensus_rank: int, target_rank: int) -> bool:
     return consensus_rank < target_rank
 
 
+def every_element_agreed(round_) -> bool:
+    """A round closes once the chair has recorded a consensus for every element (the journey's
+    guard on closing; the refusal says how many are missing)."""
+    from earlyhelp.core.errors import IllegalMove
+
+    from .models import Element
+
+    elements = Element.objects.filter(dimension__framework_id=round_.framework_id).count()
+    agreed = round_.consensus.count()
+    if agreed < elements:
+        raise IllegalMove(
+            f"Record a consensus rating for every element before closing: {elements - agreed} "
+            f"of {elements} still have none."
+        )
+    return True
+
+
 RED, AMBER, GREEN, DONE = "red", "amber", "green", "done"
+RAG_BY_DATE = (RED, AMBER, GREEN, DONE)
+RAG_BY_INDICATOR = (RED, GREEN)
 
 
 def rag_by_date(*, due_on: dt.date, is_done: bool, today: dt.date) -> str:

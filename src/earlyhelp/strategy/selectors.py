@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from earlyhelp.access import roles
+from earlyhelp.access import policy, roles
 from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
 
@@ -32,14 +31,12 @@ from .models import (
 
 
 def runs_strategy(user) -> bool:
-    return user.role in roles.STRATEGY
+    return policy.can(user, policy.Action.RUN_STRATEGY)
 
 
 def require_strategy(user) -> None:
-    if not runs_strategy(user):
-        raise PermissionDenied(
-            "Only team managers, performance analysts and administrators can see this page."
-        )
+    """The pages and the API of those who run the strategy: the policy's RUN_STRATEGY."""
+    policy.require(user, policy.Action.RUN_STRATEGY)
 
 
 def sees_all_ratings(user, round_) -> bool:
@@ -422,8 +419,6 @@ def findings_to_acknowledge(*, user) -> list:
 
     qs = audits_visible(user=user).filter(status=AuditStatus.GRADED).exclude(
         acknowledgements__user_id=user.pk).exclude(auditor_id=user.pk)
-    from earlyhelp.access import policy
-
     return [a for a in qs if policy.can(user, policy.Action.ACKNOWLEDGE_AUDIT, a)]
 
 
