@@ -15,12 +15,13 @@ from earlyhelp.panels.journey import MEETING, PANEL_ACTION, PANEL_CASE
 from earlyhelp.panels.services.actions import panel_action_add
 from earlyhelp.plans import services as plans
 from earlyhelp.plans.journey import ACTION, PLAN
+from earlyhelp.strategy.journey import ACTION_ITEM, CASE_AUDIT, ROUND
 from earlyhelp.targeting.journey import CLERICAL_REVIEW, RUN
 
 JOURNEY = Journey(
     machines=(
         CONTACT, EPISODE, ASSESSMENT, PLAN, ACTION, REFERRAL, PANEL_CASE, MEETING, PANEL_ACTION,
-        RUN, CLERICAL_REVIEW,
+        RUN, CLERICAL_REVIEW, ROUND, ACTION_ITEM, CASE_AUDIT,
     ),
     performers={
         ("episode", "open"): cases.episode_open,

@@ -15,6 +15,7 @@ from earlyhelp.access.policy import Action
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.workflow import NEW
 from earlyhelp.core.models import User
 
 from . import rules
@@ -31,6 +32,7 @@ from .models import (
     RoundPartner,
     RoundStatus,
 )
+from .journey import ACTION_ITEM, CASE_AUDIT, ROUND
 from .selectors import AUDITOR_ROLES, month_population
 
 # An item the rounds create is due a year after the consensus: the next round checks it.
@@ -47,10 +49,10 @@ def _same_framework(round_, *, element=None, level=None) -> None:
         raise ValidationError(errors)
 
 
-def _open(round_) -> Round:
+def _open(round_, move: str) -> Round:
+    """The round locked, refused unless its journey allows `move` (rate, agree)."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.status != RoundStatus.OPEN:
-        raise IllegalMove(f"{round_.name} is closed: its ratings can no longer change.")
+    ROUND.require(move, round_)
     return round_
 
 
@@ -107,7 +109,7 @@ def rating_record(
 ) -> Rating:
     """The acting user's organisation rates one element (a second save changes its rating)."""
     policy.require(acting_user, Action.RATE_FOR_PARTNER, round_)
-    round_ = _open(round_)
+    round_ = _open(round_, "rate")
     _same_framework(round_, element=element, level=level)
     if not (evidence or "").strip():
         raise ValidationError({"evidence": "Enter the evidence for your rating"})
@@ -139,7 +141,7 @@ def consensus_record(
     """The chair's rating for an element. Below the round's target, the element goes on the
     action plan (once per round and element); the item is returned when one was created."""
     policy.require(acting_user, Action.CHAIR_ROUND, round_)
-    round_ = _open(round_)
+    round_ = _open(round_, "agree")
     _same_framework(round_, element=element, level=level)
     if not (rationale or "").strip():
         raise ValidationError({"rationale": "Enter why the partnership settled on this level"})
@@ -179,16 +181,10 @@ def consensus_record(
 def round_close(*, round_, acting_user) -> Round:
     """Close a round once the chair has recorded a consensus for every element."""
     policy.require(acting_user, Action.CHAIR_ROUND, round_)
-    round_ = _open(round_)
-    elements = Element.objects.filter(dimension__framework_id=round_.framework_id).count()
-    agreed = round_.consensus.count()
-    if agreed < elements:
-        raise IllegalMove(
-            f"Record a consensus rating for every element before closing: {elements - agreed} "
-            f"of {elements} still have none."
-        )
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    closed = ROUND.require("close", round_)  # its guard: a consensus for every element
     before = audit.snapshot(round_, ["status"])
-    round_.status = RoundStatus.CLOSED
+    round_.status = closed
     return base.update(round_, acting_user=acting_user, before=before)
 
 
@@ -239,10 +235,9 @@ def action_item_complete(*, item, acting_user, expected_version: int | None = No
     policy.require(acting_user, Action.RUN_STRATEGY)
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     base.check_version(item, expected_version, "action plan item")
-    if item.status == ItemStatus.DONE:
-        raise IllegalMove("This action plan item is already done.")
+    done = ACTION_ITEM.require("complete", item)
     before = audit.snapshot(item, ["status", "completed_on"])
-    item.status, item.completed_on = ItemStatus.DONE, dates.today()
+    item.status, item.completed_on = done, dates.today()
     return base.update(item, acting_user=acting_user, before=before)
 
 
@@ -419,7 +414,7 @@ def audit_programme_draw(*, name: str, month: dt.date, tool, per_team: int, audi
         record = records[key]
         kind = key.split(":", 1)[0]
         base.create(
-            CaseAudit(programme=programme, kind=kind, team_id=record.episode.team_id,
+            CaseAudit(programme=programme, kind=kind, status=CASE_AUDIT.require("draw", NEW), team_id=record.episode.team_id,
                       episode=record.episode, worker_id=record.episode.lead_practitioner_id,
                       auditor=by_id[chosen[key]],
                       assessment=record if kind == "assessment" else None,
@@ -448,8 +443,7 @@ def audit_grade(*, audit, answers: dict, grade: str, summary: str, acting_user):
     conflict = _conflict(acting_user, audit.episode, audit.worker_id)
     if conflict:
         raise policy.NotAllowed(f"You cannot grade this audit: {conflict}.")
-    if audit.status != AuditStatus.ASSIGNED:
-        raise IllegalMove("This audit is already graded: a moderator can change its grades.")
+    graded = CASE_AUDIT.require("grade", audit)
     errors = {}
     questions = [q for q in audit.programme.tool.questions.all()
                  if rules.applies(q.applies_to, audit.kind)]
@@ -473,7 +467,7 @@ def audit_grade(*, audit, answers: dict, grade: str, summary: str, acting_user):
                     acting_user=acting_user, family_id=audit.episode.family_id)
     before = {"status": audit.status, "grade": audit.grade, "summary": audit.summary,
               "graded_on": audit.graded_on}
-    audit.status, audit.grade = AuditStatus.GRADED, grade
+    audit.status, audit.grade = graded, grade
     audit.summary, audit.graded_on = (summary or "").strip(), dates.today()
     return base.update(audit, acting_user=acting_user, before=before,
                        family_id=audit.episode.family_id)
@@ -486,8 +480,7 @@ def audit_acknowledge(*, audit, comment: str = "", acting_user):
 
     policy.require(acting_user, Action.ACKNOWLEDGE_AUDIT, audit)
     audit = _locked_audit(audit)
-    if audit.status != AuditStatus.GRADED:
-        raise IllegalMove("There are no findings to acknowledge yet: the audit is not graded.")
+    CASE_AUDIT.require("acknowledge", audit)
     if audit.acknowledgements.filter(user=acting_user).exists():
         raise IllegalMove("You have already acknowledged these findings.")
     as_role = AckRole.WORKER if audit.worker_id == acting_user.pk else AckRole.MANAGER
@@ -506,8 +499,7 @@ def audit_moderate(*, audit, question=None, new_grade: str, reason: str, acting_
 
     policy.require(acting_user, Action.MODERATE_AUDIT, audit)
     audit = _locked_audit(audit)
-    if audit.status != AuditStatus.GRADED:
-        raise IllegalMove("Only a graded audit can be moderated.")
+    CASE_AUDIT.require("moderate", audit)
     errors = {}
     if new_grade not in Grade.values:
         errors["new_grade"] = "Select the moderated grade"
@@ -542,8 +534,7 @@ def audit_reassign(*, audit, auditor, acting_user):
 
     policy.require(acting_user, Action.DRAW_AUDIT_SAMPLE)
     audit = _locked_audit(audit)
-    if audit.status != AuditStatus.ASSIGNED:
-        raise IllegalMove("This audit is already graded: it stays with its auditor.")
+    CASE_AUDIT.require("reassign", audit)
     if not auditor.is_active or auditor.role not in AUDITOR_ROLES:
         raise ValidationError({"auditor": "Auditors must be active early help workers or team "
                                           "managers"})
