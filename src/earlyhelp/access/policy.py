@@ -78,6 +78,10 @@ class Action(StrEnum):
     SEE_SCHEDULED_JOBS = "see_scheduled_jobs"
     ADD_DOCUMENT = "add_document"
     DELETE_DOCUMENT = "delete_document"
+    DRAW_AUDIT_SAMPLE = "draw_audit_sample"
+    GRADE_AUDIT = "grade_audit"
+    ACKNOWLEDGE_AUDIT = "acknowledge_audit"
+    MODERATE_AUDIT = "moderate_audit"
 
 
 class NotAllowed(PermissionDenied):
@@ -286,6 +290,23 @@ def deletes_document(user, document) -> bool:
         document.created_by_id == user.pk or user.role == Role.MANAGER)
 
 
+def grades_audit(user, audit) -> bool:
+    """The auditor the case was sampled for (strategy.rules.auditor_conflict is checked again
+    by the service: nobody grades their own work or their own team's)."""
+    return audit is not None and audit.auditor_id == user.pk
+
+
+def acknowledges_audit(user, audit) -> bool:
+    """The worker whose work was audited, and a manager of the case's team or service."""
+    return audit is not None and (audit.worker_id == user.pk or manages_episode(user, audit))
+
+
+def moderates_audit(user, audit) -> bool:
+    """Those who run the strategy, other than the audit's own auditor or the case's manager."""
+    return (user.role in roles.STRATEGY and audit is not None and audit.auditor_id != user.pk
+            and not manages_episode(user, audit))
+
+
 _CASEWORK = "the lead practitioner or early help staff of the family's team"
 
 POLICY: dict[Action, Rule] = {
@@ -410,6 +431,18 @@ POLICY: dict[Action, Rule] = {
         adds_document),
     Action.DELETE_DOCUMENT: Rule("delete this document",
                                  "the person who added it and team managers", deletes_document),
+    Action.DRAW_AUDIT_SAMPLE: Rule("set up an audit programme or draw its sample",
+                                   "team managers, performance analysts and administrators",
+                                   _roles(*roles.STRATEGY)),
+    Action.GRADE_AUDIT: Rule("grade this audit", "the auditor it was sampled for",
+                             grades_audit),
+    Action.ACKNOWLEDGE_AUDIT: Rule(
+        "acknowledge these findings",
+        "the worker whose work was audited and the case's team manager", acknowledges_audit),
+    Action.MODERATE_AUDIT: Rule(
+        "moderate this audit",
+        "team managers, analysts and administrators other than its auditor and the case's "
+        "own manager", moderates_audit),
 }
 
 

@@ -13,6 +13,7 @@ from earlyhelp.directory import api as directory_api  # noqa: F401
 from earlyhelp.panels import api as panels_api  # noqa: F401
 from earlyhelp.worklists import api as worklists_api  # noqa: F401  (the caseload)
 from earlyhelp.governance import api as governance_api  # noqa: F401  (family access log)
+from earlyhelp.strategy import api as strategy_api  # noqa: F401  (read only)
 # isort: on
 
 from .router import router

@@ -1,7 +1,7 @@
 """API for early help episodes: allocation, TAF, notes, closure, step-up and step-down."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -62,6 +62,19 @@ class EpisodeListOutput(serializers.ModelSerializer):
             "route_in", "reason", "level", "team", "lead_practitioner", "lead_practitioner_name",
             "closure_outcome",
         ]
+
+
+class AllocateOutput(EpisodeListOutput):
+    warnings = serializers.SerializerMethodField(
+        help_text="Warnings for the person allocating, e.g. a missing required course")
+
+    class Meta(EpisodeListOutput.Meta):
+        fields = [*EpisodeListOutput.Meta.fields, "warnings"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, episode) -> list[str]:
+        warning = getattr(episode, "training_warning", "")
+        return [warning] if warning else []
 
 
 class AssessmentSummary(serializers.Serializer):
@@ -278,9 +291,11 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
         return Response(EpisodeOutput(episode).data)
 
-    @extend_schema(request=AllocateInput, responses=EpisodeListOutput)
+    @extend_schema(request=AllocateInput, responses=AllocateOutput)
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
+        """`warnings`: the lead practitioner lacks a course the partnership requires (strategy);
+        with EARLYHELP_LEAD_TRAINING=refuse the allocation is a 409 instead."""
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
         policy.require(request.user, policy.Action.ALLOCATE, episode)
         data = dict(validated(AllocateInput, request.data))
@@ -288,7 +303,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             episode=episode, lead_practitioner=data["lead_practitioner"], on=data.get("on"),
             expected_version=read_version(request, data), acting_user=request.user,
         )
-        return Response(EpisodeListOutput(episode).data)
+        return Response(AllocateOutput(episode).data)
 
     @extend_schema(request=StartDateInput, responses=EpisodeListOutput)
     @action(detail=True, methods=["post"], url_path="start-date")

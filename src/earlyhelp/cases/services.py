@@ -215,7 +215,7 @@ def episode_allocate(
     missing = lead_missing_courses(lead_practitioner, on)
     warning = lead_training_message(lead_practitioner, missing) if missing else ""
     if warning and lead_training_refuses():
-        raise ValidationError({"lead_practitioner": [warning]})
+        raise IllegalMove(warning, code="lead_training")
     before = audit.snapshot(episode, ["lead_practitioner_id", "lead_allocated_on"])
     episode.lead_practitioner = lead_practitioner
     episode.lead_allocated_on = on

@@ -51,7 +51,11 @@ def _escape(text: str) -> str:
 
 
 def board_report_pdf(*, rows, summary: list[str], period, scope_label: str,
-                     title: str = "Early help performance") -> bytes:
+                     title: str = "Early help performance", plan: dict | None = None,
+                     audits: dict | None = None) -> bytes:
+    """`plan` and `audits` are the strategy app's sections as the board page shows them
+    (strategy.selectors.board_section and audit_figures), or None for those who do not run the
+    strategy."""
     styles = _styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -99,6 +103,10 @@ def board_report_pdf(*, rows, summary: list[str], period, scope_label: str,
                   repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     story.append(table)
+    if plan is not None:
+        story += _plan_story(plan, styles)
+    if audits is not None:
+        story += _audit_story(audits, styles)
     document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
 
@@ -112,3 +120,71 @@ def _footer(canvas, document):
     canvas.drawString(document.leftMargin, 8 * mm,
                       "Produced by earlyhelp from the casework records")
     canvas.restoreState()
+
+
+GRID = [
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+]
+
+
+def _table(head, body, widths, styles, extra=()):
+    data = [[Paragraph(_escape(h), styles["cell_bold"]) for h in head]]
+    data += [[Paragraph(_escape(str(cell)), styles["cell"]) for cell in row] for row in body]
+    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(GRID + list(extra)))
+    return table
+
+
+def _plan_story(plan, styles):
+    """The partnership's action plan: RAG by date (a word, in its colour) and by indicator."""
+    counts = plan["counts"]
+    story = [
+        Spacer(1, 4 * mm),
+        Paragraph("The partnership's action plan", styles["h2"]),
+        Paragraph(_escape(f"Red {counts['red']}, amber {counts['amber']}, green "
+                          f"{counts['green']}, done {counts['done']}."), styles["body"]),
+    ]
+    if not plan["rows"]:
+        return story + [Paragraph("No items.", styles["body"])]
+    body, extra = [], []
+    for index, row in enumerate(plan["rows"], start=1):
+        item = row.item
+        indicator = "–"
+        if item.indicator_id:
+            value = "no figure" if row.indicator_value is None else row.indicator_value
+            indicator = (f"{item.indicator.name}: {value} (target {item.indicator_target})"
+                         f"{' – ' + row.rag_indicator.capitalize() if row.rag_indicator else ''}")
+        body.append([item.outcome, f"{item.measure}. Target: {item.target}",
+                     item.owner.display_name, long_date(item.due_on),
+                     row.rag_date.capitalize(), indicator])
+        if row.rag_date in RAG_COLOURS:
+            extra.append(("BACKGROUND", (4, index), (4, index), RAG_COLOURS[row.rag_date]))
+    return story + [_table(
+        ["Outcome sought", "Measure and target", "Owner", "Date", "By date", "By indicator"],
+        body, [70, 60, 35, 28, 20, 50], styles, extra)]
+
+
+def _percent(share):
+    return "–" if share.percent is None else f"{share.percent}%"
+
+
+def _audit_story(audits, styles):
+    """Case audits: the share graded good or better by team, and per question (themes)."""
+    story = [Spacer(1, 4 * mm), Paragraph("Case audits", styles["h2"])]
+    if not audits["teams"]:
+        return story + [Paragraph("No audits graded in these months.", styles["body"])]
+    teams = [[r.label, r.share.total, r.share.good, _percent(r.share)] for r in audits["teams"]]
+    overall = audits["overall"]
+    teams.append(["All teams", overall.total, overall.good, _percent(overall)])
+    themes = [[r.label, r.share.total, r.share.good, _percent(r.share)]
+              for r in audits["themes"]]
+    head = ["Graded", "Good or better", "Share"]
+    return story + [
+        _table(["Team", *head], teams, [90, 30, 35, 25], styles),
+        Spacer(1, 3 * mm),
+        _table(["Question (themes)", *head], themes, [90, 30, 35, 25], styles),
+    ]

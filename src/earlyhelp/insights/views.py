@@ -123,6 +123,7 @@ def dashboard(request):
         "form": form, "period": period, "scope": scope, "groups": groups, "rows": rows,
         "query": query, "filters_label": _filters_label(form, filters),
         "can_annex_a": policy.can(request.user, policy.Action.PREPARE_ANNEX_A),
+        "strategy": _strategy_section(request.user, period),
     })
 
 
@@ -280,6 +281,7 @@ def board(request):
         "query": _query(period, filters), "produced": long_date(dates.today()),
         "filters_label": _filters_label(form, filters),
         "plan": _plan_section(request.user, rows),
+        "audits": _audit_section(request.user, period),
     })
 
 
@@ -294,6 +296,20 @@ def _plan_section(user, rows):
         user=user, indicator_values={row.definition.code: row.value for row in rows})
 
 
+def _strategy_section(user, period):
+    """Workforce compliance and case audit figures, built in strategy.selectors."""
+    from earlyhelp.strategy import selectors as strategy
+
+    return strategy.dashboard_section(user=user, period=period)
+
+
+def _audit_section(user, period):
+    """Case audits of the period's months: themes and the share good or better by team."""
+    from earlyhelp.strategy import selectors as strategy
+
+    return strategy.audit_figures(user=user, start=period.start, end=period.end)
+
+
 @login_required
 def board_pdf(request):
     scope, form, period, filters, rows = _board(request)
@@ -301,7 +317,8 @@ def board_pdf(request):
 
     label = scope.label + (f" ({_filters_label(form, filters)})" if filters else "")
     content = board_report_pdf(rows=rows, summary=board_summary(rows), period=period,
-                               scope_label=label)
+                               scope_label=label, plan=_plan_section(request.user, rows),
+                               audits=_audit_section(request.user, period))
     services.record_download(acting_user=request.user, what=f"board-report-{period.key}",
                              detail=f"Board report PDF for {period.label}, {scope.label}")
     response = HttpResponse(content, content_type="application/pdf")

@@ -202,3 +202,133 @@ class ImportForm(GovukForm):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError("The file must be a CSV file saved as UTF-8") from None
+
+
+# Quality audits
+
+
+def _recent_months(count: int = 12):
+    from earlyhelp.core import dates
+
+    first = dates.today().replace(day=1)
+    months = [dates.months_before(first, n) for n in range(count)]
+    return [(m.isoformat(), f"{m:%B %Y}") for m in months]
+
+
+class ProgrammeForm(GovukForm):
+    name = forms.CharField(label="Name of the programme", max_length=200,
+                           help_text="For example, Case audit October 2026",
+                           error_messages=required("Enter a name for the programme"))
+    month = forms.ChoiceField(
+        label="Month audited", choices=(),
+        help_text="Assessments completed and plans started in this month are sampled.",
+        error_messages=required("Select the month to audit") | {
+            "invalid_choice": "Select one of the last 12 months"},
+    )
+    tool = forms.ModelChoiceField(
+        label="Audit tool", queryset=None, empty_label=None, widget=forms.RadioSelect,
+        error_messages=required("Select the audit tool"),
+    )
+    per_team = forms.IntegerField(
+        label="Records to sample from each team", min_value=1, max_value=50,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages=required("Enter how many records to sample from each team") | {
+            "invalid": "The sample per team must be a whole number, like 4",
+            "min_value": "The sample per team must be between 1 and 50",
+            "max_value": "The sample per team must be between 1 and 50"},
+    )
+    seed = forms.IntegerField(
+        label="Random seed (optional)", required=False, min_value=0, max_value=2**31 - 1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10"}),
+        help_text="Leave blank for a new random draw. Enter an earlier programme's seed to "
+        "repeat its draw.",
+        error_messages={"invalid": "The seed must be a whole number, like 48213",
+                        "min_value": "The seed must be 0 or more",
+                        "max_value": "The seed must be smaller than 2147483648"},
+    )
+    auditors = forms.ModelMultipleChoiceField(
+        label="Auditors", queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text="Nobody is given their own case or a case of a team they manage.",
+        error_messages=required("Select at least one auditor"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import AuditTool
+        from .selectors import auditor_choices
+
+        self.fields["month"].choices = _recent_months()
+        self.fields["tool"].queryset = AuditTool.objects.filter(is_active=True)
+        self.fields["auditors"].queryset = auditor_choices()
+        self.fields["auditors"].label_from_instance = (
+            lambda u: f"{u.display_name} ({u.get_role_display()}"
+                      f"{', ' + u.team.name if u.team_id else ''})")
+
+
+def _grade_field(label, message):
+    from .models import Grade
+
+    return forms.ChoiceField(label=label, choices=Grade.choices, widget=forms.RadioSelect,
+                             error_messages=required(message))
+
+
+class GradeForm(GovukForm):
+    """One grade and comment per question of the tool, then the overall grade and summary."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"grade_{question.pk}"] = _grade_field(
+                question.text, f"Select a grade for “{question.text}”")
+            self.fields[f"grade_{question.pk}"].help_text = question.guidance
+            self.fields[f"comment_{question.pk}"] = forms.CharField(
+                label=f"Comments on “{question.text}”", widget=forms.Textarea(attrs={"rows": 3}),
+                required=False, help_text="Needed for requires improvement or inadequate.")
+        self.fields["grade"] = _grade_field("Overall grade", "Select an overall grade")
+        self.fields["summary"] = forms.CharField(
+            label="Summary of the findings", widget=forms.Textarea, required=False,
+            help_text="Needed for requires improvement or inadequate.")
+
+    def pairs(self):
+        return [(self[f"grade_{q.pk}"], self[f"comment_{q.pk}"]) for q in self.questions]
+
+    def answers(self):
+        data = self.cleaned_data
+        return {q.pk: (data.get(f"grade_{q.pk}", ""), data.get(f"comment_{q.pk}", ""))
+                for q in self.questions}
+
+
+class AcknowledgeForm(GovukForm):
+    comment = forms.CharField(label="Your response (optional)", widget=forms.Textarea,
+                              required=False)
+
+
+class ModerateForm(GovukForm):
+    target = forms.ChoiceField(label="Grade to change", choices=(),
+                               error_messages=required("Select the grade to change") | {
+                                   "invalid_choice": "Select a grade this audit gave"})
+    new_grade = _grade_field("Moderated grade", "Select the moderated grade")
+    reason = forms.CharField(label="Reason for the change", widget=forms.Textarea,
+                             error_messages=required("Enter the reason for changing the grade"))
+
+    def __init__(self, *args, audit, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("overall", "Overall grade")] + [
+            (str(q.pk), q.text) for q in questions]
+        self.questions = {str(q.pk): q for q in questions}
+
+    def question(self):
+        return self.questions.get(self.cleaned_data["target"])
+
+
+class ReassignForm(GovukForm):
+    auditor = UserChoice(label="New auditor", queryset=None,
+                         error_messages=required("Select the new auditor") | {
+                             "invalid_choice": "Select someone who may audit this case"})
+
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import eligible_auditors
+
+        self.fields["auditor"].queryset = eligible_auditors(audit).exclude(pk=audit.auditor_id)

@@ -296,3 +296,194 @@ class Completion(BaseModel):
             )
         ]
         indexes = [models.Index(fields=["user", "course"], name="strategy_completion_user_idx")]
+
+
+# Quality audits: a monthly programme samples assessments and plans by team; auditors grade
+# each against a tool (questions are data); workers and managers acknowledge; moderation
+# changes a grade with a reason and keeps the old one.
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class AuditKind(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    PLAN = "plan", "Plan"
+
+
+class AppliesTo(models.TextChoices):
+    BOTH = "both", "Assessments and plans"
+    ASSESSMENT = "assessment", "Assessments"
+    PLAN = "plan", "Plans"
+
+
+class AuditTool(BaseModel):
+    name = models.CharField(max_length=200, unique=True)
+    description = text_field(limits.SHORT, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditQuestion(BaseModel):
+    """One thing an auditor grades, e.g. "The child's voice is heard"."""
+
+    tool = models.ForeignKey(AuditTool, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    guidance = text_field(limits.SHORT, blank=True)
+    applies_to = models.CharField(max_length=10, choices=AppliesTo.choices,
+                                  default=AppliesTo.BOTH)
+
+    class Meta:
+        ordering = ["tool", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "text"], name="strategy_question_once"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class AuditProgramme(BaseModel):
+    """One month's audit: the sample drawn (per team, with the seed that repeats the draw)."""
+
+    name = models.CharField(max_length=200)
+    month = models.DateField(help_text="the first day of the month audited")
+    tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="programmes")
+    per_team = models.PositiveSmallIntegerField(help_text="records drawn from each team")
+    seed = models.BigIntegerField(help_text="the random seed: the same seed draws the same sample")
+    # [{"team_id", "team", "population", "drawn"}] as drawn, so the draw can be checked later.
+    strata = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-month", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "month"], name="strategy_programme_once"),
+            models.CheckConstraint(condition=Q(per_team__gte=1),
+                                   name="strategy_programme_per_team_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Waiting for the auditor"
+    GRADED = "graded", "Graded"
+
+
+class CaseAudit(BaseModel):
+    """One sampled assessment or plan, its auditor and (once graded) the overall grade."""
+
+    programme = models.ForeignKey(AuditProgramme, on_delete=models.CASCADE,
+                                  related_name="audits")
+    kind = models.CharField(max_length=10, choices=AuditKind.choices)
+    team = models.ForeignKey("core.Team", on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey("assessments.Assessment", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey("plans.Plan", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    # The lead practitioner when the sample was drawn: the worker whose work it is.
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="audited_work")
+    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="case_audits")
+    status = models.CharField(max_length=10, choices=AuditStatus.choices,
+                              default=AuditStatus.ASSIGNED)
+    grade = models.CharField(max_length=25, choices=Grade.choices, blank=True)
+    summary = text_field(limits.SHORT, blank=True)
+    graded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team__name", "kind", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="assessment", assessment__isnull=False, plan__isnull=True)
+                           | Q(kind="plan", plan__isnull=False, assessment__isnull=True)),
+                name="strategy_audit_one_record",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="assigned", graded_on__isnull=True, grade="")
+                           | (Q(status="graded", graded_on__isnull=False) & ~Q(grade=""))),
+                name="strategy_audit_graded_state",
+            ),
+            models.UniqueConstraint(fields=["programme", "assessment"],
+                                    condition=Q(assessment__isnull=False),
+                                    name="strategy_audit_assessment_once"),
+            models.UniqueConstraint(fields=["programme", "plan"], condition=Q(plan__isnull=False),
+                                    name="strategy_audit_plan_once"),
+        ]
+        indexes = [
+            models.Index(fields=["auditor", "status"], name="strategy_audit_auditor_idx"),
+            models.Index(fields=["worker", "status"], name="strategy_audit_worker_idx"),
+            models.Index(fields=["team", "status"], name="strategy_audit_team_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} audit of {self.episode_id}"
+
+    @property
+    def record(self):
+        return self.assessment if self.kind == AuditKind.ASSESSMENT else self.plan
+
+
+class AuditAnswer(BaseModel):
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(AuditQuestion, on_delete=models.PROTECT, related_name="answers")
+    grade = models.CharField(max_length=25, choices=Grade.choices)
+    comment = text_field(limits.SHORT, blank=True)
+
+    class Meta:
+        ordering = ["question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "question"], name="strategy_answer_once"),
+        ]
+
+
+class AuditModeration(BaseModel):
+    """A grade changed by moderation: the old grade stays here with the reason."""
+
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="moderations")
+    # Blank: the audit's overall grade.
+    question = models.ForeignKey(AuditQuestion, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    old_grade = models.CharField(max_length=25, choices=Grade.choices)
+    new_grade = models.CharField(max_length=25, choices=Grade.choices)
+    reason = text_field(limits.SHORT)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(old_grade=models.F("new_grade")),
+                                   name="strategy_moderation_changes_grade"),
+        ]
+
+
+class AckRole(models.TextChoices):
+    WORKER = "worker", "Worker"
+    MANAGER = "manager", "Manager"
+
+
+class AuditAcknowledgement(BaseModel):
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE,
+                              related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    as_role = models.CharField(max_length=10, choices=AckRole.choices)
+    comment = text_field(limits.SHORT, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "user"], name="strategy_ack_once"),
+        ]

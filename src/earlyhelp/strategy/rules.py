@@ -41,7 +41,26 @@ def below_target(consensus_rank: int, target_rank: int) -> bool:
     return consensus_rank < target_rank
 
 
+def every_element_agreed(round_) -> bool:
+    """A round closes once the chair has recorded a consensus for every element (the journey's
+    guard on closing; the refusal says how many are missing)."""
+    from earlyhelp.core.errors import IllegalMove
+
+    from .models import Element
+
+    elements = Element.objects.filter(dimension__framework_id=round_.framework_id).count()
+    agreed = round_.consensus.count()
+    if agreed < elements:
+        raise IllegalMove(
+            f"Record a consensus rating for every element before closing: {elements - agreed} "
+            f"of {elements} still have none."
+        )
+    return True
+
+
 RED, AMBER, GREEN, DONE = "red", "amber", "green", "done"
+RAG_BY_DATE = (RED, AMBER, GREEN, DONE)
+RAG_BY_INDICATOR = (RED, GREEN)
 
 
 def rag_by_date(*, due_on: dt.date, is_done: bool, today: dt.date) -> str:
@@ -111,3 +130,79 @@ def lead_training_message(user, missing: list[str]) -> str:
         f"{user.display_name} has no valid {', '.join(missing)} "
         f"{'course' if len(missing) == 1 else 'courses'}, which a lead practitioner needs."
     )
+
+
+# Quality audits
+
+GOOD_OR_BETTER = frozenset({"outstanding", "good"})
+# A grade below good needs the auditor's comment: the worker must learn what to change.
+NEEDS_COMMENT = frozenset({"requires_improvement", "inadequate"})
+PER_TEAM_MAX = 50
+
+
+def stratified_sample(strata: dict[str, list[str]], *, per_team: int, seed: int
+                      ) -> dict[str, list[str]]:
+    """Draw up to `per_team` keys from each team's keys. Each team draws from its own generator
+    seeded with the programme's seed and the team's key, over its keys in sorted order – so the
+    same seed and the same records draw the same sample, whatever order the database returns
+    them in, and one team's records do not change another team's draw."""
+    import random
+
+    drawn = {}
+    for team in sorted(strata):
+        keys = sorted(strata[team])
+        generator = random.Random(f"{seed}:{team}")
+        drawn[team] = sorted(generator.sample(keys, min(per_team, len(keys))))
+    return drawn
+
+
+def auditor_conflict(auditor, *, lead_ids, team_id, team_service_id) -> str | None:
+    """Why `auditor` may not audit a case, or None. Nobody audits their own work (the case's
+    lead practitioner, now or when it was drawn) nor a case of a team they manage (the team's
+    manager, or a manager of its service)."""
+    if auditor.pk in {i for i in lead_ids if i is not None}:
+        return f"{auditor.display_name} is the case's lead practitioner"
+    if auditor.role == "manager" and auditor.team_id:
+        if auditor.team_id == team_id:
+            return f"{auditor.display_name} manages the case's team"
+        service_id = auditor.team.service_id
+        if service_id is not None and service_id == team_service_id:
+            return f"{auditor.display_name} manages the case's service"
+    return None
+
+
+def assign_auditors(items: list[tuple[str, set]], auditors: list) -> dict[str, object]:
+    """Share the sample among the auditors: each item goes to the eligible auditor (id not in
+    the item's set of forbidden ids) with the fewest so far, the first listed on a tie.
+    An item nobody may audit raises ValueError with its key."""
+    load = {a: 0 for a in auditors}
+    chosen = {}
+    for key, forbidden in items:
+        eligible = [a for a in auditors if a not in forbidden]
+        if not eligible:
+            raise ValueError(key)
+        pick = min(eligible, key=lambda a: load[a])
+        load[pick] += 1
+        chosen[key] = pick
+    return chosen
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of the grades were good or better."""
+
+    good: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.good / self.total, 1) if self.total else None
+
+
+def share_good_or_better(grades) -> Share:
+    grades = [g for g in grades if g]
+    return Share(sum(1 for g in grades if g in GOOD_OR_BETTER), len(grades))
+
+
+def applies(applies_to: str, kind: str) -> bool:
+    return applies_to in ("both", kind)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from earlyhelp.access import roles
+from earlyhelp.access import policy, roles
 from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
 
@@ -32,14 +31,12 @@ from .models import (
 
 
 def runs_strategy(user) -> bool:
-    return user.role in roles.STRATEGY
+    return policy.can(user, policy.Action.RUN_STRATEGY)
 
 
 def require_strategy(user) -> None:
-    if not runs_strategy(user):
-        raise PermissionDenied(
-            "Only team managers, performance analysts and administrators can see this page."
-        )
+    """The pages and the API of those who run the strategy: the policy's RUN_STRATEGY."""
+    policy.require(user, policy.Action.RUN_STRATEGY)
 
 
 def sees_all_ratings(user, round_) -> bool:
@@ -267,11 +264,16 @@ BY = {"contact": "Contact class", "organisation": "Organisation", "team": "Team"
 def compliance(*, user, by: str, on=None) -> list[ComplianceRow]:
     """Of the courses each active member of staff's contact class requires, how many they hold
     in date – by contact class, organisation or team. Staff whose job title has no contact
-    class are not counted (the classification page lists them). Three queries."""
+    class are not counted (the classification page lists them). Four queries."""
     require_strategy(user)
     if by not in BY:
         raise ValueError(f"Unknown grouping {by!r}: choose {', '.join(BY)}")
-    on = on or dates.today()
+    return _group(_staff_compliance(on or dates.today()), by)
+
+
+def _staff_compliance(on) -> list[tuple[dict, int, int]]:
+    """Per counted member of staff: their labels by each grouping, courses required, held in
+    date."""
     from earlyhelp.core.models import User
 
     from .models import Completion, Contact, Course, RoleClass
@@ -285,7 +287,7 @@ def compliance(*, user, by: str, on=None) -> list[ComplianceRow]:
         if rules.is_valid(c.completed_on, c.course.validity_months, on):
             held.setdefault(c.user_id, set()).add(c.course_id)
     labels = dict(Contact.choices)
-    rows: dict[str, ComplianceRow] = {}
+    counted = []
     for person in staff:
         contact = classes.get(person.job_title.lower())
         if contact is None:
@@ -297,11 +299,18 @@ def compliance(*, user, by: str, on=None) -> list[ComplianceRow]:
             "contact": labels[contact],
             "organisation": person.organisation.name if person.organisation_id else "None",
             "team": person.team.name if person.team_id else "No team",
-        }[by]
-        row = rows.setdefault(label, ComplianceRow(label))
+        }
         mine = held.get(person.pk, set())
-        row.required += len(required)
-        row.valid += sum(1 for course in required if course.pk in mine)
+        counted.append((label, len(required), sum(1 for c in required if c.pk in mine)))
+    return counted
+
+
+def _group(counted, by: str) -> list[ComplianceRow]:
+    rows: dict[str, ComplianceRow] = {}
+    for label, required, valid in counted:
+        row = rows.setdefault(label[by], ComplianceRow(label[by]))
+        row.required += required
+        row.valid += valid
     return sorted(rows.values(), key=lambda r: r.label)
 
 
@@ -315,3 +324,224 @@ def unclassified_titles(*, user) -> list[str]:
     titles = User.objects.filter(is_active=True).exclude(job_title="").values_list(
         "job_title", flat=True).distinct()
     return sorted({t for t in titles if t.lower() not in known})
+
+
+# Quality audits. Who sees what: an auditor sees the audits sampled for them (never a case they
+# lead); once graded, the worker whose work it was and the case's team manager see the findings,
+# and those who run the strategy see every graded audit (to moderate and report). Anyone else:
+# 404.
+
+# Who may be chosen to audit: early help staff audit their peers' work.
+AUDITOR_ROLES = roles.EARLY_HELP_STAFF
+
+
+def month_population(month) -> dict[str, list[tuple[str, object]]]:
+    """A month's work by team: assessments completed in it and plans started in it, as
+    {team_id: [(key, record)]}, keys like "assessment:<id>" (the draw sorts by key)."""
+    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.plans.models import Plan
+
+    end = dates.months_after(month, 1)
+    population: dict[str, list[tuple[str, object]]] = {}
+    assessments = Assessment.objects.filter(
+        status="completed", completed_on__gte=month, completed_on__lt=end
+    ).select_related("episode", "episode__team")
+    plans = Plan.objects.filter(started_on__gte=month, started_on__lt=end).select_related(
+        "episode", "episode__team")
+    for kind, records in (("assessment", assessments), ("plan", plans)):
+        for record in records:
+            population.setdefault(str(record.episode.team_id), []).append(
+                (f"{kind}:{record.pk}", record))
+    return population
+
+
+def auditor_choices():
+    from earlyhelp.core.models import User
+
+    return User.objects.filter(is_active=True, role__in=AUDITOR_ROLES).select_related(
+        "team").order_by("last_name", "first_name")
+
+
+def eligible_auditors(audit):
+    """Who may audit this case: active early help staff who are not its lead practitioner (now
+    or when drawn) and do not manage its team or service – the rule, asked of the database."""
+    from earlyhelp.core.models import Role
+
+    episode = audit.episode
+    qs = auditor_choices().exclude(pk__in=[i for i in (episode.lead_practitioner_id,
+                                                        audit.worker_id) if i])
+    manager = Q(role=Role.MANAGER) & (Q(team_id=episode.team_id) | (
+        Q(team__service_id=episode.team.service_id) if episode.team.service_id else Q(pk=None)))
+    return qs.exclude(manager)
+
+
+def _audits():
+    from .models import CaseAudit
+
+    return CaseAudit.objects.select_related(
+        "programme", "programme__tool", "team", "episode", "episode__team", "worker", "auditor",
+        "assessment", "plan")
+
+
+def audits_visible(*, user) -> QuerySet:
+    from earlyhelp.core.models import Role
+
+    from .models import AuditStatus
+
+    graded = Q(status=AuditStatus.GRADED)
+    mine = Q(auditor_id=user.pk) & ~Q(episode__lead_practitioner_id=user.pk)
+    visible = mine | (graded & Q(worker_id=user.pk))
+    if user.role == Role.MANAGER and user.team_id:
+        managed = Q(team_id=user.team_id)
+        if user.team.service_id:
+            managed |= Q(team__service_id=user.team.service_id)
+        visible |= graded & managed
+    if runs_strategy(user):
+        visible |= graded
+    return _audits().filter(visible)
+
+
+def audit_detail(*, user, audit_id):
+    audit_ = get_object_or_404(audits_visible(user=user), pk=audit_id)
+    audit.record(user=user, action=AuditAction.VIEW, obj=audit_, family_id=audit_.episode.family_id)
+    return audit_
+
+
+def audits_to_grade(*, user) -> QuerySet:
+    from .models import AuditStatus
+
+    return audits_visible(user=user).filter(auditor_id=user.pk, status=AuditStatus.ASSIGNED)
+
+
+def findings_to_acknowledge(*, user) -> list:
+    """Graded audits of the user's work or team that the user has not acknowledged."""
+    from .models import AuditStatus
+
+    qs = audits_visible(user=user).filter(status=AuditStatus.GRADED).exclude(
+        acknowledgements__user_id=user.pk).exclude(auditor_id=user.pk)
+    return [a for a in qs if policy.can(user, policy.Action.ACKNOWLEDGE_AUDIT, a)]
+
+
+def programme_list(*, user) -> QuerySet:
+    from .models import AuditProgramme
+
+    require_strategy(user)
+    return AuditProgramme.objects.select_related("tool")
+
+
+def programme_detail(*, user, programme_id):
+    programme = get_object_or_404(programme_list(user=user), pk=programme_id)
+    audit.record(user=user, action=AuditAction.VIEW, obj=programme)
+    return programme
+
+
+def programme_audits(programme) -> QuerySet:
+    return _audits().filter(programme=programme)
+
+
+def questions_for(audit_) -> list:
+    return [q for q in audit_.programme.tool.questions.all()
+            if rules.applies(q.applies_to, audit_.kind)]
+
+
+def redraw_matches(programme) -> bool:
+    """Draw again with the programme's seed over the month's records as they are now: True
+    when it gives the sample on record (False when records of the month changed since)."""
+    population = month_population(programme.month)
+    again = rules.stratified_sample(
+        {team: [key for key, _ in items] for team, items in population.items()},
+        per_team=programme.per_team, seed=programme.seed)
+    drawn = {key for keys in again.values() for key in keys}
+    held = {f"{a.kind}:{a.assessment_id or a.plan_id}"
+            for a in programme.audits.only("kind", "assessment_id", "plan_id")}
+    return drawn == held
+
+
+@dataclass
+class ThemeRow:
+    label: str
+    share: rules.Share
+
+
+def themes(audits) -> list[ThemeRow]:
+    """Per question of the tool: the share of its grades that are good or better. One query."""
+    from .models import AuditAnswer, AuditStatus
+
+    grades: dict[tuple, list[str]] = {}
+    for answer in AuditAnswer.objects.filter(
+        audit__in=audits, audit__status=AuditStatus.GRADED
+    ).select_related("question").order_by("question__tool_id", "question__order"):
+        key = (answer.question.order, answer.question.text)
+        grades.setdefault(key, []).append(answer.grade)
+    return [ThemeRow(text, rules.share_good_or_better(g)) for (_, text), g in grades.items()]
+
+
+def team_shares(audits) -> list[ThemeRow]:
+    """By team: the share of audits graded good or better overall. One query."""
+    from .models import AuditStatus
+
+    grades: dict[str, list[str]] = {}
+    for team, grade in audits.filter(status=AuditStatus.GRADED).values_list(
+            "team__name", "grade"):
+        grades.setdefault(team, []).append(grade)
+    return [ThemeRow(team, rules.share_good_or_better(g)) for team, g in sorted(grades.items())]
+
+
+def audit_figures(*, user, start=None, end=None) -> dict | None:
+    """Themes and the share good or better by team over the programmes of the months from
+    `start` to `end` (every programme without them): the dashboard's and board report's
+    section. None for those who do not run the strategy."""
+    from .models import CaseAudit
+
+    if not runs_strategy(user):
+        return None
+    audits = CaseAudit.objects.all()
+    if start is not None:
+        audits = audits.filter(programme__month__gte=start.replace(day=1))
+    if end is not None:
+        audits = audits.filter(programme__month__lte=end)
+    by_team = team_shares(audits)
+    overall = rules.Share(sum(r.share.good for r in by_team), sum(r.share.total for r in by_team))
+    return {"themes": themes(audits), "teams": by_team, "overall": overall}
+
+
+def audited_record(audit_) -> dict:
+    """What the auditor reads: the assessment's entries and needs, or the plan's outcomes,
+    actions and the episode's reviews. Read through the audit (already scoped and audited)."""
+    from earlyhelp.assessments.models import AssessmentEntry, PresentingNeed
+    from earlyhelp.plans.models import PlanAction, PlanOutcome, Review
+
+    if audit_.kind == "assessment":
+        return {
+            "entries": AssessmentEntry.objects.filter(assessment_id=audit_.assessment_id),
+            "needs": PresentingNeed.objects.filter(
+                assessment_id=audit_.assessment_id).select_related("theme"),
+        }
+    return {
+        "outcomes": PlanOutcome.objects.filter(plan_id=audit_.plan_id),
+        "actions": PlanAction.objects.filter(plan_id=audit_.plan_id).order_by("due_date"),
+        "reviews": Review.objects.filter(episode_id=audit_.episode_id).order_by("held_on"),
+    }
+
+
+def programme_audits_for(*, user) -> QuerySet:
+    """Every audit of every programme, for those who run the strategy (to reassign)."""
+    require_strategy(user)
+    return _audits()
+
+
+def compliance_tables(*, user) -> list[tuple[str, list[ComplianceRow]]]:
+    """Compliance by contact class, organisation and team (the workforce page and the
+    dashboard show the same tables)."""
+    require_strategy(user)
+    counted = _staff_compliance(dates.today())  # four queries for the three tables
+    return [(label, _group(counted, by)) for by, label in BY.items()]
+
+
+def dashboard_section(*, user, period) -> dict | None:
+    """The strategy's part of the insights dashboard: workforce compliance today and the audits
+    of the period's months. None for those who do not run the strategy."""
+    if not runs_strategy(user):
+        return None
+    return {"compliance": compliance_tables(user=user),
+            "audits": audit_figures(user=user, start=period.start, end=period.end)}

@@ -15,6 +15,7 @@ from earlyhelp.access.policy import Action
 from earlyhelp.core import audit, dates
 from earlyhelp.core import services as base
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.workflow import NEW
 from earlyhelp.core.models import User
 
 from . import rules
@@ -31,6 +32,8 @@ from .models import (
     RoundPartner,
     RoundStatus,
 )
+from .journey import ACTION_ITEM, CASE_AUDIT, ROUND
+from .selectors import AUDITOR_ROLES, month_population
 
 # An item the rounds create is due a year after the consensus: the next round checks it.
 ITEM_MONTHS = 12
@@ -46,10 +49,10 @@ def _same_framework(round_, *, element=None, level=None) -> None:
         raise ValidationError(errors)
 
 
-def _open(round_) -> Round:
+def _open(round_, move: str) -> Round:
+    """The round locked, refused unless its journey allows `move` (rate, agree)."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.status != RoundStatus.OPEN:
-        raise IllegalMove(f"{round_.name} is closed: its ratings can no longer change.")
+    ROUND.require(move, round_)
     return round_
 
 
@@ -106,7 +109,7 @@ def rating_record(
 ) -> Rating:
     """The acting user's organisation rates one element (a second save changes its rating)."""
     policy.require(acting_user, Action.RATE_FOR_PARTNER, round_)
-    round_ = _open(round_)
+    round_ = _open(round_, "rate")
     _same_framework(round_, element=element, level=level)
     if not (evidence or "").strip():
         raise ValidationError({"evidence": "Enter the evidence for your rating"})
@@ -138,7 +141,7 @@ def consensus_record(
     """The chair's rating for an element. Below the round's target, the element goes on the
     action plan (once per round and element); the item is returned when one was created."""
     policy.require(acting_user, Action.CHAIR_ROUND, round_)
-    round_ = _open(round_)
+    round_ = _open(round_, "agree")
     _same_framework(round_, element=element, level=level)
     if not (rationale or "").strip():
         raise ValidationError({"rationale": "Enter why the partnership settled on this level"})
@@ -178,16 +181,10 @@ def consensus_record(
 def round_close(*, round_, acting_user) -> Round:
     """Close a round once the chair has recorded a consensus for every element."""
     policy.require(acting_user, Action.CHAIR_ROUND, round_)
-    round_ = _open(round_)
-    elements = Element.objects.filter(dimension__framework_id=round_.framework_id).count()
-    agreed = round_.consensus.count()
-    if agreed < elements:
-        raise IllegalMove(
-            f"Record a consensus rating for every element before closing: {elements - agreed} "
-            f"of {elements} still have none."
-        )
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    closed = ROUND.require("close", round_)  # its guard: a consensus for every element
     before = audit.snapshot(round_, ["status"])
-    round_.status = RoundStatus.CLOSED
+    round_.status = closed
     return base.update(round_, acting_user=acting_user, before=before)
 
 
@@ -238,10 +235,9 @@ def action_item_complete(*, item, acting_user, expected_version: int | None = No
     policy.require(acting_user, Action.RUN_STRATEGY)
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     base.check_version(item, expected_version, "action plan item")
-    if item.status == ItemStatus.DONE:
-        raise IllegalMove("This action plan item is already done.")
+    done = ACTION_ITEM.require("complete", item)
     before = audit.snapshot(item, ["status", "completed_on"])
-    item.status, item.completed_on = ItemStatus.DONE, dates.today()
+    item.status, item.completed_on = done, dates.today()
     return base.update(item, acting_user=acting_user, before=before)
 
 
@@ -340,3 +336,212 @@ def completions_import(*, text: str, acting_user) -> dict:
                     acting_user=acting_user, reason="training system import")
         imported += 1
     return {"imported": imported, "already_recorded": skipped}
+
+
+# Quality audits: draw a month's sample, grade, acknowledge, moderate.
+
+
+def _conflict(auditor, episode, worker_id=None) -> str | None:
+    return rules.auditor_conflict(
+        auditor, lead_ids={episode.lead_practitioner_id, worker_id}, team_id=episode.team_id,
+        team_service_id=episode.team.service_id)
+
+
+@transaction.atomic
+def audit_programme_draw(*, name: str, month: dt.date, tool, per_team: int, auditors,
+                         acting_user, seed: int | None = None):
+    """Draw the month's sample, `per_team` records from each team, and share it among the
+    auditors so nobody audits their own case or their own team's. The seed is recorded: the
+    same seed over the same month draws the same sample."""
+    import secrets
+
+    from .models import AuditProgramme, CaseAudit
+
+    policy.require(acting_user, Action.DRAW_AUDIT_SAMPLE)
+    month = month.replace(day=1)
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter a name for the programme"
+    if month > dates.today():
+        errors["month"] = "Choose this month or a month in the past"
+    if not 1 <= per_team <= rules.PER_TEAM_MAX:
+        errors["per_team"] = f"The sample per team must be between 1 and {rules.PER_TEAM_MAX}"
+    auditors = list(auditors)
+    if not auditors:
+        errors["auditors"] = "Select at least one auditor"
+    elif any(not a.is_active or a.role not in AUDITOR_ROLES for a in auditors):
+        errors["auditors"] = "Auditors must be active early help workers or team managers"
+    if not tool.is_active:
+        errors["tool"] = "Choose an audit tool that is in use"
+    if AuditProgramme.objects.filter(tool=tool, month=month).exists():
+        errors["month"] = f"{month:%B %Y} already has a programme with {tool.name}"
+    if errors:
+        raise ValidationError(errors)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    population = month_population(month)
+    if not population:
+        raise ValidationError({"month": f"No assessment was completed and no plan started in "
+                                        f"{month:%B %Y}: there is nothing to sample"})
+    records = {key: record for items in population.values() for key, record in items}
+    drawn = rules.stratified_sample(
+        {team: [key for key, _ in items] for team, items in population.items()},
+        per_team=per_team, seed=seed)
+    auditors = sorted(auditors, key=lambda a: (a.last_name, a.first_name, str(a.pk)))
+    by_id = {str(a.pk): a for a in auditors}
+    items = []
+    for team in sorted(drawn):
+        for key in drawn[team]:
+            episode = records[key].episode
+            forbidden = {pk for pk, a in by_id.items() if _conflict(a, episode)}
+            items.append((key, forbidden))
+    try:
+        chosen = rules.assign_auditors(items, list(by_id))
+    except ValueError as nobody:
+        episode = records[str(nobody)].episode
+        raise ValidationError({"auditors": f"None of the auditors may audit case "
+                                           f"{episode.reference}: it is their own or their "
+                                           f"team's. Add another auditor"}) from None
+    strata = []
+    for team in sorted(population, key=lambda t: population[t][0][1].episode.team.name):
+        strata.append({"team_id": team, "team": population[team][0][1].episode.team.name,
+                       "population": len(population[team]), "drawn": len(drawn[team])})
+    programme = base.create(
+        AuditProgramme(name=name.strip(), month=month, tool=tool, per_team=per_team, seed=seed,
+                       strata=strata),
+        acting_user=acting_user,
+    )
+    for key, _ in items:
+        record = records[key]
+        kind = key.split(":", 1)[0]
+        base.create(
+            CaseAudit(programme=programme, kind=kind, status=CASE_AUDIT.require("draw", NEW), team_id=record.episode.team_id,
+                      episode=record.episode, worker_id=record.episode.lead_practitioner_id,
+                      auditor=by_id[chosen[key]],
+                      assessment=record if kind == "assessment" else None,
+                      plan=record if kind == "plan" else None),
+            acting_user=acting_user, family_id=record.episode.family_id,
+            reason=f"sampled for {programme.name}",
+        )
+    return programme
+
+
+def _locked_audit(audit):
+    from .models import CaseAudit
+
+    return CaseAudit.objects.select_for_update().select_related(
+        "episode", "episode__team").get(pk=audit.pk)
+
+
+@transaction.atomic
+def audit_grade(*, audit, answers: dict, grade: str, summary: str, acting_user):
+    """The auditor grades every question of the tool that applies to the record (answers:
+    {question_id: (grade, comment)}) and the whole. Once only: after that, moderation."""
+    from .models import AuditAnswer, AuditStatus, Grade
+
+    policy.require(acting_user, Action.GRADE_AUDIT, audit)
+    audit = _locked_audit(audit)
+    conflict = _conflict(acting_user, audit.episode, audit.worker_id)
+    if conflict:
+        raise policy.NotAllowed(f"You cannot grade this audit: {conflict}.")
+    graded = CASE_AUDIT.require("grade", audit)
+    errors = {}
+    questions = [q for q in audit.programme.tool.questions.all()
+                 if rules.applies(q.applies_to, audit.kind)]
+    for question in questions:
+        given, comment = answers.get(question.pk, ("", ""))
+        if given not in Grade.values:
+            errors[f"grade_{question.pk}"] = f"Select a grade for “{question.text}”"
+        elif given in rules.NEEDS_COMMENT and not (comment or "").strip():
+            errors[f"comment_{question.pk}"] = (
+                f"Enter a comment for “{question.text}”: say what would make it good")
+    if grade not in Grade.values:
+        errors["grade"] = "Select an overall grade"
+    elif grade in rules.NEEDS_COMMENT and not (summary or "").strip():
+        errors["summary"] = "Enter a summary: say what would make the work good"
+    if errors:
+        raise ValidationError(errors)
+    for question in questions:
+        given, comment = answers[question.pk]
+        base.create(AuditAnswer(audit=audit, question=question, grade=given,
+                                comment=(comment or "").strip()),
+                    acting_user=acting_user, family_id=audit.episode.family_id)
+    before = {"status": audit.status, "grade": audit.grade, "summary": audit.summary,
+              "graded_on": audit.graded_on}
+    audit.status, audit.grade = graded, grade
+    audit.summary, audit.graded_on = (summary or "").strip(), dates.today()
+    return base.update(audit, acting_user=acting_user, before=before,
+                       family_id=audit.episode.family_id)
+
+
+@transaction.atomic
+def audit_acknowledge(*, audit, comment: str = "", acting_user):
+    """The worker or the case's manager has read the findings (once each)."""
+    from .models import AckRole, AuditAcknowledgement, AuditStatus
+
+    policy.require(acting_user, Action.ACKNOWLEDGE_AUDIT, audit)
+    audit = _locked_audit(audit)
+    CASE_AUDIT.require("acknowledge", audit)
+    if audit.acknowledgements.filter(user=acting_user).exists():
+        raise IllegalMove("You have already acknowledged these findings.")
+    as_role = AckRole.WORKER if audit.worker_id == acting_user.pk else AckRole.MANAGER
+    return base.create(
+        AuditAcknowledgement(audit=audit, user=acting_user, as_role=as_role,
+                             comment=(comment or "").strip()),
+        acting_user=acting_user, family_id=audit.episode.family_id,
+    )
+
+
+@transaction.atomic
+def audit_moderate(*, audit, question=None, new_grade: str, reason: str, acting_user):
+    """Change one grade (a question's, or the overall grade when `question` is None) with a
+    reason; the old grade stays in the moderation history."""
+    from .models import AuditAnswer, AuditModeration, AuditStatus, Grade
+
+    policy.require(acting_user, Action.MODERATE_AUDIT, audit)
+    audit = _locked_audit(audit)
+    CASE_AUDIT.require("moderate", audit)
+    errors = {}
+    if new_grade not in Grade.values:
+        errors["new_grade"] = "Select the moderated grade"
+    if not (reason or "").strip():
+        errors["reason"] = "Enter the reason for changing the grade"
+    if errors:
+        raise ValidationError(errors)
+    target = audit if question is None else (
+        AuditAnswer.objects.select_for_update().filter(audit=audit, question=question).first())
+    if target is None:
+        raise ValidationError({"target": "Choose a question this audit graded"})
+    if target.grade == new_grade:
+        raise ValidationError({"new_grade": f"The grade is already "
+                                            f"{Grade(new_grade).label.lower()}: choose another"})
+    moderation = base.create(
+        AuditModeration(audit=audit, question=question, old_grade=target.grade,
+                        new_grade=new_grade, reason=reason.strip()),
+        acting_user=acting_user, family_id=audit.episode.family_id,
+    )
+    before = {"grade": target.grade}
+    target.grade = new_grade
+    base.update(target, acting_user=acting_user, before=before,
+                family_id=audit.episode.family_id, reason=f"moderation: {reason.strip()}"[:300])
+    return moderation
+
+
+@transaction.atomic
+def audit_reassign(*, audit, auditor, acting_user):
+    """Give an audit not yet graded to another auditor (never the case's own worker or its
+    team's manager)."""
+    from .models import AuditStatus
+
+    policy.require(acting_user, Action.DRAW_AUDIT_SAMPLE)
+    audit = _locked_audit(audit)
+    CASE_AUDIT.require("reassign", audit)
+    if not auditor.is_active or auditor.role not in AUDITOR_ROLES:
+        raise ValidationError({"auditor": "Auditors must be active early help workers or team "
+                                          "managers"})
+    conflict = _conflict(auditor, audit.episode, audit.worker_id)
+    if conflict:
+        raise ValidationError({"auditor": f"{conflict}: choose someone else"})
+    before = {"auditor_id": audit.auditor_id}
+    audit.auditor = auditor
+    return base.update(audit, acting_user=acting_user, before=before,
+                       family_id=audit.episode.family_id)

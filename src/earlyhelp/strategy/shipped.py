@@ -88,3 +88,31 @@ SYSTEM_GUIDE = {
 }
 
 SHIPPED = (EIF_MATRIX, SYSTEM_GUIDE)
+
+# The quality audit tool shipped with earlyhelp, in our own words. Each question: (text,
+# guidance, applies to "both" / "assessment" / "plan").
+AUDIT_TOOL = {
+    "name": "Early help case audit",
+    "description": "A monthly audit of a sample of assessments and plans: each question graded "
+    "outstanding, good, requires improvement or inadequate, with comments.",
+    "questions": [
+        ("The child's voice is heard",
+         "Each child's wishes and feelings are recorded in their own words or by observation, "
+         "and shape the work.", "both"),
+        ("Needs are evidenced",
+         "Each need is backed by what the family said and what was seen or shared by "
+         "partners, not by opinion alone.", "assessment"),
+        ("The whole family is considered",
+         "Parents', carers' and siblings' needs are looked at, not only the referred child's.",
+         "both"),
+        ("The plan is SMART",
+         "Outcomes are specific and measurable, actions have an owner and a date, and the plan "
+         "says how everyone will know it has worked.", "plan"),
+        ("Reviews are on time",
+         "The plan was reviewed by its due date, with progress scored and the family present.",
+         "plan"),
+        ("Management oversight is recorded",
+         "A manager's direction or sign-off is on the record where decisions were made.",
+         "both"),
+    ],
+}

@@ -20,4 +20,13 @@ urlpatterns = [
     path("workforce/", views.workforce, name="workforce"),
     path("workforce/completions/new/", views.completion_new, name="completion_new"),
     path("workforce/completions/import/", views.completions_import, name="completions_import"),
+    path("audits/", views.audits, name="audits"),
+    path("audits/programmes/new/", views.programme_new, name="programme_new"),
+    path("audits/programmes/<uuid:programme_id>/", views.programme_detail, name="programme"),
+    path("audits/<uuid:audit_id>/", views.audit_detail, name="audit"),
+    path("audits/<uuid:audit_id>/grade/", views.audit_grade, name="audit_grade"),
+    path("audits/<uuid:audit_id>/acknowledge/", views.audit_acknowledge,
+         name="audit_acknowledge"),
+    path("audits/<uuid:audit_id>/moderate/", views.audit_moderate, name="audit_moderate"),
+    path("audits/<uuid:audit_id>/reassign/", views.audit_reassign, name="audit_reassign"),
 ]

@@ -1,5 +1,7 @@
 """Strategy pages: frameworks, self-assessment rounds (rate, agree, consensus), the action plan."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
@@ -13,12 +15,17 @@ from earlyhelp.web.views.base import attempt, page
 
 from . import selectors, services
 from .forms import (
+    AcknowledgeForm,
     ActionItemForm,
     CompleteForm,
     CompletionForm,
     ConsensusForm,
+    GradeForm,
     ImportForm,
+    ModerateForm,
+    ProgrammeForm,
     RatingForm,
+    ReassignForm,
     RoundForm,
 )
 from .models import Element, ItemStatus
@@ -290,8 +297,7 @@ def item_done(request, item_id):
 def workforce(request):
     user = request.user
     selectors.require_strategy(user)
-    tables = [(label, selectors.compliance(user=user, by=by)) for by, label in
-              selectors.BY.items()]
+    tables = selectors.compliance_tables(user=user)
     return page(request, "strategy/workforce.html", {
         "page_title": "Workforce readiness", "tables": tables,
         "unclassified": selectors.unclassified_titles(user=user),
@@ -335,4 +341,172 @@ def completions_import(request):
             return redirect("strategy:workforce")
     return page(request, "strategy/import.html", {
         "page_title": "Import course completions", "form": form, "report": report,
+    }, status=400 if form.errors else 200)
+
+
+# Quality audits
+
+
+@login_required
+def audits(request):
+    """Audits: programmes (for those who run the strategy), the audits sampled for the user,
+    and findings about the user's work or team waiting for their acknowledgement."""
+    user = request.user
+    runs = selectors.runs_strategy(user)
+    return page(request, "strategy/audits.html", {
+        "page_title": "Case audits",
+        "runs": runs,
+        "programmes": selectors.programme_list(user=user) if runs else [],
+        "to_grade": selectors.audits_to_grade(user=user),
+        "to_acknowledge": selectors.findings_to_acknowledge(user=user),
+        "figures": selectors.audit_figures(user=user),
+    })
+
+
+@login_required
+def programme_new(request):
+    user = request.user
+    policy.require(user, Action.DRAW_AUDIT_SAMPLE)
+    previous = dates.months_before(dates.today().replace(day=1), 1)
+    form = ProgrammeForm(request.POST or None, initial={
+        "month": previous.isoformat(), "per_team": 4,
+        "name": f"Case audit {previous:%B %Y}"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        programme = attempt(
+            form, services.audit_programme_draw, name=data["name"],
+            month=dt.date.fromisoformat(data["month"]), tool=data["tool"],
+            per_team=data["per_team"], seed=data["seed"], auditors=list(data["auditors"]),
+            acting_user=user)
+        if programme is not None:
+            messages.success(request, f"{programme.audits.count()} records drawn for "
+                                      f"{programme.name}")
+            return redirect("strategy:programme", programme_id=programme.pk)
+    return page(request, "strategy/programme_new.html", {
+        "page_title": "Draw an audit sample", "form": form,
+    }, status=400 if form.errors else 200)
+
+
+def figures_chart(figures, title):
+    if not figures or not figures["teams"]:
+        return None
+    return bar_chart(
+        title=title, categories=[row.label for row in figures["teams"]],
+        series={"Good or better (%)": [row.share.percent for row in figures["teams"]]},
+        x_label="Team", y_label="Audits graded good or better (%)", y_min=0, y_max=100)
+
+
+@login_required
+def programme_detail(request, programme_id):
+    user = request.user
+    programme = selectors.programme_detail(user=user, programme_id=programme_id)
+    audits_ = selectors.programme_audits(programme)
+    figures = {"themes": selectors.themes(audits_), "teams": selectors.team_shares(audits_)}
+    return page(request, "strategy/programme.html", {
+        "page_title": programme.name, "programme": programme, "audits": audits_,
+        "figures": figures, "repeats": selectors.redraw_matches(programme),
+        "chart": figures_chart(figures, "Audits graded good or better, by team"),
+    })
+
+
+def _audit_page(request, audit_, *, form=None, status=200):
+    user = request.user
+    questions = selectors.questions_for(audit_)
+    return page(request, "strategy/audit.html", {
+        "page_title": f"Audit of {audit_.episode.reference}", "audit": audit_,
+        "questions": questions,
+        "answers": audit_.answers.select_related("question"),
+        "moderations": audit_.moderations.select_related("question", "created_by"),
+        "acknowledgements": audit_.acknowledgements.select_related("user"),
+        "record": selectors.audited_record(audit_),
+        "grades": policy.can(user, Action.GRADE_AUDIT, audit_)
+        and audit_.status == "assigned",
+        "acknowledges": policy.can(user, Action.ACKNOWLEDGE_AUDIT, audit_)
+        and audit_.status == "graded"
+        and not audit_.acknowledgements.filter(user=user).exists(),
+        "moderates": policy.can(user, Action.MODERATE_AUDIT, audit_)
+        and audit_.status == "graded",
+        "reassigns": policy.can(user, Action.DRAW_AUDIT_SAMPLE) and audit_.status == "assigned",
+        "form": form or AcknowledgeForm(),
+    }, status=status)
+
+
+@login_required
+def audit_detail(request, audit_id):
+    return _audit_page(request, selectors.audit_detail(user=request.user, audit_id=audit_id))
+
+
+@login_required
+def audit_grade(request, audit_id):
+    user = request.user
+    audit_ = selectors.audit_detail(user=user, audit_id=audit_id)
+    policy.require(user, Action.GRADE_AUDIT, audit_)
+    form = GradeForm(request.POST or None, questions=selectors.questions_for(audit_))
+    if request.method == "POST" and form.is_valid():
+        # The service checks the rest: a comment for every grade below good.
+        done = attempt(form, services.audit_grade, audit=audit_, answers=form.answers(),
+                       grade=form.cleaned_data["grade"], summary=form.cleaned_data["summary"],
+                       acting_user=user)
+        if done is not None:
+            messages.success(request, "Audit graded: the worker and their manager can now see "
+                                      "the findings")
+            return redirect("strategy:audit", audit_id=audit_.pk)
+    return page(request, "strategy/audit_grade.html", {
+        "page_title": f"Grade the audit of {audit_.episode.reference}", "audit": audit_,
+        "form": form, "record": selectors.audited_record(audit_),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def audit_acknowledge(request, audit_id):
+    user = request.user
+    audit_ = selectors.audit_detail(user=user, audit_id=audit_id)
+    if request.method != "POST":
+        return redirect("strategy:audit", audit_id=audit_.pk)
+    policy.require(user, Action.ACKNOWLEDGE_AUDIT, audit_)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid() and attempt(form, services.audit_acknowledge, audit=audit_,
+                                   comment=form.cleaned_data["comment"],
+                                   acting_user=user) is not None:
+        messages.success(request, "You have acknowledged the findings")
+        return redirect("strategy:audit", audit_id=audit_.pk)
+    return _audit_page(request, audit_, form=form, status=400)
+
+
+@login_required
+def audit_moderate(request, audit_id):
+    user = request.user
+    audit_ = selectors.audit_detail(user=user, audit_id=audit_id)
+    policy.require(user, Action.MODERATE_AUDIT, audit_)
+    form = ModerateForm(request.POST or None, audit=audit_,
+                        questions=[a.question for a in audit_.answers.select_related("question")])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(form, services.audit_moderate, audit=audit_, question=form.question(),
+                       new_grade=data["new_grade"], reason=data["reason"], acting_user=user)
+        if done is not None:
+            messages.success(request, "Grade moderated: the old grade is kept in the history")
+            return redirect("strategy:audit", audit_id=audit_.pk)
+    return page(request, "strategy/audit_moderate.html", {
+        "page_title": f"Moderate the audit of {audit_.episode.reference}", "audit": audit_,
+        "form": form, "answers": audit_.answers.select_related("question"),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def audit_reassign(request, audit_id):
+    user = request.user
+    policy.require(user, Action.DRAW_AUDIT_SAMPLE)
+    audit_ = get_object_or_404(selectors.programme_audits_for(user=user), pk=audit_id)
+    form = ReassignForm(request.POST or None, audit=audit_)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(form, services.audit_reassign, audit=audit_,
+                       auditor=form.cleaned_data["auditor"], acting_user=user)
+        if done is not None:
+            messages.success(request, f"The audit is now with "
+                                      f"{form.cleaned_data['auditor'].display_name}")
+            return redirect("strategy:programme", programme_id=audit_.programme_id)
+    return page(request, "strategy/audit_reassign.html", {
+        "page_title": f"Give the audit of {audit_.episode.reference} to someone else",
+        "audit": audit_, "form": form,
     }, status=400 if form.errors else 200)

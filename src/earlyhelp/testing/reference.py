@@ -18,6 +18,7 @@ SHIPPED = [
     ("earlyhelp.governance.migrations.0002_retention_defaults", "add_defaults",
      "governance.RetentionRule"),
     ("earlyhelp.strategy.migrations.0002_shipped_frameworks", "ship", "strategy.Framework"),
+    ("earlyhelp.strategy.migrations.0005_shipped_audit_tool", "ship", "strategy.AuditTool"),
     ("earlyhelp.results.migrations.0002_load_shipped_frameworks", "load", "results.Framework"),
 ]
 

@@ -18,7 +18,12 @@ def _url(name: str) -> str:
     """The URL of a named page, or "" when its app is not mounted."""
     namespace, _, view = name.partition(":")
     if namespace in APP_PREFIXES:
-        return APP_PREFIXES[namespace] if namespace in get_resolver().namespace_dict else ""
+        if namespace not in get_resolver().namespace_dict:
+            return ""
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            return APP_PREFIXES[namespace]
     try:
         return reverse(name)
     except NoReverseMatch:
@@ -39,6 +44,10 @@ NAV = (
     ("Targeting", "targeting:index", roles.TARGETING),
     ("Insights", "insights:index", roles.DASHBOARDS),
     ("Strategy", "strategy:index", roles.DASHBOARDS),
+    # Partners rate the self-assessment rounds their organisation is invited to.
+    ("Self-assessment", "strategy:index", roles.PARTNERS),
+    # Early help staff audit their peers' cases and acknowledge findings about their own.
+    ("Case audits", "strategy:audits", roles.EARLY_HELP_STAFF),
     ("Administration", "admin:index", roles.ADMINS),
 )
 

@@ -218,3 +218,18 @@ def test_the_board_report_has_the_action_plan_section(world):
     assert "The partnership's action plan" in body
     assert "Every partner trained" in body
     assert "Red 1, amber 0, green 0, done 0." in body
+
+
+def test_the_menu_takes_partners_to_their_rounds_and_staff_to_case_audits(world, rated_round):
+    from earlyhelp.web.context_processors import nav_items_for
+
+    partner = {i["label"]: i["url"] for i in nav_items_for(rated_round.teacher, "/strategy/")}
+    assert partner["Self-assessment"] == reverse("strategy:index")
+    assert "Case audits" not in partner and "Strategy" not in partner
+    worker = {i["label"]: i["url"] for i in nav_items_for(world.worker, "/")}
+    assert worker["Case audits"] == reverse("strategy:audits")
+    assert "Self-assessment" not in worker
+    active = [i["label"] for i in nav_items_for(world.manager, "/strategy/audits/") if i["active"]]
+    assert active == ["Case audits"]
+    body = client_for(rated_round.teacher).get(reverse("strategy:index")).content.decode()
+    assert rated_round.name in body

@@ -4,13 +4,13 @@ import, and the lead practitioner training rule at allocation."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from earlyhelp.access.policy import NotAllowed
 from earlyhelp.cases import services as cases
 from earlyhelp.core import dates
+from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditEvent, Role
 from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.core.tests.factories import UserFactory
@@ -189,10 +189,11 @@ def test_allocating_a_lead_without_the_course_warns_and_is_audited(world, course
 def test_allocating_a_lead_without_the_course_can_be_refused(world, courses, settings):
     settings.EARLYHELP_LEAD_TRAINING = "refuse"
     episode = open_episode(world)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(IllegalMove) as caught:
         cases.episode_allocate(episode=episode, lead_practitioner=world.worker,
                                acting_user=world.manager)
-    assert "has no valid Lead practitioner course" in str(caught.value.message_dict)
+    assert "has no valid Lead practitioner course" in caught.value.message
+    assert caught.value.code == "lead_training"
     episode.refresh_from_db()
     assert episode.lead_practitioner_id is None
     Completion.objects.create(user=world.worker, course=courses["lead"],
@@ -210,3 +211,42 @@ def test_the_allocation_page_shows_the_warning(world, courses):
         {"lead_practitioner": world.worker.pk, "version": episode.version}, follow=True)
     assert response.status_code == 200
     assert "has no valid Lead practitioner course" in response.content.decode()
+
+
+def api_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_allocation_api_returns_the_warning(world, courses):
+    episode = open_episode(world)
+    response = api_for(world.manager).post(
+        f"/api/episodes/{episode.pk}/allocate/",
+        {"lead_practitioner": str(world.worker.pk), "version": episode.version}, format="json")
+    assert response.status_code == 200
+    assert response.json()["warnings"] == [
+        f"{world.worker.display_name} has no valid Lead practitioner course, which a lead "
+        "practitioner needs."]
+    Completion.objects.create(user=world.manager, course=courses["lead"], completed_on=ago(1),
+                              source="page")
+    episode.refresh_from_db()
+    again = api_for(world.manager).post(
+        f"/api/episodes/{episode.pk}/allocate/",
+        {"lead_practitioner": str(world.manager.pk), "version": episode.version}, format="json")
+    assert again.status_code == 200 and again.json()["warnings"] == []
+
+
+def test_the_allocation_api_refuses_with_409_when_configured(world, courses, settings):
+    settings.EARLYHELP_LEAD_TRAINING = "refuse"
+    episode = open_episode(world)
+    response = api_for(world.manager).post(
+        f"/api/episodes/{episode.pk}/allocate/",
+        {"lead_practitioner": str(world.worker.pk), "version": episode.version}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "lead_training" and "Lead practitioner course" in body["detail"]
+    episode.refresh_from_db()
+    assert episode.lead_practitioner_id is None

@@ -35,6 +35,22 @@ SEES_IN = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_
 # Configuration, figures and targeting: no family's record in the path.
 OVERSIGHT = {Role.MANAGER, Role.ANALYST, Role.ADMIN}
 PANEL_SETUP = {Role.MANAGER, Role.ADMIN}  # and a panel's chair (the matrix's member is not)
+# The strategy layer (issue 17): who may see each record. Frameworks and the action plan are
+# the council's, not a family's: in everyone's scope, refused (403) to all but OVERSIGHT through
+# ACTORS. A round: its chair (the manager), OVERSIGHT and the organisations invited (IN invites
+# the partner's school, OUT the police). Ratings (no endpoint of their own, read inside a
+# round): the partner sees the school's, never the police's. Audits: IN is graded, of the IN
+# episode's worker (a third team's worker audited it); OUT is not yet graded, sampled for the
+# worker – only its auditor may see it.
+EVERY_ROLE = frozenset(Role)
+STRATEGY_VISIBLE = {
+    "strategy/frameworks": {"in": EVERY_ROLE, "out": EVERY_ROLE},
+    "strategy/action-items": {"in": EVERY_ROLE, "out": EVERY_ROLE},
+    "strategy/rounds": {"in": OVERSIGHT | {Role.PARTNER}, "out": OVERSIGHT},
+    "strategy/ratings": {"in": OVERSIGHT | {Role.PARTNER}, "out": OVERSIGHT},
+    "strategy/audits": {"in": {Role.WORKER, Role.MANAGER, Role.ANALYST, Role.ADMIN},
+                        "out": {Role.WORKER}},
+}
 
 
 @dataclass
@@ -51,6 +67,8 @@ class Matrix:
             # sees every request, and team managers the whole waiting queue (issue 14); decided
             # requests routed to another service are tested in frontdoor's page tests.
             return role in {Role.FRONT_DOOR, Role.MANAGER}
+        if resource in STRATEGY_VISIBLE:
+            return role in STRATEGY_VISIBLE[resource][which]
         if resource == "panels":
             # Panels are configuration: members see their own; oversight roles see all.
             return role in {Role.MANAGER, Role.ADMIN, Role.ANALYST} or (
@@ -134,6 +152,7 @@ def build_matrix() -> Matrix:
 
     _panels(m, w, panel_member, ep_in, ep_out)
     _directory(m, w, ep_in, ep_out)
+    _strategy(m, w, ep_in, ep_out)
     m.public["threshold-models"] = w.model.pk
     m.public["need-themes"] = w.themes[0].pk
     return m
@@ -179,6 +198,52 @@ def _directory(m, w, ep_in, ep_out):
     m.ids["directory/referrals"] = refs
 
 
+def _strategy(m, w, ep_in, ep_out):
+    from earlyhelp.core import dates
+    from earlyhelp.core.tests.factories import OrganisationFactory
+    from earlyhelp.strategy import services as strategy
+    from earlyhelp.strategy.models import AuditProgramme, AuditTool, CaseAudit, Framework
+
+    frameworks = list(Framework.objects.order_by("name")[:2])
+    m.ids["strategy/frameworks"] = {"in": frameworks[0].pk, "out": frameworks[1].pk}
+    police = OrganisationFactory(name="Northshire Police", type="police")
+    officer = UserFactory(username="officer", role=Role.PARTNER, team=None, organisation=police)
+    framework = frameworks[0]
+    rounds = {
+        which: strategy.round_create(
+            framework=framework, name=f"Self-assessment {which}", chair=w.manager,
+            target_level=framework.levels.order_by("-rank").first(), opens_on=days_ago(5),
+            closes_on=days_ago(-25), organisations=orgs, acting_user=w.admin)
+        for which, orgs in (("in", [w.school, police]), ("out", [police]))
+    }
+    m.ids["strategy/rounds"] = {which: r.pk for which, r in rounds.items()}
+    element = framework.dimensions.first().elements.first()
+    m.ids["strategy/ratings"] = {
+        which: strategy.rating_record(
+            round_=rounds["in"], element=element, level=framework.levels.first(),
+            evidence=f"Evidence {which}", acting_user=user).pk
+        for which, user in (("in", w.partner), ("out", officer))
+    }
+    m.ids["strategy/action-items"] = {
+        which: strategy.action_item_create(
+            acting_user=w.admin, outcome=f"Outcome {which}", measure="Survey", target="80%",
+            due_on=days_ago(-60), owner=w.manager, actions="", element=None, indicator=None,
+            indicator_target=None).pk
+        for which in ("in", "out")
+    }
+    programme = AuditProgramme.objects.create(
+        name="Case audit", month=dates.today().replace(day=1), per_team=1, seed=1,
+        tool=AuditTool.objects.get(name="Early help case audit"))
+    in_audit = CaseAudit.objects.create(
+        programme=programme, kind="assessment", team=ep_in.team, episode=ep_in,
+        assessment_id=m.ids["assessments"]["in"], worker=w.worker, auditor=w.other_worker,
+        status="graded", grade="good", graded_on=dates.today())
+    out_audit = CaseAudit.objects.create(
+        programme=programme, kind="assessment", team=ep_out.team, episode=ep_out,
+        assessment_id=m.ids["assessments"]["out"], worker=w.other_worker, auditor=w.worker)
+    m.ids["strategy/audits"] = {"in": in_audit.pk, "out": out_audit.pk}
+
+
 # Actions (anything but reading) on a record a role can see: who may do them. A role that sees
 # the record but is not listed gets 403. New actions must be added here (the matrix says so).
 # APP_RULES: the app's own rules decide who acts (tested in that app's suite); the matrix then
@@ -207,6 +272,9 @@ ACTORS = {
     ("/api/plan-actions/{id}/complete/", "post"): CASEWORK,
     ("/api/plan-actions/{id}/cancel/", "post"): CASEWORK,
     ("/api/families/{family_id}/access-log/", "get"): {Role.MANAGER},
+    # The strategy layer's own records: those who run the strategy (RUN_STRATEGY).
+    ("/api/strategy/frameworks/{id}/", "get"): OVERSIGHT,
+    ("/api/strategy/action-items/{id}/", "get"): OVERSIGHT,
     # Panels: the panel's members (and managers) decide – panels.rules.may_act_for_panel.
     ("/api/panels/cases/{id}/decide/", "post"): APP_RULES,
     ("/api/panels/cases/{id}/actions/", "post"): APP_RULES,
@@ -228,6 +296,9 @@ NO_RECORD_ACTORS = {
     # The directory's administration: the export answers 200 to those allowed.
     ("/api/directory/services/openreferral/", "get"): OVERSIGHT,
     ("/api/directory/services/openreferral/import/", "post"): {Role.ADMIN},
+    ("/api/strategy/workforce/compliance/", "get"): OVERSIGHT,
+    ("/api/strategy/frameworks/", "get"): OVERSIGHT,
+    ("/api/strategy/action-items/", "get"): OVERSIGHT,
 }
 
 # Creates that name a parent record: out of scope must be refused (400/404), nothing written.
@@ -298,6 +369,7 @@ OPEN_PAGES = [
     ("targeting:upload", {Role.ANALYST}),
     ("strategy:round_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("strategy:workforce", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
+    ("strategy:programme_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("results:index", {Role.MANAGER, Role.ANALYST}),
     ("results:claims", {Role.ANALYST, Role.ADMIN}),
     ("history:import", {Role.MANAGER, Role.ADMIN}),
@@ -343,7 +415,9 @@ POLICY_DOORS = {
                              "directory:import"],
     "configure_panels": ["panels:meeting_new"],
     "see_dashboards": ["insights:dashboard"],
-    "run_strategy": ["strategy:round_new", "strategy:workforce"],
+    "run_strategy": ["strategy:round_new", "strategy:workforce",
+                     ("get", "/api/strategy/workforce/compliance/"),
+                     ("get", "/api/strategy/action-items/{id}/")],
     "rate_for_partner": "a round's rating page names the round: strategy.tests (invited "
     "organisations only)",
     "chair_round": "a round's consensus page names the round: strategy.tests (its chair only)",
@@ -371,4 +445,11 @@ POLICY_DOORS = {
     "add_document": "the documents pages (GET and POST) are probed per role in "
     "documents.tests.test_pages",
     "delete_document": "the delete page is probed per role in documents.tests.test_pages",
+    "draw_audit_sample": ["strategy:programme_new"],
+    "grade_audit": "an audit's grading page names the audit: strategy.tests.test_audits (its "
+    "auditor only; another auditor's is a 404)",
+    "acknowledge_audit": "an audit's acknowledge form names the audit: strategy.tests."
+    "test_audits (the case's worker and manager; a stranger 404, its auditor 403)",
+    "moderate_audit": "an audit's moderation page names the audit: strategy.tests.test_audits "
+    "(not its auditor nor the case's manager)",
 }

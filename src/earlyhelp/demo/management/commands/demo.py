@@ -111,7 +111,8 @@ class Command(BaseCommand):
         made = load_demo_strategy(today=result.today, seed=result.seed)
         self.stdout.write(
             f"Strategy: {made['rounds']} self-assessment rounds, {made['ratings']} ratings, "
-            f"{made['items']} action plan items, {made['completions']} course completions."
+            f"{made['items']} action plan items, {made['completions']} course completions, "
+            f"{made['audits']} case audits ({made['graded']} graded)."
         )
         made = load_demo_targeting(today=result.today, seed=result.seed)
         eligible = ", ".join(f"{code} {n:,}" for code, n in sorted(made["eligible"].items()))
