@@ -206,7 +206,8 @@ class UnitCost(BaseModel):
     class Meta:
         ordering = ["agency", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="unit_cost_not_negative"),
+            models.CheckConstraint(condition=models.Q(value__gte=0),
+                                   name="unit_cost_not_negative"),
             # Exactly one thing priced: a record kind or a casework event.
             models.CheckConstraint(
                 condition=(models.Q(record_source="") & ~models.Q(casework_event=""))
@@ -236,7 +237,8 @@ class UpratingIndex(BaseModel):
     class Meta:
         ordering = ["price_year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(factor__gt=0), name="uprating_factor_positive"),
+            models.CheckConstraint(condition=models.Q(factor__gt=0),
+                                   name="uprating_factor_positive"),
         ]
 
     def __str__(self):
