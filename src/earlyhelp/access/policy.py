@@ -56,6 +56,7 @@ class Action(StrEnum):
     ATTACH_TO_PROGRAMME = "attach_to_programme"
     PLAN_OUTCOMES = "plan_outcomes"
     CHECK_OUTCOMES = "check_outcomes"
+    SEE_COST_AVOIDANCE = "see_cost_avoidance"
     SAFEGUARDING_OVERRIDE = "safeguarding_override"
     EXPORT_DIRECTORY = "export_directory"
     ADMINISTER_DIRECTORY = "administer_directory"
@@ -328,6 +329,9 @@ POLICY: dict[Action, Rule] = {
                                "performance analysts and team managers", _roles(*roles.RESULTS)),
     Action.CHECK_OUTCOMES: Rule("check families' outcomes",
                                 "performance analysts and team managers", _roles(*roles.RESULTS)),
+    Action.SEE_COST_AVOIDANCE: Rule("see cost avoidance and unit costs",
+                                    "performance analysts and team managers",
+                                    _roles(*roles.RESULTS)),
     Action.SAFEGUARDING_OVERRIDE: Rule(
         "route a request without the family's consent because of a safeguarding concern",
         "the front door and team managers", _roles(*roles.TRIAGE)),

@@ -75,6 +75,10 @@ class GroupTotals:
     def agencies(self) -> list[tuple[str, Split]]:
         return sorted(self.by_agency.items())
 
+    def cashable(self) -> list[tuple[str, Split]]:
+        return [("Cashable" if kind else "Non-cashable", split)
+                for kind, split in sorted(self.by_cashable.items(), reverse=True)]
+
     def per_family(self) -> Decimal | None:
         if not self.families:
             return None
@@ -96,6 +100,10 @@ class Result:
     unpriced: list[str]  # unit costs left out: no uprating factor for their price year
     illustrative: bool  # any unit cost or factor used is illustrative
     caveats: list[str] = field(default_factory=list)
+
+    @property
+    def price_year_label(self) -> str:
+        return f"{self.price_year}–{(self.price_year + 1) % 100:02d}"
 
 
 def _factors(index: dict[int, Decimal], costs, price_year: int):

@@ -298,6 +298,9 @@ OPEN_PAGES = [
     ("strategy:round_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("strategy:workforce", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("results:index", {Role.MANAGER, Role.ANALYST}),
+    ("results:costs", {Role.MANAGER, Role.ANALYST}),
+    ("results:unit_costs", {Role.MANAGER, Role.ANALYST}),
+    ("results:costs_xlsx", {Role.MANAGER, Role.ANALYST}),
     ("history:import", {Role.MANAGER, Role.ADMIN}),
 ]
 
@@ -348,6 +351,7 @@ POLICY_DOORS = {
     "attach_to_programme": ["results:index"],
     "plan_outcomes": "a family's outcome plan page names its attachment: results.tests",
     "check_outcomes": "the results_check_outcomes command: results.tests (refused for a worker)",
+    "see_cost_avoidance": ["results:costs", "results:unit_costs", "results:costs_xlsx"],
     "prepare_annex_a": ["insights:annex_a"],
     "see_cohorts": ["targeting:index"],
     "run_targeting": "the run form's POST on targeting:index (targeting.tests.test_views)",
