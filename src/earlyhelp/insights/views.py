@@ -280,6 +280,7 @@ def board(request):
         "query": _query(period, filters), "produced": long_date(dates.today()),
         "filters_label": _filters_label(form, filters),
         "plan": _plan_section(request.user, rows),
+        "costs": _cost_section(request.user, period),
     })
 
 
@@ -292,6 +293,13 @@ def _plan_section(user, rows):
         return None
     return strategy.board_section(
         user=user, indicator_values={row.definition.code: row.value for row in rows})
+
+
+def _cost_section(user, period):
+    """The results app's cost avoidance section (a hook: built in results.costs.selectors)."""
+    from earlyhelp.results.costs import selectors as costs
+
+    return costs.board_section(user=user, period_end=period.end)
 
 
 @login_required

@@ -128,3 +128,14 @@ def price_episodes(*, user, first, last, team=None, months=rules.DEFAULT_MONTHS)
     finally:
         if con is not None:
             con.close()
+
+
+def board_section(*, user, period_end: dt.date) -> dict | None:
+    """The board report's section: episodes closed in the year that ended 12 months before the
+    report's period ended (so every after window has passed). None for whoever may not see it."""
+    if not policy.can(user, Action.SEE_COST_AVOIDANCE):
+        return None
+    last = rules.add_months(period_end, -rules.DEFAULT_MONTHS)
+    first = rules.add_months(last, -12) + dt.timedelta(days=1)
+    result = price_episodes(user=user, first=first, last=last)
+    return {"result": result, "first": first, "last": last}

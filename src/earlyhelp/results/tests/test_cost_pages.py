@@ -109,3 +109,21 @@ def test_the_unit_costs_page_labels_the_demo_values(world):
     assert response.status_code == 200
     assert "A week in care (looked after)" in html and "£1,000.00" in html
     assert "Illustrative" in html and "Greater Manchester unit cost database" in html
+
+
+def test_the_board_report_has_the_section(world, episodes):
+    """Quarter January–March 2025: episodes closed 1 April 2023 – 31 March 2024 – the two
+    stepped-up episodes (closed 2 January 2024) only; their before windows (from 1 November
+    2022) hold no step-up, so £0.00 before and after (the 2024 step-ups are in the work)."""
+    url = reverse("insights:board") + "?period=quarter&date=2025-03-01"
+    html = client_for(world.analyst).get(url).content.decode()
+    assert "Cost avoidance" in html
+    assert "closed between 1 April 2023 and 31 March 2024" in html
+    assert "Regression to the mean" in html
+    # The 2024 episodes close in the next year's section: 1 April 2024 – 31 March 2025.
+    html = client_for(world.analyst).get(
+        reverse("insights:board") + "?period=quarter&date=2026-03-01").content.decode()
+    assert "closed between 1 April 2024 and 31 March 2025" in html and "£1,030.00" in html
+    # A worker's board report (if they may see it) has no cost avoidance section.
+    response = client_for(world.worker).get(url)
+    assert "Cost avoidance" not in response.content.decode()
