@@ -46,7 +46,8 @@ class Migration(migrations.Migration):
                             ("night", "Night (of a period record)"),
                             ("month", "Month (of a period record)"),
                         ],
-                        help_text="How the record is counted: per record, or per week, night or month "
+                        help_text="How the record is counted: per record, or per week, night or "
+                        "month "
                         "of its period",
                         max_length=10,
                     ),
