@@ -19,10 +19,10 @@ def _form(request):
     today = dates.today()
     first = rules.add_months(today, -2 * rules.DEFAULT_MONTHS)
     last = rules.add_months(today, -rules.DEFAULT_MONTHS)
-    data = {"closed_from_day": first.day, "closed_from_month": first.month,
-            "closed_from_year": first.year, "closed_to_day": last.day,
-            "closed_to_month": last.month, "closed_to_year": last.year,
-            "months": rules.DEFAULT_MONTHS}
+    data = {"closed_from_day": str(first.day), "closed_from_month": str(first.month),
+            "closed_from_year": str(first.year), "closed_to_day": str(last.day),
+            "closed_to_month": str(last.month), "closed_to_year": str(last.year),
+            "months": str(rules.DEFAULT_MONTHS)}
     if any(key in request.GET for key in ("months", "closed_from_year", "closed_to_year")):
         data = request.GET
     return CostCohortForm(data, teams=costs.teams(request.user))

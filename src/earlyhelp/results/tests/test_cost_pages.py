@@ -72,6 +72,12 @@ def test_everyone_else_gets_a_404(world, episodes, who):
         assert client.post(reverse(name), QUERY).status_code in (404, 405)
 
 
+def test_with_no_question_the_page_prices_the_default_year(world):
+    client = client_for(world.analyst)
+    for name in ("results:costs", "results:costs_xlsx"):
+        assert client.get(reverse(name)).status_code == 200
+
+
 def test_post_is_refused(world):
     assert client_for(world.analyst).post(reverse("results:costs"), QUERY).status_code == 405
 
