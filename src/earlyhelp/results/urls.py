@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_costs
+from . import views
+from .costs import views as views_costs
 
 app_name = "results"
 

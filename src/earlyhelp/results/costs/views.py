@@ -8,9 +8,9 @@ from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
 from earlyhelp.web.views.base import page
 
-from .costs import export, rules
-from .costs import selectors as costs
-from .forms import CostCohortForm
+from ..forms import CostCohortForm
+from . import export, rules
+from . import selectors as costs
 
 
 def _form(request):
