@@ -63,6 +63,8 @@ ALLOWED = {
     ("results/evaluation.py", "earlyhelp.targeting.sources"): "results",
     ("results/linked.py", "earlyhelp.targeting.households"): "results",
     ("results/linked.py", "earlyhelp.targeting.pipeline"): "results",
+    # cost avoidance prices a kind of agency record: its date columns and code lists.
+    ("results/costs/records.py", "earlyhelp.targeting.sources"): "results",
     # history (issue 13): an import writes through the casework services, so imported history
     # obeys the same rules, dates and audit as new work – never straight into their tables.
     ("history/services.py", "earlyhelp.cases.services"): "history",

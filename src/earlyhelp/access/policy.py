@@ -59,6 +59,7 @@ class Action(StrEnum):
     PREPARE_CLAIM = "prepare_claim"
     VERIFY_CLAIM = "verify_claim"
     RECORD_CLAIM_PAYMENT = "record_claim_payment"
+    SEE_COST_AVOIDANCE = "see_cost_avoidance"
     SAFEGUARDING_OVERRIDE = "safeguarding_override"
     EXPORT_DIRECTORY = "export_directory"
     ADMINISTER_DIRECTORY = "administer_directory"
@@ -386,6 +387,9 @@ POLICY: dict[Action, Rule] = {
     Action.RECORD_CLAIM_PAYMENT: Rule("record a payment against a claim",
                                       "performance analysts and administrators",
                                       _roles(*roles.CLAIMS)),
+    Action.SEE_COST_AVOIDANCE: Rule("see cost avoidance and unit costs",
+                                    "performance analysts and team managers",
+                                    _roles(*roles.RESULTS)),
     Action.SAFEGUARDING_OVERRIDE: Rule(
         "route a request without the family's consent because of a safeguarding concern",
         "the front door and team managers", _roles(*roles.TRIAGE)),

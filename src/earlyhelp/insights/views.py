@@ -282,6 +282,7 @@ def board(request):
         "filters_label": _filters_label(form, filters),
         "plan": _plan_section(request.user, rows),
         "audits": _audit_section(request.user, period),
+        "costs": _cost_section(request.user, period),
     })
 
 
@@ -308,6 +309,13 @@ def _audit_section(user, period):
     from earlyhelp.strategy import selectors as strategy
 
     return strategy.audit_figures(user=user, start=period.start, end=period.end)
+
+
+def _cost_section(user, period):
+    """The results app's cost avoidance section (a hook: built in results.costs.selectors)."""
+    from earlyhelp.results.costs import selectors as costs
+
+    return costs.board_section(user=user, period_end=period.end)
 
 
 @login_required

@@ -47,3 +47,31 @@ class NeedForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = measures
         self.fields["measure"].label_from_instance = lambda m: f"{m.outcome.name}: {m.name}"
+
+
+class CostCohortForm(GovukForm):
+    """The cohort to price: episodes closed in a period (optionally one team's)."""
+
+    closed_from = GovukDateField(label="Closed on or after",
+                                 error_messages=required("Enter the first day of the period"))
+    closed_to = GovukDateField(label="Closed on or before",
+                               error_messages=required("Enter the last day of the period"))
+    team = forms.ModelChoiceField(label="Team (optional)", queryset=None, required=False,
+                                  empty_label="Every team you can see")
+    months = forms.IntegerField(
+        label="Months before and after the work", min_value=1, max_value=36,
+        error_messages={"required": "Enter how many months before and after the work",
+                        "invalid": "Months must be a whole number",
+                        "min_value": "Months must be 1 or more",
+                        "max_value": "Months must be 36 or fewer"})
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("closed_from"), data.get("closed_to")
+        if first and last and last < first:
+            self.add_error("closed_to", "The last day must be on or after the first day")
+        return data

@@ -264,6 +264,64 @@ class ClaimLayout(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
                                     name="claim_layout_one_default"),
+
+
+# Cost avoidance (issue 16 part 3): unit costs and the uprating index, as data an administrator
+# maintains. The calculation is in results/costs/ (docs/results.md, "Cost avoidance").
+# ---------------------------------------------------------------------------------------------
+
+
+class CostUnit(models.TextChoices):
+    EACH = "each", "Each record (an event)"
+    WEEK = "week", "Week (of a period record)"
+    NIGHT = "night", "Night (of a period record)"
+    MONTH = "month", "Month (of a period record)"
+
+
+class CaseworkEvent(models.TextChoices):
+    STEP_UP = "step_up", "Step-up to children's social care (casework)"
+
+
+class UnitCost(BaseModel):
+    """What one unit of a service costs: the price of one kind of linked agency record (a
+    police call-out) or of a casework event (a step-up to social care). Demo values are
+    illustrative; a council loads its own (commonly from the Greater Manchester unit cost
+    database)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=10, choices=CostUnit.choices,
+                            help_text="How the record is counted: per record, or per week, "
+                            "night or month of its period")
+    value = models.DecimalField(max_digits=12, decimal_places=2,
+                                help_text="Pounds per unit, in the price year")
+    price_year = models.PositiveSmallIntegerField(
+        help_text="The financial year the value is priced in, by its first year (2023 = 2023–24)")
+    source = models.CharField(max_length=300)
+    illustrative = models.BooleanField(
+        default=False, help_text="An illustrative value, not a published figure")
+    agency = models.CharField(max_length=100, help_text="The agency that bears the cost")
+    cashable = models.BooleanField(
+        default=False, help_text="Whether avoiding it releases money (rather than capacity)")
+    # What it prices: a kind of linked agency record (targeting's source, optionally only some
+    # codes of one of its columns) or a casework event.
+    record_source = models.CharField(max_length=40, blank=True)
+    code_column = models.CharField(max_length=40, blank=True)
+    codes = models.JSONField(default=list, blank=True)
+    casework_event = models.CharField(max_length=20, choices=CaseworkEvent.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0),
+                                   name="unit_cost_not_negative"),
+            # Exactly one thing priced: a record kind or a casework event.
+            models.CheckConstraint(
+                condition=(models.Q(record_source="") & ~models.Q(casework_event=""))
+                | (~models.Q(record_source="") & models.Q(casework_event="")),
+                name="unit_cost_prices_one_thing",
+            ),
         ]
 
     def __str__(self):
@@ -276,3 +334,28 @@ class ClaimLayout(BaseModel):
             validate_columns(self.columns)
         except ValidationError as exc:
             raise ValidationError({"columns": exc.messages}) from exc
+
+
+        from .costs.records import check_unit_cost
+
+        check_unit_cost(self)
+
+
+class UpratingIndex(BaseModel):
+    """A price index by financial year (e.g. the GDP deflator): a value priced in year A is
+    shown in year B as value × factor(B) / factor(A)."""
+
+    price_year = models.PositiveSmallIntegerField(unique=True)
+    factor = models.DecimalField(max_digits=10, decimal_places=4)
+    source = models.CharField(max_length=300)
+    illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["price_year"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(factor__gt=0),
+                                   name="uprating_factor_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.price_year}–{(self.price_year + 1) % 100:02d}: {self.factor}"

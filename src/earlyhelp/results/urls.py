@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .claims import views as claims
+from .costs import views as views_costs
 
 app_name = "results"
 
@@ -18,4 +19,7 @@ urlpatterns = [
     path("claims/<uuid:claim_id>/export.<str:fmt>", claims.claim_export, name="claim_export"),
     path("claims/<uuid:claim_id>/families/<uuid:claim_family_id>/", claims.claim_family,
          name="claim_family"),
+    path("cost-avoidance/", views_costs.cost_avoidance, name="costs"),
+    path("cost-avoidance/lines.xlsx", views_costs.cost_avoidance_xlsx, name="costs_xlsx"),
+    path("unit-costs/", views_costs.unit_costs, name="unit_costs"),
 ]

@@ -372,6 +372,9 @@ OPEN_PAGES = [
     ("strategy:programme_new", {Role.MANAGER, Role.ANALYST, Role.ADMIN}),
     ("results:index", {Role.MANAGER, Role.ANALYST}),
     ("results:claims", {Role.ANALYST, Role.ADMIN}),
+    ("results:costs", {Role.MANAGER, Role.ANALYST}),
+    ("results:unit_costs", {Role.MANAGER, Role.ANALYST}),
+    ("results:costs_xlsx", {Role.MANAGER, Role.ANALYST}),
     ("history:import", {Role.MANAGER, Role.ADMIN}),
 ]
 
@@ -429,6 +432,7 @@ POLICY_DOORS = {
     "own preparer: results.tests.test_claims and test_claim_pages",
     "record_claim_payment": "the payment form on a claim's page names the claim: "
     "results.tests.test_claim_pages",
+    "see_cost_avoidance": ["results:costs", "results:unit_costs", "results:costs_xlsx"],
     "prepare_annex_a": ["insights:annex_a"],
     "see_cohorts": ["targeting:index"],
     "import_agency_files": ["targeting:upload"],
