@@ -264,8 +264,21 @@ class ClaimLayout(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
                                     name="claim_layout_one_default"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .claims.export import validate_columns
+
+        try:
+            validate_columns(self.columns)
+        except ValidationError as exc:
+            raise ValidationError({"columns": exc.messages}) from exc
 
 
+# ---------------------------------------------------------------------------------------------
 # Cost avoidance (issue 16 part 3): unit costs and the uprating index, as data an administrator
 # maintains. The calculation is in results/costs/ (docs/results.md, "Cost avoidance").
 # ---------------------------------------------------------------------------------------------
@@ -328,14 +341,6 @@ class UnitCost(BaseModel):
         return self.name
 
     def clean(self):
-        from .claims.export import validate_columns
-
-        try:
-            validate_columns(self.columns)
-        except ValidationError as exc:
-            raise ValidationError({"columns": exc.messages}) from exc
-
-
         from .costs.records import check_unit_cost
 
         check_unit_cost(self)
