@@ -17,12 +17,12 @@ from earlyhelp.plans import services as plans
 from earlyhelp.plans.journey import ACTION, PLAN
 from earlyhelp.results.journey import CLAIM
 from earlyhelp.strategy.journey import ACTION_ITEM, CASE_AUDIT, ROUND
-from earlyhelp.targeting.journey import CLERICAL_REVIEW, RUN
+from earlyhelp.targeting.journey import CLERICAL_REVIEW, RUN, UPLOAD
 
 JOURNEY = Journey(
     machines=(
         CONTACT, EPISODE, ASSESSMENT, PLAN, ACTION, REFERRAL, PANEL_CASE, MEETING, PANEL_ACTION,
-        RUN, CLERICAL_REVIEW, CLAIM, ROUND, ACTION_ITEM, CASE_AUDIT,
+        RUN, CLERICAL_REVIEW, UPLOAD, CLAIM, ROUND, ACTION_ITEM, CASE_AUDIT,
     ),
     performers={
         ("episode", "open"): cases.episode_open,

@@ -11,6 +11,7 @@ from earlyhelp.access import policy
 from earlyhelp.core import services as core_services
 
 from . import imports
+from .journey import UPLOAD
 from .models import AgencyUpload, UploadStatus
 from .pipeline.workspace import data_dir
 from .sources import get_source_type
@@ -72,8 +73,9 @@ def upload_import(upload: AgencyUpload) -> AgencyUpload:
     upload: the batch, or every problem found (nothing imported). The file is then removed."""
     from . import services
 
+    # Claimed with a compare-and-set, so two workers never check the same file.
     claimed = AgencyUpload.objects.filter(pk=upload.pk, status=UploadStatus.QUEUED).update(
-        status=UploadStatus.CHECKING, stage="Starting", progress=5
+        status=UPLOAD.require("check", UploadStatus.QUEUED), stage="Starting", progress=5
     )
     if not claimed:
         return AgencyUpload.objects.get(pk=upload.pk)
@@ -90,19 +92,20 @@ def upload_import(upload: AgencyUpload) -> AgencyUpload:
         )
     except imports.ImportRefused as refused:
         outcome |= {
-            "status": UploadStatus.REFUSED,
+            "status": UPLOAD.require("refuse", UploadStatus.CHECKING),
             "stage": "Not imported",
             "message": str(refused),
             "problems": [[e.row, e.column, e.reason] for e in refused.errors],
         }
     except Exception as exc:  # the file is kept out; the page says so rather than hanging
         outcome |= {
-            "status": UploadStatus.FAILED,
+            "status": UPLOAD.require("fail", UploadStatus.CHECKING),
             "stage": "Failed",
             "message": f"The import stopped with an error: {exc}. Nothing was written.",
         }
     else:
-        outcome |= {"status": UploadStatus.IMPORTED, "stage": "Imported", "batch": batch}
+        outcome |= {"status": UPLOAD.require("import", UploadStatus.CHECKING), "stage": "Imported",
+                    "batch": batch}
     finally:
         path.unlink(missing_ok=True)
     AgencyUpload.objects.filter(pk=upload.pk).update(**outcome)
