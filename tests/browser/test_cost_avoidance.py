@@ -7,6 +7,8 @@ import pytest
 
 from earlyhelp.cases.models import Transition
 from earlyhelp.cases.tests.factories import EpisodeFactory
+from earlyhelp.results.costs.reference import load_unit_costs
+from earlyhelp.results.models import UnitCost, UpratingIndex
 
 from .test_results import signed_in
 
@@ -15,6 +17,9 @@ D = dt.date
 
 
 def test_an_analyst_reads_cost_avoidance(checked_page, live_server, world):
+    # A browser test's database is flushed between tests, data migrations' rows with it: load the
+    # shipped illustrative unit costs again (only missing ones are created).
+    load_unit_costs(UnitCost, UpratingIndex)
     episode = EpisodeFactory(team=world.team, start_date=D(2024, 3, 1), end_date=D(2024, 5, 31),
                              status="closed", closure_outcome="needs_met")
     Transition.objects.create(kind="step_up", family=episode.family, episode=episode,

@@ -18,6 +18,7 @@ from earlyhelp.api.base import (
     version_field,
 )
 from earlyhelp.api.router import router
+from earlyhelp.core.codes import Rater
 from earlyhelp.core.dates import today
 from earlyhelp.core.models import Organisation, Team, User
 from earlyhelp.people.api import FamilyInput, PersonInput
@@ -169,7 +170,7 @@ class ClosingFamilyInput(serializers.Serializer):
     """The family's own closing view (the same fields as at a review) and their satisfaction."""
 
     rater = serializers.ChoiceField(
-        choices=["parent_carer", "young_person", "child_under_8", "child_8_plus"],
+        choices=Rater.choices,
         required=False, allow_blank=True,
     )
     declined = serializers.BooleanField(required=False, default=False,

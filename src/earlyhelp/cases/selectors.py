@@ -173,7 +173,8 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     per review, then the closure. The words of a child follow the sensitive-field rule
     (access.sensitive.CHILD_WORDS); the episode is already in the user's scope."""
     from earlyhelp.access.sensitive import CHILD_WORDS, may_see
-    from earlyhelp.plans.models import ClosingScore, FamilyView, Rater
+    from earlyhelp.core.codes import Rater
+    from earlyhelp.plans.models import ClosingScore, FamilyView
 
     views = list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
     by_review = {v.review_id: v for v in views}

@@ -148,3 +148,14 @@ class EpisodeReason(models.TextChoices):
     WELLBEING = "wellbeing", "Child well-being and development"
     INFORMATION = "information", "Information and support service"
     OTHER = "other", "Other"
+
+
+class Rater(models.TextChoices):
+    """Who in the family gave the rating. A child's rating is asked in words suited to their age
+    (docs/user-guide.md, "The family's own rating"): under 8 on three faces, 8 and over in plain
+    words; both land on the practitioner's 1–10 scale."""
+
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    CHILD_UNDER_8 = "child_under_8", "Child under 8"
+    CHILD_8_PLUS = "child_8_plus", "Child aged 8 or over"

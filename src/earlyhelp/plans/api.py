@@ -120,7 +120,7 @@ class ReviewDetailOutput(ReviewOutput):
         fields = [*ReviewOutput.Meta.fields, "family"]
 
 
-class FamilyInput(serializers.Serializer):
+class FamilyViewInput(serializers.Serializer):
     """The family's own view: who gave it and their rating per need on the 1–10 scale, or
     declined (they did not want to say)."""
 
@@ -139,7 +139,7 @@ class ReviewInput(serializers.Serializer):
     family_view = serializers.CharField(required=False, allow_blank=True)
     next_review_due = serializers.DateField(required=False, allow_null=True)
     scores = ScoreInput(many=True, required=False)
-    family = FamilyInput(required=False, allow_null=True)
+    family = FamilyViewInput(required=False, allow_null=True)
 
 
 def visible_plans(user):

@@ -3,7 +3,7 @@
 from django import forms
 
 from earlyhelp.core.models import User
-from earlyhelp.plans.models import Rater
+from earlyhelp.core.codes import Rater
 from earlyhelp.plans.rules import FACE_LABELS, FACES
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required, user_label
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from earlyhelp.core import limits
+from earlyhelp.core.codes import Rater
 from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel
 
@@ -104,16 +105,6 @@ class ProgressScore(models.Model):
             models.UniqueConstraint(fields=["review", "need"], name="score_once_per_need"),
         ]
 
-
-class Rater(models.TextChoices):
-    """Who in the family gave the rating. A child's rating is asked in words suited to their age
-    (docs/user-guide.md, "The family's own rating"): under 8 on three faces, 8 and over in plain
-    words; both land on the practitioner's 1–10 scale."""
-
-    PARENT_CARER = "parent_carer", "Parent or carer"
-    YOUNG_PERSON = "young_person", "Young person"
-    CHILD_UNDER_8 = "child_under_8", "Child under 8"
-    CHILD_8_PLUS = "child_8_plus", "Child aged 8 or over"
 
 
 class FamilyView(BaseModel):

@@ -54,7 +54,7 @@ SATISFACTION = {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither satisfied
 def family_view_errors(family: dict, needs, *, at_closure: bool) -> dict:
     """What is wrong with a family's view (field -> message): a rater unless they declined, a
     1–10 score per rated need of this episode, satisfaction 1–5 and only at closure."""
-    from .models import Rater  # the choices live with the model
+    from earlyhelp.core.codes import Rater
 
     errors = {}
     if family.get("declined"):

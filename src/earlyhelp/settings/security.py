@@ -101,6 +101,7 @@ EARLYHELP_AUDIT_REFUSAL_SKIP_PREFIXES = ["/static/", "/favicon.ico", "/__debug__
 # (the deploy-check test names any that collide). base.py puts this in SPECTACULAR_SETTINGS.
 SPECTACULAR_ENUM_NAME_OVERRIDES = {
     "PanelsActionStatusEnum": "earlyhelp.panels.models.ActionStatus",
+    "RaterEnum": "earlyhelp.core.codes.Rater",
     "PlansActionStatusEnum": "earlyhelp.plans.models.ActionStatus",
     "AssessmentDomainEnum": "earlyhelp.assessments.models.AssessmentDomain",
     "AssessmentFactorEnum": "earlyhelp.core.codes.AssessmentFactor",
