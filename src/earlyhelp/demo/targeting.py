@@ -8,7 +8,6 @@ real extracts carry), fed the demo's people and households instead of its own in
 
 import datetime as dt
 import importlib.util
-import logging
 import sys
 import tempfile
 import time
@@ -93,20 +92,7 @@ def _world(gen, *, seed: int, today: dt.date):
 
 
 def load_demo_targeting(*, today: dt.date, seed: int, log=None) -> dict:
-    """Write and import the agency files, then carry out a targeting run to its end.
-
-    Splink's training notes (levels not observed in a small borough's files) are kept out of the
-    demo's output: `make run` prints one line a step."""
-    splink_log = logging.getLogger("splink")
-    level = splink_log.level
-    splink_log.setLevel(logging.ERROR)
-    try:
-        return _load_demo_targeting(today=today, seed=seed, log=log)
-    finally:
-        splink_log.setLevel(level)
-
-
-def _load_demo_targeting(*, today: dt.date, seed: int, log=None) -> dict:
+    """Write and import the agency files, then carry out a targeting run to its end."""
     from earlyhelp.core.models import Role, User
     from earlyhelp.targeting import services
     from earlyhelp.targeting.models import SourceBatch
