@@ -36,6 +36,22 @@ def figure(unit: str, value, *, signed: bool = False) -> str:
     return number(value, 0)
 
 
+def chart_limits(unit: str) -> dict:
+    """A trend chart's value axis: counts, days and rates start from zero, so a small change does
+    not look like a big one; percentages run to 100; points (a change either way) are free."""
+    if unit == Unit.PERCENT:
+        return {"y_min": 0, "y_max": 100}
+    return {} if unit == Unit.POINTS else {"y_min": 0}
+
+
+def axis_label(unit: str, value) -> str:
+    """A tick on a trend chart's value axis: ticks may fall between whole numbers (2.5, 7.5), so
+    a count's tick is shown as it is."""
+    if unit != Unit.COUNT:
+        return figure(unit, value)
+    return "–" if value is None else number(value)
+
+
 def plain(unit: str, value) -> float | int | None:
     """For CSV and XLSX: a bare number, rounded as shown."""
     if value is None:

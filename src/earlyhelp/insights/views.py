@@ -62,20 +62,11 @@ def _chart(row):
     if row.target is not None:
         series["Target"] = [float(row.target) * (p.months / row.period.months)
                             if unit == Unit.COUNT else float(row.target) for p, _ in row.trend]
-    # Counts, days and rates start from zero, so a small change does not look like a big one.
-    limits = {"y_min": 0, "y_max": 100} if unit == Unit.PERCENT else (
-        {} if unit == Unit.POINTS else {"y_min": 0})
-
-    def label(v):
-        # Axis ticks may fall between whole numbers (2.5, 7.5): show them as they are.
-        return formatting.figure(unit, v) if unit != Unit.COUNT else (
-            "–" if v is None else formatting.number(v))
-
     return line_chart(
         title=row.definition.name,
         categories=[p.short_label for p, _ in row.trend],
         series=series, x_label="Period", y_label=Unit(unit).label,
-        value_format=label, **limits,
+        value_format=lambda v: formatting.axis_label(unit, v), **formatting.chart_limits(unit),
     )
 
 
@@ -326,7 +317,8 @@ def board_pdf(request):
     label = scope.label + (f" ({_filters_label(form, filters)})" if filters else "")
     content = board_report_pdf(rows=rows, summary=board_summary(rows), period=period,
                                scope_label=label, plan=_plan_section(request.user, rows),
-                               audits=_audit_section(request.user, period))
+                               audits=_audit_section(request.user, period),
+                               costs=_cost_section(request.user, period))
     services.record_download(acting_user=request.user, what=f"board-report-{period.key}",
                              detail=f"Board report PDF for {period.label}, {scope.label}")
     response = HttpResponse(content, content_type="application/pdf")
