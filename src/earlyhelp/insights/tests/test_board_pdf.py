@@ -77,7 +77,7 @@ def trend_cells(story):
     return [cell for line in grid._cellvalues for cell in line if cell]
 
 
-def test_every_indicator_has_a_chart_or_says_why_not(people):
+def test_every_indicator_has_a_chart_or_says_why_not(people):  # noqa: F811 (the fixture)
     named_family(people["team"], "Khan household", end=dt.date(2026, 2, 10))
     named_family(people["team"], "Brown household", end=dt.date(2026, 3, 10), outcome="other")
     rows, story = story_for(people["analyst"])
@@ -90,7 +90,7 @@ def test_every_indicator_has_a_chart_or_says_why_not(people):
             charted.append(row)
             # The figure is never carried by the chart alone: every period's figure in words.
             words = cell[2].getPlainText()
-            for period, result in row.trend:
+            for period, _ in row.trend:
                 assert period.short_label in words
             assert words.startswith("Figures: ")
         else:
@@ -106,7 +106,7 @@ def test_every_indicator_has_a_chart_or_says_why_not(people):
     assert text == f"No figures for {first} to {last}, so no chart."
 
 
-def test_a_missing_period_is_a_gap_and_said_in_words(people):
+def test_a_missing_period_is_a_gap_and_said_in_words(people):  # noqa: F811 (the fixture)
     named_family(people["team"], "Khan household", end=dt.date(2026, 2, 10))
     period, rows = board_rows(people["analyst"])
     row = next(r for r in rows if r.definition.code == "closures")
@@ -123,7 +123,7 @@ def test_a_missing_period_is_a_gap_and_said_in_words(people):
         (None, None, row.trend[2][1].value, row.trend[3][1].value)]
 
 
-def test_the_pdf_carries_the_charts_and_their_figures(client, people):
+def test_the_pdf_carries_the_charts_and_their_figures(client, people):  # noqa: F811 (the fixture)
     named_family(people["team"], "Khan household", end=dt.date(2026, 2, 10))
     response = get(client, people["analyst"], f"/insights/board/report.pdf?{QUARTER}")
     assert response.status_code == 200
@@ -169,7 +169,7 @@ def test_no_cost_avoidance_section_for_those_who_do_not_see_it(world, episodes):
     assert "Cost avoidance" not in text and "£" not in text
 
 
-def test_the_board_pdf_takes_the_same_queries_however_much_data(client, people):
+def test_the_board_pdf_takes_the_same_queries_however_much_data(client, people):  # noqa: F811 (the fixture)
     verified_login(client, people["analyst"])
     named_family(people["team"], "First household")
     url = f"/insights/board/report.pdf?{QUARTER}"
