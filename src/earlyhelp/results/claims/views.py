@@ -16,10 +16,10 @@ from earlyhelp.core.models import AuditAction
 from earlyhelp.web.forms.base import GovukForm
 from earlyhelp.web.views.base import page
 
-from ..models import Framework
-from . import export, rules, selectors, services
 from ..costs import export as costs_export
 from ..costs import selectors as costs
+from ..models import Framework
+from . import export, rules, selectors, services
 from .forms import (
     ClaimCostForm,
     PaymentForm,
