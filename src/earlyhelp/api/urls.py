@@ -14,6 +14,7 @@ from earlyhelp.panels import api as panels_api  # noqa: F401
 from earlyhelp.worklists import api as worklists_api  # noqa: F401  (the caseload)
 from earlyhelp.governance import api as governance_api  # noqa: F401  (family access log)
 from earlyhelp.strategy import api as strategy_api  # noqa: F401  (read only)
+from earlyhelp.results import api as results_api  # noqa: F401  (claims)
 # isort: on
 
 from .router import router

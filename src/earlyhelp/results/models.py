@@ -201,6 +201,16 @@ class Claim(BaseModel):
     def __str__(self):
         return f"{self.framework.name}: {self.window_start} to {self.window_end}"
 
+    def cost_cohort(self) -> list[tuple]:
+        """For cost avoidance (costs.selectors.members_of_claim): each family in the claim (not
+        withdrawn), the day it joined the programme (the work began; service use before it
+        against after it) and its household in the linked records as the claim recorded it."""
+        rows = (self.families.filter(withdrawn=False).select_related("attachment__family")
+                .order_by("attachment__family__name", "pk"))
+        return [(row.attachment.family, row.attachment.attached_on,
+                 row.evidence.get("household_key") or row.attachment.household_key)
+                for row in rows]
+
 
 class Verification(models.TextChoices):
     NOT_SAMPLED = "", "Not sampled"

@@ -56,3 +56,23 @@ class PaymentForm(GovukForm):
                         "max_decimal_places": "Enter the amount to the penny at most"})
     reference = forms.CharField(label="Payment reference", max_length=60,
                                 error_messages=required("Enter the payment's reference"))
+
+
+class ClaimCostForm(GovukForm):
+    """How many months before and after the day each family joined the programme."""
+
+    months = forms.IntegerField(
+        label="Months before and after the family joined the programme", min_value=1,
+        max_value=36,
+        error_messages={"required": "Enter how many months before and after",
+                        "invalid": "Months must be a whole number",
+                        "min_value": "Months must be 1 or more",
+                        "max_value": "Months must be 36 or fewer"})
+
+
+class RemoveFamilyForm(GovukForm):
+    reason = forms.CharField(
+        label="Why does this family come out of the claim?", widget=forms.Textarea,
+        max_length=500, error_messages={
+            **required("Say why the family comes out of the claim"),
+            "max_length": "The reason must be 500 characters or fewer"})

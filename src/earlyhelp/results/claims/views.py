@@ -10,13 +10,24 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from earlyhelp.access import policy
+from earlyhelp.core import audit
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.models import AuditAction
 from earlyhelp.web.forms.base import GovukForm
 from earlyhelp.web.views.base import page
 
+from ..costs import export as costs_export
+from ..costs import selectors as costs
 from ..models import Framework
 from . import export, rules, selectors, services
-from .forms import PaymentForm, PrepareForm, SampleForm, VerdictForm
+from .forms import (
+    ClaimCostForm,
+    PaymentForm,
+    PrepareForm,
+    RemoveFamilyForm,
+    SampleForm,
+    VerdictForm,
+)
 
 
 def _claims_user(user):
@@ -172,8 +183,81 @@ def claim_family(request, claim_id, claim_family_id):
                 messages.success(request, f"{row.attachment.family.name}: "
                                           f"{done.get_verification_display().lower()}")
                 return redirect("results:claim", claim_id=claim.pk)
+    return _family_page(request, claim, row, form=form, status=status)
+
+
+def _family_page(request, claim, row, *, form, remove_form=None, status=200):
+    user = request.user
     return page(request, "results/claims/family.html", {
         "page_title": f"{row.attachment.family.name} in the claim", "claim": claim, "row": row,
         "form": form, "may_verify": policy.can(user, policy.Action.VERIFY_CLAIM, claim),
         "verifying": "verify_family" in rules.allowed_actions(claim.status),
+        "removable": (not row.withdrawn
+                      and "remove_family" in rules.allowed_actions(claim.status)
+                      and policy.can(user, policy.Action.PREPARE_CLAIM)),
+        "remove_form": remove_form or RemoveFamilyForm(),
+        "error_forms": [f for f in (form, remove_form) if f is not None],
     }, status=status)
+
+
+@login_required
+@require_POST
+def claim_family_remove(request, claim_id, claim_family_id):
+    """Take a family out of a prepared claim, with a reason; 409 (nothing changed) after."""
+    user = request.user
+    claim = selectors.claim_get(user=user, claim_id=claim_id)
+    row = selectors.claim_family_get(user=user, claim=claim, claim_family_id=claim_family_id)
+    policy.require(user, policy.Action.PREPARE_CLAIM)
+    form = RemoveFamilyForm(request.POST)
+    status = 400
+    if form.is_valid():
+        _, status = _run(form, services.remove_family, user=user, claim=claim, claim_family=row,
+                         reason=form.cleaned_data["reason"])
+        if status == 200:
+            messages.success(request, f"{row.attachment.family.name} is out of the claim")
+            return redirect("results:claim", claim_id=claim.pk)
+    claim.refresh_from_db()
+    row.refresh_from_db()
+    return _family_page(request, claim, row, form=VerdictForm(), remove_form=form,
+                        status=status)
+
+
+def _claim_costs(request, claim_id):
+    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
+    costs.require(request.user)
+    form = ClaimCostForm(request.GET if "months" in request.GET
+                         else {"months": str(costs.rules.DEFAULT_MONTHS)})
+    result = None
+    if form.is_valid():
+        result = costs.price_claim(user=request.user, claim=claim,
+                                   months=form.cleaned_data["months"])
+    return claim, form, result
+
+
+@login_required
+@require_GET
+def claim_costs(request, claim_id):
+    """A claim's cost avoidance: its families' service use before and after they joined the
+    programme, with the caveats (for whoever may see both the claim and cost avoidance)."""
+    claim, form, result = _claim_costs(request, claim_id)
+    return page(request, "results/claims/costs.html", {
+        "page_title": f"Cost avoidance: claim {claim}", "claim": claim, "form": form,
+        "result": result, "query": request.GET.urlencode(),
+    }, status=200 if result is not None else 400)
+
+
+@login_required
+@require_GET
+def claim_costs_xlsx(request, claim_id):
+    claim, form, result = _claim_costs(request, claim_id)
+    if result is None:
+        return page(request, "results/claims/costs.html", {
+            "page_title": f"Cost avoidance: claim {claim}", "claim": claim, "form": form,
+            "result": None}, status=400)
+    title = f"Cost avoidance: claim {claim}"
+    content = costs_export.workbook(result, title=title)
+    audit.record(user=request.user, action=AuditAction.EXPORT, obj=claim,
+                 detail=f"cost avoidance xlsx ({result.months} months)")
+    response = HttpResponse(content, content_type=costs_export.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="claim-cost-avoidance.xlsx"'
+    return response

@@ -130,6 +130,20 @@ def price_episodes(*, user, first, last, team=None, months=rules.DEFAULT_MONTHS)
             con.close()
 
 
+def price_claim(*, user, claim, months=rules.DEFAULT_MONTHS):
+    """A claim's cost avoidance on the newest run (the caller has already found the claim in
+    the user's claims scope)."""
+    require(user)
+    run = linked.latest_run()
+    con = linked.connect_run(run) if run is not None else None
+    try:
+        return price(user=user, members=members_of_claim(claim), months=months, con=con,
+                     run=run, what=f"claim {claim.pk} ({claim})")
+    finally:
+        if con is not None:
+            con.close()
+
+
 def board_section(*, user, period_end: dt.date) -> dict | None:
     """The board report's section: episodes closed in the year that ended 12 months before the
     report's period ended (so every after window has passed). None for whoever may not see it."""

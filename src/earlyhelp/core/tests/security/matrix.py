@@ -35,6 +35,10 @@ SEES_IN = {Role.PARTNER, Role.FRONT_DOOR, Role.WORKER, Role.MANAGER, Role.PANEL_
 # Configuration, figures and targeting: no family's record in the path.
 OVERSIGHT = {Role.MANAGER, Role.ANALYST, Role.ADMIN}
 PANEL_SETUP = {Role.MANAGER, Role.ADMIN}  # and a panel's chair (the matrix's member is not)
+# Payment-by-results claims (issue 16): analysts and administrators see every claim, nobody else
+# any; analysts prepare; verifying is for someone other than the preparer (the matrix's
+# claims are the analyst's, so the administrator).
+CLAIMS = {Role.ANALYST, Role.ADMIN}
 # The strategy layer (issue 17): who may see each record. Frameworks and the action plan are
 # the council's, not a family's: in everyone's scope, refused (403) to all but OVERSIGHT through
 # ACTORS. A round: its chair (the manager), OVERSIGHT and the organisations invited (IN invites
@@ -69,6 +73,8 @@ class Matrix:
             return role in {Role.FRONT_DOOR, Role.MANAGER}
         if resource in STRATEGY_VISIBLE:
             return role in STRATEGY_VISIBLE[resource][which]
+        if resource == "results/claims":
+            return role in CLAIMS
         if resource == "panels":
             # Panels are configuration: members see their own; oversight roles see all.
             return role in {Role.MANAGER, Role.ADMIN, Role.ANALYST} or (
@@ -153,6 +159,7 @@ def build_matrix() -> Matrix:
     _panels(m, w, panel_member, ep_in, ep_out)
     _directory(m, w, ep_in, ep_out)
     _strategy(m, w, ep_in, ep_out)
+    _claims(m, w)
     m.public["threshold-models"] = w.model.pk
     m.public["need-themes"] = w.themes[0].pk
     return m
@@ -244,6 +251,18 @@ def _strategy(m, w, ep_in, ep_out):
     m.ids["strategy/audits"] = {"in": in_audit.pk, "out": out_audit.pk}
 
 
+def _claims(m, w):
+    from earlyhelp.results.models import Claim, Framework
+
+    framework = Framework.objects.get(code="sf-2022-25")
+    m.ids["results/claims"] = {
+        which: Claim.objects.create(framework=framework, window_start=days_ago(days + 30),
+                                    window_end=days_ago(days), prepared_by=w.analyst,
+                                    prepared_on=days_ago(1)).pk
+        for which, days in (("in", 10), ("out", 100))
+    }
+
+
 # Actions (anything but reading) on a record a role can see: who may do them. A role that sees
 # the record but is not listed gets 403. New actions must be added here (the matrix says so).
 # APP_RULES: the app's own rules decide who acts (tested in that app's suite); the matrix then
@@ -278,6 +297,14 @@ ACTORS = {
     # Panels: the panel's members (and managers) decide – panels.rules.may_act_for_panel.
     ("/api/panels/cases/{id}/decide/", "post"): APP_RULES,
     ("/api/panels/cases/{id}/actions/", "post"): APP_RULES,
+    # Claims on a prepared claim of the analyst's: an empty body is a 400, a move not yet
+    # allowed a 409 (results.tests.test_claims_api walks them with real bodies).
+    ("/api/results/claims/{id}/sample/", "post"): {Role.ADMIN},
+    ("/api/results/claims/{id}/verdicts/", "post"): {Role.ADMIN},
+    ("/api/results/claims/{id}/approve/", "post"): {Role.ADMIN},
+    ("/api/results/claims/{id}/payments/", "post"): CLAIMS,
+    ("/api/results/claims/{id}/remove-family/", "post"): {Role.ANALYST},
+    ("/api/results/claims/{id}/export/", "get"): CLAIMS,  # 409 until approved
     # Referrals: the provider answers – directory.rules.can_answer_referral.
     ("/api/directory/referrals/{id}/accept/", "post"): APP_RULES,
     ("/api/directory/referrals/{id}/decline/", "post"): APP_RULES,
@@ -299,6 +326,8 @@ NO_RECORD_ACTORS = {
     ("/api/strategy/workforce/compliance/", "get"): OVERSIGHT,
     ("/api/strategy/frameworks/", "get"): OVERSIGHT,
     ("/api/strategy/action-items/", "get"): OVERSIGHT,
+    ("/api/results/claims/", "get"): CLAIMS,
+    ("/api/results/claims/", "post"): {Role.ANALYST},
 }
 
 # Creates that name a parent record: out of scope must be refused (400/404), nothing written.
@@ -427,11 +456,12 @@ POLICY_DOORS = {
     "attach_to_programme": ["results:index"],
     "plan_outcomes": "a family's outcome plan page names its attachment: results.tests",
     "check_outcomes": "the results_check_outcomes command: results.tests (refused for a worker)",
-    "prepare_claim": ["results:claims"],
-    "verify_claim": "a claim's sample, verdict and approval forms name the claim and refuse its "
-    "own preparer: results.tests.test_claims and test_claim_pages",
-    "record_claim_payment": "the payment form on a claim's page names the claim: "
-    "results.tests.test_claim_pages",
+    "prepare_claim": ["results:claims", ("post", "/api/results/claims/"),
+                      ("post", "/api/results/claims/{id}/remove-family/")],
+    "verify_claim": [("post", "/api/results/claims/{id}/sample/"),
+                     ("post", "/api/results/claims/{id}/verdicts/"),
+                     ("post", "/api/results/claims/{id}/approve/")],
+    "record_claim_payment": [("post", "/api/results/claims/{id}/payments/")],
     "see_cost_avoidance": ["results:costs", "results:unit_costs", "results:costs_xlsx"],
     "prepare_annex_a": ["insights:annex_a"],
     "see_cohorts": ["targeting:index"],
