@@ -15,11 +15,17 @@ def no_other_open_episode(family, *, except_episode=None) -> None:
         open_episodes = open_episodes.exclude(pk=except_episode.pk)
     existing = open_episodes.first()
     if existing is not None:
-        raise IllegalMove(
-            f"This family already has an open early help episode ({existing.reference}). "
-            "Attach the work to that episode instead.",
-            code="episode_already_open",
-        )
+        refuse_second_open_episode(existing)
+
+
+def refuse_second_open_episode(existing: Episode) -> None:
+    """The refusal when a family's episode `existing` is still open (bulk writers that hold the
+    family's episodes in memory ask this directly)."""
+    raise IllegalMove(
+        f"This family already has an open early help episode ({existing.reference}). "
+        "Attach the work to that episode instead.",
+        code="episode_already_open",
+    )
 
 
 def needs_met_requires_completed_assessment(episode: Episode, outcome: str) -> None:

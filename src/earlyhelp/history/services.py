@@ -30,6 +30,7 @@ from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
 from . import validation
 from .bulk import Staged
+from .episodes import EpisodeStager
 from .models import MatchReview, SourceRecord
 from .validation import Extract, Problem
 
@@ -173,6 +174,17 @@ class _Writer:
         # may write them, once.
         policy.require(self.user, policy.Action.RAISE_REQUEST, None)
         policy.require(self.user, policy.Action.WITHDRAW_REQUEST, None)
+        # Episodes new to earlyhelp are staged too; the earlier ones of every household the
+        # import's people belong to are held in memory (the re-referral rule reads them all).
+        self.households = defaultdict(set)  # person pk -> every household they belong to
+        people_ids = sorted({p.pk for p in self.people.values()}, key=str)
+        for chunk in _chunks(people_ids):
+            for person_id, family_id in Membership.objects.filter(
+                    person_id__in=chunk).values_list("person_id", "family_id"):
+                self.households[person_id].add(family_id)
+        self.stager = EpisodeStager(
+            staged=self.staged, user=self.user,
+            family_ids={f.pk for f in self.families.values()}.union(*self.households.values()))
         for event in sorted(self._events(), key=lambda e: (e[0], e[1], e[2])):
             event[3]()
         self.staged.flush("ssd_contacts, ssd_early_help_episodes, ssd_cin_episodes",
@@ -415,7 +427,7 @@ class _Writer:
             head = rows[0]
             known = self.known.get(("ssd_early_help_episodes", episode_id))
             if known:
-                episode = Episode.objects.get(pk=known)
+                episode = self.stager.held(known)
                 self.episodes[episode_id] = episode
                 if episode.status == EpisodeStatus.OPEN and head["end"]:
                     yield (head["end"], CLOSE, head["_row"],
@@ -445,7 +457,9 @@ class _Writer:
                                      _message(error))) from error
         source = row["source"]
         label = ReferralSource(source).label
-        previous = frontdoor_rules.re_referral_source([person], row["date"])
+        previous = self.stager.latest_closed(
+            self.households[person.pk], frontdoor_rules.re_referral_since(row["date"]),
+            row["date"])
         contact = Contact(
             reference=self._next_contact_reference(), received_at=received, source=source,
             decision_due_at=frontdoor_rules.decision_due(received, ""),
@@ -488,8 +502,7 @@ class _Writer:
         """A social care case closed RC9 (referred to early help) on or before this episode's
         start, and after the family's previous episode ended, makes this episode a step-down."""
         start = rows[0]["start"]
-        previous = (Episode.objects.filter(family=family, start_date__lte=start)
-                    .order_by("-start_date").first())
+        previous = self.stager.previous(family, start)
         since = previous.end_date if previous and previous.end_date else dt.date.min
         found = [c for r in rows for c in self.cin_by_person.get(r["earl_person_id"], [])
                  if c.get("close_reason") == "RC9" and c.get("close_date")
@@ -503,22 +516,18 @@ class _Writer:
         children = list(dict.fromkeys(self.people[r["earl_person_id"]] for r in rows))
         team = self.teams[head["team"]]
         cin, previous = self._step_down_from(rows, family)
+        step_down = None
         if cin is not None:
-            stepped_up = (previous if previous and previous.closure_outcome ==
-                          ClosureOutcome.STEPPED_UP else None)
-            episode = self._step("ssd_early_help_episodes", head, "earl_episode_start_date",
-                                 lambda: cases.episode_step_down(
-                family=family, team=team, on=head["start"], acting_user=self.user,
-                reason=f"Stepped down from children's social care (imported {self.system} "
-                       f"referral {cin['cine_referral_id']})",
-                focus_children=children, social_care_reference=cin["cine_referral_id"][:40],
-                from_episode=stepped_up, social_care_decided_on=cin["close_date"],
-                episode_reason=head["reason"]))
-        else:
-            episode = self._step("ssd_early_help_episodes", head, "earl_episode_start_date",
-                                 lambda: cases.episode_open(
-                family=family, team=team, start_date=head["start"], acting_user=self.user,
-                focus_children=children, reason=head["reason"]))
+            step_down = {
+                "from_episode": (previous if previous and previous.closure_outcome ==
+                                 ClosureOutcome.STEPPED_UP else None),
+                "reason": f"Stepped down from children's social care (imported {self.system} "
+                          f"referral {cin['cine_referral_id']})",
+                "reference": cin["cine_referral_id"][:40], "decided_on": cin["close_date"]}
+        episode = self._step("ssd_early_help_episodes", head, "earl_episode_start_date",
+                             lambda: self.stager.open(
+                                 family=family, team=team, start_date=head["start"],
+                                 reason=head["reason"], children=children, step_down=step_down))
         self.episodes[head["earl_episode_id"]] = episode
         self._mark("ssd_early_help_episodes", head["earl_episode_id"], episode,
                    family_id=family.pk)
@@ -530,20 +539,26 @@ class _Writer:
         head = rows[0]
         episode = self.episodes[head["earl_episode_id"]]
         table, column = "ssd_early_help_episodes", "earl_episode_end_date"
+        new = episode._state.adding  # staged by this import: closed before it is inserted
+        summary = f"Imported from {self.system}: {head['earl_episode_end_reason']}"
         if head["outcome"] == ClosureOutcome.STEPPED_UP:
             cin = sorted((c for r in rows for c in self.cin_by_person.get(r["earl_person_id"], [])
                           if c.get("referral_date") and c["referral_date"] >= head["start"]),
                          key=lambda c: c["referral_date"])
             reference = cin[0]["cine_referral_id"][:40] if cin else ""
-            self._step(table, head, column, lambda: cases.episode_step_up(
-                episode=episode, on=head["end"], acting_user=self.user,
-                reason=f"Stepped up to children's social care (imported from {self.system})",
-                social_care_reference=reference))
+            reason = f"Stepped up to children's social care (imported from {self.system})"
+            self._step(table, head, column, lambda: self.stager.step_up(
+                episode, on=head["end"], reason=reason, reference=reference) if new else
+                cases.episode_step_up(episode=episode, on=head["end"], acting_user=self.user,
+                                      reason=reason, social_care_reference=reference))
         else:
-            self._step(table, head, column, lambda: cases.episode_close(
-                episode=episode, outcome=head["outcome"], end_date=head["end"],
-                acting_user=self.user, history_import=True,
-                summary=f"Imported from {self.system}: {head['earl_episode_end_reason']}"))
+            self._step(table, head, column, lambda: self.stager.close(
+                episode, outcome=head["outcome"], end_date=head["end"], summary=summary) if new
+                else cases.episode_close(
+                    episode=episode, outcome=head["outcome"], end_date=head["end"],
+                    acting_user=self.user, history_import=True, summary=summary))
+        if not new:  # the copy the import holds follows what the service wrote
+            episode.refresh_from_db(fields=["status", "end_date", "closure_outcome", "version"])
         if (table, head["earl_episode_id"]) in self.known_before:
             self.result.updated["episodes"] += 1
 

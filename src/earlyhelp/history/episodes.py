@@ -1,0 +1,165 @@
+"""Early help episodes new to earlyhelp, written in bulk by the history import.
+
+`cases.services` opens, closes, steps up and steps down one episode at a time: lock, check, insert,
+audit – a dozen queries each, most of them Django's checks that each foreign key exists. An
+episode the import itself creates cannot be touched by anyone else before the import commits, so
+here each one is built in memory, taken through the same moves of the journey table
+(`cases.journey.EPISODE`) and the same rules, and staged for a bulk insert with the audit rows the
+services would have written (creation, then the closure's change). The family's earlier episodes
+(the database's and the import's own) are held in memory, so "one open episode per family" and
+"a step-down follows a closed episode" are judged without a query per row."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+
+import earlyhelp.cases.rules as case_rules
+from earlyhelp.access import policy
+from earlyhelp.cases.journey import EPISODE
+from earlyhelp.cases.models import (
+    ClosureOutcome,
+    Episode,
+    EpisodeStatus,
+    FocusChild,
+    RouteIn,
+    Transition,
+    TransitionKind,
+)
+from earlyhelp.cases.services import next_reference
+from earlyhelp.core import audit
+from earlyhelp.core.dates import check_event_date
+from earlyhelp.core.models import AuditAction
+from earlyhelp.core.workflow import NEW
+
+CHUNK = 500
+CLOSING_FIELDS = ["status", "end_date", "closure_outcome", "closure_summary"]
+
+
+class EpisodeStager:
+    """Episodes of one import: what each family already had, and the new ones staged."""
+
+    def __init__(self, *, staged, user, family_ids):
+        self.staged, self.user = staged, user
+        self.by_family: dict = defaultdict(list)
+        self.by_pk: dict[str, Episode] = {}
+        family_ids = sorted(family_ids, key=str)
+        for i in range(0, len(family_ids), CHUNK):  # within SQLite's limit on parameters
+            for episode in Episode.objects.filter(family_id__in=family_ids[i:i + CHUNK]):
+                self._hold(episode)
+        last = next_reference("EH", Episode)
+        self.number = int(last[2:]) - 1
+
+    def held(self, pk) -> Episode:
+        """An episode already in earlyhelp, as this import holds it (loaded if not yet)."""
+        if str(pk) not in self.by_pk:
+            self._hold(Episode.objects.get(pk=pk))
+        return self.by_pk[str(pk)]
+
+    def _hold(self, episode: Episode) -> None:
+        self.by_family[episode.family_id].append(episode)
+        self.by_pk[str(episode.pk)] = episode
+
+    def latest_closed(self, family_ids, since: dt.date, until: dt.date) -> Episode | None:
+        """`frontdoor.rules.re_referral_source` over the episodes held: the most recently
+        closed episode of these households that ended between `since` and `until`."""
+        ended = [e for family_id in family_ids for e in self.by_family[family_id]
+                 if e.status == EpisodeStatus.CLOSED and since <= e.end_date <= until]
+        return max(ended, key=lambda e: e.end_date) if ended else None
+
+    def previous(self, family, start: dt.date):
+        """The family's latest episode started on or before `start` (the database's or new)."""
+        earlier = [e for e in self.by_family[family.pk] if e.start_date <= start]
+        return max(earlier, key=lambda e: e.start_date) if earlier else None
+
+    def open(self, *, family, team, start_date, reason, children, step_down=None) -> Episode:
+        """Open an episode (step_down: {reference, decided_on, from_episode, reason}). Raises
+        what the services raise (ValidationError, IllegalMove, NotAllowed)."""
+        EPISODE.require("step_down" if step_down else "open", NEW)
+        if step_down:
+            policy.require(self.user, policy.Action.STEP_DOWN, family)
+            decided = step_down["decided_on"]
+            check_event_date(decided, field="social_care_decided_on",
+                             what="social care decision")
+            after, after_what = decided, "social care's decision"
+            source = step_down["from_episode"]
+            if source is not None and source.end_date and source.end_date > after:
+                after, after_what = source.end_date, "the date the earlier episode closed"
+            check_event_date(start_date, field="on", what="episode start", after=after,
+                             after_what=after_what)
+            if source is not None and source.status == EpisodeStatus.OPEN:
+                case_rules.step_down_needs_no_open_episode(family, source)
+        else:
+            check_event_date(start_date, field="start_date", what="episode start")
+        still_open = [e for e in self.by_family[family.pk] if e.status == EpisodeStatus.OPEN]
+        if still_open:
+            case_rules.refuse_second_open_episode(still_open[0])
+        self.number += 1
+        episode = Episode(
+            reference=f"EH{self.number:06d}", family=family, team=team, start_date=start_date,
+            reason=reason, route_in=RouteIn.STEP_DOWN if step_down else RouteIn.DIRECT,
+            previous_episode=step_down["from_episode"] if step_down else None,
+            social_care_reference=step_down["reference"] if step_down else "",
+            cin_closure_reason="RC9" if step_down else "",
+        )
+        _field_checks(episode)
+        self.staged.create(episode, acting_user=self.user, family_id=family.pk)
+        through = Episode.focus_children.through
+        for child in children:
+            self.staged.add(through(episode=episode, person=child))
+            self.staged.add(FocusChild(episode=episode, person=child, started_on=start_date,
+                                       created_by=self.user, modified_by=self.user))
+        if step_down:
+            self._transition(TransitionKind.STEP_DOWN, episode, start_date, step_down["reason"],
+                             step_down["reference"], "RC9", decided_on=step_down["decided_on"])
+        self._hold(episode)
+        return episode
+
+    def close(self, episode: Episode, *, outcome: str, end_date: dt.date, summary: str) -> None:
+        """`cases.services.episode_close` for an episode of this import (history: the needs-met
+        rule's assessment lives in the old system)."""
+        policy.require(self.user, policy.Action.CLOSE, episode)
+        new_status = EPISODE.require("close", episode)
+        if outcome not in ClosureOutcome.values:
+            raise ValidationError({"outcome": "Select a closure outcome"})
+        case_rules.step_up_has_its_own_move(outcome)
+        case_rules.date_within_episode(episode, end_date, "closure", field="end_date")
+        self._close(episode, new_status, outcome, end_date, summary)
+
+    def step_up(self, episode: Episode, *, on: dt.date, reason: str, reference: str) -> None:
+        policy.require(self.user, policy.Action.STEP_UP, episode)
+        new_status = EPISODE.require("step_up", episode)
+        case_rules.date_within_episode(episode, on, "step-up", field="on")
+        self._close(episode, new_status, ClosureOutcome.STEPPED_UP, on, reason)
+        self._transition(TransitionKind.STEP_UP, episode, on, reason, reference, "5D")
+
+    def _close(self, episode, new_status, outcome, end_date, summary) -> None:
+        # A new episode has no plans yet: the close's one standing effect (its active plans
+        # end) has nothing to end.
+        before = audit.snapshot(episode, CLOSING_FIELDS)
+        episode.status, episode.end_date = new_status, end_date
+        episode.closure_outcome, episode.closure_summary = outcome, summary
+        episode.version += 1
+        _field_checks(episode)
+        self.staged.event(audit.build(
+            user=self.user, action=AuditAction.CHANGE, obj=episode, family_id=episode.family_id,
+            changes=audit.diff(episode, before, CLOSING_FIELDS)))
+
+    def _transition(self, kind, episode, on, reason, reference, cin_code, decided_on=None):
+        transition = Transition(
+            kind=kind, family=episode.family, episode=episode, date=on, reason=reason,
+            social_care_reference=reference, cin_code=cin_code, recorded_by=self.user,
+            social_care_decided_on=decided_on)
+        _field_checks(transition)
+        self.staged.create(transition, acting_user=self.user, family_id=episode.family_id)
+
+
+def _field_checks(instance) -> None:
+    """`full_clean` without its query per foreign key (the related records are the import's own
+    or loaded by it) and with the table's check constraints judged here, not at the INSERT."""
+    instance.clean_fields(exclude=[f.name for f in instance._meta.concrete_fields
+                                   if f.is_relation])
+    instance.clean()
+    if isinstance(instance, Episode) and instance.end_date and (
+            instance.end_date < instance.start_date):
+        raise ValidationError({"end_date": "The episode cannot end before it started"})
