@@ -6,6 +6,7 @@ from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.core.models import Organisation, Team, User
 from earlyhelp.people.identifiers import clean_postcode
 from earlyhelp.people.models import MemberRole, Person
+from earlyhelp.plans.family_questions import SCORE_CHOICES, FamilyQuestions
 from earlyhelp.thresholds.models import Level
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required, user_label
 
@@ -91,7 +92,7 @@ class StepUpForm(GovukForm):
     )
 
 
-class CloseForm(GovukForm):
+class CloseForm(FamilyQuestions, GovukForm):
     outcome = forms.ChoiceField(
         label="Closure outcome",
         choices=[c for c in ClosureOutcome.choices if c[0] != ClosureOutcome.STEPPED_UP],
@@ -114,10 +115,24 @@ class CloseForm(GovukForm):
     REFERRAL_LABELS = {"continue": "Carries on – the service keeps working with the family",
                        "withdraw": "Withdraw the referral"}
 
-    def __init__(self, *args, actions=(), referrals=(), **kwargs):
+    def __init__(self, *args, actions=(), referrals=(), needs=(), **kwargs):
         """One question per plan action still open and per referral still running: closing
-        never leaves them silently behind."""
+        never leaves them silently behind. Then, per assessed need, the practitioner's closing
+        score and the family's own rating, and the family's satisfaction."""
         super().__init__(*args, **kwargs)
+        self.needs = list(needs)
+        for need in self.needs:
+            who = f" ({need.person.full_name})" if need.person_id else ""
+            last = ("no review yet" if need.last_score is None
+                    else f"last review {need.last_score}")
+            self.fields[f"closing_{need.pk}"] = forms.TypedChoiceField(
+                label=f"{need.theme.name}{who}", required=False, coerce=int, empty_value=None,
+                choices=SCORE_CHOICES, widget=forms.RadioSelect,
+                help_text=f"Baseline {need.baseline_score}, {last}",
+                error_messages={"invalid_choice":
+                                f"Give {need.theme.name} a closing score from 1 to 10"},
+            )
+        self.add_family_questions(at_closure=True)
         for action in actions:
             self.fields[f"action_{action.pk}"] = forms.ChoiceField(
                 label=f"{action.description} ({action.owner_name or 'no owner'})",
@@ -136,6 +151,35 @@ class CloseForm(GovukForm):
 
     def still_open_fields(self):
         return [self[name] for name in self.fields if name.startswith(("action_", "referral_"))]
+
+    def closing_fields(self):
+        return [self[f"closing_{need.pk}"] for need in self.needs]
+
+    def clean(self):
+        data = super().clean()
+        # Distance travelled: every need scored or none; with the family's view, every need
+        # (the closing service records the two together).
+        scored = [need for need in self.needs if data.get(f"closing_{need.pk}") is not None]
+        if (scored or data.get("family_rater")) and len(scored) < len(self.needs):
+            for need in self.needs:
+                if need not in scored:
+                    self.add_error(f"closing_{need.pk}",
+                                   f"Give {need.theme.name} a closing score from 1 to 10")
+        self.check_family_answers()
+        return data
+
+    def closing(self) -> dict | None:
+        """The closing answers as the closing service takes them, keyed by need id (they wait
+        in the session for the check page): None when nothing was scored or asked."""
+        data = self.cleaned_data
+        scores = {str(need.pk): data[f"closing_{need.pk}"] for need in self.needs
+                  if data.get(f"closing_{need.pk}") is not None}
+        family = self.family()
+        if family and "scores" in family:
+            family["scores"] = {str(need.pk): score for need, score in family["scores"].items()}
+        if not scores and not family:
+            return None
+        return {"scores": scores, "family": family}
 
 
 class StartDateForm(GovukForm):

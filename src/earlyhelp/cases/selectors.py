@@ -203,3 +203,22 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
              for on, _, view in columns if view is not None and not view.declined]
     return {"headings": [on for on, _, _ in columns], "rows": rows, "words": words,
             "closing_index": len(reviews) if len(columns) > len(reviews) else None}
+
+
+def episode_closing_needs(*, episode: Episode) -> list:
+    """The needs the closing page scores – those of the episode's completed assessments, as the
+    closing service scores them – each with `last_score`, the latest review's score (None before
+    any review). One query; the episode is already in the user's scope."""
+    from django.db.models import OuterRef, Subquery
+
+    from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
+    from earlyhelp.plans.models import ProgressScore
+
+    latest = ProgressScore.objects.filter(need=OuterRef("pk"), review__episode=episode).order_by(
+        "-review__held_on", "-review__created_at").values("score")[:1]
+    return list(
+        PresentingNeed.objects.filter(assessment__episode=episode,
+                                      assessment__status=AssessmentStatus.COMPLETED)
+        .select_related("theme", "person").annotate(last_score=Subquery(latest))
+        .order_by("theme__order", "theme__name")
+    )

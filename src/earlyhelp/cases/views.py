@@ -13,10 +13,12 @@ from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
 from earlyhelp.cases.models import ClosureOutcome, Timescales
 from earlyhelp.core import dates
+from earlyhelp.core.codes import Rater
 from earlyhelp.core.dates import long_date
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.directory import selectors as directory
 from earlyhelp.plans.models import PlanStatus
+from earlyhelp.plans.rules import SATISFACTION
 from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
 from earlyhelp.web.views.base import attempt, page
@@ -328,9 +330,10 @@ def close(request, episode_id):
         initial=_load(request, key, ["end_date"]) or {"end_date": dates.today()},
         actions=still_open["actions"],
         referrals=still_open["referrals"],
+        needs=cases.episode_closing_needs(episode=episode),
     )
     if request.method == "POST" and form.is_valid():
-        _store(request, key, form.cleaned_data)
+        _store(request, key, {**form.cleaned_data, "closing": form.closing()})
         return redirect("web:close_check", episode.pk)
     return page(
         request,
@@ -357,7 +360,7 @@ def close_check(request, episode_id):
                 episode=episode, acting_user=user, expected_version=form.cleaned_data["version"],
                 outcome=answers["outcome"], end_date=answers["end_date"],
                 summary=answers.get("summary", ""), actions=_choices(answers, "action_"),
-                referrals=_choices(answers, "referral_"),
+                referrals=_choices(answers, "referral_"), closing=answers.get("closing"),
             )
         except (IllegalMove, ValidationError) as refused:
             if getattr(refused, "code", "") == "work_still_open":
@@ -385,10 +388,25 @@ def close_check(request, episode_id):
                                for a in still_open["actions"]],
             "referral_choices": [(r, CloseForm.REFERRAL_LABELS[answers[f"referral_{r.pk}"]])
                                  for r in still_open["referrals"]],
+            "closing": _closing_answers(episode, answers.get("closing")),
             "form": form,
             "has_errors": bool(form.errors),
         },
     )
+
+
+def _closing_answers(episode, closing):
+    """The closing scores and the family's view as the check page shows them."""
+    if not closing:
+        return None
+    family = closing.get("family") or {}
+    ratings = family.get("scores") or {}
+    rows = [(need, closing["scores"].get(str(need.pk)), ratings.get(str(need.pk)))
+            for need in cases.episode_closing_needs(episode=episode)]
+    return {"rows": rows, "declined": family.get("declined", False),
+            "rater": Rater(family["rater"]).label if family.get("rater") else "",
+            "words": family.get("words", ""),
+            "satisfaction": SATISFACTION.get(family.get("satisfaction"))}
 
 
 def _ask_again(request, episode):

@@ -7,14 +7,28 @@ rows come out in the same order for the same seed.
 """
 
 import datetime as dt
+import random
 
 from earlyhelp.assessments.models import Assessment, AssessmentEntry, PresentingNeed
 from earlyhelp.cases.models import CaseNote, Episode, FocusChild, TafMember, Transition
 from earlyhelp.people.models import Consent
-from earlyhelp.plans.models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
+from earlyhelp.plans.models import (
+    ClosingScore,
+    FamilyRating,
+    FamilyView,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    ProgressScore,
+    Review,
+)
 
 from . import texts
-from .writer import make
+from .writer import make, new_uuid
+
+# How satisfied a family says they are at closure, by outcome (1 very dissatisfied – 5 very).
+SATISFACTION_BY_OUTCOME = {"needs_met": (3, 4, 4, 5, 5, 5), "disengaged": (1, 2, 2, 3, 4),
+                           "moved_away": (3, 4, 4, 5), "other": (2, 3, 4, 4, 5)}
 
 
 class EpisodeRecords:
@@ -270,6 +284,8 @@ class EpisodeRecords:
             + [f"{worker.first_name} {worker.last_name} (lead practitioner)"]
             + [f"{m.name} ({m.role})" for m in taf]
         )
+        voice = random.Random(f"family-view:{episode.id}")  # its own stream (family_view)
+        last = {}
         targets = {need.id: rng.randint(7, 10) for need, _ in needs}
         scores = {need.id: need.baseline_score for need, _ in needs}
         for n, held_on in enumerate(held, start=1):
@@ -302,6 +318,43 @@ class EpisodeRecords:
                 self.writer.add(
                     make(ProgressScore, review_id=review.id, need_id=need.id, score=score)
                 )
+            if not closing:
+                last = dict(scores)
+            self.family_view(voice, episode, review if not closing else None, needs, scores,
+                             held_on, outcome if closing else None)
+        if end is not None and outcome != "stepped_up" and needs and held:
+            for need, _ in needs:
+                self.writer.add(make(ClosingScore,
+                    episode_id=episode.id, need_id=need.id, baseline=need.baseline_score,
+                    last_score=last.get(need.id), score=scores[need.id],
+                ))  # fmt: skip
+            self.family_view(voice, episode, None, needs, scores, end, outcome, closure=True)
+
+    def family_view(self, voice, episode, review, needs, scores, on, outcome, closure=False):
+        """The family's own rating at a review (about two in three) or at closure (most; one in
+        ten declines), near the practitioner's score; satisfaction at closure by outcome. From
+        the episode's own generator, so the borough's other rows come out as before."""
+        if not needs or (review is None and not closure):
+            return
+        if voice.random() > (0.85 if closure else 0.65):
+            return
+        declined = voice.random() < 0.1
+        at = self.at(on, 15, 30)
+        view = make(FamilyView,
+            id=new_uuid(voice), episode_id=episode.id, review_id=review.id if review else None,
+            rater="" if declined else voice.choice(
+                ("parent_carer", "parent_carer", "parent_carer", "young_person", "child_8_plus")),
+            declined=declined, satisfaction=None if declined or not closure else voice.choice(
+                SATISFACTION_BY_OUTCOME.get(outcome, (3, 4))),
+            words="" if declined else voice.choice(texts.FAMILY_WORDS),
+            created_at=at, modified_at=at, version=1,
+        )  # fmt: skip
+        self.writer.add(view)
+        if not declined:
+            for need, _ in needs:
+                rating = min(10, max(1, scores[need.id] + voice.choice((-2, -1, -1, 0, 0, 1))))
+                self.writer.add(make(FamilyRating, view_id=view.id, need_id=need.id,
+                                     score=rating))
 
     def notes(self, episode, family, state, themes, parents):
         rng, b = self.rng, self.b

@@ -211,6 +211,14 @@ FAMILY_VIEW = [
     "{parent} agrees the children need more routine and wants support with bedtimes.",
     "The family feel they have been let down by services before but are willing to try.",
 ]
+# The family's own words when they rate their outcomes (at a review or at closure).
+FAMILY_WORDS = [
+    "Mornings are calmer and the children get to school on time.",
+    "We argue less and I know who to call when it gets hard.",
+    "Some weeks are still hard but we are getting there.",
+    "Not much has changed for us yet.",
+    "Having one worker who listens made the difference.",
+]
 OVERRIDE_REASONS = {
     "down": "Professional judgement: strong protective factors in the wider family and the "
     "parent is engaging; needs can be met at a lower level.",

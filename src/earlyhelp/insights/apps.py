@@ -11,6 +11,7 @@ class InsightsConfig(AppConfig):
         # Each indicator module registers its computations when imported.
         from .computations import (  # noqa: F401
             caseload,
+            family,
             initiation,
             needs,
             outcomes,

@@ -3,12 +3,11 @@
 from django import forms
 
 from earlyhelp.core.models import User
-from earlyhelp.core.codes import Rater
-from earlyhelp.plans.rules import FACE_LABELS, FACES
+from earlyhelp.plans.family_questions import SCORE_CHOICES, FamilyQuestions
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required, user_label
 
-# Progress scores: 1 is a serious concern, 10 is no concern (the models check the range).
-SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 11)]
+# Progress scores (SCORE_CHOICES): 1 is a serious concern, 10 is no concern (the models check
+# the range).
 
 
 class PlanStartForm(GovukForm):
@@ -90,7 +89,7 @@ class ActionDoneForm(GovukForm):
     )
 
 
-class ReviewForm(GovukForm):
+class ReviewForm(FamilyQuestions, GovukForm):
     held_on = GovukDateField(
         label="Date of the review",
         when="past",
@@ -125,46 +124,7 @@ class ReviewForm(GovukForm):
                 error_messages=required(f"Score progress on {need.theme.name} from 1 to 10"),
             )
 
-        self.fields["family_rater"] = forms.ChoiceField(
-            label="Who in the family gave their view?", required=False, widget=forms.RadioSelect,
-            choices=[*Rater.choices, ("declined", "The family did not want to say")],
-        )
-        for need in self.needs:
-            self.fields[f"family_{need.pk}"] = forms.TypedChoiceField(
-                label=f"The family's rating: {need.theme.name}", required=False, coerce=int,
-                empty_value=None, choices=[("", "Not rated"), *SCORE_CHOICES],
-                help_text="1 things are very hard – 10 things are fine (for a child 8 or over: "
-                          "'how are things with this now?')",
-            )
-            self.fields[f"face_{need.pk}"] = forms.ChoiceField(
-                label=f"A child under 8: which face? ({need.theme.name})", required=False,
-                widget=forms.RadioSelect, choices=list(FACE_LABELS.items()),
-            )
-        self.fields["family_words"] = forms.CharField(
-            label="In your own words, what has changed?", required=False, widget=forms.Textarea,
-        )
-
-    def family_fields(self):
-        return [self[name] for need in self.needs
-                for name in (f"family_{need.pk}", f"face_{need.pk}")]
-
-    def family(self) -> dict | None:
-        """The family's view for the service: a child under 8's faces land on the 1–10 scale."""
-        rater = self.cleaned_data.get("family_rater")
-        if not rater:
-            return None
-        if rater == "declined":
-            return {"declined": True}
-        scores = {}
-        for need in self.needs:
-            face = self.cleaned_data.get(f"face_{need.pk}")
-            score = self.cleaned_data.get(f"family_{need.pk}")
-            if rater == Rater.CHILD_UNDER_8 and face:
-                scores[need] = FACES[face]
-            elif score is not None:
-                scores[need] = score
-        return {"rater": rater, "words": self.cleaned_data.get("family_words", ""),
-                "scores": scores}
+        self.add_family_questions()
 
     def score_fields(self):
         return [self[f"score_{need.pk}"] for need in self.needs]
@@ -177,4 +137,5 @@ class ReviewForm(GovukForm):
         held, due = data.get("held_on"), data.get("next_review_due")
         if held and due and due <= held:
             self.add_error("next_review_due", "The next review must be due after this review")
+        self.check_family_answers()
         return data

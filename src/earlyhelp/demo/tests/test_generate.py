@@ -102,6 +102,7 @@ def test_every_row_is_valid_for_its_model(borough):
         "frontdoor.Contact", "frontdoor.TriageDecision", "cases.Episode", "cases.TafMember",
         "cases.Transition", "cases.CaseNote", "assessments.Assessment",
         "assessments.PresentingNeed", "plans.Plan", "plans.PlanAction", "plans.Review",
+        "plans.FamilyView", "plans.FamilyRating", "plans.ClosingScore",
     ]:  # fmt: skip
         rows = apps.get_model(label).objects.order_by("pk")[:50]
         assert rows, label
@@ -195,3 +196,22 @@ def test_a_database_with_families_is_refused_and_left_unchanged(borough):
     with pytest.raises(DemoError, match="only generated into an empty database"):
         generate_borough(families=5, seed=1, today=TODAY)
     assert (Family.objects.count(), Person.objects.count(), User.objects.count()) == before
+
+
+def test_families_rate_their_outcomes_and_the_dashboard_has_figures(borough):
+    # Issue 16: reviews and closures carry the family's own rating and satisfaction.
+    from earlyhelp.insights.registry import REGISTRY, Context, Scope
+    from earlyhelp.insights.periods import period_containing
+    from earlyhelp.plans.models import ClosingScore, FamilyView
+
+    closing = FamilyView.objects.filter(review__isnull=True)
+    assert FamilyView.objects.filter(review__isnull=False, ratings__isnull=False).exists()
+    assert closing.filter(declined=True).exists()
+    assert closing.filter(satisfaction__isnull=False).count() > closing.count() * 0.6
+    closed = Episode.objects.filter(status="closed").exclude(closure_outcome="stepped_up")
+    assert ClosingScore.objects.values("episode").distinct().count() > closed.count() * 0.3
+    year = period_containing("year", TODAY - dt.timedelta(days=180))  # a full year of closures
+    ctx = Context(scope=Scope())
+    for code, low, high in (("family_says_better", 20, 95), ("satisfied_with_help", 40, 95)):
+        result = REGISTRY[code].compute(ctx, [year])[None][year.key]
+        assert result.denominator > 10 and low <= result.value <= high, (code, result)
