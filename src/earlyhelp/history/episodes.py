@@ -26,7 +26,6 @@ from earlyhelp.cases.models import (
     Transition,
     TransitionKind,
 )
-from earlyhelp.cases.services import next_reference
 from earlyhelp.core import audit
 from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.models import AuditAction
@@ -39,7 +38,7 @@ CLOSING_FIELDS = ["status", "end_date", "closure_outcome", "closure_summary"]
 class EpisodeStager:
     """Episodes of one import: what each family already had, and the new ones staged."""
 
-    def __init__(self, *, staged, user, family_ids):
+    def __init__(self, *, staged, user, family_ids, next_reference: str):
         self.staged, self.user = staged, user
         self.by_family: dict = defaultdict(list)
         self.by_pk: dict[str, Episode] = {}
@@ -47,8 +46,7 @@ class EpisodeStager:
         for i in range(0, len(family_ids), CHUNK):  # within SQLite's limit on parameters
             for episode in Episode.objects.filter(family_id__in=family_ids[i:i + CHUNK]):
                 self._hold(episode)
-        last = next_reference("EH", Episode)
-        self.number = int(last[2:]) - 1
+        self.number = int(next_reference[2:]) - 1  # the casework sequence's next, EH000123
 
     def held(self, pk) -> Episode:
         """An episode already in earlyhelp, as this import holds it (loaded if not yet)."""

@@ -184,7 +184,8 @@ class _Writer:
                 self.households[person_id].add(family_id)
         self.stager = EpisodeStager(
             staged=self.staged, user=self.user,
-            family_ids={f.pk for f in self.families.values()}.union(*self.households.values()))
+            family_ids={f.pk for f in self.families.values()}.union(*self.households.values()),
+            next_reference=cases.next_reference("EH", Episode))
         for event in sorted(self._events(), key=lambda e: (e[0], e[1], e[2])):
             event[3]()
         self.staged.flush("ssd_contacts, ssd_early_help_episodes, ssd_cin_episodes",
