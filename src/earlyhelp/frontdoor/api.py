@@ -31,7 +31,7 @@ class TriageOutput(serializers.ModelSerializer):
         model = TriageDecision
         fields = [
             "id", "outcome", "threshold_model", "indicators", "suggested_level", "level",
-            "override_reason", "rag", "decided_at", "decided_by", "rationale", "routed_team",
+            "override_reason", "universal_reason", "rag", "decided_at", "decided_by", "rationale", "routed_team",
             "episode", "safeguarding_override",
         ]
 
@@ -279,6 +279,10 @@ class TriageInput(serializers.Serializer):
     )
     level = serializers.PrimaryKeyRelatedField(queryset=Level.objects.all())
     override_reason = serializers.CharField(required=False, allow_blank=True)
+    universal_reason = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="why early help, when the level is one universal services meet (its band)",
+    )
     rag = serializers.ChoiceField(choices=Rag.choices)
     rationale = serializers.CharField()
     routed_team = serializers.PrimaryKeyRelatedField(

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from earlyhelp.cases.models import Episode, EpisodeStatus, Timescales
 from earlyhelp.core.dates import months_before
@@ -88,6 +88,16 @@ def override_needs_reason(suggested, chosen, reason: str) -> None:
             "give the reason for overriding the suggested level.",
             code="override_without_reason",
         )
+
+
+def universal_level_needs_reason(level, outcome: str, reason: str) -> None:
+    """Early help for a level of need universal services meet (a level in the model's
+    "universal" band, whatever the council calls it) is an exception: it needs a recorded reason."""
+    if (outcome in (TriageOutcome.EARLY_HELP, TriageOutcome.ATTACH) and level.band == "universal"
+            and not (reason or "").strip()):
+        raise ValidationError({"universal_reason": (
+            f"'{level.name}' is a level of need universal services meet: enter why this family "
+            "needs early help")})
 
 
 def early_help_needs_consent(contact, outcome: str) -> None:

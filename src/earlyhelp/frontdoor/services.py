@@ -207,6 +207,7 @@ def consents_carry_to_people(*, contact: Contact, people, giver, given_on: dt.da
 def contact_triage(
     *, contact: Contact, acting_user, outcome: str, threshold_model, level, rag: str,
     rationale: str, indicators=(), override_reason: str = "", routed_team=None,
+    universal_reason: str = "",
     decided_at=None, lead_practitioner=None, episode_reason: str = EpisodeReason.OTHER,
     safeguarding_override: bool = False, episode_start_date: dt.date | None = None,
 ) -> TriageDecision:
@@ -228,6 +229,7 @@ def contact_triage(
     rules.level_belongs_to_model(level, threshold_model, indicators)
     suggested = suggest_level(indicators) if indicators else None
     rules.override_needs_reason(suggested, level, override_reason)
+    rules.universal_level_needs_reason(level, outcome, universal_reason)
     rules.early_help_needs_consent(contact, outcome)
     decided_at = decided_at or timezone.now()
     decided_on = timezone.localtime(decided_at).date()
@@ -265,6 +267,8 @@ def contact_triage(
     decision = TriageDecision(
         contact=contact, outcome=outcome, threshold_model=threshold_model,
         suggested_level=suggested, level=level, override_reason=override_reason, rag=rag,
+        universal_reason=universal_reason.strip() if outcome in (
+            TriageOutcome.EARLY_HELP, TriageOutcome.ATTACH) else "",
         decided_at=decided_at, decided_by=acting_user, rationale=rationale,
         routed_team=routed_team, episode=episode, safeguarding_override=safeguarding_override,
         due_at=rules.decision_due(contact.received_at, contact.priority or rag),

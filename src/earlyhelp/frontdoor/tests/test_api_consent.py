@@ -156,3 +156,24 @@ def test_someone_who_may_not_raise_requests_is_refused_and_nothing_is_written(wo
     assert response.status_code == 403
     assert response.json()["status"] == 403
     assert Contact.objects.count() == 0 and not given_with_request().exists()
+
+
+def test_the_api_asks_for_a_word_before_early_help_at_a_universal_level(world):
+    from earlyhelp.frontdoor.models import TriageDecision
+    from earlyhelp.testing.journey import raise_contact
+
+    contact = raise_contact(world)
+    triage = {
+        "outcome": "early_help", "threshold_model": str(world.model.pk),
+        "indicators": [str(world.indicator(1).pk)], "level": str(world.level(1).pk),
+        "rag": "green", "rationale": "Low needs", "routed_team": str(world.team.pk),
+    }
+    client = client_for(world.front_door)
+    url = f"/api/contacts/{contact.pk}/triage/"
+    refused = client.post(url, triage, format="json")
+    assert refused.status_code == 400
+    assert "universal services meet" in refused.json()["errors"]["universal_reason"][0]
+    assert not TriageDecision.objects.exists()
+    ok = client.post(url, {**triage, "universal_reason": "Young carer"}, format="json")
+    assert ok.status_code == 201, ok.json()
+    assert ok.json()["universal_reason"] == "Young carer"
