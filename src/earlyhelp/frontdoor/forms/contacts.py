@@ -133,7 +133,9 @@ class TriageForm(GovukForm):
                 }
             )
         return [
-            {"domain": g["domain"], "levels": list(g["levels"].values())} for g in groups.values()
+            {"domain": g["domain"], "levels": list(g["levels"].values()),
+             "ticked": sum(o["checked"] for band in g["levels"].values() for o in band["options"])}
+            for g in groups.values()
         ]
 
     def clean(self):
