@@ -17,7 +17,14 @@ def months_after(day: dt.date, months: int) -> dt.date:
 
 
 def age_in_years(born: dt.date, on: dt.date) -> int:
+    """Whole years: the birthday counts from its day (born 29 February, a year older on
+    1 March in a year without one)."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age_on(born: dt.date | None, on: dt.date) -> int | None:
+    """Age in whole years on a day, or None when the date of birth is not known."""
+    return age_in_years(born, on) if born else None
 
 
 def long_date(day: dt.date | None) -> str:

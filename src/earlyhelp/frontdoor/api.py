@@ -18,7 +18,7 @@ from earlyhelp.people.models import Family, MemberRole, Person
 from earlyhelp.people.selectors import person_match_for_referral
 from earlyhelp.thresholds.models import Indicator, Level, NeedTheme, ThresholdModel
 
-from . import selectors, services
+from . import rules, selectors, services
 from .filters import ContactFilter
 from .models import ConsentAnswer, Contact, Rag, TriageDecision, TriageOutcome
 
@@ -31,7 +31,7 @@ class TriageOutput(serializers.ModelSerializer):
         model = TriageDecision
         fields = [
             "id", "outcome", "threshold_model", "indicators", "suggested_level", "level",
-            "override_reason", "rag", "decided_at", "decided_by", "rationale", "routed_team",
+            "override_reason", "universal_reason", "rag", "decided_at", "decided_by", "rationale", "routed_team",
             "episode", "safeguarding_override",
         ]
 
@@ -62,8 +62,9 @@ class ContactOutput(serializers.ModelSerializer):
         fields = [
             "id", "reference", "status", "priority", "received_at", "source", "referrer_name",
             "referrer_role", "referrer_organisation", "family", "people", "concerns", "needs",
-            "family_consents_to_request", "family_consents_to_share", "is_re_referral",
-            "re_referral_of", "decision",
+            "family_consents_to_request", "family_consents_to_share", "consent_given_by",
+            "consent_given_on", "consent_share_with", "is_re_referral", "re_referral_of",
+            "decision",
         ]
 
     def get_family(self, contact) -> str | None:
@@ -130,10 +131,37 @@ class ContactInput(serializers.Serializer):
     )
     family_consents_to_request = serializers.ChoiceField(choices=ConsentAnswer.choices)
     family_consents_to_share = serializers.ChoiceField(choices=ConsentAnswer.choices)
+    # Who answered for the family (one of the three), when, and with whom they agreed information
+    # may be shared: each person their answer covers gets a consent record (as on the pages).
+    consent_given_by_person = serializers.UUIDField(
+        required=False, allow_null=True,
+        help_text="who answered for the family: the id of one of `people`, aged 12 or over",
+    )
+    consent_given_by_new_member = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0,
+        help_text="…or their position in `new_members`, counting from 0",
+    )
+    consent_given_by_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=150,
+        help_text="…or the name and relationship of someone else with parental responsibility",
+    )
+    consent_parental_responsibility = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="whether the one who answered has parental responsibility for the children "
+        "(needed when they are one of the people; someone else must have it)",
+    )
+    consent_given_on = serializers.DateField(
+        required=False, allow_null=True, help_text="the day they answered; never in the future"
+    )
+    consent_share_with = serializers.CharField(
+        required=False, allow_blank=True, max_length=300,
+        help_text="with whom they agreed information may be shared (needed when they agreed)",
+    )
 
     def validate(self, attrs):
         if attrs.get("family") and attrs.get("new_family"):
             raise serializers.ValidationError({"new_family": "Give a family or a new family"})
+        _check_consent_giver(attrs)
         matched = self._resolve_matches(attrs.get("matched_people") or [])
         attrs["matched_people"] = matched
         if matched and attrs.get("new_family"):
@@ -168,6 +196,79 @@ class ContactInput(serializers.Serializer):
         return people
 
 
+GIVER_FIELDS = ("consent_given_by_person", "consent_given_by_new_member", "consent_given_by_name")
+
+
+def _check_consent_giver(attrs) -> None:
+    """The page's rules for who answered for the family, with the API's field names: one
+    giver, in the request and old enough to answer (frontdoor.rules), or someone else with
+    parental responsibility; a date that has happened; with whom they agreed to share."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from earlyhelp.core.dates import check_event_date
+    from earlyhelp.people.models import Person
+
+    given = [name for name in GIVER_FIELDS if attrs.get(name) not in (None, "")]
+    answers = {attrs.get("family_consents_to_request"), attrs.get("family_consents_to_share")}
+    asked = bool(answers & {ConsentAnswer.YES, ConsentAnswer.NO})
+    errors = {}
+    if len(given) > 1:
+        errors[given[1]] = ["Give one person who answered for the family: "
+                            + ", ".join(GIVER_FIELDS[:2]) + " or " + GIVER_FIELDS[2]]
+    if not given:
+        if attrs.get("consent_given_on") or attrs.get("consent_share_with"):
+            errors["consent_given_by_person"] = ["Say who answered for the family"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return
+    if not asked:
+        raise serializers.ValidationError({given[0]: [
+            "The family was not asked (a safeguarding concern): leave out who answered"]})
+    on = attrs.get("consent_given_on")
+    if on is None:
+        errors["consent_given_on"] = ["Enter the date they answered"]
+    else:
+        try:
+            check_event_date(on, field="consent_given_on", what="consent")
+        except DjangoValidationError as exc:
+            errors.update(exc.message_dict)
+    parental = attrs.get("consent_parental_responsibility")
+    if given[0] == "consent_given_by_name":
+        if parental is False:
+            errors["consent_parental_responsibility"] = [
+                "Someone from outside the request answers for the children only with parental "
+                "responsibility: if they have none, the giver is one of the people"]
+        attrs["consent_parental_responsibility"] = True
+    elif parental is None:
+        errors["consent_parental_responsibility"] = [
+            "Say whether they have parental responsibility for the children"]
+    if (attrs.get("family_consents_to_share") == ConsentAnswer.YES
+            and not (attrs.get("consent_share_with") or "").strip()):
+        errors["consent_share_with"] = ["Enter who they agreed information may be shared with"]
+    giver = None
+    if given[0] == "consent_given_by_person":
+        giver = next((p for p in attrs.get("people", [])
+                      if str(p.pk) == str(attrs["consent_given_by_person"])), None)
+        if giver is None:
+            errors["consent_given_by_person"] = ["This person is not one of `people` in this "
+                                                 "request"]
+    elif given[0] == "consent_given_by_new_member":
+        members = attrs.get("new_members", [])
+        index = attrs["consent_given_by_new_member"]
+        if index >= len(members):
+            errors["consent_given_by_new_member"] = [
+                f"There is no new member {index}: new_members counts from 0"]
+        else:  # the rule asks the dates only: an unsaved person answers it
+            giver = Person(**{k: v for k, v in members[index]["person"].items()
+                              if k != "disabilities"})
+    if giver is not None and on is not None and "consent_given_on" not in errors:
+        problem = rules.consent_giver_problem(giver, [giver], on)
+        if problem:
+            errors[given[0]] = [problem]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 class TriageInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=TriageOutcome.choices)
     threshold_model = serializers.PrimaryKeyRelatedField(
@@ -178,6 +279,10 @@ class TriageInput(serializers.Serializer):
     )
     level = serializers.PrimaryKeyRelatedField(queryset=Level.objects.all())
     override_reason = serializers.CharField(required=False, allow_blank=True)
+    universal_reason = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="why early help, when the level is one universal services meet (its band)",
+    )
     rag = serializers.ChoiceField(choices=Rag.choices)
     rationale = serializers.CharField()
     routed_team = serializers.PrimaryKeyRelatedField(
@@ -264,7 +369,9 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             people = list(data.get("people", [])) + [p for p in matched if p not in data.get(
                 "people", [])]
             subject_ids = {p.pk for p in people}
-            for member in data.get("new_members", []):
+            giver = next((p for p in people if str(p.pk) == str(
+                data.get("consent_given_by_person"))), None)
+            for index, member in enumerate(data.get("new_members", [])):
                 person = people_services.person_create(
                     acting_user=request.user, family=family, **member["person"]
                 )
@@ -274,6 +381,8 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                     acting_user=request.user,
                 )
                 people.append(person)
+                if index == data.get("consent_given_by_new_member"):
+                    giver = person
                 if member["is_subject"]:
                     subject_ids.add(person.pk)
             contact = services.contact_create(
@@ -288,7 +397,18 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 concerns=data["concerns"], needs=data.get("needs", []),
                 family_consents_to_request=data["family_consents_to_request"],
                 family_consents_to_share=data["family_consents_to_share"],
+                consent_given_by=giver.full_name if giver else data.get(
+                    "consent_given_by_name", "").strip(),
+                consent_given_on=data.get("consent_given_on"),
+                consent_share_with=data.get("consent_share_with", "").strip(),
             )
+            if contact.consent_given_by and contact.consent_given_on:
+                services.consents_carry_to_people(
+                    contact=contact, people=people, giver=giver,
+                    given_on=contact.consent_given_on,
+                    parental=bool(data["consent_parental_responsibility"]),
+                    acting_user=request.user,
+                )
         return Response(_contact_output(request.user, contact), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TriageInput, responses={201: TriageOutput})

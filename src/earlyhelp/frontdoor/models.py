@@ -122,6 +122,8 @@ class TriageDecision(BaseModel):
     )
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
     override_reason = text_field(limits.SHORT, blank=True)
+    # Why early help when the level chosen is one universal services meet (the level's band).
+    universal_reason = text_field(limits.SHORT, blank=True)
     rag = models.CharField(max_length=5, choices=Rag.choices)
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from earlyhelp.cases.models import Episode, EpisodeStatus, Timescales
 from earlyhelp.core.dates import months_before
@@ -90,6 +90,16 @@ def override_needs_reason(suggested, chosen, reason: str) -> None:
         )
 
 
+def universal_level_needs_reason(level, outcome: str, reason: str) -> None:
+    """Early help for a level of need universal services meet (a level in the model's
+    "universal" band, whatever the council calls it) is an exception: it needs a recorded reason."""
+    if (outcome in (TriageOutcome.EARLY_HELP, TriageOutcome.ATTACH) and level.band == "universal"
+            and not (reason or "").strip()):
+        raise ValidationError({"universal_reason": (
+            f"'{level.name}' is a level of need universal services meet: enter why this family "
+            "needs early help")})
+
+
 def early_help_needs_consent(contact, outcome: str) -> None:
     """Early help is voluntary: it needs the family's consent to the request. Social care does
     not (safeguarding overrides consent)."""
@@ -121,3 +131,26 @@ def routing_is_complete(contact, outcome: str, routed_team, open_episode) -> Non
             "This family has no open early help episode to attach the request to.",
             code="no_open_episode",
         )
+
+
+# Who may answer for the family: anyone in the request old enough to decide for themselves (a
+# child judged competent can be 12 or 13), or of unknown age (an adult without a date of birth).
+YOUNGEST_WHO_ANSWERS = 12
+
+
+def may_answer_for_family(age: int | None) -> bool:
+    return age is None or age >= YOUNGEST_WHO_ANSWERS
+
+
+def consent_giver_problem(giver, people, given_on: dt.date) -> str:
+    """Why this person in the request cannot be the one who answered for the family ("" when
+    they can). Someone from outside the request (a grandparent with a special guardianship
+    order) is named, not passed here."""
+    if giver not in people:  # a model's == is its id, or the object itself when unsaved
+        return f"{giver.full_name} is not one of the people in this request"
+    if giver.is_unborn or not may_answer_for_family(giver.age_on(given_on)):
+        age = giver.age_on(given_on)
+        aged = f" (aged {age})" if age is not None else ""
+        return (f"{giver.full_name}{aged} is too young to answer for the family: choose someone "
+                f"aged {YOUNGEST_WHO_ANSWERS} or over, or someone with parental responsibility")
+    return ""

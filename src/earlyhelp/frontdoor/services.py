@@ -155,16 +155,19 @@ def request_submit(
 ANSWER_STATUS = {ConsentAnswer.YES: ConsentStatus.GIVEN, ConsentAnswer.NO: ConsentStatus.REFUSED}
 
 
+def _age_for_consent(person, on: dt.date) -> int | None:
+    # an unborn child's parent decides for them
+    return 0 if person.is_unborn else person.age_on(on)
+
+
 def consent_coverage(*, people, giver, given_on: dt.date, parental: bool) -> list[tuple]:
-    """Each person with why the consent does not reach them ("" when it does)."""
+    """Each person with why the consent does not reach them ("" when it does). The people may
+    be unsaved (the check page asks before anything is written): only their dates count."""
+    giver_age = _age_for_consent(giver, given_on) if giver is not None else None
     return [
         (person, consent_does_not_reach(
-            giver_age=giver.age_on(given_on) if giver else None,
-            giver_has_parental_responsibility=parental,
-            # an unborn child's parent decides for them
-            person_age=0 if person.date_of_birth is None and person.expected_date_of_birth
-            else person.age_on(given_on),
-            is_giver=giver is not None and person == giver,
+            giver_age=giver_age, giver_has_parental_responsibility=parental,
+            person_age=_age_for_consent(person, given_on), is_giver=person == giver,
         ))
         for person in people
     ]
@@ -173,15 +176,23 @@ def consent_coverage(*, people, giver, given_on: dt.date, parental: bool) -> lis
 def consents_carry_to_people(*, contact: Contact, people, giver, given_on: dt.date, parental: bool,
                              acting_user) -> None:
     """The request's answers become the consent record of each person they cover: engaging with
-    early help and sharing information, given or refused, by whom, on which day, with whom."""
+    early help and sharing information, given or refused, by whom, on which day, with whom.
+
+    giver: the person in the request who answered, or None for someone else (named on the
+    contact) – who then must hold parental responsibility to answer for the children."""
+    people = list(people)
+    check_event_date(given_on, field="consent_given_on", what="consent")
+    if giver is not None:
+        problem = rules.consent_giver_problem(giver, people, given_on)
+        if problem:
+            raise ValidationError({"consent_given_by": problem})
     answers = ((ConsentKind.ENGAGE, contact.family_consents_to_request),
                (ConsentKind.SHARE, contact.family_consents_to_share))
     for person, not_reached in consent_coverage(people=people, giver=giver, given_on=given_on,
                                                  parental=parental):
         if not_reached:
             continue
-        given_by = ("themselves" if giver is not None and person == giver
-                    else contact.consent_given_by)
+        given_by = "themselves" if person == giver else contact.consent_given_by
         for kind, answer in answers:
             if answer in ANSWER_STATUS:
                 people_services.consent_given_with_request(
@@ -196,6 +207,7 @@ def consents_carry_to_people(*, contact: Contact, people, giver, given_on: dt.da
 def contact_triage(
     *, contact: Contact, acting_user, outcome: str, threshold_model, level, rag: str,
     rationale: str, indicators=(), override_reason: str = "", routed_team=None,
+    universal_reason: str = "",
     decided_at=None, lead_practitioner=None, episode_reason: str = EpisodeReason.OTHER,
     safeguarding_override: bool = False, episode_start_date: dt.date | None = None,
 ) -> TriageDecision:
@@ -217,6 +229,7 @@ def contact_triage(
     rules.level_belongs_to_model(level, threshold_model, indicators)
     suggested = suggest_level(indicators) if indicators else None
     rules.override_needs_reason(suggested, level, override_reason)
+    rules.universal_level_needs_reason(level, outcome, universal_reason)
     rules.early_help_needs_consent(contact, outcome)
     decided_at = decided_at or timezone.now()
     decided_on = timezone.localtime(decided_at).date()
@@ -254,6 +267,8 @@ def contact_triage(
     decision = TriageDecision(
         contact=contact, outcome=outcome, threshold_model=threshold_model,
         suggested_level=suggested, level=level, override_reason=override_reason, rag=rag,
+        universal_reason=universal_reason.strip() if outcome in (
+            TriageOutcome.EARLY_HELP, TriageOutcome.ATTACH) else "",
         decided_at=decided_at, decided_by=acting_user, rationale=rationale,
         routed_team=routed_team, episode=episode, safeguarding_override=safeguarding_override,
         due_at=rules.decision_due(contact.received_at, contact.priority or rag),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from earlyhelp.core import limits
+from earlyhelp.core import dates, limits
 from earlyhelp.core.codes import Disability, Ethnicity, Sex
 from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Locality
@@ -65,10 +65,7 @@ class Person(BaseModel):
         return self.date_of_birth is None and self.expected_date_of_birth is not None
 
     def age_on(self, on: date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        born = self.date_of_birth
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        return dates.age_on(self.date_of_birth, on)
 
     @property
     def has_disability(self) -> bool:

@@ -43,6 +43,13 @@ class TriageForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages=required("Select what happens next"),
     )
+    universal_reason = forms.CharField(
+        label="Why does this family need early help at a universal level of need?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Needed when the level chosen is one universal services meet and the request "
+        "goes to early help.",
+    )
     routed_team = forms.ModelChoiceField(
         label="Team to hold the early help episode",
         queryset=Team.objects.select_related("organisation").order_by("name"),
@@ -126,7 +133,9 @@ class TriageForm(GovukForm):
                 }
             )
         return [
-            {"domain": g["domain"], "levels": list(g["levels"].values())} for g in groups.values()
+            {"domain": g["domain"], "levels": list(g["levels"].values()),
+             "ticked": sum(o["checked"] for band in g["levels"].values() for o in band["options"])}
+            for g in groups.values()
         ]
 
     def clean(self):

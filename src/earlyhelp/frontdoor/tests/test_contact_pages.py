@@ -175,3 +175,36 @@ def test_a_manager_sees_the_whole_waiting_queue_and_their_services_decided_reque
     # a worker still sees only what was routed to their own team
     verified_login(client, world.worker)
     assert client.get(reverse("web:contact_detail", args=[waiting[0].pk])).status_code == 404
+
+
+def test_early_help_at_a_universal_level_needs_a_word_which_the_request_then_shows(world, client):
+    # The level's band says "universal", not its name: a council may call it anything.
+    universal = world.level(1)
+    universal.name = "Needs met by universal services"
+    universal.save()
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    decision = _decision(world, level=str(universal.pk), indicators=[str(world.indicator(1).pk)])
+    response = client.post(_triage_url(contact, world), decision)
+    html = text(response)
+    assert "<title>Error: Triage" in html and 'href="#id_universal_reason"' in html
+    assert "'Needs met by universal services' is a level of need universal services meet" in html
+    assert not TriageDecision.objects.exists()
+    response = client.post(_triage_url(contact, world), {
+        **decision, "universal_reason": "Young carer; the school cannot meet this alone."})
+    assert response.status_code == 302
+    assert TriageDecision.objects.get().universal_reason == (
+        "Young carer; the school cannot meet this alone.")
+    html = text(client.get(reverse("web:contact_detail", args=[contact.pk])))
+    assert "Why early help at this level" in html
+    assert "Young carer; the school cannot meet this alone." in html
+
+
+def test_signposting_at_a_universal_level_needs_no_extra_word(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(
+        world, level=str(world.level(1).pk), indicators=[str(world.indicator(1).pk)],
+        outcome="signpost", routed_team=""))
+    assert response.status_code == 302
+    assert TriageDecision.objects.get().universal_reason == ""

@@ -88,3 +88,26 @@ def test_routing_needs_a_family_a_team_and_no_open_episode(world):
     with pytest.raises(IllegalMove) as nothing_open:
         rules.routing_is_complete(contact, TriageOutcome.ATTACH, None, None)
     assert nothing_open.value.code == "no_open_episode"
+
+
+def test_a_parents_answer_covers_a_child_until_the_day_they_turn_16():
+    """The service's coverage of unsaved people (what the check page asks), at the birthday."""
+    import datetime as dt
+
+    from earlyhelp.frontdoor.services import consent_coverage
+    from earlyhelp.people.models import Person
+
+    parent = Person(given_name="Grace", date_of_birth=dt.date(1985, 9, 12))
+    leap = Person(given_name="Ada", date_of_birth=dt.date(2008, 2, 29))
+    unborn = Person(given_name="Baby", expected_date_of_birth=dt.date(2024, 5, 1))
+    people = [parent, leap, unborn]
+
+    def covered(on):
+        return {p.given_name for p, why in consent_coverage(
+            people=people, giver=parent, given_on=on, parental=True) if not why}
+
+    assert covered(dt.date(2024, 2, 28)) == {"Grace", "Ada", "Baby"}  # the day before
+    assert covered(dt.date(2024, 2, 29)) == {"Grace", "Baby"}  # 16: Ada answers for herself
+    assert {p.given_name for p, why in consent_coverage(
+        people=people, giver=leap, given_on=dt.date(2024, 2, 28), parental=False)
+        if not why} == {"Ada"}  # a young person's answer covers only themselves

@@ -111,6 +111,7 @@ def contact_triage(request, contact_id):
             indicators=data["indicators"],
             level=data["level"],
             override_reason=data["override_reason"],
+            universal_reason=data["universal_reason"],
             rag=data["rag"],
             rationale=data["rationale"],
             routed_team=data["routed_team"]

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
 from earlyhelp.core import dates
-from earlyhelp.frontdoor import services
+from earlyhelp.frontdoor import rules, services
 from earlyhelp.frontdoor.models import Contact
-from earlyhelp.people.rules import consent_does_not_reach
+from earlyhelp.people.models import Person
 from earlyhelp.people.selectors import person_match_for_referral
 from earlyhelp.thresholds.models import NeedTheme
 from earlyhelp.web.forms.base import GovukForm
@@ -31,10 +31,7 @@ def _guard(request):
 
 
 def _age(born: dt.date | None) -> int | None:
-    if not born:
-        return None
-    today = dates.today()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return dates.age_on(born, dates.today())
 
 
 def _label(choices, value) -> str:
@@ -51,28 +48,23 @@ def _next_step(draft) -> str:
     return "web:request_check"
 
 
-# Who may answer for the family: anyone in the request old enough to decide for themselves (a
-# child judged competent can be 12 or 13), or of unknown age (an adult without a date of birth).
-YOUNGEST_WHO_ANSWERS = 12
-
-
 def _draft_people(draft) -> list[dict]:
     """Everyone in the draft as {key, name, age}: found people by id, new ones by their draft id."""
     people = [{"key": f"p:{p['id']}", "name": p["name"], "born": p["date_of_birth"]}
               for p in draft["people"]]
     people += [{"key": f"n:{p.get('uid', index)}",
                 "name": f"{p['given_name']} {p['family_name']}".strip(),
-                "born": p["date_of_birth"], "unborn": bool(p.get("expected_date_of_birth"))}
+                "born": p["date_of_birth"], "expected": p.get("expected_date_of_birth") or ""}
                for index, p in enumerate(draft["new_people"])]
     for person in people:
-        person["age"] = _age(dt.date.fromisoformat(person["born"]) if person["born"] else None)
+        person["age"] = _age(_date(person["born"]))
     return people
 
 
 def _givers(draft) -> list[tuple[str, str]]:
     return [(p["key"], p["name"] + (f" (aged {p['age']})" if p["age"] is not None else ""))
             for p in _draft_people(draft)
-            if p["age"] is None or p["age"] >= YOUNGEST_WHO_ANSWERS]
+            if rules.may_answer_for_family(p["age"])]
 
 
 def _giver_still_there(draft) -> bool:
@@ -280,26 +272,25 @@ def _giver_name(draft) -> str:
 
 
 def _consent_coverage(draft) -> list[dict]:
-    """Whom the family's answers will be recorded for, and why not for the others."""
+    """Whom the family's answers will be recorded for, and why not for the others: the
+    service's own answer, asked with the draft's people before anything is saved."""
     details = draft["details"]
     if not details.get("consent_given_by"):
         return []
-    given_on = dt.date.fromisoformat(details["consent_given_on"])
-    people = _draft_people(draft)
-    for person in people:  # ages on the day they answered, as the service judges them
-        born = dt.date.fromisoformat(person["born"]) if person["born"] else None
-        person["age"] = (given_on.year - born.year
-                         - ((given_on.month, given_on.day) < (born.month, born.day))
-                         if born else (0 if person.get("unborn") else None))
-    giver = next((p for p in people if p["key"] == details["consent_given_by"]), None)
-    return [
-        {"name": p["name"], "not_reached": consent_does_not_reach(
-            giver_age=giver["age"] if giver else None,
-            giver_has_parental_responsibility=details.get("consent_parental_responsibility")
-            == "yes",
-            person_age=p["age"], is_giver=giver is not None and p["key"] == giver["key"])}
-        for p in people
-    ]
+    people = {p["key"]: Person(given_name=p["name"], date_of_birth=_date(p["born"]),
+                               expected_date_of_birth=_date(p.get("expected", "")))
+              for p in _draft_people(draft)}
+    coverage = services.consent_coverage(
+        people=list(people.values()), giver=people.get(details["consent_given_by"]),
+        given_on=dt.date.fromisoformat(details["consent_given_on"]),
+        parental=details.get("consent_parental_responsibility") == "yes",
+    )
+    return [{"name": person.given_name, "not_reached": not_reached}
+            for person, not_reached in coverage]
+
+
+def _date(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 @login_required
