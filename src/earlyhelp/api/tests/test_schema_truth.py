@@ -169,3 +169,15 @@ def test_drf_itself_is_left_as_it_is():
     assert serializers.CharField().to_internal_value(0) == "0"
     assert relations.ManyRelatedField(
         child_relation=relations.StringRelatedField()).to_internal_value({}) == []
+
+
+def test_the_directory_age_filter_is_a_whole_number_from_0_in_the_schema_and_server(world):
+    by_name = {p["name"]: p for p in
+               schema()["paths"]["/api/directory/services/"]["get"]["parameters"]}
+    assert by_name["age"]["schema"] == {"type": "integer", "minimum": 0}
+    api = client_for(world.worker)
+    for age in ("-1", "7.5"):
+        response = api.get(f"/api/directory/services/?age={age}")
+        assert response.status_code == 400, (age, response.content[:200])
+        assert list(response.json()["errors"]) == ["age"]
+    assert api.get("/api/directory/services/?age=0").status_code == 200
