@@ -12,11 +12,16 @@ from earlyhelp.core import audit
 from earlyhelp.core.models import AuditAction
 
 from .errors import PreconditionRequired
+from .input_types import wrong_types
 from .schema import VERSION_MARK
 
 
-def validated(serializer_class, data, **context):
-    serializer = serializer_class(data=data, context=context)
+def validated(serializer_class, data, *, partial: bool = False, **context):
+    """Every API input: types the schema refuses (text given as a number, an object for a list
+    of ids) are a 400 before the serializer reads the body (api.input_types)."""
+    serializer = serializer_class(data=data, context=context, partial=partial)
+    if (errors := wrong_types(serializer, data)) is not None:
+        raise ValidationError(errors)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 

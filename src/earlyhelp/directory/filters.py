@@ -2,6 +2,8 @@
 (/api/directory/services/, /api/directory/referrals/)."""
 
 import django_filters as filters
+from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from earlyhelp.core.filtering import RecordCodeFilter, YesNoFilter
 from earlyhelp.core.models import Locality
@@ -10,13 +12,20 @@ from earlyhelp.thresholds.models import NeedTheme
 from .models import ProviderKind, Referral, ReferralStatus, Service
 
 
+@extend_schema_field({"type": "integer", "minimum": 0})
+class AgeFilter(filters.NumberFilter):
+    """An age in whole years: 7.5 and -1 are a 400, and the schema says so."""
+
+    field_class = forms.IntegerField
+
+
 class ServiceFilter(filters.FilterSet):
     # field_name: the model's relation, so the schema knows the type; filter_queryset filters.
     theme = RecordCodeFilter(
         field_name="themes", queryset=NeedTheme.objects.all(), to_field_name="code", label="needs theme code",
         error_messages={"invalid_choice": "No needs theme has this code"},
     )
-    age = filters.NumberFilter(
+    age = AgeFilter(
         min_value=0, label="age in whole years",
         error_messages={"invalid": "Enter an age in whole years, like 7"},
     )

@@ -162,9 +162,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def partial_update(self, request, pk=None):
         person = self.get_object()
         policy.require(request.user, policy.Action.EDIT_PERSON, person)
-        serializer = PersonUpdateInput(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(PersonUpdateInput, request.data, partial=True))
         version = read_version(request, data)
         person = services.person_update(
             person=person, acting_user=request.user, expected_version=version, **data

@@ -142,3 +142,42 @@ def test_a_body_over_the_real_size_limit_is_a_json_413(world):
 def test_a_panels_meetings_are_documented_as_the_list_they_are():
     response = schema()["paths"]["/api/panels/{id}/meetings/"]["get"]["responses"]["200"]
     assert response["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_nested_text_and_a_partial_edit_refuse_numbers_by_dotted_path(world):
+    from earlyhelp.testing.journey import open_episode
+
+    open_episode(world)  # the worker leads: the family is theirs to edit
+    api = client_for(world.worker)
+    nested = api.post(f"/api/families/{world.family.pk}/members/",
+                      {"new_person": {"given_name": 7, "family_name": "Ng",
+                                      "date_of_birth": "2015-01-01"},
+                       "role": "child", "start_date": "2026-01-05"}, format="json")
+    assert nested.status_code == 400, nested.content[:300]
+    assert list(nested.json()["errors"]) == ["new_person.given_name"]
+    person = world.child
+    edit = api.patch(f"/api/people/{person.pk}/", {"family_name": 12, "version": person.version},
+                     format="json")
+    assert edit.status_code == 400, edit.content[:300]
+    assert list(edit.json()["errors"]) == ["family_name"]
+
+
+def test_drf_itself_is_left_as_it_is():
+    """The API's strictness lives on its input path, not in a patch of DRF's classes."""
+    from rest_framework import relations, serializers
+
+    assert serializers.CharField().to_internal_value(0) == "0"
+    assert relations.ManyRelatedField(
+        child_relation=relations.StringRelatedField()).to_internal_value({}) == []
+
+
+def test_the_directory_age_filter_is_a_whole_number_from_0_in_the_schema_and_server(world):
+    by_name = {p["name"]: p for p in
+               schema()["paths"]["/api/directory/services/"]["get"]["parameters"]}
+    assert by_name["age"]["schema"] == {"type": "integer", "minimum": 0}
+    api = client_for(world.worker)
+    for age in ("-1", "7.5"):
+        response = api.get(f"/api/directory/services/?age={age}")
+        assert response.status_code == 400, (age, response.content[:200])
+        assert list(response.json()["errors"]) == ["age"]
+    assert api.get("/api/directory/services/?age=0").status_code == 200
