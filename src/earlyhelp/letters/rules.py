@@ -18,6 +18,10 @@ class Placeholder:
     label: str  # what it stands for, in the guide on the edit page and in the blank marker
     example: str
 
+    @property
+    def token(self) -> str:
+        return "{{ %s }}" % self.name
+
 
 PLACEHOLDERS = {
     p.name: p
