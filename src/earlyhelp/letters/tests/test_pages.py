@@ -189,7 +189,11 @@ def test_out_of_scope_users_get_404_on_every_letter_page(world, episode, client,
 
 def test_in_scope_users_who_may_not_create_get_403(world, episode, client, scanner):
     journey.partner_joins_taf(world, episode)  # sees the family, is not its lead
+    episode_page = reverse("web:episode_detail", args=[episode.pk])
+    verified_login(client, world.worker)
+    assert "Create a letter" in text(client.get(episode_page))
     verified_login(client, world.partner)
+    assert "Create a letter" not in text(client.get(episode_page))
     template = _closure()
     for url in _letter_urls("episode", episode.pk, template):
         assert client.get(url).status_code == 403
