@@ -31,7 +31,8 @@ BASE = ("people", "thresholds")
 # assessment and plan lock their episode (-> cases), panels refer to services (-> directory).
 DOMAIN = ("cases", "frontdoor", "assessments", "plans", "directory", "panels", "targeting")
 ACCESS = "access"
-ABOVE = ("governance", "worklists", "insights", "strategy", "results", "history", "documents", "letters")
+ABOVE = ("governance", "worklists", "insights", "strategy", "results", "history", "documents",
+         "letters")
 WEB = "web"
 TOP = (
     "api", "operations", "sso", "demo", "settings", "testing", "urls", "wsgi", "cli", "journey",

@@ -20,7 +20,7 @@ class Placeholder:
 
     @property
     def token(self) -> str:
-        return "{{ %s }}" % self.name
+        return "{{ " + self.name + " }}"
 
 
 PLACEHOLDERS = {
@@ -55,7 +55,7 @@ def check_body(body: str) -> None:
     unknown = sorted({name for name in placeholders_in(body) if name not in PLACEHOLDERS})
     errors = []
     if unknown:
-        names = ", ".join("{{ %s }}" % name if name else "{{ }}" for name in unknown)
+        names = ", ".join("{{ " + name + " }}" if name else "{{ }}" for name in unknown)
         errors.append(f"The letter uses a placeholder that does not exist: {names}. "
                       "Use one from the list of placeholders")
     rest = PLACEHOLDER.sub("", body)

@@ -16,7 +16,7 @@ from earlyhelp.core.models import AuditAction
 from earlyhelp.documents.services import upload_document
 
 from . import rules
-from .models import LetterKind, LetterTemplate, Letter, TemplateVersion
+from .models import Letter, LetterKind, LetterTemplate, TemplateVersion
 from .pdf import letter_pdf
 from .selectors import LetterSubject, current_version
 

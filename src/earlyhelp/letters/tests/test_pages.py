@@ -11,7 +11,7 @@ from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.two_factor import verified_login
 from earlyhelp.documents.models import Document
 from earlyhelp.letters import services
-from earlyhelp.letters.models import Letter, LetterTemplate, TemplateVersion
+from earlyhelp.letters.models import Letter, LetterTemplate
 from earlyhelp.testing import journey
 from earlyhelp.testing.world import days_ago
 
