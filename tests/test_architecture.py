@@ -31,7 +31,8 @@ BASE = ("people", "thresholds")
 # assessment and plan lock their episode (-> cases), panels refer to services (-> directory).
 DOMAIN = ("cases", "frontdoor", "assessments", "plans", "directory", "panels", "targeting")
 ACCESS = "access"
-ABOVE = ("governance", "worklists", "insights", "strategy", "results", "history", "documents")
+ABOVE = ("governance", "worklists", "insights", "strategy", "results", "history", "documents",
+         "letters")
 WEB = "web"
 TOP = (
     "api", "operations", "sso", "demo", "settings", "testing", "urls", "wsgi", "cli", "journey",
@@ -70,6 +71,9 @@ ALLOWED = {
     ("history/services.py", "earlyhelp.cases.services"): "history",
     ("history/services.py", "earlyhelp.frontdoor.services"): "history",
     ("history/services.py", "earlyhelp.people.services"): "history",
+    # letters (issue 14): a generated letter is kept as a document, through the one upload
+    # service, so it is scanned, listed, downloaded and audited as every document is.
+    ("letters/services.py", "earlyhelp.documents.services"): "letters: kept as a document",
     # the NHS number and UPN checks the people app owns, reused to check an extract's rows.
     ("history/validation.py", "earlyhelp.people.identifiers"): "history",
 }

@@ -40,6 +40,7 @@ urlpatterns = [
     path("strategy/", include("earlyhelp.strategy.urls")),
     path("results/", include("earlyhelp.results.urls")),
     path("documents/", include("earlyhelp.documents.urls")),  # documents and the chronology
+    path("letters/", include("earlyhelp.letters.urls")),  # templates and letters made from them
     path("operations/", include("earlyhelp.operations.urls")),
     path("sso/", include("earlyhelp.sso.urls")),  # single sign-on: start and callback per provider
     path("", include((ROOT_PAGES, "web"))),

@@ -83,6 +83,8 @@ class Action(StrEnum):
     GRADE_AUDIT = "grade_audit"
     ACKNOWLEDGE_AUDIT = "acknowledge_audit"
     MODERATE_AUDIT = "moderate_audit"
+    MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
+    CREATE_LETTER = "create_letter"
 
 
 class NotAllowed(PermissionDenied):
@@ -447,6 +449,12 @@ POLICY: dict[Action, Rule] = {
         "moderate this audit",
         "team managers, analysts and administrators other than its auditor and the case's "
         "own manager", moderates_audit),
+    Action.MANAGE_LETTER_TEMPLATES: Rule("change letter templates", "administrators",
+                                         _roles(*roles.ADMINS)),
+    # A letter is kept as a document of the episode or family: the same people may make one.
+    Action.CREATE_LETTER: Rule(
+        "create a letter", "the front door, early help staff and the lead practitioner",
+        adds_document),
 }
 
 

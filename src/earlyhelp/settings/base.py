@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "earlyhelp.governance",
     "earlyhelp.worklists",
     "earlyhelp.documents",
+    "earlyhelp.letters",
     "earlyhelp.demo",
     "earlyhelp.operations",
     "earlyhelp.api",

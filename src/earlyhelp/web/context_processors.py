@@ -48,6 +48,7 @@ NAV = (
     ("Self-assessment", "strategy:index", roles.PARTNERS),
     # Early help staff audit their peers' cases and acknowledge findings about their own.
     ("Case audits", "strategy:audits", roles.EARLY_HELP_STAFF),
+    ("Letter templates", "letters:templates", roles.ADMINS),
     ("Administration", "admin:index", roles.ADMINS),
 )
 

@@ -484,6 +484,10 @@ POLICY_DOORS = {
     "auditor only; another auditor's is a 404)",
     "acknowledge_audit": "an audit's acknowledge form names the audit: strategy.tests."
     "test_audits (the case's worker and manager; a stranger 404, its auditor 403)",
+    "manage_letter_templates": "the template pages are probed per role in "
+    "letters.tests.test_pages (administrators only)",
+    "create_letter": "a letter's pages name the episode, request or person: probed per role "
+    "in letters.tests.test_pages",
     "moderate_audit": "an audit's moderation page names the audit: strategy.tests.test_audits "
     "(not its auditor nor the case's manager)",
 }
