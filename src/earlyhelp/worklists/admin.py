@@ -1,0 +1,22 @@
+"""Administration of caseload weighting (one row of weights, a capacity per worker)."""
+
+from django.contrib import admin
+
+from .models import CaseloadWeights, WorkerCapacity
+
+
+@admin.register(CaseloadWeights)
+class CaseloadWeightsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "early_help", "default_capacity", "modified_at"]
+
+    def has_add_permission(self, request):
+        return not CaseloadWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerCapacity)
+class WorkerCapacityAdmin(admin.ModelAdmin):
+    list_display = ["user", "capacity", "note"]
+    autocomplete_fields = ["user"]
