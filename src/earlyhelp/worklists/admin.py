@@ -5,8 +5,15 @@ from django.contrib import admin
 from .models import CaseloadWeights, WorkerCapacity
 
 
+class AccessibleAdmin:
+    """Underlined breadcrumb links, as on the threshold pages (axe link-in-text-block)."""
+
+    class Media:
+        css = {"all": ["thresholds/admin.css"]}
+
+
 @admin.register(CaseloadWeights)
-class CaseloadWeightsAdmin(admin.ModelAdmin):
+class CaseloadWeightsAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["__str__", "early_help", "default_capacity", "modified_at"]
 
     def has_add_permission(self, request):
@@ -17,6 +24,6 @@ class CaseloadWeightsAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkerCapacity)
-class WorkerCapacityAdmin(admin.ModelAdmin):
+class WorkerCapacityAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["user", "capacity", "note"]
     autocomplete_fields = ["user"]
