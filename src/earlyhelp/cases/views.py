@@ -22,6 +22,7 @@ from earlyhelp.plans.rules import SATISFACTION
 from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
 from earlyhelp.web.views.base import attempt, page
+from earlyhelp.worklists import selectors as worklists
 
 from .forms import (
     AllocateForm,
@@ -121,11 +122,14 @@ def episode_allocate(request, episode_id):
     episode = cases.episode_for_work(
         user=request.user, episode_id=episode_id, action=policy.Action.ALLOCATE, detail="allocate"
     )
+    candidates = (
+        policy.lead_candidates(episode)
+        .select_related("team", "organisation")
+        .order_by("last_name", "first_name")
+    )
     form = AllocateForm(
         request.POST or None,
-        candidates=policy.lead_candidates(episode)
-        .select_related("team", "organisation")
-        .order_by("last_name", "first_name"),
+        candidates=candidates,
         initial={"lead_practitioner": episode.lead_practitioner_id, "version": episode.version},
     )
     if request.method == "POST" and form.is_valid():
@@ -143,6 +147,8 @@ def episode_allocate(request, episode_id):
             if done.training_warning:
                 messages.warning(request, done.training_warning)
             return redirect("web:episode_detail", episode.pk)
+    # Each candidate's weighted caseload, so the manager allocates to who has room.
+    loaded = worklists.candidate_loads(user=user, candidates=candidates)
     return page(
         request,
         "cases/allocate.html",
@@ -150,6 +156,7 @@ def episode_allocate(request, episode_id):
             "page_title": f"Allocate a lead practitioner – {episode.reference}",
             "episode": episode,
             "form": form,
+            "loaded": loaded,
         },
     )
 

@@ -2,16 +2,20 @@
 user. Due dates come from the one timescales configuration (cases.models.Timescales)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from earlyhelp.access.scoping import visible_episodes
-from earlyhelp.assessments.models import Assessment, AssessmentStatus
+from earlyhelp.assessments.models import Assessment, AssessmentStatus, PresentingNeed
 from earlyhelp.cases.models import Episode, EpisodeStatus, Timescales
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role, User
 from earlyhelp.plans.models import ActionStatus, Plan, PlanAction, PlanStatus, Review
+
+from .models import CaseloadWeights, WorkerCapacity
+from .rules import Load, episode_weight
 
 
 def caseload(*, user, worker=None) -> QuerySet[Episode]:
@@ -194,3 +198,79 @@ def team_workers(*, user):
         )
         .order_by("last_name", "first_name")
     )
+
+
+def worker_loads(*, user, workers) -> dict:
+    """Each worker's open episodes (within the user's scope) counted and weighted by the
+    caseload weights, against their capacity: {worker id: Load}. Three queries whatever the
+    number of workers or episodes: the weights, the capacities, the episodes."""
+    weights = CaseloadWeights.current()
+    ids = [worker.pk for worker in workers]
+    capacities = dict(
+        WorkerCapacity.objects.filter(user_id__in=ids).values_list("user_id", "capacity")
+    )
+    complex_needs = (
+        PresentingNeed.objects.filter(
+            assessment__episode=OuterRef("pk"),
+            assessment__status=AssessmentStatus.COMPLETED,
+            theme__code__in=weights.complex_need_codes or [],
+        )
+        .order_by()
+        .values("assessment__episode")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    focus = (
+        Episode.focus_children.through.objects.filter(episode_id=OuterRef("pk"))
+        .order_by()
+        .values("episode_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    episodes = (
+        visible_episodes(user)
+        .filter(lead_practitioner_id__in=ids, status=EpisodeStatus.OPEN)
+        .annotate(
+            focus_count=Coalesce(Subquery(focus, output_field=IntegerField()), 0),
+            complex_count=Coalesce(Subquery(complex_needs, output_field=IntegerField()), 0),
+            assessment_done=assessment_completed(),
+        )
+        .values_list(
+            "lead_practitioner_id", "level__band", "focus_count", "assessment_done",
+            "complex_count",
+        )
+    )
+    counts = dict.fromkeys(ids, 0)
+    totals = {pk: Decimal(0) for pk in ids}
+    for lead_id, band, children, done, complex_count in episodes:
+        counts[lead_id] += 1
+        totals[lead_id] += episode_weight(
+            weights, band=band, focus_children=children, assessment_done=done,
+            complex_needs=complex_count,
+        )
+    return {
+        pk: Load(
+            count=counts[pk], weighted=totals[pk],
+            capacity=capacities.get(pk, weights.default_capacity),
+        )
+        for pk in ids
+    }
+
+
+def team_loads(*, user) -> list:
+    """The team page's caseloads: each worker with `.load`, the most loaded (against their
+    capacity) first."""
+    workers = candidate_loads(user=user, candidates=team_workers(user=user))
+    return sorted(
+        workers,
+        key=lambda w: (-w.load.weighted / w.load.capacity, w.last_name, w.first_name),
+    )
+
+
+def candidate_loads(*, user, candidates) -> list:
+    """The allocation page's candidates, each with `.load`, in the candidates' order."""
+    candidates = list(candidates)
+    loads = worker_loads(user=user, workers=candidates)
+    for candidate in candidates:
+        candidate.load = loads[candidate.pk]
+    return candidates

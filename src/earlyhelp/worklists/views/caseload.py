@@ -10,6 +10,7 @@ from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.web.views.base import audit_list, page, paginate
 
 from .. import selectors as worklists
+from ..models import CaseloadWeights
 
 
 @login_required
@@ -50,7 +51,8 @@ def team(request):
             "page_title": "Team",
             "counts": worklists.work_counts(user=user),
             "queue": frontdoor.contact_queue_counts(user=user),
-            "workers": worklists.team_workers(user=user),
+            "workers": worklists.team_loads(user=user),
+            "weights": CaseloadWeights.current(),
         },
     )
 
