@@ -30,7 +30,8 @@ def test_significant_note_on_a_childs_chronology(checked_page, live_server, worl
     child = world.child
     page = signed_in(checked_page(), live_server, world.worker)
     page.goto(reverse("web:notes", args=[episode.pk]))
-    page.click_button("Mark significant: Child seen alone")
+    page.page.locator("button", has_text="Mark significant").first.click()
+    page.check()
     banner = page.page.locator(".govuk-notification-banner").inner_text()
     assert "is now marked significant" in banner
     page.goto(reverse("web:family_detail", args=[world.family.pk]))
