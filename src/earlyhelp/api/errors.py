@@ -193,12 +193,17 @@ class ApiErrorMiddleware:
         from django.conf import settings
 
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type == "multipart/form-data":
+            # A document upload (the only multipart body; elsewhere a 415 unread): the file
+            # may be as large as the documents' cap, plus room for the form's other fields.
+            limit = max(limit, settings.DOCUMENTS_MAX_BYTES + 64 * 1024)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if limit is not None and length > limit:
-            return response(413, "too_large", too_large_detail())
+            return response(413, "too_large",
+                            f"The request body is larger than the limit of {limit:,} bytes.")
         errors = {
             name: ["Remove the NUL character (\\x00): it is not allowed in text."]
             for name, values in request.GET.lists()

@@ -15,6 +15,7 @@ from earlyhelp.worklists import api as worklists_api  # noqa: F401  (the caseloa
 from earlyhelp.governance import api as governance_api  # noqa: F401  (family access log)
 from earlyhelp.strategy import api as strategy_api  # noqa: F401  (read only)
 from earlyhelp.results import api as results_api  # noqa: F401  (claims)
+from earlyhelp.documents import api as documents_api  # noqa: F401  (multipart upload)
 # isort: on
 
 from .router import router

@@ -262,13 +262,16 @@ class NoteOutput(serializers.ModelSerializer):
 
     class Meta:
         model = CaseNote
-        fields = ["id", "written_at", "author", "subject", "text", "is_sensitive"]
+        fields = ["id", "written_at", "author", "subject", "text", "is_sensitive",
+                  "is_significant"]
 
 
 class NoteInput(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     text = serializers.CharField()
     is_sensitive = serializers.BooleanField(default=False)
+    is_significant = serializers.BooleanField(
+        default=False, help_text="a significant event: shown on the chronology")
 
 
 class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

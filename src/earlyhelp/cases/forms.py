@@ -74,6 +74,10 @@ class CaseNoteForm(GovukForm):
         label="Sensitive: only early help staff and the lead practitioner may read it",
         required=False,
     )
+    is_significant = forms.BooleanField(
+        label="Significant: show it on the child's and the family's chronology",
+        required=False,
+    )
 
 
 class StepUpForm(GovukForm):

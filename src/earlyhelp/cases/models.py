@@ -182,6 +182,9 @@ class CaseNote(BaseModel):
     is_sensitive = models.BooleanField(
         default=False, help_text="e.g. domestic abuse or health details; restricted per role"
     )
+    is_significant = models.BooleanField(
+        default=False, help_text="a significant event in the child's life: on the chronology"
+    )
 
     class Meta:
         ordering = ["-written_at"]

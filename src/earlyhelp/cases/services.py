@@ -263,7 +263,7 @@ def taf_member_remove(*, member: TafMember, left_on: dt.date, acting_user) -> Ta
 @transaction.atomic
 def case_note_add(
     *, episode: Episode, subject: str, text: str, acting_user, written_at=None,
-    is_sensitive: bool = False,
+    is_sensitive: bool = False, is_significant: bool = False,
 ) -> CaseNote:
     policy.require(acting_user, policy.Action.RECORD_NOTE, episode)
     episode = _locked(episode)
@@ -271,8 +271,23 @@ def case_note_add(
     note = CaseNote(
         episode=episode, subject=subject, text=text, author=acting_user,
         written_at=written_at or timezone.now(), is_sensitive=is_sensitive,
+        is_significant=is_significant,
     )
     return base.create(note, acting_user=acting_user, family_id=episode.family_id)
+
+
+@transaction.atomic
+def case_note_mark_significant(*, note: CaseNote, significant: bool, acting_user) -> CaseNote:
+    """Mark a note significant (it joins the chronology) or take the mark off; audited either
+    way. A note's words never change: only its place on the chronology."""
+    policy.require(acting_user, policy.Action.RECORD_NOTE, note.episode)
+    note = CaseNote.objects.select_for_update().select_related("episode").get(pk=note.pk)
+    if note.is_significant == significant:
+        return note
+    before = audit.snapshot(note, ["is_significant"])
+    note.is_significant = significant
+    return base.update(note, acting_user=acting_user, before=before,
+                       family_id=note.episode.family_id)
 
 
 def episode_attach_contact(*, episode: Episode) -> Episode:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/taf/add/", episodes.taf_member_add, name="taf_member_add"),
     path("episodes/<uuid:episode_id>/notes/", episodes.notes, name="notes"),
     path("episodes/<uuid:episode_id>/notes/add/", episodes.note_add, name="note_add"),
+    path("episodes/<uuid:episode_id>/notes/<uuid:note_id>/significant/",
+         episodes.note_significant, name="note_significant"),
     path("episodes/<uuid:episode_id>/step-up/", episodes.step_up, name="step_up"),
     path("episodes/<uuid:episode_id>/step-up/check/", episodes.step_up_check, name="step_up_check"),
     path("episodes/<uuid:episode_id>/start-date/", episodes.episode_start_date,

@@ -5,7 +5,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus
@@ -236,6 +237,23 @@ def note_add(request, episode_id):
         "cases/note_add.html",
         {"page_title": "Add a case note", "episode": episode, "form": form},
     )
+
+
+@login_required
+@require_POST
+def note_significant(request, episode_id, note_id):
+    """Mark a case note significant (it joins the chronology), or take the mark off."""
+    episode = cases.episode_for_work(
+        user=request.user, episode_id=episode_id, action=policy.Action.RECORD_NOTE,
+        detail="note significance",
+    )
+    note = get_object_or_404(cases.episode_notes(user=request.user, episode=episode), pk=note_id)
+    significant = request.POST.get("significant") == "yes"
+    services.case_note_mark_significant(note=note, significant=significant,
+                                        acting_user=request.user)
+    messages.success(request, f"“{note.subject}” is {'now' if significant else 'no longer'} "
+                              "marked significant.")
+    return redirect("web:notes", episode.pk)
 
 
 # Step-up and closure: a form, then "check your answers", then the move. The answers wait in the

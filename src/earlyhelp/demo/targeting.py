@@ -1,14 +1,13 @@
 """The demo's targeting: agency files about the demo borough's own people, imported as batches,
 and a finished targeting run, so the cohort pages show a believable cohort.
 
-The records come from the targeting benchmark's generator (bench/targeting/generate.py: school
-attendance and exclusions, police, benefits, A&E, housing, domestic abuse, each with the errors
-real extracts carry), fed the demo's people and households instead of its own invented ones.
+The records come from the synthetic agency file generator (targeting.synthetic, which the
+targeting benchmark uses too: school attendance and exclusions, police, benefits, A&E, housing,
+domestic abuse, each with the errors real extracts carry), fed the demo's people and households
+instead of its own invented ones.
 """
 
 import datetime as dt
-import importlib.util
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,21 +24,12 @@ DEMO_SOURCES = (
 # The demo borough is small: its families are over-represented in every agency's files (they
 # are a borough's early help families), so each source is drawn at more than its share.
 SCALE = 1.5
-GENERATOR = Path(__file__).resolve().parents[3] / "bench" / "targeting" / "generate.py"
-
-
-class DemoTargetingError(Exception):
-    pass
 
 
 def _generator():
-    if not GENERATOR.is_file():
-        raise DemoTargetingError(f"the agency file generator is missing: {GENERATOR}")
-    spec = importlib.util.spec_from_file_location("earlyhelp_demo_agency_generator", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    from earlyhelp.targeting import synthetic
+
+    return synthetic
 
 
 def _world(gen, *, seed: int, today: dt.date):

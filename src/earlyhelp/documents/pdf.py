@@ -13,27 +13,33 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from earlyhelp.core.dates import long_date
 
 
-def chronology_pdf(*, family_name: str, events, printed_by: str, printed_on) -> bytes:
+def chronology_pdf(*, title: str, events, printed_by: str, printed_on,
+                   households: bool = False, scope: str = "") -> bytes:
+    """`households`: a Household column (a child's chronology spans households); `scope` says
+    what the chronology holds (the filter chosen on the page)."""
     styles = getSampleStyleSheet()
     cell = styles["BodyText"].clone("cell", fontSize=9, leading=11)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-        bottomMargin=15 * mm, title=f"Chronology: {family_name}", author="earlyhelp")
+        bottomMargin=15 * mm, title=title, author="earlyhelp")
     story = [
-        Paragraph(escape(f"Chronology: {family_name}"), styles["Title"]),
+        Paragraph(escape(title), styles["Title"]),
         Paragraph(escape(f"OFFICIAL-SENSITIVE. Printed {long_date(printed_on)} by {printed_by}. "
-                         "Significant events, oldest first."), styles["Normal"]),
+                         f"{scope or 'Significant events'}, oldest first."), styles["Normal"]),
     ]
-    rows = [[Paragraph(f"<b>{h}</b>", cell) for h in ("Date", "Event", "Detail", "Episode")]]
+    headers = ["Date", "Event", "Detail", "Episode"] + (["Household"] if households else [])
+    rows = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
     for event in events:
-        rows.append([Paragraph(escape(long_date(event.on)), cell),
-                     Paragraph(escape(event.what), cell),
-                     Paragraph(escape(event.detail), cell),
-                     Paragraph(escape(event.episode), cell)])
+        values = [long_date(event.on), event.what, event.detail, event.episode]
+        if households:
+            values.append(event.household)
+        rows.append([Paragraph(escape(v), cell) for v in values])
     if len(rows) == 1:
-        rows.append([Paragraph("No events recorded yet.", cell), "", "", ""])
-    table = Table(rows, colWidths=[28 * mm, 55 * mm, 75 * mm, 22 * mm], repeatRows=1)
+        rows.append([Paragraph("No events recorded yet.", cell)] + [""] * (len(headers) - 1))
+    widths = ([26 * mm, 45 * mm, 64 * mm, 20 * mm, 25 * mm] if households
+              else [28 * mm, 55 * mm, 75 * mm, 22 * mm])
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),

@@ -86,6 +86,9 @@ def test_other_apps_demo_data_is_loaded_after_the_borough():
     out = run(*ARGS[:-1])
     assert "Service directory:" in out
     assert "Panels:" in out
+    # No scanner configured here: the documents service refuses, and the demo says so.
+    assert "Documents: 0 added, then refused by the documents service: The selected file " \
+        "could not be checked for viruses" in out
     day = dt.date(2026, 6, 4)
     meetings = list(Meeting.objects.values_list("date", "status"))
     assert meetings

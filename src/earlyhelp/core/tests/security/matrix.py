@@ -160,6 +160,7 @@ def build_matrix() -> Matrix:
     _directory(m, w, ep_in, ep_out)
     _strategy(m, w, ep_in, ep_out)
     _claims(m, w)
+    _documents(m, w, ep_in, ep_out)
     m.public["threshold-models"] = w.model.pk
     m.public["need-themes"] = w.themes[0].pk
     return m
@@ -263,6 +264,30 @@ def _claims(m, w):
     }
 
 
+def _documents(m, w, ep_in, ep_out):
+    """A document on each household, its file in MEDIA_ROOT (the fixtures point it at a
+    temporary folder). Made as the upload service would keep them, without a scanner."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from earlyhelp.documents.models import Document, ScanResult
+    from earlyhelp.documents.selectors import FOLDER
+
+    ids = {}
+    for which, episode, user in (("in", ep_in, w.worker), ("out", ep_out, w.other_worker)):
+        stored = secrets.token_hex(16)
+        default_storage.save(f"{FOLDER}/{stored}", ContentFile(b"School letter\n"))
+        ids[which] = Document.objects.create(
+            family=episode.family, episode=episode, title=f"Letter {which}",
+            original_name="letter.txt", stored_name=stored, content_type="text/plain", size=14,
+            sha256="0" * 64, scan_result=ScanResult.NOT_SCANNED, created_by=user,
+            modified_by=user).pk
+    m.ids["documents"] = ids
+    m.ids["families/documents"] = m.ids["families"]
+
+
 # Actions (anything but reading) on a record a role can see: who may do them. A role that sees
 # the record but is not listed gets 403. New actions must be added here (the matrix says so).
 # APP_RULES: the app's own rules decide who acts (tested in that app's suite); the matrix then
@@ -291,6 +316,10 @@ ACTORS = {
     ("/api/plan-actions/{id}/complete/", "post"): CASEWORK,
     ("/api/plan-actions/{id}/cancel/", "post"): CASEWORK,
     ("/api/families/{family_id}/access-log/", "get"): {Role.MANAGER},
+    # Documents: a family's are added by those who record its details; deleted by the one who
+    # added it (the IN document's: the worker) or a team manager.
+    ("/api/families/{family_id}/documents/", "post"): DETAILS,
+    ("/api/documents/{id}/delete/", "post"): CASEWORK,
     # The strategy layer's own records: those who run the strategy (RUN_STRATEGY).
     ("/api/strategy/frameworks/{id}/", "get"): OVERSIGHT,
     ("/api/strategy/action-items/{id}/", "get"): OVERSIGHT,
@@ -330,6 +359,9 @@ NO_RECORD_ACTORS = {
     ("/api/results/claims/", "post"): {Role.ANALYST},
 }
 
+# Operations whose body is multipart (a file), not JSON: the matrix sends them as such.
+MULTIPART = {("/api/families/{family_id}/documents/", "post")}
+
 # Creates that name a parent record: out of scope must be refused (400/404), nothing written.
 CREATES = {
     "/api/plans/": ("episodes", lambda ref, m: {"episode": ref, "started_on": str(days_ago(1))}),
@@ -365,6 +397,9 @@ PAGES = [
     ("web:assessment", "assessment_id", "assessments", None),
     ("web:contact_detail", "contact_id", "contacts", None),
     ("governance:family_access_log", "family_id", "families", {Role.MANAGER}),
+    ("documents:family", "family_id", "families", None),
+    ("documents:chronology", "family_id", "families", None),
+    ("documents:delete", "document_id", "documents", CASEWORK),
     # The forms behind the policy's actions: the same answer as the API gives.
     ("web:episode_allocate", "episode_id", "episodes", CASEWORK),
     ("web:taf_member_add", "episode_id", "episodes", CASEWORK),
@@ -476,9 +511,8 @@ POLICY_DOORS = {
     "scoped to the user's panels (panels.selectors.unmet_need_list, panels.tests)",
     "import_history": ["history:import"],
     "see_scheduled_jobs": ["operations:jobs"],
-    "add_document": "the documents pages (GET and POST) are probed per role in "
-    "documents.tests.test_pages",
-    "delete_document": "the delete page is probed per role in documents.tests.test_pages",
+    "add_document": [("post", "/api/families/{family_id}/documents/")],
+    "delete_document": [("post", "/api/documents/{id}/delete/"), "documents:delete"],
     "draw_audit_sample": ["strategy:programme_new"],
     "grade_audit": "an audit's grading page names the audit: strategy.tests.test_audits (its "
     "auditor only; another auditor's is a 404)",

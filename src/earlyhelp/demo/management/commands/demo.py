@@ -9,6 +9,7 @@ from earlyhelp.core.models import User
 from earlyhelp.core.security.two_factor import demo_login_details
 from earlyhelp.demo.borough import DEMO_LOGINS, DEMO_PASSWORD
 from earlyhelp.demo.directory import load_demo_directory, load_demo_referrals
+from earlyhelp.demo.documents import load_demo_documents
 from earlyhelp.demo.generate import DemoError, generate_borough
 from earlyhelp.demo.panels import load_demo_panels
 from earlyhelp.demo.strategy import load_demo_strategy
@@ -114,6 +115,13 @@ class Command(BaseCommand):
             f"{made['items']} action plan items, {made['completions']} course completions, "
             f"{made['audits']} case audits ({made['graded']} graded)."
         )
+        made = load_demo_documents(seed=result.seed)
+        if made["refused"]:
+            self.stdout.write(f"Documents: {made['documents']} added, then refused by the "
+                              f"documents service: {made['refused']}")
+        else:
+            self.stdout.write(f"Documents: {made['documents']} on {made['families']} families, "
+                              f"{made['scan'] or 'none'}.")
         made = load_demo_targeting(today=result.today, seed=result.seed)
         eligible = ", ".join(f"{code} {n:,}" for code, n in sorted(made["eligible"].items()))
         self.stdout.write(
