@@ -30,6 +30,8 @@ HAND_CHECKED = {
     "/api/panels/unmet-need/": {},
     "/api/families/{family_id}/access-log/": {},
     "/api/results/claims/": {},
+    # A family's documents: the list reads no query parameters (the family is in the path).
+    "/api/families/{family_id}/documents/": {},
 }
 
 
