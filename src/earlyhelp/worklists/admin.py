@@ -26,4 +26,4 @@ class CaseloadWeightsAdmin(AccessibleAdmin, admin.ModelAdmin):
 @admin.register(WorkerCapacity)
 class WorkerCapacityAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["user", "capacity", "note"]
-    autocomplete_fields = ["user"]
+    # A plain, labelled select: the admin's autocomplete widget (select2) has no accessible name.
