@@ -57,5 +57,5 @@ def test_documents_and_chronology(checked_page, scanner, tmp_path):
     assert "Early help episode opened" in page.page.content()
     assert "Document added: Attendance letter" in page.page.content()
     with page.page.expect_download() as pdf:
-        page.page.get_by_role("link", name="Download the chronology as a PDF").click()
+        page.page.get_by_role("link", name="Download this chronology as a PDF for printing").click()
     assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF-")

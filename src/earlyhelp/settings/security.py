@@ -113,6 +113,7 @@ SPECTACULAR_ENUM_NAME_OVERRIDES = {
     "BreakdownEnum": "earlyhelp.insights.models.Breakdown",
     "CategoryEnum": "earlyhelp.insights.models.Category",
     "CinClosureReasonEnum": "earlyhelp.core.codes.CinClosureReason",
+    "ClaimStatusEnum": "earlyhelp.results.models.ClaimStatus",
     "ClosureOutcomeEnum": "earlyhelp.cases.models.ClosureOutcome",
     "ConsentAnswerEnum": "earlyhelp.frontdoor.models.ConsentAnswer",
     "ConsentKindEnum": "earlyhelp.people.models.ConsentKind",
