@@ -20,6 +20,7 @@ SHIPPED = [
     ("earlyhelp.strategy.migrations.0002_shipped_frameworks", "ship", "strategy.Framework"),
     ("earlyhelp.strategy.migrations.0005_shipped_audit_tool", "ship", "strategy.AuditTool"),
     ("earlyhelp.results.migrations.0002_load_shipped_frameworks", "load", "results.Framework"),
+    ("earlyhelp.results.migrations.0003_claims", "ship_default_layout", "results.ClaimLayout"),
     ("earlyhelp.letters.migrations.0002_example_templates", "add_examples",
      "letters.LetterTemplate"),
 ]
