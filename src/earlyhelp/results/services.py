@@ -80,6 +80,22 @@ def _write_rows(model, fields: list[str], rows) -> None:
         cursor.executemany(sql, params)
 
 
+# Above this many families the needs are read by programme and kept in Python: one IN list of
+# every family's id would near the database's limit on parameters (32,766 on SQLite).
+_NEEDS_BY_PROGRAMME_FROM = 2000
+
+
+def _needs_to_check(by_key: dict) -> list[PlanNeed]:
+    """The needs of the families in `by_key` ({pk: attachment}) in one query, with only the
+    columns the check reads: their stored evidence is replaced, so it is not read back."""
+    chosen = PlanNeed.objects.order_by().only("id", "version", "attachment_id", "measure_id")
+    if len(by_key) <= _NEEDS_BY_PROGRAMME_FROM:
+        return list(chosen.filter(attachment__in=list(by_key)))
+    programmes = {a.framework_id for a in by_key.values()}
+    return [n for n in chosen.filter(attachment__framework__in=programmes)
+            if n.attachment_id in by_key]
+
+
 @transaction.atomic
 def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
     """Judge every need of the given families on `reference` against the linked records in
@@ -92,17 +108,17 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
     policy.require(user, Action.CHECK_OUTCOMES)
     attachments = [a for a in attachments if a.household_key]
     by_key = {a.pk: a for a in attachments}
-    needs = list(
-        PlanNeed.objects.filter(attachment__in=by_key).select_related("measure")
-    )
+    needs = _needs_to_check(by_key)
     needs_of: dict = {}
     for need in needs:
         needs_of.setdefault(need.attachment_id, []).append(need)
-    wanted = {m.pk: m for m in [n.measure for n in needs]}
     employment = {
         a.framework.employment_measure_id for a in attachments if a.framework.employment_measure_id
     }
-    wanted.update({m.pk: m for m in Measure.objects.filter(pk__in=employment - set(wanted))})
+    # The few measures once, not a copy (and its rule's JSON parsed again) on every need.
+    wanted = Measure.objects.in_bulk({n.measure_id for n in needs} | employment)
+    for need in needs:
+        need.measure = wanted[need.measure_id]
     households = sorted({a.household_key for a in attachments})
     since = min((a.attached_on for a in attachments), default=reference)
     found = {pk: evaluation.find(con, _measure_dict(m), reference, households, since)

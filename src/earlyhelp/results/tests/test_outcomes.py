@@ -182,9 +182,13 @@ CHECK_QUERIES = 7
 
 
 @pytest.mark.parametrize("families", [1, 4])
+@pytest.mark.parametrize("read_needs", ["by id", "by programme"])
 def test_checking_outcomes_takes_the_same_queries_for_any_number_of_families(
-        world, families, django_assert_num_queries):
+        world, families, read_needs, django_assert_num_queries, monkeypatch):
     from earlyhelp.people.tests.factories import FamilyFactory
+
+    if read_needs == "by programme":  # what a big check does (services._needs_to_check)
+        monkeypatch.setattr(services, "_NEEDS_BY_PROGRAMME_FROM", 0)
 
     framework = Framework.objects.get(code="sf-2022-25")
     attachments = []
@@ -198,11 +202,18 @@ def test_checking_outcomes_takes_the_same_queries_for_any_number_of_families(
                               identified_on=JOINED)
         attachments.append(attachment)
     attachments = list(framework.families.select_related("framework__employment_measure"))
+    # A family on the same programme that this check was not asked about is left alone.
+    left_out = services.attach_family(user=world.analyst, framework=framework,
+                                      family=FamilyFactory(), attached_on=JOINED,
+                                      household_key="H2")
+    services.add_need(user=world.analyst, attachment=left_out, measure=measure("no-incident"),
+                      identified_on=JOINED)
     con = linked_records()
     with django_assert_num_queries(CHECK_QUERIES):
         counts = services.check_outcomes(user=world.analyst, attachments=attachments, con=con,
                                          reference=D(2026, 1, 1))
     assert counts["families"] == families and counts["needs"] == 2 * families
     assert PlanNeed.objects.filter(checked_on=D(2026, 1, 1)).count() == 2 * families
+    assert not PlanNeed.objects.get(attachment=left_out).checked_on
     assert AuditEvent.objects.filter(detail__startswith="Outcomes checked on 2026-01-01").count() \
         == families
