@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from . import bulk
 from .models import AuditAction, AuditChainHead, AuditEvent
 
 
@@ -101,9 +102,10 @@ def build(
     )
 
 
-def record_many(events: list[AuditEvent], batch_size: int = 1000) -> None:
-    """Insert many unsaved rows from `build()` in the caller's transaction."""
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+def record_many(events: list[AuditEvent], batch_size: int = bulk.BATCH_SIZE) -> None:
+    """Insert many unsaved rows from `build()` in the caller's transaction (their ids are not
+    read back: the sealer reads the rows from the table)."""
+    bulk.insert_rows(AuditEvent, events, batch_size=batch_size)
 
 
 def record_view(*, user, obj, family_id=None, person_id=None, detail: str = "") -> AuditEvent:

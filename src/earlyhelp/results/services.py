@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from earlyhelp.access import policy
 from earlyhelp.access.policy import Action
-from earlyhelp.core import audit
+from earlyhelp.core import audit, bulk
 from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.models import AuditAction
 
@@ -58,26 +58,6 @@ def add_need(*, user, attachment: ProgrammeFamily, measure: Measure, identified_
 def _measure_dict(measure: Measure) -> dict:
     return {"rule": measure.rule, "met_when": measure.met_when,
             "sustain_months": measure.sustain_months, "needs_records": measure.needs_records}
-
-
-def _write_rows(model, fields: list[str], rows) -> None:
-    """Write `fields` of many rows with one prepared UPDATE run for every row (executemany).
-    Django's bulk_update builds a CASE per field with a WHEN per row, whose cost grew faster
-    than the rows (62 s for 1,000 families, nearly all of it building that SQL)."""
-    if not rows:
-        return
-    from django.db import connection
-
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET "
-           + ", ".join(f"{quote(c.column)} = %s" for c in columns)
-           + f" WHERE {quote(meta.pk.column)} = %s")
-    params = [[c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
-              + [meta.pk.get_db_prep_value(row.pk, connection)] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 # Above this many families the needs are read by programme and kept in Python: one IN list of
@@ -132,7 +112,7 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
         need.checked_on, need.met, need.sustained = reference, verdict.met, verdict.sustained
         need.sustained_from, need.finding, need.evidence = (
             verdict.sustained_from, verdict.finding, evidence)
-    _write_rows(PlanNeed, ["checked_on", "met", "sustained", "sustained_from", "finding",
+    bulk.update_rows(PlanNeed, ["checked_on", "met", "sustained", "sustained_from", "finding",
                            "evidence"], needs)
     claimable = 0
     events = []
@@ -153,7 +133,7 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
                            family_id=attachment.family_id,
                            detail=f"Outcomes checked on {reference}: "
                                   + ("claimable" if attachment.claimable else "not claimable")))
-    _write_rows(ProgrammeFamily, ["checked_on", "in_work_sustained", "claimable"], attachments)
+    bulk.update_rows(ProgrammeFamily, ["checked_on", "in_work_sustained", "claimable"], attachments)
     audit.record_many([audit.build(**event) for event in events])
     return {"families": len(attachments), "needs": len(needs), "claimable": claimable}
 
