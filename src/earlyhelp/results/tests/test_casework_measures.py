@@ -306,3 +306,23 @@ def test_checking_casework_measures_takes_the_same_queries_for_any_number_of_fam
     # World's family: stepped up 1 March (sustained 2 September); the others 1 April.
     assert sorted((n.met, n.sustained_from) for n in step_ups) == (
         [(False, D(2025, 10, 2))] * (families - 1) + [(True, D(2025, 9, 2))])
+
+
+def test_the_migration_adds_the_casework_measures_to_an_installed_framework(db):
+    """As migration 0005 does on a database that loaded the framework before them: the missing
+    measures come, a council's edit of an existing one stays."""
+    from earlyhelp.results.models import HeadlineOutcome
+    from earlyhelp.results.reference import add_missing_measures
+
+    framework = Framework.objects.get(code="sf-2022-25")
+    casework_codes = {"school-ready-progress", "substance-progress", "substance-family-rating",
+                      "parenting-progress", "parenting-family-rating", "no-step-up",
+                      "no-new-request"}
+    Measure.objects.filter(outcome__framework=framework, code__in=casework_codes).delete()
+    Measure.objects.filter(outcome__framework=framework, code="no-incident").update(
+        name="Our own words", sustain_months=9)
+    assert add_missing_measures(Framework, HeadlineOutcome, Measure) == 7
+    assert set(Measure.objects.filter(outcome__framework=framework, code__in=casework_codes)
+               .values_list("code", flat=True)) == casework_codes
+    assert measure("no-incident").name == "Our own words"
+    assert add_missing_measures(Framework, HeadlineOutcome, Measure) == 0
