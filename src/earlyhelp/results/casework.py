@@ -43,6 +43,19 @@ class CaseworkSource:
     def column_names(self) -> list[str]:
         return [name for name, _, _ in self.columns]
 
+    def column(self, name: str) -> "CaseworkColumn":
+        for column in self.columns:
+            if column[0] == name:
+                return CaseworkColumn(*column)
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class CaseworkColumn:
+    name: str
+    type: str
+    meaning: str
+
 
 _WHO = ("recorded_by", "text", "who recorded it")
 CASEWORK_SOURCES = {

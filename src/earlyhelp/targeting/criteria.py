@@ -80,7 +80,8 @@ def validate_rule(rule: dict, *, family_condition: bool = False, sources=None) -
                 problems.append(f"{where}: {source_code} has no column {column!r} (one of "
                                 f"{', '.join(source.column_names)})")
             elif isinstance(values, dict):
-                problems += _range_problems(f"{where}: {column}", values)
+                problems += _range_problems(f"{where}: {column}", values,
+                                            source.column(column).type)
         months = condition.get("window_months", 12)
         if not isinstance(months, int) or months < 0:
             problems.append(f"{where}: 'window_months' must be a whole number of months")
@@ -94,8 +95,11 @@ def validate_rule(rule: dict, *, family_condition: bool = False, sources=None) -
 RANGE_KEYS = ("at_least", "at_most")
 
 
-def _range_problems(where: str, bounds: dict) -> list[str]:
-    """A `where` range: {"at_least": x} and/or {"at_most": y}, numbers (both ends count)."""
+def _range_problems(where: str, bounds: dict, column_type: str) -> list[str]:
+    """A `where` range: {"at_least": x} and/or {"at_most": y}, numbers (both ends count), on a
+    column of numbers."""
+    if column_type not in ("int", "decimal"):
+        return [f"{where}: a range needs a column of numbers"]
     if not bounds or set(bounds) - set(RANGE_KEYS):
         return [f"{where}: a range takes 'at_least' and/or 'at_most'"]
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in bounds.values()):

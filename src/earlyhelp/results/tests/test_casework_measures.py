@@ -239,6 +239,9 @@ def test_validation_names_the_unknown_casework_source_or_field(db):
     bad.rule = {"any_of": [{"source": "casework_progress", "where": {"score": {"at_least": "7"}}}]}
     with pytest.raises(ValidationError, match="a range's bounds must be numbers"):
         bad.full_clean()
+    bad.rule = {"any_of": [{"source": "casework_progress", "where": {"need": {"at_least": 7}}}]}
+    with pytest.raises(ValidationError, match="need: a range needs a column of numbers"):
+        bad.full_clean()
     bad.rule = {"any_of": [{"source": "casework_step_up", "window_months": 3}]}
     with pytest.raises(ValidationError, match="sustainment period"):
         bad.full_clean()
