@@ -6,7 +6,8 @@
 Generates, with a fixed seed, the tables a targeting run leaves in DuckDB (households, their
 members, and school attendance, exclusion, police, domestic abuse, A&E, housing and benefit
 records for each), puts every household's family on Supporting Families 2022–25 with two to
-four needs in a fresh SQLite database (var/bench/results.sqlite3), then times
+four needs in a fresh SQLite database (var/bench/results.sqlite3) with its casework (members,
+an episode, progress scores at two reviews, some step-ups and new requests), then times
 `services.check_outcomes` over all of them – every measure, the evidence, the verdicts stored,
 one audit row per family.
 
@@ -90,6 +91,64 @@ def borough(families: int, seed: int):
     return pa.Table.from_pylist(members), {s: pa.Table.from_pylist(r) for s, r in records.items()}
 
 
+def casework(families, attachments, analyst, rng) -> int:
+    """Each family's casework, bulk-created: two members, an episode with an assessed need
+    (alcohol or drug misuse) scored at two reviews, a step-up for one in ten and a new request
+    for support for one in seven. Returns the rows made."""
+    from django.utils import timezone
+
+    from earlyhelp.assessments.models import Assessment, PresentingNeed
+    from earlyhelp.cases.models import Episode, Transition, TransitionKind
+    from earlyhelp.core.models import Organisation, Team
+    from earlyhelp.frontdoor.models import Contact
+    from earlyhelp.people.models import Membership, Person
+    from earlyhelp.plans.models import ProgressScore, Review
+    from earlyhelp.thresholds.models import NeedTheme
+
+    org = Organisation.objects.create(name="Bench Council", type="council", is_council=True)
+    team = Team.objects.create(name="Bench team", organisation=org)
+    theme = NeedTheme.objects.get(code="substance")
+    joined = {a.family_id: a.attached_on for a in attachments}
+    people = Person.objects.bulk_create(
+        [Person(given_name=g, family_name=f"Bench {i}", date_of_birth=born)
+         for i in range(len(families))
+         for g, born in (("Alex", dt.date(1988, 5, 1)), ("Sam", dt.date(2015, 9, 1)))],
+        batch_size=2000)
+    Membership.objects.bulk_create(
+        [Membership(family=f, person=people[2 * i + k], role=role, start_date=dt.date(2015, 9, 1))
+         for i, f in enumerate(families)
+         for k, role in ((0, "parent_carer"), (1, "child"))], batch_size=2000)
+    episodes = Episode.objects.bulk_create(
+        [Episode(reference=f"B{i:07d}", family=f, team=team,
+                 start_date=joined[f.pk] - dt.timedelta(days=30)) for i, f in enumerate(families)],
+        batch_size=2000)
+    assessments = Assessment.objects.bulk_create(
+        [Assessment(episode=e, started_on=e.start_date, completing_organisation=org)
+         for e in episodes], batch_size=2000)
+    needs = PresentingNeed.objects.bulk_create(
+        [PresentingNeed(assessment=a, theme=theme, baseline_score=3) for a in assessments],
+        batch_size=2000)
+    reviews = Review.objects.bulk_create(
+        [Review(episode=e, held_on=e.start_date + dt.timedelta(days=d), attendees="Bench",
+                created_by=analyst) for e in episodes for d in (90, 180)], batch_size=2000)
+    scores = ProgressScore.objects.bulk_create(
+        [ProgressScore(review=r, need=needs[i // 2], score=rng.randint(3, 10))
+         for i, r in enumerate(reviews)], batch_size=2000)
+    step_ups = Transition.objects.bulk_create(
+        [Transition(kind=TransitionKind.STEP_UP, family=e.family, episode=e, reason="Bench",
+                    date=e.start_date + dt.timedelta(days=rng.randint(60, 300)),
+                    recorded_by=analyst) for e in episodes if rng.random() < 0.1],
+        batch_size=2000)
+    contacts = Contact.objects.bulk_create(
+        [Contact(reference=f"BC{i:07d}", family=f, source="2A", referrer_name="Bench",
+                 received_at=timezone.make_aware(dt.datetime.combine(
+                     joined[f.pk] + dt.timedelta(days=rng.randint(10, 300)), dt.time(12))),
+                 family_consents_to_request="yes", family_consents_to_share="yes")
+         for i, f in enumerate(families) if rng.random() < 0.15], batch_size=2000)
+    return (len(people) * 2 + len(episodes) * 3 + len(reviews) + len(scores) + len(step_ups)
+            + len(contacts))
+
+
 def connect(members, records):
     import duckdb
     import pyarrow as pa
@@ -149,6 +208,9 @@ def main() -> int:
                         attached_on=REFERENCE - dt.timedelta(days=rng.randint(150, 500)),
                         household_key=f"H{h:07d}")
         for h, f in enumerate(families)], batch_size=2000)
+    started = time.perf_counter()
+    casework_rows = casework(families, attachments, analyst, rng)
+    print(f"{casework_rows:,} casework rows in {time.perf_counter() - started:.1f} s", flush=True)
     PlanNeed.objects.bulk_create([
         PlanNeed(attachment=a, measure=m, identified_on=a.attached_on)
         for a in attachments for m in rng.sample(measures, rng.randint(2, 4))], batch_size=5000)
@@ -163,12 +225,13 @@ def main() -> int:
     sustained = PlanNeed.objects.filter(sustained=True).count()
 
     print(f"borough: {args.families:,} families, {members.num_rows:,} people, "
-          f"{rows:,} agency records (generated in {generate_s:.1f} s; migrate {migrate_s:.1f} s)")
+          f"{rows:,} agency records, {casework_rows:,} casework rows (generated in {generate_s:.1f} s; migrate {migrate_s:.1f} s)")
     print(f"checked {counts['families']:,} families, {counts['needs']:,} needs in "
           f"{check_s:.1f} s: {met:,} needs met, {sustained:,} sustained, "
           f"{counts['claimable']:,} families claimable")
     write_result(f"results_outcomes-{args.families}", {
         "families": args.families, "people": members.num_rows, "records": rows,
+        "casework_rows": casework_rows,
         "needs": counts["needs"], "needs_met": met, "needs_sustained": sustained,
         "claimable": counts["claimable"], "check_seconds": round(check_s, 2),
         "target_seconds": TARGET_S, "seed": args.seed,

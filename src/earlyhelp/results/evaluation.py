@@ -1,8 +1,10 @@
-"""Evaluate outcome measures over linked agency records, in targeting's criteria language.
+"""Evaluate outcome measures over linked agency records and casework, in targeting's criteria
+language.
 
 The records are the tables a targeting run leaves in DuckDB – `household_members`,
 `person_of_record` and one `src_<source>` per agency source – so a measure is judged on exactly
-the records (and the same linkage) that found the family. Each measure is evaluated for every
+the records (and the same linkage) that found the family; casework is staged beside them as
+`src_casework_<what>` tables (casework.py). Each measure is evaluated for every
 household at once (two queries per measure), then judged per family by `rules.verdict`.
 """
 
@@ -18,12 +20,16 @@ from earlyhelp.targeting.criteria import rule_sql, staged_tables, validate_rule
 from earlyhelp.targeting.sources import SOURCE_TYPES
 
 from . import rules
+from .casework import CASEWORK_SOURCES
+
+# The sources a measure may read: the agency sources and earlyhelp's own casework.
+SOURCES = {**SOURCE_TYPES, **CASEWORK_SOURCES}
 
 
 def validate_measure_rule(rule) -> None:
-    """A measure's rule is a criteria rule; its window is the measure's sustainment period, so
-    a condition may not set its own."""
-    validate_rule(rule)
+    """A measure's rule is a criteria rule over agency or casework sources; its window is the
+    measure's sustainment period, so a condition may not set its own."""
+    validate_rule(rule, sources=SOURCES)
     if any("window_months" in c for c in rule["any_of"]):
         raise ValidationError(
             "Leave out 'window_months': a measure's window is its sustainment period"
@@ -49,15 +55,18 @@ class Found:
     history: list[dict] = field(default_factory=list)  # its records since `since`
 
 
-def _records(con, rule: dict, reference: dt.date, tables: set, households: list[str]):
-    """{household_key: [record dicts]} for the records one rule's conditions select."""
+def _records(con, rule: dict, reference: dt.date, tables: set, households: list[str],
+             casework: dict):
+    """{household_key: [record dicts]} for the records one rule's conditions select (a
+    casework record once, though it is every member's)."""
     found: dict[str, list[dict]] = {}
+    seen: set = set()
     for condition in rule["any_of"]:
         one = {"who": rule.get("who", "any"), "any_of": [condition]}
-        sql = rule_sql(one, reference, tables)
+        sql = rule_sql(one, reference, tables, SOURCES)
         if sql is None:
             continue
-        source = SOURCE_TYPES[condition["source"]]
+        source = SOURCES[condition["source"]]
         end = f's."{source.end_column}"' if source.end_column else "NULL"
         rows = con.execute(
             f"""SELECT DISTINCT m.household_key, m.person_key, m.record_key,
@@ -68,16 +77,20 @@ def _records(con, rule: dict, reference: dt.date, tables: set, households: list[
                 ORDER BY start, m.record_key"""
         ).fetchall()
         for household, person, record, start, end_date in rows:
-            found.setdefault(household, []).append(
-                {
-                    "record": record,
-                    "person": person,
-                    "source": source.code,
-                    "agency": source.agency,
-                    "date": start.isoformat() if start else None,
-                    "end": end_date.isoformat() if end_date else None,
-                }
-            )
+            if (household, record) in seen:
+                continue
+            seen.add((household, record))
+            row = {
+                "record": record,
+                "person": person,
+                "source": source.code,
+                "agency": source.agency,
+                "date": start.isoformat() if start else None,
+                "end": end_date.isoformat() if end_date else None,
+            }
+            if record in casework:
+                row["casework"] = casework[record]
+            found.setdefault(household, []).append(row)
     return found
 
 
@@ -87,9 +100,11 @@ def _months_since(since: dt.date, reference: dt.date) -> int:
 
 
 def find(con: duckdb.DuckDBPyConnection, measure: dict, reference: dt.date,
-         households: list[str], since: dt.date) -> dict[str, Found]:
+         households: list[str], since: dt.date, casework: dict | None = None) -> dict[str, Found]:
     """One measure (rule, sustain_months) for many households on one reference date; `since`
-    (the earliest joining date among them) bounds the history read for the evidence."""
+    (the earliest joining date among them) bounds the history read for the evidence;
+    `casework`: what casework.stage said of each casework record, for the evidence."""
+    casework = casework or {}
     tables = staged_tables(con)
     months = measure["sustain_months"]
     rule = measure["rule"]
@@ -97,10 +112,10 @@ def find(con: duckdb.DuckDBPyConnection, measure: dict, reference: dt.date,
     con.register("wanted_input", pa.table({"household_key": pa.array(households, pa.string())}))
     con.execute("CREATE OR REPLACE TEMP TABLE wanted_households AS SELECT * FROM wanted_input")
     con.unregister("wanted_input")
-    counted = _records(con, _with_window(rule, months), reference, tables, households)
-    seen = _records(con, _with_window(rule, months, 0), reference, tables, households)
+    counted = _records(con, _with_window(rule, months), reference, tables, households, casework)
+    seen = _records(con, _with_window(rule, months, 0), reference, tables, households, casework)
     wide = max(months, _months_since(since, reference))
-    history = _records(con, _with_window(rule, wide, 0), reference, tables, households)
+    history = _records(con, _with_window(rule, wide, 0), reference, tables, households, casework)
     return {
         h: Found(holds=bool(counted.get(h)), counted=counted.get(h, []),
                  in_window=seen.get(h, []), history=history.get(h, []))
@@ -123,7 +138,7 @@ def judge(measure: dict, found: Found, *, attached_on: dt.date, reference: dt.da
                if r["record"] in window_keys or (r["date"] and r["date"] >= attached_on.isoformat())]
     showing = history if _simple_count(measure["rule"]) else found.counted
     last = max((dt.date.fromisoformat(r["date"]) for r in showing if r["date"]), default=None)
-    agencies = sorted({SOURCE_TYPES[c["source"]].agency for c in measure["rule"]["any_of"]})
+    agencies = sorted({SOURCES[c["source"]].agency for c in measure["rule"]["any_of"]})
     verdict = rules.verdict(
         met_when=measure["met_when"],
         sustain_months=measure["sustain_months"],

@@ -33,6 +33,16 @@ def connect_run(run: TargetingRun) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def empty_connection() -> duckdb.DuckDBPyConnection:
+    """No finished targeting run: the linked tables with no rows, so a family is judged on its
+    casework alone (casework.stage adds its members)."""
+    con = connect()
+    con.execute("CREATE TEMP TABLE person_of_record (record_key VARCHAR, person_key VARCHAR)")
+    con.execute("CREATE TEMP TABLE household_members (household_key VARCHAR, person_key VARCHAR, "
+                "member_kind VARCHAR, age INTEGER)")
+    return con
+
+
 def households_of(con, run: TargetingRun, family_ids: list[str]) -> dict[str, str]:
     """{earlyhelp family id: the run's household key} for families the run linked (a family
     split over two households takes the one holding most of its members)."""

@@ -5,7 +5,13 @@ prepare the claims); team managers see the families in their casework scope. Out
 from django.db.models import QuerySet
 
 from earlyhelp.access import roles
-from earlyhelp.access.scoping import family_condition, get_visible_or_404, visible_families
+from earlyhelp.access.scoping import (
+    family_condition,
+    get_visible_or_404,
+    visible_contacts,
+    visible_episodes,
+    visible_families,
+)
 from earlyhelp.core import audit
 from earlyhelp.core.models import Role
 from earlyhelp.people.models import Family
@@ -69,8 +75,34 @@ def attachment_get(*, user, attachment_id) -> ProgrammeFamily:
     return attachment
 
 
-def plan_needs(attachment: ProgrammeFamily) -> list[PlanNeed]:
-    return list(attachment.needs.select_related("measure__outcome"))
+def plan_needs(attachment: ProgrammeFamily, user=None) -> list[PlanNeed]:
+    """The plan's needs; with `user`, each casework evidence line gets the `url` of its episode
+    (a review: the episode's reviews) or request for support where that user may see it."""
+    needs = list(attachment.needs.select_related("measure__outcome"))
+    if user is not None:
+        _link_casework([e for n in needs for e in (n.evidence or []) if e.get("casework")], user)
+    return needs
+
+
+def _link_casework(lines: list[dict], user) -> None:
+    from django.urls import reverse
+
+    episodes = {line["casework"]["episode_id"] for line in lines
+                if line["casework"].get("episode_id")}
+    contacts = {line["casework"]["contact_id"] for line in lines
+                if line["casework"].get("contact_id")}
+    # Two queries at most, whatever the evidence: access decided in the query.
+    seen_episodes = {str(pk) for pk in visible_episodes(user).filter(pk__in=episodes)
+                     .values_list("pk", flat=True)} if episodes else set()
+    seen_contacts = {str(pk) for pk in visible_contacts(user).filter(pk__in=contacts)
+                     .values_list("pk", flat=True)} if contacts else set()
+    for line in lines:
+        record = line["casework"]
+        if record.get("episode_id") in seen_episodes:
+            url = reverse("web:episode_detail", args=[record["episode_id"]])
+            line["url"] = url + ("#reviews" if record["kind"] == "review" else "")
+        elif record.get("contact_id") in seen_contacts:
+            line["url"] = reverse("web:contact_detail", args=[record["contact_id"]])
 
 
 def measures_for(framework: Framework) -> QuerySet[Measure]:

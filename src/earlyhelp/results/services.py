@@ -11,7 +11,7 @@ from earlyhelp.core import audit, bulk
 from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.models import AuditAction
 
-from . import evaluation, rules
+from . import casework, evaluation, rules
 from .models import Framework, Measure, PlanNeed, ProgrammeFamily
 
 
@@ -76,18 +76,26 @@ def _needs_to_check(by_key: dict) -> list[PlanNeed]:
             if n.attachment_id in by_key]
 
 
+NO_AGENCY_RECORDS = ("Not judged: no agency records – the family is not linked to a household "
+                     "in a targeting run.")
+
+
 @transaction.atomic
 def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
     """Judge every need of the given families on `reference` against the linked records in
-    `con` (a targeting run's tables); store each verdict and its evidence. Families without a
-    household in the linked records are left unchecked. Returns counts.
+    `con` (a targeting run's tables, or linked.empty_connection()) and the families' casework;
+    store each verdict and its evidence. A family without a household in the linked records is
+    judged on its casework measures; a measure reading agency records finds it "not judged: no
+    agency records". Returns counts.
 
-    A fixed number of queries whatever the number of families: the needs in one read, each
-    measure evaluated for every household at once, the verdicts in one UPDATE per table and
-    the audit rows in one INSERT."""
+    A fixed number of queries whatever the number of families: the needs in one read, one read
+    per casework source the measures read (and one for the families' members), each measure
+    evaluated for every household at once, the verdicts in one UPDATE per table and the audit
+    rows in one INSERT."""
     policy.require(user, Action.CHECK_OUTCOMES)
-    attachments = [a for a in attachments if a.household_key]
+    attachments = list(attachments)
     by_key = {a.pk: a for a in attachments}
+    keys = {a.pk: a.household_key or casework.family_key(a.family_id) for a in attachments}
     needs = _needs_to_check(by_key)
     needs_of: dict = {}
     for need in needs:
@@ -99,21 +107,26 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
     wanted = Measure.objects.in_bulk({n.measure_id for n in needs} | employment)
     for need in needs:
         need.measure = wanted[need.measure_id]
-    households = sorted({a.household_key for a in attachments})
+    codes = set().union(*(casework.sources_read(m.rule) for m in wanted.values()))
+    details = casework.stage(con, attachments, keys, codes, reference) if codes else {}
+    households = sorted(set(keys.values()))
     since = min((a.attached_on for a in attachments), default=reference)
-    found = {pk: evaluation.find(con, _measure_dict(m), reference, households, since)
+    found = {pk: evaluation.find(con, _measure_dict(m), reference, households, since, details)
              for pk, m in wanted.items()}
+
+    def judge(measure, attachment):
+        if not attachment.household_key and casework.reads_agency(measure.rule):
+            return rules.Verdict(False, False, None, NO_AGENCY_RECORDS), []
+        return evaluation.judge(_measure_dict(measure), found[measure.pk][keys[attachment.pk]],
+                                attached_on=attachment.attached_on, reference=reference)
+
     for need in needs:
-        attachment = by_key[need.attachment_id]
-        verdict, evidence = evaluation.judge(
-            _measure_dict(need.measure), found[need.measure_id][attachment.household_key],
-            attached_on=attachment.attached_on, reference=reference,
-        )
+        verdict, evidence = judge(need.measure, by_key[need.attachment_id])
         need.checked_on, need.met, need.sustained = reference, verdict.met, verdict.sustained
         need.sustained_from, need.finding, need.evidence = (
             verdict.sustained_from, verdict.finding, evidence)
     bulk.update_rows(PlanNeed, ["checked_on", "met", "sustained", "sustained_from", "finding",
-                           "evidence"], needs)
+                                 "evidence"], needs)
     claimable = 0
     events = []
     for attachment in attachments:
@@ -121,9 +134,7 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
         work = attachment.framework.employment_measure
         in_work = False
         if work is not None:
-            verdict, _ = evaluation.judge(
-                _measure_dict(work), found[work.pk][attachment.household_key],
-                attached_on=attachment.attached_on, reference=reference)
+            verdict, _ = judge(work, attachment)
             in_work = verdict.met and verdict.sustained
         attachment.checked_on = reference
         attachment.in_work_sustained = in_work
@@ -140,22 +151,22 @@ def check_outcomes(*, user, attachments, con, reference: dt.date) -> dict:
 
 def check_programme(*, user, reference: dt.date, run=None, framework=None) -> dict:
     """Check every family on an open programme (or on `framework` only) against the newest
-    finished targeting run's linked records (or the given run). A family not yet placed in the
-    linked records takes the household the run linked it to. Returns counts, with the run
+    finished targeting run's linked records (or the given run) and its casework. A family not
+    yet placed in the linked records takes the household the run linked it to. With no finished
+    run at all, families are judged on their casework alone. Returns counts, with the run
     used."""
     from . import linked
 
     policy.require(user, Action.CHECK_OUTCOMES)
     run = run or linked.latest_run()
-    if run is None:
-        raise ValidationError("There is no finished targeting run to check the outcomes against")
-    con = linked.connect_run(run)
+    con = linked.connect_run(run) if run is not None else linked.empty_connection()
     chosen = ProgrammeFamily.objects.filter(framework__is_active=True)
     if framework is not None:
         chosen = chosen.filter(framework=framework)
     attachments = list(chosen.select_related("framework__employment_measure"))
     missing = [a for a in attachments if not a.household_key]
-    keys = linked.households_of(con, run, [str(a.family_id) for a in missing])
+    keys = (linked.households_of(con, run, [str(a.family_id) for a in missing])
+            if run is not None else {})
     with transaction.atomic():
         for attachment in missing:
             key = keys.get(str(attachment.family_id))
@@ -167,8 +178,9 @@ def check_programme(*, user, reference: dt.date, run=None, framework=None) -> di
                              changes={"household_key": ["", key]}, detail=f"from run {run.pk}")
         counts = check_outcomes(user=user, attachments=attachments, con=con, reference=reference)
         if framework is not None:  # "Check outcomes now" on a programme's page
+            against = f"run {run.pk}" if run is not None else "casework only (no targeting run)"
             audit.record(user=user, action=AuditAction.CHANGE, obj=framework,
-                         detail=f"outcomes checked on {reference} against run {run.pk}: "
+                         detail=f"outcomes checked on {reference} against {against}: "
                                 f"{counts['families']} families, {counts['claimable']} claimable")
-    return {**counts, "run": str(run.pk), "not_linked": sum(1 for a in attachments
+    return {**counts, "run": str(run.pk) if run is not None else None, "not_linked": sum(1 for a in attachments
                                                                if not a.household_key)}

@@ -60,7 +60,7 @@ def framework_detail(request, code):
 def _family_page(request, attachment, form, status=200):
     return page(request, "results/family.html", {
         "page_title": f"{attachment.family} – outcome plan", "attachment": attachment,
-        "needs": selectors.plan_needs(attachment), "form": form,
+        "needs": selectors.plan_needs(attachment, request.user), "form": form,
     }, status=status)
 
 

@@ -8,7 +8,8 @@ A rule (Criterion.rule) is JSON:
          "measure": "ratio",              # count (default), ratio or active
          "numerator": "sessions_unauthorised", "denominator": "sessions_possible",
          "at_least": 0.10,                # count: records (default 1); ratio: the share
-         "where": {"exclusion_type": ["FIXD"]},   # optional: column in values
+         "where": {"exclusion_type": ["FIXD"]},   # optional: column in values, or a
+                                                  # range {"at_least": 7, "at_most": 10}
          "window_months": 12}             # the months up to the reference date
      ]}
 
@@ -36,8 +37,10 @@ WHO = {"child": ("child",), "adult": ("adult",), "any": ("child", "adult"), "unb
 MEASURES = ("count", "ratio", "active")
 
 
-def validate_rule(rule: dict, *, family_condition: bool = False) -> None:
-    """Raise ValidationError naming every problem in a rule."""
+def validate_rule(rule: dict, *, family_condition: bool = False, sources=None) -> None:
+    """Raise ValidationError naming every problem in a rule. `sources`: the source types a rule
+    may read (default: the agency sources; results adds casework's)."""
+    sources = SOURCE_TYPES if sources is None else sources
     problems = []
     if not isinstance(rule, dict):
         raise ValidationError("A rule is an object with 'who' and 'any_of'")
@@ -60,9 +63,10 @@ def validate_rule(rule: dict, *, family_condition: bool = False) -> None:
             if not family_condition:
                 problems.append(f"{where} needs a 'source'")
             continue
-        source = SOURCE_TYPES.get(source_code)
+        source = sources.get(source_code)
         if source is None:
-            problems.append(f"{where}: unknown source {source_code!r}")
+            problems.append(f"{where}: unknown source {source_code!r} (one of "
+                            f"{', '.join(sorted(sources))})")
             continue
         measure = condition.get("measure", "count")
         if measure not in MEASURES:
@@ -71,9 +75,13 @@ def validate_rule(rule: dict, *, family_condition: bool = False) -> None:
             for key in ("numerator", "denominator"):
                 if condition.get(key) not in source.column_names:
                     problems.append(f"{where}: '{key}' must be a column of {source_code}")
-        for column in condition.get("where") or {}:
+        for column, values in (condition.get("where") or {}).items():
             if column not in source.column_names:
-                problems.append(f"{where}: {source_code} has no column {column!r}")
+                problems.append(f"{where}: {source_code} has no column {column!r} (one of "
+                                f"{', '.join(source.column_names)})")
+            elif isinstance(values, dict):
+                problems += _range_problems(f"{where}: {column}", values,
+                                            source.column(column).type)
         months = condition.get("window_months", 12)
         if not isinstance(months, int) or months < 0:
             problems.append(f"{where}: 'window_months' must be a whole number of months")
@@ -84,6 +92,21 @@ def validate_rule(rule: dict, *, family_condition: bool = False) -> None:
         raise ValidationError(problems)
 
 
+RANGE_KEYS = ("at_least", "at_most")
+
+
+def _range_problems(where: str, bounds: dict, column_type: str) -> list[str]:
+    """A `where` range: {"at_least": x} and/or {"at_most": y}, numbers (both ends count), on a
+    column of numbers."""
+    if column_type not in ("int", "decimal"):
+        return [f"{where}: a range needs a column of numbers"]
+    if not bounds or set(bounds) - set(RANGE_KEYS):
+        return [f"{where}: a range takes 'at_least' and/or 'at_most'"]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in bounds.values()):
+        return [f"{where}: a range's bounds must be numbers"]
+    return []
+
+
 def _literal(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -92,7 +115,7 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _condition_sql(condition: dict, who: str, reference: dt.date) -> str:
+def _condition_sql(condition: dict, who: str, reference: dt.date, sources) -> str:
     """SELECT household_key, person_key, record_key for the records that meet a condition."""
     kinds = ", ".join(_literal(k) for k in WHO[condition.get("who", who)])
     source_code = condition.get("source")
@@ -101,7 +124,7 @@ def _condition_sql(condition: dict, who: str, reference: dt.date) -> str:
             "SELECT household_key, person_key, NULL AS record_key FROM household_members "
             f"WHERE member_kind IN ({kinds})"
         )
-    source = SOURCE_TYPES[source_code]
+    source = sources[source_code]
     months = condition.get("window_months", 12)
     start = rules.window_start(reference, months) if months else reference
     ref, since = f"DATE '{reference}'", f"DATE '{start}'"
@@ -110,6 +133,12 @@ def _condition_sql(condition: dict, who: str, reference: dt.date) -> str:
         end_col = f's."{source.end_column}"'
     filters = [f"hm.member_kind IN ({kinds})"]
     for column, values in (condition.get("where") or {}).items():
+        if isinstance(values, dict):  # a range
+            if "at_least" in values:
+                filters.append(f's."{column}" >= {_literal(values["at_least"])}')
+            if "at_most" in values:
+                filters.append(f's."{column}" <= {_literal(values["at_most"])}')
+            continue
         values = values if isinstance(values, list) else [values]
         filters.append(f's."{column}" IN ({", ".join(_literal(v) for v in values)})')
     measure = condition.get("measure", "count")
@@ -138,12 +167,14 @@ def _condition_sql(condition: dict, who: str, reference: dt.date) -> str:
         ) WHERE met"""
 
 
-def rule_sql(rule: dict, reference: dt.date, tables: set[str] | None = None) -> str | None:
+def rule_sql(rule: dict, reference: dt.date, tables: set[str] | None = None,
+             sources=None) -> str | None:
     """The rule as one query; conditions over a source with no staged records are left out
-    (they meet nothing). None when no condition is left."""
+    (they meet nothing). None when no condition is left. `sources` as for validate_rule."""
     who = rule.get("who", "any")
+    sources = SOURCE_TYPES if sources is None else sources
     parts = [
-        _condition_sql(c, who, reference)
+        _condition_sql(c, who, reference, sources)
         for c in rule["any_of"]
         if tables is None or c.get("source") is None or f"src_{c['source']}" in tables
     ]

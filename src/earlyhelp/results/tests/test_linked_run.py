@@ -4,7 +4,7 @@ the family already in earlyhelp is found in the run's households and judged on i
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from earlyhelp.results import services
@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_checked_against_the_newest_run(tmp_path, targeting_dir, analyst, worker):
-    with pytest.raises(ValidationError, match="no finished targeting run"):
-        services.check_programme(user=analyst, reference=REFERENCE)
+    # No run yet: families are judged on casework alone (none here).
+    assert services.check_programme(user=analyst, reference=REFERENCE) == {
+        "families": 0, "needs": 0, "claimable": 0, "run": None, "not_linked": 0}
     import_all(tmp_path, analyst)
     family, _ = jessica_in_earlyhelp()
     run = pipeline_run.execute(
@@ -57,11 +58,10 @@ def test_check_outcomes_now_on_the_programme_page(tmp_path, targeting_dir, analy
     framework = Framework.objects.get(code="sf-2022-25")
     url = reverse("results:framework_check", args=[framework.code])
     client = verified_login(Client(), analyst)
-    # No run yet: the error summary says so, nothing is checked.
-    response = client.post(url)
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "govuk-error-summary" in html and "no finished targeting run" in html
+    # No run yet: the check runs on casework alone, and says so in the audit.
+    assert client.post(url).status_code == 302
+    assert AuditEvent.objects.filter(object_id=str(framework.pk),
+                                     detail__contains="casework only (no targeting run)").exists()
     assert client.get(url).status_code == 405  # a check is a POST
     assert verified_login(Client(), worker).post(url).status_code == 404
     import_all(tmp_path, analyst)

@@ -266,6 +266,18 @@ def test_the_evidence_names_the_records_that_counted():
     assert rows == [("education", "c1", "school_attendance:0:c1")]
 
 
+def test_a_where_range_counts_both_ends():
+    w = World()
+    for household, missed in (("H1", 10), ("H2", 9), ("H3", 20), ("H4", 21)):
+        attendance(w, w.person(household, f"c{household}", "child"), missed=missed)
+    rule = {"who": "child", "any_of": [{"source": "school_attendance", "where": {
+        "sessions_unauthorised": {"at_least": 10, "at_most": 20}}}]}
+    con = w.connect()
+    rows = con.execute(f"SELECT DISTINCT household_key FROM ({criteria.rule_sql(rule, REFERENCE)})"
+                       " ORDER BY 1").fetchall()
+    assert rows == [("H1",), ("H3",)]
+
+
 @pytest.mark.parametrize(
     "rule, message",
     [
@@ -275,6 +287,10 @@ def test_the_evidence_names_the_records_that_counted():
         ({"any_of": [{"source": "police", "where": {"colour": ["red"]}}]}, "no column 'colour'"),
         ({"any_of": [{"source": "school_attendance", "measure": "ratio"}]}, "'numerator'"),
         ({"any_of": [{"source": "police", "window_months": -1}]}, "'window_months'"),
+        ({"any_of": [{"source": "police", "where": {"involvement": {"at_least": 1}}}]},
+         "a range needs a column of numbers"),
+        ({"any_of": [{"source": "school_attendance",
+                      "where": {"sessions_possible": {"over": 1}}}]}, "'at_least' and/or"),
     ],
 )
 def test_a_bad_rule_is_refused_with_a_clear_message(rule, message):

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
         self.stdout.write(self.style.SUCCESS(
-            f"Checked {counts['families']} families ({counts['needs']} needs) against run "
-            f"{counts['run']}: {counts['claimable']} claimable, {counts['not_linked']} not in the "
+            f"Checked {counts['families']} families ({counts['needs']} needs) against "
+            + (f"run {counts['run']}" if counts["run"] else "casework only (no targeting run)")
+            + f": {counts['claimable']} claimable, {counts['not_linked']} not in the "
             "linked records."))
