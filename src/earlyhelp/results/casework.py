@@ -141,7 +141,7 @@ def stage(con, attachments, keys: dict, codes: set[str], reference: dt.date) -> 
     for a in attachments:
         households.setdefault(a.family_id, set()).add(keys[a.pk])
         joined[a.family_id] = min(joined.get(a.family_id, a.attached_on), a.attached_on)
-    families = list(households)
+    families = _family_filter(list(households), attachments)
     # A re-check on the same connection replaces what an earlier one staged.
     con.execute("DELETE FROM household_members WHERE person_key LIKE 'eh:%'")
     con.execute("DELETE FROM person_of_record WHERE person_key LIKE 'eh:%'")
@@ -151,6 +151,8 @@ def stage(con, attachments, keys: dict, codes: set[str], reference: dt.date) -> 
             family_id__in=families).values_list(
             "family_id", "person_id", "role", "person__date_of_birth",
             "person__expected_date_of_birth").distinct():
+        if family_id not in households:  # read by programme: another family on it
+            continue
         person = f"eh:{person_id}"
         members_of.setdefault(family_id, []).append(person)
         kind, age = _member_kind(role, born, expected, reference)
@@ -164,6 +166,8 @@ def stage(con, attachments, keys: dict, codes: set[str], reference: dt.date) -> 
     for code in sorted(codes):
         rows = []
         for family_id, record, values, detail in _READERS[code](families, joined):
+            if family_id not in joined:  # read by programme: another family on it
+                continue
             rows.append({"record_key": record, **values})
             details[record] = detail
             links += [{"record_key": record, "person_key": p} for p in members_of.get(family_id, [])]
@@ -176,6 +180,22 @@ def stage(con, attachments, keys: dict, codes: set[str], reference: dt.date) -> 
     _insert(con, "person_of_record", links, {"record_key": pa.string(),
                                               "person_key": pa.string()})
     return details
+
+
+# Above this many families the casework is read for the families of their programmes (a
+# subquery) and the others skipped: an IN list of every family's id would near the database's
+# limit on parameters (32,766 on SQLite).
+_FAMILIES_BY_PROGRAMME_FROM = 2000
+
+
+def _family_filter(families: list, attachments):
+    """What the readers' `family_id__in` takes: the ids, or a subquery for many families."""
+    if len(families) <= _FAMILIES_BY_PROGRAMME_FROM:
+        return families
+    from .models import ProgrammeFamily
+
+    programmes = {a.framework_id for a in attachments}
+    return ProgrammeFamily.objects.filter(framework__in=programmes).values("family_id")
 
 
 def _insert(con, table: str, rows: list[dict], schema: dict) -> None:
@@ -216,7 +236,8 @@ def _contacts(families, joined):
             "id", "family_id", "reference", "received_at", "source", "is_re_referral",
             *_who("created_by__")):
         day = _local_day(c["received_at"])
-        if day <= joined[c["family_id"]]:  # the request that brought the family is not new
+        since = joined.get(c["family_id"])  # None: another family on the programme
+        if since is None or day <= since:  # the request that brought the family is not new
             continue
         who = _name(c, "created_by__")
         yield c["family_id"], f"cw-contact:{c['id']}", {

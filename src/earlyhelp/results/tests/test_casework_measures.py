@@ -275,15 +275,22 @@ def test_the_family_page_links_casework_where_the_viewer_may_see_it(world, casew
 
 
 # The needs, the employment measure, the families' members, one read per casework source the
-# measures read (a step-up is two: episodes and front-door decisions), one UPDATE per table and
-# the audit rows: the same for one family or four.
-CHECK_QUERIES_WITH_CASEWORK = 11
+# measures read (a step-up is two: episodes and front-door decisions; requests one), one UPDATE
+# per table and the audit rows: the same for one family or four.
+CHECK_QUERIES_WITH_CASEWORK = 12
 
 
 @pytest.mark.parametrize("families", [1, 4])
+@pytest.mark.parametrize("read", ["by id", "by programme"])
 def test_checking_casework_measures_takes_the_same_queries_for_any_number_of_families(
-        world, casework, families, django_assert_num_queries):
+        world, casework, families, read, django_assert_num_queries, monkeypatch):
     from earlyhelp.people.tests.factories import family_with_members
+
+    if read == "by programme":  # what a check of thousands of families does
+        from earlyhelp.results import casework as casework_sources
+
+        monkeypatch.setattr(services, "_NEEDS_BY_PROGRAMME_FROM", 0)
+        monkeypatch.setattr(casework_sources, "_FAMILIES_BY_PROGRAMME_FROM", 0)
 
     framework = Framework.objects.get(code="sf-2022-25")
     for i in range(families):
@@ -296,15 +303,24 @@ def test_checking_casework_measures_takes_the_same_queries_for_any_number_of_fam
         attachment = services.attach_family(user=world.analyst, framework=framework,
                                             family=family, attached_on=JOINED,
                                             household_key="H1" if i == 0 else "")
-        for code in ("no-step-up", "substance-progress", "no-incident"):
+        for code in ("no-step-up", "substance-progress", "no-incident", "no-new-request"):
             services.add_need(user=world.analyst, attachment=attachment, measure=measure(code),
                               identified_on=JOINED)
     attachments = list(framework.families.select_related("framework__employment_measure"))
+    # A family on the same programme, with casework of its own, that this check was not asked
+    # about: read along with the others by programme, it is left out and left unchecked.
+    other = family_with_members(children=1, adults=1)
+    ContactFactory(family=other, reference="C-OTHER", received_at=noon(D(2025, 3, 3)))
+    left_out = services.attach_family(user=world.analyst, framework=framework, family=other,
+                                      attached_on=JOINED, household_key="")
+    services.add_need(user=world.analyst, attachment=left_out, measure=measure("no-new-request"),
+                      identified_on=JOINED)
     con = linked_records()
     with django_assert_num_queries(CHECK_QUERIES_WITH_CASEWORK):
         counts = services.check_outcomes(user=world.analyst, attachments=attachments, con=con,
                                          reference=D(2025, 9, 2))
-    assert counts["families"] == families and counts["needs"] == 3 * families
+    assert counts["families"] == families and counts["needs"] == 4 * families
+    assert not PlanNeed.objects.get(attachment=left_out).checked_on
     step_ups = PlanNeed.objects.filter(measure__code="no-step-up")
     # World's family: stepped up 1 March (sustained 2 September); the others 1 April.
     assert sorted((n.met, n.sustained_from) for n in step_ups) == (
