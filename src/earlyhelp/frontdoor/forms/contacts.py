@@ -22,11 +22,6 @@ OUTCOME_REVEALS = {
 EARLY_HELP_ONLY = ("routed_team", "episode_reason", "episode_start_date")
 STEP_UP_ONLY = ("safeguarding_override",)
 
-RAG_HINTS = {
-    "red": "Decide within 4 hours",
-    "amber": "Decide within 24 hours",
-    "green": "Decide within 72 hours",
-}
 
 
 class TriageForm(GovukForm):
@@ -76,6 +71,8 @@ class TriageForm(GovukForm):
         label="Priority (RAG rating)",
         choices=Rag.choices,
         widget=forms.RadioSelect,
+        # One hint for the three (inline radios): per-option hints would stack them.
+        help_text="Decide within 4 hours for red, 24 hours for amber, 72 hours for green.",
         error_messages=required("Select a priority"),
     )
     rationale = forms.CharField(
@@ -112,7 +109,6 @@ class TriageForm(GovukForm):
         self.fields["indicators"].choices = [(str(i.pk), i.text) for i in self.all_indicators]
         self.fields["level"].queryset = threshold_model.levels.order_by("rank")
         self.fields["level"].label_from_instance = lambda level: f"{level.rank} – {level.name}"
-        self.fields["rag"].option_hints = RAG_HINTS
         self.fields["outcome"].option_reveals = {str(k): v for k, v in OUTCOME_REVEALS.items()}
 
     def chosen_indicators(self) -> list:

@@ -218,8 +218,10 @@ def test_the_fields_of_an_outcome_sit_in_its_reveal_and_every_one_is_in_the_page
     html = text(client.get(_triage_url(contact, world)))
     early_help = html.index('id="id_outcome-3-conditional"')
     step_up = html.index('id="id_outcome-4-conditional"')
-    assert 'value="early_help" aria-controls="id_outcome-3-conditional"' in html
-    assert 'value="step_up" aria-controls="id_outcome-4-conditional"' in html
+    assert 'value="early_help" data-app-reveal="id_outcome-3-conditional"' in html
+    assert 'value="step_up" data-app-reveal="id_outcome-4-conditional"' in html
+    # Not aria-controls: GOV.UK Frontend would take the radio over and add aria-expanded.
+    assert "aria-controls" not in html[html.index('id="id_outcome"') - 200:early_help]
     assert html.count("data-app-reveal=") == 2  # the other outcomes reveal nothing
     for field in ('id="id_routed_team"', 'id="id_episode_reason"', 'id="id_episode_start_date_day"'):
         assert early_help < html.index(field) < step_up, field
