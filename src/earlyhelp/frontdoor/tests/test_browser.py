@@ -5,7 +5,6 @@ field is on the page and the decision still records."""
 
 import pytest
 from django.test import Client
-
 from tests.browser.support import CheckedPage, prepare_context
 
 from earlyhelp.core.testing.two_factor import verified_login

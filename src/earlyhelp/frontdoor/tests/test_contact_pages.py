@@ -223,7 +223,8 @@ def test_the_fields_of_an_outcome_sit_in_its_reveal_and_every_one_is_in_the_page
     # Not aria-controls: GOV.UK Frontend would take the radio over and add aria-expanded.
     assert "aria-controls" not in html[html.index('id="id_outcome"') - 200:early_help]
     assert html.count("data-app-reveal=") == 2  # the other outcomes reveal nothing
-    for field in ('id="id_routed_team"', 'id="id_episode_reason"', 'id="id_episode_start_date_day"'):
+    for field in ('id="id_routed_team"', 'id="id_episode_reason"',
+                  'id="id_episode_start_date_day"'):
         assert early_help < html.index(field) < step_up, field
     assert step_up < html.index('id="id_safeguarding_override"') < html.index('id="id_rag"')
     # Nothing is hidden by the server: only the script hides a reveal, so no-JS pages show all.

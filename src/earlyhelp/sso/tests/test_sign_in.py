@@ -56,12 +56,12 @@ def test_sign_in_goes_to_next_but_only_on_this_site(client):
     # Straight to the second factor (setting one up: kim has none), carrying next with it.
     UserFactory(username="kim")
     response = client.post("/sign-in/?next=/caseload/", {"username": "kim", "password": PASSWORD})
-    assert response.url == "/account/two-factor/setup/?next=%2Fcaseload%2F"
+    assert response.url == "/account/two-factor/?next=%2Fcaseload%2F"
     client.logout()
     response = client.post(
         "/sign-in/?next=https://evil.example/", {"username": "kim", "password": PASSWORD}
     )
-    assert response.url == "/account/two-factor/setup/?next=%2F"
+    assert response.url == "/account/two-factor/?next=%2F"
 
 
 def test_sign_in_sends_the_browser_to_the_code_page_in_one_redirect(client):
