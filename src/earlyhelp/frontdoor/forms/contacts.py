@@ -23,7 +23,6 @@ EARLY_HELP_ONLY = ("routed_team", "episode_reason", "episode_start_date")
 STEP_UP_ONLY = ("safeguarding_override",)
 
 
-
 class TriageForm(GovukForm):
     indicators = forms.MultipleChoiceField(
         label="Indicators of need", required=False, widget=forms.CheckboxSelectMultiple
@@ -166,9 +165,9 @@ class TriageForm(GovukForm):
         """What was typed under an outcome not chosen is hidden on the page: neither used nor
         checked, so no error can sit in a closed reveal (a value stays for a change of mind)."""
         outcome = data.get("outcome")
-        unchosen = {TriageOutcome.EARLY_HELP: EARLY_HELP_ONLY, TriageOutcome.STEP_UP: STEP_UP_ONLY}
-        for chosen_outcome, names in unchosen.items():
-            if outcome == chosen_outcome:
+        owned = {TriageOutcome.EARLY_HELP: EARLY_HELP_ONLY, TriageOutcome.STEP_UP: STEP_UP_ONLY}
+        for owner, names in owned.items():
+            if outcome == owner:
                 continue
             for name in names:
                 self._errors.pop(name, None)
