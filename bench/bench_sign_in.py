@@ -9,8 +9,8 @@ Uses var/bench/sign_in.sqlite3 (migrated on first use; one user with an authenti
 Targets: p50 under 500 ms for each step on this machine (issue 14). Measured 2026-12-01 (SQLite,
 15 samples, a quiet moment): password step p50 326 ms, of which the PBKDF2-SHA256 hash at Django
 5.2's 1,000,000 iterations is 99% (the hasher alone p50 325 ms); two-factor step p50 7 ms; bare
-view 3.8 ms. The server is not where the 2–5 s the issue saw goes; the browser's side is not
-measured here. `--profile N` adds a cProfile
+view 3.8 ms. The server is not where the 2–5 s the issue saw goes; the browser's side is
+bench/bench_sign_in_browser.py (docs/capacity.md). `--profile N` adds a cProfile
 of N sign-ins, so the next person sees where the time goes. Writes bench/results/sign_in.json.
 """
 

@@ -1,6 +1,6 @@
 """Middleware: session limits, the two-factor gate and auditing of refusals."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +18,28 @@ API_PREFIX = "/api/"
 
 def _is_api(request) -> bool:
     return request.path_info.startswith(API_PREFIX)
+
+
+def _two_factor_exempt(path: str) -> bool:
+    return path.startswith(tuple(settings.EARLYHELP_TWO_FACTOR_EXEMPT_PREFIXES))
+
+
+def second_factor_url(user, next_url: str) -> str | None:
+    """Where the two-factor gate would send `user` on the way to next_url, or None if it would
+    let them through. Sign-in redirects there at once, saving the browser a hop through the gate."""
+    if not settings.EARLYHELP_REQUIRE_TWO_FACTOR or _two_factor_exempt(urlsplit(next_url).path):
+        return None
+    if user is None or not user.is_authenticated:
+        return None
+    # django-otp's middleware gives the user is_verified; straight after login() (a provider's
+    # MFA, django_otp.login) only otp_device is set.
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified() if is_verified else getattr(user, "otp_device", None) is not None:
+        return None
+    from django.urls import reverse
+
+    target = "security:verify" if two_factor.has_authenticator(user) else "security:setup"
+    return f"{reverse(target)}?{urlencode({'next': next_url})}"
 
 
 class SessionLimitsMiddleware:
@@ -57,21 +79,14 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.EARLYHELP_REQUIRE_TWO_FACTOR and not self._exempt(request):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                is_verified = getattr(user, "is_verified", None)  # set by django-otp
-                if not (is_verified and is_verified()):
-                    return self._refuse(request, user)
+        if not _two_factor_exempt(request.path_info):
+            target = second_factor_url(getattr(request, "user", None), request.get_full_path())
+            if target:
+                return self._refuse(request, target)
         return self.get_response(request)
 
     @staticmethod
-    def _exempt(request) -> bool:
-        path = request.path_info
-        return path.startswith(tuple(settings.EARLYHELP_TWO_FACTOR_EXEMPT_PREFIXES))
-
-    @staticmethod
-    def _refuse(request, user):
+    def _refuse(request, target: str):
         if _is_api(request):
             return JsonResponse(
                 {
@@ -81,10 +96,7 @@ class TwoFactorMiddleware:
                 },
                 status=403,
             )
-        target = "security:verify" if two_factor.has_authenticator(user) else "security:setup"
-        from django.urls import reverse
-
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(target)
 
 
 class RefusalAuditMiddleware:

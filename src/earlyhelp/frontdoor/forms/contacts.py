@@ -13,11 +13,14 @@ from earlyhelp.thresholds.models import Indicator
 from earlyhelp.thresholds.rules import suggest_level
 from earlyhelp.web.forms.base import GovukDateField, GovukForm, required
 
-RAG_HINTS = {
-    "red": "Decide within 4 hours",
-    "amber": "Decide within 24 hours",
-    "green": "Decide within 72 hours",
+# Fields that belong to one outcome, revealed under its radio (GOV.UK conditional reveal). Without
+# JavaScript every one is shown; the form ignores those of an outcome not chosen.
+OUTCOME_REVEALS = {
+    TriageOutcome.EARLY_HELP: "frontdoor/_triage_early_help.html",
+    TriageOutcome.STEP_UP: "frontdoor/_triage_step_up.html",
 }
+EARLY_HELP_ONLY = ("routed_team", "episode_reason", "episode_start_date")
+STEP_UP_ONLY = ("safeguarding_override",)
 
 
 class TriageForm(GovukForm):
@@ -67,6 +70,8 @@ class TriageForm(GovukForm):
         label="Priority (RAG rating)",
         choices=Rag.choices,
         widget=forms.RadioSelect,
+        # One hint for the three (inline radios): per-option hints would stack them.
+        help_text="Decide within 4 hours for red, 24 hours for amber, 72 hours for green.",
         error_messages=required("Select a priority"),
     )
     rationale = forms.CharField(
@@ -103,7 +108,7 @@ class TriageForm(GovukForm):
         self.fields["indicators"].choices = [(str(i.pk), i.text) for i in self.all_indicators]
         self.fields["level"].queryset = threshold_model.levels.order_by("rank")
         self.fields["level"].label_from_instance = lambda level: f"{level.rank} – {level.name}"
-        self.fields["rag"].option_hints = RAG_HINTS
+        self.fields["outcome"].option_reveals = {str(k): v for k, v in OUTCOME_REVEALS.items()}
 
     def chosen_indicators(self) -> list:
         raw = self.data.getlist("indicators") if self.is_bound else []
@@ -141,6 +146,7 @@ class TriageForm(GovukForm):
     def clean(self):
         data = super().clean()
         data["indicators"] = self.chosen_indicators()
+        self._drop_unchosen_reveals(data)
         suggested = suggest_level(data["indicators"])
         level = data.get("level")
         reason = (data.get("override_reason") or "").strip()
@@ -154,6 +160,19 @@ class TriageForm(GovukForm):
             self.add_error("routed_team", "Choose the team that will hold the early help episode")
         data["decided_at"] = self._decided_at(data.get("decided_at"), data.get("decided_time"))
         return data
+
+    def _drop_unchosen_reveals(self, data) -> None:
+        """What was typed under an outcome not chosen is hidden on the page: neither used nor
+        checked, so no error can sit in a closed reveal (a value stays for a change of mind)."""
+        outcome = data.get("outcome")
+        owned = {TriageOutcome.EARLY_HELP: EARLY_HELP_ONLY, TriageOutcome.STEP_UP: STEP_UP_ONLY}
+        for owner, names in owned.items():
+            if outcome == owner:
+                continue
+            for name in names:
+                self._errors.pop(name, None)
+                data[name] = self.fields[name].initial if name == "episode_reason" else None
+        data["safeguarding_override"] = bool(data.get("safeguarding_override"))
 
     def _decided_at(self, day, time_text):
         """When the decision was made: now, or the day and time given (recorded after the fact)."""

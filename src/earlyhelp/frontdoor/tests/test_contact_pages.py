@@ -208,3 +208,62 @@ def test_signposting_at_a_universal_level_needs_no_extra_word(world, client):
         outcome="signpost", routed_team=""))
     assert response.status_code == 302
     assert TriageDecision.objects.get().universal_reason == ""
+
+
+def test_the_fields_of_an_outcome_sit_in_its_reveal_and_every_one_is_in_the_page(world, client):
+    """Issue 14: early help's and step up's own fields are revealed under their radio (by
+    web/reveal.js); the page holds every field, so it works without JavaScript."""
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    html = text(client.get(_triage_url(contact, world)))
+    early_help = html.index('id="id_outcome-3-conditional"')
+    step_up = html.index('id="id_outcome-4-conditional"')
+    assert 'value="early_help" data-app-reveal="id_outcome-3-conditional"' in html
+    assert 'value="step_up" data-app-reveal="id_outcome-4-conditional"' in html
+    # Not aria-controls: GOV.UK Frontend would take the radio over and add aria-expanded.
+    assert "aria-controls" not in html[html.index('id="id_outcome"') - 200:early_help]
+    assert html.count("data-app-reveal=") == 2  # the other outcomes reveal nothing
+    for field in ('id="id_routed_team"', 'id="id_episode_reason"',
+                  'id="id_episode_start_date_day"'):
+        assert early_help < html.index(field) < step_up, field
+    assert step_up < html.index('id="id_safeguarding_override"') < html.index('id="id_rag"')
+    # Nothing is hidden by the server: only the script hides a reveal, so no-JS pages show all.
+    assert "govuk-radios__conditional--hidden" not in html
+
+
+def test_what_was_typed_under_an_outcome_not_chosen_is_neither_used_nor_checked(world, client):
+    """A hidden reveal can hold no error: a team, a bad start date and a safeguarding tick left
+    behind after choosing another outcome are ignored, not refused and not recorded."""
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(
+        world, outcome="signpost", episode_start_date_day="31", episode_start_date_month="2",
+        episode_start_date_year="2020", safeguarding_override="on"))
+    assert response.status_code == 302, text(response)
+    decision = TriageDecision.objects.get()
+    assert decision.outcome == "signpost"
+    assert decision.routed_team is None and decision.episode is None
+    assert decision.safeguarding_override is False
+
+
+def test_an_error_inside_a_reveal_comes_back_with_its_outcome_chosen(world, client):
+    contact = journey.raise_contact(world)
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(
+        world, routed_team="", episode_start_date_day="31", episode_start_date_month="2",
+        episode_start_date_year="2020"))
+    html = text(response)
+    assert 'href="#id_routed_team"' in html and 'href="#id_episode_start_date_day"' in html
+    # The outcome stays chosen, so its reveal (and the fields in error) are open.
+    assert 'id="id_outcome-3" name="outcome" type="radio" value="early_help" checked' in html
+    assert not TriageDecision.objects.exists()
+
+
+def test_a_safeguarding_override_is_recorded_with_a_step_up(world, client):
+    contact = journey.raise_contact(world, consent="no")
+    verified_login(client, world.front_door)
+    response = client.post(_triage_url(contact, world), _decision(
+        world, outcome="step_up", level=str(world.level(3).pk),
+        indicators=[str(world.indicator(3).pk)], safeguarding_override="on"))
+    assert response.status_code == 302, text(response)
+    assert TriageDecision.objects.get().safeguarding_override is True

@@ -53,14 +53,29 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client):
 
 
 def test_sign_in_goes_to_next_but_only_on_this_site(client):
+    # Straight to the second factor (setting one up: kim has none), carrying next with it.
     UserFactory(username="kim")
     response = client.post("/sign-in/?next=/caseload/", {"username": "kim", "password": PASSWORD})
-    assert response.url == "/caseload/"
+    assert response.url == "/account/two-factor/?next=%2Fcaseload%2F"
     client.logout()
     response = client.post(
         "/sign-in/?next=https://evil.example/", {"username": "kim", "password": PASSWORD}
     )
-    assert response.url == "/"
+    assert response.url == "/account/two-factor/?next=%2F"
+
+
+def test_sign_in_sends_the_browser_to_the_code_page_in_one_redirect(client):
+    """Issue 14: not via the start page, which the two-factor gate turned back (two redirects)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    kim = UserFactory(username="kim")
+    TOTPDevice.objects.create(user=kim, name="phone", confirmed=True)
+    response = client.post("/sign-in/", {"username": "kim", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain == [("/account/two-factor/verify/?next=%2F", 302)]
+    assert response.status_code == 200
+    assert "Code from your authenticator app" in text(response)
+    # Without the second factor the start page still turns back to it: the gate is unchanged.
+    assert client.get("/").url == "/account/two-factor/verify/?next=%2F"
 
 
 def test_sign_out_is_a_post(client):

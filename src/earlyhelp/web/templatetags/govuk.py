@@ -105,6 +105,8 @@ def _options(bf, base_id: str):
     else:
         chosen = {str(value)} if value not in (None, "") else set()
     hints = getattr(bf.field, "option_hints", {}) or {}
+    # A radio may reveal more fields when chosen (GOV.UK conditional reveal): a template name.
+    reveals = getattr(bf.field, "option_reveals", {}) or {}
     out = []
     for choice_value, choice_label in bf.field.choices:
         key = str(getattr(choice_value, "value", choice_value))
@@ -120,6 +122,7 @@ def _options(bf, base_id: str):
                 "checked": key in chosen,
                 "id": base_id if index == 0 else f"{base_id}-{index + 1}",
                 "hint": hints.get(key, ""),
+                "reveal": reveals.get(key, ""),
             }
         )
     return out
@@ -201,6 +204,10 @@ def govuk_field(context, bound_field, **options):
     ctx = field_context(bound_field, **options)
     if ctx["kind"] == "hidden":
         return mark_safe(str(bound_field))
+    for option in ctx.get("options", ()):
+        if option.get("reveal"):  # rendered with the page's context: it holds the form's fields
+            flat = context.flatten() if hasattr(context, "flatten") else dict(context)
+            option["reveal"] = render_to_string(option["reveal"], flat)
     return render_to_string(f"includes/govuk/{ctx['kind']}.html", ctx)
 
 
