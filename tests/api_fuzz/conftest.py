@@ -1,4 +1,5 @@
-"""Fixtures for fuzzing the API with schemathesis, in-process (WSGI), as two users."""
+"""Fixtures for fuzzing the API with schemathesis, in-process (WSGI), as each casework role of
+the access matrix (core/tests/security/matrix.py)."""
 
 import functools
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ def pytest_configure(config):
 
 
 @functools.lru_cache(maxsize=1)
-def _raw_schema() -> dict:
+def raw_schema() -> dict:
     from drf_spectacular.generators import SchemaGenerator
 
     return SchemaGenerator().get_schema(request=None, public=True)
@@ -34,76 +35,70 @@ def _keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def api_schema(db):
-    import schemathesis
-    from django.core.wsgi import get_wsgi_application
-
-    schema = schemathesis.openapi.from_dict(_raw_schema())
-    schema.app = get_wsgi_application()
-    return schema
-
-
 @dataclass
 class Caller:
+    """A role's signed-in (two-factor verified) session and the records it must never reach."""
+
+    role: str
     user: object
-    headers: dict
-    cookies: dict
-    family_ids: list
-    episode_ids: list
-    other_ids: list  # people, contacts, assessments, plans, reviews …
+    session: str
+    csrf: str
+    unseen: dict  # resource -> id of the OUT household's record (no casework role sees it)
+
+    @property
+    def headers(self) -> dict:
+        return {"X-CSRFToken": self.csrf}
+
+    @property
+    def cookies(self) -> dict:
+        return {"csrftoken": self.csrf}
 
 
-def _session(user) -> tuple[dict, dict]:
+# The OUT household (another service's team, no contact, panel or partner): hidden from
+# every role of the matrix (matrix.SEES_IN), whatever the operation.
+UNSEEN = ("families", "people", "episodes", "assessments", "plans", "plan-actions", "reviews")
+
+
+@pytest.fixture
+def matrix(db):
+    from earlyhelp.core.tests.security.matrix import build_matrix
+
+    return build_matrix()
+
+
+@pytest.fixture
+def who(matrix, role) -> Caller:
+    """`role` is the test's parameter."""
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
 
     from earlyhelp.core.testing.two_factor import verified_login
 
+    user = matrix.users[role]
     client = verified_login(Client(), user)
-    csrf = _get_new_csrf_string()
-    session = client.cookies["sessionid"].value
-    return {"X-CSRFToken": csrf}, {"sessionid": session, "csrftoken": csrf}
+    return Caller(
+        role=role,
+        user=user,
+        session=client.cookies["sessionid"].value,
+        csrf=_get_new_csrf_string(),
+        unseen={resource: matrix.ids[resource]["out"] for resource in UNSEEN},
+    )
 
 
 @pytest.fixture
-def callers(db):
-    """Two workers of different teams (and services), each with a case of their own."""
-    import dataclasses
+def api_schema(who, examples):
+    """The schema, served in-process, with the role's session as the `cookieAuth` credential:
+    schemathesis then knows the request is signed in (ignored_auth probes without it) and
+    drops it itself in the negative cases that test a missing cookie."""
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+    from schemathesis.config import SchemathesisConfig
 
-    from earlyhelp.cases import services as cases
-    from earlyhelp.people.tests.factories import family_with_members
-    from earlyhelp.plans import services as plans
-    from earlyhelp.testing.journey import completed_assessment, open_episode
-    from earlyhelp.testing.world import build_world, days_ago
-
-    w = build_world()
-    ep_a = open_episode(w)
-    other = dataclasses.replace(w, worker=w.other_worker)
-    ep_b = cases.episode_step_down(
-        family=family_with_members(),
-        team=w.other_team,
-        on=days_ago(60),
-        reason="Closed by social care (RC9)",
-        acting_user=w.other_worker,
-    )
-    result = []
-    for world, episode in ((w, ep_a), (other, ep_b)):
-        assessment, _need = completed_assessment(world, episode)
-        plan = plans.plan_start(episode=episode, started_on=days_ago(30), acting_user=world.worker)
-        person = episode.family.memberships.first().person
-        ids = [person.pk, assessment.pk, plan.pk]
-        if episode.contact_id:
-            ids.append(episode.contact_id)
-        headers, cookies = _session(world.worker)
-        result.append(
-            Caller(
-                user=world.worker,
-                headers=headers,
-                cookies=cookies,
-                family_ids=[episode.family_id],
-                episode_ids=[episode.pk],
-                other_ids=ids,
-            )
-        )
-    return result
+    config = SchemathesisConfig.from_dict({
+        "seed": 11,
+        "generation": {"mode": "all", "max-examples": examples},
+        "auth": {"openapi": {"cookieAuth": {"api_key": who.session}}},
+    })
+    schema = schemathesis.openapi.from_dict(raw_schema(), config=config)
+    schema.app = get_wsgi_application()
+    return schema

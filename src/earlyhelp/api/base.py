@@ -59,6 +59,10 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.scope(self.context["request"].user)
 
 
+# A record's id in a URL: only a well-formed UUID reaches the view (anything else is a 404 from
+# the URL resolver, as for the ModelViewSets' `format: uuid`), never a 400 from parsing it.
+UUID_LOOKUP = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
 _ETAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
 
 

@@ -40,7 +40,11 @@ def _given(name: str, **schema) -> dict:
     return {"required": [name], "properties": {name: schema or {"type": "string"}}}
 
 
-_TEXT = {"type": "string", "pattern": "\\S"}  # not blank: the server trims whitespace
+# Text never holds NUL (api.parsers: PostgreSQL cannot store it, so a NUL anywhere in a body –
+# a value or a key – is a 400); required text has a character that is not a space (the server
+# trims whitespace before it checks it is not blank).
+_NO_NUL = "^[^\\x00]*$"
+_TEXT = {"type": "string", "pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$"}
 _SOME = {"type": "array", "minItems": 1}
 _BOTH_DATES = {"not": {"allOf": [_given("date_of_birth"), _given("expected_date_of_birth")]}}
 
@@ -73,16 +77,19 @@ RULES = {
 }
 
 
-def _not_blank(schemas: dict) -> None:
-    """DRF trims text before it checks it is not blank: a required text of only whitespace
-    (even \\x1e) is refused, so the schema says such text has a non-space character."""
+def _text_rules(schemas: dict) -> None:
+    """What the server refuses in text, said in the schema of every input: NUL in a value
+    (api.parsers; NUL in a key, also refused, OpenAPI 3.0 cannot say – no propertyNames), and – DRF trims text before it checks it is not blank – a required text
+    of only whitespace (even \\x1e)."""
     for name, component in schemas.items():
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            if (prop.get("type") == "string" and prop.get("minLength", 0) >= 1
-                    and not {"format", "enum", "pattern"} & set(prop)):
-                prop["pattern"] = _TEXT["pattern"]
+            if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+                prop = prop["items"]
+            if prop.get("type") != "string" or {"format", "enum", "pattern"} & set(prop):
+                continue
+            prop["pattern"] = _TEXT["pattern"] if prop.get("minLength", 0) >= 1 else _NO_NUL
 
 
 def _apply_rules(schemas: dict) -> None:
@@ -101,17 +108,53 @@ def _body_required_by_rule(operation: dict) -> None:
     body = operation.get("requestBody")
     if not body:
         return
-    ref = body.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
-    rule = RULES.get(ref.rsplit("/", 1)[-1], {})
+    schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+    rule = RULES.get(schema.get("$ref", "").rsplit("/", 1)[-1], schema)  # or an inline schema
     if "anyOf" in rule or "oneOf" in rule:
         body["required"] = True
+
+
+# OpenAPI links: the record a create answers with (201, its `id`) is the one the linked
+# operations take in their path – what schemathesis's stateful phase follows, and what a client
+# reads as "then". Keyed by operationId; a renamed operation fails the schema build (KeyError).
+LINKS = {
+    "contacts_create": ("contacts_retrieve", "contacts_triage_create", "contacts_withdraw_create"),
+    "episodes_step_down_create": ("episodes_retrieve", "episodes_allocate_create",
+                                  "episodes_notes_create", "episodes_close_create"),
+    "families_create": ("families_retrieve", "families_members_create"),
+    "assessments_create": ("assessments_retrieve", "assessments_needs_create",
+                           "assessments_complete_create"),
+    "plans_create": ("plans_retrieve", "plans_actions_create"),
+    "reviews_create": ("reviews_retrieve",),
+    "directory_referrals_create": ("directory_referrals_retrieve",
+                                   "directory_referrals_accept_create"),
+    "panels_cases_create": ("panels_cases_retrieve", "panels_cases_decide_create"),
+    "results_claims_create": ("results_claims_retrieve",),
+}
+
+
+def _add_links(result: dict) -> None:
+    operations = {op["operationId"]: op for ops in result.get("paths", {}).values()
+                  for op in ops.values()}
+    schemas = result["components"]["schemas"]
+    for source, targets in LINKS.items():
+        created = operations[source]["responses"]["201"]
+        ref = created["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        assert "id" in schemas[ref]["properties"], ref  # the link reads the body's id
+        created["links"] = {
+            operations[target]["operationId"]: {
+                "operationId": target,
+                "parameters": {"path.id": "$response.body#/id"},
+            }
+            for target in targets
+        }
 
 
 def error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
     _apply_rules(schemas)
-    _not_blank(schemas)
+    _text_rules(schemas)
     for component in schemas.values():
         for name, prop in component.get("properties", {}).items():
             if prop.pop(VERSION_MARK, False) and not prop.get("readOnly"):
@@ -147,4 +190,5 @@ def error_responses(result, generator, request, public):
                     "description": DEFAULT_CODES[code][1],
                     "content": {"application/json": {"schema": ref}},
                 })
+    _add_links(result)
     return result

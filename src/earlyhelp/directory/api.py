@@ -71,6 +71,22 @@ class ServiceOutput(serializers.ModelSerializer):
         return [level.band for level in service.levels.all()]
 
 
+# The shapes the importer reads (openreferral.validate.read_records). A record's own rules
+# (vocabularies, URLs, taxonomies, …) are the Open Referral UK standard's: each one broken is
+# listed in the 400's `problems`, and nothing is imported.
+_ORUK_SERVICE = {"type": "object", "required": ["name"], "properties": {
+    "id": {"type": "string"}, "name": {"type": "string", "minLength": 1, "maxLength": 200}}}
+OPEN_REFERRAL_IMPORT = {
+    "description": "Open Referral UK services: a list, a page ({content: [...]}) or one.",
+    "oneOf": [
+        {"type": "array", "items": _ORUK_SERVICE},
+        {"type": "object", "required": ["content"], "properties": {
+            "content": {"type": "array", "items": _ORUK_SERVICE}}},
+        {**_ORUK_SERVICE, "not": {"required": ["content"]}},
+    ],
+}
+
+
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The directory's active services (the public feed is /directory/openreferral/services/)."""
 
@@ -93,7 +109,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(export_directory())
 
     @extend_schema(
-        request=dict,
+        request={"application/json": OPEN_REFERRAL_IMPORT},
         responses={200: dict, 400: dict},
         parameters=[OpenApiParameter("dry_run", bool)],
     )

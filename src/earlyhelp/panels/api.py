@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from earlyhelp.access.scoping import visible_people
-from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.api.base import UUID_LOOKUP, audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.cases.selectors import episode_list
@@ -51,7 +51,7 @@ class PanelOutput(serializers.ModelSerializer):
 
 class PanelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PanelOutput
-    lookup_value_regex = "[0-9a-f-]{36}"
+    lookup_value_regex = UUID_LOOKUP
 
     def get_queryset(self):
         return selectors.panel_list(user=self.request.user)

@@ -18,13 +18,12 @@ from rest_framework.response import Response
 
 from earlyhelp.access import policy
 from earlyhelp.access.policy import Action
-from earlyhelp.api.base import audit_search, scoped_pk, validated
+from earlyhelp.api.base import UUID_LOOKUP, audit_search, scoped_pk, validated
 from earlyhelp.api.router import router
 
 from .claims import export, selectors, services
 from .models import Claim, ClaimFamily, ClaimPayment, Framework
 
-UUID_PATTERN = "[0-9a-f-]{36}"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -121,7 +120,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ClaimOutput
     queryset = Claim.objects.none()  # for the schema; requests use get_queryset()
-    lookup_value_regex = UUID_PATTERN
+    lookup_value_regex = UUID_LOOKUP
 
     def get_queryset(self):
         return selectors.claim_list(self.request.user).order_by("-window_end", "-created_at")

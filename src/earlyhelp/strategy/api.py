@@ -15,7 +15,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from earlyhelp.api.base import audit_search
+from earlyhelp.api.base import UUID_LOOKUP, audit_search
 from earlyhelp.api.router import router
 from earlyhelp.core import audit, dates
 from earlyhelp.core.models import AuditAction
@@ -35,7 +35,7 @@ from .models import (
     Round,
 )
 
-UUID = "[0-9a-f-]{36}"  # anything else is not an id: a 404, never a 400
+UUID = UUID_LOOKUP  # anything else is not an id: a 404, never a 400
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
