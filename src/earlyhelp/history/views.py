@@ -3,13 +3,21 @@
 import zipfile
 from pathlib import Path
 
+import hashlib
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 
 from earlyhelp.access import policy
+from earlyhelp.core import audit
+from earlyhelp.core.errors import IllegalMove
 from earlyhelp.web.views.base import page
 
-from . import services, ssd
+from . import matching, services, ssd
+from .models import ImportRun, MatchReview
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -54,13 +62,82 @@ def import_page(request):
             try:
                 context["result"] = services.history_import(
                     source=files, acting_user=request.user,
-                    source_system=context["source_system"])
+                    source_system=context["source_system"],
+                    files=[{"name": name, "bytes": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest()}
+                           for name, data in sorted(files.items())])
             except PermissionDenied as refused:
                 context["errors"]["files"] = str(refused)
     if context["result"] is not None:  # a Counter in a template looks up "items" as a key
         context["created"] = sorted(context["result"].created.items())
         context["updated"] = sorted(context["result"].updated.items())
+    context["runs"] = ImportRun.objects.select_related("created_by")[:10]
     status = 400 if context["errors"] or (context["result"] and not context["result"].ok) else 200
     response = page(request, "history/import.html", context)
     response.status_code = status
     return response
+
+
+@login_required
+def review_list(request):
+    """Incoming people waiting for an administrator: neither merged nor imported yet."""
+    policy.require(request.user, policy.Action.REVIEW_HISTORY_MATCHES)
+    return page(request, "history/reviews.html", {
+        "page_title": "Imported people to review", "waiting": services.reviews_waiting(),
+        "upper": matching.UPPER, "lower": matching.LOWER})
+
+
+@login_required
+def review_detail(request, review_id):
+    """The incoming record and one candidate side by side, the score and the comparisons; the
+    decision: the same person (link) or not (import as new)."""
+    policy.require(request.user, policy.Action.REVIEW_HISTORY_MATCHES)
+    review = MatchReview.objects.select_related("candidate", "decided_by").filter(
+        pk=review_id).first()
+    if review is None:
+        raise Http404
+    error, status = "", 200
+    if request.method == "POST" and not review.resolved:
+        answer = request.POST.get("decision")
+        if answer not in ("link", "new"):
+            error, status = "Select whether this is the same person", 400
+        else:
+            try:
+                services.review_decide(review=review, same_person=answer == "link",
+                                       acting_user=request.user)
+            except IllegalMove as refused:
+                error, status = str(refused), 409
+            else:
+                messages.success(request, (
+                    f"Decided: {review.source_system} person {review.source_id} will be linked "
+                    f"to {review.candidate}" if answer == "link" else
+                    f"Decided: {review.source_system} person {review.source_id} will be "
+                    "imported as a new person") + ". Import the extract again to bring in "
+                    "their household's history.")
+                return redirect("history:reviews")
+    elif request.method == "POST":
+        error, status = "This match has already been decided", 409
+    audit.record_view(user=request.user, obj=review.candidate, person_id=review.candidate_id,
+                      detail=f"history match review {review.source_system} {review.source_id}")
+    others = MatchReview.objects.filter(
+        source_system=review.source_system, source_id=review.source_id).exclude(
+        pk=review.pk).select_related("candidate")
+    incoming, candidate = review.incoming, review.candidate
+    rows = [
+        ("Given name", incoming.get("given_name", ""), candidate.given_name),
+        ("Family name", incoming.get("family_name", ""), candidate.family_name),
+        ("Date of birth", incoming.get("date_of_birth") or "", candidate.date_of_birth or ""),
+        ("Sex", incoming.get("sex", ""), candidate.sex),
+        ("NHS number", incoming.get("nhs_number", ""), candidate.nhs_number),
+        ("Unique pupil number", incoming.get("upn", ""), candidate.upn),
+        ("Postcode", incoming.get("postcode", ""), _postcode(candidate)),
+    ]
+    return page(request, "history/review.html", {
+        "page_title": f"Review {review.source_system} person {review.source_id}",
+        "review": review, "rows": rows, "others": others, "error": error}, status=status)
+
+
+def _postcode(person) -> str:
+    membership = person.memberships.filter(end_date__isnull=True).select_related(
+        "family").first()
+    return membership.family.postcode if membership else ""
