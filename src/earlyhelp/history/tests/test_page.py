@@ -1,12 +1,15 @@
 """The import page: the same report as the command, nothing written on error."""
 
+import hashlib
 import io
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from earlyhelp.core.models import AuditEvent
 from earlyhelp.core.testing.two_factor import verified_login
+from earlyhelp.history.models import ImportRun
 from earlyhelp.people.models import Person
 
 from .conftest import SMALL, edit
@@ -31,6 +34,23 @@ def test_a_zip_is_imported_and_summarised(client, manager):
     assert "History imported" in html and "27 rows from Mosaic" in html
     assert "6 people created" in html
     assert Person.objects.count() == 6
+    # Provenance: who, when, and each file read with its SHA-256.
+    run = ImportRun.objects.get()
+    assert (run.created_by, run.source_system, run.rows) == (manager, "Mosaic", 27)
+    person_csv = (SMALL / "ssd_person.csv").read_bytes()
+    assert {"name": "ssd_person.csv", "bytes": len(person_csv),
+            "sha256": hashlib.sha256(person_csv).hexdigest()} in run.files
+    assert len(run.files) == 7
+    assert hashlib.sha256(person_csv).hexdigest()[:12] in html
+    assert AuditEvent.objects.filter(object_id=str(run.pk), user=manager).exists()
+
+
+def test_a_refused_extract_leaves_no_provenance_row(client, manager, extract):
+    edit(extract, "ssd_person", "P2,Bilal,Khan,M", "P2,Bilal,Khan,X")
+    verified_login(client, manager)
+    files = [SimpleUploadedFile(p.name, p.read_bytes(), "text/csv") for p in extract.glob("*.csv")]
+    assert client.post(URL, {"source_system": "Mosaic", "files": files}).status_code == 400
+    assert not ImportRun.objects.exists()
 
 
 def test_csv_files_with_a_bad_row_show_every_problem_and_write_nothing(client, manager, extract):
@@ -69,3 +89,12 @@ def test_a_practitioner_cannot_open_the_page(client, teams):
 
     verified_login(client, UserFactory(role=Role.WORKER, team=teams[0]))
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["analyst", "front_door", "partner", "panel_member"])
+def test_other_roles_cannot_open_the_page(client, teams, role):
+    from earlyhelp.core.tests.factories import UserFactory
+
+    verified_login(client, UserFactory(role=role, team=None))
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"source_system": "Mosaic"}).status_code == 403
