@@ -5,6 +5,8 @@ import csv
 import json
 from pathlib import Path
 
+from django.utils import timezone
+
 from earlyhelp.access import policy
 from earlyhelp.cases.models import Episode, FocusChild, Transition, TransitionKind
 from earlyhelp.core import audit
@@ -58,7 +60,9 @@ def tables() -> dict[str, list[dict]]:
         several = ContactPerson.objects.filter(contact=c, is_subject=True).count() > 1
         out["ssd_contacts"].append({
             "cont_contact_id": f"{c.pk}-{cp.person_id}" if several else c.pk,
-            "cont_person_id": cp.person_id, "cont_contact_date": _day(c.received_at.date()),
+            # The day in England, as the front door received it (not the UTC date).
+            "cont_person_id": cp.person_id,
+            "cont_contact_date": _day(timezone.localtime(c.received_at).date()),
             "cont_contact_source_code": c.source, "cont_contact_source_desc": c.referrer_name})
     labels = dict(EpisodeReason.choices)
     for e in Episode.objects.select_related("team").order_by("start_date", "id").iterator():
