@@ -1,5 +1,6 @@
 """In a real browser, axe-checked: a team manager uploads an SSD extract with a bad row (every
-problem listed, nothing written), then the corrected files; a doubtful match goes to review and
+problem listed, nothing written), then the corrected files – the task worker (immediate under
+test) checks and imports them and the run's page reports; a doubtful match goes to review and
 an administrator decides it (issue 13)."""
 
 import datetime as dt
@@ -19,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SMALL = Path(__file__).resolve().parents[2] / "src/earlyhelp/history/tests/fixtures/small"
 
 
-def test_upload_report_import_and_review(checked_page, tmp_path):
+def test_upload_report_import_and_review(checked_page, tmp_path, settings):
+    settings.EARLYHELP_HISTORY_DIR = str(tmp_path / "staged")
     council = OrganisationFactory(name="Barnet Council", is_council=True)
     west = TeamFactory(name="Family Support West", organisation=council)
     TeamFactory(name="Family Support East", organisation=council)
@@ -46,12 +48,13 @@ def test_upload_report_import_and_review(checked_page, tmp_path):
     assert "pers_sex" in page.page.locator("#problems").inner_text()
     assert Person.objects.count() == 1
 
+    page.click_link("Import history")
     page.fill("System the extract came from", "Mosaic")
     page.page.set_input_files("#files", sorted(str(p) for p in SMALL.glob("*.csv")))
     page.click_button("Check and import")
     content = page.page.content()
     assert "History imported" in content and "1 doubtful match sent to review" in content
-    assert "ssd_person.csv" in page.page.locator("#runs").inner_text()
+    assert "ssd_person.csv" in page.page.locator("#provenance").inner_text()
     sign_out(page)
 
     sign_in(page, admin)

@@ -64,16 +64,42 @@ class MatchReview(BaseModel):
         return [c for c in self.comparisons if c["weight"] <= 0]
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Checking and importing"
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Not imported: problems in the extract"
+    FAILED = "failed", "Failed"
+
+
 class ImportRun(BaseModel):
-    """Provenance of one import: who ran it, when, from which files (with their SHA-256), and
-    what it did. Kept for an import that wrote (a refused one leaves only its audit row)."""
+    """One import: who ran it, when, from which files (with their SHA-256), how far it has got
+    and what it did. The page's uploads run through the task worker (status, progress); the
+    command's imports are recorded once written."""
 
     source_system = models.CharField(max_length=60)
     # [{name, bytes, sha256}]
     files = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=RunStatus.choices,
+                              default=RunStatus.IMPORTED)
     rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    staged_path = models.CharField(max_length=300, blank=True)
+    # [[table, row, column, reason]] when refused
+    problems = models.JSONField(default=list)
+    message = models.CharField(max_length=500, blank=True)
     # {created: {...}, updated: {...}, matched, reviews, waiting}
     summary = models.JSONField(default=dict)
+
+    @property
+    def running(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+            return 100
+        return int(100 * self.rows_done / self.rows) if self.rows else 0
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ SourceRecord (source system, table, id) and an audit row saying where it came fr
 
 import datetime as dt
 from collections import Counter, defaultdict
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,7 +32,7 @@ from earlyhelp.people.models import Family, MemberRole, Membership, Person
 from . import matching, validation
 from .bulk import Staged
 from .episodes import EpisodeStager
-from .models import Decision, ImportRun, MatchReview, SourceRecord
+from .models import Decision, ImportRun, MatchReview, RunStatus, SourceRecord
 from .validation import Extract, Problem
 
 # SSD-to-earlyhelp: within a day, closures first (a family's next episode may start the day the
@@ -69,10 +70,12 @@ class _RowFailed(Exception):
 def history_import(
     *, source, acting_user, source_system: str, progress: Callable[[int, int], None] | None = None,
     report: Callable[[str], None] | None = None, files: list[dict] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportResult:
     """Check every table, then write everything in one transaction – or nothing. `progress`
     hears (rows done, rows in all); `report` one line per stage with its rows/s; `files`
-    ([{name, bytes, sha256}]) is kept with the run as its provenance."""
+    ([{name, bytes, sha256}]) is kept with the run as its provenance (`run`: the page's queued
+    run, completed here; otherwise a new one is recorded)."""
     policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD)
     policy.require(acting_user, policy.Action.STEP_DOWN)
     if not (source_system or "").strip():
@@ -85,7 +88,7 @@ def history_import(
         with transaction.atomic():
             _Writer(extract, acting_user, source_system.strip(), result, progress, report).run()
             result.run = _record_run(result, acting_user, source_system.strip(),
-                                     files if files is not None else _describe(source))
+                                     files if files is not None else _describe(source), run)
     except _RowFailed as failed:
         return ImportResult(problems=failed.problems, rows=extract.row_count)
     return result
@@ -762,7 +765,6 @@ def reviews_waiting():
 def _describe(source) -> list[dict]:
     """The files an import read, with their size and SHA-256, for its provenance."""
     import hashlib
-    from pathlib import Path
 
     if isinstance(source, dict):
         items = sorted(source.items())
@@ -773,12 +775,15 @@ def _describe(source) -> list[dict]:
              .hexdigest()} for name, data in items]
 
 
-def _record_run(result: ImportResult, user, system: str, files: list[dict]) -> ImportRun:
-    run = ImportRun.objects.create(
-        source_system=system, files=files, rows=result.rows, created_by=user, modified_by=user,
-        summary={"created": dict(result.created), "updated": dict(result.updated),
-                 "matched": result.matched, "reviews": result.reviews,
-                 "waiting": result.waiting})
+def _record_run(result: ImportResult, user, system: str, files: list[dict],
+                run: ImportRun | None = None) -> ImportRun:
+    run = run or ImportRun(source_system=system, files=files, created_by=user)
+    run.status, run.rows, run.rows_done = RunStatus.IMPORTED, result.rows, result.rows
+    run.modified_by, run.staged_path = user, ""
+    run.summary = {"created": dict(result.created), "updated": dict(result.updated),
+                   "matched": result.matched, "reviews": result.reviews,
+                   "waiting": result.waiting}
+    run.save()
     audit.record(user=user, action=AuditAction.CREATE, obj=run, reason="imported history",
                  changes={"source_system": system, "files": [f["name"] for f in files]},
                  detail=f"history import from {system}: {result.rows} rows")
@@ -788,3 +793,84 @@ def _record_run(result: ImportResult, user, system: str, files: list[dict]) -> I
 def _chunks(values: list, size: int = 500):
     for i in range(0, len(values), size):
         yield values[i:i + size]
+
+
+def history_dir() -> Path:
+    """Where the page's uploads wait for the worker (EARLYHELP_HISTORY_DIR, else var/history)."""
+    from django.conf import settings
+
+    configured = getattr(settings, "EARLYHELP_HISTORY_DIR", None)
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "history"
+
+
+def import_receive(*, files: dict[str, bytes], source_system: str, acting_user,
+                   enqueue: bool = True) -> ImportRun:
+    """Keep the uploaded CSVs and queue their check and import for the task worker: a large
+    extract takes minutes, and the page shows its progress meanwhile."""
+    import hashlib
+
+    policy.require(acting_user, policy.Action.IMPORT_HISTORY)
+    if not (source_system or "").strip():
+        raise ValidationError({"source_system": "Enter the system the extract came from"})
+    run = ImportRun(source_system=source_system.strip()[:60], status=RunStatus.QUEUED,
+                    created_by=acting_user, modified_by=acting_user,
+                    files=[{"name": name, "bytes": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest()}
+                           for name, data in sorted(files.items())])
+    relative = Path(str(run.pk))
+    target = history_dir() / relative
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (target / Path(name).name).write_bytes(data)
+    run.staged_path = str(relative)
+    run.save()
+    audit.record(user=acting_user, action=AuditAction.CREATE, obj=run,
+                 reason="history import queued",
+                 changes={"source_system": run.source_system, "files": run.files})
+    if enqueue:
+        from .tasks import import_history
+
+        transaction.on_commit(lambda: import_history.enqueue(str(run.pk)))
+    return run
+
+
+def import_run(run_id) -> ImportRun:
+    """The worker's part: check and import a queued run's files, with progress on the run; its
+    outcome is written to the run (imported, or every problem, or the error). The staged files
+    are then removed."""
+    import shutil
+
+    # Claimed with a compare-and-set, so two workers never import the same files.
+    if not ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING):
+        return ImportRun.objects.get(pk=run_id)
+    run = ImportRun.objects.select_related("created_by").get(pk=run_id)
+    path = history_dir() / run.staged_path
+
+    def progress(done: int, total: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(rows_done=done, rows=total)
+
+    outcome: dict = {"staged_path": ""}
+    try:
+        result = history_import(source=path, acting_user=run.created_by,
+                                source_system=run.source_system, progress=progress,
+                                files=run.files, run=run)
+    except (ValidationError, PermissionDenied) as refused:
+        outcome |= {"status": RunStatus.REFUSED, "message": _message(refused)[:500]}
+    except Exception as error:  # the page says so rather than waiting for ever
+        outcome |= {"status": RunStatus.FAILED,
+                    "message": f"The import stopped with an error: {error}. Nothing was "
+                               "written."[:500]}
+    else:
+        if not result.ok:
+            outcome |= {"status": RunStatus.REFUSED, "rows": result.rows,
+                        "problems": [[p.table, p.row, p.column, p.reason]
+                                     for p in result.problems]}
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+    if "status" in outcome:
+        ImportRun.objects.filter(pk=run.pk).update(**outcome)
+    else:
+        ImportRun.objects.filter(pk=run.pk).update(staged_path="")
+    run.refresh_from_db()
+    return run

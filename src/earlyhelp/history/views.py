@@ -3,13 +3,10 @@
 import zipfile
 from pathlib import Path
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from earlyhelp.access import policy
 from earlyhelp.core import audit
@@ -17,7 +14,7 @@ from earlyhelp.core.errors import IllegalMove
 from earlyhelp.web.views.base import page
 
 from . import matching, services, ssd
-from .models import ImportRun, MatchReview
+from .models import ImportRun, MatchReview, RunStatus
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -47,7 +44,7 @@ def _files(uploads) -> tuple[dict[str, bytes], str]:
 def import_page(request):
     policy.require(request.user, policy.Action.IMPORT_HISTORY)
     context = {"page_title": "Import history (Standard Safeguarding Dataset)",
-               "tables": list(ssd.TABLES), "errors": {}, "result": None,
+               "tables": list(ssd.TABLES), "errors": {},
                "source_system": request.POST.get("source_system", "")}
     if request.method == "POST":
         uploads = request.FILES.getlist("files")
@@ -59,22 +56,40 @@ def import_page(request):
         if not context["source_system"].strip():
             context["errors"]["source_system"] = "Enter the system the extract came from"
         if not context["errors"]:
-            try:
-                context["result"] = services.history_import(
-                    source=files, acting_user=request.user,
-                    source_system=context["source_system"],
-                    files=[{"name": name, "bytes": len(data),
-                            "sha256": hashlib.sha256(data).hexdigest()}
-                           for name, data in sorted(files.items())])
-            except PermissionDenied as refused:
-                context["errors"]["files"] = str(refused)
-    if context["result"] is not None:  # a Counter in a template looks up "items" as a key
-        context["created"] = sorted(context["result"].created.items())
-        context["updated"] = sorted(context["result"].updated.items())
+            run = services.import_receive(files=files, source_system=context["source_system"],
+                                          acting_user=request.user)
+            return redirect("history:run", run_id=run.pk)
     context["runs"] = ImportRun.objects.select_related("created_by")[:10]
-    status = 400 if context["errors"] or (context["result"] and not context["result"].ok) else 200
-    response = page(request, "history/import.html", context)
-    response.status_code = status
+    return page(request, "history/import.html", context,
+                status=400 if context["errors"] else 200)
+
+
+def _run(request, run_id) -> ImportRun:
+    policy.require(request.user, policy.Action.IMPORT_HISTORY)
+    run = ImportRun.objects.select_related("created_by").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def run_detail(request, run_id):
+    """An import's progress, then its report: every problem (nothing written) or what it did."""
+    run = _run(request, run_id)
+    return page(request, "history/run.html", {
+        "page_title": f"Import from {run.source_system}", "run": run,
+        "created": sorted(run.summary.get("created", {}).items()),
+        "updated": sorted(run.summary.get("updated", {}).items())},
+        status=400 if run.status == RunStatus.REFUSED else 200)
+
+
+@login_required
+def run_progress(request, run_id):
+    """The progress panel alone, for the page to refresh without reloading."""
+    run = _run(request, run_id)
+    response = render(request, "history/_run_progress.html", {"run": run})
+    if not run.running:  # done: the whole page shows the outcome
+        response["HX-Refresh"] = "true"
     return response
 
 
