@@ -6,9 +6,9 @@ SourceRecord (source system, table, id) and an audit row saying where it came fr
 
 import datetime as dt
 from collections import Counter, defaultdict
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
