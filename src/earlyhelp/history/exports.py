@@ -18,6 +18,11 @@ from earlyhelp.people.models import Family, MemberRole, Membership, Person
 from . import ssd
 
 
+def _subject_number(link) -> int:
+    return ContactPerson.objects.filter(contact_id=link.contact_id, is_subject=True,
+                                        person_id__lt=link.person_id).count() + 1
+
+
 def _day(value) -> str:
     return value.isoformat() if value else ""
 
@@ -59,7 +64,9 @@ def tables() -> dict[str, list[dict]]:
         c = cp.contact
         several = ContactPerson.objects.filter(contact=c, is_subject=True).count() > 1
         out["ssd_contacts"].append({
-            "cont_contact_id": f"{c.pk}-{cp.person_id}" if several else c.pk,
+            # The SSD's ids are at most 48 characters: the contact's id and the child's place
+            # among its subjects, not the two ids (73).
+            "cont_contact_id": f"{c.pk}-{_subject_number(cp)}" if several else c.pk,
             # The day in England, as the front door received it (not the UTC date).
             "cont_person_id": cp.person_id,
             "cont_contact_date": _day(timezone.localtime(c.received_at).date()),
