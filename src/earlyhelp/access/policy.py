@@ -76,6 +76,7 @@ class Action(StrEnum):
     SEE_SERVICE_CAPACITY = "see_service_capacity"
     SEE_UNMET_NEED = "see_unmet_need"
     IMPORT_HISTORY = "import_history"
+    REVIEW_HISTORY_MATCHES = "review_history_matches"
     SEE_SCHEDULED_JOBS = "see_scheduled_jobs"
     ADD_DOCUMENT = "add_document"
     DELETE_DOCUMENT = "delete_document"
@@ -430,6 +431,8 @@ POLICY: dict[Action, Rule] = {
                                 sees_unmet_need),
     Action.IMPORT_HISTORY: Rule("import history", "administrators and team managers",
                                 _roles(*roles.HISTORY_IMPORT)),
+    Action.REVIEW_HISTORY_MATCHES: Rule("decide an imported person's doubtful match",
+                                        "administrators", _roles(*roles.ADMINS)),
     Action.SEE_SCHEDULED_JOBS: Rule("see the scheduled jobs", "administrators",
                                     _roles(*roles.ADMINS)),
     Action.ADD_DOCUMENT: Rule(

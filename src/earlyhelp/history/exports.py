@@ -5,6 +5,8 @@ import csv
 import json
 from pathlib import Path
 
+from django.utils import timezone
+
 from earlyhelp.access import policy
 from earlyhelp.cases.models import Episode, FocusChild, Transition, TransitionKind
 from earlyhelp.core import audit
@@ -14,6 +16,11 @@ from earlyhelp.frontdoor.models import ContactPerson
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
 from . import ssd
+
+
+def _subject_number(link) -> int:
+    return ContactPerson.objects.filter(contact_id=link.contact_id, is_subject=True,
+                                        person_id__lt=link.person_id).count() + 1
 
 
 def _day(value) -> str:
@@ -57,8 +64,12 @@ def tables() -> dict[str, list[dict]]:
         c = cp.contact
         several = ContactPerson.objects.filter(contact=c, is_subject=True).count() > 1
         out["ssd_contacts"].append({
-            "cont_contact_id": f"{c.pk}-{cp.person_id}" if several else c.pk,
-            "cont_person_id": cp.person_id, "cont_contact_date": _day(c.received_at.date()),
+            # The SSD's ids are at most 48 characters: the contact's id and the child's place
+            # among its subjects, not the two ids (73).
+            "cont_contact_id": f"{c.pk}-{_subject_number(cp)}" if several else c.pk,
+            # The day in England, as the front door received it (not the UTC date).
+            "cont_person_id": cp.person_id,
+            "cont_contact_date": _day(timezone.localtime(c.received_at).date()),
             "cont_contact_source_code": c.source, "cont_contact_source_desc": c.referrer_name})
     labels = dict(EpisodeReason.choices)
     for e in Episode.objects.select_related("team").order_by("start_date", "id").iterator():

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,10 +29,10 @@ from earlyhelp.core.workflow import require_move
 from earlyhelp.frontdoor.models import ConsentAnswer, Contact, ContactPerson
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
-from . import validation
+from . import matching, validation
 from .bulk import Staged
 from .episodes import EpisodeStager
-from .models import MatchReview, SourceRecord
+from .models import Decision, ImportRun, MatchReview, RunStatus, SourceRecord
 from .validation import Extract, Problem
 
 # SSD-to-earlyhelp: within a day, closures first (a family's next episode may start the day the
@@ -49,8 +50,10 @@ class ImportResult:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     matched: int = 0
-    reviews: int = 0
+    reviews: int = 0  # people newly sent to review
+    waiting: int = 0  # people held back, waiting for a review's decision
     rows: int = 0
+    run: ImportRun | None = None
 
     @property
     def ok(self) -> bool:
@@ -66,10 +69,13 @@ class _RowFailed(Exception):
 
 def history_import(
     *, source, acting_user, source_system: str, progress: Callable[[int, int], None] | None = None,
-    report: Callable[[str], None] | None = None,
+    report: Callable[[str], None] | None = None, files: list[dict] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportResult:
     """Check every table, then write everything in one transaction – or nothing. `progress`
-    hears (rows done, rows in all); `report` one line per stage with its rows/s."""
+    hears (rows done, rows in all); `report` one line per stage with its rows/s; `files`
+    ([{name, bytes, sha256}]) is kept with the run as its provenance (`run`: the page's queued
+    run, completed here; otherwise a new one is recorded)."""
     policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD)
     policy.require(acting_user, policy.Action.STEP_DOWN)
     if not (source_system or "").strip():
@@ -81,6 +87,8 @@ def history_import(
     try:
         with transaction.atomic():
             _Writer(extract, acting_user, source_system.strip(), result, progress, report).run()
+            result.run = _record_run(result, acting_user, source_system.strip(),
+                                     files if files is not None else _describe(source), run)
     except _RowFailed as failed:
         return ImportResult(problems=failed.problems, rows=extract.row_count)
     return result
@@ -112,6 +120,19 @@ class _Writer:
         self.episodes: dict[str, Episode] = {}
         self.person_rows = {r["pers_person_id"]: r for r in extract.rows.get("ssd_person", [])}
         self.known_before = set(self.known)
+        # Earlier reviews of this system's people: waiting ones hold the person back again;
+        # decided ones say link (to which person) or import as new.
+        self.decided: dict[str, Person | None] = {}
+        self.waiting: set[str] = set()
+        for review in MatchReview.objects.filter(source_system=system).select_related(
+                "candidate"):
+            if not review.resolved:
+                self.waiting.add(review.source_id)
+            elif review.decision == Decision.LINK:
+                self.decided[review.source_id] = review.candidate
+            elif review.decision == Decision.NEW:
+                self.decided.setdefault(review.source_id, None)
+        self.deferred: set[str] = set()  # SSD person ids held back this run
 
     # -- helpers ---------------------------------------------------------------------------
     def _step(self, table: str, row: dict, column: str, call):
@@ -160,11 +181,13 @@ class _Writer:
         first_seen = self._first_dates()
         person_rows = self.x.rows.get("ssd_person", [])
         self._load_people(person_rows)
+        self._first_pass(person_rows)
         for row in person_rows:
             self._person(row)
             self._tick("ssd_person")
         self._refuse_if_failed()
         self.staged.flush("ssd_person", len(person_rows))
+        self._hold_back()
         self._families(first_seen)
         self._refuse_if_failed()
         self.staged.flush("ssd_family, ssd_address, ssd_linked_identifiers",
@@ -204,6 +227,7 @@ class _Writer:
             self.loaded.update({str(pk): p for pk, p in Person.objects.in_bulk(chunk).items()})
         self.by_nhs, self.by_upn, self.by_name = (defaultdict(list), defaultdict(list),
                                                   defaultdict(list))
+        self.by_dob, self.by_surname = defaultdict(list), defaultdict(list)
         wanted = {"nhs_number": {r["nhs_number"] for r in rows if r["nhs_number"]},
                   "upn": {r["upn"] for r in rows if r.get("upn")},
                   "date_of_birth": {r["dob"] for r in rows if r["dob"]}}
@@ -214,8 +238,40 @@ class _Writer:
                     if person.pk not in seen:
                         seen.add(person.pk)
                         self._index(person)
+        # The linkage model's block beyond the date of birth: the same surname (a date of
+        # birth mistyped), as the model's blocking rules let names and a year through.
+        for chunk in _chunks(sorted({r["pers_surname"] for r in rows if r["pers_surname"]})):
+            for person in Person.objects.filter(family_name__in=chunk):
+                if person.pk not in seen:
+                    seen.add(person.pk)
+                    self._index(person)
+        self.before = seen  # people here before this import: the model's candidates
+        self.places: dict = {}  # person pk -> (postcode, first address line) of their household
+        for chunk in _chunks(sorted(seen, key=str)):
+            for person_id, postcode, line in Membership.objects.filter(
+                    person_id__in=chunk, end_date__isnull=True).values_list(
+                    "person_id", "family__postcode", "family__address_line_1"):
+                self.places[person_id] = (postcode, line)
+        self.incoming_places: dict[str, tuple[str, str]] = {}
+        for row in sorted(self.x.rows.get("ssd_address", []),
+                          key=lambda a: a.get("start") or dt.date.min):
+            if row.get("end") is None:
+                self.incoming_places[row["addr_person_id"]] = (row["postcode"], row["line_1"])
+        # A child seldom has an address row of their own: their household's is theirs.
+        households = defaultdict(list)
+        for row in self.x.rows.get("ssd_family", []):
+            households[row["fami_family_id"]].append(row["fami_person_id"])
+        for members in households.values():
+            place = next((self.incoming_places[m] for m in members
+                          if m in self.incoming_places), None)
+            for member in members:
+                if place and member not in self.incoming_places:
+                    self.incoming_places[member] = place
 
     def _index(self, person: Person) -> None:
+        if person.date_of_birth:
+            self.by_dob[person.date_of_birth].append(person)
+        self.by_surname[person.family_name.lower()].append(person)
         if person.nhs_number:
             self.by_nhs[person.nhs_number].append(person)
         if person.upn:
@@ -263,11 +319,23 @@ class _Writer:
                 self.result.unchanged["people"] += 1
             self.people[source_id] = person
             return
-        match, doubtful = self._match(values)
+        if source_id in self.deferred:  # waiting for a review, or in a household that is
+            return
+        if source_id in self.decided:  # an administrator decided: link, or import as new
+            match, doubtful = self.decided[source_id], []
+        elif source_id in self.first_pass:
+            match, doubtful = self.first_pass[source_id], []
+        elif values["nhs_number"] or values["upn"]:  # a holder this import has just added
+            match, doubtful = self._match(values, source_id)
+        else:
+            match, doubtful = None, []
         if match is not None:
             self.people[source_id] = match
             self._mark("ssd_person", source_id, match, person_id=match.pk)
             self.result.matched += 1
+            return
+        if doubtful:
+            self._to_review(source_id, values, doubtful)
             return
         try:
             person = people.person_build(**values)
@@ -282,31 +350,112 @@ class _Writer:
         self._mark("ssd_person", source_id, person, person_id=person.pk)
         self.result.created["people"] += 1
         self.people[source_id] = person
-        for candidate, reason in doubtful:
-            self.staged.add(MatchReview(
-                source_system=self.system, source_id=source_id, imported=person,
-                candidate=candidate, reason=reason, created_by=self.user, modified_by=self.user))
-            self.result.reviews += 1
 
-    def _match(self, values: dict) -> tuple[Person | None, list[tuple[Person, str]]]:
+    def _first_pass(self, rows: list[dict]) -> None:
+        """Match every new incoming person against the people here before the import, before
+        anyone is written: a doubtful one holds back their household (_hold_back) whole."""
+        self.first_pass: dict[str, Person | None] = {}
+        for row in rows:
+            source_id = row["pers_person_id"]
+            if ("ssd_person", source_id) in self.known or source_id in self.decided:
+                continue
+            if source_id in self.waiting:  # a review still waits: held back again
+                self.deferred.add(source_id)
+                continue
+            values = self._values(row)
+            match, doubtful = self._match(values, source_id)
+            if doubtful:
+                self._to_review(source_id, values, doubtful)
+            else:
+                self.first_pass[source_id] = match
+        self._hold_back()
+
+    def _to_review(self, source_id: str, values: dict, doubtful: list) -> None:
+        """Neither merged nor imported: the person, and their household's history, wait for
+        an administrator's decision (history/reviews/). One review row per candidate."""
+        incoming = {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                    for k, v in values.items()}
+        incoming["postcode"], incoming["address"] = self.incoming_places.get(
+            source_id, ("", ""))
+        for candidate, score, comparisons, reason in doubtful:
+            self.staged.add(MatchReview(
+                source_system=self.system, source_id=source_id, incoming=incoming,
+                candidate=candidate, score=score,
+                comparisons=[c.as_dict() for c in comparisons], reason=reason[:300],
+                created_by=self.user, modified_by=self.user))
+        self.result.reviews += 1
+        self.deferred.add(source_id)
+
+    def _side(self, values: dict, source_id: str) -> matching.Side:
+        postcode, line = self.incoming_places.get(source_id, ("", ""))
+        return matching.Side(values["given_name"], values["family_name"],
+                             values["date_of_birth"], values["sex"], postcode, line,
+                             values["nhs_number"], values["upn"])
+
+    def _candidate_side(self, person: Person) -> matching.Side:
+        postcode, line = self.places.get(person.pk, ("", ""))
+        return matching.Side(person.given_name, person.family_name, person.date_of_birth,
+                             person.sex, postcode or "", line or "", person.nhs_number,
+                             person.upn)
+
+    def _match(self, values: dict, source_id: str):
         """Identifiers first: an NHS number or UPN held by exactly one person whose date of birth
-        agrees is the same person. Anything less certain goes to review, never merged."""
+        agrees is the same person; an identifier shared otherwise goes to review. Without a
+        decisive identifier, the linkage model scores the people here before this import
+        (same date of birth or surname): one at or above the upper threshold links; anyone
+        between the thresholds goes to review; below, a new person. Never merged silently.
+        Returns (person to link or None, [(candidate, score, comparisons, reason)])."""
+        incoming = self._side(values, source_id)
+
+        def scored(person):
+            return matching.compare(incoming, self._candidate_side(person))
+
         if values["nhs_number"] or values["upn"]:
             holders = (self.by_nhs.get(values["nhs_number"] or None, [])
                        + self.by_upn.get(values["upn"] or None, []))
-            found = list({p.pk: p for p in holders}.values())[:2]
+            found = list({p.pk: p for p in holders}.values())[:3]
             if len(found) == 1 and found[0].date_of_birth == values["date_of_birth"]:
                 return found[0], []
             if found:
-                return None, [(p, "shares an identifier (NHS number or UPN) but not the date of "
-                               "birth, or the identifier is held by more than one person")
-                              for p in found]
-        if values["date_of_birth"]:
-            alike = self.by_name.get((values["given_name"].lower(), values["family_name"].lower(),
-                                      values["date_of_birth"]), [])[:5]
-            return None, [(p, "same name and date of birth, no identifier to confirm")
-                          for p in alike]
-        return None, []
+                return None, [(p, *scored(p), "shares an identifier (NHS number or UPN) but "
+                               "not the date of birth, or the identifier is held by more than "
+                               "one person") for p in found]
+        pool = {p.pk: p for p in (self.by_dob.get(values["date_of_birth"], [])
+                                  + self.by_surname.get(values["family_name"].lower(), []))
+                if p.pk in self.before}
+        bands = defaultdict(list)
+        for person in pool.values():
+            score, comparisons = scored(person)
+            bands[matching.band(score, comparisons)].append((person, score, comparisons))
+        links = bands[matching.LINK]
+        if len(links) == 1:  # one certain match: others in the review band are not this one
+            return links[0][0], []
+        doubtful = sorted(links + bands[matching.REVIEW], key=lambda c: -c[1])[:3]
+        return None, [(p, score, comparisons,
+                       "more than one person scores as a match" if len(links) > 1 else
+                       f"the linkage model scores {score:.1%}: not certain enough to link "
+                       f"(links from {matching.UPPER:.0%} with first names that agree and no "
+                       "identifier that differs)")
+                      for p, score, comparisons in doubtful]
+
+    def _hold_back(self) -> None:
+        """A person waiting for review holds back their households, everyone in them and all
+        their contacts and episodes, so a family's history comes in whole once decided."""
+        if not self.deferred:
+            return
+        members = defaultdict(set)
+        for row in self.x.rows.get("ssd_family", []):
+            members[row["fami_family_id"]].add(row["fami_person_id"])
+        self.deferred_families = set()
+        grew = True
+        while grew:
+            grew = False
+            for family_id, people_ids in members.items():
+                if family_id not in self.deferred_families and people_ids & self.deferred:
+                    self.deferred_families.add(family_id)
+                    self.deferred |= people_ids
+                    grew = True
+        self.result.waiting = len(self.deferred)
 
     def _families(self, first_seen: dict[str, dt.date]) -> None:
         members: dict[str, list[dict]] = defaultdict(list)
@@ -325,6 +474,8 @@ class _Writer:
         for row in self.x.rows.get("ssd_address", []):
             addresses[row["addr_person_id"]].append(row)
         for family_id, rows in members.items():
+            if any(r["fami_person_id"] in self.deferred for r in rows):
+                continue  # waits for a review's decision (_hold_back)
             self._family(family_id, rows, addresses, first_seen)
 
     def _family(self, family_id, rows, addresses, first_seen) -> None:
@@ -408,6 +559,9 @@ class _Writer:
     # -- dated events ----------------------------------------------------------------------
     def _events(self):
         for row in self.x.rows.get("ssd_contacts", []):
+            if row["cont_person_id"] in self.deferred:
+                self._tick("ssd_contacts")
+                continue
             if ("ssd_contacts", row["cont_contact_id"]) in self.known:
                 self.result.unchanged["contacts"] += 1
                 self._tick("ssd_contacts")
@@ -426,6 +580,10 @@ class _Writer:
                 self._tick("other")
         for episode_id, rows in episodes.items():
             head = rows[0]
+            if any(r["earl_person_id"] in self.deferred for r in rows):
+                for _ in rows:
+                    self._tick("ssd_early_help_episodes")
+                continue
             known = self.known.get(("ssd_early_help_episodes", episode_id))
             if known:
                 episode = self.stager.held(known)
@@ -565,9 +723,154 @@ class _Writer:
 
 
 def open_reviews():
-    return MatchReview.objects.filter(resolved=False).select_related("imported", "candidate")
+    return MatchReview.objects.filter(resolved=False).select_related("candidate")
+
+
+@transaction.atomic
+def review_decide(*, review: MatchReview, same_person: bool, acting_user) -> list[MatchReview]:
+    """An administrator's decision on an incoming person: the same person as this candidate
+    (the next import links the SSD row to them) or nobody here (the next import creates a new
+    person). Every candidate row of that incoming person is settled at once; audited."""
+    policy.require(acting_user, policy.Action.REVIEW_HISTORY_MATCHES)
+    rows = list(MatchReview.objects.select_for_update().filter(
+        source_system=review.source_system, source_id=review.source_id).order_by("pk"))
+    if any(r.resolved for r in rows):
+        raise IllegalMove("This match has already been decided")
+    now = timezone.now()
+    for row in rows:
+        before = audit.snapshot(row, ["resolved", "decision"])
+        if not same_person:
+            row.decision = Decision.NEW
+        else:
+            row.decision = Decision.LINK if row.pk == review.pk else Decision.NOT_CHOSEN
+        row.resolved, row.decided_by, row.decided_at = True, acting_user, now
+        row.modified_by, row.version = acting_user, row.version + 1
+        row.save()
+        audit.record(user=acting_user, action=AuditAction.CHANGE, obj=row,
+                     person_id=row.candidate_id, changes=audit.diff(row, before,
+                                                                     ["resolved", "decision"]),
+                     reason=f"imported history: {row.get_decision_display()}",
+                     detail=f"{row.source_system} ssd_person {row.source_id}")
+    return rows
+
+
+def reviews_waiting():
+    """The incoming people waiting for a decision, each with their candidates."""
+    grouped: dict[tuple[str, str], list[MatchReview]] = {}
+    for review in open_reviews().order_by("created_at", "source_system", "source_id", "-score"):
+        grouped.setdefault((review.source_system, review.source_id), []).append(review)
+    return list(grouped.values())
+
+
+def _describe(source) -> list[dict]:
+    """The files an import read, with their size and SHA-256, for its provenance."""
+    import hashlib
+
+    if isinstance(source, dict):
+        items = sorted(source.items())
+    else:
+        items = [(p.name, p.read_bytes()) for p in sorted(Path(source).glob("*.csv"))]
+    return [{"name": name, "bytes": len(data if isinstance(data, bytes) else data.encode()),
+             "sha256": hashlib.sha256(data if isinstance(data, bytes) else data.encode())
+             .hexdigest()} for name, data in items]
+
+
+def _record_run(result: ImportResult, user, system: str, files: list[dict],
+                run: ImportRun | None = None) -> ImportRun:
+    run = run or ImportRun(source_system=system, files=files, created_by=user)
+    run.status, run.rows, run.rows_done = RunStatus.IMPORTED, result.rows, result.rows
+    run.modified_by, run.staged_path = user, ""
+    run.summary = {"created": dict(result.created), "updated": dict(result.updated),
+                   "matched": result.matched, "reviews": result.reviews,
+                   "waiting": result.waiting}
+    run.save()
+    audit.record(user=user, action=AuditAction.CREATE, obj=run, reason="imported history",
+                 changes={"source_system": system, "files": [f["name"] for f in files]},
+                 detail=f"history import from {system}: {result.rows} rows")
+    return run
 
 
 def _chunks(values: list, size: int = 500):
     for i in range(0, len(values), size):
         yield values[i:i + size]
+
+
+def history_dir() -> Path:
+    """Where the page's uploads wait for the worker (EARLYHELP_HISTORY_DIR, else var/history)."""
+    from django.conf import settings
+
+    configured = getattr(settings, "EARLYHELP_HISTORY_DIR", None)
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "history"
+
+
+def import_receive(*, files: dict[str, bytes], source_system: str, acting_user,
+                   enqueue: bool = True) -> ImportRun:
+    """Keep the uploaded CSVs and queue their check and import for the task worker: a large
+    extract takes minutes, and the page shows its progress meanwhile."""
+    import hashlib
+
+    policy.require(acting_user, policy.Action.IMPORT_HISTORY)
+    if not (source_system or "").strip():
+        raise ValidationError({"source_system": "Enter the system the extract came from"})
+    run = ImportRun(source_system=source_system.strip()[:60], status=RunStatus.QUEUED,
+                    created_by=acting_user, modified_by=acting_user,
+                    files=[{"name": name, "bytes": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest()}
+                           for name, data in sorted(files.items())])
+    relative = Path(str(run.pk))
+    target = history_dir() / relative
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (target / Path(name).name).write_bytes(data)
+    run.staged_path = str(relative)
+    run.save()
+    audit.record(user=acting_user, action=AuditAction.CREATE, obj=run,
+                 reason="history import queued",
+                 changes={"source_system": run.source_system, "files": run.files})
+    if enqueue:
+        from .tasks import import_history
+
+        transaction.on_commit(lambda: import_history.enqueue(str(run.pk)))
+    return run
+
+
+def import_run(run_id) -> ImportRun:
+    """The worker's part: check and import a queued run's files, with progress on the run; its
+    outcome is written to the run (imported, or every problem, or the error). The staged files
+    are then removed."""
+    import shutil
+
+    # Claimed with a compare-and-set, so two workers never import the same files.
+    if not ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING):
+        return ImportRun.objects.get(pk=run_id)
+    run = ImportRun.objects.select_related("created_by").get(pk=run_id)
+    path = history_dir() / run.staged_path
+
+    def progress(done: int, total: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(rows_done=done, rows=total)
+
+    outcome: dict = {"staged_path": ""}
+    try:
+        result = history_import(source=path, acting_user=run.created_by,
+                                source_system=run.source_system, progress=progress,
+                                files=run.files, run=run)
+    except (ValidationError, PermissionDenied) as refused:
+        outcome |= {"status": RunStatus.REFUSED, "message": _message(refused)[:500]}
+    except Exception as error:  # the page says so rather than waiting for ever
+        outcome |= {"status": RunStatus.FAILED,
+                    "message": f"The import stopped with an error: {error}. Nothing was "
+                               "written."[:500]}
+    else:
+        if not result.ok:
+            outcome |= {"status": RunStatus.REFUSED, "rows": result.rows,
+                        "problems": [[p.table, p.row, p.column, p.reason]
+                                     for p in result.problems]}
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+    if "status" in outcome:
+        ImportRun.objects.filter(pk=run.pk).update(**outcome)
+    else:
+        ImportRun.objects.filter(pk=run.pk).update(staged_path="")
+    run.refresh_from_db()
+    return run

@@ -67,16 +67,19 @@ def test_someone_already_here_is_matched_by_nhs_number_not_duplicated(manager):
     assert Episode.objects.filter(focus_children=amira).count() == 3
 
 
-def test_a_doubtful_match_goes_to_review_not_a_silent_merge(manager):
-    lily = PersonFactory(given_name="Lily", family_name="Evans", nhs_number="", upn="",
-                         date_of_birth=dt.date(2016, 9, 9))
+def test_an_identifier_without_the_date_of_birth_goes_to_review_not_a_silent_merge(manager):
     # The same NHS number as Amira's, but another date of birth: not the same certainty.
     other = PersonFactory(given_name="Amira", family_name="Khan", nhs_number="9434765919",
                           date_of_birth=dt.date(2015, 3, 3))
     result = run(SMALL, manager)
-    assert result.matched == 0 and result.reviews == 2
-    assert Person.objects.count() == 8  # kept apart
-    reviews = {(r.candidate, r.source_id): r.reason for r in services.open_reviews()}
-    assert set(reviews) == {(lily, "P5"), (other, "P1")}
-    assert "no identifier" in reviews[(lily, "P5")]
-    assert MatchReview.objects.filter(resolved=False).count() == 2
+    assert result.matched == 0 and result.reviews == 1
+    # Amira waits, with her household (F1: Bilal, Sara) and its contacts and episodes.
+    assert result.waiting == 3
+    assert not Person.objects.filter(given_name__in=["Amira", "Bilal", "Sara"]).exclude(
+        pk=other.pk).exists()
+    assert Person.objects.count() == 4  # Tom, Lily, Noah and the one already here
+    [review] = services.open_reviews()
+    assert (review.candidate, review.source_id, review.incoming["given_name"]) == (
+        other, "P1", "Amira")
+    assert "shares an identifier" in review.reason
+    assert MatchReview.objects.filter(resolved=False).count() == 1

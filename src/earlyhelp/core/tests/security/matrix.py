@@ -440,6 +440,7 @@ OPEN_PAGES = [
     ("results:unit_costs", {Role.MANAGER, Role.ANALYST}),
     ("results:costs_xlsx", {Role.MANAGER, Role.ANALYST}),
     ("history:import", {Role.MANAGER, Role.ADMIN}),
+    ("history:reviews", {Role.ADMIN}),
 ]
 
 # Every action of the policy table (earlyhelp.access.policy.POLICY), and the doors the matrix
@@ -510,6 +511,7 @@ POLICY_DOORS = {
     "see_unmet_need": "the Panels page shows the report's link by it; the report itself is "
     "scoped to the user's panels (panels.selectors.unmet_need_list, panels.tests)",
     "import_history": ["history:import"],
+    "review_history_matches": ["history:reviews"],
     "see_scheduled_jobs": ["operations:jobs"],
     "add_document": [("post", "/api/families/{family_id}/documents/")],
     "delete_document": [("post", "/api/documents/{id}/delete/"), "documents:delete"],
