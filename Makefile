@@ -67,8 +67,10 @@ test: install-dev frontend oidc-provider
 
 test-postgres: install-dev frontend oidc-provider
 	# Spark linkage does not touch the database, and the outage and backup tests start their own
-	# PostgreSQL: they run once, in `make test`.
-	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark and not own_postgres"
+	# PostgreSQL: they run once, in `make test`. So do the browser tests: what they add over the
+	# page tests is the browser (scripts, focus, axe), which the database does not change, and
+	# twice over they cost CI minutes it does not have (45 on two cores).
+	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark and not own_postgres and not browser"
 
 # schemathesis as each role against gunicorn on a throwaway PostgreSQL, production settings
 # (docs/security.md). EXAMPLES=n and ROLES="worker manager" narrow a run.
