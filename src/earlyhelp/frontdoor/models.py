@@ -7,7 +7,7 @@ from earlyhelp.core import limits
 from earlyhelp.core.codes import ReferralSource
 from earlyhelp.core.limits import text_field
 from earlyhelp.core.models import BaseModel, Organisation, Team
-from earlyhelp.people.models import Family, Person
+from earlyhelp.people.models import Family, MemberRole, Person
 from earlyhelp.thresholds.models import Indicator, Level, NeedTheme, ThresholdModel
 
 
@@ -96,6 +96,11 @@ class ContactPerson(models.Model):
     is_subject = models.BooleanField(
         default=True, help_text="a child the concern is about (not only a household member)"
     )
+    # Someone new to a known household, named by a referrer who may not change that household
+    # (a school, say): the front door places them when it decides (decision 0004).
+    joins_household = models.BooleanField(default=False)
+    joins_as = models.CharField(max_length=20, choices=MemberRole.choices, blank=True)
+    joins_relationship = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [

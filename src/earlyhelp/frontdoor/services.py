@@ -16,7 +16,7 @@ from earlyhelp.core.codes import EpisodeReason
 from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.workflow import carry_out
 from earlyhelp.people import services as people_services
-from earlyhelp.people.models import ConsentKind, ConsentStatus, Family, Person
+from earlyhelp.people.models import ConsentKind, ConsentStatus, Family, MemberRole, Person
 from earlyhelp.people.rules import consent_does_not_reach
 from earlyhelp.thresholds.models import NeedTheme
 from earlyhelp.thresholds.rules import suggest_level
@@ -37,18 +37,23 @@ def contact_create(
     received_at=None, referrer_organisation=None, referrer_role: str = "",
     referrer_email: str = "", referrer_phone: str = "", needs=(), subject_ids=None,
     priority: str = "", consent_given_by: str = "", consent_given_on: dt.date | None = None,
-    consent_share_with: str = "",
+    consent_share_with: str = "", joining: dict | None = None,
 ) -> Contact:
-    """Record a request for support. People must already be found or created (no duplicates)."""
+    """Record a request for support. People must already be found or created (no duplicates).
+
+    joining: {person id: (role, relationship)} for people new to `family` whom the referrer may
+    not place in it; they are on the request, and join the household at the front door's
+    decision (`contact_triage`)."""
     policy.require(acting_user, policy.Action.RAISE_REQUEST, None)
     people = list(people)
     if not people:
         raise ValidationError({"people": "Add at least one child or adult the request is about"})
     received_at = received_at or timezone.now()
     check_event_date(timezone.localtime(received_at).date(), field="received_at", what="received")
+    joining = joining or {}
     if family is not None:
         members = set(family.memberships.values_list("person_id", flat=True))
-        strangers = [p.full_name for p in people if p.pk not in members]
+        strangers = [p.full_name for p in people if p.pk not in members and p.pk not in joining]
         if strangers:
             raise ValidationError({"people": f"Not members of {family.name}: {', '.join(strangers)}"})
     previous = rules.re_referral_source(people, timezone.localtime(received_at).date())
@@ -71,6 +76,9 @@ def contact_create(
         ContactPerson(
             contact=contact, person=person,
             is_subject=(person.pk in subject_ids) if subject_ids is not None else True,
+            joins_household=person.pk in joining,
+            joins_as=joining.get(person.pk, ("", ""))[0],
+            joins_relationship=joining.get(person.pk, ("", ""))[1],
         )
         for person in people
     )
@@ -103,6 +111,10 @@ def request_submit(
         family = Family.objects.get(pk=family_id)
     elif household:
         family = people_services.family_create(acting_user=acting_user, **household)
+    # A referrer who may not change a known household (a partner: decision 0004) names someone
+    # new in it; the front door places them when it decides.
+    may_place = family is None or policy.can(acting_user, policy.Action.CHANGE_HOUSEHOLD, family)
+    joining: dict = {}
     existing = {str(p.pk): p for p in Person.objects.filter(pk__in=[e["id"] for e in people])}
     chosen = [existing[e["id"]] for e in people if e["id"] in existing]
     by_key = {f"p:{key}": person for key, person in existing.items()}
@@ -116,7 +128,9 @@ def request_submit(
         values["date_of_birth"] = _date(new.get("date_of_birth"))
         values["expected_date_of_birth"] = _date(new.get("expected_date_of_birth"))
         person = people_services.person_create(acting_user=acting_user, family=family, **values)
-        if family is not None:
+        if family is not None and not may_place:
+            joining[person.pk] = (new["role"], new.get("relationship", ""))
+        elif family is not None:
             people_services.membership_add(
                 family=family, person=person, role=new["role"],
                 relationship=new.get("relationship", ""),
@@ -132,6 +146,7 @@ def request_submit(
     given_on = _date(details.get("consent_given_on"))
     contact = contact_create(
         acting_user=acting_user, family=family, people=chosen, subject_ids=subject_ids,
+        joining=joining,
         source=details["source"], priority=details.get("priority", ""),
         referrer_name=details["referrer_name"], referrer_role=details.get("referrer_role", ""),
         referrer_email=details.get("referrer_email", ""),
@@ -249,6 +264,7 @@ def contact_triage(
                          after=decided_on, after_what="the date of the decision")
     open_episode = case_services.open_episode_for(contact.family) if contact.family else None
     rules.routing_is_complete(contact, outcome, routed_team, open_episode)
+    place_people_joining(contact=contact, acting_user=acting_user, on=decided_on)
 
     episode = None
     for effect in CONTACT.effects("triage", when=outcome):  # opens or joins an episode
@@ -281,6 +297,28 @@ def contact_triage(
     contact.status = new_status
     base.update(contact, acting_user=acting_user, before=before, family_id=contact.family_id)
     return decision
+
+
+def place_people_joining(*, contact: Contact, acting_user, on: dt.date) -> list:
+    """The people the referrer named as new to the request's household join it (the deciding
+    user's membership writes, audited), before the decision opens an episode for them. Someone
+    placed meanwhile is left as they are."""
+    if contact.family is None:
+        return []
+    joining = list(contact.contact_people.filter(joins_household=True).select_related("person"))
+    placed = []
+    for entry in joining:
+        person = entry.person
+        if not contact.family.memberships.filter(person=person, end_date__isnull=True).exists():
+            people_services.membership_add(
+                family=contact.family, person=person, role=entry.joins_as or MemberRole.CHILD,
+                relationship=entry.joins_relationship,
+                start_date=min(person.date_of_birth or on, on), acting_user=acting_user,
+            )
+            placed.append(person)
+        entry.joins_household = False
+        entry.save(update_fields=["joins_household"])
+    return placed
 
 
 @transaction.atomic

@@ -88,3 +88,75 @@ def test_a_refusal_at_the_last_step_leaves_no_household_behind(world):
         services.request_submit(acting_user=world.partner, details=DETAILS, household=HOUSEHOLD)
     assert "people" in error.value.message_dict
     assert _counts() == before
+
+
+NEW_CHILD = {**BEA, "given_name": "Bilal", "nhs_number": "", "date_of_birth": "2022-09-02",
+             "relationship": "son"}
+
+
+def _partner_names_a_new_child(world):
+    people = [{"id": str(world.child.pk), "subject": True}]
+    return services.request_submit(acting_user=world.partner, details=DETAILS, people=people,
+                                   new_people=[NEW_CHILD], family_id=world.family.pk)
+
+
+def test_a_referrer_who_may_not_change_the_household_sends_a_new_child_for_the_front_door(world):
+    # A school names a child new to a household it cannot see (decision 0004): the child is on
+    # the request and waits for the front door; the household is not changed by the school.
+    members = set(world.family.memberships.values_list("person", flat=True))
+    contact = _partner_names_a_new_child(world)
+    bilal = Person.objects.get(given_name="Bilal")
+    assert set(world.family.memberships.values_list("person", flat=True)) == members
+    joining = contact.contact_people.get(person=bilal)
+    assert (joining.joins_household, joining.joins_as, joining.joins_relationship) == (
+        True, "child", "son")
+    assert not contact.contact_people.get(person=world.child).joins_household
+
+    # The front door's decision places him, as its own audited write, before the episode opens.
+    from earlyhelp.frontdoor.tests.test_services import triage
+
+    decision = triage(world, contact)
+    membership = world.family.memberships.get(person=bilal)
+    assert (membership.role, membership.relationship, membership.start_date) == (
+        "child", "son", bilal.date_of_birth)
+    assert AuditEvent.objects.filter(user=world.front_door, action="create",
+                                     object_id=str(membership.pk)).exists()
+    assert bilal in decision.episode.focus_children.all()
+    joining.refresh_from_db()
+    assert not joining.joins_household
+
+
+def test_someone_placed_before_the_decision_is_not_placed_twice(world):
+    from earlyhelp.frontdoor.tests.test_services import triage
+    from earlyhelp.people import services as people_services
+
+    contact = _partner_names_a_new_child(world)
+    bilal = Person.objects.get(given_name="Bilal")
+    people_services.membership_add(family=world.family, person=bilal, role="child",
+                                   start_date=bilal.date_of_birth, acting_user=world.front_door)
+    triage(world, contact)
+    assert world.family.memberships.filter(person=bilal).count() == 1
+
+
+def test_someone_who_may_change_the_household_adds_the_new_child_at_once(world):
+    people = [{"id": str(world.child.pk), "subject": True}]
+    contact = services.request_submit(acting_user=world.front_door, details=DETAILS,
+                                      people=people, new_people=[NEW_CHILD],
+                                      family_id=world.family.pk)
+    bilal = Person.objects.get(given_name="Bilal")
+    assert world.family.memberships.filter(person=bilal).exists()
+    assert not contact.contact_people.get(person=bilal).joins_household
+
+
+def test_a_known_person_outside_the_household_is_still_refused(world):
+    # Only someone new, created with the request, may wait to join: naming another household's
+    # member is refused as before, and nothing is written.
+    from earlyhelp.people.tests.factories import family_with_members
+
+    other = family_with_members(children=1, adults=0).memberships.get().person
+    people = [{"id": str(world.child.pk), "subject": True}, {"id": str(other.pk), "subject": True}]
+    before = _counts()
+    with pytest.raises(ValidationError, match="Not members of"):
+        services.request_submit(acting_user=world.partner, details=DETAILS, people=people,
+                                new_people=[NEW_CHILD], family_id=world.family.pk)
+    assert _counts() == before
