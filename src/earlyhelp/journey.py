@@ -11,6 +11,7 @@ from earlyhelp.core.workflow import Journey
 from earlyhelp.directory import services as directory
 from earlyhelp.directory.journey import REFERRAL
 from earlyhelp.frontdoor.journey import CONTACT
+from earlyhelp.history.journey import IMPORT_RUN
 from earlyhelp.panels.journey import MEETING, PANEL_ACTION, PANEL_CASE
 from earlyhelp.panels.services.actions import panel_action_add
 from earlyhelp.plans import services as plans
@@ -22,7 +23,7 @@ from earlyhelp.targeting.journey import CLERICAL_REVIEW, RUN, UPLOAD
 JOURNEY = Journey(
     machines=(
         CONTACT, EPISODE, ASSESSMENT, PLAN, ACTION, REFERRAL, PANEL_CASE, MEETING, PANEL_ACTION,
-        RUN, CLERICAL_REVIEW, UPLOAD, CLAIM, ROUND, ACTION_ITEM, CASE_AUDIT,
+        RUN, CLERICAL_REVIEW, UPLOAD, CLAIM, ROUND, ACTION_ITEM, CASE_AUDIT, IMPORT_RUN,
     ),
     performers={
         ("episode", "open"): cases.episode_open,

@@ -25,13 +25,14 @@ from earlyhelp.core.codes import ReferralSource
 from earlyhelp.core.dates import check_event_date, today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction, Team
-from earlyhelp.core.workflow import require_move
+from earlyhelp.core.workflow import NEW, require_move
 from earlyhelp.frontdoor.models import ConsentAnswer, Contact, ContactPerson
 from earlyhelp.people.models import Family, MemberRole, Membership, Person
 
 from . import matching, validation
 from .bulk import Staged
 from .episodes import EpisodeStager
+from .journey import IMPORT_RUN
 from .models import Decision, ImportRun, MatchReview, RunStatus, SourceRecord
 from .validation import Extract, Problem
 
@@ -777,8 +778,10 @@ def _describe(source) -> list[dict]:
 
 def _record_run(result: ImportResult, user, system: str, files: list[dict],
                 run: ImportRun | None = None) -> ImportRun:
+    state = NEW if run is None else run.status
     run = run or ImportRun(source_system=system, files=files, created_by=user)
-    run.status, run.rows, run.rows_done = RunStatus.IMPORTED, result.rows, result.rows
+    run.status = IMPORT_RUN.require("import", state)
+    run.rows, run.rows_done = result.rows, result.rows
     run.modified_by, run.staged_path = user, ""
     run.summary = {"created": dict(result.created), "updated": dict(result.updated),
                    "matched": result.matched, "reviews": result.reviews,
@@ -812,7 +815,8 @@ def import_receive(*, files: dict[str, bytes], source_system: str, acting_user,
     policy.require(acting_user, policy.Action.IMPORT_HISTORY)
     if not (source_system or "").strip():
         raise ValidationError({"source_system": "Enter the system the extract came from"})
-    run = ImportRun(source_system=source_system.strip()[:60], status=RunStatus.QUEUED,
+    run = ImportRun(source_system=source_system.strip()[:60],
+                    status=IMPORT_RUN.require("queue", NEW),
                     created_by=acting_user, modified_by=acting_user,
                     files=[{"name": name, "bytes": len(data),
                             "sha256": hashlib.sha256(data).hexdigest()}
@@ -842,7 +846,7 @@ def import_run(run_id) -> ImportRun:
 
     # Claimed with a compare-and-set, so two workers never import the same files.
     if not ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=RunStatus.RUNNING):
+            status=IMPORT_RUN.require("start", RunStatus.QUEUED)):
         return ImportRun.objects.get(pk=run_id)
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
     path = history_dir() / run.staged_path
@@ -856,14 +860,16 @@ def import_run(run_id) -> ImportRun:
                                 source_system=run.source_system, progress=progress,
                                 files=run.files, run=run)
     except (ValidationError, PermissionDenied) as refused:
-        outcome |= {"status": RunStatus.REFUSED, "message": _message(refused)[:500]}
+        outcome |= {"status": IMPORT_RUN.require("refuse", RunStatus.RUNNING),
+                    "message": _message(refused)[:500]}
     except Exception as error:  # the page says so rather than waiting for ever
-        outcome |= {"status": RunStatus.FAILED,
+        outcome |= {"status": IMPORT_RUN.require("fail", RunStatus.RUNNING),
                     "message": f"The import stopped with an error: {error}. Nothing was "
                                "written."[:500]}
     else:
         if not result.ok:
-            outcome |= {"status": RunStatus.REFUSED, "rows": result.rows,
+            outcome |= {"status": IMPORT_RUN.require("refuse", RunStatus.RUNNING),
+                        "rows": result.rows,
                         "problems": [[p.table, p.row, p.column, p.reason]
                                      for p in result.problems]}
     finally:
