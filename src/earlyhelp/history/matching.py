@@ -88,11 +88,13 @@ def _clean(name: str) -> str:
     return re.sub(r"[^a-z]", "", (name or "").lower())
 
 
-def _first_name(a: str, b: str) -> str | None:
+def _name_level(a: str, b: str, same: str, different: str, initials: bool = False) -> str | None:
+    """The comparison level two cleaned names reach (None when either is missing), from
+    exact down to different; `initials` lets an initial agree with a name that starts with it."""
     if not a or not b:
         return None
     if a == b:
-        return "Same first name"
+        return same
     similarity = jellyfish.jaro_winkler_similarity(a, b)
     if similarity >= 0.92:
         return "Very similar spelling (Jaro-Winkler at least 0.92)"
@@ -100,24 +102,17 @@ def _first_name(a: str, b: str) -> str | None:
         return "Sounds the same (metaphone)"
     if similarity >= 0.8:
         return "Similar spelling (Jaro-Winkler at least 0.8)"
-    if (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
+    if initials and (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
         return "One side is an initial, and the initials agree"
-    return "Different first names"
+    return different
+
+
+def _first_name(a: str, b: str) -> str | None:
+    return _name_level(a, b, "Same first name", "Different first names", initials=True)
 
 
 def _surname(a: str, b: str) -> str | None:
-    if not a or not b:
-        return None
-    if a == b:
-        return "Same surname"
-    similarity = jellyfish.jaro_winkler_similarity(a, b)
-    if similarity >= 0.92:
-        return "Very similar spelling (Jaro-Winkler at least 0.92)"
-    if jellyfish.metaphone(a) == jellyfish.metaphone(b):
-        return "Sounds the same (metaphone)"
-    if similarity >= 0.8:
-        return "Similar spelling (Jaro-Winkler at least 0.8)"
-    return "Different surnames"
+    return _name_level(a, b, "Same surname", "Different surnames")
 
 
 def _dob(a: dt.date | None, b: dt.date | None) -> str | None:
