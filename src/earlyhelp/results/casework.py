@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 from django.utils import timezone
 
-from earlyhelp.cases.models import TransitionKind
-from earlyhelp.cases.models import Transition
+from earlyhelp.cases.models import Transition, TransitionKind
 from earlyhelp.core.dates import long_date
 from earlyhelp.frontdoor.models import Contact, TriageDecision, TriageOutcome
 from earlyhelp.people.models import MemberRole, Membership
