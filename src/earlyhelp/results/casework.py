@@ -21,6 +21,7 @@ from earlyhelp.frontdoor.models import Contact, TriageDecision, TriageOutcome
 from earlyhelp.people.models import MemberRole, Membership
 from earlyhelp.plans.models import FamilyRating, ProgressScore
 
+from . import selection
 from .linked import ADULT_AGE
 
 AGENCY = "Early help casework"
@@ -181,20 +182,12 @@ def stage(con, attachments, keys: dict, codes: set[str], reference: dt.date) -> 
     return details
 
 
-# Above this many families the casework is read for the families of their programmes (a
-# subquery) and the others skipped: an IN list of every family's id would near the database's
-# limit on parameters (32,766 on SQLite).
-_FAMILIES_BY_PROGRAMME_FROM = 2000
-
-
 def _family_filter(families: list, attachments):
-    """What the readers' `family_id__in` takes: the ids, or a subquery for many families."""
-    if len(families) <= _FAMILIES_BY_PROGRAMME_FROM:
+    """What the readers' `family_id__in` takes: the ids, or their programmes' families (a
+    subquery) for many families – see `selection`."""
+    if not selection.is_many(len(families)):
         return families
-    from .models import ProgrammeFamily
-
-    programmes = {a.framework_id for a in attachments}
-    return ProgrammeFamily.objects.filter(framework__in=programmes).values("family_id")
+    return selection.programme_families(attachments)
 
 
 def _insert(con, table: str, rows: list[dict], schema: dict) -> None:

@@ -11,7 +11,7 @@ from earlyhelp.core import audit, bulk
 from earlyhelp.core.dates import check_event_date
 from earlyhelp.core.models import AuditAction
 
-from . import casework, evaluation, rules
+from . import casework, evaluation, rules, selection
 from .models import Framework, Measure, PlanNeed, ProgrammeFamily
 
 
@@ -60,16 +60,12 @@ def _measure_dict(measure: Measure) -> dict:
             "sustain_months": measure.sustain_months, "needs_records": measure.needs_records}
 
 
-# Above this many families the needs are read by programme and kept in Python: one IN list of
-# every family's id would near the database's limit on parameters (32,766 on SQLite).
-_NEEDS_BY_PROGRAMME_FROM = 2000
-
-
 def _needs_to_check(by_key: dict) -> list[PlanNeed]:
     """The needs of the families in `by_key` ({pk: attachment}) in one query, with only the
-    columns the check reads: their stored evidence is replaced, so it is not read back."""
+    columns the check reads: their stored evidence is replaced, so it is not read back. For
+    many families they are read by programme (see `selection`) and kept in Python."""
     chosen = PlanNeed.objects.order_by().only("id", "version", "attachment_id", "measure_id")
-    if len(by_key) <= _NEEDS_BY_PROGRAMME_FROM:
+    if not selection.is_many(len(by_key)):
         return list(chosen.filter(attachment__in=list(by_key)))
     programmes = {a.framework_id for a in by_key.values()}
     return [n for n in chosen.filter(attachment__framework__in=programmes)

@@ -26,7 +26,7 @@ from earlyhelp.frontdoor.models import TriageDecision, TriageOutcome
 from earlyhelp.frontdoor.tests.factories import ContactFactory
 from earlyhelp.plans.models import FamilyRating, FamilyView, ProgressScore
 from earlyhelp.plans.tests.factories import ReviewFactory
-from earlyhelp.results import linked, services
+from earlyhelp.results import linked, selection, services
 from earlyhelp.results.models import Framework, Measure, PlanNeed
 from earlyhelp.thresholds.tests.factories import NeedThemeFactory
 
@@ -287,10 +287,7 @@ def test_checking_casework_measures_takes_the_same_queries_for_any_number_of_fam
     from earlyhelp.people.tests.factories import family_with_members
 
     if read == "by programme":  # what a check of thousands of families does
-        from earlyhelp.results import casework as casework_sources
-
-        monkeypatch.setattr(services, "_NEEDS_BY_PROGRAMME_FROM", 0)
-        monkeypatch.setattr(casework_sources, "_FAMILIES_BY_PROGRAMME_FROM", 0)
+        monkeypatch.setattr(selection, "MANY_FAMILIES", 0)
 
     framework = Framework.objects.get(code="sf-2022-25")
     for i in range(families):

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from earlyhelp.core.models import AuditEvent
 from earlyhelp.people.models import Family
-from earlyhelp.results import services
+from earlyhelp.results import selection, services
 from earlyhelp.results.models import Framework, Measure, PlanNeed
 from earlyhelp.targeting.tests.test_criteria import World
 
@@ -187,8 +187,8 @@ def test_checking_outcomes_takes_the_same_queries_for_any_number_of_families(
         world, families, read_needs, django_assert_num_queries, monkeypatch):
     from earlyhelp.people.tests.factories import FamilyFactory
 
-    if read_needs == "by programme":  # what a big check does (services._needs_to_check)
-        monkeypatch.setattr(services, "_NEEDS_BY_PROGRAMME_FROM", 0)
+    if read_needs == "by programme":  # what a big check does (results.selection)
+        monkeypatch.setattr(selection, "MANY_FAMILIES", 0)
 
     framework = Framework.objects.get(code="sf-2022-25")
     attachments = []
