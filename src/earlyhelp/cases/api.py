@@ -368,7 +368,9 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(TransitionOutput(transition).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoteInput, responses={200: NoteOutput(many=True), 201: NoteOutput})
+    # One path, two operations: reading answers 200 with the list, writing 201 with the note.
+    @extend_schema(methods=["GET"], responses={200: NoteOutput(many=True)})
+    @extend_schema(methods=["POST"], request=NoteInput, responses={201: NoteOutput})
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, pk=None):
         episode = selectors.episode_detail(user=request.user, episode_id=pk)

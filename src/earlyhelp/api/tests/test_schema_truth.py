@@ -148,6 +148,17 @@ def test_a_panels_meetings_are_documented_as_the_list_they_are():
     assert response["content"]["application/json"]["schema"]["type"] == "array"
 
 
+def test_reading_an_episodes_notes_is_documented_as_a_list_not_a_creation():
+    """GET and POST share a path: each documents only its own success (GET once said 201)."""
+    path = schema()["paths"]["/api/episodes/{id}/notes/"]
+    read, write = path["get"], path["post"]
+    assert "200" in read["responses"] and "201" not in read["responses"]
+    assert read["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert "requestBody" not in read
+    assert "201" in write["responses"] and "200" not in write["responses"]
+    assert "requestBody" in write
+
+
 def test_nested_text_and_a_partial_edit_refuse_numbers_by_dotted_path(world):
     from earlyhelp.testing.journey import open_episode
 
