@@ -368,10 +368,11 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(TransitionOutput(transition).data, status=status.HTTP_201_CREATED)
 
-    # One path, two operations: reading answers 200 with the list, writing 201 with the note.
+    # One path, two operations: reading answers 200 with the list (unpaginated, as the view
+    # returns it), writing 201 with the note.
     @extend_schema(methods=["GET"], responses={200: NoteOutput(many=True)})
     @extend_schema(methods=["POST"], request=NoteInput, responses={201: NoteOutput})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the notes: one list
     def notes(self, request, pk=None):
         episode = selectors.episode_detail(user=request.user, episode_id=pk)
         if request.method == "GET":
