@@ -166,8 +166,7 @@ class _Compiled:
                           str(placeholder): (name, str)})  # fmt: skip
         self.slots = {n: forms[value] for n, value in enumerate(params)
                       if isinstance(value, uuid.UUID | str) and value in forms}  # fmt: skip
-        if ("family", _as_hex) not in self.slots.values() and (
-            "family", _as_uuid) not in self.slots.values():
+        if not any(name == "family" for name, _ in self.slots.values()):
             raise RuntimeError("the timeline's SQL lost its family parameter")
         self.params = list(params)
         count, count_params = rows.order_by().query.get_compiler(connection=connection).as_sql()
@@ -190,7 +189,7 @@ class _Compiled:
             for n, (converters, expression) in self.converters.items():
                 for converter in converters:
                     row[n] = converter(row[n], expression, connection)
-            out.append(dict(zip(self.names, row)))
+            out.append(dict(zip(self.names, row, strict=True)))
         return out
 
 
