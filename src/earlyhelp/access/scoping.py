@@ -15,8 +15,13 @@ which would reveal that it exists.
 - analyst and administrator: no casework (aggregates and configuration only).
 """
 
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+import threading
+from collections import OrderedDict
+
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections, router
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, UUIDField
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from earlyhelp.cases.models import Episode, TafMember
@@ -99,7 +104,7 @@ def _front_door_condition(user, family_field):
 
 
 def _partner_condition(user, family_field):
-    return Q(**{f"{family_field}__in": _partner_family_ids(user)})
+    return Q(**{f"{family_field}__in": _ids_sql(user, "partner", _partner_family_ids)})
 
 
 def _created_and_not_yet_routed(user, family_field):
@@ -108,8 +113,10 @@ def _created_and_not_yet_routed(user, family_field):
     routed = Q(Exists(Episode.objects.filter(family_id=OuterRef("id")))) | Q(
         Exists(Contact.objects.filter(family_id=OuterRef("id"), decision__isnull=False))
     )
-    mine = Family.objects.filter(created_by=user).exclude(routed).values("id")
-    return Q(**{f"{family_field}__in": mine})
+    def mine(user):
+        return Family.objects.filter(created_by=user).exclude(routed).values("id")
+
+    return Q(**{f"{family_field}__in": _ids_sql(user, "created", mine)})
 
 
 def panel_family_ids(user):
@@ -150,16 +157,71 @@ def _active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+# Scopes built once and reused (issue 19): composing the nested subqueries cost more than
+# running them. The SQL is unchanged – access is still decided in the query, every time – only
+# the Python objects describing it are kept, per thread (never shared while compiling), keyed
+# on everything the scope reads from the user and the day. Callers get a clone (`.all()`), so
+# a cached queryset is never evaluated or altered.
+_built = threading.local()
+_BUILT_MAX = 256
+
+
+def _scope_key(user, *what) -> tuple:
+    service_id = user.team.service_id if user.role == Role.MANAGER and user.team_id else None
+    return (user.pk, user.role, user.team_id, service_id, dates.today(), *what)
+
+
+def _reuse(key, build):
+    store = getattr(_built, "store", None)
+    if store is None:
+        store = _built.store = OrderedDict()
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    value = store[key] = build()
+    if len(store) > _BUILT_MAX:
+        store.popitem(last=False)
+    return value
+
+
+def _ids_sql(user, name: str, build):
+    """A subquery of family ids that refers to nothing outside itself, compiled once to SQL
+    with its parameters: the database runs the same query, Django no longer recomposes it (a
+    partner's consent rules are five nested subqueries, in every query of a page)."""
+    connection = connections[router.db_for_read(Family)]
+
+    def compiled():
+        queryset = build(user).order_by()  # as Django compiles `__in` subqueries: unsorted
+        try:
+            sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:
+            return queryset
+        return RawSQL(sql, params, output_field=UUIDField())
+
+    return _reuse(_scope_key(user, "ids", name, connection.alias, connection.vendor), compiled)
+
+
+def forget_built_scopes() -> None:
+    """Build every scope afresh (benchmarks measure a cold start with it)."""
+    _built.store = OrderedDict()
+
+
 def family_condition(user, family_field: str = "id") -> Q | None:
     """The user's scope as a condition on a family-id field (None: no casework at all)."""
     if not _active(user):
         return None
+    return _reuse(_scope_key(user, "condition", family_field),
+                  lambda: _family_condition(user, family_field))  # fmt: skip
+
+
+def _family_condition(user, family_field: str) -> Q | None:
     parts = []
     if user.role in _ROLE_CONDITIONS:
         parts.append(_ROLE_CONDITIONS[user.role](user, family_field))
         parts.append(_created_and_not_yet_routed(user, family_field))
     if user.role in _PANEL_SCOPES:
-        parts.append(Q(**{f"{family_field}__in": _PANEL_SCOPES[user.role](user)}))
+        panels = _ids_sql(user, "panels", _PANEL_SCOPES[user.role])
+        parts.append(Q(**{f"{family_field}__in": panels}))
     if not parts:
         return None
     condition = parts[0]
@@ -172,7 +234,8 @@ def _scoped(model, user, family_field: str) -> QuerySet:
     condition = family_condition(user, family_field)
     if condition is None:
         return model.objects.none()
-    return model.objects.filter(condition)
+    key = _scope_key(user, model, family_field)
+    return _reuse(key, lambda: model.objects.filter(condition)).all()
 
 
 def visible_families(user) -> QuerySet[Family]:
@@ -191,8 +254,11 @@ def visible_people(user) -> QuerySet[Person]:
     condition = family_condition(user, "family_id")
     if condition is None:
         return Person.objects.none()
-    memberships = Membership.objects.filter(condition, person_id=OuterRef("id"))
-    return Person.objects.filter(Exists(memberships))
+    def build():
+        memberships = Membership.objects.filter(condition, person_id=OuterRef("id"))
+        return Person.objects.filter(Exists(memberships))
+
+    return _reuse(_scope_key(user, Person), build).all()
 
 
 def visible_contacts(user) -> QuerySet[Contact]:
@@ -200,6 +266,10 @@ def visible_contacts(user) -> QuerySet[Contact]:
         return Contact.objects.none()
     if user.role == Role.FRONT_DOOR:
         return Contact.objects.all()
+    return _reuse(_scope_key(user, Contact), lambda: _visible_contacts(user)).all()
+
+
+def _visible_contacts(user) -> QuerySet[Contact]:
     condition = family_condition(user, "family_id") or Q(pk__in=[])
     if user.role == Role.PARTNER:
         condition |= Q(referrer_user=user)

@@ -77,38 +77,6 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
     items = []
     due_days = timescales.assessment_due_days
     soon_days = timescales.assessment_due_soon_days
-    assessments = (
-        own.annotate(done=worklists.assessment_completed())
-        .filter(done=False)
-        .aggregate(
-            overdue=_count(Q(start_date__lt=today - dt.timedelta(days=due_days))),
-            soon=_count(
-                Q(
-                    start_date__gte=today - dt.timedelta(days=due_days),
-                    start_date__lt=today - dt.timedelta(days=due_days - soon_days),
-                )
-            ),
-        )
-    )
-    page = reverse("web:team" if user.role == Role.MANAGER else "web:caseload")
-    items.append(
-        ActionItem(
-            "assessments_overdue",
-            "Assessments overdue",
-            assessments["overdue"],
-            _work_url(user, "assessments-overdue"),
-            urgent=True,
-        )
-    )
-    items.append(
-        ActionItem(
-            "assessments_due",
-            f"Assessments due in the next {soon_days} days",
-            assessments["soon"],
-            page,
-        )
-    )
-    reviews = worklists.review_annotations(own)
     overdue_q = worklists.overdue_review_q(today)
     soon_until = today + dt.timedelta(days=timescales.review_due_soon_days)
     first_due = dt.timedelta(days=timescales.first_review_days)
@@ -119,12 +87,55 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
         active_plan_started__gte=today - first_due,
         active_plan_started__lte=soon_until - first_due,
     )
-    review_counts = reviews.aggregate(overdue=_count(overdue_q), soon=_count(soon_q))
+    counts = {
+        "assessments_overdue": _count(
+            Q(done=False, start_date__lt=today - dt.timedelta(days=due_days))
+        ),
+        "assessments_soon": _count(
+            Q(
+                done=False,
+                start_date__gte=today - dt.timedelta(days=due_days),
+                start_date__lt=today - dt.timedelta(days=due_days - soon_days),
+            )
+        ),
+        "reviews_overdue": _count(overdue_q),
+        "reviews_soon": _count(soon_q),
+    }
+    if user.role == Role.MANAGER:
+        counts["unallocated"] = _count(Q(lead_practitioner__isnull=True))
+        counts["unallocated_late"] = _count(
+            Q(
+                lead_practitioner__isnull=True,
+                start_date__lt=today - dt.timedelta(days=no_lead_days()),
+            )
+        )
+    # One query for every casework count: the scope is composed and compiled once (issue 19).
+    counts = worklists.review_annotations(
+        own.annotate(done=worklists.assessment_completed())
+    ).aggregate(**counts)
+    page = reverse("web:team" if user.role == Role.MANAGER else "web:caseload")
+    items.append(
+        ActionItem(
+            "assessments_overdue",
+            "Assessments overdue",
+            counts["assessments_overdue"],
+            _work_url(user, "assessments-overdue"),
+            urgent=True,
+        )
+    )
+    items.append(
+        ActionItem(
+            "assessments_due",
+            f"Assessments due in the next {soon_days} days",
+            counts["assessments_soon"],
+            page,
+        )
+    )
     items.append(
         ActionItem(
             "reviews_overdue",
             "Reviews overdue",
-            review_counts["overdue"],
+            counts["reviews_overdue"],
             _work_url(user, "reviews-overdue"),
             urgent=True,
         )
@@ -133,22 +144,18 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
         ActionItem(
             "reviews_due",
             f"Reviews due in the next {timescales.review_due_soon_days} days",
-            review_counts["soon"],
+            counts["reviews_soon"],
             page,
         )
     )
     if user.role == Role.MANAGER:
-        unallocated = own.filter(lead_practitioner__isnull=True).aggregate(
-            total=_count(Q()),
-            late=_count(Q(start_date__lt=today - dt.timedelta(days=no_lead_days()))),
-        )
         items.append(
             ActionItem(
                 "unallocated",
                 "Episodes without a lead practitioner",
-                unallocated["total"],
+                counts["unallocated"],
                 _work_url(user, "unallocated"),
-                urgent=bool(unallocated["late"]),
+                urgent=bool(counts["unallocated_late"]),
             )
         )
     return items

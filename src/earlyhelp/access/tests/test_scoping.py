@@ -89,3 +89,21 @@ def test_inactive_users_see_nothing(world):
     world.worker.is_active = False
     world.worker.save()
     assert families(world.worker) == set()
+
+
+def test_a_scope_built_once_still_follows_the_data_and_the_user(world):
+    """Scopes are composed once and reused (issue 19): never their results, nor another
+    user's, role's or team's scope."""
+    assert families(world.worker) == set()  # the scope is built and run
+    open_episode(world)
+    assert families(world.worker) == {world.family}  # run again: the new episode counts
+    assert visible_families(world.worker).filter(pk=world.family.pk).exists()
+    assert families(world.other_worker) == set()
+    world.worker.team = world.other_team  # moved to another service's team
+    world.worker.save()
+    assert families(world.worker) == set()
+    world.worker.team = world.team
+    world.worker.role = "analyst"  # no casework at all
+    assert families(world.worker) == set()
+    world.worker.role = "worker"
+    assert families(world.worker) == {world.family}

@@ -187,3 +187,13 @@ def test_items_link_to_the_page_that_lists_them(world, led):
     assert manager["assessments_overdue"].url == reverse(
         "web:team_queue", kwargs={"queue": "assessments-overdue"}
     )
+
+
+def test_action_needed_query_counts_are_pinned(world, django_assert_max_num_queries):
+    """Every casework count in one query (issue 19); the others one query each."""
+    open_episode(world)
+    action_needed(world.manager)  # the manager's team is read once, like the session's user
+    with django_assert_max_num_queries(6):  # was 8: assessments, reviews, unallocated apart
+        action_needed(world.manager)
+    with django_assert_max_num_queries(5):  # was 6
+        action_needed(world.worker)

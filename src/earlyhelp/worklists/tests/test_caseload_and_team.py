@@ -79,3 +79,28 @@ def test_actions_past_due_queue(world, client):
     verified_login(client, world.manager)
     html = text(client.get(reverse("web:team_queue", args=["actions-past-due"])))
     assert "Book the GP" in html and (dates.today() - dt.timedelta(days=3)).strftime("%B") in html
+
+
+def test_start_page_caseload_summary_counts_what_the_caseload_page_marks(world):
+    """The start page counts in the database (issue 19) what the caseload page marks row by row."""
+    from earlyhelp.worklists import selectors as worklists
+
+    overdue = _allocated(world)  # no assessment after ~59 days: overdue
+    planned = _allocated(world, family=family_with_members())
+    journey.completed_assessment(world, planned, started_days_ago=58, completed_days_ago=58)
+    plan = plans.plan_start(episode=planned, started_on=days_ago(58), acting_user=world.worker)
+    for due in (days_ago(3), days_ago(1), dates.today() + dt.timedelta(days=5)):
+        plans.plan_action_add(plan=plan, description="Act", owner_name="Mum", due_date=due,
+                              acting_user=world.worker)
+    today = dates.today()
+    rows = worklists.mark_due(list(worklists.caseload_rows(user=world.worker, today=today)), today)
+    summary = worklists.caseload_summary(user=world.worker)
+    assert summary == {
+        "open": len(rows),
+        "assessment_overdue": sum(r.assessment_overdue for r in rows),
+        "review_overdue": sum(r.review_overdue for r in rows),
+        "actions_late": sum(r.actions_late for r in rows),
+    }
+    assert summary["open"] == 2 and summary["actions_late"] == 2  # two past due, one to come
+    assert summary["assessment_overdue"] == 1 and overdue.pk in {r.pk for r in rows}
+    assert worklists.caseload_summary(user=world.other_worker)["open"] == 0
