@@ -13,16 +13,21 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DashboardSnapshot',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(help_text="the day the figures are for (the job's 'today')")),
-                ('computed_at', models.DateTimeField(help_text='when the job read the records')),
-                ('scope_key', models.CharField(help_text="'borough' or 'service:<id>'", max_length=60)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False,
+                                           verbose_name='ID')),
+                ('as_of', models.DateField(
+                    help_text="the day the figures are for (the job's 'today')")),
+                ('computed_at', models.DateTimeField(
+                    help_text='when the job read the records')),
+                ('scope_key', models.CharField(
+                    help_text="'borough' or 'service:<id>'", max_length=60)),
                 ('kind', models.CharField(help_text='month, quarter or year', max_length=10)),
                 ('period_start', models.DateField()),
                 ('figures', models.JSONField(default=dict)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('as_of', 'scope_key', 'kind'), name='dashboard_snapshot_unique')],
+                'constraints': [models.UniqueConstraint(
+                    fields=('as_of', 'scope_key', 'kind'), name='dashboard_snapshot_unique')],
             },
         ),
     ]
