@@ -58,14 +58,14 @@ LABELS = {
 MEASURE = {"dashboard_borough": "p95_ms", "dashboard_service": "p95_ms"}  # else max_ms
 
 
-def page_settings():
+def page_settings(bare_view: bool = True):
     from django.conf import settings
 
     # Plain static storage: the benchmark needs no collectstatic manifest to draw the page.
     return {
         "STORAGES": {**settings.STORAGES, "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
-        "ROOT_URLCONF": "load_urls",  # earlyhelp's URLs plus the bare view
+        **({"ROOT_URLCONF": "load_urls"} if bare_view else {}),  # earlyhelp's URLs + the bare view
     }
 
 
@@ -75,12 +75,13 @@ def cold_once(profile: bool = False) -> int:
     from django.db import transaction
     from django.test import Client, override_settings
 
+    import earlyhelp.wsgi  # noqa: F401 – what a server process loads before its first request
     from earlyhelp.core.models import Role, User
     from earlyhelp.core.testing.two_factor import verified_login
 
     analyst = User.objects.filter(role=Role.ANALYST, is_active=True).first()
     client = Client()
-    with override_settings(**page_settings()), transaction.atomic():
+    with override_settings(**page_settings(bare_view=False)), transaction.atomic():
         verified_login(client, analyst)  # the session a signed-in user already has
         if profile:
             profile_requests(client.get, ["/insights/"], title="dashboard page, cold")
@@ -188,7 +189,30 @@ def main() -> int:
         value = row.value if row.value is None else round(row.value, 1)
         print(f"  {row.definition.code:<24} {value}")
 
-    # 4. The page over HTTP, warm, beside the bare view; then the board PDF.
+    # 4. Cold: a fresh process per sample, its first request timed (outside any transaction of
+    # ours: on SQLite an open one would hold the write lock the new process's sign-in needs).
+    # Bytecode is compiled once first, into a folder of its own, as an installed server has it.
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(ROOT / "var" / "pycache-cold")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+    def fresh_process(*flags):
+        return subprocess.run(
+            [sys.executable, __file__, "--database-url", args.database_url, "--cold-once",
+             *flags], capture_output=True, text=True, cwd=ROOT / "bench", check=True, env=env,
+        ).stdout
+
+    fresh_process()  # compiles the bytecode; not timed
+    cold = []
+    for _ in range(args.cold):
+        sample = json.loads(fresh_process().strip().splitlines()[-1])
+        assert sample["snapshot"], "the cold page did not read the day's snapshot"
+        cold.append(sample["ms"])
+    results["dashboard_page_cold"] = summary(cold)
+    print(f"dashboard page, cold first request ({args.cold} processes): "
+          f"p50 {results['dashboard_page_cold']['p50_ms']:.0f} ms, "
+          f"max {results['dashboard_page_cold']['max_ms']:.0f} ms")
+
+    # 5. The page over HTTP, warm, beside the bare view; then the board PDF.
     client = Client()
     with override_settings(**page_settings()), transaction.atomic():
         verified_login(client, analyst)  # a session and a test device, rolled back below
@@ -218,23 +242,6 @@ def main() -> int:
                          "pdf": lambda: client.get("/insights/board/report.pdf")}
         calls["board_pdf"] = profile_ready["pdf"]
 
-        # 5. Cold: a fresh process per sample, its first request timed.
-        def fresh_process(*flags):
-            return subprocess.run(
-                [sys.executable, __file__, "--database-url", args.database_url, "--cold-once",
-                 *flags], capture_output=True, text=True, cwd=ROOT / "bench", check=True,
-            ).stdout
-
-        cold = []
-        for _ in range(args.cold):
-            sample = json.loads(fresh_process().strip().splitlines()[-1])
-            assert sample["snapshot"], "the cold page did not read the day's snapshot"
-            cold.append(sample["ms"])
-        results["dashboard_page_cold"] = summary(cold)
-        print(f"dashboard page, cold first request ({args.cold} processes): "
-              f"p50 {results['dashboard_page_cold']['p50_ms']:.0f} ms, "
-              f"max {results['dashboard_page_cold']['max_ms']:.0f} ms")
-
         # 6. Annex A, each run rolled back (no audit rows left).
         def annex_once():
             with transaction.atomic():
@@ -262,14 +269,14 @@ def main() -> int:
         missed_keys = [key for key in TARGETS_MS if ratio(key) >= 1]
         slowest = max(TARGETS_MS, key=ratio)
         for key in dict.fromkeys([slowest, *missed_keys, "dashboard_live"]):
-            if key == "dashboard_page_cold":  # profiled in a fresh process of its own
-                text = "\n".join(fresh_process("--profile-cold").splitlines()[:-1])
-                print(text)
-                profiles[key] = text
-            elif key in calls:
+            if key in calls:
                 profiles[key] = profile_requests(lambda _, call=calls[key]: call(), [None],
                                                  title=f"{key} (one run)")
         transaction.set_rollback(True)
+    if "dashboard_page_cold" in (slowest, *missed_keys):  # a fresh process, no lock of ours
+        text = "\n".join(fresh_process("--profile-cold").splitlines()[:-1])
+        print(text)
+        profiles["dashboard_page_cold"] = text
 
     missed = [f"{LABELS[key]}: {results[key][MEASURE.get(key, 'max_ms')]:.0f} ms "
               f"(target {TARGETS_MS[key]} ms)" for key in missed_keys]

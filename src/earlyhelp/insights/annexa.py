@@ -15,7 +15,6 @@ Scope (docs/insights.md explains the choices):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
@@ -24,7 +23,6 @@ from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.dates import age_in_years, months_before
 from earlyhelp.frontdoor.models import ContactPerson
-from earlyhelp.people.models import Person
 
 from . import xlsxwrite
 
@@ -127,21 +125,18 @@ class Child:
 
 
 CHUNK = 5000  # ids per query: well inside SQLite's and PostgreSQL's parameter limits
+PERSON = ("person_id", "person__local_id", "person__sex", "person__ethnicity",
+          "person__date_of_birth")
 
 
-def _children(person_ids) -> dict:
-    """The people by primary key, fetched in chunks (an index lookup each, on any database)."""
-    ids = list(dict.fromkeys(person_ids))
-    people = {}
-    for start in range(0, len(ids), CHUNK):
-        for row in Person.objects.filter(id__in=ids[start:start + CHUNK]).values(
-            "id", "local_id", "sex", "ethnicity", "date_of_birth"
-        ):
-            people[row["id"]] = Child(
-                child_unique_id(row["id"], row["local_id"]), row["sex"], row["ethnicity"],
-                row["date_of_birth"],
-            )
-    return people
+def _child(people: dict, person_id, local_id, sex, ethnicity, born) -> Child:
+    """The child of a row read with its person's PERSON fields (joined in the same query: no
+    second round of lookups by id), made once per person."""
+    child = people.get(person_id)
+    if child is None:
+        child = people[person_id] = Child(child_unique_id(person_id, local_id), sex, ethnicity,
+                                          born)
+    return child
 
 
 CURRENT_INTERVENTION = (
@@ -190,28 +185,21 @@ def list_2_assessments(inspection_date: dt.date):
 def list_2_rows(inspection_date: dt.date) -> list[list]:
     """One row per child each assessment covers (Assessment.children – every child of the
     household at its start unless changed), sorted by Child Unique ID then start date."""
-    assessments = list(
-        list_2_assessments(inspection_date).values(
+    assessments = {
+        a["id"]: a for a in list_2_assessments(inspection_date).values(
             "id", "started_on", "completed_on", "completing_organisation__name",
         )
-    )
-    covered = defaultdict(list)
+    }
+    ids = list(assessments)
     through = Assessment.children.through
-    for start in range(0, len(assessments), CHUNK):
-        ids = [a["id"] for a in assessments[start:start + CHUNK]]
-        for row in through.objects.filter(assessment_id__in=ids).values(
-            "assessment_id", "person_id"
-        ):
-            covered[row["assessment_id"]].append(row["person_id"])
-    people = _children(pid for ids in covered.values() for pid in ids)
-    rows = []
-    for a in assessments:
-        for person_id in covered.get(a["id"], []):
-            child = people.get(person_id)
-            if child is None:
-                continue
+    people, rows = {}, []
+    for start in range(0, len(ids), CHUNK):
+        for assessment_id, *person in through.objects.filter(
+            assessment_id__in=ids[start:start + CHUNK]
+        ).values_list("assessment_id", *PERSON):
+            a = assessments[assessment_id]
             rows.append([
-                *child.common(inspection_date),
+                *_child(people, *person).common(inspection_date),
                 a["started_on"],
                 a["completed_on"],
                 a["completing_organisation__name"],
@@ -230,21 +218,17 @@ def list_1_rows(inspection_date: dt.date) -> list[list]:
     end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     links = ContactPerson.objects.filter(
         is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
-    )
-    links = list(links.values("person_id", "contact__received_at", "contact__source"))
-    people = _children(link["person_id"] for link in links)
-    rows = []
-    for link in links:
-        child = people.get(link["person_id"])
-        received = timezone.localtime(link["contact__received_at"]).date()
-        if child is None:
-            continue
+    ).values_list("contact__received_at", "contact__source", *PERSON)
+    people, rows = {}, []
+    for received_at, source, *person in links:
+        child = _child(people, *person)
+        received = timezone.localtime(received_at).date()
         if child.date_of_birth and age_in_years(child.date_of_birth, received) >= 18:
             continue
         rows.append([
             *child.common(inspection_date),
             received,
-            CONTACT_SOURCE_LABELS.get(link["contact__source"], "u) 10: Unknown"),
+            CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown"),
         ])
     rows.sort(key=lambda r: (r[0], r[5]))
     return rows
