@@ -13,9 +13,15 @@ def warm_up() -> None:
     into the cached loader. A template that does not compile is left for its page to report."""
     from django.template import TemplateSyntaxError, engines
     from django.template.utils import get_app_template_dirs
-    from django.urls import get_resolver
+    from django.urls import URLResolver, get_resolver
 
-    get_resolver().reverse_dict  # noqa: B018 – imports every urls module and their views
+    def populate(resolver):  # each namespace's resolver fills its tables on first use
+        resolver.reverse_dict  # noqa: B018 – and so imports its urls modules and their views
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                populate(pattern)
+
+    populate(get_resolver())
     engine = engines["django"]
     for folder in [*engine.engine.dirs, *get_app_template_dirs("templates")]:
         for path in Path(folder).rglob("*.html"):
