@@ -129,14 +129,15 @@ PERSON = ("person_id", "person__local_id", "person__sex", "person__ethnicity",
           "person__date_of_birth")
 
 
-def _child(people: dict, person_id, local_id, sex, ethnicity, born) -> Child:
+def _child(people: dict, on: dt.date, person_id, local_id, sex, ethnicity, born) -> tuple:
     """The child of a row read with its person's PERSON fields (joined in the same query: no
-    second round of lookups by id), made once per person."""
-    child = people.get(person_id)
-    if child is None:
-        child = people[person_id] = Child(child_unique_id(person_id, local_id), sex, ethnicity,
-                                          born)
-    return child
+    second round of lookups by id) and its common columns on the inspection date – each worked
+    out once per person, however many rows they have."""
+    known = people.get(person_id)
+    if known is None:
+        child = Child(child_unique_id(person_id, local_id), sex, ethnicity, born)
+        known = people[person_id] = (child, child.common(on))
+    return known
 
 
 CURRENT_INTERVENTION = (
@@ -199,7 +200,7 @@ def list_2_rows(inspection_date: dt.date) -> list[list]:
         ).values_list("assessment_id", *PERSON):
             a = assessments[assessment_id]
             rows.append([
-                *_child(people, *person).common(inspection_date),
+                *_child(people, inspection_date, *person)[1],
                 a["started_on"],
                 a["completed_on"],
                 a["completing_organisation__name"],
@@ -219,14 +220,15 @@ def list_1_rows(inspection_date: dt.date) -> list[list]:
     links = ContactPerson.objects.filter(
         is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
     ).values_list("contact__received_at", "contact__source", *PERSON)
+    local = timezone.get_current_timezone()
     people, rows = {}, []
     for received_at, source, *person in links:
-        child = _child(people, *person)
-        received = timezone.localtime(received_at).date()
+        child, common = _child(people, inspection_date, *person)
+        received = received_at.astimezone(local).date()
         if child.date_of_birth and age_in_years(child.date_of_birth, received) >= 18:
             continue
         rows.append([
-            *child.common(inspection_date),
+            *common,
             received,
             CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown"),
         ])
