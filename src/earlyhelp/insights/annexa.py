@@ -15,21 +15,16 @@ Scope (docs/insights.md explains the choices):
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.dates import age_in_years, months_before
 from earlyhelp.frontdoor.models import ContactPerson
-from earlyhelp.people.models import Person
+
+from . import xlsxwrite
 
 LAYOUT_2026 = "2026"
 LAYOUT_PRE_2026 = "pre2026"
@@ -130,21 +125,19 @@ class Child:
 
 
 CHUNK = 5000  # ids per query: well inside SQLite's and PostgreSQL's parameter limits
+PERSON = ("person_id", "person__local_id", "person__sex", "person__ethnicity",
+          "person__date_of_birth")
 
 
-def _children(person_ids) -> dict:
-    """The people by primary key, fetched in chunks (an index lookup each, on any database)."""
-    ids = list(dict.fromkeys(person_ids))
-    people = {}
-    for start in range(0, len(ids), CHUNK):
-        for row in Person.objects.filter(id__in=ids[start:start + CHUNK]).values(
-            "id", "local_id", "sex", "ethnicity", "date_of_birth"
-        ):
-            people[row["id"]] = Child(
-                child_unique_id(row["id"], row["local_id"]), row["sex"], row["ethnicity"],
-                row["date_of_birth"],
-            )
-    return people
+def _child(people: dict, on: dt.date, person_id, local_id, sex, ethnicity, born) -> tuple:
+    """The child of a row read with its person's PERSON fields (joined in the same query: no
+    second round of lookups by id) and its common columns on the inspection date – each worked
+    out once per person, however many rows they have."""
+    known = people.get(person_id)
+    if known is None:
+        child = Child(child_unique_id(person_id, local_id), sex, ethnicity, born)
+        known = people[person_id] = (child, child.common(on))
+    return known
 
 
 CURRENT_INTERVENTION = (
@@ -193,28 +186,21 @@ def list_2_assessments(inspection_date: dt.date):
 def list_2_rows(inspection_date: dt.date) -> list[list]:
     """One row per child each assessment covers (Assessment.children – every child of the
     household at its start unless changed), sorted by Child Unique ID then start date."""
-    assessments = list(
-        list_2_assessments(inspection_date).values(
+    assessments = {
+        a["id"]: a for a in list_2_assessments(inspection_date).values(
             "id", "started_on", "completed_on", "completing_organisation__name",
         )
-    )
-    covered = defaultdict(list)
+    }
+    ids = list(assessments)
     through = Assessment.children.through
-    for start in range(0, len(assessments), CHUNK):
-        ids = [a["id"] for a in assessments[start:start + CHUNK]]
-        for row in through.objects.filter(assessment_id__in=ids).values(
-            "assessment_id", "person_id"
-        ):
-            covered[row["assessment_id"]].append(row["person_id"])
-    people = _children(pid for ids in covered.values() for pid in ids)
-    rows = []
-    for a in assessments:
-        for person_id in covered.get(a["id"], []):
-            child = people.get(person_id)
-            if child is None:
-                continue
+    people, rows = {}, []
+    for start in range(0, len(ids), CHUNK):
+        for assessment_id, *person in through.objects.filter(
+            assessment_id__in=ids[start:start + CHUNK]
+        ).values_list("assessment_id", *PERSON):
+            a = assessments[assessment_id]
             rows.append([
-                *child.common(inspection_date),
+                *_child(people, inspection_date, *person)[1],
                 a["started_on"],
                 a["completed_on"],
                 a["completing_organisation__name"],
@@ -233,49 +219,29 @@ def list_1_rows(inspection_date: dt.date) -> list[list]:
     end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     links = ContactPerson.objects.filter(
         is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
-    )
-    links = list(links.values("person_id", "contact__received_at", "contact__source"))
-    people = _children(link["person_id"] for link in links)
-    rows = []
-    for link in links:
-        child = people.get(link["person_id"])
-        received = timezone.localtime(link["contact__received_at"]).date()
-        if child is None:
-            continue
+    ).values_list("contact__received_at", "contact__source", *PERSON)
+    local = timezone.get_current_timezone()
+    people, rows = {}, []
+    for received_at, source, *person in links:
+        child, common = _child(people, inspection_date, *person)
+        received = received_at.astimezone(local).date()
         if child.date_of_birth and age_in_years(child.date_of_birth, received) >= 18:
             continue
         rows.append([
-            *child.common(inspection_date),
+            *common,
             received,
-            CONTACT_SOURCE_LABELS.get(link["contact__source"], "u) 10: Unknown"),
+            CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown"),
         ])
     rows.sort(key=lambda r: (r[0], r[5]))
     return rows
 
 
-def _write_sheet(book: Workbook, title: str, headers: list[str], rows: list[list],
-                 date_columns: set[int]) -> None:
-    """Write-only mode: fast for tens of thousands of rows. Dates are real dates, dd/mm/yyyy."""
-    sheet = book.create_sheet(title)
-    for index, header in enumerate(headers):
-        width = 14 if index in date_columns else max(14, len(header) + 2)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    heading = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    for row in rows:
-        out = list(row)
-        for index in date_columns:
-            if out[index] is not None:
-                cell = WriteOnlyCell(sheet, value=out[index])
-                cell.number_format = DATE_FORMAT
-                out[index] = cell
-        sheet.append(out)
+def _sheet(title: str, headers: list[str], rows: list[list],
+           date_columns: set[int]) -> xlsxwrite.Sheet:
+    """A heading row in bold, frozen; dates are real dates shown dd/mm/yyyy."""
+    widths = [14 if index in date_columns else max(14, len(header) + 2)
+              for index, header in enumerate(headers)]
+    return xlsxwrite.Sheet(title, headers, rows, widths)
 
 
 @dataclass
@@ -287,16 +253,14 @@ class AnnexA:
 
 def workbook(inspection_date: dt.date, layout: str = LAYOUT_2026, lists=("1", "2")) -> AnnexA:
     """The XLSX: a sheet per list, named as the specification names them ('List 1', 'List 2')."""
-    book = Workbook(write_only=True)
+    sheets = []
     n1 = n2 = 0
     if "1" in lists:
         rows = list_1_rows(inspection_date)
         n1 = len(rows)
-        _write_sheet(book, "List 1", columns(LIST_1_COLUMNS, layout), rows, {3, 5})
+        sheets.append(_sheet("List 1", columns(LIST_1_COLUMNS, layout), rows, {3, 5}))
     if "2" in lists:
         rows = list_2_rows(inspection_date)
         n2 = len(rows)
-        _write_sheet(book, "List 2", columns(LIST_2_COLUMNS, layout), rows, {3, 5, 6})
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return AnnexA(buffer.getvalue(), n1, n2)
+        sheets.append(_sheet("List 2", columns(LIST_2_COLUMNS, layout), rows, {3, 5, 6}))
+    return AnnexA(xlsxwrite.workbook(sheets), n1, n2)

@@ -123,3 +123,27 @@ class IndicatorDefinition(BaseModel):
                     errors[name] = "A percentage must be between 0 and 100."
         if errors:
             raise ValidationError(errors)
+
+
+class DashboardSnapshot(models.Model):
+    """The whole dashboard of one scope for the current period of one kind, worked out by the
+    nightly job (`insights_materialise`) so the page reads it instead of counting three years of
+    casework on every request. Derived data: it is rebuilt from the records, never edited, and
+    read only while it is the day's (docs/decisions/insights-dashboard-materialised.md)."""
+
+    as_of = models.DateField(help_text="the day the figures are for (the job's 'today')")
+    computed_at = models.DateTimeField(help_text="when the job read the records")
+    scope_key = models.CharField(max_length=60, help_text="'borough' or 'service:<id>'")
+    kind = models.CharField(max_length=10, help_text="month, quarter or year")
+    period_start = models.DateField()
+    # {code: {"parameters": {...}, "trend": [[period key, result], ...], "previous": result}}
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "scope_key", "kind"],
+                                    name="dashboard_snapshot_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope_key} {self.kind} as of {self.as_of}"

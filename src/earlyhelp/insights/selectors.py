@@ -19,7 +19,7 @@ from earlyhelp.core import dates
 from earlyhelp.core.models import Locality, OrganisationType, Role, Team
 from earlyhelp.frontdoor.models import ContactPerson
 
-from . import rules, timescales
+from . import rules, snapshots, timescales
 from .computations.bases import LEVEL_BANDS
 from .models import Breakdown, IndicatorDefinition
 from .periods import Period, trend
@@ -85,6 +85,7 @@ class Row:
     target: object = None
     red_threshold: object = None
     unavailable: str = ""  # why there is no figure (e.g. not broken down by that filter)
+    as_of: object = None  # when the figures were read, if from the day's snapshot
 
     @property
     def code(self) -> str:
@@ -97,13 +98,30 @@ class Row:
 
 def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
               with_trend: bool = True, today=None) -> list[Row]:
-    """Every active indicator for the period, with its trend: one or two queries each (one more
+    """Every active indicator for the period, with its trend: the day's materialised snapshot
+    when there is one for exactly this (snapshots.py), else one or two queries each (one more
     while the period is in progress, for the same stretch of the previous period)."""
     scope = scope_for(user)
     filters = clean_filters(user, filters or {})
+    if not filters and codes is None and with_trend and today is None:
+        day = dates.today()
+        snapshot = snapshots.lookup(scope, period, day)
+        if snapshot is not None:
+            return dashboard_for_scope(scope, period, today=day, snapshot=snapshot)
+    return dashboard_for_scope(scope, period, filters=filters, codes=codes,
+                               with_trend=with_trend, today=today)
+
+
+def dashboard_for_scope(scope: Scope, period: Period, *, filters: dict | None = None, codes=None,
+                        with_trend: bool = True, today=None, snapshot=None) -> list[Row]:
+    """The dashboard's rows for a scope (no user: the nightly job calls it for each scope). With
+    a snapshot, each indicator it holds is read from it – unless the indicator's parameters
+    changed since – and any other is computed live."""
+    filters = filters or {}
     periods = trend(period) if with_trend else [period.previous(), period]
     comparison = period.comparison(today)
     share = period.share_elapsed(today)  # a count's target to date, while the period runs
+    stored = snapshot.figures if snapshot is not None else {}
     rows = []
     for definition in active_definitions(codes):
         spec = REGISTRY[definition.code]
@@ -118,14 +136,21 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
             row.unavailable = f"Not available by {names}"
             rows.append(row)
             continue
-        ctx = Context(scope=scope, filters=filters, parameters=timescales.parameters(definition))
-        by_period = spec.compute(ctx, periods).get(None, {})
+        parameters = timescales.parameters(definition)
+        figures = stored.get(definition.code)
+        if figures is not None and figures["parameters"] == parameters:
+            by_period = {key: snapshots.decode(result) for key, result in figures["trend"]}
+            row.previous = snapshots.decode(figures["previous"])
+            row.as_of = snapshot.computed_at
+        else:
+            ctx = Context(scope=scope, filters=filters, parameters=parameters)
+            by_period = spec.compute(ctx, periods).get(None, {})
+            if comparison.is_whole:
+                row.previous = by_period.get(comparison.key)
+            else:  # a period in progress: the same stretch of the previous one, like with like
+                row.previous = spec.compute(ctx, [comparison]).get(None, {}).get(comparison.key)
         row.trend = [(p, by_period.get(p.key)) for p in periods]
         row.result = by_period.get(period.key)
-        if comparison.is_whole:
-            row.previous = by_period.get(comparison.key)
-        else:  # a period in progress: the same stretch of the previous one, like with like
-            row.previous = spec.compute(ctx, [comparison]).get(None, {}).get(comparison.key)
         row.rag = rules.rag_status(definition, row.value, period.months, share)
         row.movement = rules.movement(
             definition, row.value, row.previous.value if row.previous else None

@@ -10,12 +10,16 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from earlyhelp.access import policy
 from earlyhelp.core import audit, dates
-from earlyhelp.core.models import AuditAction
+from earlyhelp.core.models import AuditAction, CouncilService, Team
 
-from . import annexa
+from . import annexa, selectors, snapshots, timescales
+from .models import DashboardSnapshot
+from .periods import KINDS, period_containing
+from .registry import Scope
 
 # An inspection is announced a few working days ahead: allow preparing the lists for a date up
 # to a month away, never further.
@@ -101,3 +105,48 @@ def record_list_view(*, acting_user, definition, period, shown: list, kind: str)
         detail=f"Records behind '{definition.name}' for {period.label} ({kind})",
         changes={"records": shown},
     )
+
+
+KEEP_SNAPSHOT_DAYS = 7  # a week of days, for looking back at what the page showed
+
+
+def materialise_dashboards() -> int:
+    """The nightly job: the whole dashboard of the current month, quarter and financial year,
+    for the borough and for each council service, stored for the day (snapshots.py). Each
+    scope and kind is written in its own short transaction, so the page never waits long on the
+    job; the job's run is kept by the scheduler and the audit trail notes it."""
+    today = dates.today()  # the computations read today too (open on a day, reviews due)
+    scopes = [Scope()]
+    for service in CouncilService.objects.order_by("name"):
+        teams = list(Team.objects.filter(service=service).values_list("id", flat=True))
+        if teams:
+            scopes.append(Scope(team_ids=teams, service_id=service.pk, label=service.name))
+    written = 0
+    for scope in scopes:
+        for kind in KINDS:
+            period = period_containing(kind, today)
+            computed_at = timezone.now()
+            rows = selectors.dashboard_for_scope(scope, period, today=today)
+            figures = {
+                row.code: {
+                    "parameters": timescales.parameters(row.definition),
+                    "trend": [[p.key, snapshots.encode(r)] for p, r in row.trend],
+                    "previous": snapshots.encode(row.previous),
+                }
+                for row in rows
+            }
+            with transaction.atomic():
+                DashboardSnapshot.objects.update_or_create(
+                    as_of=today, scope_key=snapshots.scope_key(scope), kind=kind,
+                    defaults={"computed_at": computed_at, "period_start": period.start,
+                              "figures": figures},
+                )
+            written += 1
+    with transaction.atomic():
+        DashboardSnapshot.objects.filter(
+            as_of__lt=today - dt.timedelta(days=KEEP_SNAPSHOT_DAYS)).delete()
+        audit.record(user=None, action=AuditAction.CREATE, object_type="insights.snapshot",
+                     object_id=today.isoformat(),
+                     detail=f"Dashboard figures materialised for {today:%d/%m/%Y}",
+                     changes={"snapshots": written})
+    return written

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.access import policy
@@ -115,6 +116,8 @@ def dashboard(request):
         "query": query, "filters_label": _filters_label(form, filters),
         "can_annex_a": policy.can(request.user, policy.Action.PREPARE_ANNEX_A),
         "strategy": _strategy_section(request.user, period),
+        # Read from the day's snapshot (all or nearly all rows): when it was worked out.
+        "as_of": next((timezone.localtime(r.as_of) for r in rows if r.as_of), None),
     })
 
 
