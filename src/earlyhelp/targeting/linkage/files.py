@@ -31,6 +31,7 @@ Every problem with the mapping or the files is found before any work starts and 
 MappingError naming the file, row, column or key.
 """
 
+import codecs
 import csv
 import json
 import math
@@ -195,15 +196,26 @@ def check_text_file(path: Path) -> None:
         raise MappingError(f"{path.name}: the file is empty (0 bytes)")
     if path.suffix.lower() != ".csv":
         return
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        raise MappingError(
-            f"{path.name}: row {row} is not UTF-8 text (byte {data[exc.start]:#04x}); "
-            "save the file as CSV UTF-8"
-        ) from None
+    # In blocks, not the whole file at once: a million-record file would add its size twice
+    # (bytes and text) to the peak memory of the run.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    rows_before = 0
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(1 << 22)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                # exc.object is the block after any bytes of a character the last one cut.
+                data = exc.object
+                row = rows_before + data.count(b"\n", 0, exc.start) + 1
+                raise MappingError(
+                    f"{path.name}: row {row} is not UTF-8 text (byte {data[exc.start]:#04x}); "
+                    "save the file as CSV UTF-8"
+                ) from None
+            if not block:
+                break
+            rows_before += block.count(b"\n")
 
 
 def _read(path: Path) -> pa.Table:
@@ -446,10 +458,12 @@ def link_files(
     strict: bool = False,
     decisions: list | None = None,
     prepared: Prepared | None = None,
+    want_pairs: bool = True,
     echo=lambda message: None,
 ) -> LinkResult:
     """Link the files. The result holds: clusters (file, record_id, cluster_id for every input
-    record); the scored pairs; the pairs for review, both records side by side."""
+    record); the scored pairs (None unless `want_pairs`); the pairs for review, both records
+    side by side."""
     prepared = prepared or prepare(mapping_path, files, strict=strict, echo=echo)
     con, settings = prepared.con, prepared.settings
     for name, n in prepared.counts.items():
@@ -467,6 +481,7 @@ def link_files(
         review_floor=settings.review_floor,
         backend=backend,
         spark=spark,
+        keep_weights=False,
     )
     if model_path:
         model = json.loads(Path(model_path).read_text())
@@ -497,14 +512,18 @@ def link_files(
            FROM records r JOIN lk_record_profile rp USING (record_key) GROUP BY 1"""
     )
     # One example record for each side of each scored pair of distinct details.
-    pairs = con.sql(
-        """SELECT l.file AS file_l, l.record_id AS record_id_l, r.file AS file_r,
+    pairs = (
+        None
+        if not want_pairs
+        else con.sql(
+            """SELECT l.file AS file_l, l.record_id AS record_id_l, r.file AS file_r,
                   r.record_id AS record_id_r, round(p.match_probability, 6) AS match_probability,
                   round(p.match_weight, 3) AS match_weight, p.hold_reason
            FROM lk_pairs p JOIN lk_example l ON l.profile_id = p.profile_id_l
            JOIN lk_example r ON r.profile_id = p.profile_id_r
            ORDER BY p.match_probability DESC"""
-    ).to_arrow_table()
+        ).to_arrow_table()
+    )
     review = _review(con, options)
     held = con.execute(
         f"""SELECT coalesce(p.hold_reason, 'Uncertain: probability below the match threshold'),

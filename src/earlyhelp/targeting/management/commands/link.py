@@ -33,6 +33,8 @@ def write_atomically(table, path: Path) -> None:
 
 
 class Command(BaseCommand):
+    # Runs without Django's apps set up (see earlyhelp.cli): no system checks to run.
+    requires_system_checks = []
     help = (
         "Link the records of any CSV or XLSX files into people with the targeting linkage model. "
         "The mapping (TOML) names each file's columns. Writes one row per input record: its "
@@ -128,6 +130,7 @@ class Command(BaseCommand):
                 spark=spark,
                 decisions=decided,
                 prepared=prepared,
+                want_pairs=pairs is not None,
                 echo=lambda message: self.stderr.write(f"  {message}"),
             )
         except MappingError as exc:
