@@ -90,7 +90,7 @@ def prepare(name: str) -> Path:
         loaded = getattr(datasets, f"load_febrl{name[-1]}")()
         _write_febrl(list(loaded) if isinstance(loaded, tuple) else [loaded], out)
         return out
-    people = {"other-10k": 4_300, "other-100k": 43_000, "other-1m": 430_000}[name]
+    people = {"other-10k": 4_300, "other-100k": 43_000, "other-1m": 480_000}[name]
     sys.path.insert(0, str(HERE))
     from generate_other import FILES, generate
 
