@@ -320,7 +320,14 @@ def prepare(
         chosen.append(mapping)
     con = duckdb.connect()
     con.execute("SET threads = 2")
-    parts, dates, counts, columns_used = [], [], {}, {}
+    dates, counts, columns_used = [], {}, {}
+    # Each file goes into `records` as soon as it is read and is then let go: holding every
+    # file's Arrow table to the end kept a second copy of all the input for the whole run.
+    types = {field_name: "VARCHAR" for field_name in FIELDS[1:]} | {"date_of_birth": "DATE"}
+    con.execute(
+        "CREATE TEMP TABLE records (record_key VARCHAR, source VARCHAR, record_id VARCHAR, "
+        "row_number BIGINT, " + ", ".join(f"{f} {t}" for f, t in types.items()) + ")"
+    )
     for index, (path, mapping) in enumerate(zip(files, chosen, strict=True)):
         table = _read(path)
         needed = [c for cols in mapping.columns.values() for c in cols]
@@ -343,13 +350,14 @@ def prepare(
             f'CAST("{_header(record_id[0])}" AS VARCHAR)' if record_id else "CAST(_row AS VARCHAR)"
         )
         label = path.name.replace("'", "''")
-        parts.append(
-            f"SELECT '{index}:' || {rid} AS record_key, '{label}' AS source, "
+        con.execute(
+            f"INSERT INTO records SELECT '{index}:' || {rid} AS record_key, '{label}' AS source, "
             f"{rid} AS record_id, _row AS row_number, {', '.join(selects)} FROM {name}"
         )
+        con.unregister(name)
         counts[path.name] = table.num_rows
         columns_used[path.name] = mapping.columns
-    con.execute("CREATE TEMP TABLE records AS " + " UNION ALL ".join(parts))
+        del table
     duplicates = con.execute(
         "SELECT source, record_id, list(row_number ORDER BY row_number)[:3] FROM records "
         "GROUP BY source, record_id HAVING count(*) > 1 ORDER BY source, min(row_number) LIMIT 1"
