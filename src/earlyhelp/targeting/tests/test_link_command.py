@@ -309,16 +309,8 @@ def _earlyhelp(*args, tmp_path):
 def test_the_link_command_runs_without_django(files, tmp_path):
     mapping, school, health = files
     out = tmp_path / "clusters.csv"
-    done = _earlyhelp(
-        "link",
-        str(school),
-        str(health),
-        "--config",
-        str(mapping),
-        "--out",
-        str(out),
-        tmp_path=tmp_path,
-    )
+    args = [*map(str, (school, health)), "--config", str(mapping), "--out", str(out)]
+    done = _earlyhelp("link", *args, tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Linked 6 records into 4 clusters" in done.stdout
     with open(out, newline="") as handle:
