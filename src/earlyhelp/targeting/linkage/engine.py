@@ -40,6 +40,9 @@ class LinkOptions:
     # twice as long; 3e5 varied more from run to run (EM's sample is not seeded).
     u_max_pairs: float = 5e5
     em_max_pairs: float = 1e6
+    # The scored pairs keep each comparison's match weight (the explanation page needs them;
+    # the files command does not, and leaves them out to save memory on big files).
+    keep_weights: bool = True
     spark: object = None  # a SparkSession when backend == "spark"
     work_dir: Path | None = None
     notes: dict = field(default_factory=dict)
@@ -105,8 +108,13 @@ class _Backend:
 def _linker(backend: _Backend, model: dict, columns: set[str]):
     from splink import Linker
 
-    settings = linkage_model.for_engine(model, backend.options.backend, columns)
-    return Linker(backend.profiles, settings, log_level=logging.WARNING)
+    settings = linkage_model.for_engine(
+        model, backend.options.backend, columns, keep_weights=backend.options.keep_weights
+    )
+    # Splink's settings check parses every level's SQL again (about 0.5 s a linker) to log
+    # columns the data lacks; the settings come from our own code over columns we just built,
+    # and the tests run them on every combination of columns.
+    return Linker(backend.profiles, settings, log_level=logging.WARNING, validate_settings=False)
 
 
 def usable_model(con: duckdb.DuckDBPyConnection, model: dict) -> tuple[dict, set[str]]:
@@ -153,13 +161,20 @@ def link(
         predictions = linker.inference.predict(
             threshold_match_probability=options.review_floor, warning_mode="never"
         )
-        pairs = backend.fetch(predictions)
-        con.register("lk_pairs_in", pairs)
+        if options.backend == "duckdb":
+            # Already in this connection: no round trip through Arrow (two copies at once).
+            source = predictions.physical_name
+        else:
+            con.register("lk_pairs_in", backend.fetch(predictions))
+            source = "lk_pairs_in"
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE lk_pairs AS SELECT * FROM lk_pairs_in "
+            f"CREATE OR REPLACE TEMP TABLE lk_pairs AS SELECT * FROM {source} "
             "ORDER BY profile_id_l, profile_id_r"
         )
-        con.unregister("lk_pairs_in")
+        if options.backend == "duckdb":
+            predictions.drop_table_from_database_and_remove_from_cache()
+        else:
+            con.unregister("lk_pairs_in")
         _hold_for_review(con, model)
         _apply_decisions(con, decisions)
         _cluster(con, options)

@@ -31,6 +31,7 @@ Every problem with the mapping or the files is found before any work starts and 
 MappingError naming the file, row, column or key.
 """
 
+import codecs
 import csv
 import json
 import math
@@ -195,15 +196,26 @@ def check_text_file(path: Path) -> None:
         raise MappingError(f"{path.name}: the file is empty (0 bytes)")
     if path.suffix.lower() != ".csv":
         return
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        raise MappingError(
-            f"{path.name}: row {row} is not UTF-8 text (byte {data[exc.start]:#04x}); "
-            "save the file as CSV UTF-8"
-        ) from None
+    # In blocks, not the whole file at once: a million-record file would add its size twice
+    # (bytes and text) to the peak memory of the run.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    rows_before = 0
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(1 << 22)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                # exc.object is the block after any bytes of a character the last one cut.
+                data = exc.object
+                row = rows_before + data.count(b"\n", 0, exc.start) + 1
+                raise MappingError(
+                    f"{path.name}: row {row} is not UTF-8 text (byte {data[exc.start]:#04x}); "
+                    "save the file as CSV UTF-8"
+                ) from None
+            if not block:
+                break
+            rows_before += block.count(b"\n")
 
 
 def _read(path: Path) -> pa.Table:
@@ -256,10 +268,16 @@ def _choose_formats(con, table: str, value: str, given: str | None) -> list[str]
     """The given format, or the formats that read this column, the best reader first."""
     if given:
         return [given]
+    # Each distinct text once, weighted by how often it occurs: the same counts as trying
+    # every format on every row, for a fraction of the work (a million records hold some tens
+    # of thousands of distinct dates of birth).
     counts = con.execute(
         "SELECT "
-        + ", ".join(f"count(try_strptime({value}, '{f}'))" for f in DATE_FORMATS)
-        + f" FROM {table}"
+        + ", ".join(
+            f"coalesce(sum(n) FILTER (WHERE try_strptime(v, '{f}') IS NOT NULL), 0)"
+            for f in DATE_FORMATS
+        )
+        + f" FROM (SELECT {value} AS v, count(*) AS n FROM {table} GROUP BY ALL)"
     ).fetchall()[0]
     ranked = sorted(
         (f for f, n in zip(DATE_FORMATS, counts, strict=True) if n),
@@ -308,7 +326,14 @@ def prepare(
         chosen.append(mapping)
     con = duckdb.connect()
     con.execute("SET threads = 2")
-    parts, dates, counts, columns_used = [], [], {}, {}
+    dates, counts, columns_used = [], {}, {}
+    # Each file goes into `records` as soon as it is read and is then let go: holding every
+    # file's Arrow table to the end kept a second copy of all the input for the whole run.
+    types = {field_name: "VARCHAR" for field_name in FIELDS[1:]} | {"date_of_birth": "DATE"}
+    con.execute(
+        "CREATE TEMP TABLE records (record_key VARCHAR, source VARCHAR, record_id VARCHAR, "
+        "row_number BIGINT, " + ", ".join(f"{f} {t}" for f, t in types.items()) + ")"
+    )
     for index, (path, mapping) in enumerate(zip(files, chosen, strict=True)):
         table = _read(path)
         needed = [c for cols in mapping.columns.values() for c in cols]
@@ -331,13 +356,14 @@ def prepare(
             f'CAST("{_header(record_id[0])}" AS VARCHAR)' if record_id else "CAST(_row AS VARCHAR)"
         )
         label = path.name.replace("'", "''")
-        parts.append(
-            f"SELECT '{index}:' || {rid} AS record_key, '{label}' AS source, "
+        con.execute(
+            f"INSERT INTO records SELECT '{index}:' || {rid} AS record_key, '{label}' AS source, "
             f"{rid} AS record_id, _row AS row_number, {', '.join(selects)} FROM {name}"
         )
+        con.unregister(name)
         counts[path.name] = table.num_rows
         columns_used[path.name] = mapping.columns
-    con.execute("CREATE TEMP TABLE records AS " + " UNION ALL ".join(parts))
+        del table
     duplicates = con.execute(
         "SELECT source, record_id, list(row_number ORDER BY row_number)[:3] FROM records "
         "GROUP BY source, record_id HAVING count(*) > 1 ORDER BY source, min(row_number) LIMIT 1"
@@ -360,12 +386,15 @@ def prepare(
 
 def _date_report(con, table: str, file: str, cols: list[str], formats: list[str]) -> DateReport:
     raw = _value_sql(cols)
+    # The dates are read once per distinct text; only rows with an unreadable one are listed.
     values, bad, rows = con.execute(
-        f"""SELECT count({raw}), count(*) FILTER (WHERE {raw} IS NOT NULL
-                   AND {_date_sql(raw, formats)} IS NULL),
-               (list(_row ORDER BY _row) FILTER (WHERE {raw} IS NOT NULL
-                   AND {_date_sql(raw, formats)} IS NULL))[:{ROWS_NAMED}]
-            FROM {table}"""
+        f"""WITH d AS (SELECT {raw} AS v, count(*) AS n FROM {table} GROUP BY ALL),
+                 unreadable AS (SELECT v FROM d WHERE v IS NOT NULL
+                                AND {_date_sql("v", formats)} IS NULL)
+            SELECT (SELECT coalesce(sum(n), 0) FROM d WHERE v IS NOT NULL),
+                   (SELECT coalesce(sum(n), 0) FROM d WHERE v IN (SELECT v FROM unreadable)),
+                   (SELECT list(_row ORDER BY _row) FROM {table}
+                    WHERE {raw} IN (SELECT v FROM unreadable))[:{ROWS_NAMED}]"""
     ).fetchall()[0]
     return DateReport(file, cols[0], " or ".join(formats), values, bad, list(rows or []))
 
@@ -446,10 +475,12 @@ def link_files(
     strict: bool = False,
     decisions: list | None = None,
     prepared: Prepared | None = None,
+    want_pairs: bool = True,
     echo=lambda message: None,
 ) -> LinkResult:
     """Link the files. The result holds: clusters (file, record_id, cluster_id for every input
-    record); the scored pairs; the pairs for review, both records side by side."""
+    record); the scored pairs (None unless `want_pairs`); the pairs for review, both records
+    side by side."""
     prepared = prepared or prepare(mapping_path, files, strict=strict, echo=echo)
     con, settings = prepared.con, prepared.settings
     for name, n in prepared.counts.items():
@@ -467,6 +498,7 @@ def link_files(
         review_floor=settings.review_floor,
         backend=backend,
         spark=spark,
+        keep_weights=False,
     )
     if model_path:
         model = json.loads(Path(model_path).read_text())
@@ -497,14 +529,18 @@ def link_files(
            FROM records r JOIN lk_record_profile rp USING (record_key) GROUP BY 1"""
     )
     # One example record for each side of each scored pair of distinct details.
-    pairs = con.sql(
-        """SELECT l.file AS file_l, l.record_id AS record_id_l, r.file AS file_r,
+    pairs = (
+        None
+        if not want_pairs
+        else con.sql(
+            """SELECT l.file AS file_l, l.record_id AS record_id_l, r.file AS file_r,
                   r.record_id AS record_id_r, round(p.match_probability, 6) AS match_probability,
                   round(p.match_weight, 3) AS match_weight, p.hold_reason
            FROM lk_pairs p JOIN lk_example l ON l.profile_id = p.profile_id_l
            JOIN lk_example r ON r.profile_id = p.profile_id_r
            ORDER BY p.match_probability DESC"""
-    ).to_arrow_table()
+        ).to_arrow_table()
+    )
     review = _review(con, options)
     held = con.execute(
         f"""SELECT coalesce(p.hold_reason, 'Uncertain: probability below the match threshold'),

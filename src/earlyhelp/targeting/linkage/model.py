@@ -4,6 +4,8 @@ The settings are plain column comparisons over the derived columns `normalise.bu
 writes, so one settings object runs unchanged on DuckDB and on Spark.
 """
 
+import copy
+import functools
 import json
 from pathlib import Path
 
@@ -272,7 +274,11 @@ def blocking_rules(columns: set[str]) -> list[tuple[str, ...]]:
     return rules
 
 
-def settings_creator(comparisons: tuple[str, ...] = ALL_COMPARISONS, columns=None):
+def settings_creator(
+    comparisons: tuple[str, ...] = ALL_COMPARISONS, columns=None, *, keep_weights: bool = True
+):
+    """`keep_weights`: the scored pairs carry each comparison's match weight (the explanation
+    page shows them); without it they carry only the levels and the total (the files command)."""
     columns = (
         set(columns)
         if columns is not None
@@ -286,7 +292,7 @@ def settings_creator(comparisons: tuple[str, ...] = ALL_COMPARISONS, columns=Non
             block_on(*rule) for rule in blocking_rules(columns)
         ],
         retain_matching_columns=True,
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=keep_weights,
         additional_columns_to_retain=["middle_names"],
     )
 
@@ -351,6 +357,9 @@ def train(
         # collapse into one profile): assume about one other record per person.
         settings._probability_two_random_records_match = 1 / max(profiles, 2)
         prior_note = "about one other record per person (no pair met the rules)"
+    # One pass over the sample for each comparison: Splink's default splits it into ten chunks
+    # to stop early once every level has 100 pairs, which our rare levels (names swapped, an
+    # initial) never reach on a sample this size, so all ten ran one after another.
     training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     sessions, skipped = [], []
     compared = comparisons_for(columns)
@@ -479,7 +488,17 @@ def restrict(model: dict, comparisons: tuple[str, ...]) -> dict:
     return kept
 
 
-def for_engine(model: dict, dialect: str, columns: set[str] | None = None) -> dict:
+@functools.lru_cache(maxsize=16)
+def _settings_dict(
+    names: tuple[str, ...], columns: frozenset[str], dialect: str, keep_weights: bool
+) -> dict:
+    # Building the settings parses every level's SQL: about 0.4 s, once per run is enough.
+    return settings_creator(names, columns, keep_weights=keep_weights).create_settings_dict(dialect)
+
+
+def for_engine(
+    model: dict, dialect: str, columns: set[str] | None = None, *, keep_weights: bool = True
+) -> dict:
     """A saved model's trained parameters on this code's comparisons, written for an engine.
 
     A saved model holds its SQL in the dialect it was trained on (DuckDB quotes identifiers in a
@@ -496,7 +515,7 @@ def for_engine(model: dict, dialect: str, columns: set[str] | None = None) -> di
         )
     if columns is None:
         columns = model_columns(model)
-    fresh = settings_creator(names, columns).create_settings_dict(dialect)
+    fresh = copy.deepcopy(_settings_dict(names, frozenset(columns), dialect, keep_weights))
     fresh["sql_dialect"] = dialect
     fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     for new, old in zip(fresh["comparisons"], model["comparisons"], strict=True):

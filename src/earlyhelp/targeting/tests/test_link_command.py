@@ -1,6 +1,10 @@
 """`earlyhelp link --config MAPPING.toml FILE... --out clusters.csv`, end to end."""
 
 import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -285,3 +289,51 @@ def test_postcodes_from_abroad_and_yyyymmdd_dates_still_count(tmp_path):
     assert scored.get(frozenset(("A1", "A3")), 0.0) < scored[frozenset(("A1", "A2"))]
     clusters = {r["record_id"]: r["cluster_id"] for r in read(tmp_path / "c.csv")}
     assert clusters["A1"] == clusters["A2"] != clusters["A3"]
+
+
+def _earlyhelp(*args, tmp_path):
+    """The `earlyhelp` command in a process of its own, with Django's settings pointing nowhere:
+    `link` must work on files alone, without Django's set-up."""
+    src = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(src), "DJANGO_SETTINGS_MODULE": "no.such.settings"}
+    return subprocess.run(
+        [sys.executable, "-m", "earlyhelp.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+
+
+def test_the_link_command_runs_without_django(files, tmp_path):
+    mapping, school, health = files
+    out = tmp_path / "clusters.csv"
+    args = [*map(str, (school, health)), "--config", str(mapping), "--out", str(out)]
+    done = _earlyhelp("link", *args, tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Linked 6 records into 4 clusters" in done.stdout
+    with open(out, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    clusters = {(r["file"], r["record_id"]): r["cluster_id"] for r in rows}
+    assert clusters[("school.csv", "S1")] == clusters[("health.csv", "2")]
+    assert clusters[("school.csv", "S3")] != clusters[("health.csv", "4")]
+
+
+def test_the_link_command_refuses_bad_input_with_exit_code_2(files, tmp_path):
+    mapping, school, _ = files
+    done = _earlyhelp(
+        "link",
+        str(school),
+        str(tmp_path / "missing.csv"),
+        "--config",
+        str(mapping),
+        "--out",
+        str(tmp_path / "clusters.csv"),
+        tmp_path=tmp_path,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"CommandError: {tmp_path / 'missing.csv'}: no such file"
+    ]
+    assert not (tmp_path / "clusters.csv").exists()

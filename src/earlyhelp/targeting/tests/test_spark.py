@@ -60,8 +60,10 @@ def test_spark_gives_the_same_clusters_as_duckdb(files, spark):  # noqa: F811
     assert len(partition(duck.clusters)) == 4
 
 
-def test_spark_and_duckdb_agree_on_two_thousand_records(tmp_path, spark):
-    a, b, _ = people_files(tmp_path)
+def test_spark_and_duckdb_agree_on_ten_thousand_records(tmp_path, spark):
+    # Big enough that every blocking rule and most comparison levels are exercised by
+    # thousands of pairs; Spark's fixed start-up cost dominates its run time either way.
+    a, b, _ = people_files(tmp_path, people=6_000)
     mapping = mapping_for(
         tmp_path, ("first_name", "surname", "date_of_birth", "postcode", "nhs_number")
     )
@@ -71,6 +73,8 @@ def test_spark_and_duckdb_agree_on_two_thousand_records(tmp_path, spark):
     on_spark = link_files(mapping, [a, b], model_path=model, backend="spark", spark=spark)
     again = link_files(mapping, [a, b], model_path=model)
     ours, theirs = probabilities(again.pairs), probabilities(on_spark.pairs)
+    assert len(again.clusters) >= 10_000
+    assert len(ours) > 1_000, "too few scored pairs to compare the engines"
     assert set(ours) == set(theirs)
     differ = {k for k in ours if abs(ours[k] - theirs[k]) > TOLERANCE}
     assert not differ, f"{len(differ)} of {len(ours)} probabilities differ by more than 1e-9"

@@ -1,167 +1,23 @@
-"""Link any files into people: `earlyhelp link --config MAPPING.toml FILE... --out clusters.csv`.
+"""`earlyhelp link`: the management command around earlyhelp.targeting.linkage.command."""
 
-Every problem with the input is one line naming the file, row, column or key, exit code 2,
-found before the work starts; the outputs are written only when the whole run succeeds.
-"""
-
-import os
-import tempfile
-from pathlib import Path
-
-import pyarrow.csv as pacsv
 from django.core.management.base import BaseCommand, CommandError
 
-from earlyhelp.targeting.linkage.files import MappingError, link_files, prepare, read_decisions
-
-BAD_INPUT = 2
-
-
-def refuse(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_INPUT)
-
-
-def write_atomically(table, path: Path) -> None:
-    """Write to a temporary file beside the target, then rename: never half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        pacsv.write_csv(table, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+from earlyhelp.targeting.linkage import command
 
 
 class Command(BaseCommand):
-    help = (
-        "Link the records of any CSV or XLSX files into people with the targeting linkage model. "
-        "The mapping (TOML) names each file's columns. Writes one row per input record: its "
-        "file, its record id and a cluster id shared by the records of one person; and the "
-        "pairs held for a person to review, both records side by side."
-    )
+    help = command.HELP
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-        parser.add_argument("--config", required=True, type=Path, metavar="MAPPING.toml")
-        parser.add_argument("--out", required=True, type=Path, metavar="clusters.csv")
-        parser.add_argument(
-            "--pairs",
-            type=Path,
-            metavar="pairs.csv",
-            help="also write the scored pairs with their match probability",
-        )
-        parser.add_argument(
-            "--review",
-            type=Path,
-            metavar="review.csv",
-            help="where to write the pairs held for review (default: beside --out, "
-            "named <out>-review.csv); fill in its decision column (accept or reject) and "
-            "pass it back with --decisions",
-        )
-        parser.add_argument(
-            "--decisions",
-            type=Path,
-            metavar="review.csv",
-            help="a review file with decisions filled in: accepted pairs link, rejected never",
-        )
-        parser.add_argument(
-            "--strict",
-            action="store_true",
-            help="refuse the files if any date of birth cannot be read",
-        )
-        parser.add_argument("--model", type=Path, help="use this saved model (Splink JSON)")
-        parser.add_argument("--save-model", type=Path, help="write the model used to this file")
-        parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
+        command.add_arguments(parser)
 
-    def handle(
-        self,
-        *args,
-        files,
-        config,
-        out,
-        pairs=None,
-        review=None,
-        decisions=None,
-        strict=False,
-        model=None,
-        save_model=None,
-        backend="duckdb",
-        **options,
-    ):
-        review = review or out.with_name(f"{out.stem}-review.csv")
-        inputs = [config, *files, *(p for p in (model, decisions) if p)]
-        for path in inputs:
-            if not path.is_file():
-                raise refuse(f"{path}: no such file")
-        for label, path in (
-            ("--out", out),
-            ("--pairs", pairs),
-            ("--review", review),
-            ("--save-model", save_model),
-        ):
-            if path is None:
-                continue
-            if not path.parent.is_dir():
-                raise refuse(f"{label} {path}: the folder {path.parent} does not exist")
-            if path.resolve() in {p.resolve() for p in inputs}:
-                raise refuse(f"{label} {path}: would overwrite an input file")
+    def handle(self, *args, **options):
         try:
-            decided = read_decisions(decisions) if decisions else None
-            prepared = prepare(config, files, strict=strict)
-        except MappingError as exc:
-            raise refuse(str(exc)) from None
-        spark = None
-        if backend == "spark":
-            from earlyhelp.targeting.spark import SparkUnavailable, get_spark_session
-
-            try:
-                spark = get_spark_session()
-            except SparkUnavailable as exc:
-                raise CommandError(f"Spark cannot run here: {exc}") from None
-        try:
-            result = link_files(
-                config,
-                files,
-                model_path=model,
-                save_model=save_model,
-                backend=backend,
-                spark=spark,
-                decisions=decided,
-                prepared=prepared,
-                echo=lambda message: self.stderr.write(f"  {message}"),
+            command.run(
+                **options,
+                say=self.stdout.write,
+                progress=self.stderr.write,
+                success=self.style.SUCCESS,
             )
-        except MappingError as exc:
-            raise refuse(str(exc)) from None
-        notes = result.notes
-        write_atomically(result.clusters, out)
-        written = [str(out)]
-        if pairs:
-            write_atomically(result.pairs, pairs)
-            written.append(str(pairs))
-        held = notes["held_for_review"]
-        if result.review.num_rows:
-            write_atomically(result.review, review)
-            written.append(str(review))
-        if decided is not None:
-            n = notes["decisions_applied"]
-            self.stdout.write(f"Applied {n:,} decision{'' if n == 1 else 's'} from {decisions}")
-        if held:
-            total = sum(held.values())
-            self.stdout.write(
-                f"Held {total:,} pair{'' if total == 1 else 's'} for review (not linked) "
-                f"in {review}:"
-            )
-            for reason, n in held.items():
-                self.stdout.write(f"  {n:,}  {reason}")
-            self.stdout.write(
-                "  Fill in the decision column (accept or reject) and run again with "
-                f"--decisions {review}"
-            )
-        else:
-            self.stdout.write("No pairs held for review.")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Linked {notes['records']:,} records into {notes['clusters']:,} clusters; "
-                f"wrote {' and '.join(written)}"
-            )
-        )
+        except command.LinkFailed as exc:
+            raise CommandError(str(exc), returncode=exc.returncode) from None
