@@ -21,6 +21,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--families", type=int, default=200)
     parser.add_argument("--target", type=float, default=100.0, help="rows per second at least")
+    parser.add_argument("--name", default="history_import", help="bench/results/NAME.json")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="history-bench-"))
     setup_django(f"sqlite:///{work / 'bench.sqlite3'}", settings="earlyhelp.settings.test")
@@ -52,10 +53,16 @@ def main() -> int:
     print(f"a million rows at this rate: about {1_000_000 / rate / 60:,.0f} minutes")
     print(f"imported {rows:,} rows in {seconds:.1f} s: {rate:,.0f} rows/s; "
           f"created {dict(result.created)}")
-    write_result("history_import", {"families": args.families, "rows": rows,
+    import os
+    import resource
+
+    write_result(args.name, {"families": args.families, "rows": rows,
                                     "seconds": round(seconds, 1), "rows_per_second": round(rate),
                                     "target_rows_per_second": args.target,
                                     "million_rows_minutes": round(1_000_000 / rate / 60),
+                                    "peak_rss_mib": round(resource.getrusage(
+                                        resource.RUSAGE_SELF).ru_maxrss / 1024),
+                                    "load_average": [round(x, 1) for x in os.getloadavg()],
                                     "database": "sqlite"})
     return verdict([] if rate >= args.target else [f"{rate:.0f} rows/s < {args.target}"])
 

@@ -40,9 +40,9 @@ class EpisodeStager:
 
     def __init__(self, *, staged, user, family_ids, next_reference: str):
         self.staged, self.user = staged, user
-        # Episodes are inserted first in the stage: a contact staged before them may name one as
-        # the episode it re-refers (PostgreSQL checks that key at the INSERT).
-        staged.records.setdefault(Episode, [])
+        # The import's own episodes are closed after they are staged: inserted at the stage's
+        # end, whole (a contact inserted before may name one: keys are checked at the commit).
+        staged.held.add(Episode)
         self.by_family: dict = defaultdict(list)
         self.by_pk: dict[str, Episode] = {}
         family_ids = sorted(family_ids, key=str)
