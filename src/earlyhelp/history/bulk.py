@@ -1,4 +1,4 @@
-"""Bulk writing for the history import: one prepared INSERT per table, inside the import's transaction.
+"""Bulk writing for the history import: one prepared INSERT per table, in one transaction.
 
 The casework services write one record at a time (validate, insert, audit: several queries
 each). For records that are new to earlyhelp – people, households and their memberships, the

@@ -5,10 +5,10 @@ thing happened, so the same rules hold for history as for new work; each importe
 SourceRecord (source system, table, id) and an audit row saying where it came from."""
 
 import datetime as dt
+import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-import shutil
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
