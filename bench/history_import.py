@@ -5,7 +5,8 @@
 Sized for a shared 2-core machine: 200 families = 2,334 rows by default (~11.7 rows each).
 Measured on SQLite: 24 rows/s (2026-11-30), 37 rows/s (2026-12-01, bulk people, households,
 contacts; a loaded machine); with episodes in bulk too, 1,026 rows/s for 300 families (238 before,
-same run) and 919 rows/s for 1,000 families – see docs/history.md."""
+same run) and 919 rows/s for 1,000 families; a million rows (`--families 85715 --name
+history_import_million`) on a shared machine – see docs/history.md."""
 
 import argparse
 import sys
