@@ -40,8 +40,11 @@ class EpisodeStager:
 
     def __init__(self, *, staged, user, family_ids, next_reference: str):
         self.staged, self.user = staged, user
-        # The import's own episodes are closed after they are staged: inserted at the stage's
-        # end, whole (a contact inserted before may name one: keys are checked at the commit).
+        # The import's own episodes are closed after they are staged: held to the stage's end
+        # (a contact or focus child spilled before them may name one – keys are checked at the
+        # commit, DEFERRABLE INITIALLY DEFERRED) and then inserted first, so the stage's last
+        # insert holds even where constraints are checked at once (SET CONSTRAINTS IMMEDIATE).
+        staged.records.setdefault(Episode, [])
         staged.held.add(Episode)
         self.by_family: dict = defaultdict(list)
         self.by_pk: dict[str, Episode] = {}
