@@ -40,9 +40,12 @@ class EpisodeStager:
 
     def __init__(self, *, staged, user, family_ids, next_reference: str):
         self.staged, self.user = staged, user
-        # Episodes are inserted first in the stage: a contact staged before them may name one as
-        # the episode it re-refers (PostgreSQL checks that key at the INSERT).
+        # The import's own episodes are closed after they are staged: held to the stage's end
+        # (a contact or focus child spilled before them may name one – keys are checked at the
+        # commit, DEFERRABLE INITIALLY DEFERRED) and then inserted first, so the stage's last
+        # insert holds even where constraints are checked at once (SET CONSTRAINTS IMMEDIATE).
         staged.records.setdefault(Episode, [])
+        staged.held.add(Episode)
         self.by_family: dict = defaultdict(list)
         self.by_pk: dict[str, Episode] = {}
         family_ids = sorted(family_ids, key=str)

@@ -3,6 +3,7 @@ can read them. What the SSD has no field for is left out (docs/history.md)."""
 
 import csv
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from django.utils import timezone
@@ -18,9 +19,12 @@ from earlyhelp.people.models import Family, MemberRole, Membership, Person
 from . import ssd
 
 
-def _subject_number(link) -> int:
-    return ContactPerson.objects.filter(contact_id=link.contact_id, is_subject=True,
-                                        person_id__lt=link.person_id).count() + 1
+def _grouped(pairs) -> dict[object, list]:
+    """{key: [values in the order given]} from (key, value) pairs: one query for all rows."""
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
 
 
 def _day(value) -> str:
@@ -59,22 +63,26 @@ def tables() -> dict[str, list[dict]]:
                 "addr_address_json": json.dumps({k: v for k, v in parts.items() if v}),
                 "addr_address_type": "Home", "addr_address_start_date": _day(m.start_date),
                 "addr_address_postcode": f.postcode})
+    # Each contact's subjects in id order (UUIDs sort alike in Python and the database).
+    subjects = _grouped(ContactPerson.objects.filter(is_subject=True).order_by(
+        "contact_id", "person_id").values_list("contact_id", "person_id"))
     for cp in ContactPerson.objects.filter(is_subject=True).select_related("contact").order_by(
             "contact__received_at", "id").iterator():
         c = cp.contact
-        several = ContactPerson.objects.filter(contact=c, is_subject=True).count() > 1
+        several = len(subjects[c.pk]) > 1
         out["ssd_contacts"].append({
             # The SSD's ids are at most 48 characters: the contact's id and the child's place
             # among its subjects, not the two ids (73).
-            "cont_contact_id": f"{c.pk}-{_subject_number(cp)}" if several else c.pk,
+            "cont_contact_id": (f"{c.pk}-{subjects[c.pk].index(cp.person_id) + 1}" if several
+                                else c.pk),
             # The day in England, as the front door received it (not the UTC date).
             "cont_person_id": cp.person_id,
             "cont_contact_date": _day(timezone.localtime(c.received_at).date()),
             "cont_contact_source_code": c.source, "cont_contact_source_desc": c.referrer_name})
     labels = dict(EpisodeReason.choices)
+    focus = _focus_children()
     for e in Episode.objects.select_related("team").order_by("start_date", "id").iterator():
-        children = list(dict.fromkeys(FocusChild.objects.filter(episode=e).order_by(
-            "started_on", "created_at").values_list("person_id", flat=True)))
+        children = list(dict.fromkeys(focus[e.pk]))
         for person_id in children:
             out["ssd_early_help_episodes"].append({
                 "earl_episode_id": e.pk, "earl_person_id": person_id,
@@ -93,11 +101,11 @@ def _cin_rows() -> list[dict]:
     help, 5D) and a step-down (social care's case closed RC9); one referral when they share a
     social care reference."""
     rows: dict[str, dict] = {}
-    for t in Transition.objects.select_related("episode").order_by("date", "created_at"):
-        person = (FocusChild.objects.filter(episode=t.episode).order_by("started_on")
-                  .values_list("person_id", flat=True).first())
-        if person is None:
+    focus = _focus_children()
+    for t in Transition.objects.order_by("date", "created_at"):
+        if not focus[t.episode_id]:
             continue
+        person = focus[t.episode_id][0]
         key = t.social_care_reference or f"{t.kind}-{t.pk}"
         row = rows.setdefault(key, {"cine_referral_id": key, "cine_person_id": person})
         if t.kind == TransitionKind.STEP_UP:
@@ -107,6 +115,12 @@ def _cin_rows() -> list[dict]:
             row.setdefault("cine_referral_date", _day(closed))
             row.update(cine_close_reason="RC9", cine_close_date=_day(closed))
     return list(rows.values())
+
+
+def _focus_children() -> dict:
+    """Each episode's focus children, first taken on first."""
+    return _grouped(FocusChild.objects.order_by("episode_id", "started_on", "created_at")
+                    .values_list("episode_id", "person_id"))
 
 
 def history_export(*, directory, acting_user) -> dict[str, int]:

@@ -90,6 +90,10 @@ class ImportRun(BaseModel):
     message = models.CharField(max_length=500, blank=True)
     # {created: {...}, updated: {...}, matched, reviews, waiting}
     summary = models.JSONField(default=dict)
+    # The task worker that claimed the run ("host:pid") and when: a run whose worker has died
+    # is failed rather than left "checking and importing" (services.fail_stale_runs).
+    worker = models.CharField(max_length=120, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     @property
     def running(self) -> bool:

@@ -5,6 +5,7 @@ thing happened, so the same rules hold for history as for new work; each importe
 SourceRecord (source system, table, id) and an audit row saying where it came from."""
 
 import datetime as dt
+import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,8 +78,9 @@ def history_import(
     hears (rows done, rows in all); `report` one line per stage with its rows/s; `files`
     ([{name, bytes, sha256}]) is kept with the run as its provenance (`run`: the page's queued
     run, completed here; otherwise a new one is recorded)."""
-    policy.require(acting_user, policy.Action.CREATE_HOUSEHOLD)
-    policy.require(acting_user, policy.Action.STEP_DOWN)
+    # An action of its own (administrators, team managers): the casework services it calls
+    # accept it as the authority for the writes they make for the import (importing_history).
+    policy.require(acting_user, policy.Action.IMPORT_HISTORY)
     if not (source_system or "").strip():
         raise ValidationError({"source_system": "Name the system the extract came from"})
     extract = validation.parse(source)
@@ -86,7 +88,7 @@ def history_import(
     if not extract.ok:
         return result
     try:
-        with transaction.atomic():
+        with transaction.atomic(), policy.importing_history(acting_user):
             _Writer(extract, acting_user, source_system.strip(), result, progress, report).run()
             result.run = _record_run(result, acting_user, source_system.strip(),
                                      files if files is not None else _describe(source), run)
@@ -842,11 +844,12 @@ def import_run(run_id) -> ImportRun:
     """The worker's part: check and import a queued run's files, with progress on the run; its
     outcome is written to the run (imported, or every problem, or the error). The staged files
     are then removed."""
-    import shutil
-
-    # Claimed with a compare-and-set, so two workers never import the same files.
+    fail_stale_runs()  # a worker starting finds the runs of one that died
+    # Claimed with a compare-and-set, so two workers never import the same files; the claim
+    # (who, when) is committed before the import's transaction begins.
     if not ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=IMPORT_RUN.require("start", RunStatus.QUEUED)):
+            status=IMPORT_RUN.require("start", RunStatus.QUEUED), worker=_this_worker(),
+            started_at=timezone.now()):
         return ImportRun.objects.get(pk=run_id)
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
     path = history_dir() / run.staged_path
@@ -880,3 +883,64 @@ def import_run(run_id) -> ImportRun:
         ImportRun.objects.filter(pk=run.pk).update(staged_path="")
     run.refresh_from_db()
     return run
+
+
+# A run still "checking and importing" this long after its worker claimed it has lost its worker
+# (a million rows take minutes): failed, whoever's host it ran on.
+RUN_LIMIT = dt.timedelta(hours=6)
+
+
+def _this_worker() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_gone(worker: str) -> bool:
+    """The worker ran on this host and its process is no more."""
+    import os
+    import socket
+
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: only the time limit can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def fail_stale_runs(now=None) -> list[ImportRun]:
+    """Move runs whose worker died (its process gone from this host, or claimed longer ago than
+    RUN_LIMIT) from "checking and importing" to failed, with the reason: their transaction was
+    never committed, so nothing of them was written. Called by the run pages and by a worker
+    as it starts a run. Returns the runs failed."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    limit = getattr(settings, "EARLYHELP_HISTORY_RUN_LIMIT", RUN_LIMIT)
+    failed = []
+    for run in ImportRun.objects.filter(status=RunStatus.RUNNING):
+        if run.worker and _worker_gone(run.worker):
+            reason = (f"The task worker ({run.worker}) stopped before the import finished. "
+                      "Nothing was written: upload the extract again.")
+        elif run.started_at is None or now - run.started_at > limit:
+            reason = (f"The import did not finish within {limit} of starting: its worker is "
+                      "taken to have stopped. Nothing was written: upload the extract again.")
+        else:
+            continue
+        status = IMPORT_RUN.require("fail", run)
+        # Compare-and-set: a worker that finishes meanwhile wins.
+        if ImportRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=status, message=reason[:500], staged_path=""):
+            if run.staged_path:
+                shutil.rmtree(history_dir() / run.staged_path, ignore_errors=True)
+            audit.record(user=None, action=AuditAction.CHANGE, obj=run,
+                         changes={"status": [RunStatus.RUNNING, status]}, reason=reason[:300])
+            run.refresh_from_db()
+            failed.append(run)
+    return failed

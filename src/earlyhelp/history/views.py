@@ -59,6 +59,7 @@ def import_page(request):
             run = services.import_receive(files=files, source_system=context["source_system"],
                                           acting_user=request.user)
             return redirect("history:run", run_id=run.pk)
+    services.fail_stale_runs()
     context["runs"] = ImportRun.objects.select_related("created_by")[:10]
     return page(request, "history/import.html", context,
                 status=400 if context["errors"] else 200)
@@ -66,6 +67,7 @@ def import_page(request):
 
 def _run(request, run_id) -> ImportRun:
     policy.require(request.user, policy.Action.IMPORT_HISTORY)
+    services.fail_stale_runs()  # a run whose worker died says so instead of waiting for ever
     run = ImportRun.objects.select_related("created_by").filter(pk=run_id).first()
     if run is None:
         raise Http404

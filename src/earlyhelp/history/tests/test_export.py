@@ -83,3 +83,23 @@ def services_export(user, directory):
     from earlyhelp.history.exports import history_export
 
     return history_export(directory=directory, acting_user=user)
+
+
+def test_the_export_reads_each_table_in_a_fixed_number_of_queries(
+        manager, teams, tmp_path, django_assert_num_queries):
+    """Not one or two queries per contact row, episode or transition: the subjects and focus
+    children are read once for all of them."""
+    from earlyhelp.history.exports import tables
+    from earlyhelp.history.generate import generate
+
+    assert services.history_import(source=SMALL, acting_user=manager, source_system="Mosaic").ok
+    with django_assert_num_queries(9):
+        small = tables()
+    assert (len(small["ssd_contacts"]), len(small["ssd_early_help_episodes"])) == (4, 6)
+    # Ten generated families more (20 contacts, 13 episodes, 3 step-ups): the same queries.
+    generate(tmp_path / "generated", families=10)
+    assert services.history_import(source=tmp_path / "generated", acting_user=manager,
+                                   source_system="Generated").ok
+    with django_assert_num_queries(9):
+        more = tables()
+    assert len(more["ssd_contacts"]) == 24 and len(more["ssd_cin_episodes"]) > 1

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from earlyhelp.core.models import User
@@ -13,7 +14,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory")
-        parser.add_argument("--user", required=True, help="the manager the import is done as")
+        parser.add_argument("--user", required=True,
+                            help="the administrator or team manager the import is done as")
         parser.add_argument("--source-system", required=True,
                             help="the system the extract came from, e.g. 'Mosaic'")
 
@@ -25,9 +27,12 @@ class Command(BaseCommand):
         def progress(done, total):
             self.stderr.write(f"  {done:,} of {total:,} rows")
 
-        result = services.history_import(source=directory, acting_user=acting_user,
-                                         source_system=source_system, progress=progress,
-                                         report=lambda line: self.stdout.write("  " + line))
+        try:
+            result = services.history_import(source=directory, acting_user=acting_user,
+                                             source_system=source_system, progress=progress,
+                                             report=lambda line: self.stdout.write("  " + line))
+        except PermissionDenied as refused:
+            raise CommandError(str(refused)) from refused
         if not result.ok:
             for problem in result.problems:
                 self.stdout.write(str(problem))
