@@ -207,9 +207,12 @@ def main() -> int:
 
     print(f"\n{'page':<30}{'requests':>9}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
           f"{'req/s':>7}")  # fmt: skip
+    def ms(value):
+        return f"{value:>8.0f}" if value is not None else f"{'–':>8}"
+
     for name, p in sorted(pages.items()):
-        print(f"{name:<30}{p['requests']:>9}{p['errors']:>7}{p['p50_ms']:>8.0f}{p['p95_ms']:>8.0f}"
-              f"{p['p99_ms']:>8.0f}{p['per_second']:>7.2f}")  # fmt: skip
+        print(f"{name:<30}{p['requests']:>9}{p['errors']:>7}{ms(p['p50_ms'])}{ms(p['p95_ms'])}"
+              f"{ms(p['p99_ms'])}{p['per_second']:>7.2f}")  # fmt: skip
     print(f"\npeople: {people_rps:.2f} req/s; bare view: "
           f"{bare['per_second'] if bare else 0:.2f} req/s; ratio {ratio}")  # fmt: skip
     write_result("load", {
