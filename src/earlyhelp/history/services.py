@@ -5,7 +5,9 @@ thing happened, so the same rules hold for history as for new work; each importe
 SourceRecord (source system, table, id) and an audit row saying where it came from."""
 
 import datetime as dt
+import os
 import shutil
+import socket
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -891,17 +893,11 @@ RUN_LIMIT = dt.timedelta(hours=6)
 
 
 def _this_worker() -> str:
-    import os
-    import socket
-
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _worker_gone(worker: str) -> bool:
     """The worker ran on this host and its process is no more."""
-    import os
-    import socket
-
     host, _, pid = worker.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False  # another machine's worker: only the time limit can tell
