@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1:8000
 STEP := ./scripts/step.sh
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run announce serve test test-postgres api-fuzz bench loadtest install install-dev frontend oidc-provider migrate demo lint screenshots clean
+.PHONY: run announce serve test test-postgres test-both api-fuzz bench loadtest install install-dev frontend oidc-provider migrate demo lint screenshots clean
 
 # Each setup step prints one line with its time; its output goes to var/log/setup.log.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -71,6 +71,10 @@ test-postgres: install-dev frontend oidc-provider
 	# page tests is the browser (scripts, focus, axe), which the database does not change, and
 	# twice over they cost CI minutes it does not have (45 on two cores).
 	./scripts/with-postgres.sh $(VENV)/bin/pytest -m "not spark and not own_postgres and not browser"
+
+# Both of the above at once, each with its own log (var/log/test-*.log) and files: what CI runs.
+test-both:
+	./scripts/test-both.sh
 
 # schemathesis as each role against gunicorn on a throwaway PostgreSQL, production settings
 # (docs/security.md). EXAMPLES=n and ROLES="worker manager" narrow a run.

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.settings.local")
-application = get_wsgi_application()
-# Static URLs without a collectstatic manifest (production serves hashed names; same cost).
+# Static URLs without a collectstatic manifest (production serves hashed names; same cost). Set
+# before Django starts: the storage is built once, on its first use.
 settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+application = get_wsgi_application()
 
 if os.environ.get("EARLYHELP_BENCH_AUDIT") == "head-lock":
     from django.db import connection, transaction
