@@ -178,14 +178,27 @@ def _day(days: dict, value) -> dt.date | None:
     return day
 
 
+def _adult_from(born: dt.date | None) -> dt.date:
+    """The 18th birthday (1 March for a 29 February birthday in a year without one, as
+    age_in_years counts); date.max for a child not yet born."""
+    if born is None:
+        return dt.date.max
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
 def _child(people: dict, days: dict, on: dt.date, child_id, sex, ethnicity, born) -> tuple:
-    """A row's child: its date of birth and its common columns on the inspection date – each
-    worked out once per child, however many rows they have."""
+    """A row's child: its common columns on the inspection date, as one tuple (the XLSX writer
+    turns it into XML once), and its 18th birthday – each worked out once per child, however
+    many rows they have."""
     key = (child_id, sex, ethnicity, born)
     known = people.get(key)
     if known is None:
         born = _day(days, born)
-        known = people[key] = (born, Child(child_id, sex, ethnicity, born).common(on))
+        common = tuple(Child(child_id, sex, ethnicity, born).common(on))
+        known = people[key] = (common, _adult_from(born))
     return known
 
 
@@ -232,10 +245,8 @@ def list_2_assessments(inspection_date: dt.date):
     )
 
 
-def list_2_rows(inspection_date: dt.date) -> list[list]:
-    """One row per child each assessment covers (Assessment.children – every child of the
-    household at its start unless changed), sorted by Child Unique ID then start date. One query:
-    the assessments in scope, their children and organisation joined in the database."""
+def _list_2(inspection_date: dt.date) -> list[tuple]:
+    """List 2's rows as (the child's common columns, start, completion, organisation)."""
     links = Assessment.children.through.objects.filter(
         assessment__in=list_2_assessments(inspection_date)
     ).annotate(
@@ -243,16 +254,21 @@ def list_2_rows(inspection_date: dt.date) -> list[list]:
         started=_text("assessment__started_on"), completed=_text("assessment__completed_on"),
     )
     fields = (*PERSON, "started", "completed", "assessment__completing_organisation__name")
-    people, days, rows = {}, {}, []
-    for *person, started, completed, organisation in _plain_rows(links, fields):
-        rows.append([
-            *_child(people, days, inspection_date, *person)[1],
-            _day(days, started),
-            _day(days, completed),
-            organisation,
-        ])
-    rows.sort(key=lambda r: (r[0], r[5], r[6] or dt.date.max))
+    people, days = {}, {}
+    rows = [
+        (_child(people, days, inspection_date, *person)[0], _day(days, started),
+         _day(days, completed), organisation)
+        for *person, started, completed, organisation in _plain_rows(links, fields)
+    ]
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max))
     return rows
+
+
+def list_2_rows(inspection_date: dt.date) -> list[list]:
+    """One row per child each assessment covers (Assessment.children – every child of the
+    household at its start unless changed), sorted by Child Unique ID then start date. One query:
+    the assessments in scope, their children and organisation joined in the database."""
+    return [[*common, *rest] for common, *rest in _list_2(inspection_date)]
 
 
 def _local_days(start: dt.date, end: dt.date):
@@ -275,9 +291,8 @@ def _local_days(start: dt.date, end: dt.date):
     return _text("contact__received_at"), local_day
 
 
-def list_1_rows(inspection_date: dt.date) -> list[list]:
-    """One row per child a contact in the window is about (subjects under 18 on the day, or not
-    yet born), sorted by Child Unique ID then date of contact. One query."""
+def _list_1(inspection_date: dt.date) -> list[tuple]:
+    """List 1's rows as (the child's common columns, date of contact, contact source)."""
     start, end = window(inspection_date)
     start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
@@ -289,16 +304,21 @@ def list_1_rows(inspection_date: dt.date) -> list[list]:
     for *person, received_at, source in _plain_rows(
         links, (*PERSON, "received", "contact__source")
     ):
-        born, common = _child(people, days, inspection_date, *person)
+        common, adult_from = _child(people, days, inspection_date, *person)
         day = local_day(received_at)
-        if born and age_in_years(born, day) >= 18:
-            continue
-        rows.append([*common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")])
-    rows.sort(key=lambda r: (r[0], r[5]))
+        if day < adult_from:  # under 18 on the day of the contact, or not yet born
+            rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
+    rows.sort(key=lambda r: (r[0][0], r[1]))
     return rows
 
 
-def _sheet(title: str, headers: list[str], rows: list[list],
+def list_1_rows(inspection_date: dt.date) -> list[list]:
+    """One row per child a contact in the window is about (subjects under 18 on the day, or not
+    yet born), sorted by Child Unique ID then date of contact. One query."""
+    return [[*common, *rest] for common, *rest in _list_1(inspection_date)]
+
+
+def _sheet(title: str, headers: list[str], rows: list[tuple],
            date_columns: set[int]) -> xlsxwrite.Sheet:
     """A heading row in bold, frozen; dates are real dates shown dd/mm/yyyy."""
     widths = [14 if index in date_columns else max(14, len(header) + 2)
@@ -318,11 +338,11 @@ def workbook(inspection_date: dt.date, layout: str = LAYOUT_2026, lists=("1", "2
     sheets = []
     n1 = n2 = 0
     if "1" in lists:
-        rows = list_1_rows(inspection_date)
+        rows = _list_1(inspection_date)
         n1 = len(rows)
         sheets.append(_sheet("List 1", columns(LIST_1_COLUMNS, layout), rows, {3, 5}))
     if "2" in lists:
-        rows = list_2_rows(inspection_date)
+        rows = _list_2(inspection_date)
         n2 = len(rows)
         sheets.append(_sheet("List 2", columns(LIST_2_COLUMNS, layout), rows, {3, 5, 6}))
     return AnnexA(xlsxwrite.workbook(sheets), n1, n2)

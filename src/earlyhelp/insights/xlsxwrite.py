@@ -62,7 +62,9 @@ def _cell(value, style: int = 0) -> str:
 
 class _Cells:
     """Cell XML by value: labels, dates, ages and IDs repeat down a list, each is built once.
-    Keyed by type as well as value (1, 1.0 and True are equal keys in a dict)."""
+    Keyed by type as well as value (1, 1.0 and True are equal keys in a dict). A tuple in a row
+    is a run of cells that repeats as a whole (a child's columns on each of their rows): its
+    XML is built once too."""
 
     def __init__(self, style: int = 0):
         self.style, self.memo = style, {}
@@ -73,12 +75,15 @@ class _Cells:
             key = (type(value), value)
             xml = memo.get(key)
             if xml is None:
-                xml = memo[key] = _cell(value, self.style)
+                xml = memo[key] = (self.row(value) if type(value) is tuple
+                                   else _cell(value, self.style))
             out.append(xml)
         return "".join(out)
 
 
 class Sheet:
+    """A sheet of a heading row and rows of values (or tuples of values, see _Cells)."""
+
     def __init__(self, title: str, headers: list[str], rows, widths: list[float]):
         self.title, self.headers, self.rows, self.widths = title, headers, rows, widths
 
