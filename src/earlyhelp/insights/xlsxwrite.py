@@ -62,21 +62,22 @@ def _cell(value, style: int = 0) -> str:
 
 class _Cells:
     """Cell XML by value: labels, dates, ages and IDs repeat down a list, each is built once.
-    Keyed by type as well as value (1, 1.0 and True are equal keys in a dict). A tuple in a row
-    is a run of cells that repeats as a whole (a child's columns on each of their rows): its
-    XML is built once too."""
+    Text and dates are their own keys (no other value equals them); other values are keyed by
+    type as well (1, 1.0 and True are equal keys in a dict). A tuple in a row is a run of cells
+    that repeats as a whole (a child's columns on each of their rows): its XML is built once too."""
 
     def __init__(self, style: int = 0):
         self.style, self.memo = style, {}
 
     def row(self, values) -> str:
-        memo, out = self.memo, []
+        memo = self.memo
+        out = []
         for value in values:
-            key = (type(value), value)
+            kind = type(value)
+            key = value if kind is str or kind is dt.date else (kind, value)
             xml = memo.get(key)
             if xml is None:
-                xml = memo[key] = (self.row(value) if type(value) is tuple
-                                   else _cell(value, self.style))
+                xml = memo[key] = self.row(value) if kind is tuple else _cell(value, self.style)
             out.append(xml)
         return "".join(out)
 
