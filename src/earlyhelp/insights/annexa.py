@@ -14,10 +14,23 @@ Scope (docs/insights.md explains the choices):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    NullIf,
+    Replace,
+    Substr,
+    TruncDate,
+    Upper,
+)
+from django.utils import timezone
 
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import Episode
@@ -124,19 +137,68 @@ class Child:
         ]
 
 
-CHUNK = 5000  # ids per query: well inside SQLite's and PostgreSQL's parameter limits
-PERSON = ("person_id", "person__local_id", "person__sex", "person__ethnicity",
-          "person__date_of_birth")
+def _child_id():
+    """child_unique_id() worked out by the database, as text: the local ID, else "EH" and the
+    first 12 hex digits of the person's id in capitals (a UUID is text without dashes on
+    SQLite, a uuid with them on PostgreSQL). No UUID object is made per row."""
+    derived = Concat(
+        Value("EH"),
+        Upper(Substr(Replace(Cast("person_id", CharField()), Value("-"), Value("")), 1, 12)),
+        output_field=CharField(),
+    )
+    return Coalesce(NullIf("person__local_id", Value("")), derived, output_field=CharField())
 
 
-def _child(people: dict, on: dt.date, person_id, local_id, sex, ethnicity, born) -> tuple:
-    """The child of a row read with its person's PERSON fields (joined in the same query: no
-    second round of lookups by id) and its common columns on the inspection date – each worked
-    out once per person, however many rows they have."""
-    known = people.get(person_id)
+def _text(field: str):
+    """A date or time column read as the text the database writes it in: no driver or Django
+    conversion per value (on SQLite a date would be parsed per row); _day() reads each
+    distinct date once."""
+    return Cast(field, CharField())
+
+
+PERSON = ("child_id", "person__sex", "person__ethnicity", "born")
+
+
+def _plain_rows(queryset, fields: tuple[str, ...]) -> list:
+    """The rows of `queryset.values_list(*fields)` as the driver returns them, without Django's
+    conversion of each value (a third of the export's time at a borough's volume): text, numbers
+    and dates – dates as ISO text on SQLite, which _day() reads. (Django 5.2 selects the columns
+    in values_list()'s order, annotations included.)"""
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(days: dict, value) -> dt.date | None:
+    """A date from the driver (a date, ISO text or None), each distinct one read once."""
+    day = days.get(value)
+    if day is None and value is not None:
+        day = days[value] = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return day
+
+
+def _adult_from(born: dt.date | None) -> dt.date:
+    """The 18th birthday (1 March for a 29 February birthday in a year without one, as
+    age_in_years counts); date.max for a child not yet born."""
+    if born is None:
+        return dt.date.max
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
+def _child(people: dict, days: dict, on: dt.date, child_id, sex, ethnicity, born) -> tuple:
+    """A row's child: its common columns on the inspection date, as one tuple (the XLSX writer
+    turns it into XML once), and its 18th birthday – each worked out once per child, however
+    many rows they have."""
+    key = (child_id, sex, ethnicity, born)
+    known = people.get(key)
     if known is None:
-        child = Child(child_unique_id(person_id, local_id), sex, ethnicity, born)
-        known = people[person_id] = (child, child.common(on))
+        born = _day(days, born)
+        common = tuple(Child(child_id, sex, ethnicity, born).common(on))
+        known = people[key] = (common, _adult_from(born))
     return known
 
 
@@ -183,60 +245,80 @@ def list_2_assessments(inspection_date: dt.date):
     )
 
 
+def _list_2(inspection_date: dt.date) -> list[tuple]:
+    """List 2's rows as (the child's common columns, start, completion, organisation)."""
+    links = Assessment.children.through.objects.filter(
+        assessment__in=list_2_assessments(inspection_date)
+    ).annotate(
+        child_id=_child_id(), born=_text("person__date_of_birth"),
+        started=_text("assessment__started_on"), completed=_text("assessment__completed_on"),
+    )
+    fields = (*PERSON, "started", "completed", "assessment__completing_organisation__name")
+    people, days = {}, {}
+    rows = [
+        (_child(people, days, inspection_date, *person)[0], _day(days, started),
+         _day(days, completed), organisation)
+        for *person, started, completed, organisation in _plain_rows(links, fields)
+    ]
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max))
+    return rows
+
+
 def list_2_rows(inspection_date: dt.date) -> list[list]:
     """One row per child each assessment covers (Assessment.children – every child of the
-    household at its start unless changed), sorted by Child Unique ID then start date."""
-    assessments = {
-        a["id"]: a for a in list_2_assessments(inspection_date).values(
-            "id", "started_on", "completed_on", "completing_organisation__name",
-        )
-    }
-    ids = list(assessments)
-    through = Assessment.children.through
-    people, rows = {}, []
-    for start in range(0, len(ids), CHUNK):
-        for assessment_id, *person in through.objects.filter(
-            assessment_id__in=ids[start:start + CHUNK]
-        ).values_list("assessment_id", *PERSON):
-            a = assessments[assessment_id]
-            rows.append([
-                *_child(people, inspection_date, *person)[1],
-                a["started_on"],
-                a["completed_on"],
-                a["completing_organisation__name"],
-            ])
-    rows.sort(key=lambda r: (r[0], r[5], r[6] or dt.date.max))
+    household at its start unless changed), sorted by Child Unique ID then start date. One query:
+    the assessments in scope, their children and organisation joined in the database."""
+    return [[*common, *rest] for common, *rest in _list_2(inspection_date)]
+
+
+def _local_days(start: dt.date, end: dt.date):
+    """A function giving the day, in the council's time zone, of a contact's received_at as
+    selected by list_1_rows: on PostgreSQL the database gives the day; SQLite has no time zones,
+    so received_at comes as its stored UTC text and is placed between the UTC texts of each
+    local midnight in the window (exact whatever the zone's offsets; no datetime per row)."""
+    if connection.vendor != "sqlite":
+        return TruncDate("contact__received_at"), lambda received: received
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 2)]
+    midnights = [
+        timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        .astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+        for day in days
+    ]  # the format Django stores datetimes in on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.f]"
+
+    def local_day(received: str) -> dt.date:
+        return days[bisect.bisect_right(midnights, received) - 1]
+
+    return _text("contact__received_at"), local_day
+
+
+def _list_1(inspection_date: dt.date) -> list[tuple]:
+    """List 1's rows as (the child's common columns, date of contact, contact source)."""
+    start, end = window(inspection_date)
+    start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    received, local_day = _local_days(start, end)
+    links = ContactPerson.objects.filter(
+        is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
+    ).annotate(child_id=_child_id(), born=_text("person__date_of_birth"), received=received)
+    people, days, rows = {}, {}, []
+    for *person, received_at, source in _plain_rows(
+        links, (*PERSON, "received", "contact__source")
+    ):
+        common, adult_from = _child(people, days, inspection_date, *person)
+        day = local_day(received_at)
+        if day < adult_from:  # under 18 on the day of the contact, or not yet born
+            rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
+    rows.sort(key=lambda r: (r[0][0], r[1]))
     return rows
 
 
 def list_1_rows(inspection_date: dt.date) -> list[list]:
     """One row per child a contact in the window is about (subjects under 18 on the day, or not
-    yet born), sorted by Child Unique ID then date of contact."""
-    from django.utils import timezone
-
-    start, end = window(inspection_date)
-    start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    links = ContactPerson.objects.filter(
-        is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
-    ).values_list("contact__received_at", "contact__source", *PERSON)
-    local = timezone.get_current_timezone()
-    people, rows = {}, []
-    for received_at, source, *person in links:
-        child, common = _child(people, inspection_date, *person)
-        received = received_at.astimezone(local).date()
-        if child.date_of_birth and age_in_years(child.date_of_birth, received) >= 18:
-            continue
-        rows.append([
-            *common,
-            received,
-            CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown"),
-        ])
-    rows.sort(key=lambda r: (r[0], r[5]))
-    return rows
+    yet born), sorted by Child Unique ID then date of contact. One query."""
+    return [[*common, *rest] for common, *rest in _list_1(inspection_date)]
 
 
-def _sheet(title: str, headers: list[str], rows: list[list],
+def _sheet(title: str, headers: list[str], rows: list[tuple],
            date_columns: set[int]) -> xlsxwrite.Sheet:
     """A heading row in bold, frozen; dates are real dates shown dd/mm/yyyy."""
     widths = [14 if index in date_columns else max(14, len(header) + 2)
@@ -256,11 +338,11 @@ def workbook(inspection_date: dt.date, layout: str = LAYOUT_2026, lists=("1", "2
     sheets = []
     n1 = n2 = 0
     if "1" in lists:
-        rows = list_1_rows(inspection_date)
+        rows = _list_1(inspection_date)
         n1 = len(rows)
         sheets.append(_sheet("List 1", columns(LIST_1_COLUMNS, layout), rows, {3, 5}))
     if "2" in lists:
-        rows = list_2_rows(inspection_date)
+        rows = _list_2(inspection_date)
         n2 = len(rows)
         sheets.append(_sheet("List 2", columns(LIST_2_COLUMNS, layout), rows, {3, 5, 6}))
     return AnnexA(xlsxwrite.workbook(sheets), n1, n2)

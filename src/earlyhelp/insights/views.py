@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -58,16 +59,25 @@ def _download(request, tables, filename: str, detail: str):
 
 def _chart(row):
     unit = row.definition.unit
-    values = [r.value if r else None for _, r in row.trend]
-    series = {row.definition.name: values}
+    values = tuple(r.value if r else None for _, r in row.trend)
+    series = [(row.definition.name, values)]
     if row.target is not None:
-        series["Target"] = [float(row.target) * (p.months / row.period.months)
-                            if unit == Unit.COUNT else float(row.target) for p, _ in row.trend]
+        series.append(("Target", tuple(
+            float(row.target) * (p.months / row.period.months) if unit == Unit.COUNT
+            else float(row.target) for p, _ in row.trend)))
+    return _drawn(row.definition.name, unit, tuple(p.short_label for p, _ in row.trend),
+                  tuple(series))
+
+
+@functools.lru_cache(maxsize=256)
+def _drawn(title: str, unit: str, categories: tuple, series: tuple):
+    """A trend chart, drawn once for the same figures: from the day's snapshot the dashboard
+    shows the same twenty charts to every request, and drawing them was an eighth of the page.
+    The key is everything the drawing depends on, so a new figure or target draws anew."""
     return line_chart(
-        title=row.definition.name,
-        categories=[p.short_label for p, _ in row.trend],
-        series=series, x_label="Period", y_label=Unit(unit).label,
-        value_format=lambda v: formatting.axis_label(unit, v), **formatting.chart_limits(unit),
+        title=title, categories=categories, series=dict(series), x_label="Period",
+        y_label=Unit(unit).label, value_format=lambda v: formatting.axis_label(unit, v),
+        **formatting.chart_limits(unit),
     )
 
 

@@ -40,54 +40,55 @@ STYLES = (
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _body(value, style: int = 0) -> str:
-    """A cell's XML after its reference: '<c r="A2"' + this. Empty for no value."""
-    if value is None:
-        return ""
+def _cell(value, style: int = 0) -> str:
+    """A cell's XML. Cells carry no reference (r="B7"): the format allows leaving it out, a
+    cell then being the one after the previous in its row – so a value's XML is the same in
+    every row and column, and is built once (_Cells). No value is an empty cell, which keeps
+    its place."""
     s = f' s="{style}"' if style else ""
+    if value is None:
+        return "<c/>"
     if isinstance(value, bool):
-        return f' t="b"{s}><v>{int(value)}</v></c>'
-    if isinstance(value, dt.datetime):
+        return f'<c t="b"{s}><v>{int(value)}</v></c>'
+    if isinstance(value, dt.datetime):  # shown as its day
         value = value.date()
     if isinstance(value, dt.date):
-        return f' s="{DATE}"><v>{(value - EPOCH).days}</v></c>'
+        return f'<c s="{DATE}"><v>{(value - EPOCH).days}</v></c>'
     if isinstance(value, int | float):
-        return f"{s}><v>{value}</v></c>"
+        return f"<c{s}><v>{value}</v></c>"
     text = escape(ILLEGAL.sub("", str(value)))
-    return f' t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _cells(letters: list[str], number: int, values, memo: dict, style: int = 0) -> str:
-    """One row's cells. Labels and dates repeat down a list: each is turned into XML once."""
-    out = []
-    for letter, value in zip(letters, values, strict=True):
-        if type(value) is str or type(value) is dt.date:  # (1 and True hash alike: not those)
-            body = memo.get(value)
-            if body is None:
-                body = memo[value] = _body(value, style)
-        else:
-            body = _body(value, style)
-        if body:
-            out.append(f'<c r="{letter}{number}"{body}')
-    return "".join(out)
+class _Cells:
+    """Cell XML by value: labels, dates, ages and IDs repeat down a list, each is built once.
+    Text and dates are their own keys (no other value equals them); other values are keyed by
+    type as well (1, 1.0 and True are equal keys in a dict). A tuple in a row is a run of cells
+    that repeats as a whole (a child's columns on each of their rows): its XML is built once too."""
+
+    def __init__(self, style: int = 0):
+        self.style, self.memo = style, {}
+
+    def row(self, values) -> str:
+        memo = self.memo
+        out = []
+        for value in values:
+            kind = type(value)
+            key = value if kind is str or kind is dt.date else (kind, value)
+            xml = memo.get(key)
+            if xml is None:
+                xml = memo[key] = self.row(value) if kind is tuple else _cell(value, self.style)
+            out.append(xml)
+        return "".join(out)
 
 
 class Sheet:
+    """A sheet of a heading row and rows of values (or tuples of values, see _Cells)."""
+
     def __init__(self, title: str, headers: list[str], rows, widths: list[float]):
         self.title, self.headers, self.rows, self.widths = title, headers, rows, widths
 
     def xml(self) -> str:
-        letters = [column_letter(i) for i in range(len(self.headers))]
         cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
                        for i, w in enumerate(self.widths))
         parts = [
@@ -95,11 +96,11 @@ class Sheet:
             '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
             f"<cols>{cols}</cols><sheetData>",
-            f'<row r="1">{_cells(letters, 1, self.headers, {}, BOLD)}</row>',
+            f'<row r="1">{_Cells(BOLD).row(self.headers)}</row>',
         ]
-        memo: dict = {}
-        for number, row in enumerate(self.rows, start=2):
-            parts.append(f'<row r="{number}">{_cells(letters, number, row, memo)}</row>')
+        cells = _Cells()
+        parts.extend(f'<row r="{number}">{cells.row(row)}</row>'
+                     for number, row in enumerate(self.rows, start=2))
         parts.append("</sheetData></worksheet>")
         return "".join(parts)
 

@@ -18,7 +18,7 @@ from earlyhelp.core.tests.factories import (
 )
 from earlyhelp.frontdoor.models import ContactPerson
 from earlyhelp.frontdoor.tests.factories import ContactFactory
-from earlyhelp.insights import annexa, services
+from earlyhelp.insights import annexa, services, xlsxwrite
 from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
 
 from .factories import AssessmentFactory, closed_episode, completed_assessment, local
@@ -164,6 +164,28 @@ def test_workbook_headers_follow_the_2026_and_earlier_specifications(world):
     assert row[5].value.date() == dt.date(2026, 1, 10)
     assert row[5].number_format == "DD/MM/YYYY"
     assert row[3].number_format == "DD/MM/YYYY"
+
+
+def test_the_workbook_holds_every_value_of_the_lists_in_its_place(world):
+    """Cells are written without references: an empty value must keep its column."""
+    result = annexa.workbook(INSPECTION)
+    for name, rows in (("List 1", annexa.list_1_rows(INSPECTION)),
+                       ("List 2", annexa.list_2_rows(INSPECTION))):
+        read = [
+            [c.value.date() if isinstance(c.value, dt.datetime) else c.value for c in row]
+            for row in _sheet(result.content, name).iter_rows(min_row=2)
+        ]
+        assert read == rows
+    baby = annexa.child_unique_id(world["unborn"].pk)
+    assert [r[:5] for r in read if r[0] == baby] == [
+        [baby, "c) Not stated/recorded", "t) NOBT", None, None]
+    ]
+
+
+def test_the_writer_tells_equal_values_of_other_types_apart():
+    sheet = xlsxwrite.Sheet("S", ["a", "b", "c", "d"], [(1, True, 1.5, (1, None, "x"))], [9] * 4)
+    row = load_workbook(io.BytesIO(xlsxwrite.workbook([sheet])))["S"]
+    assert [c.value for c in row[2]] == [1, True, 1.5, 1, None, "x"]
 
 
 def test_every_export_is_audited_with_what_it_held(world):

@@ -17,7 +17,7 @@ from earlyhelp.core.tests.factories import (
     UserFactory,
 )
 from earlyhelp.frontdoor.tests.factories import ContactFactory
-from earlyhelp.insights import annexa
+from earlyhelp.insights import annexa, views
 from earlyhelp.people.tests.factories import FamilyFactory, MembershipFactory, PersonFactory
 
 from .factories import AssessmentFactory, closed_episode, completed_assessment, local
@@ -89,6 +89,21 @@ def test_the_dashboard_shows_every_indicator_with_value_target_and_status(client
     assert "Target" in page and "60%" in page
     assert "Show the data" in page  # each trend chart with its table
     assert page.count("<svg") >= 17
+
+
+def test_the_same_figures_draw_the_same_charts_and_a_new_figure_draws_anew(client, people):
+    views._drawn.cache_clear()
+    named_family(people["team"], "Khan household")
+    first = get(client, people["analyst"], f"/insights/?{MARCH}").content.decode()
+    drawn = views._drawn.cache_info().misses
+    assert drawn >= 17 and views._drawn.cache_info().hits == 0
+    again = get(client, people["analyst"], f"/insights/?{MARCH}").content.decode()
+    assert views._drawn.cache_info().misses == drawn  # every chart from the first drawing
+    assert again.count("<svg") == first.count("<svg")
+    named_family(people["team"], "Brown household", outcome="other")
+    changed = get(client, people["analyst"], f"/insights/?{MARCH}").content.decode()
+    assert views._drawn.cache_info().misses > drawn  # the changed figures are drawn again
+    assert changed != again
 
 
 def test_a_manager_sees_their_service_and_an_analyst_the_borough(client, people):
