@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..reading import ImportRefused, _header_name, read_rows
 from ..schema import PERSON_COLUMNS
 from . import engine, normalise
 from .model import MIN_PROFILES_TO_TRAIN, shipped_model
@@ -184,8 +185,6 @@ def load_mapping(path: Path) -> tuple[dict[str, FileMapping], FileMapping | None
 
 
 def _header(name: str) -> str:
-    from ..imports import _header_name
-
     return _header_name(name)
 
 
@@ -219,8 +218,6 @@ def check_text_file(path: Path) -> None:
 
 
 def _read(path: Path) -> pa.Table:
-    from ..imports import ImportRefused, read_rows
-
     check_text_file(path)
     try:
         table, bad = read_rows(path)

@@ -291,13 +291,13 @@ def test_postcodes_from_abroad_and_yyyymmdd_dates_still_count(tmp_path):
     assert clusters["A1"] == clusters["A2"] != clusters["A3"]
 
 
-def _earlyhelp(*args, tmp_path):
+def _earlyhelp(*args, tmp_path, python=()):
     """The `earlyhelp` command in a process of its own, with Django's settings pointing nowhere:
     `link` must work on files alone, without Django's set-up."""
     src = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(src), "DJANGO_SETTINGS_MODULE": "no.such.settings"}
     return subprocess.run(
-        [sys.executable, "-m", "earlyhelp.cli", *args],
+        [sys.executable, *python, "-m", "earlyhelp.cli", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -310,9 +310,20 @@ def test_the_link_command_runs_without_django(files, tmp_path):
     mapping, school, health = files
     out = tmp_path / "clusters.csv"
     args = [*map(str, (school, health)), "--config", str(mapping), "--out", str(out)]
-    done = _earlyhelp("link", *args, tmp_path=tmp_path)
+    # -X importtime lists every module the process imports, on stderr.
+    done = _earlyhelp("link", *args, tmp_path=tmp_path, python=("-X", "importtime"))
     assert done.returncode == 0, done.stderr
     assert "Linked 6 records into 4 clusters" in done.stdout
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "pyarrow" in imported and "duckdb" in imported  # the listing is there
+    # Neither Django nor pandas (pyarrow asks for it; nothing here uses it): 50 + 45 MB. A
+    # refused import is listed too, under its bare name; a loaded pandas brings pandas.core.
+    assert not [m for m in imported if m.split(".")[0] == "django"]
+    assert "pandas" in imported and not [m for m in imported if m.startswith("pandas.")]
     with open(out, newline="") as handle:
         rows = list(csv.DictReader(handle))
     clusters = {(r["file"], r["record_id"]): r["cluster_id"] for r in rows}
