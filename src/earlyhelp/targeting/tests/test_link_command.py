@@ -291,6 +291,30 @@ def test_postcodes_from_abroad_and_yyyymmdd_dates_still_count(tmp_path):
     assert clusters["A1"] == clusters["A2"] != clusters["A3"]
 
 
+def test_scoring_in_slices_gives_the_same_pairs_and_clusters(files):
+    """Big files are scored a slice of profiles at a time (memory): the same answer."""
+    from earlyhelp.targeting.linkage import engine, normalise
+    from earlyhelp.targeting.linkage.files import prepare
+    from earlyhelp.targeting.linkage.model import shipped_model
+
+    mapping, school, health = files
+    con = prepare(mapping, [school, health]).con
+    normalise.build_profiles(con, "records")
+    found = []
+    for per_slice in (1_000, 2):
+        notes = engine.link(con, shipped_model(), engine.LinkOptions(profiles_per_slice=per_slice))
+        pairs = con.execute(
+            "SELECT profile_id_l, profile_id_r, round(match_probability, 9) FROM lk_pairs "
+            "ORDER BY 1, 2"
+        ).fetchall()
+        clusters = con.execute("SELECT * FROM lk_clusters ORDER BY 1").fetchall()
+        found.append((notes["scoring_slices"], pairs, clusters))
+    (one, pairs, clusters), (three, sliced_pairs, sliced_clusters) = found
+    assert (one, three) == (1, 3)  # six profiles, two to a slice
+    assert len(pairs) >= 2 and sliced_pairs == pairs
+    assert sliced_clusters == clusters
+
+
 def _earlyhelp(*args, tmp_path, python=()):
     """The `earlyhelp` command in a process of its own, with Django's settings pointing nowhere:
     `link` must work on files alone, without Django's set-up."""
