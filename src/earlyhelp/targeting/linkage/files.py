@@ -35,6 +35,7 @@ import codecs
 import csv
 import json
 import math
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..reading import ImportRefused, _header_name, read_rows
 from ..schema import PERSON_COLUMNS
 from . import engine, normalise
 from .model import MIN_PROFILES_TO_TRAIN, shipped_model
@@ -184,8 +186,6 @@ def load_mapping(path: Path) -> tuple[dict[str, FileMapping], FileMapping | None
 
 
 def _header(name: str) -> str:
-    from ..imports import _header_name
-
     return _header_name(name)
 
 
@@ -219,8 +219,6 @@ def check_text_file(path: Path) -> None:
 
 
 def _read(path: Path) -> pa.Table:
-    from ..imports import ImportRefused, read_rows
-
     check_text_file(path)
     try:
         table, bad = read_rows(path)
@@ -489,6 +487,9 @@ def link_files(
         if report.unreadable:
             echo(f"{report}: left blank")
     notes = normalise.build_profiles(con, "records")
+    # The records are wanted again only for the output: on disk meanwhile, not in memory.
+    spilled = tempfile.TemporaryDirectory(prefix="earlyhelp-link-")
+    _spill(con, ("records", "lk_record_profile"), Path(spilled.name))
     notes["unreadable_dates"] = {
         f"{r.file}:{r.column}": r.unreadable for r in prepared.dates if r.unreadable
     }
@@ -515,6 +516,8 @@ def link_files(
         Path(save_model).write_text(json.dumps(model, indent=1))
     echo(f"model: {notes['model']}")
     notes.update(engine.link(con, model, options, _decisions_table(con, decisions)))
+    # What is left reads the records, the pairs and the clusters, not the profiles.
+    con.execute("DROP TABLE lk_profiles; DROP TABLE lk_profile_ids")
     clusters = con.sql(
         """SELECT r.source AS file, r.record_id, c.cluster_id
            FROM records r JOIN lk_record_profile rp USING (record_key)
@@ -557,7 +560,19 @@ def link_files(
         "SELECT count(*) FROM lk_edges WHERE decided"
     ).fetchall()[0][0]
     con.close()
+    spilled.cleanup()
     return LinkResult(clusters, pairs, review, notes)
+
+
+def _spill(con, tables, folder: Path) -> None:
+    """Move tables to Parquet files, leaving views of the same names: training and scoring
+    then have their memory (on a million records, the records and their profile map are
+    200 MB that scoring, the peak of the run, does not read)."""
+    for table in tables:
+        path = str(folder / f"{table}.parquet").replace("'", "''")
+        con.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM read_parquet('{path}')")
 
 
 def _review(con, options: engine.LinkOptions) -> pa.Table:

@@ -291,13 +291,37 @@ def test_postcodes_from_abroad_and_yyyymmdd_dates_still_count(tmp_path):
     assert clusters["A1"] == clusters["A2"] != clusters["A3"]
 
 
-def _earlyhelp(*args, tmp_path):
+def test_scoring_in_slices_gives_the_same_pairs_and_clusters(files):
+    """Big files are scored a slice of profiles at a time (memory): the same answer."""
+    from earlyhelp.targeting.linkage import engine, normalise
+    from earlyhelp.targeting.linkage.files import prepare
+    from earlyhelp.targeting.linkage.model import shipped_model
+
+    mapping, school, health = files
+    con = prepare(mapping, [school, health]).con
+    normalise.build_profiles(con, "records")
+    found = []
+    for per_slice in (1_000, 2):
+        notes = engine.link(con, shipped_model(), engine.LinkOptions(profiles_per_slice=per_slice))
+        pairs = con.execute(
+            "SELECT profile_id_l, profile_id_r, round(match_probability, 9) FROM lk_pairs "
+            "ORDER BY 1, 2"
+        ).fetchall()
+        clusters = con.execute("SELECT * FROM lk_clusters ORDER BY 1").fetchall()
+        found.append((notes["scoring_slices"], pairs, clusters))
+    (one, pairs, clusters), (three, sliced_pairs, sliced_clusters) = found
+    assert (one, three) == (1, 3)  # six profiles, two to a slice
+    assert len(pairs) >= 2 and sliced_pairs == pairs
+    assert sliced_clusters == clusters
+
+
+def _earlyhelp(*args, tmp_path, python=()):
     """The `earlyhelp` command in a process of its own, with Django's settings pointing nowhere:
     `link` must work on files alone, without Django's set-up."""
     src = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(src), "DJANGO_SETTINGS_MODULE": "no.such.settings"}
     return subprocess.run(
-        [sys.executable, "-m", "earlyhelp.cli", *args],
+        [sys.executable, *python, "-m", "earlyhelp.cli", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -310,9 +334,20 @@ def test_the_link_command_runs_without_django(files, tmp_path):
     mapping, school, health = files
     out = tmp_path / "clusters.csv"
     args = [*map(str, (school, health)), "--config", str(mapping), "--out", str(out)]
-    done = _earlyhelp("link", *args, tmp_path=tmp_path)
+    # -X importtime lists every module the process imports, on stderr.
+    done = _earlyhelp("link", *args, tmp_path=tmp_path, python=("-X", "importtime"))
     assert done.returncode == 0, done.stderr
     assert "Linked 6 records into 4 clusters" in done.stdout
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "pyarrow" in imported and "duckdb" in imported  # the listing is there
+    # Neither Django nor pandas (pyarrow asks for it; nothing here uses it): 50 + 45 MB. A
+    # refused import is listed too, under its bare name; a loaded pandas brings pandas.core.
+    assert not [m for m in imported if m.split(".")[0] == "django"]
+    assert "pandas" in imported and not [m for m in imported if m.startswith("pandas.")]
     with open(out, newline="") as handle:
         rows = list(csv.DictReader(handle))
     clusters = {(r["file"], r["record_id"]): r["cluster_id"] for r in rows}
