@@ -57,8 +57,6 @@ def main() -> int:
                 client.get("/")
                 scoping.forget_built_scopes()
                 timings = []
-                real = connection.ops.last_executed_query
-
                 with CaptureQueriesContext(connection) as ctx:
                     start = time.perf_counter()
                     response = client.get("/")
@@ -77,9 +75,9 @@ def main() -> int:
                               else "EXPLAIN QUERY PLAN")
                     with connection.cursor() as cursor:
                         cursor.execute(f"{prefix} {sql}")
-                        plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
+                        rows = cursor.fetchall()
+                    plan = "\n".join(" | ".join(str(c) for c in row) for row in rows)
                     print(f"\n--- {ms:.1f} ms ---\n{sql}\n{plan}")
-                del real
     return 0
 
 

@@ -48,43 +48,41 @@ def _latest_share_consent():
     )
 
 
-def families_sharing_allowed(candidates) -> QuerySet:
-    """Of the candidate family ids, those whose information may go to partners: consent to
-    share stands (a current member's latest decision is 'given' and none is refused or
-    withdrawn), or a safeguarding override is in force.
-
-    Driven from the candidates (issue 19): a partner's few hundred families are reached by
-    primary key and the consent rules run per family as correlated EXISTS (index probes),
-    instead of hashed subqueries over every membership of the borough."""
+def _sharing_allowed(family_field: str) -> Q:
+    """The family in `family_field` may be shared with partners: consent to share stands (a
+    current member's latest decision is 'given' and none is refused or withdrawn), or a
+    safeguarding override is in force. Correlated (index probes per family), so it costs per
+    row that reaches it – a partner's few families, not the borough (issue 19)."""
     today = dates.today()
     current = Membership.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
         start_date__lte=today,
-        family_id=OuterRef("id"),
+        family_id=OuterRef(family_field),
     ).annotate(latest_share=_latest_share_consent())
     given = current.filter(latest_share=ConsentStatus.GIVEN)
     refused = current.filter(latest_share__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN])
     overridden = SharingOverride.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), family_id=OuterRef("id")
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), family_id=OuterRef(family_field)
     )
-    return (
-        Family.objects.filter(id__in=candidates)
-        .filter(Q(Exists(given)) & ~Q(Exists(refused)) | Q(Exists(overridden)))
-        .order_by()
-        .values("id")
-    )
+    return (Q(Exists(given)) & ~Q(Exists(refused))) | Q(Exists(overridden))
+
+
+def families_sharing_allowed(candidates) -> QuerySet:
+    """Of the candidate family ids, those whose information may go to partners."""
+    allowed = Q(id__in=candidates) & _sharing_allowed("id")
+    return Family.objects.filter(allowed).order_by().values("id")
 
 
 def _partner_family_ids(user):
     """Families a partner works with – led, on the Team Around the Family, or brought to a
-    panel they sit on – while sharing is allowed: one UNION of small indexed sets."""
+    panel they sit on: one UNION of small indexed sets (consent is checked per family)."""
     led = Episode.objects.filter(lead_practitioner=user).order_by().values("family_id")
     taf = (
         TafMember.objects.filter(user=user, left_on__isnull=True)
         .order_by()
         .values("episode__family_id")
     )
-    return families_sharing_allowed(led.union(taf, panel_family_ids(user)))
+    return led.union(taf, panel_family_ids(user))
 
 
 def _episode_exists(family_field: str, condition: Q) -> Q:
@@ -114,10 +112,11 @@ def _front_door_condition(user, family_field):
 
 
 def _partner_condition(user, family_field):
-    """One IN over one UNION of the partner's families (led, TAF, panels), checked for consent
-    once: the database reaches them by index instead of testing rows against several hashed
-    subqueries over the whole borough (issue 19)."""
-    return Q(**{f"{family_field}__in": _ids_sql(user, "partner", _partner_family_ids)})
+    """The partner's families (one IN over one UNION, reached by index) while sharing is
+    allowed – checked per row that is one of them, so a page about a few records does not
+    check the consent of every family the partner works with (issue 19)."""
+    ids = Q(**{f"{family_field}__in": _ids_sql(user, "partner", _partner_family_ids)})
+    return ids & _sharing_allowed(family_field)
 
 
 def _created_and_not_yet_routed(user, family_field):
