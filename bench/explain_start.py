@@ -21,6 +21,7 @@ def main() -> int:
     parser.add_argument("--explain", type=int, default=3, help="slowest queries explained per role")
     parser.add_argument("--users", type=int, default=1, help="busiest users per role")
     parser.add_argument("--roles", default="")
+    parser.add_argument("--only", default="", help="usernames, comma-separated")
     args = parser.parse_args()
     setup_django(args.database_url)
 
@@ -52,6 +53,8 @@ def main() -> int:
                 people = people.annotate(load=busiest[role]).order_by("-load", "username")
             else:
                 people = people.order_by("username")
+            if args.only:
+                people = people.filter(username__in=args.only.split(","))
             for user in people[: args.users]:
                 client.force_login(user)
                 client.get("/")
