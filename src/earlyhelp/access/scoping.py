@@ -145,7 +145,7 @@ def panel_family_ids(user):
 
 # A panel member (any staff role) sees the families with cases brought to their panels; a
 # partner on a panel (police, school, health) sees its cases only with consent – in the
-# partner's own condition, which checks consent once for all their families.
+# partner's own condition, with their other families.
 _PANEL_SCOPES = {
     Role.PANEL_MEMBER: panel_family_ids,
     Role.WORKER: panel_family_ids,
