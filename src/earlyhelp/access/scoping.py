@@ -48,33 +48,41 @@ def _latest_share_consent():
     )
 
 
-def families_sharing_allowed(candidates: QuerySet) -> QuerySet:
-    """Of the candidate family ids, those whose information may go to partners: consent to
-    share stands (a current member's latest decision is 'given' and none is refused or
-    withdrawn), or a safeguarding override is in force."""
+def _sharing_allowed(family_field: str) -> Q:
+    """The family in `family_field` may be shared with partners: consent to share stands (a
+    current member's latest decision is 'given' and none is refused or withdrawn), or a
+    safeguarding override is in force. Correlated (index probes per family), so it costs per
+    row that reaches it – a partner's few families, not the borough (issue 19)."""
     today = dates.today()
     current = Membership.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
         start_date__lte=today,
-        family_id__in=candidates,
+        family_id=OuterRef(family_field),
     ).annotate(latest_share=_latest_share_consent())
-    refused = current.filter(
-        latest_share__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]
-    ).values("family_id")
-    given = current.filter(latest_share=ConsentStatus.GIVEN).values("family_id")
+    given = current.filter(latest_share=ConsentStatus.GIVEN)
+    refused = current.filter(latest_share__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN])
     overridden = SharingOverride.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), family_id__in=candidates
-    ).values("family_id")
-    return Family.objects.filter(
-        Q(id__in=given) & ~Q(id__in=refused) | Q(id__in=overridden)
-    ).values("id")
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), family_id=OuterRef(family_field)
+    )
+    return (Q(Exists(given)) & ~Q(Exists(refused))) | Q(Exists(overridden))
+
+
+def families_sharing_allowed(candidates) -> QuerySet:
+    """Of the candidate family ids, those whose information may go to partners."""
+    allowed = Q(id__in=candidates) & _sharing_allowed("id")
+    return Family.objects.filter(allowed).order_by().values("id")
 
 
 def _partner_family_ids(user):
-    led = Episode.objects.filter(lead_practitioner=user).values("family_id")
-    taf = TafMember.objects.filter(user=user, left_on__isnull=True).values("episode__family_id")
-    candidates = Family.objects.filter(Q(id__in=led) | Q(id__in=taf)).values("id")
-    return families_sharing_allowed(candidates)
+    """Families a partner works with – led, on the Team Around the Family, or brought to a
+    panel they sit on: one UNION of small indexed sets (consent is checked per family)."""
+    led = Episode.objects.filter(lead_practitioner=user).order_by().values("family_id")
+    taf = (
+        TafMember.objects.filter(user=user, left_on__isnull=True)
+        .order_by()
+        .values("episode__family_id")
+    )
+    return led.union(taf, panel_family_ids(user))
 
 
 def _episode_exists(family_field: str, condition: Q) -> Q:
@@ -104,19 +112,24 @@ def _front_door_condition(user, family_field):
 
 
 def _partner_condition(user, family_field):
-    return Q(**{f"{family_field}__in": _ids_sql(user, "partner", _partner_family_ids)})
+    """The partner's families (one IN over one UNION, reached by index) while sharing is
+    allowed – checked per row that is one of them, so a page about a few records does not
+    check the consent of every family the partner works with (issue 19)."""
+    ids = Q(**{f"{family_field}__in": _ids_sql(user, "partner", _partner_family_ids)})
+    return ids & _sharing_allowed(family_field)
 
 
 def _created_and_not_yet_routed(user, family_field):
     """Whoever records a family sees it until it is routed – until a request about it is
-    decided or an episode opens – so it can be stepped down or referred in the next move."""
+    decided or an episode opens – so it can be stepped down or referred in the next move.
+
+    Correlated (one primary-key probe per row): a list of the families someone recorded would
+    be read through `created_by`, which SQLite will not use where most families have none."""
     routed = Q(Exists(Episode.objects.filter(family_id=OuterRef("id")))) | Q(
         Exists(Contact.objects.filter(family_id=OuterRef("id"), decision__isnull=False))
     )
-    def mine(user):
-        return Family.objects.filter(created_by=user).exclude(routed).values("id")
-
-    return Q(**{f"{family_field}__in": _ids_sql(user, "created", mine)})
+    mine = Family.objects.filter(id=OuterRef(family_field), created_by=user).exclude(routed)
+    return Q(Exists(mine))
 
 
 def panel_family_ids(user):
@@ -125,24 +138,19 @@ def panel_family_ids(user):
     return (
         PanelCase.objects.filter(panel_id__in=panels)
         .exclude(status=PanelCaseStatus.WITHDRAWN)
+        .order_by()
         .values("family_id")
     )
 
 
-def panel_family_ids_with_consent(user):
-    """For a partner on a panel: the same families, while sharing with partners is allowed
-    (consent to share stands, or a safeguarding override) – the rule every partner lives by."""
-    return families_sharing_allowed(panel_family_ids(user))
-
-
 # A panel member (any staff role) sees the families with cases brought to their panels; a
-# partner on a panel (police, school, health) sees its cases only with consent.
+# partner on a panel (police, school, health) sees its cases only with consent – in the
+# partner's own condition, with their other families.
 _PANEL_SCOPES = {
     Role.PANEL_MEMBER: panel_family_ids,
     Role.WORKER: panel_family_ids,
     Role.MANAGER: panel_family_ids,
     Role.FRONT_DOOR: panel_family_ids,
-    Role.PARTNER: panel_family_ids_with_consent,
 }
 
 _ROLE_CONDITIONS = {
@@ -272,7 +280,9 @@ def visible_contacts(user) -> QuerySet[Contact]:
 def _visible_contacts(user) -> QuerySet[Contact]:
     condition = family_condition(user, "family_id") or Q(pk__in=[])
     if user.role == Role.PARTNER:
-        condition |= Q(referrer_user=user)
+        # Their own requests first: the database tests conditions in order, so a list of
+        # requests they raised never builds the family set at all.
+        condition = Q(referrer_user=user) | condition
     elif user.role == Role.MANAGER and user.team_id:
         # A team manager triages and answers for the service's front door: every request still
         # waiting for a decision (a family new to early help is in no team's scope yet), and the

@@ -81,7 +81,9 @@ class Contact(BaseModel):
             models.Index(fields=["status", "received_at"], name="contact_queue_idx"),
             models.Index(fields=["status", "priority", "received_at"], name="contact_priority_idx"),
             models.Index(fields=["family", "received_at"], name="contact_family_idx"),
-            models.Index(fields=["referrer_user"], name="contact_referrer_idx"),
+            # A referrer's newest requests read in order (their start page lists ten; a
+            # police referrer has raised thousands – SQLite sorted them all).
+            models.Index(fields=["referrer_user", "received_at"], name="contact_referrer_new_idx"),
             models.Index(fields=["received_at"], name="contact_received_idx"),
             models.Index(fields=["status", "decision_due_at"], name="contact_due_idx"),
         ]

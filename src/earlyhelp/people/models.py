@@ -155,7 +155,11 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["person", "kind", "recorded_at", "id"]
-        indexes = [models.Index(fields=["person", "kind", "id"], name="consent_current_idx")]
+        # A person's latest decision of a kind (-recorded_at, -id) is one index probe: partners'
+        # scopes ask it for every current member of their families (issue 19).
+        indexes = [
+            models.Index(fields=["person", "kind", "recorded_at", "id"], name="consent_latest_idx")
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

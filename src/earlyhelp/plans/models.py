@@ -23,7 +23,10 @@ class Plan(BaseModel):
 
     class Meta:
         ordering = ["-started_on"]
-        indexes = [models.Index(fields=["episode", "status"], name="plan_episode_idx")]
+        # The active plan's start (status, -started_on) per episode, read from the index.
+        indexes = [
+            models.Index(fields=["episode", "status", "started_on"], name="plan_started_idx")
+        ]
 
 
 class PlanOutcome(BaseModel):
@@ -82,7 +85,11 @@ class Review(BaseModel):
 
     class Meta:
         ordering = ["held_on", "created_at"]
-        indexes = [models.Index(fields=["episode", "held_on"], name="review_episode_idx")]
+        # The latest review of an episode (-held_on, -created_at) read from the index alone:
+        # every start page and caseload asks it per open episode (issue 19).
+        indexes = [
+            models.Index(fields=["episode", "held_on", "created_at"], name="review_latest_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(next_review_due__isnull=True) | Q(next_review_due__gt=models.F("held_on")),

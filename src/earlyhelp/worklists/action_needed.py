@@ -18,7 +18,7 @@ Overdue is urgent; "due soon" is not. Items with nothing to do are left out.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,8 +168,11 @@ def _count(condition):
 def _plan_actions(user, today, open_in_scope) -> ActionItem:
     """Open actions the user owns, past due, on active plans of open episodes in scope (as
     worklists.selectors.actions_past_due counts them)."""
+    # Correlated: the user's few actions are checked against the scope one by one, rather
+    # than listing every open episode in scope first (a manager's service: thousands).
+    in_scope = open_in_scope.filter(pk=OuterRef("plan__episode_id"))
     count = PlanAction.objects.filter(
-        plan__episode__in=open_in_scope,
+        Exists(in_scope),
         plan__status=PlanStatus.ACTIVE,
         status=ActionStatus.OPEN,
         due_date__lt=today,

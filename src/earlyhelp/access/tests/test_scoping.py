@@ -84,6 +84,51 @@ def test_partner_access_ends_when_consent_to_share_is_withdrawn(world):
     assert families(world.partner) == {world.family}
 
 
+def test_a_partners_families_by_every_route_pass_one_consent_check(world):
+    """The partner's scope is one set (issue 19): TAF and panel families with consent, a
+    safeguarding override, or recorded by them and not yet routed – each route checked as
+    before, and the family, episode, people and contact scopes agree."""
+    from earlyhelp.panels.services.cases import panel_case_bring
+    from earlyhelp.panels.tests.factories import PanelFactory, PanelMemberFactory
+
+    def taf_family(**kwargs):
+        family = family_with_members(**kwargs)
+        partner_joins_taf(world, open_episode(world, family=family))
+        return family
+
+    agreed = taf_family(children=1, adults=1)
+    split = taf_family(children=1, adults=1)  # one member withdraws: nobody's shared
+    consent_record(person=split.memberships.filter(role="parent_carer").get().person,
+                   kind="share", status="withdrawn", decided_on=dates.today(),
+                   acting_user=world.worker)
+    silent = taf_family(consent=False)  # never asked: not shared
+    overridden = taf_family(consent=False)
+    sharing_override_record(family=overridden, reason="Child protection concern",
+                            acting_user=world.manager)
+    panel = PanelFactory(name="Multi-agency group")
+    PanelMemberFactory(panel=panel, user=world.partner)
+    on_panel, on_panel_silent = family_with_members(), family_with_members(consent=False)
+    for family in (on_panel, on_panel_silent):
+        panel_case_bring(panel=panel, episode=open_episode(world, family=family),
+                         acting_user=world.worker, detail="Stuck")
+    recorded = family_with_members(consent=False)
+    recorded.created_by = world.partner
+    recorded.save()
+    expected = {agreed, overridden, on_panel, recorded}
+    assert families(world.partner) == expected
+    assert {e.family for e in visible_episodes(world.partner)} == expected - {recorded}
+    people = {m.person for f in expected for m in f.memberships.all()}
+    assert set(visible_people(world.partner)) == people
+    from earlyhelp.frontdoor.models import Contact
+
+    theirs = Contact.objects.filter(family__in=expected) | Contact.objects.filter(
+        referrer_user=world.partner
+    )
+    assert set(visible_contacts(world.partner)) == set(theirs)
+    assert {split, silent, on_panel_silent}.isdisjoint(families(world.partner))
+    assert families(world.manager) >= {split, silent, on_panel_silent}  # staff keep access
+
+
 def test_inactive_users_see_nothing(world):
     open_episode(world)
     world.worker.is_active = False
