@@ -887,9 +887,9 @@ def import_run(run_id) -> ImportRun:
     return run
 
 
-# A run still "checking and importing" this long after its worker claimed it has lost its worker
-# (a million rows take minutes): failed, whoever's host it ran on.
-RUN_LIMIT = dt.timedelta(hours=6)
+# A run still "checking and importing" longer than EARLYHELP_HISTORY_RUN_LIMIT (the environment's
+# HISTORY_RUN_LIMIT, default 6h) after its worker claimed it has lost its worker (a million rows
+# take minutes): failed, whoever's host it ran on.
 
 
 def _this_worker() -> str:
@@ -912,13 +912,13 @@ def _worker_gone(worker: str) -> bool:
 
 def fail_stale_runs(now=None) -> list[ImportRun]:
     """Move runs whose worker died (its process gone from this host, or claimed longer ago than
-    RUN_LIMIT) from "checking and importing" to failed, with the reason: their transaction was
+    EARLYHELP_HISTORY_RUN_LIMIT) from "checking and importing" to failed, with the reason: their transaction was
     never committed, so nothing of them was written. Called by the run pages and by a worker
     as it starts a run. Returns the runs failed."""
     from django.conf import settings
 
     now = now or timezone.now()
-    limit = getattr(settings, "EARLYHELP_HISTORY_RUN_LIMIT", RUN_LIMIT)
+    limit = settings.EARLYHELP_HISTORY_RUN_LIMIT
     failed = []
     for run in ImportRun.objects.filter(status=RunStatus.RUNNING):
         if run.worker and _worker_gone(run.worker):
