@@ -1,6 +1,7 @@
 """Benchmark: import a generated SSD extract into a fresh SQLite database; print rows/s.
 
     .venv/bin/python bench/history_import.py [--families N] [--target ROWS_PER_S]
+        [--extract DIR] [--database-url URL_OF_AN_EMPTY_DATABASE] [--profile FILE]
 
 Sized for a shared 2-core machine: 200 families = 2,334 rows by default (~11.7 rows each).
 Measured on SQLite: 24 rows/s (2026-11-30), 37 rows/s (2026-12-01, bulk people, households,
@@ -49,7 +50,9 @@ def main() -> int:
     extract = Path(args.extract) if args.extract else work / "extract"
     if extract.is_dir() and any(extract.glob("*.csv")):
         rows = sum(sum(1 for _ in f.open()) - 1 for f in extract.glob("*.csv"))
-        print(f"reusing {rows:,} rows in {extract}", flush=True)
+        with (extract / "ssd_family.csv").open() as households:  # fami_family_id, 2nd column
+            args.families = len({line.split(",")[1] for line in list(households)[1:]})
+        print(f"reusing {rows:,} rows ({args.families:,} families) in {extract}", flush=True)
     else:
         rows = generate(extract, families=args.families)
         print(f"generated {rows:,} rows ({args.families:,} families) in {extract}", flush=True)
