@@ -5,9 +5,11 @@ thing happened, so the same rules hold for history as for new work; each importe
 SourceRecord (source system, table, id) and an audit row saying where it came from."""
 
 import datetime as dt
+import json
 import os
 import shutil
 import socket
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,8 +87,13 @@ def history_import(
     policy.require(acting_user, policy.Action.IMPORT_HISTORY)
     if not (source_system or "").strip():
         raise ValidationError({"source_system": "Name the system the extract came from"})
+    started = time.perf_counter()
     extract = validation.parse(source)
     result = ImportResult(problems=list(extract.problems), rows=extract.row_count)
+    if report:
+        seconds = time.perf_counter() - started
+        report(f"read and checked: {extract.row_count:,} rows in {seconds:.1f} s "
+               f"({extract.row_count / seconds if seconds else 0:,.0f} rows/s)")
     if not extract.ok:
         return result
     try:
@@ -857,7 +864,7 @@ def import_run(run_id) -> ImportRun:
     path = history_dir() / run.staged_path
 
     def progress(done: int, total: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(rows_done=done, rows=total)
+        write_progress(path, done, total)
 
     outcome: dict = {"staged_path": ""}
     try:
@@ -887,9 +894,26 @@ def import_run(run_id) -> ImportRun:
     return run
 
 
-# A run still "checking and importing" this long after its worker claimed it has lost its worker
-# (a million rows take minutes): failed, whoever's host it ran on.
-RUN_LIMIT = dt.timedelta(hours=6)
+PROGRESS_FILE = "progress.json"
+
+
+def write_progress(directory: Path, done: int, total: int) -> None:
+    """The rows done so far, in a small file beside the run's uploaded files, which the run page
+    reads (selectors.run_progress): the import's transaction holds its own writes – and on
+    SQLite the database's one write lock – until it commits, so progress written to the run's
+    row would be seen only at the end. Replaced whole (rename), so a reader never sees half."""
+    target = directory / PROGRESS_FILE
+    temporary = directory / (PROGRESS_FILE + ".tmp")
+    try:
+        temporary.write_text(json.dumps({"done": done, "total": total}))
+        os.replace(temporary, target)
+    except OSError:  # the directory removed under a run failed as stale: progress is advisory
+        pass
+
+
+# A run still "checking and importing" longer than EARLYHELP_HISTORY_RUN_LIMIT (the environment's
+# HISTORY_RUN_LIMIT, default 6h) after its worker claimed it has lost its worker (a million rows
+# take minutes): failed, whoever's host it ran on.
 
 
 def _this_worker() -> str:
@@ -912,13 +936,13 @@ def _worker_gone(worker: str) -> bool:
 
 def fail_stale_runs(now=None) -> list[ImportRun]:
     """Move runs whose worker died (its process gone from this host, or claimed longer ago than
-    RUN_LIMIT) from "checking and importing" to failed, with the reason: their transaction was
-    never committed, so nothing of them was written. Called by the run pages and by a worker
-    as it starts a run. Returns the runs failed."""
+    EARLYHELP_HISTORY_RUN_LIMIT) from "checking and importing" to failed, with the reason:
+    their transaction was never committed, so nothing of them was written. Called by the run
+    pages and by a worker as it starts a run. Returns the runs failed."""
     from django.conf import settings
 
     now = now or timezone.now()
-    limit = getattr(settings, "EARLYHELP_HISTORY_RUN_LIMIT", RUN_LIMIT)
+    limit = settings.EARLYHELP_HISTORY_RUN_LIMIT
     failed = []
     for run in ImportRun.objects.filter(status=RunStatus.RUNNING):
         if run.worker and _worker_gone(run.worker):

@@ -34,6 +34,7 @@ class Extract:
 
     rows: dict[str, list[dict]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    today: dt.date = field(default_factory=today)  # read once, not for every date
 
     @property
     def ok(self) -> bool:
@@ -49,6 +50,11 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-
 
 
 def parse_date(text: str) -> dt.date:
+    if len(text) == 10 and text[4] == text[7] == "-":  # YYYY-MM-DD, nearly every date: no strptime
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -89,7 +95,7 @@ class _Checker:
         except ValueError as error:
             self.problem(column, str(error))
             return None
-        if value > today():
+        if value > self.extract.today:
             self.problem(column, f"{value:%Y-%m-%d} is in the future")
             return None
         return value

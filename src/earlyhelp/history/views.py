@@ -13,7 +13,7 @@ from earlyhelp.core import audit
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.web.views.base import page
 
-from . import matching, services, ssd
+from . import matching, selectors, services, ssd
 from .models import ImportRun, MatchReview, RunStatus
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -71,7 +71,7 @@ def _run(request, run_id) -> ImportRun:
     run = ImportRun.objects.select_related("created_by").filter(pk=run_id).first()
     if run is None:
         raise Http404
-    return run
+    return selectors.run_progress(run)
 
 
 @login_required

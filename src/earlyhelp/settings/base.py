@@ -2,7 +2,7 @@
 
 from earlyhelp.operations.logs import logging_config
 
-from .env import BASE_DIR, database_from_url, env, env_bool, env_list
+from .env import BASE_DIR, database_from_url, env, env_bool, env_duration, env_list
 from .security import *  # noqa: F403  (sign-in, two-factor, sessions, CSP, sensitive fields)
 from .security import SPECTACULAR_ENUM_NAME_OVERRIDES
 
@@ -208,6 +208,8 @@ EARLYHELP_TARGETING_DIR = env("TARGETING_DIR", str(BASE_DIR / "var" / "targeting
 # holds its path (a backup carries every one of them; add a line for a new kind of file).
 EARLYHELP_FILE_DIRS = {"targeting": "EARLYHELP_TARGETING_DIR", "media": "MEDIA_ROOT"}
 EARLYHELP_BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+# A history import still running this long after its worker claimed it is failed (docs/history.md).
+EARLYHELP_HISTORY_RUN_LIMIT = env_duration("HISTORY_RUN_LIMIT", "6h")
 
 # earlyhelp's own settings
 EARLYHELP_RE_REFERRAL_MONTHS = 12

@@ -1,6 +1,8 @@
 """The one place settings read the environment."""
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -20,6 +22,23 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_duration(name: str, default: str) -> dt.timedelta:
+    """A length of time: a number and a unit (`90s`, `45m`, `6h`, `2d`); a bare number is
+    minutes. Anything else stops the settings loading with a message naming the variable."""
+    value = (env(name) or default).strip().lower()
+    match = re.fullmatch(r"(\d+)\s*([smhd]?)", value)
+    if not match or int(match[1]) == 0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"EARLYHELP_{name} must be a whole number of minutes or a number with a unit "
+            f"s, m, h or d (e.g. 6h, 90m) greater than zero, not {value!r}")
+    return dt.timedelta(seconds=int(match[1]) * _UNITS[match[2] or "m"])
 
 
 def database_from_url(url: str) -> dict:

@@ -152,3 +152,59 @@ def test_a_worker_starting_a_run_fails_the_runs_of_one_that_died(manager):
     assert done.worker.startswith(socket.gethostname() + ":") and done.started_at is not None
     dead.refresh_from_db()
     assert dead.status == RunStatus.FAILED
+
+
+def test_the_run_limit_comes_from_the_settings(manager, settings):
+    settings.EARLYHELP_HISTORY_RUN_LIMIT = dt.timedelta(minutes=30)
+    now = timezone.now()
+    old = running(manager, worker="elsewhere:125", started_at=now - dt.timedelta(minutes=31))
+    recent = running(manager, worker="elsewhere:126", started_at=now - dt.timedelta(minutes=29))
+    assert [r.pk for r in services.fail_stale_runs()] == [old.pk]
+    assert "did not finish within 0:30:00" in ImportRun.objects.get(pk=old.pk).message
+    recent.refresh_from_db()
+    assert recent.status == RunStatus.RUNNING
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("6h", dt.timedelta(hours=6)), ("90m", dt.timedelta(minutes=90)),
+    ("45", dt.timedelta(minutes=45)), (" 2D ", dt.timedelta(days=2)),
+    ("600s", dt.timedelta(minutes=10)), (None, dt.timedelta(hours=6))])
+def test_the_run_limit_is_read_from_the_environment(monkeypatch, value, expected):
+    from earlyhelp.settings.env import env_duration
+
+    monkeypatch.delenv("HISTORY_RUN_LIMIT", raising=False)
+    if value is None:
+        monkeypatch.delenv("EARLYHELP_HISTORY_RUN_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("EARLYHELP_HISTORY_RUN_LIMIT", value)
+    assert env_duration("HISTORY_RUN_LIMIT", "6h") == expected
+
+
+@pytest.mark.parametrize("value", ["6 hours", "1.5h", "-2h", "0", "h", "6w"])
+def test_a_bad_run_limit_in_the_environment_is_refused_by_name(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from earlyhelp.settings.env import env_duration
+
+    monkeypatch.setenv("EARLYHELP_HISTORY_RUN_LIMIT", value)
+    with pytest.raises(ImproperlyConfigured, match="EARLYHELP_HISTORY_RUN_LIMIT must be"):
+        env_duration("HISTORY_RUN_LIMIT", "6h")
+
+
+def test_the_settings_module_reads_the_run_limit_from_the_environment():
+    import os
+
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.EARLYHELP_HISTORY_RUN_LIMIT)")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[4]
+    env = {**os.environ, "EARLYHELP_HISTORY_RUN_LIMIT": "90m", "PYTHONPATH": str(root / "src"),
+           "DJANGO_SETTINGS_MODULE": "earlyhelp.settings.test"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=root)
+    assert out.stdout.strip() == "1:30:00", out.stderr
+    env["EARLYHELP_HISTORY_RUN_LIMIT"] = "soon"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=root)
+    assert out.returncode != 0 and "EARLYHELP_HISTORY_RUN_LIMIT must be" in out.stderr

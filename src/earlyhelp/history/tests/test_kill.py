@@ -1,36 +1,20 @@
 """A kill mid-way leaves nothing half-written: a real process, killed while it imports."""
 
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[4]
-SETUP = """
-import sys
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from earlyhelp.core.models import CouncilService, Organisation, Role, Team, User
-from earlyhelp.history.generate import TEAMS, generate
-council = Organisation.objects.create(name="C", type="council", is_council=True)
-service = CouncilService.objects.create(name="Early Help")
-for name in TEAMS:
-    Team.objects.create(name=name, organisation=council, service=service)
-User.objects.create(username="bench", role=Role.MANAGER, team=Team.objects.first())
-generate(sys.argv[1], families=150)
-"""
+from earlyhelp.history.generate import generate
+
+from .conftest import ROOT, process_env
 
 
-def test_killing_the_import_mid_way_writes_nothing(tmp_path):
-    database = tmp_path / "kill.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}",
-           "DJANGO_SETTINGS_MODULE": "earlyhelp.settings.test",
-           "PYTHONPATH": str(ROOT / "src")}
-    subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + SETUP,
-                    str(tmp_path / "extract")], env=env, check=True, cwd=ROOT)
+def test_killing_the_import_mid_way_writes_nothing(database_file, tmp_path):
+    database = database_file
+    env = process_env(database)
+    generate(tmp_path / "extract", families=150)
     # The command, with the import's records inserted every 300 audit rows (not 50,000): by
     # the kill, thousands of rows are in the database, in the import's uncommitted transaction.
     run = subprocess.Popen(

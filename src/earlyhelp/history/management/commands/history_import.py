@@ -1,6 +1,7 @@
 """`earlyhelp history_import DIR --user NAME --source-system NAME`: load SSD CSV tables."""
 
 import sys
+import time
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
@@ -24,8 +25,12 @@ class Command(BaseCommand):
         if acting_user is None:
             raise CommandError(f"No active user '{user}'")
 
+        started = time.perf_counter()
+
         def progress(done, total):
-            self.stderr.write(f"  {done:,} of {total:,} rows")
+            seconds = time.perf_counter() - started
+            self.stderr.write(f"  {done:,} of {total:,} rows ({100 * done // total}%, "
+                              f"{done / seconds if seconds else 0:,.0f} rows/s)")
 
         try:
             result = services.history_import(source=directory, acting_user=acting_user,
