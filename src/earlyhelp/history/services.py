@@ -911,11 +911,6 @@ def write_progress(directory: Path, done: int, total: int) -> None:
         pass
 
 
-# A run still "checking and importing" longer than EARLYHELP_HISTORY_RUN_LIMIT (the environment's
-# HISTORY_RUN_LIMIT, default 6h) after its worker claimed it has lost its worker (a million rows
-# take minutes): failed, whoever's host it ran on.
-
-
 def _this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

@@ -34,7 +34,8 @@ class ImportRefused(Exception):
         self.errors = errors or []
 
 
-def _header_name(raw: str) -> str:
+def header_name(raw: str) -> str:
+    """A column heading as the files are read: lower case, spaces and hyphens as underscores."""
     return re.sub(r"[\s\-]+", "_", (raw or "").strip().lower())
 
 
@@ -47,7 +48,7 @@ def read_rows(path: Path, progress: Callable[[str], None] | None = None) -> tupl
         table, bad = _read_xlsx(path, progress)
     else:
         raise ImportRefused(f"{path.name}: only CSV and XLSX files can be imported")
-    names = [_header_name(n) for n in table.column_names]
+    names = [header_name(n) for n in table.column_names]
     table = table.rename_columns(names)
     rows = pa.array(range(2, table.num_rows + 2), pa.int64())
     return table.append_column("_row", rows), bad

@@ -43,7 +43,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..reading import ImportRefused, _header_name, read_rows
+from ..reading import ImportRefused, header_name, read_rows
 from ..schema import PERSON_COLUMNS
 from . import engine, normalise
 from .model import MIN_PROFILES_TO_TRAIN, shipped_model
@@ -185,10 +185,6 @@ def load_mapping(path: Path) -> tuple[dict[str, FileMapping], FileMapping | None
     return files, default, LinkSettings(**chosen)
 
 
-def _header(name: str) -> str:
-    return _header_name(name)
-
-
 def check_text_file(path: Path) -> None:
     """A CSV must have bytes, be UTF-8 and have a header; refused naming the row otherwise."""
     size = path.stat().st_size
@@ -289,7 +285,7 @@ def _choose_formats(con, table: str, value: str, given: str | None) -> list[str]
 
 
 def _value_sql(columns: list[str]) -> str:
-    parts = [f"nullif(trim(\"{_header(c)}\"), '')" for c in columns]
+    parts = [f"nullif(trim(\"{header_name(c)}\"), '')" for c in columns]
     if len(parts) == 1:
         return parts[0]
     return f"nullif(trim(concat_ws(' ', {', '.join(parts)})), '')"
@@ -335,7 +331,7 @@ def prepare(
     for index, (path, mapping) in enumerate(zip(files, chosen, strict=True)):
         table = _read(path)
         needed = [c for cols in mapping.columns.values() for c in cols]
-        missing = [c for c in needed if _header(c) not in table.column_names]
+        missing = [c for c in needed if header_name(c) not in table.column_names]
         if missing:
             raise MappingError(f"{path.name} has no column(s): {', '.join(missing)}")
         name = f"input_{index}"
@@ -351,7 +347,8 @@ def prepare(
             selects.append(f"{value} AS {field_name}")
         record_id = mapping.columns.get("record_id")
         rid = (
-            f'CAST("{_header(record_id[0])}" AS VARCHAR)' if record_id else "CAST(_row AS VARCHAR)"
+            f'CAST("{header_name(record_id[0])}" AS VARCHAR)' if record_id
+            else "CAST(_row AS VARCHAR)"
         )
         label = path.name.replace("'", "''")
         con.execute(
