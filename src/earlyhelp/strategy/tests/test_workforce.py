@@ -93,6 +93,15 @@ def test_compliance_by_contact_class_organisation_and_team(world, staff):
     assert selectors.unclassified_titles(user=user) == ["Caretaker"]
 
 
+def test_titles_beyond_ascii_match_in_any_case(world, courses):
+    """A job title is matched to its contact class without regard to case, accented capitals
+    included (SQLite's LOWER() would not fold É)."""
+    RoleClass.objects.create(job_title="Éducatrice spécialisée", contact="low")
+    UserFactory(username="g", job_title="ÉDUCATRICE SPÉCIALISÉE", team=world.team)
+    assert figures(selectors.compliance(user=world.analyst, by="contact")) == [
+        ("Low contact", 1, 0, 0.0)]
+
+
 def test_the_workforce_page_shows_the_figures_and_refuses_others(world, staff):
     body = verified_login(Client(), world.manager).get(reverse("strategy:workforce"))
     assert body.status_code == 200
