@@ -82,7 +82,7 @@ class FamilyTimeline:
         self._names = consent_names
         self._count = None
         self._expected = None  # (low, high) of the page about to be asked for
-        self._read = {}  # (low, high) -> rows already read
+        self._read = []  # (low, rows) already read
 
     def page(self, number, per_page: int):
         """The Paginator page for a page number as given (any text: as Paginator.get_page)."""
@@ -122,12 +122,20 @@ class FamilyTimeline:
         return iter(self[:])
 
     def _slice(self, low, high) -> list:
-        if (low, high) not in self._read:
-            rows, total = self._rows.window(low, high)
-            if total is not None:
-                self._count = total
-            self._read[(low, high)] = [self._event(row) for row in rows]
-        return self._read[(low, high)]
+        # Rows already read serve any slice inside them: Paginator asks for [0:count] when
+        # the last page is short, after page() read [0:per_page] with the count.
+        for start, events in self._read:
+            stop = high if self._count is None or high is None else min(high, self._count)
+            if stop is None and self._count is not None:
+                stop = self._count
+            if stop is not None and start <= low and stop <= start + len(events):
+                return events[low - start : stop - start]
+        rows, total = self._rows.window(low, high)
+        if total is not None:
+            self._count = total
+        events = [self._event(row) for row in rows]
+        self._read.append((low, events))
+        return events
 
     def _event(self, row) -> dict:
 

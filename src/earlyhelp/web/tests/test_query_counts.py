@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 FAMILY_PAGE_MAX = 8  # 11 before that; 22 with the chain head locked per read and the whole timeline read
 # was 24; 18 before the page listed the episode's referrals (one query); 21 since it shows the
 # practitioner's and the family's ratings side by side (the family's views with their ratings, and
-# the closing scores: two queries, whatever the number of reviews); 19 since the needs come with
-# their themes and the plan's actions with their owners
-EPISODE_PAGE_MAX = 19
+# the closing scores: two queries, whatever the number of reviews); 20 since the needs come with
+# their themes (and the plan's actions with their owners, where they have one)
+EPISODE_PAGE_MAX = 20
 CASELOAD_PAGE_MAX = 6  # was 12
 
 
