@@ -218,7 +218,9 @@ class _Compiled:
         q = connection.ops.quote_name
         order = ", ".join(f"{q(name.lstrip('-'))}{' DESC' if name[0] == '-' else ''}"
                           for name in _NEWEST_FIRST)  # fmt: skip
-        self.window_sql = f"SELECT tl_rows.*, COUNT(*) OVER () FROM ({sql}) tl_rows ORDER BY {order}"
+        self.window_sql = (
+            f"SELECT tl_rows.*, COUNT(*) OVER () FROM ({sql}) tl_rows ORDER BY {order}"
+        )
 
     def bind(self, family_id, user_id) -> list:
         ids = {"family": family_id, "user": user_id}

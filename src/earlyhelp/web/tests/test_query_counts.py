@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # Session, user, the page's reads, one INSERT for the audit row (the sealer chains it later).
 # The family timeline is one query (the page's rows with the count of all) whatever the
 # household's history; each member's consent and other households come with the memberships.
-FAMILY_PAGE_MAX = 8  # 11 before that; 22 with the chain head locked per read and the whole timeline read
+FAMILY_PAGE_MAX = 8  # 11 before that; 22 with the chain head locked per read, the whole timeline
 # was 24; 18 before the page listed the episode's referrals (one query); 21 since it shows the
 # practitioner's and the family's ratings side by side (the family's views with their ratings, and
 # the closing scores: two queries, whatever the number of reviews); 20 since the needs come with
