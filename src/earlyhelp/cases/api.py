@@ -292,7 +292,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(responses=EpisodeOutput)
     def retrieve(self, request, pk=None):
-        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        episode = selectors.episode_for_api(user=request.user, episode_id=pk)
         return Response(EpisodeOutput(episode).data)
 
     @extend_schema(request=AllocateInput, responses=AllocateOutput)

@@ -24,7 +24,7 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
 
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.assessments.models import Assessment, PresentingNeed
     from earlyhelp.plans.models import Plan, Review
 
     episode = get_visible_or_404(
@@ -39,13 +39,38 @@ def episode_detail(*, user, episode_id) -> Episode:
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("completing_organisation")
-                .prefetch_related("presenting_needs__theme", "entries"),
+                .prefetch_related(
+                    # each need with its theme, and each action with its owner, in one query
+                    Prefetch("presenting_needs",
+                             queryset=PresentingNeed.objects.select_related("theme")),
+                    "entries",
+                ),
             ),
             Prefetch(
                 "plans",
-                queryset=Plan.objects.prefetch_related("outcomes", "actions__owner"),
+                queryset=Plan.objects.prefetch_related(
+                    "outcomes",
+                    Prefetch("actions", queryset=PlanAction.objects.select_related("owner")),
+                ),
             ),
             Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
+            "transitions",
+        ),
+        pk=episode_id,
+    )
+    audit.record_view(user=user, obj=episode, family_id=episode.family_id)
+    return episode
+
+
+def episode_for_api(*, user, episode_id) -> Episode:
+    """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
+    its related rows and summaries of its assessments, plans and reviews – none of the needs,
+    entries, outcomes or scores the page reads. Audited as a view."""
+    episode = get_visible_or_404(
+        visible_episodes(user)
+        .select_related("family", "lead_practitioner")
+        .prefetch_related(
+            "focus_children", "taf_members", "assessments", "plans__actions", "reviews",
             "transitions",
         ),
         pk=episode_id,

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
 from earlyhelp.core import audit
@@ -19,9 +19,14 @@ def family_list(*, user, filters=None) -> QuerySet[Family]:
     return filtered(FamilyFilter, filters, families).order_by("name", "id")
 
 
-def family_detail(*, user, family_id) -> Family:
-    """One household with its members and their consent, audited as a view."""
+def family_detail(*, user, family_id, for_page: bool = False) -> Family:
+    """One household with its members, audited as a view. `for_page`: each membership also
+    carries what the family record shows beside it, read in the same query – the latest
+    consent to engage and to share (status and date) and whether the person is a current
+    member of another household."""
     memberships = Membership.objects.select_related("person").order_by("role", "start_date")
+    if for_page:
+        memberships = memberships.annotate(**_beside_each_member())
     family = get_visible_or_404(
         visible_families(user)
         .select_related("locality")
@@ -30,6 +35,27 @@ def family_detail(*, user, family_id) -> Family:
     )
     audit.record_view(user=user, obj=family, family_id=family.id)
     return family
+
+
+def _beside_each_member() -> dict:
+    """Correlated subqueries per membership (index probes: consent_latest_idx, and the
+    memberships' person index), instead of one query each for consent and other households."""
+    from .models import ConsentKind
+
+    def latest(kind, field):
+        decisions = Consent.objects.filter(person_id=OuterRef("person_id"), kind=kind)
+        return Subquery(decisions.order_by("-recorded_at", "-id").values(field)[:1])
+
+    elsewhere = Membership.objects.filter(
+        person_id=OuterRef("person_id"), end_date__isnull=True
+    ).exclude(family_id=OuterRef("family_id"))
+    return {
+        "engage_status": latest(ConsentKind.ENGAGE, "status"),
+        "engage_on": latest(ConsentKind.ENGAGE, "decided_on"),
+        "share_status": latest(ConsentKind.SHARE, "status"),
+        "share_on": latest(ConsentKind.SHARE, "decided_on"),
+        "other_household": Exists(elsewhere),
+    }
 
 
 def person_list(*, user, filters=None) -> QuerySet[Person]:
@@ -70,16 +96,6 @@ def person_search(
             memberships__family__postcode__istartswith=compact
         ).distinct()
     return people.order_by("family_name", "given_name", "id")
-
-
-def current_consent(person_ids) -> dict:
-    """{(person_id, kind): Consent} – the latest decision per person and kind."""
-    latest = {}
-    for consent in Consent.objects.filter(person_id__in=list(person_ids)).order_by(
-        "recorded_at", "id"
-    ):
-        latest[(consent.person_id, consent.kind)] = consent
-    return latest
 
 
 def consent_history(*, user, person_id) -> QuerySet[Consent]:

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
 from earlyhelp.access import policy
@@ -12,7 +11,6 @@ from earlyhelp.cases.models import Episode, EpisodeStatus
 from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
-from earlyhelp.people.models import ConsentKind, Membership
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 from earlyhelp.worklists.timeline import family_timeline
 
@@ -36,41 +34,36 @@ def family_search(request):
 
 
 def _members(family, today):
-    """Current and past members, with each one's latest consent to engage and to share."""
-    memberships = list(family.memberships.all())
-    consents = people.current_consent(m.person_id for m in memberships)
+    """Current and past members, each with the latest consent to engage and to share (read with
+    the memberships: family_detail(for_page=True))."""
     current, past = [], []
-    for membership in memberships:
-        membership.engage = consents.get((membership.person_id, ConsentKind.ENGAGE))
-        membership.share = consents.get((membership.person_id, ConsentKind.SHARE))
+    for membership in family.memberships.all():
+        membership.engage = _consent(membership.engage_status, membership.engage_on)
+        membership.share = _consent(membership.share_status, membership.share_on)
         (current if membership.is_current(today) else past).append(membership)
     order = {"parent_carer": 0, "other_adult": 1, "child": 2}
     current.sort(key=lambda m: (order.get(m.role, 3), m.person.date_of_birth or today))
     return current, past
 
 
+def _consent(status, decided_on):
+    """What the consent tag shows of a decision (None: none recorded)."""
+    return {"status": status, "decided_on": decided_on} if status else None
+
+
 @login_required
 def family_detail(request, family_id):
     user = request.user
     today = dates.today()
-    family = people.family_detail(user=user, family_id=family_id)
+    family = people.family_detail(user=user, family_id=family_id, for_page=True)
     current, past = _members(family, today)
-    other_households = set(
-        Membership.objects.filter(
-            person_id__in=[m.person_id for m in current], end_date__isnull=True
-        )
-        .exclude(family=family)
-        .values_list("person_id", flat=True)
-    )
-    for membership in current:
-        membership.other_household = membership.person_id in other_households
     open_episode = (
         Episode.objects.filter(family=family, status=EpisodeStatus.OPEN)
         .select_related("team", "lead_practitioner", "level")
         .first()
     )
-    timeline = Paginator(family_timeline(user=user, family=family), TIMELINE_PAGE).get_page(
-        request.GET.get("page")
+    timeline = family_timeline(user=user, family=family).page(
+        request.GET.get("page"), TIMELINE_PAGE
     )
     return page(
         request,

@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 import weakref
 
+from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import CharField, DateTimeField, F, Q, TimeField, UUIDField, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncTime
@@ -25,8 +26,8 @@ from earlyhelp.people.models import Consent, ConsentKind, ConsentStatus, Members
 from earlyhelp.plans.models import Plan, Review
 
 # Timeline rows: each source contributes (order, kind, date, time, at, episode, contact, t1–t4),
-# one UNION ALL sorted and sliced in the database, so a page costs two queries (count and page)
-# however long the household's history is.
+# one UNION ALL sorted and sliced in the database, so a page costs one query (its rows and the
+# count of all) however long the household's history is.
 _TIMELINE_COLUMNS = ("tl_order", "tl_kind", "tl_date", "tl_time", "tl_at", "tl_episode",
                      "tl_contact", "tl_t1", "tl_t2", "tl_t3", "tl_t4")  # fmt: skip
 
@@ -73,14 +74,33 @@ def _label(choices, value) -> str:
 
 class FamilyTimeline:
     """Everything that happened to a household, newest first, as a lazy sequence a Paginator
-    slices: `len()` is one COUNT, a slice is one query for just that page's rows."""
+    slices. `page()` reads the page and the total in one query (the count a window over the
+    same rows); `len()` alone is one COUNT, a slice one query for just those rows."""
 
     def __init__(self, rows, consent_names: dict):
         self._rows = rows
         self._names = consent_names
         self._count = None
+        self._expected = None  # (low, high) of the page about to be asked for
+        self._read = []  # (low, rows) already read
+
+    def page(self, number, per_page: int):
+        """The Paginator page for a page number as given (any text: as Paginator.get_page)."""
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1
+        if wanted >= 1:
+            self._expected = ((wanted - 1) * per_page, wanted * per_page)
+        return Paginator(self, per_page).get_page(number)
 
     def count(self) -> int:
+        if self._count is None and self._expected is not None:
+            low, high = self._expected
+            self._expected = None
+            self._slice(low, high)  # the rows and, when there are any, the total
+            if self._count is None and low == 0:
+                self._count = 0  # not even a first page
         if self._count is None:
             self._count = self._rows.count()
         return self._count
@@ -90,11 +110,32 @@ class FamilyTimeline:
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return [self._event(row) for row in self._rows[key]]
-        return self._event(self._rows[key])
+            if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
+                raise ValueError("the timeline slices forwards only")
+            return self._slice(key.start or 0, key.stop)
+        rows = self._slice(key, key + 1)
+        if not rows:
+            raise IndexError(key)
+        return rows[0]
 
     def __iter__(self):
         return iter(self[:])
+
+    def _slice(self, low, high) -> list:
+        # Rows already read serve any slice inside them: Paginator asks for [0:count] when
+        # the last page is short, after page() read [0:per_page] with the count.
+        for start, events in self._read:
+            stop = high if self._count is None or high is None else min(high, self._count)
+            if stop is None and self._count is not None:
+                stop = self._count
+            if stop is not None and start <= low and stop <= start + len(events):
+                return events[low - start : stop - start]
+        rows, total = self._rows.window(low, high)
+        if total is not None:
+            self._count = total
+        events = [self._event(row) for row in rows]
+        self._read.append((low, events))
+        return events
 
     def _event(self, row) -> dict:
 
@@ -147,15 +188,17 @@ class FamilyTimeline:
 _FAMILY = uuid.UUID(int=1)  # placeholders: no uuid4 is ever 1 or 2
 _USER = uuid.UUID(int=2)
 _compiled = weakref.WeakKeyDictionary()  # connection -> {notes rule: _Compiled}
+_NEWEST_FIRST = ("-tl_date", "-tl_time", "tl_order", "-tl_at")
 
 
 class _Compiled:
-    """The timeline's SQL for one connection: page and count queries, where the family's and
-    the user's ids go in the parameters, and Django's converters for the rows."""
+    """The timeline's SQL for one connection: the page (with the total) and count queries,
+    where the family's and the user's ids go in the parameters, and Django's converters for
+    the rows."""
 
     def __init__(self, rows, connection):
         compiler = rows.query.get_compiler(connection=connection)
-        self.sql, params = compiler.as_sql()
+        sql, params = compiler.as_sql()
         self.names = [alias for _, _, alias in compiler.select]
         self.converters = compiler.get_converters([s[0] for s in compiler.select])
         # Where a prepared placeholder id sits in the parameters, and in which form (a UUID
@@ -169,10 +212,15 @@ class _Compiled:
         if not any(name == "family" for name, _ in self.slots.values()):
             raise RuntimeError("the timeline's SQL lost its family parameter")
         self.params = list(params)
-        count, count_params = rows.order_by().query.get_compiler(connection=connection).as_sql()
-        if list(count_params) != self.params:  # the count reuses the page's parameters
-            raise RuntimeError("the timeline's count and page disagree on their parameters")
-        self.count_sql = f"SELECT COUNT(*) FROM ({count}) tl_rows"
+        self.count_sql = f"SELECT COUNT(*) FROM ({sql}) tl_rows"
+        # A page and the total in one query: the rows with a count over all of them (a window
+        # is computed before LIMIT), newest first.
+        q = connection.ops.quote_name
+        order = ", ".join(f"{q(name.lstrip('-'))}{' DESC' if name[0] == '-' else ''}"
+                          for name in _NEWEST_FIRST)  # fmt: skip
+        self.window_sql = (
+            f"SELECT tl_rows.*, COUNT(*) OVER () FROM ({sql}) tl_rows ORDER BY {order}"
+        )
 
     def bind(self, family_id, user_id) -> list:
         ids = {"family": family_id, "user": user_id}
@@ -212,23 +260,19 @@ class _Rows:
             cursor.execute(self._compiled.count_sql, self._params)
             return cursor.fetchone()[0]
 
-    def __getitem__(self, key):
-        if not isinstance(key, slice):
-            rows = self[key : key + 1]
-            if not rows:
-                raise IndexError(key)
-            return rows[0]
-        if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
-            raise ValueError("the timeline slices forwards only")
+    def window(self, low, high) -> tuple[list[dict], int | None]:
+        """Rows low..high (high None: to the end) and the count of all rows (None when the
+        slice is past the end, so it read none)."""
         compiled, connection = self._compiled, self._connection
-        low, high = key.start or 0, key.stop
         if high is not None and high <= low:
-            return []
+            return [], None
         limit = connection.ops.limit_offset_sql(low, high)
         with connection.cursor() as cursor:
-            cursor.execute(f"{compiled.sql} {limit}", self._params)
+            cursor.execute(f"{compiled.window_sql} {limit}", self._params)
             rows = cursor.fetchall()
-        return compiled.convert(rows, connection)
+        if not rows:
+            return [], None
+        return compiled.convert([row[:-1] for row in rows], connection), rows[0][-1]
 
 
 def _notes_rule(user) -> str:
@@ -249,7 +293,7 @@ def _compile(connection, notes_rule: str) -> _Compiled:
 
 
 def _union(notes_rule: str):
-    """The eleven sources for the placeholder family and user, newest first."""
+    """The eleven sources for the placeholder family and user (sorted by _NEWEST_FIRST)."""
     family = _FAMILY
     episodes = Episode.objects.filter(family_id=family)
     assessments = Assessment.objects.filter(episode__family_id=family)
@@ -340,11 +384,7 @@ def _union(notes_rule: str):
             texts=["kind", "status", "person_id"],
         ),
     ]
-    return (
-        sources[0]
-        .union(*sources[1:], all=True)
-        .order_by("-tl_date", "-tl_time", "tl_order", "-tl_at")
-    )
+    return sources[0].union(*sources[1:], all=True)
 
 
 def family_timeline(*, user, family) -> FamilyTimeline:
