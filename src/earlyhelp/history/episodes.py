@@ -33,6 +33,7 @@ from earlyhelp.core.workflow import NEW
 
 CHUNK = 500
 CLOSING_FIELDS = ["status", "end_date", "closure_outcome", "closure_summary"]
+EPISODE_TYPE = Episode._meta.label_lower
 
 
 class EpisodeStager:
@@ -110,9 +111,10 @@ class EpisodeStager:
         self.staged.create(episode, acting_user=self.user, family_id=family.pk)
         through = Episode.focus_children.through
         for child in children:
-            self.staged.add(through(episode=episode, person=child))
-            self.staged.add(FocusChild(episode=episode, person=child, started_on=start_date,
-                                       created_by=self.user, modified_by=self.user))
+            self.staged.row(through, episode_id=episode.pk, person_id=child.pk)
+            self.staged.row(FocusChild, episode_id=episode.pk, person_id=child.pk,
+                            started_on=start_date, created_by_id=self.user.pk,
+                            modified_by_id=self.user.pk)
         if step_down:
             self._transition(TransitionKind.STEP_DOWN, episode, start_date, step_down["reason"],
                              step_down["reference"], "RC9", decided_on=step_down["decided_on"])
@@ -145,9 +147,9 @@ class EpisodeStager:
         episode.closure_outcome, episode.closure_summary = outcome, summary
         episode.version += 1
         _field_checks(episode)
-        self.staged.event(audit.build(
-            user=self.user, action=AuditAction.CHANGE, obj=episode, family_id=episode.family_id,
-            changes=audit.diff(episode, before, CLOSING_FIELDS)))
+        self.staged.audit(AuditAction.CHANGE.value, EPISODE_TYPE, str(episode.pk),
+                          episode.family_id, None, audit.diff(episode, before, CLOSING_FIELDS),
+                          "")
 
     def _transition(self, kind, episode, on, reason, reference, cin_code, decided_on=None):
         transition = Transition(

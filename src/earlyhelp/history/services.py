@@ -45,6 +45,7 @@ from .validation import Extract, Problem
 # last one ended), then contacts, then openings; an episode opened and closed on one day
 # closes last.
 CLOSE, CONTACT, OPEN, CLOSE_SAME_DAY = 0, 1, 2, 3
+CONTACT_TYPE = Contact._meta.label_lower
 PERSON_VALUES = ["given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
                  "ethnicity", "nhs_number", "upn", "local_id"]
 
@@ -119,7 +120,7 @@ class _Writer:
                  report=None):
         self.x, self.user, self.system, self.result = extract, user, system, result
         self.progress, self.done = progress, 0
-        self.staged = Staged(report)
+        self.staged = Staged(report, user)
         self.failed: list[Problem] = []
         self.known = {
             (table, source_id): object_id
@@ -171,17 +172,14 @@ class _Writer:
 
     def _mark(self, table: str, source_id: str, obj, *, family_id=None, person_id=None) -> None:
         """Where the record came from: a source record and an audit row, inserted in bulk."""
-        self.staged.add(SourceRecord(
-            source_system=self.system, table=table, source_id=source_id,
-            object_type=obj._meta.label_lower, object_id=str(obj.pk),
-        ))
-        self.known[(table, source_id)] = str(obj.pk)
-        self.staged.event(audit.build(
-            user=self.user, action=AuditAction.CHANGE, obj=obj, family_id=family_id,
-            person_id=person_id, reason="imported history",
-            changes={"source_system": self.system, "source_table": table, "source_id": source_id},
-            detail=f"imported from {self.system} {table} {source_id}",
-        ))
+        object_type, object_id = obj._meta.label_lower, str(obj.pk)
+        self.staged.row(SourceRecord, source_system=self.system, table=table,
+                        source_id=source_id, object_type=object_type, object_id=object_id)
+        self.known[(table, source_id)] = object_id
+        self.staged.audit(
+            AuditAction.CHANGE.value, object_type, object_id, family_id, person_id,
+            {"source_system": self.system, "source_table": table, "source_id": source_id},
+            "imported history", f"imported from {self.system} {table} {source_id}")
 
     def _tick(self, table: str) -> None:
         self.done += 1
@@ -646,17 +644,18 @@ class _Writer:
             raise _RowFailed(self.failed.pop())
         family_id = family.pk if family else None
         self.staged.create(contact, acting_user=self.user, family_id=family_id)
-        self.staged.add(ContactPerson(contact=contact, person=person, is_subject=True))
+        self.staged.row(ContactPerson, contact_id=contact.pk, person_id=person.pk,
+                        is_subject=True)
         # The extract holds no front-door decision: the contact leaves the triage queue as
         # history, not as work waiting (docs/decisions/history-import.md) – as
         # `contact_withdraw` records it.
         before = audit.snapshot(contact, ["status"])
         contact.status = require_move("contact", "withdraw", contact)
         contact.version += 1
-        self.staged.event(audit.build(
-            user=self.user, action=AuditAction.CHANGE, obj=contact, family_id=family_id,
-            changes=audit.diff(contact, before, ["status"]),
-            reason=f"Imported history from {self.system}: the extract holds no triage decision"))
+        self.staged.audit(
+            AuditAction.CHANGE.value, CONTACT_TYPE, str(contact.pk), family_id, None,
+            audit.diff(contact, before, ["status"]),
+            f"Imported history from {self.system}: the extract holds no triage decision")
         self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=family_id)
         self.result.created["contacts"] += 1
         self._tick("ssd_contacts")
