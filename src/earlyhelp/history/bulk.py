@@ -33,17 +33,28 @@ class Table:
         fields = [f for f in model._meta.concrete_fields
                   if not (f.primary_key and isinstance(f, models.AutoField))]
         self.attnames = [f.attname for f in fields]
-        self.fill = []  # per column: (stamp?, callable default?, default)
+        self.fill = []  # per column: (attname, stamp?, callable default?, default)
+        # Any pre_save but the plain read and the auto_now stamps: instances go the full way.
+        self.plain = True
         for f in fields:
             stamp = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+            if not stamp and type(f).pre_save is not models.Field.pre_save:
+                self.plain = False
             default = f.default if f.has_default() else (None if f.null else
                                                          f.get_default())
+            if isinstance(default, str):  # a choice's member: its plain value, as saved
+                default = str(default)
             self.fill.append((f.attname, stamp, callable(default), default))
 
     def row(self, values: dict, now) -> tuple:
         return tuple(values[name] if name in values else now if stamp
                      else default() if call else default
                      for name, stamp, call, default in self.fill)
+
+    def of(self, instance, now) -> tuple:
+        """An instance's row as `save` would write it: its values, the stamps set to `now`."""
+        return tuple(now if stamp else getattr(instance, name)
+                     for name, stamp, _, _ in self.fill)
 
 
 AUDIT_COLUMNS = ["at", "user_id", "username", "action", "object_type", "object_id",
@@ -96,6 +107,24 @@ class Staged:
                    family_id, person_id, {name: audit._plain(getattr(instance, attname))
                                for name, attname in fields}, "")
 
+    def new(self, model: type[models.Model], values: dict, *, acting_user, family_id=None,
+            person_id=None) -> dict:
+        """`create` without an instance, for records nothing reads back as one: every column's
+        value (given, else the default; created/modified by `acting_user`) and the creation's
+        audit row. Stage the (perhaps changed) values with `row(model, **values)`."""
+        table = self._table(model)
+        if "created_by_id" in table.attnames and acting_user is not None:
+            values["created_by_id"] = values["modified_by_id"] = acting_user.pk
+        values = dict(zip(table.attnames, table.row(values, self._stamp()), strict=True))
+        fields = self.audited.get(model)
+        if fields is None:
+            fields = self.audited[model] = [(f.name, f.attname)
+                                            for f in _audited(model(pk=values["id"]))]
+        self.audit(AuditAction.CREATE.value, model._meta.label_lower, str(values["id"]),
+                   family_id, person_id, {name: audit._plain(values[attname])
+                                          for name, attname in fields}, "")
+        return values
+
     def add(self, instance) -> None:
         """Stage a record that has no audit row of its own (e.g. a review row)."""
         self.records[type(instance)].append(instance)
@@ -103,10 +132,13 @@ class Staged:
     def row(self, model: type[models.Model], **values) -> None:
         """Stage a row of `model` with no audit row of its own (a source record, a link row)
         as a tuple: given values (attnames), defaults for the rest."""
+        self.rows[model].append(self._table(model).row(values, self._stamp()))
+
+    def _table(self, model) -> Table:
         table = self.tables.get(model)
         if table is None:
             table = self.tables[model] = Table(model)
-        self.rows[model].append(table.row(values, self._stamp()))
+        return table
 
     def audit(self, action, object_type: str, object_id: str, family_id, person_id,
               changes: dict, reason: str, detail: str = "") -> None:
@@ -124,7 +156,14 @@ class Staged:
             instances = self.records.pop(model)
             # One prepared INSERT run over every row (core.bulk): bulk_create compiles its SQL
             # again for every batch, which cost more than the rows (a third of the import).
-            bulk.insert_rows(model, instances, batch_size=CHUNK)
+            table = self._table(model)
+            if table.plain:  # the created/modified stamps: one time for the insert
+                now = timezone.now()
+                bulk.insert_values(model, table.attnames,
+                                   [table.of(instance, now) for instance in instances],
+                                   batch_size=CHUNK)
+            else:
+                bulk.insert_rows(model, instances, batch_size=CHUNK)
             for instance in instances:  # saved, as bulk_create would leave them
                 instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
         for model in list(self.rows):

@@ -94,8 +94,8 @@ class EpisodeStager:
                              after_what=after_what)
             if source is not None and source.status == EpisodeStatus.OPEN:
                 case_rules.step_down_needs_no_open_episode(family, source)
-        else:
-            check_event_date(start_date, field="start_date", what="episode start")
+        # Otherwise the start needs no check here: required and not in the future
+        # (`check_event_date`'s rule) are checked for every row by `validation.parse`.
         still_open = [e for e in self.by_family[family.pk] if e.status == EpisodeStatus.OPEN]
         if still_open:
             case_rules.refuse_second_open_episode(still_open[0])
@@ -156,16 +156,13 @@ class EpisodeStager:
             kind=kind, family=episode.family, episode=episode, date=on, reason=reason,
             social_care_reference=reference, cin_code=cin_code, recorded_by=self.user,
             social_care_decided_on=decided_on)
-        _field_checks(transition)
         self.staged.create(transition, acting_user=self.user, family_id=episode.family_id)
 
 
 def _field_checks(instance) -> None:
-    """`full_clean` without its query per foreign key (the related records are the import's own
-    or loaded by it) and with the table's check constraints judged here, not at the INSERT."""
-    instance.clean_fields(exclude=[f.name for f in instance._meta.concrete_fields
-                                   if f.is_relation])
-    instance.clean()
+    """The table's check constraint judged here, not at the INSERT. The field checks
+    `full_clean` would make are not repeated: `validation.parse` checked every value of the
+    extract (codes, dates, lengths) before anything is written."""
     if isinstance(instance, Episode) and instance.end_date and (
             instance.end_date < instance.start_date):
         raise ValidationError({"end_date": "The episode cannot end before it started"})
