@@ -46,6 +46,7 @@ from .validation import Extract, Problem
 # closes last.
 CLOSE, CONTACT, OPEN, CLOSE_SAME_DAY = 0, 1, 2, 3
 CONTACT_TYPE = Contact._meta.label_lower
+CONCERNS_LENGTH = Contact._meta.get_field("concerns").max_length
 SYSTEM_LENGTH = SourceRecord._meta.get_field("source_system").max_length
 PERSON_VALUES = ["given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
                  "ethnicity", "nhs_number", "upn", "local_id"]
@@ -623,13 +624,19 @@ class _Writer:
             self.households[person.pk], frontdoor_rules.re_referral_since(row["date"]),
             row["date"])
         family_id = family.pk if family else None
+        concerns = (f"Imported from {self.system}: contact {row['cont_contact_id']}."
+                    + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
+                        "cont_contact_outcome_json") else ""))
+        if len(concerns) > CONCERNS_LENGTH:  # the one value made here, not in validation
+            raise _RowFailed(Problem(
+                "ssd_contacts", row["_row"], "cont_contact_id",
+                f"concerns: Ensure this value has at most {CONCERNS_LENGTH:,} characters "
+                f"(it has {len(concerns):,})."))
         contact = self.staged.new(Contact, {
             "reference": self._next_contact_reference(), "received_at": received,
             "source": str(source), "decision_due_at": frontdoor_rules.decision_due(received, ""),
             "referrer_name": (row.get("cont_contact_source_desc") or label)[:200],
-            "concerns": f"Imported from {self.system}: contact {row['cont_contact_id']}."
-            + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
-                "cont_contact_outcome_json") else ""),
+            "concerns": concerns,
             "family_id": family_id, "family_consents_to_request": ConsentAnswer.NOT_ASKED.value,
             "family_consents_to_share": ConsentAnswer.NOT_ASKED.value,
             "is_re_referral": previous is not None,
