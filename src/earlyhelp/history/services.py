@@ -642,15 +642,17 @@ class _Writer:
             "is_re_referral": previous is not None,
             "re_referral_of_id": previous.pk if previous is not None else None,
         }, acting_user=self.user, family_id=family_id)
-        self.staged.row(ContactPerson, contact_id=contact["id"], person_id=person.pk,
-                        is_subject=True)
         # The extract holds no front-door decision: the contact leaves the triage queue as
         # history, not as work waiting (docs/decisions/history-import.md) – as
         # `contact_withdraw` records it.
         before = contact["status"]
         contact["status"] = str(require_move("contact", "withdraw", before))
         contact["version"] += 1
+        # The contact before its people: tables go in in the order first staged, and a
+        # database checking keys at once (SET CONSTRAINTS IMMEDIATE) needs the contact first.
         self.staged.row(Contact, **contact)
+        self.staged.row(ContactPerson, contact_id=contact["id"], person_id=person.pk,
+                        is_subject=True)
         self.staged.audit(
             AuditAction.CHANGE.value, CONTACT_TYPE, str(contact["id"]), family_id, None,
             {"status": [audit._plain(before), audit._plain(contact["status"])]},
