@@ -12,12 +12,54 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, models
+from django.utils import timezone
 
 from earlyhelp.core import audit, bulk
-from earlyhelp.core.services import creation_event
+from earlyhelp.core.models import AuditAction, AuditEvent
+from earlyhelp.core.services import _audited
 
 CHUNK = 5000
 SPILL = 50_000  # audit rows staged before an insert: bounds the import's memory
+STAMP_EVERY = 1000  # rows staged under one timestamp (audit `at`, created_at, imported_at)
+
+
+class Table:
+    """A model's columns as a tuple of Python values, built without a model instance (its
+    __init__, descriptors and defaults were a third of the import): the given values, each
+    other column's default, and the auto_now stamps set to `now`."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        fields = [f for f in model._meta.concrete_fields
+                  if not (f.primary_key and isinstance(f, models.AutoField))]
+        self.attnames = [f.attname for f in fields]
+        self.fill = []  # per column: (attname, stamp?, callable default?, default)
+        # Any pre_save but the plain read and the auto_now stamps: instances go the full way.
+        self.plain = True
+        for f in fields:
+            stamp = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+            if not stamp and type(f).pre_save is not models.Field.pre_save:
+                self.plain = False
+            default = f.default if f.has_default() else (None if f.null else
+                                                         f.get_default())
+            if isinstance(default, str):  # a choice's member: its plain value, as saved
+                default = str(default)
+            self.fill.append((f.attname, stamp, callable(default), default))
+
+    def row(self, values: dict, now) -> tuple:
+        return tuple(values[name] if name in values else now if stamp
+                     else default() if call else default
+                     for name, stamp, call, default in self.fill)
+
+    def of(self, instance, now) -> tuple:
+        """An instance's row as `save` would write it: its values, the stamps set to `now`."""
+        return tuple(now if stamp else getattr(instance, name)
+                     for name, stamp, _, _ in self.fill)
+
+
+AUDIT_COLUMNS = ["at", "user_id", "username", "action", "object_type", "object_id",
+                 "family_id", "person_id", "changes", "reason", "detail", "ip_address",
+                 "seq", "previous_hash", "hash"]
 
 
 class Staged:
@@ -27,14 +69,29 @@ class Staged:
     end), all in the import's one transaction: memory stays bounded however large the extract
     (foreign keys are checked at the commit, so a row may go in before the one it names).
     Models in `held` – records the import still changes after staging them (an episode it
-    opens and later closes) – wait for the stage's end."""
+    opens and later closes) – wait for the stage's end. Rows that nothing reads back (source
+    records, link rows, audit rows) are staged as tuples (`row`, `audit`), not instances."""
 
-    def __init__(self, report: Callable[[str], None] | None):
+    def __init__(self, report: Callable[[str], None] | None, user=None):
         self.records: dict[type[models.Model], list[models.Model]] = defaultdict(list)
-        self.events: list = []
+        self.rows: dict[type[models.Model], list[tuple]] = defaultdict(list)
+        self.tables: dict[type[models.Model], Table] = {}
+        self.events: list[tuple] = []
         self.held: set[type[models.Model]] = set()
         self.report = report
         self.started = time.perf_counter()
+        is_user = user is not None and getattr(user, "is_authenticated", False)
+        self.user_id = user.pk if is_user else None
+        self.username = user.get_username() if is_user else ""
+        self.audited: dict[type[models.Model], list[tuple[str, str]]] = {}
+        self.stamped, self.now = 0, timezone.now()
+
+    def _stamp(self):
+        """`now`, read again every STAMP_EVERY rows (the clock per row cost more than the row)."""
+        self.stamped += 1
+        if self.stamped >= STAMP_EVERY:
+            self.stamped, self.now = 0, timezone.now()
+        return self.now
 
     def create(self, instance, *, acting_user, family_id=None, person_id=None) -> None:
         """Stage a new record with the same stamps and audit row as `core.services.create`."""
@@ -42,15 +99,53 @@ class Staged:
             instance.created_by = acting_user
             instance.modified_by = acting_user
         self.records[type(instance)].append(instance)
-        self.event(creation_event(instance, acting_user=acting_user,
-                                  family_id=family_id, person_id=person_id))
+        fields = self.audited.get(type(instance))
+        if fields is None:  # creation_event's fields, once per model
+            fields = self.audited[type(instance)] = [(f.name, f.attname)
+                                                     for f in _audited(instance)]
+        self.audit(AuditAction.CREATE.value, instance._meta.label_lower, str(instance.pk),
+                   family_id, person_id, {name: audit._plain(getattr(instance, attname))
+                               for name, attname in fields}, "")
+
+    def new(self, model: type[models.Model], values: dict, *, acting_user, family_id=None,
+            person_id=None) -> dict:
+        """`create` without an instance, for records nothing reads back as one: every column's
+        value (given, else the default; created/modified by `acting_user`) and the creation's
+        audit row. Stage the (perhaps changed) values with `row(model, **values)`."""
+        table = self._table(model)
+        if "created_by_id" in table.attnames and acting_user is not None:
+            values["created_by_id"] = values["modified_by_id"] = acting_user.pk
+        values = dict(zip(table.attnames, table.row(values, self._stamp()), strict=True))
+        fields = self.audited.get(model)
+        if fields is None:
+            fields = self.audited[model] = [(f.name, f.attname)
+                                            for f in _audited(model(pk=values["id"]))]
+        self.audit(AuditAction.CREATE.value, model._meta.label_lower, str(values["id"]),
+                   family_id, person_id, {name: audit._plain(values[attname])
+                                          for name, attname in fields}, "")
+        return values
 
     def add(self, instance) -> None:
-        """Stage a record that has no audit row of its own (e.g. a source record)."""
+        """Stage a record that has no audit row of its own (e.g. a review row)."""
         self.records[type(instance)].append(instance)
 
-    def event(self, event) -> None:
-        self.events.append(event)
+    def row(self, model: type[models.Model], **values) -> None:
+        """Stage a row of `model` with no audit row of its own (a source record, a link row)
+        as a tuple: given values (attnames), defaults for the rest."""
+        self.rows[model].append(self._table(model).row(values, self._stamp()))
+
+    def _table(self, model) -> Table:
+        table = self.tables.get(model)
+        if table is None:
+            table = self.tables[model] = Table(model)
+        return table
+
+    def audit(self, action, object_type: str, object_id: str, family_id, person_id,
+              changes: dict, reason: str, detail: str = "") -> None:
+        """The row `audit.build` makes for the importing user, as a tuple (AUDIT_COLUMNS)."""
+        self.events.append((self._stamp(), self.user_id, self.username, action, object_type,
+                            object_id, family_id, person_id, changes or {}, reason,
+                            detail[:300], None, None, "", ""))
         if len(self.events) >= SPILL:
             self._insert(keep=self.held)
 
@@ -61,10 +156,20 @@ class Staged:
             instances = self.records.pop(model)
             # One prepared INSERT run over every row (core.bulk): bulk_create compiles its SQL
             # again for every batch, which cost more than the rows (a third of the import).
-            bulk.insert_rows(model, instances, batch_size=CHUNK)
+            table = self._table(model)
+            if table.plain:  # the created/modified stamps: one time for the insert
+                now = timezone.now()
+                bulk.insert_values(model, table.attnames,
+                                   [table.of(instance, now) for instance in instances],
+                                   batch_size=CHUNK)
+            else:
+                bulk.insert_rows(model, instances, batch_size=CHUNK)
             for instance in instances:  # saved, as bulk_create would leave them
                 instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
-        audit.record_many(self.events, batch_size=CHUNK)
+        for model in list(self.rows):
+            bulk.insert_values(model, self.tables[model].attnames, self.rows.pop(model),
+                               batch_size=CHUNK)
+        bulk.insert_values(AuditEvent, AUDIT_COLUMNS, self.events, batch_size=CHUNK)
         self.events = []
 
     def flush(self, what: str, rows: int) -> None:

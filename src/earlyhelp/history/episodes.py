@@ -33,6 +33,7 @@ from earlyhelp.core.workflow import NEW
 
 CHUNK = 500
 CLOSING_FIELDS = ["status", "end_date", "closure_outcome", "closure_summary"]
+EPISODE_TYPE = Episode._meta.label_lower
 
 
 class EpisodeStager:
@@ -93,8 +94,8 @@ class EpisodeStager:
                              after_what=after_what)
             if source is not None and source.status == EpisodeStatus.OPEN:
                 case_rules.step_down_needs_no_open_episode(family, source)
-        else:
-            check_event_date(start_date, field="start_date", what="episode start")
+        # Otherwise the start needs no check here: required and not in the future
+        # (`check_event_date`'s rule) are checked for every row by `validation.parse`.
         still_open = [e for e in self.by_family[family.pk] if e.status == EpisodeStatus.OPEN]
         if still_open:
             case_rules.refuse_second_open_episode(still_open[0])
@@ -110,9 +111,10 @@ class EpisodeStager:
         self.staged.create(episode, acting_user=self.user, family_id=family.pk)
         through = Episode.focus_children.through
         for child in children:
-            self.staged.add(through(episode=episode, person=child))
-            self.staged.add(FocusChild(episode=episode, person=child, started_on=start_date,
-                                       created_by=self.user, modified_by=self.user))
+            self.staged.row(through, episode_id=episode.pk, person_id=child.pk)
+            self.staged.row(FocusChild, episode_id=episode.pk, person_id=child.pk,
+                            started_on=start_date, created_by_id=self.user.pk,
+                            modified_by_id=self.user.pk)
         if step_down:
             self._transition(TransitionKind.STEP_DOWN, episode, start_date, step_down["reason"],
                              step_down["reference"], "RC9", decided_on=step_down["decided_on"])
@@ -145,25 +147,22 @@ class EpisodeStager:
         episode.closure_outcome, episode.closure_summary = outcome, summary
         episode.version += 1
         _field_checks(episode)
-        self.staged.event(audit.build(
-            user=self.user, action=AuditAction.CHANGE, obj=episode, family_id=episode.family_id,
-            changes=audit.diff(episode, before, CLOSING_FIELDS)))
+        self.staged.audit(AuditAction.CHANGE.value, EPISODE_TYPE, str(episode.pk),
+                          episode.family_id, None, audit.diff(episode, before, CLOSING_FIELDS),
+                          "")
 
     def _transition(self, kind, episode, on, reason, reference, cin_code, decided_on=None):
         transition = Transition(
             kind=kind, family=episode.family, episode=episode, date=on, reason=reason,
             social_care_reference=reference, cin_code=cin_code, recorded_by=self.user,
             social_care_decided_on=decided_on)
-        _field_checks(transition)
         self.staged.create(transition, acting_user=self.user, family_id=episode.family_id)
 
 
 def _field_checks(instance) -> None:
-    """`full_clean` without its query per foreign key (the related records are the import's own
-    or loaded by it) and with the table's check constraints judged here, not at the INSERT."""
-    instance.clean_fields(exclude=[f.name for f in instance._meta.concrete_fields
-                                   if f.is_relation])
-    instance.clean()
+    """The table's check constraint judged here, not at the INSERT. The field checks
+    `full_clean` would make are not repeated: `validation.parse` checked every value of the
+    extract (codes, dates, lengths) before anything is written."""
     if isinstance(instance, Episode) and instance.end_date and (
             instance.end_date < instance.start_date):
         raise ValidationError({"end_date": "The episode cannot end before it started"})

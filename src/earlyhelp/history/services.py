@@ -27,7 +27,7 @@ from earlyhelp.access import policy
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus
 from earlyhelp.core import audit
 from earlyhelp.core.codes import ReferralSource
-from earlyhelp.core.dates import check_event_date, today
+from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.models import AuditAction, Team
 from earlyhelp.core.workflow import NEW, require_move
@@ -45,6 +45,9 @@ from .validation import Extract, Problem
 # last one ended), then contacts, then openings; an episode opened and closed on one day
 # closes last.
 CLOSE, CONTACT, OPEN, CLOSE_SAME_DAY = 0, 1, 2, 3
+CONTACT_TYPE = Contact._meta.label_lower
+CONCERNS_LENGTH = Contact._meta.get_field("concerns").max_length
+SYSTEM_LENGTH = SourceRecord._meta.get_field("source_system").max_length
 PERSON_VALUES = ["given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
                  "ethnicity", "nhs_number", "upn", "local_id"]
 
@@ -87,6 +90,9 @@ def history_import(
     policy.require(acting_user, policy.Action.IMPORT_HISTORY)
     if not (source_system or "").strip():
         raise ValidationError({"source_system": "Name the system the extract came from"})
+    if len(source_system.strip()) > SYSTEM_LENGTH:
+        raise ValidationError({"source_system": f"Name the system in at most {SYSTEM_LENGTH} "
+                                                "characters"})
     started = time.perf_counter()
     extract = validation.parse(source)
     result = ImportResult(problems=list(extract.problems), rows=extract.row_count)
@@ -119,7 +125,7 @@ class _Writer:
                  report=None):
         self.x, self.user, self.system, self.result = extract, user, system, result
         self.progress, self.done = progress, 0
-        self.staged = Staged(report)
+        self.staged = Staged(report, user)
         self.failed: list[Problem] = []
         self.known = {
             (table, source_id): object_id
@@ -129,6 +135,7 @@ class _Writer:
         self.people: dict[str, Person] = {}
         self.families: dict[str, Family] = {}  # person id -> their family
         self.teams = {t.name: t for t in Team.objects.all()}
+        self.zone = timezone.get_current_timezone()  # once: looked up per row it cost more
         self.episodes: dict[str, Episode] = {}
         self.person_rows = {r["pers_person_id"]: r for r in extract.rows.get("ssd_person", [])}
         self.known_before = set(self.known)
@@ -153,35 +160,25 @@ class _Writer:
         except (ValidationError, IllegalMove, PermissionDenied) as error:
             raise _RowFailed(Problem(table, row["_row"], column, _message(error))) from error
 
-    def _check(self, table: str, row: dict, column: str, instance) -> bool:
-        """The field checks `full_clean` makes, without its queries: the related records are
-        the import's own or already loaded. A failure is kept; nothing is written if any."""
-        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-        try:
-            instance.clean_fields(exclude=relations)
-            instance.clean()
-        except ValidationError as error:
-            self.failed.append(Problem(table, row["_row"], column, _message(error)))
-            return False
-        return True
-
     def _refuse_if_failed(self) -> None:
         if self.failed:
             raise _RowFailed(*self.failed)
 
-    def _mark(self, table: str, source_id: str, obj, *, family_id=None, person_id=None) -> None:
-        """Where the record came from: a source record and an audit row, inserted in bulk."""
-        self.staged.add(SourceRecord(
-            source_system=self.system, table=table, source_id=source_id,
-            object_type=obj._meta.label_lower, object_id=str(obj.pk),
-        ))
-        self.known[(table, source_id)] = str(obj.pk)
-        self.staged.event(audit.build(
-            user=self.user, action=AuditAction.CHANGE, obj=obj, family_id=family_id,
-            person_id=person_id, reason="imported history",
-            changes={"source_system": self.system, "source_table": table, "source_id": source_id},
-            detail=f"imported from {self.system} {table} {source_id}",
-        ))
+    def _mark(self, table: str, source_id: str, obj, *, family_id=None, person_id=None,
+              object_type: str = "") -> None:
+        """Where the record came from: a source record and an audit row, inserted in bulk
+        (`obj`: the record, or its id with its `object_type`)."""
+        if object_type:
+            object_id = str(obj)
+        else:
+            object_type, object_id = obj._meta.label_lower, str(obj.pk)
+        self.staged.row(SourceRecord, source_system=self.system, table=table,
+                        source_id=source_id, object_type=object_type, object_id=object_id)
+        self.known[(table, source_id)] = object_id
+        self.staged.audit(
+            AuditAction.CHANGE.value, object_type, object_id, family_id, person_id,
+            {"source_system": self.system, "source_table": table, "source_id": source_id},
+            "imported history", f"imported from {self.system} {table} {source_id}")
 
     def _tick(self, table: str) -> None:
         self.done += 1
@@ -355,8 +352,8 @@ class _Writer:
             self.failed.append(Problem("ssd_person", row["_row"], "pers_person_id",
                                        _message(error)))
             return
-        if not self._check("ssd_person", row, "pers_person_id", person):
-            return
+        # No field checks here: `validation.parse` checked every value for the whole extract
+        # (required, lengths, codes, identifiers, dates) before anything is written.
         self.staged.create(person, acting_user=self.user, person_id=person.pk)
         self._index(person)
         self._mark("ssd_person", source_id, person, person_id=person.pk)
@@ -512,8 +509,6 @@ class _Writer:
         else:
             surname = person_rows[0].family_name
             family = people.family_build(name=f"{surname} household", **address)
-            if not self._check(table, rows[0], "fami_family_id", family):
-                return
             self.staged.create(family, acting_user=self.user, family_id=family.pk)
             self._mark("ssd_family", family_id, family, family_id=family.pk)
             self.result.created["families"] += 1
@@ -541,15 +536,14 @@ class _Writer:
             self.families.setdefault(row["fami_person_id"], family)
             if person.pk in present:
                 continue
-            membership = Membership(family=family, person=person,
-                                    role=self._role(row["fami_person_id"], person,
-                                                    self._joined(row, person, first_seen)),
-                                    start_date=self._joined(row, person, first_seen))
-            if self._check(table, row, "fami_person_id", membership):
-                self.staged.create(membership, acting_user=self.user, family_id=family.pk,
-                                   person_id=person.pk)
-                present.add(person.pk)
-                self.result.created["memberships"] += 1
+            joined = self._joined(row, person, first_seen)
+            self.staged.row(Membership, **self.staged.new(
+                Membership, {"family_id": family.pk, "person_id": person.pk,
+                             "start_date": joined,
+                             "role": str(self._role(row["fami_person_id"], person, joined))},
+                acting_user=self.user, family_id=family.pk, person_id=person.pk))
+            present.add(person.pk)
+            self.result.created["memberships"] += 1
 
     @staticmethod
     def _joined(row, person, first_seen) -> dt.date:
@@ -620,44 +614,51 @@ class _Writer:
         household is the one the import made the person a member of."""
         person = self.people[row["cont_person_id"]]
         family = self.families.get(row["cont_person_id"])
-        received = timezone.make_aware(dt.datetime.combine(row["date"], dt.time(9, 0)))
-        try:
-            check_event_date(row["date"], field="received_at", what="received")
-        except ValidationError as error:
-            raise _RowFailed(Problem("ssd_contacts", row["_row"], "cont_contact_date",
-                                     _message(error))) from error
+        # The date is required and not in the future (`check_event_date`'s rule), checked for
+        # every row by `validation.parse`.
+        received = timezone.make_aware(dt.datetime.combine(row["date"], dt.time(9, 0)),
+                                       self.zone)
         source = row["source"]
         label = ReferralSource(source).label
         previous = self.stager.latest_closed(
             self.households[person.pk], frontdoor_rules.re_referral_since(row["date"]),
             row["date"])
-        contact = Contact(
-            reference=self._next_contact_reference(), received_at=received, source=source,
-            decision_due_at=frontdoor_rules.decision_due(received, ""),
-            referrer_name=(row.get("cont_contact_source_desc") or label)[:200],
-            concerns=f"Imported from {self.system}: contact {row['cont_contact_id']}."
-            + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
-                "cont_contact_outcome_json") else ""),
-            family=family, family_consents_to_request=ConsentAnswer.NOT_ASKED,
-            family_consents_to_share=ConsentAnswer.NOT_ASKED,
-            is_re_referral=previous is not None, re_referral_of=previous,
-        )
-        if not self._check("ssd_contacts", row, "cont_contact_id", contact):
-            raise _RowFailed(self.failed.pop())
         family_id = family.pk if family else None
-        self.staged.create(contact, acting_user=self.user, family_id=family_id)
-        self.staged.add(ContactPerson(contact=contact, person=person, is_subject=True))
+        concerns = (f"Imported from {self.system}: contact {row['cont_contact_id']}."
+                    + (f" Outcome: {row['cont_contact_outcome_json']}" if row.get(
+                        "cont_contact_outcome_json") else ""))
+        if len(concerns) > CONCERNS_LENGTH:  # the one value made here, not in validation
+            raise _RowFailed(Problem(
+                "ssd_contacts", row["_row"], "cont_contact_id",
+                f"concerns: Ensure this value has at most {CONCERNS_LENGTH:,} characters "
+                f"(it has {len(concerns):,})."))
+        contact = self.staged.new(Contact, {
+            "reference": self._next_contact_reference(), "received_at": received,
+            "source": str(source), "decision_due_at": frontdoor_rules.decision_due(received, ""),
+            "referrer_name": (row.get("cont_contact_source_desc") or label)[:200],
+            "concerns": concerns,
+            "family_id": family_id, "family_consents_to_request": ConsentAnswer.NOT_ASKED.value,
+            "family_consents_to_share": ConsentAnswer.NOT_ASKED.value,
+            "is_re_referral": previous is not None,
+            "re_referral_of_id": previous.pk if previous is not None else None,
+        }, acting_user=self.user, family_id=family_id)
         # The extract holds no front-door decision: the contact leaves the triage queue as
         # history, not as work waiting (docs/decisions/history-import.md) – as
         # `contact_withdraw` records it.
-        before = audit.snapshot(contact, ["status"])
-        contact.status = require_move("contact", "withdraw", contact)
-        contact.version += 1
-        self.staged.event(audit.build(
-            user=self.user, action=AuditAction.CHANGE, obj=contact, family_id=family_id,
-            changes=audit.diff(contact, before, ["status"]),
-            reason=f"Imported history from {self.system}: the extract holds no triage decision"))
-        self._mark("ssd_contacts", row["cont_contact_id"], contact, family_id=family_id)
+        before = contact["status"]
+        contact["status"] = str(require_move("contact", "withdraw", before))
+        contact["version"] += 1
+        # The contact before its people: tables go in in the order first staged, and a
+        # database checking keys at once (SET CONSTRAINTS IMMEDIATE) needs the contact first.
+        self.staged.row(Contact, **contact)
+        self.staged.row(ContactPerson, contact_id=contact["id"], person_id=person.pk,
+                        is_subject=True)
+        self.staged.audit(
+            AuditAction.CHANGE.value, CONTACT_TYPE, str(contact["id"]), family_id, None,
+            {"status": [audit._plain(before), audit._plain(contact["status"])]},
+            f"Imported history from {self.system}: the extract holds no triage decision")
+        self._mark("ssd_contacts", row["cont_contact_id"], contact["id"], family_id=family_id,
+                   object_type=CONTACT_TYPE)
         self.result.created["contacts"] += 1
         self._tick("ssd_contacts")
 

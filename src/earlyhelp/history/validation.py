@@ -15,6 +15,13 @@ from earlyhelp.core.models import Team
 from earlyhelp.people.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
 
 from . import ssd
+from .models import SourceRecord
+
+# The ids kept as a record's source (SourceRecord.source_id): checked here with every other
+# value, so the writer need not check a field again.
+SOURCE_IDS = {"ssd_person": "pers_person_id", "ssd_family": "fami_family_id",
+              "ssd_contacts": "cont_contact_id", "ssd_early_help_episodes": "earl_episode_id"}
+SOURCE_ID_LENGTH = SourceRecord._meta.get_field("source_id").max_length
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,8 @@ def parse(source) -> Extract:
                 if not row.get(column):
                     check.problem(column, "is required")
             _PARSERS[table](check, row, teams)
+            if len(row.get(SOURCE_IDS.get(table, ""), "")) > SOURCE_ID_LENGTH:
+                check.problem(SOURCE_IDS[table], f"longer than {SOURCE_ID_LENGTH} characters")
             id_column = ssd.ID_COLUMN[table]
             key = row.get(id_column)
             if key and table not in ("ssd_early_help_episodes", "ssd_cin_episodes"):

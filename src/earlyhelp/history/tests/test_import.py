@@ -1,6 +1,7 @@
 """Import of the hand-written SSD extract: what it writes, and the dashboard it gives."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -90,6 +91,34 @@ def test_every_imported_record_is_marked_with_its_source_in_the_audit(manager):
                                            "source_table": "ssd_early_help_episodes",
                                            "source_id": "E2"}]
     assert marks[0].user == manager and marks[0].family_id == episode.family_id
+
+
+def test_the_audit_rows_of_an_import_seal_and_verify_in_import_order(manager):
+    """Audit rows are staged as tuples, not built by `audit.build`: they must hold what the
+    services write and chain like any other row."""
+    from earlyhelp.core import audit
+
+    assert run(SMALL, manager).ok
+    rows = list(AuditEvent.objects.order_by("id"))
+    # A source mark per record, a creation row per record created, and the run's own row last.
+    assert sum(r.reason == "imported history" and r.action == "change" for r in rows) == 18
+    kinds = Counter(r.object_type for r in rows if r.action == "create")
+    assert (kinds["people.person"], kinds["people.family"], kinds["frontdoor.contact"],
+            kinds["cases.episode"]) == (6, 3, 4, 5)
+    assert all(r.user == manager and r.username == "importer" for r in rows)
+    assert rows[-1].object_type == "history.importrun"
+    contact = Contact.objects.order_by("reference").first()
+    created, withdrawn, mark = AuditEvent.objects.filter(
+        object_id=str(contact.pk)).order_by("id")
+    assert (created.action, created.changes["reference"], created.changes["status"]) == (
+        "create", contact.reference, "awaiting_decision")
+    assert created.changes["family"] == str(contact.family_id) == str(created.family_id)
+    assert (withdrawn.action, withdrawn.changes) == ("change",
+                                                     {"status": ["awaiting_decision", "withdrawn"]})
+    assert mark.reason == "imported history" and mark.id > withdrawn.id > created.id
+    assert audit.seal().sealed == len(rows)
+    check = audit.verify_chain()
+    assert check.ok and check.rows_checked == len(rows), check.problem
 
 
 def test_the_dashboard_shows_the_hand_computed_figures(manager, analyst):

@@ -107,3 +107,21 @@ def test_only_someone_who_may_create_households_can_import(analyst, extract):
     with pytest.raises(NotAllowed):
         services.history_import(source=extract, acting_user=analyst, source_system="Mosaic")
     assert_nothing_written()
+
+
+def test_an_id_too_long_to_keep_as_its_source_is_refused_before_writing(manager, extract):
+    """The writer does not check fields again: validation refuses what the tables cannot hold."""
+    long_id = "C" + "9" * 48  # 49 characters; SourceRecord.source_id holds 48
+    edit(extract, "ssd_contacts", "C2,P1,2025-09-01", f"{long_id},P1,2025-09-01")
+    assert problems(extract, manager) == [
+        "ssd_contacts row 3, cont_contact_id: longer than 48 characters"]
+    assert_nothing_written()
+
+
+def test_a_system_name_too_long_is_refused(manager, extract):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.history_import(source=extract, acting_user=manager, source_system="M" * 61)
+    assert "at most 60 characters" in str(refused.value)
+    assert_nothing_written()
