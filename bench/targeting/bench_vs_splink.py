@@ -195,6 +195,30 @@ def accuracy(clusters: Path, truth: Path) -> dict:
     }
 
 
+def _write(sets, results: dict, missed: list, load_before: float) -> Path:
+    result = {
+        "benchmark": "targeting_vs_splink",
+        "sets": results,
+        "target": "ours F1 >= plain Splink F1; time and peak memory <= plain Splink's "
+        "(median of the paired ratios <= 1.00, no allowance)",
+        "measured": "each tool a child process, timed from start to exit; peak RSS and CPU "
+        "time of that child from wait4; runs in pairs (one of each tool, order alternating), "
+        "the verdict the median of the pairs' ratios",
+        "missed": missed,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+        },
+        "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    suffix = "" if list(sets) == list(SETS) else "-" + "-".join(sets)
+    path = ROOT / "bench" / "results" / f"targeting_vs_splink{suffix}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+    return path
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=SETS + LARGE)
@@ -265,26 +289,9 @@ def main(argv=None) -> int:
         row["met"] = checks
         missed += [f"{name}: {k}" for k, ok in checks.items() if not ok]
         results[name] = row
-    result = {
-        "benchmark": "targeting_vs_splink",
-        "sets": results,
-        "target": "ours F1 >= plain Splink F1; time and peak memory <= plain Splink's "
-        "(median of the paired ratios <= 1.00, no allowance)",
-        "measured": "each tool a child process, timed from start to exit; peak RSS and CPU "
-        "time of that child from wait4; runs in pairs (one of each tool, order alternating), "
-        "the verdict the median of the pairs' ratios",
-        "missed": missed,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_before": round(load_before, 2),
-            "load_average_after": round(os.getloadavg()[0], 2),
-        },
-        "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
-    }
-    suffix = "" if list(args.sets) == list(SETS) else "-" + "-".join(args.sets)
-    path = ROOT / "bench" / "results" / f"targeting_vs_splink{suffix}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2))
+        # Written after every set, so a run cut short keeps the sets it finished.
+        _write(args.sets, results, missed, load_before)
+    path = _write(args.sets, results, missed, load_before)
     print(f"Wrote {path.relative_to(ROOT)}")
     if missed:
         print("MISSED: " + "; ".join(missed))
