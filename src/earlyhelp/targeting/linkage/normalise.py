@@ -13,6 +13,7 @@ import duckdb
 import jellyfish
 import pyarrow as pa
 
+from ..schema import PERSON_COLUMNS
 from .nicknames import name_groups
 
 # Values agencies write when they do not know: treated as missing, never as a match.
@@ -141,18 +142,6 @@ def _dob_sql(iso: str) -> str:
     return f"CASE WHEN {iso} IN ({_sql_list(PLACEHOLDER_DOBS)}) THEN NULL ELSE {iso} END"
 
 
-RAW_COLUMNS = (
-    "first_name",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "upn",
-)
-
-
 def build_profiles(con: duckdb.DuckDBPyConnection, records: str) -> dict:
     """From `records` (record_key, source and the person columns) build two tables:
 
@@ -164,7 +153,7 @@ def build_profiles(con: duckdb.DuckDBPyConnection, records: str) -> dict:
     step); every record's profile; the profiles with their derived columns.
     """
     titles = "|".join(TITLES)
-    raw = ", ".join(RAW_COLUMNS)
+    raw = ", ".join(PERSON_COLUMNS)
     # Records repeat the same details many times: clean each distinct set of raw details once.
     con.execute(
         f"""
