@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyarrow.csv as pacsv
 
-from .files import MappingError, link_files, prepare, read_decisions
+from .files import MappingError, Stopwatch, link_files, prepare, read_decisions
 
 BAD_INPUT = 2
 
@@ -83,6 +83,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--model", type=Path, help="use this saved model (Splink JSON)")
     parser.add_argument("--save-model", type=Path, help="write the model used to this file")
     parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument(
+        "--timings", action="store_true", help="print the seconds each stage took (on stderr)"
+    )
 
 
 def run(
@@ -97,6 +100,7 @@ def run(
     model=None,
     save_model=None,
     backend="duckdb",
+    timings=False,
     say=print,
     progress=lambda message: None,
     success=lambda text: text,
@@ -121,6 +125,7 @@ def run(
             raise refuse(f"{label} {path}: the folder {path.parent} does not exist")
         if path.resolve() in {p.resolve() for p in inputs}:
             raise refuse(f"{label} {path}: would overwrite an input file")
+    stopwatch = Stopwatch()
     try:
         decided = read_decisions(decisions) if decisions else None
         prepared = prepare(config, files, strict=strict)
@@ -146,6 +151,7 @@ def run(
             prepared=prepared,
             want_pairs=pairs is not None,
             echo=lambda message: progress(f"  {message}"),
+            stopwatch=stopwatch,
         )
     except MappingError as exc:
         raise refuse(str(exc)) from None
@@ -173,6 +179,10 @@ def run(
         )
     else:
         say("No pairs held for review.")
+    stopwatch.lap("write the output")
+    if timings:
+        for stage, seconds in stopwatch.stages.items():
+            progress(f"  {seconds:7.2f} s ({stopwatch.cpu[stage]:6.2f} s CPU)  {stage}")
     say(
         success(
             f"Linked {notes['records']:,} records into {notes['clusters']:,} clusters; "

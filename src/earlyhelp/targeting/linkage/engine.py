@@ -44,6 +44,8 @@ class LinkOptions:
     # DuckDB scores them in slices of the left-hand profiles (Splink's chunked predict), so
     # the join's tables hold a slice at a time. On a million records (850,000 profiles) two
     # slices took the peak of the run from 1.5 to 1.2 GB, the pairs and the F1 unchanged.
+    # Slicing costs time: every slice finds its blocked pairs afresh (the files command, whose
+    # pairs are lean, scores a million records in one slice at 1.2 GB).
     profiles_per_slice: int = 500_000
     # The scored pairs keep each comparison's match weight (the explanation page needs them;
     # the files command does not, and leaves them out to save memory on big files).
@@ -119,7 +121,25 @@ def _linker(backend: _Backend, model: dict, columns: set[str]):
     # Splink's settings check parses every level's SQL again (about 0.5 s a linker) to log
     # columns the data lacks; the settings come from our own code over columns we just built,
     # and the tests run them on every combination of columns.
-    return Linker(backend.profiles, settings, log_level=logging.WARNING, validate_settings=False)
+    linker = Linker(backend.profiles, settings, log_level=logging.WARNING, validate_settings=False)
+    if not backend.options.keep_weights:
+        _keep_levels(linker)
+    return linker
+
+
+def _keep_levels(linker) -> None:
+    """Splink keeps a comparison's level (gamma_<name>) in the scored pairs only together with
+    every detail the comparison read, left and right. The hold rules read the levels alone, so
+    the files command asks for the levels without the details: on a million records the
+    details were 170 MB of the scoring's peak, written and never read."""
+    for comparison in linker._settings_obj.core_model_settings.comparisons:
+        select, gamma = comparison._columns_to_select_for_predict, comparison._gamma_column_name
+
+        def with_level(*args, _select=select, _gamma=gamma):
+            columns = _select(*args)
+            return columns if _gamma in columns else [*columns, _gamma]
+
+        comparison._columns_to_select_for_predict = with_level
 
 
 def usable_model(con: duckdb.DuckDBPyConnection, model: dict) -> tuple[dict, set[str]]:
@@ -157,6 +177,7 @@ def link(
     model: dict,
     options: LinkOptions,
     decisions: pa.Table | None = None,
+    stopwatch=None,
 ) -> dict:
     """Score, apply decisions and cluster. Leaves lk_pairs, lk_edges and lk_clusters in `con`."""
     model, columns = usable_model(con, model)
@@ -178,17 +199,22 @@ def link(
         else:
             con.register("lk_pairs_in", backend.fetch(predictions))
             source = "lk_pairs_in"
+        # The hold rules' reason written with the pairs, not by an UPDATE of every pair after;
+        # no order (whoever reads the pairs out orders them).
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE lk_pairs AS SELECT * FROM {source} "
-            "ORDER BY profile_id_l, profile_id_r"
+            f"CREATE OR REPLACE TEMP TABLE lk_pairs AS SELECT *, {_hold_reason_sql(model)} "
+            f"AS hold_reason FROM {source}"
         )
         if options.backend == "duckdb":
             predictions.drop_table_from_database_and_remove_from_cache()
         else:
             con.unregister("lk_pairs_in")
-        _hold_for_review(con, model)
         _apply_decisions(con, decisions)
+        if stopwatch:
+            stopwatch.lap("score the pairs")
         _cluster(con, options)
+        if stopwatch:
+            stopwatch.lap("cluster")
     finally:
         backend.close()
     pairs_n, edges_n, clusters_n = con.execute(
@@ -228,7 +254,8 @@ def _cluster(con: duckdb.DuckDBPyConnection, options: LinkOptions) -> None:
     clusters.drop_table_from_database_and_remove_from_cache()
 
 
-def _hold_for_review(con: duckdb.DuckDBPyConnection, model: dict) -> None:
+def _hold_reason_sql(model: dict) -> str:
+    """Why a scored pair is held for review (SQL over the pair), or NULL."""
     names = linkage_model.model_comparisons(model)
     first_name = dob = None
     if "first_name" in names:
@@ -253,10 +280,7 @@ def _hold_for_review(con: duckdb.DuckDBPyConnection, model: dict) -> None:
         first_name_different=first_name,
         identifiers=tuple(c for c in ("nhs_number", "upn") if c in names),
     )
-    con.execute(
-        "ALTER TABLE lk_pairs ADD COLUMN hold_reason VARCHAR; "
-        f"UPDATE lk_pairs SET hold_reason = {reason}"
-    )
+    return f"CAST({reason} AS VARCHAR)"
 
 
 def _apply_decisions(con: duckdb.DuckDBPyConnection, decisions: pa.Table | None) -> None:

@@ -36,6 +36,7 @@ import csv
 import json
 import math
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,8 @@ DATE_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%m/%d/%Y",
 )
+# Rows a date format is chosen on (a reservoir sample, the same on every run).
+FORMAT_SAMPLE = 20_000
 # Formats that read the same text as different dates: never mixed within one column.
 _CONFLICTS = {"%d/%m/%Y": "%m/%d/%Y", "%m/%d/%Y": "%d/%m/%Y"}
 LINK_KEYS = {"match_threshold": (0.5, 0.95), "review_floor": (0.0, 0.5), "max_bad_dates": 0}
@@ -75,6 +78,22 @@ ROWS_NAMED = 10
 
 class MappingError(ValueError):
     pass
+
+
+class Stopwatch:
+    """Seconds spent in each stage of a run (`earlyhelp link --timings`): wall time, and the
+    process's CPU time (all its threads), which a busy shared machine disturbs less."""
+
+    def __init__(self):
+        self.stages: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._since = (time.perf_counter(), time.process_time())
+
+    def lap(self, stage: str) -> None:
+        now = (time.perf_counter(), time.process_time())
+        self.stages[stage] = self.stages.get(stage, 0.0) + now[0] - self._since[0]
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + now[1] - self._since[1]
+        self._since = now
 
 
 @dataclass
@@ -262,16 +281,17 @@ def _choose_formats(con, table: str, value: str, given: str | None) -> list[str]
     """The given format, or the formats that read this column, the best reader first."""
     if given:
         return [given]
-    # Each distinct text once, weighted by how often it occurs: the same counts as trying
-    # every format on every row, for a fraction of the work (a million records hold some tens
-    # of thousands of distinct dates of birth).
+    # Chosen on a sample of the rows (every row of a file up to the sample's size), each
+    # distinct text tried once, weighted by how often it occurs; every row is then read once
+    # with the formats chosen, and every date that none reads is counted (_date_report).
     counts = con.execute(
         "SELECT "
         + ", ".join(
             f"coalesce(sum(n) FILTER (WHERE try_strptime(v, '{f}') IS NOT NULL), 0)"
             for f in DATE_FORMATS
         )
-        + f" FROM (SELECT {value} AS v, count(*) AS n FROM {table} GROUP BY ALL)"
+        + f" FROM (SELECT {value} AS v, count(*) AS n FROM (SELECT * FROM {table} "
+        f"USING SAMPLE reservoir({FORMAT_SAMPLE} ROWS) REPEATABLE (42)) GROUP BY ALL)"
     ).fetchall()[0]
     ranked = sorted(
         (f for f, n in zip(DATE_FORMATS, counts, strict=True) if n),
@@ -347,7 +367,8 @@ def prepare(
             selects.append(f"{value} AS {field_name}")
         record_id = mapping.columns.get("record_id")
         rid = (
-            f'CAST("{header_name(record_id[0])}" AS VARCHAR)' if record_id
+            f'CAST("{header_name(record_id[0])}" AS VARCHAR)'
+            if record_id
             else "CAST(_row AS VARCHAR)"
         )
         label = path.name.replace("'", "''")
@@ -359,12 +380,22 @@ def prepare(
         counts[path.name] = table.num_rows
         columns_used[path.name] = mapping.columns
         del table
+    # Counted first, the rows listed only for the repeated id named (a list per id cost a
+    # million records 0.5 s).
     duplicates = con.execute(
-        "SELECT source, record_id, list(row_number ORDER BY row_number)[:3] FROM records "
-        "GROUP BY source, record_id HAVING count(*) > 1 ORDER BY source, min(row_number) LIMIT 1"
+        "SELECT source, record_id FROM records GROUP BY source, record_id "
+        "HAVING count(*) > 1 ORDER BY source, min(row_number) LIMIT 1"
     ).fetchall()
     if duplicates:
-        source, rid, rows_seen = duplicates[0]
+        source, rid = duplicates[0]
+        rows_seen = [
+            row
+            for (row,) in con.execute(
+                "SELECT row_number FROM records WHERE source = ? AND record_id = ? "
+                "ORDER BY row_number LIMIT 3",
+                [source, rid],
+            ).fetchall()
+        ]
         raise MappingError(
             f"{source}: record id {rid!r} is repeated (rows {', '.join(map(str, rows_seen))}); "
             "record ids must be unique within a file"
@@ -472,11 +503,14 @@ def link_files(
     prepared: Prepared | None = None,
     want_pairs: bool = True,
     echo=lambda message: None,
+    stopwatch: Stopwatch | None = None,
 ) -> LinkResult:
     """Link the files. The result holds: clusters (file, record_id, cluster_id for every input
     record); the scored pairs (None unless `want_pairs`); the pairs for review, both records
     side by side."""
+    stopwatch = stopwatch or Stopwatch()
     prepared = prepared or prepare(mapping_path, files, strict=strict, echo=echo)
+    stopwatch.lap("read and check the files")
     con, settings = prepared.con, prepared.settings
     for name, n in prepared.counts.items():
         echo(f"{name}: {n:,} records")
@@ -487,6 +521,7 @@ def link_files(
     # The records are wanted again only for the output: on disk meanwhile, not in memory.
     spilled = tempfile.TemporaryDirectory(prefix="earlyhelp-link-")
     _spill(con, ("records", "lk_record_profile"), Path(spilled.name))
+    stopwatch.lap("build the profiles")
     notes["unreadable_dates"] = {
         f"{r.file}:{r.column}": r.unreadable for r in prepared.dates if r.unreadable
     }
@@ -497,6 +532,10 @@ def link_files(
         backend=backend,
         spark=spark,
         keep_weights=False,
+        # Without the compared details in the scored pairs (keep_weights=False) a million
+        # records score in one slice at a lower peak than plain Splink's, and in half the
+        # time of two slices (each finds its blocked pairs afresh).
+        profiles_per_slice=1_500_000,
     )
     if model_path:
         model = json.loads(Path(model_path).read_text())
@@ -512,23 +551,41 @@ def link_files(
     if save_model:
         Path(save_model).write_text(json.dumps(model, indent=1))
     echo(f"model: {notes['model']}")
-    notes.update(engine.link(con, model, options, _decisions_table(con, decisions)))
+    stopwatch.lap("estimate the model")
+    notes.update(engine.link(con, model, options, _decisions_table(con, decisions), stopwatch))
     # What is left reads the records, the pairs and the clusters, not the profiles.
     con.execute("DROP TABLE lk_profiles; DROP TABLE lk_profile_ids")
+    # A record key is "<file index>:<record id>": the record id is read from it, so the
+    # clusters and the example records come from the record-to-profile map alone, without
+    # reading the records back.
+    record_id = "substr(rp.record_key, strpos(rp.record_key, ':') + 1)"
     clusters = con.sql(
-        """SELECT r.source AS file, r.record_id, c.cluster_id
-           FROM records r JOIN lk_record_profile rp USING (record_key)
-           JOIN lk_clusters c USING (profile_id)
-           ORDER BY r.source, r.record_key"""
+        f"""SELECT rp.source AS file, {record_id} AS record_id, c.cluster_id
+           FROM lk_record_profile rp JOIN lk_clusters c USING (profile_id)
+           ORDER BY rp.source, rp.record_key"""
     ).to_arrow_table()
+    # The undecided pairs a person must look at: held by a rule, or uncertain.
     con.execute(
-        """CREATE TEMP TABLE lk_example AS
-           SELECT rp.profile_id, arg_min(r.source, r.record_key) AS file,
-                  arg_min(r.record_id, r.record_key) AS record_id,
-                  arg_min(r.record_key, r.record_key) AS record_key
-           FROM records r JOIN lk_record_profile rp USING (record_key) GROUP BY 1"""
+        f"""CREATE TEMP TABLE lk_held AS
+            SELECT p.* FROM lk_pairs p JOIN lk_edges e
+              ON e.profile_id_l = least(p.profile_id_l, p.profile_id_r)
+             AND e.profile_id_r = greatest(p.profile_id_l, p.profile_id_r)
+            WHERE NOT e.decided AND (p.match_probability < {options.match_threshold}
+                                     OR p.hold_reason IS NOT NULL)"""
     )
-    # One example record for each side of each scored pair of distinct details.
+    # One example record for each side of each pair written out (the first by record key),
+    # only for the profiles in those pairs.
+    shown = "lk_pairs" if want_pairs else "lk_held"
+    con.execute(
+        f"""CREATE TEMP TABLE lk_example AS
+           SELECT rp.profile_id, arg_min(rp.source, rp.record_key) AS file,
+                  arg_min({record_id}, rp.record_key) AS record_id,
+                  min(rp.record_key) AS record_key
+           FROM lk_record_profile rp
+           WHERE rp.profile_id IN (SELECT profile_id_l FROM {shown}
+                                   UNION SELECT profile_id_r FROM {shown})
+           GROUP BY 1"""
+    )
     pairs = (
         None
         if not want_pairs
@@ -538,19 +595,14 @@ def link_files(
                   round(p.match_weight, 3) AS match_weight, p.hold_reason
            FROM lk_pairs p JOIN lk_example l ON l.profile_id = p.profile_id_l
            JOIN lk_example r ON r.profile_id = p.profile_id_r
-           ORDER BY p.match_probability DESC"""
+           ORDER BY p.match_probability DESC, l.record_key, r.record_key"""
         ).to_arrow_table()
     )
-    review = _review(con, options)
+    review = _review(con)
     held = con.execute(
-        f"""SELECT coalesce(p.hold_reason, 'Uncertain: probability below the match threshold'),
-                   count(*)
-            FROM lk_pairs p JOIN lk_edges e
-              ON e.profile_id_l = least(p.profile_id_l, p.profile_id_r)
-             AND e.profile_id_r = greatest(p.profile_id_l, p.profile_id_r)
-            WHERE NOT e.decided AND (p.match_probability < {options.match_threshold}
-                                     OR p.hold_reason IS NOT NULL)
-            GROUP BY 1 ORDER BY 2 DESC"""
+        """SELECT coalesce(hold_reason, 'Uncertain: probability below the match threshold'),
+                  count(*)
+           FROM lk_held GROUP BY 1 ORDER BY 2 DESC, 1"""
     ).fetchall()
     notes["held_for_review"] = dict(held)
     notes["decisions_applied"] = con.execute(
@@ -558,6 +610,8 @@ def link_files(
     ).fetchall()[0][0]
     con.close()
     spilled.cleanup()
+    stopwatch.lap("gather the output")
+    notes["timings"] = {stage: round(t, 2) for stage, t in stopwatch.stages.items()}
     return LinkResult(clusters, pairs, review, notes)
 
 
@@ -572,9 +626,9 @@ def _spill(con, tables, folder: Path) -> None:
         con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM read_parquet('{path}')")
 
 
-def _review(con, options: engine.LinkOptions) -> pa.Table:
-    """Every undecided pair a person must look at (held by a rule, or uncertain), both records
-    side by side as the files gave them, with an empty `decision` column to fill in."""
+def _review(con) -> pa.Table:
+    """Every pair held for a person to look at, both records side by side as the files gave
+    them, with an empty `decision` column to fill in."""
     side = ", ".join(f"{s}.{d} AS {d}_{s}" for d in PERSON_COLUMNS for s in ("l", "r"))
     return con.sql(
         f"""SELECT coalesce(p.hold_reason, 'Uncertain: below the match threshold') AS reason,
@@ -582,14 +636,11 @@ def _review(con, options: engine.LinkOptions) -> pa.Table:
                    el.file AS file_l, el.record_id AS record_id_l,
                    er.file AS file_r, er.record_id AS record_id_r,
                    {side}, '' AS decision
-            FROM lk_pairs p
-            JOIN lk_edges e ON e.profile_id_l = least(p.profile_id_l, p.profile_id_r)
-                           AND e.profile_id_r = greatest(p.profile_id_l, p.profile_id_r)
+            FROM lk_held p
             JOIN lk_example el ON el.profile_id = p.profile_id_l
             JOIN lk_example er ON er.profile_id = p.profile_id_r
             JOIN records l ON l.record_key = el.record_key
             JOIN records r ON r.record_key = er.record_key
-            WHERE NOT e.decided AND (p.match_probability < {options.match_threshold}
-                                     OR p.hold_reason IS NOT NULL)
-            ORDER BY p.hold_reason IS NULL, p.match_probability DESC"""
+            ORDER BY p.hold_reason IS NULL, p.match_probability DESC, el.record_key,
+                     er.record_key"""
     ).to_arrow_table()

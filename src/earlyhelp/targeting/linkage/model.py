@@ -277,8 +277,10 @@ def blocking_rules(columns: set[str]) -> list[tuple[str, ...]]:
 def settings_creator(
     comparisons: tuple[str, ...] = ALL_COMPARISONS, columns=None, *, keep_weights: bool = True
 ):
-    """`keep_weights`: the scored pairs carry each comparison's match weight (the explanation
-    page shows them); without it they carry only the levels and the total (the files command)."""
+    """`keep_weights`: the scored pairs carry each comparison's match weight and the details
+    compared (the explanation page shows them); without it they carry only the levels, the
+    total and the identifiers the hold rules read (the files command: on a million records the
+    compared details were a third of the scoring's memory, and nothing read them)."""
     columns = (
         set(columns)
         if columns is not None
@@ -291,9 +293,13 @@ def settings_creator(
         blocking_rules_to_generate_predictions=[
             block_on(*rule) for rule in blocking_rules(columns)
         ],
-        retain_matching_columns=True,
+        retain_matching_columns=keep_weights,
         retain_intermediate_calculation_columns=keep_weights,
-        additional_columns_to_retain=["middle_names"],
+        additional_columns_to_retain=(
+            ["middle_names"]
+            if keep_weights
+            else [c for c in ("nhs_number", "upn") if c in columns and c in comparisons]
+        ),
     )
 
 

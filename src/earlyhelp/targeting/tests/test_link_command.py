@@ -291,8 +291,11 @@ def test_postcodes_from_abroad_and_yyyymmdd_dates_still_count(tmp_path):
     assert clusters["A1"] == clusters["A2"] != clusters["A3"]
 
 
-def test_scoring_in_slices_gives_the_same_pairs_and_clusters(files):
-    """Big files are scored a slice of profiles at a time (memory): the same answer."""
+@pytest.mark.parametrize("keep_weights", [True, False])
+def test_scoring_in_slices_gives_the_same_pairs_and_clusters(files, keep_weights):
+    """Big files are scored a slice of profiles at a time (memory): the same answer, with the
+    compared details in the pairs (the targeting run) and without them (the files command,
+    which keeps only the levels the hold rules read)."""
     from earlyhelp.targeting.linkage import engine, normalise
     from earlyhelp.targeting.linkage.files import prepare
     from earlyhelp.targeting.linkage.model import shipped_model
@@ -302,11 +305,14 @@ def test_scoring_in_slices_gives_the_same_pairs_and_clusters(files):
     normalise.build_profiles(con, "records")
     found = []
     for per_slice in (1_000, 2):
-        notes = engine.link(con, shipped_model(), engine.LinkOptions(profiles_per_slice=per_slice))
+        options = engine.LinkOptions(profiles_per_slice=per_slice, keep_weights=keep_weights)
+        notes = engine.link(con, shipped_model(), options)
         pairs = con.execute(
-            "SELECT profile_id_l, profile_id_r, round(match_probability, 9) FROM lk_pairs "
-            "ORDER BY 1, 2"
+            "SELECT profile_id_l, profile_id_r, round(match_probability, 9), gamma_dob, "
+            "gamma_first_name, hold_reason FROM lk_pairs ORDER BY 1, 2"
         ).fetchall()
+        columns = {row[0] for row in con.execute("DESCRIBE lk_pairs").fetchall()}
+        assert ("first_name_l" in columns) == keep_weights
         clusters = con.execute("SELECT * FROM lk_clusters ORDER BY 1").fetchall()
         found.append((notes["scoring_slices"], pairs, clusters))
     (one, pairs, clusters), (three, sliced_pairs, sliced_clusters) = found
@@ -335,9 +341,22 @@ def test_the_link_command_runs_without_django(files, tmp_path):
     out = tmp_path / "clusters.csv"
     args = [*map(str, (school, health)), "--config", str(mapping), "--out", str(out)]
     # -X importtime lists every module the process imports, on stderr.
-    done = _earlyhelp("link", *args, tmp_path=tmp_path, python=("-X", "importtime"))
+    done = _earlyhelp("link", *args, "--timings", tmp_path=tmp_path, python=("-X", "importtime"))
     assert done.returncode == 0, done.stderr
     assert "Linked 6 records into 4 clusters" in done.stdout
+    # --timings: a line per stage, wall and CPU seconds.
+    stages = [
+        line.split("CPU)", 1)[1].strip() for line in done.stderr.splitlines() if "CPU)" in line
+    ]
+    assert stages == [
+        "read and check the files",
+        "build the profiles",
+        "estimate the model",
+        "score the pairs",
+        "cluster",
+        "gather the output",
+        "write the output",
+    ]
     imported = {
         line.rsplit("|", 1)[1].strip()
         for line in done.stderr.splitlines()
