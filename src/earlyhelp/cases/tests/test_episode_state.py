@@ -57,9 +57,25 @@ def test_starting_then_completing_an_assessment(world, episode):
         assessments.assessment_complete(
             assessment=assessment, completed_on=days_ago(51), acting_user=world.worker
         )
+    with pytest.raises(IllegalMove):  # refused (409): no presenting need, no child's voice
+        assessments.assessment_complete(
+            assessment=assessment, completed_on=days_ago(30), acting_user=world.worker
+        )
     assert stored(episode)[2:] == (AssessmentState.IN_PROGRESS, None)
-    journey.completed_assessment(world, episode, started_days_ago=45, completed_days_ago=30)
-    # a second assessment completed; the first still in progress: completed wins
+    assessments.presenting_need_add(
+        assessment=assessment, theme=world.themes[0], cin_factor="3B", baseline_score=3,
+        acting_user=world.worker,
+    )
+    assessments.assessment_update(assessment=assessment, acting_user=world.worker,
+                                  voice_of_child="I want the shouting to stop.")
+    assessments.assessment_complete(
+        assessment=assessment, completed_on=days_ago(30), acting_user=world.worker
+    )
+    assert stored(episode)[2:] == (AssessmentState.COMPLETED, days_ago(30))
+    assessments.assessment_start(  # a reassessment in progress: the completed one still counts
+        episode=episode, started_on=days_ago(5), completing_organisation=world.council,
+        acting_user=world.worker,
+    )
     assert stored(episode)[2:] == (AssessmentState.COMPLETED, days_ago(30))
     assert consistent()
 
@@ -99,7 +115,7 @@ def test_a_refused_review_changes_nothing(world, episode, assessed):
         plans.review_record(episode=episode, held_on=days_ago(1), attendees=" ",
                             scores={assessed: 5}, acting_user=world.worker,
                             next_review_due=days_ago(-30))
-    with pytest.raises(ValidationError):  # next review before the meeting
+    with pytest.raises(IllegalMove):  # 409: the next review before the meeting
         plans.review_record(episode=episode, held_on=days_ago(1), attendees="Mum",
                             scores={assessed: 5}, acting_user=world.worker,
                             next_review_due=days_ago(3))
