@@ -7,6 +7,7 @@ from django.db import transaction
 
 from earlyhelp.access import policy
 from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases import state as episode_state
 from earlyhelp.cases.journey import EPISODE
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
@@ -40,6 +41,7 @@ def assessment_start(
         episode=episode, started_on=started_on, completing_organisation=completing_organisation
     )
     base.create(assessment, acting_user=acting_user, family_id=episode.family_id)
+    episode_state.save(episode, episode_state.on_assessment_started(episode))
     assessment.children.set(children)
     audit.record(user=acting_user, action="change", obj=assessment, family_id=episode.family_id,
                  detail="children the assessment covers",
@@ -147,5 +149,9 @@ def assessment_complete(
     before = audit.snapshot(assessment, ["status", "completed_on"])
     assessment.status = new_status
     assessment.completed_on = completed_on
-    return base.update(assessment, acting_user=acting_user, before=before,
-                       family_id=assessment.episode.family_id)
+    base.update(assessment, acting_user=acting_user, before=before,
+                family_id=assessment.episode.family_id)
+    # The episode was locked with the assessment (select_for_update over the join).
+    episode = assessment.episode
+    episode_state.save(episode, episode_state.on_assessment_completed(episode, assessment))
+    return assessment

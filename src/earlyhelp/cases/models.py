@@ -26,6 +26,12 @@ class RouteIn(models.TextChoices):
     UNIVERSAL = "universal", "From a universal setting"
 
 
+class AssessmentState(models.TextChoices):
+    NONE = "none", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
 class ClosureOutcome(models.TextChoices):
     NEEDS_MET = "needs_met", "Needs met – outcomes achieved"
     STEPPED_UP = "stepped_up", "Stepped up to children's social care"
@@ -66,6 +72,16 @@ class Episode(BaseModel):
     previous_episode = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_episodes"
     )
+    # The episode's journey state, kept here by the services that change its reviews, plans
+    # and assessments (cases.state; docs/decisions/episode-state-on-the-episode.md), so that
+    # worklists read columns rather than a dozen subqueries per episode. Never edited directly.
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+    last_review_on = models.DateField(null=True, blank=True, editable=False)
+    assessment_state = models.CharField(
+        max_length=12, choices=AssessmentState.choices, default=AssessmentState.NONE,
+        editable=False,
+    )
+    assessment_completed_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-start_date"]
@@ -75,6 +91,7 @@ class Episode(BaseModel):
             models.Index(fields=["family", "status"], name="episode_family_idx"),
             models.Index(fields=["status", "start_date"], name="episode_status_idx"),
             models.Index(fields=["end_date"], name="episode_end_idx"),
+            models.Index(fields=["status", "next_review_due"], name="episode_review_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -94,6 +111,15 @@ class Episode(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status == EpisodeStatus.OPEN
+
+    @property
+    def assessment_done(self) -> bool:
+        return self.assessment_state == AssessmentState.COMPLETED
+
+    @property
+    def assessment_started(self) -> bool:
+        """An assessment in progress (and none completed)."""
+        return self.assessment_state == AssessmentState.IN_PROGRESS
 
 
 class TafMember(BaseModel):

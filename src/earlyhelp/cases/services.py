@@ -13,7 +13,7 @@ from earlyhelp.core.dates import check_event_date, long_date, today
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.core.workflow import NEW, carry_out
 
-from . import rules
+from . import rules, state
 from .journey import EPISODE
 from .models import (
     CaseNote,
@@ -385,6 +385,7 @@ def _close(episode, move, new_status, outcome, end_date, summary, acting_user):
     episode.closure_summary = summary
     for effect in EPISODE.effects(move):  # the active plans end with the episode (always)
         carry_out(effect, episode=episode, on=end_date, acting_user=acting_user)
+    state.on_plans_ended(episode)  # saved with the closure below
     return base.update(episode, acting_user=acting_user, before=before, family_id=episode.family_id)
 
 

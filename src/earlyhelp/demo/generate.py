@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from earlyhelp.assessments.models import Assessment, AssessmentEntry, PresentingNeed
+from earlyhelp.cases import state as episode_state
 from earlyhelp.cases.models import CaseNote, Episode, FocusChild, TafMember, Transition
 from earlyhelp.core import dates
 from earlyhelp.core.models import CouncilService, Locality, Organisation, Team, User
@@ -188,6 +189,8 @@ def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
         )
         casework.run()
         writer.flush()
+        # Written around the services: each episode's stored journey state from its rows.
+        episode_state.recompute()
         _demo_partner_with_most_families(borough, casework.partner_families)
         result.stage_seconds["casework"] = time.perf_counter() - stage
         log(

@@ -32,6 +32,8 @@ JOBS = [
     Job("audit_verify", "daily at 03:00", "Check the audit trail's hash chain is whole"),
     Job("audit_seal", "every 1 minute", "Link new audit rows into the hash chain, in order"),
     Job("targeting_sweep_orphans", "hourly at :20", "Remove agency-file batches no import owns"),
+    Job("episode_state_check", "daily at 03:30",
+        "Check each episode's stored review and assessment state against its records"),
     Job("insights_materialise", "daily at 01:30", "Work out the day's dashboard figures"),
 ]
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
 from earlyhelp.cases import rules as case_rules
+from earlyhelp.cases import state as episode_state
 from earlyhelp.cases.journey import EPISODE
 from earlyhelp.cases.services import locked_episode
 from earlyhelp.core import audit
@@ -37,7 +38,9 @@ def plan_start(*, episode, started_on: dt.date, acting_user) -> Plan:
     case_rules.date_within_episode(episode, started_on, "plan start", field="started_on")
     rules.plan_follows_assessment(episode, started_on)
     plan = Plan(episode=episode, started_on=started_on)
-    return base.create(plan, acting_user=acting_user, family_id=episode.family_id)
+    base.create(plan, acting_user=acting_user, family_id=episode.family_id)
+    episode_state.save(episode, episode_state.on_plan_started(episode, plan))
+    return plan
 
 
 @transaction.atomic
@@ -132,6 +135,7 @@ def review_record(
         family_view=family_view, next_review_due=next_review_due,
     )
     base.create(review, acting_user=acting_user, family_id=episode.family_id)
+    episode_state.save(episode, episode_state.on_review(episode, review))
     ProgressScore.objects.bulk_create(
         ProgressScore(review=review, need=need, score=score) for need, score in scores.items()
     )

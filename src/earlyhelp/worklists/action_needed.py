@@ -77,29 +77,22 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
     items = []
     due_days = timescales.assessment_due_days
     soon_days = timescales.assessment_due_soon_days
-    overdue_q = worklists.overdue_review_q(today)
+    # The next review date and the assessment's state are columns of the episode (cases.state).
     soon_until = today + dt.timedelta(days=timescales.review_due_soon_days)
-    first_due = dt.timedelta(days=timescales.first_review_days)
-    soon_q = Q(
-        has_review=True, last_next_review_due__gte=today, last_next_review_due__lte=soon_until
-    ) | Q(
-        has_review=False,
-        active_plan_started__gte=today - first_due,
-        active_plan_started__lte=soon_until - first_due,
-    )
+    not_done = ~worklists.assessment_done_q()
     counts = {
         "assessments_overdue": _count(
-            Q(done=False, start_date__lt=today - dt.timedelta(days=due_days))
+            not_done & Q(start_date__lt=today - dt.timedelta(days=due_days))
         ),
         "assessments_soon": _count(
-            Q(
-                done=False,
+            not_done
+            & Q(
                 start_date__gte=today - dt.timedelta(days=due_days),
                 start_date__lt=today - dt.timedelta(days=due_days - soon_days),
             )
         ),
-        "reviews_overdue": _count(overdue_q),
-        "reviews_soon": _count(soon_q),
+        "reviews_overdue": _count(worklists.overdue_review_q(today)),
+        "reviews_soon": _count(Q(next_review_due__gte=today, next_review_due__lte=soon_until)),
     }
     if user.role == Role.MANAGER:
         counts["unallocated"] = _count(Q(lead_practitioner__isnull=True))
@@ -110,9 +103,7 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
             )
         )
     # One query for every casework count: the scope is composed and compiled once (issue 19).
-    counts = worklists.review_annotations(
-        own.annotate(done=worklists.assessment_completed())
-    ).aggregate(**counts)
+    counts = own.aggregate(**counts)
     page = reverse("web:team" if user.role == Role.MANAGER else "web:caseload")
     items.append(
         ActionItem(

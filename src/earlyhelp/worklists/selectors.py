@@ -4,15 +4,15 @@ user. Due dates come from the one timescales configuration (cases.models.Timesca
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from earlyhelp.access.scoping import visible_episodes
-from earlyhelp.assessments.models import Assessment, AssessmentStatus, PresentingNeed
-from earlyhelp.cases.models import Episode, EpisodeStatus, Timescales
+from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
+from earlyhelp.cases.models import AssessmentState, Episode, EpisodeStatus, Timescales
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role, User
-from earlyhelp.plans.models import ActionStatus, Plan, PlanAction, PlanStatus, Review
+from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
 
 from .models import CaseloadWeights, WorkerCapacity
 from .rules import Load, episode_weight
@@ -30,41 +30,18 @@ def caseload(*, user, worker=None) -> QuerySet[Episode]:
     )
 
 
-def review_annotations(queryset):
-    """Annotate the date the next review is due: the last review's next date, or – before any
-    review – the first review's timescale after the active plan started."""
-    last = Review.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-created_at")
-    plan = Plan.objects.filter(episode=OuterRef("pk"), status=PlanStatus.ACTIVE).order_by(
-        "-started_on"
-    )
-    return queryset.annotate(
-        has_review=Exists(Review.objects.filter(episode=OuterRef("pk"))),
-        last_review_on=Subquery(last.values("held_on")[:1]),
-        last_next_review_due=Subquery(last.values("next_review_due")[:1]),
-        active_plan_started=Subquery(plan.values("started_on")[:1]),
-    )
-
-
 def overdue_review_q(today):
-    first_due_before = today - dt.timedelta(days=Timescales.current().first_review_days)
-    return Q(has_review=True, last_next_review_due__lt=today) | Q(
-        has_review=False, active_plan_started__lt=first_due_before
-    )
+    return Q(next_review_due__lt=today)
 
 
 def next_review_due(episode):
-    """The due date of the next review for an episode annotated by `review_annotations`."""
-    if episode.has_review:
-        return episode.last_next_review_due
-    if episode.active_plan_started:
-        return Timescales.current().first_review_due(episode.active_plan_started)
-    return None
+    """The due date of the next review: the last review's next date, or – before any review –
+    the first review's timescale after the active plan started (kept on the episode)."""
+    return episode.next_review_due
 
 
-def assessment_completed():
-    return Exists(
-        Assessment.objects.filter(episode=OuterRef("pk"), status=AssessmentStatus.COMPLETED)
-    )
+def assessment_done_q():
+    return Q(assessment_state=AssessmentState.COMPLETED)
 
 
 def episodes_unallocated(*, user) -> QuerySet[Episode]:
@@ -84,8 +61,7 @@ def episodes_assessment_overdue(*, user, today=None) -> QuerySet[Episode]:
     return (
         visible_episodes(user)
         .filter(status=EpisodeStatus.OPEN, start_date__lt=today - dt.timedelta(days=due_days))
-        .annotate(assessment_done=assessment_completed())
-        .filter(assessment_done=False)
+        .exclude(assessment_done_q())
         .select_related("family", "team", "lead_practitioner")
         .order_by("start_date", "reference")
     )
@@ -95,8 +71,8 @@ def episodes_review_overdue(*, user, today=None) -> QuerySet[Episode]:
     """Open episodes whose next review date has passed."""
     today = today or dates.today()
     return (
-        review_annotations(visible_episodes(user).filter(status=EpisodeStatus.OPEN))
-        .filter(overdue_review_q(today))
+        visible_episodes(user)
+        .filter(overdue_review_q(today), status=EpisodeStatus.OPEN)
         .select_related("family", "team", "lead_practitioner")
         .order_by("start_date", "reference")
     )
@@ -144,23 +120,17 @@ def _actions_late(today, coalesce=True):
 
 def caseload_rows(*, user, worker=None, today=None) -> QuerySet[Episode]:
     """A worker's open episodes with what the caseload page shows, in one query per page:
-    assessment done, next review due, and the number of actions past due."""
+    assessment done or started and next review due (columns of the episode), and the number of
+    actions past due."""
     today = today or dates.today()
     worker = worker or user
-    return review_annotations(
+    return (
         visible_episodes(user)
         .filter(lead_practitioner=worker, status=EpisodeStatus.OPEN)
         .select_related("family", "team", "level")
-        .annotate(
-            assessment_done=assessment_completed(),
-            assessment_started=Exists(
-                Assessment.objects.filter(
-                    episode=OuterRef("pk"), status=AssessmentStatus.IN_PROGRESS
-                )
-            ),
-            actions_late=_actions_late(today),
-        )
-    ).order_by("start_date", "reference")
+        .annotate(actions_late=_actions_late(today))
+        .order_by("start_date", "reference")
+    )
 
 
 def mark_due(rows, today):
@@ -187,7 +157,7 @@ def caseload_summary(*, user, today=None) -> dict:
     counts = rows.order_by().aggregate(
         open=Count("id"),
         assessment_overdue=Count(
-            "id", filter=Q(assessment_done=False, start_date__lt=overdue_from)
+            "id", filter=~assessment_done_q() & Q(start_date__lt=overdue_from)
         ),
         review_overdue=Count("id", filter=overdue_review_q(today)),
         actions_late=Sum("late_n"),
@@ -247,19 +217,19 @@ def worker_loads(*, user, workers) -> dict:
         .annotate(
             focus_count=Coalesce(Subquery(focus, output_field=IntegerField()), 0),
             complex_count=Coalesce(Subquery(complex_needs, output_field=IntegerField()), 0),
-            assessment_done=assessment_completed(),
         )
         .values_list(
-            "lead_practitioner_id", "level__band", "focus_count", "assessment_done",
+            "lead_practitioner_id", "level__band", "focus_count", "assessment_state",
             "complex_count",
         )
     )
     counts = dict.fromkeys(ids, 0)
     totals = {pk: Decimal(0) for pk in ids}
-    for lead_id, band, children, done, complex_count in episodes:
+    for lead_id, band, children, assessment, complex_count in episodes:
         counts[lead_id] += 1
         totals[lead_id] += episode_weight(
-            weights, band=band, focus_children=children, assessment_done=done,
+            weights, band=band, focus_children=children,
+            assessment_done=assessment == AssessmentState.COMPLETED,
             complex_needs=complex_count,
         )
     return {

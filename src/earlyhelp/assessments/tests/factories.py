@@ -31,6 +31,14 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
             extracted = household_children(self.episode.family, self.started_on)
         self.children.set(extracted)
 
+    @factory.post_generation
+    def episode_state(self, create, extracted, **kwargs):
+        """Written around the services: the episode's stored state follows (cases.state)."""
+        if create:
+            from earlyhelp.plans.tests.factories import episode_state_follows
+
+            episode_state_follows(self.episode_id)
+
 
 class PresentingNeedFactory(factory.django.DjangoModelFactory):
     class Meta:
