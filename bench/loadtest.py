@@ -5,7 +5,8 @@
 1. Starts the benchmark PostgreSQL cluster (bench/_postgres.py, var/bench/pg, 127.0.0.1 only).
    The borough must be in it: `python bench/bench_generate.py --database-url $(python
    bench/_postgres.py url)` (about ten minutes, once).
-2. Gives load-test users per role their own TOTP keys (bench/loadtest_prepare.py).
+2. Gives load-test users per role their own TOTP keys (bench/loadtest_prepare.py), and writes
+   the day's dashboard snapshots (insights_materialise, the nightly job in production).
 3. Runs collectstatic (once: skipped while var/static has a manifest) and starts gunicorn with
    DJANGO_SETTINGS_MODULE=earlyhelp.settings.production
    on 127.0.0.1 (bench/load_app.py: production settings, plus the bare view).
@@ -129,6 +130,12 @@ def main() -> int:
                         "--database-url", database_url, "--out", str(USERS_FILE)],
                        check=True, env={**env, "DJANGO_SETTINGS_MODULE":
                                         "earlyhelp.settings.local"})  # fmt: skip
+        # The dashboard reads the day's snapshot, which the nightly job writes in production;
+        # without it every dashboard request counts the borough live (seconds) and holds a
+        # worker that the other pages queue behind. Written here as the scheduler would.
+        print("Writing today's dashboard snapshots (insights_materialise, about a minute)")
+        subprocess.run([str(VENV / "earlyhelp"), "insights_materialise"], check=True,
+                       env={**env, "DJANGO_SETTINGS_MODULE": "earlyhelp.settings.local"})
         # Compressing every file takes minutes on a busy machine: once is enough.
         if not (ROOT / "var" / "static" / "staticfiles.json").exists():
             subprocess.run([str(VENV / "earlyhelp"), "collectstatic", "--no-input", "-v", "0"],
