@@ -173,6 +173,20 @@ def recompute(episodes=None, timescales=None, models=(Review, Plan, Assessment))
     return len(changed)
 
 
+def correct() -> int:
+    """Set right every episode whose stored state has drifted from its source rows (the check's
+    --fix), with an audit row saying how many: the number corrected."""
+    from earlyhelp.core import audit
+    from earlyhelp.core.models import AuditAction
+
+    corrected = recompute()
+    if corrected:
+        audit.record(user=None, action=AuditAction.CHANGE, object_type="cases.episode_state",
+                     object_id="all", detail=f"Episode state corrected on {corrected} episodes",
+                     changes={"corrected": corrected})
+    return corrected
+
+
 def timescales_changed(timescales) -> int:
     """The first review's timescale moved: recompute the episodes whose next review is due
     from their plan's start (no review yet). Called when the timescales row is saved."""

@@ -34,12 +34,6 @@ def overdue_review_q(today):
     return Q(next_review_due__lt=today)
 
 
-def next_review_due(episode):
-    """The due date of the next review: the last review's next date, or – before any review –
-    the first review's timescale after the active plan started (kept on the episode)."""
-    return episode.next_review_due
-
-
 def assessment_done_q():
     return Q(assessment_state=AssessmentState.COMPLETED)
 
@@ -137,7 +131,7 @@ def mark_due(rows, today):
     """Set on each caseload row what is due: review_due, review_overdue, assessment_overdue."""
     timescales = Timescales.current()
     for episode in rows:
-        due = next_review_due(episode)
+        due = episode.next_review_due  # kept by the services (cases.state)
         episode.review_due = due
         episode.review_overdue = bool(due and due < today)
         episode.assessment_overdue = not episode.assessment_done and (

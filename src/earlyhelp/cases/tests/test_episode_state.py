@@ -15,6 +15,7 @@ from earlyhelp.cases import services as cases
 from earlyhelp.cases import state
 from earlyhelp.cases.models import AssessmentState, Episode, Timescales
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.models import AuditEvent
 from earlyhelp.plans import services as plans
 from earlyhelp.testing import journey
 from earlyhelp.testing.world import days_ago
@@ -173,6 +174,8 @@ def test_the_check_reports_drift_and_fixes_it(world, episode, assessed, capsys):
         call_command("episode_state_check", "--fix")
     assert "Corrected" in capsys.readouterr().err
     assert consistent()
+    assert AuditEvent.objects.filter(object_type="cases.episode_state",
+                                   changes={"corrected": 1}).count() == 1
     call_command("episode_state_check")
 
 

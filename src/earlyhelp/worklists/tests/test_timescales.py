@@ -81,13 +81,13 @@ def test_the_first_review_timescale_moves_the_caseload_and_the_episode_page(worl
     _, need = journey.completed_assessment(world, led)
     plans.plan_start(episode=led, started_on=days_ago(39), acting_user=world.worker)
     row = worklists.caseload_rows(user=world.worker).get(pk=led.pk)
-    assert worklists.next_review_due(row) == days_ago(39) + dt.timedelta(weeks=12)
+    assert row.next_review_due == days_ago(39) + dt.timedelta(weeks=12)
     assert worklists.episodes_review_overdue(user=world.manager).count() == 0
 
     set_timescales(first_review_days=28)
 
     row = worklists.caseload_rows(user=world.worker).get(pk=led.pk)
-    assert worklists.next_review_due(row) == days_ago(11)
+    assert row.next_review_due == days_ago(11)
     assert worklists.episodes_review_overdue(user=world.manager).count() == 1
     assert counts(world.worker)["reviews_overdue"] == 1
     verified_login(client, world.worker)

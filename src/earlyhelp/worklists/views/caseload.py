@@ -85,7 +85,7 @@ def team_queue(request, queue: str):
     audit_list(request, "cases.episode")
     if queue == "reviews-overdue":
         for episode in page_obj:
-            episode.review_due = worklists.next_review_due(episode)
+            episode.review_due = episode.next_review_due
     return page(
         request,
         "worklists/team/queue.html",

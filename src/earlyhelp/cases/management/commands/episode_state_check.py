@@ -24,7 +24,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             found = state.differences()
             if fix and found:
-                state.recompute()
+                state.correct()
         if not found:
             self.stdout.write("Episode state consistent with reviews, plans and assessments.")
             return
