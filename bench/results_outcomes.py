@@ -139,6 +139,9 @@ def casework(families, attachments, analyst, rng) -> int:
                     date=e.start_date + dt.timedelta(days=rng.randint(60, 300)),
                     recorded_by=analyst) for e in episodes if rng.random() < 0.1],
         batch_size=2000)
+    # Bulk rows skip the services that keep each episode's review and assessment state.
+    from earlyhelp.cases import state
+    state.recompute(Episode.objects.filter(team=team))
     contacts = Contact.objects.bulk_create(
         [Contact(reference=f"BC{i:07d}", family=f, source="2A", referrer_name="Bench",
                  received_at=timezone.make_aware(dt.datetime.combine(
