@@ -199,14 +199,16 @@ def team_workers(*, user):
 BANDS = ("universal", "early_help", "targeted", "statutory")  # CaseloadWeights.level_weights
 
 
-def _per_open_episode(queryset, episode_field: str) -> tuple[str, list]:
-    """SQL of `queryset`'s rows counted per open episode: columns k (the episode) and n."""
+def _per_open_episode(relation: str, *conditions, **filters) -> tuple[str, list]:
+    """SQL of the rows of `relation` (filtered) counted per open episode: columns k (the
+    episode) and n. Driven from the open episodes (an index) rather than from the whole of the
+    related table, which SQLite would otherwise scan."""
     counted = (
-        queryset.filter(**{f"{episode_field}__status": EpisodeStatus.OPEN})
+        Episode.objects.filter(*conditions, status=EpisodeStatus.OPEN, **filters)
         .order_by()
-        .annotate(k=F(f"{episode_field}_id"))
+        .annotate(k=F("pk"))
         .values("k")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(relation))  # after filter(): counts only the filtered rows
         .values("k", "n")
     )
     return counted.query.sql_with_params()
@@ -250,21 +252,19 @@ def open_episodes_by_lead(*, user, weights, today, lead_ids=None) -> dict:
         return {}
     parts = [
         scoped,
-        _per_open_episode(Episode.focus_children.through.objects.all(), "episode"),
+        _per_open_episode("focus_children"),
         _per_open_episode(
-            PresentingNeed.objects.filter(
-                # No complex codes: no rows (an empty IN would compile to no SQL at all).
-                Q(theme__code__in=weights.complex_need_codes)
-                if weights.complex_need_codes else Q(pk__isnull=True),
-                assessment__status=AssessmentStatus.COMPLETED,
-            ),
-            "assessment__episode",
+            "assessments__presenting_needs",
+            # No complex codes: no rows (an empty IN would compile to no SQL at all).
+            Q(assessments__presenting_needs__theme__code__in=weights.complex_need_codes)
+            if weights.complex_need_codes else Q(pk__isnull=True),
+            assessments__status=AssessmentStatus.COMPLETED,
         ),
         _per_open_episode(
-            PlanAction.objects.filter(
-                plan__status=PlanStatus.ACTIVE, status=ActionStatus.OPEN, due_date__lt=today
-            ),
-            "plan__episode",
+            "plans__actions",
+            plans__status=PlanStatus.ACTIVE,
+            plans__actions__status=ActionStatus.OPEN,
+            plans__actions__due_date__lt=today,
         ),
     ]
     bands = ", ".join(
