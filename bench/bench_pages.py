@@ -12,10 +12,11 @@ bench/bench_generate.py). Without it, make a smaller one first, e.g.
 Targets: p95 under 200 ms at the server for each page (issues 3 and 10; the team page is a
 whole service's caseloads for a manager of it); p50 of the family, episode and caseload pages
 at most 3× that of a bare Django view reading one row (bench/load_urls.py) under the same
-settings, middleware and session, measured in the same run (issue 19); every role's start page p95 under 100 ms (issue 19), for
-the busiest users of each role (most TAF places, panel seats, led episodes), with the scopes
-built afresh for each request. `--profile N` adds a cProfile of N requests of each page (the
-functions with the most time of their own), so the next person sees where the time goes.
+settings, middleware and session, measured in the same run (issue 19); every role's start
+page p95 under 100 ms (issue 19), for the busiest users of each role (most TAF places, panel
+seats, led episodes), with the scopes built afresh for each request. `--profile N` adds a
+cProfile of N requests of each page (the functions with the most time of their own), so the
+next person sees where the time goes.
 Query counts are reported here and pinned in src/earlyhelp/web/tests/test_query_counts.py.
 """
 

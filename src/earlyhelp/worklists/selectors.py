@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from earlyhelp.access.scoping import visible_episodes
-from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
+from earlyhelp.assessments.models import AssessmentStatus
 from earlyhelp.cases.models import AssessmentState, Episode, EpisodeStatus, Timescales
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role, User
@@ -173,9 +173,7 @@ def caseload_summary(*, user, today=None) -> dict:
     (one query), as mark_due would mark the caseload page's rows."""
     today = today or dates.today()
     rows = (
-        visible_episodes(user)
-        .filter(lead_practitioner=user, status=EpisodeStatus.OPEN)
-        .order_by()
+        visible_episodes(user).filter(lead_practitioner=user, status=EpisodeStatus.OPEN).order_by()
     )
     counts = rows.aggregate(**caseload_summary_counts(today))
     counts["actions_late"] = counts["actions_late"] or 0
@@ -257,7 +255,8 @@ def open_episodes_by_lead(*, user, weights, today, lead_ids=None) -> dict:
             "assessments__presenting_needs",
             # No complex codes: no rows (an empty IN would compile to no SQL at all).
             Q(assessments__presenting_needs__theme__code__in=weights.complex_need_codes)
-            if weights.complex_need_codes else Q(pk__isnull=True),
+            if weights.complex_need_codes
+            else Q(pk__isnull=True),
             assessments__status=AssessmentStatus.COMPLETED,
         ),
         _per_open_episode(
@@ -267,9 +266,7 @@ def open_episodes_by_lead(*, user, weights, today, lead_ids=None) -> dict:
             plans__actions__due_date__lt=today,
         ),
     ]
-    bands = ", ".join(
-        f"SUM(CASE WHEN e.e_band = '{band}' THEN 1 ELSE 0 END)" for band in BANDS
-    )
+    bands = ", ".join(f"SUM(CASE WHEN e.e_band = '{band}' THEN 1 ELSE 0 END)" for band in BANDS)
     sql = (
         f"SELECT e.e_lead, COUNT(*), {bands}, "
         "SUM(CASE WHEN f.n > 1 THEN f.n - 1 ELSE 0 END), SUM(e.e_not_done), "
@@ -279,8 +276,10 @@ def open_episodes_by_lead(*, user, weights, today, lead_ids=None) -> dict:
         "LEFT JOIN ({}) l ON l.k = e.e_id GROUP BY e.e_lead"
     ).format(*(part_sql for part_sql, _ in parts))
     params = [param for _, part_params in parts for param in part_params]
-    names = ["n", *(f"band_{band}" for band in BANDS), "extra_children", "not_done",
-             "complex_needs", "assessment_overdue", "review_overdue", "actions_past_due"]  # fmt: skip
+    names = [
+        "n", *(f"band_{band}" for band in BANDS), "extra_children", "not_done", "complex_needs",
+        "assessment_overdue", "review_overdue", "actions_past_due",
+    ]  # fmt: skip
     lead_field = Episode._meta.get_field("lead_practitioner")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
