@@ -71,7 +71,10 @@ def _own_episodes(user, open_in_scope):
     return open_in_scope.filter(lead_practitioner=user)
 
 
-def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
+def _casework_items(user, today, open_in_scope, caseload=None) -> list[ActionItem]:
+    """The casework items; with a `caseload` dict, also the user's caseload summary
+    (worklists.caseload_summary) into it, from the same query: for a worker or partner the
+    episodes whose work is theirs are exactly the ones they lead (issue 19: one pass)."""
     timescales = Timescales.current()
     own = _own_episodes(user, open_in_scope)
     items = []
@@ -102,8 +105,13 @@ def _casework_items(user, today, open_in_scope) -> list[ActionItem]:
                 start_date__lt=today - dt.timedelta(days=no_lead_days()),
             )
         )
+    if caseload is not None:
+        summary = worklists.caseload_summary_counts(today)
+        counts.update({f"caseload_{name}": aggregate for name, aggregate in summary.items()})
     # One query for every casework count: the scope is composed and compiled once (issue 19).
     counts = own.aggregate(**counts)
+    if caseload is not None:
+        caseload.update({name: counts[f"caseload_{name}"] or 0 for name in summary})
     page = reverse("web:team" if user.role == Role.MANAGER else "web:caseload")
     items.append(
         ActionItem(
@@ -229,7 +237,9 @@ def _panel_items(user, today) -> list[ActionItem]:
     return items
 
 
-def action_needed(user, *, now=None) -> list[ActionItem]:
+def action_needed(user, *, now=None, caseload=None) -> list[ActionItem]:
+    """What needs the user's action. A worker's or partner's start page passes a `caseload`
+    dict: their caseload summary is filled in from the same query (see _casework_items)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     now = now or timezone.now()
@@ -248,7 +258,8 @@ def action_needed(user, *, now=None) -> list[ActionItem]:
     if user.role in roles.HOLDS_CASES:
         # Built once: composing a scoped queryset costs more than running it.
         open_in_scope = _open_in_scope(user)
-        items.extend(_casework_items(user, today, open_in_scope))
+        own_caseload = caseload if user.role in roles.OWN_CASELOAD else None
+        items.extend(_casework_items(user, today, open_in_scope, own_caseload))
         items.append(_plan_actions(user, today, open_in_scope))
     items.extend(_referral_items(user, now))
     items.extend(_panel_items(user, today))

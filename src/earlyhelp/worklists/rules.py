@@ -8,7 +8,7 @@ assessment found. A worker's load is the sum over their open episodes; they are 
 when the load is above their capacity (their own, else the default)."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def episode_weight(
@@ -33,5 +33,18 @@ class Load:
         return int((self.weighted * 100 / self.capacity).to_integral_value())
 
     @property
+    def weighted_2dp(self) -> str:
+        """As the page shows it (floatformat:2 costs a locale lookup per number)."""
+        return _two_places(self.weighted)
+
+    @property
+    def capacity_2dp(self) -> str:
+        return _two_places(self.capacity)
+
+    @property
     def over(self) -> bool:
         return self.weighted > self.capacity
+
+
+def _two_places(value: Decimal) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

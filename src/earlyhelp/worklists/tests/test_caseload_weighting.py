@@ -133,3 +133,65 @@ def test_allocation_page_shows_candidates_loads(loaded, client):
     html = unescape(client.get(reverse("web:episode_allocate", args=[episode.pk])).content.decode())
     table = html[html.index('data-testid="candidate-loads"') : html.index("</table>")]
     assert world.worker.display_name in table and "3.75" in table
+
+
+def test_grouped_loads_equal_the_rule_summed_episode_by_episode(world):
+    """The load is summed in the database from per-worker counts (selectors._weighted): it
+    must equal episode_weight added up episode by episode, for every term of the rule – no
+    level, no focus child (nothing negative), several extra children, complex needs – and for
+    weights an administrator changed."""
+    CaseloadWeights.objects.create(
+        universal=Decimal("0.75"), each_extra_child=Decimal("0.40"),
+        assessment_stage=Decimal("0.35"), complex_need=Decimal("0.60"), no_level=Decimal("1.10"),
+    )  # fmt: skip
+    weights = CaseloadWeights.current()
+    none_level = _led(world, lead=world.worker, rank=2, children=0)
+    Episode.objects.filter(pk=none_level.pk).update(level=None)
+    _led(world, lead=world.worker, rank=1, children=3)
+    done = _led(world, lead=world.worker, rank=4, children=2)
+    journey.completed_assessment(world, done)
+    by_hand = Decimal(0)
+    for episode in Episode.objects.filter(lead_practitioner=world.worker, status="open"):
+        assessment = episode.assessments.filter(status="completed").first()
+        complex_needs = (
+            assessment.presenting_needs.filter(theme__code__in=weights.complex_need_codes).count()
+            if assessment else 0
+        )  # fmt: skip
+        by_hand += episode_weight(
+            weights, band=episode.level.band if episode.level else None,
+            focus_children=episode.focus_children.count(),
+            assessment_done=assessment is not None, complex_needs=complex_needs,
+        )  # fmt: skip
+    load = selectors.worker_loads(user=world.manager, workers=[world.worker])[world.worker.pk]
+    assert load.count == 3
+    assert load.weighted == by_hand and by_hand > 0
+
+
+def test_team_page_queries_do_not_grow_with_workers_or_episodes(world, client):
+    """The team page reads every worker's load in one grouped query: a query per worker (or per
+    episode) coming back fails here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _led(world, lead=world.worker, rank=2, children=1)
+    verified_login(client, world.manager)
+    client.get("/")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("web:team")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(4):
+        extra = UserFactory(username=f"more{n}", role="worker", team=world.team)
+        WorkerCapacity.objects.create(user=extra, capacity=Decimal("9"))
+        _led(world, lead=extra, rank=3, children=2)
+        _led(world, lead=extra, rank=1, children=1)
+    assert count() == few <= TEAM_PAGE_MAX
+
+
+# Session, user, two-factor device, the manager's team, the weights, the workers, their
+# capacities, the grouped episodes, the front door's queue counts (14 before: four counts each
+# over the scope, workers with a count of every episode they ever led, episodes one by one).
+TEAM_PAGE_MAX = 9
