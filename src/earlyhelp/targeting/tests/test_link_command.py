@@ -344,9 +344,12 @@ def test_the_link_command_runs_without_django(files, tmp_path):
     done = _earlyhelp("link", *args, "--timings", tmp_path=tmp_path, python=("-X", "importtime"))
     assert done.returncode == 0, done.stderr
     assert "Linked 6 records into 4 clusters" in done.stdout
-    # --timings: a line per stage, wall and CPU seconds.
+    # --timings: a line per stage, wall and CPU seconds (all threads and the main one) and
+    # the peak memory so far.
     stages = [
-        line.split("CPU)", 1)[1].strip() for line in done.stderr.splitlines() if "CPU)" in line
+        line.split("MB)", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if "s CPU," in line and "on the main thread; peak" in line
     ]
     assert stages == [
         "read and check the files",
