@@ -108,8 +108,24 @@ class _Backend:
     def close(self):
         if self.options.backend == "spark":
             self.spark.catalog.dropTempView(self._view)
+        else:
+            _drop_splink_tables(self.con)
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _drop_splink_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Splink leaves its working tables in the connection when a linker is done with them:
+    after training, EM's blocked pairs and comparison vectors and the term frequencies; after
+    scoring, the term frequencies again. Nothing reads them after (each linker makes its own),
+    and on a million records they were still held while the pairs were scored, the peak of
+    the run."""
+    tables = con.execute(
+        "SELECT database_name, schema_name, table_name FROM duckdb_tables() "
+        "WHERE table_name LIKE '\\_\\_splink\\_\\_%' ESCAPE '\\'"
+    ).fetchall()
+    for database, schema, table in tables:
+        con.execute(f'DROP TABLE IF EXISTS "{database}"."{schema}"."{table}"')
 
 
 def _linker(backend: _Backend, model: dict, columns: set[str]):
