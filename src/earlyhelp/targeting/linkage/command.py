@@ -182,7 +182,11 @@ def run(
     stopwatch.lap("write the output")
     if timings:
         for stage, seconds in stopwatch.stages.items():
-            progress(f"  {seconds:7.2f} s ({stopwatch.cpu[stage]:6.2f} s CPU)  {stage}")
+            progress(
+                f"  {seconds:7.2f} s ({stopwatch.cpu[stage]:6.2f} s CPU, "
+                f"{stopwatch.main_cpu[stage]:6.2f} s on the main thread; "
+                f"peak {stopwatch.peak_mb[stage] or 0:,} MB)  {stage}"
+            )
     say(
         success(
             f"Linked {notes['records']:,} records into {notes['clusters']:,} clusters; "

@@ -108,8 +108,24 @@ class _Backend:
     def close(self):
         if self.options.backend == "spark":
             self.spark.catalog.dropTempView(self._view)
+        else:
+            _drop_splink_tables(self.con)
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _drop_splink_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Splink leaves its working tables in the connection when a linker is done with them:
+    after training, EM's blocked pairs and comparison vectors and the term frequencies; after
+    scoring, the term frequencies again. Nothing reads them after (each linker makes its own),
+    and on a million records they were still held while the pairs were scored, the peak of
+    the run."""
+    tables = con.execute(
+        "SELECT database_name, schema_name, table_name FROM duckdb_tables() "
+        "WHERE table_name LIKE '\\_\\_splink\\_\\_%' ESCAPE '\\'"
+    ).fetchall()
+    for database, schema, table in tables:
+        con.execute(f'DROP TABLE IF EXISTS "{database}"."{schema}"."{table}"')
 
 
 def _linker(backend: _Backend, model: dict, columns: set[str]):
@@ -231,27 +247,58 @@ def link(
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, options: LinkOptions) -> None:
-    """Connected components of the links at or above the threshold, in DuckDB whatever the
-    scoring engine: the scored links are few next to the pairs compared, and they are here."""
-    from splink import DuckDBAPI
-    from splink.clustering import cluster_pairwise_predictions_at_threshold
+    """Connected components of the links at or above the threshold, in this process whatever
+    the scoring engine: the scored links are few next to the pairs compared, and they are
+    here. The same clusters as Splink's `cluster_pairwise_predictions_at_threshold` (each
+    named by its smallest profile id, as Splink names it), in a fraction of the time: Splink
+    joins every node to its neighbours' representatives in SQL until nothing changes (5.5 s
+    of CPU on a million records); here the links are two integer arrays (0.5 s)."""
+    import numpy as np
 
-    db_api = DuckDBAPI(connection=con)
-    clusters = cluster_pairwise_predictions_at_threshold(
-        db_api.register("lk_profile_ids"),
-        db_api.register("lk_edges"),
-        db_api=db_api,
-        node_id_column_name="profile_id",
-        edge_id_column_name_left="profile_id_l",
-        edge_id_column_name_right="profile_id_r",
-        threshold_match_probability=options.match_threshold,
-    )
+    # Profiles numbered in id order, so the smallest number in a cluster is its smallest id.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE lk_clusters AS "
-        "SELECT CAST(profile_id AS VARCHAR) AS profile_id, "
-        f"CAST(cluster_id AS VARCHAR) AS cluster_id FROM {clusters.physical_name}"
+        "CREATE OR REPLACE TEMP TABLE lk_node AS SELECT profile_id, "
+        "CAST(row_number() OVER (ORDER BY profile_id) - 1 AS INTEGER) AS node FROM lk_profile_ids"
     )
-    clusters.drop_table_from_database_and_remove_from_cache()
+    nodes = con.execute("SELECT count(*) FROM lk_node").fetchall()[0][0]
+    links = con.execute(
+        f"""SELECT l.node AS l, r.node AS r FROM lk_edges e
+            JOIN lk_node l ON l.profile_id = e.profile_id_l
+            JOIN lk_node r ON r.profile_id = e.profile_id_r
+            WHERE e.match_probability >= {options.match_threshold}"""
+    ).fetchnumpy()
+    roots = _components(nodes, np.asarray(links["l"]), np.asarray(links["r"]))
+    con.register("lk_roots", pa.table({"node": np.arange(nodes, dtype=np.int32), "root": roots}))
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE lk_clusters AS
+           SELECT n.profile_id, c.profile_id AS cluster_id
+           FROM lk_node n JOIN lk_roots r USING (node) JOIN lk_node c ON c.node = r.root"""
+    )
+    con.unregister("lk_roots")
+    con.execute("DROP TABLE lk_node")
+
+
+def _components(nodes: int, left, right):
+    """Each node's root: the smallest node joined to it by a chain of links. Every round
+    hangs the larger root of each link that still joins two trees under the smaller one,
+    then points every node straight at its root; a pointer only ever moves to a smaller
+    node, so there are no cycles, and a cluster's smallest node is never moved."""
+    import numpy as np
+
+    roots = np.arange(nodes, dtype=np.int32)
+    while left.size:
+        a, b = roots[left], roots[right]
+        apart = a != b
+        if not apart.any():
+            break
+        left, right, a, b = left[apart], right[apart], a[apart], b[apart]
+        np.minimum.at(roots, np.maximum(a, b), np.minimum(a, b))
+        while True:
+            above = roots[roots]
+            if np.array_equal(above, roots):
+                break
+            roots = above
+    return roots
 
 
 def _hold_reason_sql(model: dict) -> str:

@@ -80,19 +80,42 @@ class MappingError(ValueError):
     pass
 
 
+def _peak_mb() -> int | None:
+    """The process's peak resident size so far (Linux), read, never reset."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
+
+
 class Stopwatch:
-    """Seconds spent in each stage of a run (`earlyhelp link --timings`): wall time, and the
-    process's CPU time (all its threads), which a busy shared machine disturbs less."""
+    """Seconds spent in each stage of a run (`earlyhelp link --timings`): wall time; the
+    process's CPU time (all its threads), which a busy shared machine disturbs less; the main
+    thread's CPU time (near the whole CPU time, a stage runs on one core: Python, not DuckDB's
+    threads); and the peak memory at the stage's end (a stage that raised it set the peak)."""
 
     def __init__(self):
         self.stages: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
-        self._since = (time.perf_counter(), time.process_time())
+        self.main_cpu: dict[str, float] = {}
+        self.peak_mb: dict[str, int | None] = {}
+        self._since = self._now()
+
+    @staticmethod
+    def _now():
+        return time.perf_counter(), time.process_time(), time.thread_time()
 
     def lap(self, stage: str) -> None:
-        now = (time.perf_counter(), time.process_time())
-        self.stages[stage] = self.stages.get(stage, 0.0) + now[0] - self._since[0]
-        self.cpu[stage] = self.cpu.get(stage, 0.0) + now[1] - self._since[1]
+        now = self._now()
+        for totals, before, after in zip(
+            (self.stages, self.cpu, self.main_cpu), self._since, now, strict=True
+        ):
+            totals[stage] = totals.get(stage, 0.0) + after - before
+        self.peak_mb[stage] = _peak_mb()
         self._since = now
 
 

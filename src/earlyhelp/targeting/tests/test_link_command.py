@@ -344,9 +344,12 @@ def test_the_link_command_runs_without_django(files, tmp_path):
     done = _earlyhelp("link", *args, "--timings", tmp_path=tmp_path, python=("-X", "importtime"))
     assert done.returncode == 0, done.stderr
     assert "Linked 6 records into 4 clusters" in done.stdout
-    # --timings: a line per stage, wall and CPU seconds.
+    # --timings: a line per stage, wall and CPU seconds (all threads and the main one) and
+    # the peak memory so far.
     stages = [
-        line.split("CPU)", 1)[1].strip() for line in done.stderr.splitlines() if "CPU)" in line
+        line.split("MB)", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if "s CPU," in line and "on the main thread; peak" in line
     ]
     assert stages == [
         "read and check the files",
@@ -391,3 +394,51 @@ def test_the_link_command_refuses_bad_input_with_exit_code_2(files, tmp_path):
         f"CommandError: {tmp_path / 'missing.csv'}: no such file"
     ]
     assert not (tmp_path / "clusters.csv").exists()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_clusters_are_splinks_connected_components(seed):
+    """engine._cluster (numpy) against Splink's own clustering on a random graph: long chains,
+    stars, cycles, links below the threshold, lone profiles – the same clusters and ids."""
+    import random
+
+    import duckdb
+    from splink import DuckDBAPI
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    from earlyhelp.targeting.linkage import engine
+
+    rng = random.Random(seed)
+    ids = [f"{rng.getrandbits(64):016x}" for _ in range(2_000)]
+    edges = {(rng.choice(ids), rng.choice(ids)) for _ in range(1_500)}
+    # A chain through 300 profiles in a random order: many rounds of joining trees.
+    chain = rng.sample(ids, 300)
+    edges |= set(zip(chain, chain[1:], strict=False))
+    rows = [(min(a, b), max(a, b), rng.choice([0.99, 0.96, 0.95, 0.9, 0.5])) for a, b in edges]
+    rows = [r for r in rows if r[0] != r[1]]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE lk_profile_ids (profile_id VARCHAR)")
+    con.executemany("INSERT INTO lk_profile_ids VALUES (?)", [(i,) for i in ids])
+    con.execute(
+        "CREATE TABLE lk_edges (profile_id_l VARCHAR, profile_id_r VARCHAR, "
+        "match_probability DOUBLE)"
+    )
+    con.executemany("INSERT INTO lk_edges VALUES (?, ?, ?)", rows)
+    engine._cluster(con, engine.LinkOptions(match_threshold=0.95))
+    ours = dict(con.execute("SELECT profile_id, cluster_id FROM lk_clusters").fetchall())
+    db_api = DuckDBAPI(connection=con)
+    theirs = cluster_pairwise_predictions_at_threshold(
+        db_api.register("lk_profile_ids"),
+        db_api.register("lk_edges"),
+        db_api=db_api,
+        node_id_column_name="profile_id",
+        edge_id_column_name_left="profile_id_l",
+        edge_id_column_name_right="profile_id_r",
+        threshold_match_probability=0.95,
+    )
+    splinks = dict(
+        con.execute(f"SELECT profile_id, cluster_id FROM {theirs.physical_name}").fetchall()
+    )
+    assert len(ours) == len(ids)
+    assert ours == splinks
+    assert len(set(ours.values())) < len(ids) - 200  # the links did join profiles
