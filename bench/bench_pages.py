@@ -44,6 +44,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--profile", type=int, default=20, help="requests profiled per page")
+    parser.add_argument("--name", default="pages", help="bench/results/<name>.json")
     args = parser.parse_args()
     path = args.database_url.removeprefix("sqlite:///")
     if args.database_url.startswith("sqlite") and not (ROOT / path).exists():
@@ -199,7 +200,7 @@ def main() -> int:
     missed += [f"start page ({role}): p95 {r['p95_ms']:.0f} ms (target {START_TARGET_MS:.0f} ms)"
                for role, r in starts.items() if r["p95_ms"] >= START_TARGET_MS]  # fmt: skip
     write_result(
-        "pages",
+        args.name,
         {
             "database": args.database_url.split(":")[0],
             "database_file": path if args.database_url.startswith("sqlite") else "",

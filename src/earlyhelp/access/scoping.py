@@ -26,7 +26,7 @@ from django.http import Http404
 
 from earlyhelp.cases.models import Episode, TafMember
 from earlyhelp.core import dates
-from earlyhelp.core.models import Role
+from earlyhelp.core.models import Role, Team
 from earlyhelp.frontdoor.models import Contact, ContactStatus
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus, PanelMember
 from earlyhelp.people.models import (
@@ -254,8 +254,36 @@ def visible_family_ids(user):
     return visible_families(user).values("id")
 
 
+def _own_episode_condition(user) -> Q | None:
+    """The worker's or manager's condition (_worker_condition, _manager_condition) on the
+    episode row itself rather than on any episode of its family. Implied by the family
+    condition – such an episode's family is in scope – so the rows are the same; tested first,
+    it answers most rows of their episode lists without the per-family check, which PostgreSQL
+    otherwise builds over every episode of the service (issue 19)."""
+    if user.role == Role.WORKER:
+        return Q(lead_practitioner=user) | Q(team_id=user.team_id) if user.team_id else Q(
+            lead_practitioner=user
+        )
+    if user.role != Role.MANAGER:
+        return None
+    if not user.team_id:
+        return Q(lead_practitioner=user)
+    service_id = user.team.service_id
+    if service_id is None:
+        return Q(team_id=user.team_id)
+    return Q(team_id__in=Team.objects.filter(service_id=service_id).values("id"))
+
+
 def visible_episodes(user) -> QuerySet[Episode]:
-    return _scoped(Episode, user, "family_id")
+    condition = family_condition(user, "family_id")
+    if condition is None:
+        return Episode.objects.none()
+
+    def build():
+        own = _own_episode_condition(user)
+        return Episode.objects.filter(condition if own is None else own | condition)
+
+    return _reuse(_scope_key(user, Episode, "family_id"), build).all()
 
 
 def visible_people(user) -> QuerySet[Person]:
