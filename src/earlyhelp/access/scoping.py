@@ -20,7 +20,7 @@ from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, router
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, UUIDField
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery, UUIDField
 from django.db.models.expressions import Expression, RawSQL
 from django.http import Http404
 
@@ -153,10 +153,13 @@ def _partner_family_ids(user):
     """Families a partner works with – led, on the Team Around the Family, or brought to a
     panel they sit on: one UNION of small indexed sets (consent is checked per family)."""
     led = Episode.objects.filter(lead_practitioner=user).order_by().values("family_id")
+    # Each TAF place's family by a primary-key probe: as a join, PostgreSQL hashed the whole
+    # episode table for a partner's few hundred places (issue 19).
+    family_of = Episode.objects.filter(pk=OuterRef("episode_id")).values("family_id")[:1]
     taf = (
         TafMember.objects.filter(user=user, left_on__isnull=True)
         .order_by()
-        .values("episode__family_id")
+        .values(family=Subquery(family_of))
     )
     return led.union(taf, panel_family_ids(user))
 
