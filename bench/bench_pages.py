@@ -13,7 +13,8 @@ Django view reading one row (bench/load_urls.py) under the same settings, middle
 measured in the same run (issue 19); every role's start page p95 under 100 ms (issue 19), for
 the busiest users of each role (most TAF places, panel seats, led episodes), with the scopes
 built afresh for each request. `--profile N` adds a cProfile of N requests of each page (the
-functions with the most time of their own), so the next person sees where the time goes.
+functions with the most time of their own), so the next person sees where the time goes;
+`--name` names the results file (bench/results/<name>.json).
 Query counts are reported here and pinned in src/earlyhelp/web/tests/test_query_counts.py.
 """
 
