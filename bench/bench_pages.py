@@ -16,7 +16,8 @@ settings, middleware and session, measured in the same run (issue 19); every rol
 page p95 under 100 ms (issue 19), for the busiest users of each role (most TAF places, panel
 seats, led episodes), with the scopes built afresh for each request. `--profile N` adds a
 cProfile of N requests of each page (the functions with the most time of their own), so the
-next person sees where the time goes.
+next person sees where the time goes;
+`--name` names the results file (bench/results/<name>.json).
 Query counts are reported here and pinned in src/earlyhelp/web/tests/test_query_counts.py.
 """
 
@@ -48,6 +49,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--profile", type=int, default=20, help="requests profiled per page")
+    parser.add_argument("--name", default="pages", help="bench/results/<name>.json")
     args = parser.parse_args()
     path = args.database_url.removeprefix("sqlite:///")
     if args.database_url.startswith("sqlite") and not (ROOT / path).exists():
@@ -213,7 +215,7 @@ def main() -> int:
     missed += [f"start page ({role}): p95 {r['p95_ms']:.0f} ms (target {START_TARGET_MS:.0f} ms)"
                for role, r in starts.items() if r["p95_ms"] >= START_TARGET_MS]  # fmt: skip
     write_result(
-        "pages",
+        args.name,
         {
             "database": args.database_url.split(":")[0],
             "database_file": path if args.database_url.startswith("sqlite") else "",

@@ -20,14 +20,14 @@ from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, router
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, UUIDField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery, UUIDField
+from django.db.models.expressions import Expression, RawSQL
 from django.http import Http404
 
 from earlyhelp.cases.models import Episode, TafMember
 from earlyhelp.core import dates
-from earlyhelp.core.models import Role
-from earlyhelp.frontdoor.models import Contact, ContactStatus
+from earlyhelp.core.models import Role, Team
+from earlyhelp.frontdoor.models import Contact, ContactStatus, TriageDecision
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus, PanelMember
 from earlyhelp.people.models import (
     Consent,
@@ -40,12 +40,98 @@ from earlyhelp.people.models import (
 )
 
 
-def _latest_share_consent():
-    return Subquery(
-        Consent.objects.filter(person=OuterRef("person"), kind=ConsentKind.SHARE)
-        .order_by("-recorded_at", "-id")
-        .values("status")[:1]
-    )
+class _FamilySQL(Expression):
+    """A condition on one family-id column, written as SQL once (issue 19).
+
+    The same test as the ORM expressions it replaces, but Django no longer clones, resolves and
+    compiles five nested subqueries in every query of a page: the column is compiled, the rest
+    is a string. The inner tables carry aliases of their own (`eh_s…`), so they can never
+    shadow the outer query's aliases whatever nests the scope. `render(connection, column)`
+    returns (sql, params)."""
+
+    conditional = True
+
+    def __init__(self, family_field: str, render, key):
+        super().__init__(output_field=BooleanField())
+        self.family = F(family_field)
+        self.render = render
+        self.key = key
+
+    @property
+    def identity(self):
+        return (type(self), self.key, self.family)
+
+    def get_source_expressions(self):
+        return [self.family]
+
+    def set_source_expressions(self, exprs):
+        (self.family,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.family)
+        sql, more = self.render(connection, column)
+        return sql, (*params, *more)
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def _sharing_allowed_sql(today):
+    """`_sharing_allowed` as SQL: a current member's latest decision on sharing is 'given' and
+    none is refused or withdrawn, or a safeguarding override is in force."""
+
+    def render(connection, column):
+        q = connection.ops.quote_name
+        day = connection.ops.adapt_datefield_value(today)
+        latest = (
+            f"(SELECT eh_sc.{q('status')} FROM {q(_table(Consent))} eh_sc"
+            f" WHERE eh_sc.{q('person_id')} = eh_sm.{q('person_id')} AND eh_sc.{q('kind')} = %s"
+            f" ORDER BY eh_sc.{q('recorded_at')} DESC, eh_sc.{q('id')} DESC LIMIT 1)"
+        )
+        current = (
+            f"SELECT 1 FROM {q(_table(Membership))} eh_sm WHERE eh_sm.{q('family_id')} = {column}"
+            f" AND (eh_sm.{q('end_date')} IS NULL OR eh_sm.{q('end_date')} >= %s)"
+            f" AND eh_sm.{q('start_date')} <= %s"
+        )
+        sql = (
+            f"((EXISTS({current} AND {latest} = %s)"
+            f" AND NOT EXISTS({current} AND {latest} IN (%s, %s)))"
+            f" OR EXISTS(SELECT 1 FROM {q(_table(SharingOverride))} eh_so"
+            f" WHERE eh_so.{q('family_id')} = {column}"
+            f" AND (eh_so.{q('ends_on')} IS NULL OR eh_so.{q('ends_on')} >= %s)))"
+        )
+        params = (
+            day, day, ConsentKind.SHARE.value, ConsentStatus.GIVEN.value,
+            day, day, ConsentKind.SHARE.value,
+            ConsentStatus.REFUSED.value, ConsentStatus.WITHDRAWN.value,
+            day,
+        )  # fmt: skip
+        return sql, params
+
+    return render
+
+
+def _created_and_not_yet_routed_sql(user_pk):
+    """`Family.created_by` is the user and the family is not routed yet: no episode, and no
+    request about it decided."""
+
+    def render(connection, column):
+        q = connection.ops.quote_name
+        creator = Family._meta.get_field("created_by").get_db_prep_value(user_pk, connection)
+        contact, decision = _table(Contact), _table(TriageDecision)
+        sql = (
+            f"EXISTS(SELECT 1 FROM {q(_table(Family))} eh_sf WHERE eh_sf.{q('id')} = {column}"
+            f" AND eh_sf.{q('created_by_id')} = %s"
+            f" AND NOT EXISTS(SELECT 1 FROM {q(_table(Episode))} eh_se"
+            f" WHERE eh_se.{q('family_id')} = eh_sf.{q('id')})"
+            f" AND NOT EXISTS(SELECT 1 FROM {q(contact)} eh_sk INNER JOIN {q(decision)} eh_sd"
+            f" ON eh_sd.{q('contact_id')} = eh_sk.{q('id')}"
+            f" WHERE eh_sk.{q('family_id')} = eh_sf.{q('id')}))"
+        )
+        return sql, (creator,)
+
+    return render
 
 
 def _sharing_allowed(family_field: str) -> Q:
@@ -54,17 +140,7 @@ def _sharing_allowed(family_field: str) -> Q:
     safeguarding override is in force. Correlated (index probes per family), so it costs per
     row that reaches it – a partner's few families, not the borough (issue 19)."""
     today = dates.today()
-    current = Membership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today),
-        start_date__lte=today,
-        family_id=OuterRef(family_field),
-    ).annotate(latest_share=_latest_share_consent())
-    given = current.filter(latest_share=ConsentStatus.GIVEN)
-    refused = current.filter(latest_share__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN])
-    overridden = SharingOverride.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), family_id=OuterRef(family_field)
-    )
-    return (Q(Exists(given)) & ~Q(Exists(refused))) | Q(Exists(overridden))
+    return Q(_FamilySQL(family_field, _sharing_allowed_sql(today), ("sharing", today)))
 
 
 def families_sharing_allowed(candidates) -> QuerySet:
@@ -77,10 +153,13 @@ def _partner_family_ids(user):
     """Families a partner works with – led, on the Team Around the Family, or brought to a
     panel they sit on: one UNION of small indexed sets (consent is checked per family)."""
     led = Episode.objects.filter(lead_practitioner=user).order_by().values("family_id")
+    # Each TAF place's family by a primary-key probe: as a join, PostgreSQL hashed the whole
+    # episode table for a partner's few hundred places (issue 19).
+    family_of = Episode.objects.filter(pk=OuterRef("episode_id")).values("family_id")[:1]
     taf = (
         TafMember.objects.filter(user=user, left_on__isnull=True)
         .order_by()
-        .values("episode__family_id")
+        .values(family=Subquery(family_of))
     )
     return led.union(taf, panel_family_ids(user))
 
@@ -125,11 +204,8 @@ def _created_and_not_yet_routed(user, family_field):
 
     Correlated (one primary-key probe per row): a list of the families someone recorded would
     be read through `created_by`, which SQLite will not use where most families have none."""
-    routed = Q(Exists(Episode.objects.filter(family_id=OuterRef("id")))) | Q(
-        Exists(Contact.objects.filter(family_id=OuterRef("id"), decision__isnull=False))
-    )
-    mine = Family.objects.filter(id=OuterRef(family_field), created_by=user).exclude(routed)
-    return Q(Exists(mine))
+    render = _created_and_not_yet_routed_sql(user.pk)
+    return Q(_FamilySQL(family_field, render, ("created", user.pk)))
 
 
 def panel_family_ids(user):
@@ -254,8 +330,36 @@ def visible_family_ids(user):
     return visible_families(user).values("id")
 
 
+def _own_episode_condition(user) -> Q | None:
+    """The worker's or manager's condition (_worker_condition, _manager_condition) on the
+    episode row itself rather than on any episode of its family. Implied by the family
+    condition – such an episode's family is in scope – so the rows are the same; tested first,
+    it answers most rows of their episode lists without the per-family check, which PostgreSQL
+    otherwise builds over every episode of the service (issue 19)."""
+    if user.role == Role.WORKER:
+        return Q(lead_practitioner=user) | Q(team_id=user.team_id) if user.team_id else Q(
+            lead_practitioner=user
+        )
+    if user.role != Role.MANAGER:
+        return None
+    if not user.team_id:
+        return Q(lead_practitioner=user)
+    service_id = user.team.service_id
+    if service_id is None:
+        return Q(team_id=user.team_id)
+    return Q(team_id__in=Team.objects.filter(service_id=service_id).values("id"))
+
+
 def visible_episodes(user) -> QuerySet[Episode]:
-    return _scoped(Episode, user, "family_id")
+    condition = family_condition(user, "family_id")
+    if condition is None:
+        return Episode.objects.none()
+
+    def build():
+        own = _own_episode_condition(user)
+        return Episode.objects.filter(condition if own is None else own | condition)
+
+    return _reuse(_scope_key(user, Episode, "family_id"), build).all()
 
 
 def visible_people(user) -> QuerySet[Person]:

@@ -152,3 +152,27 @@ def test_a_scope_built_once_still_follows_the_data_and_the_user(world):
     assert families(world.worker) == set()
     world.worker.role = "worker"
     assert families(world.worker) == {world.family}
+
+
+def test_episode_lists_reach_the_same_rows_by_the_episode_and_by_its_family(world):
+    """visible_episodes tests the episode's own team, service or lead before its family (issue
+    19): an episode elsewhere is still listed through its family, and a manager's lead of an
+    episode outside their service – which their scope does not cover – adds nothing."""
+    from earlyhelp.cases.tests.factories import EpisodeFactory
+
+    shared = family_with_members()
+    here = EpisodeFactory(family=shared, team=world.team)
+    elsewhere = EpisodeFactory(family=shared, team=world.other_team)
+    apart = EpisodeFactory(team=world.other_team, lead_practitioner=world.manager)
+    worker_led = EpisodeFactory(team=world.other_team, lead_practitioner=world.worker)
+    assert set(visible_episodes(world.manager)) == {here, elsewhere}
+    assert families(world.manager) == {shared}
+    assert set(visible_episodes(world.worker)) == {here, elsewhere, worker_led}
+    assert set(visible_episodes(world.other_worker)) == {here, elsewhere, apart, worker_led}
+    for user in (world.manager, world.worker, world.other_worker):  # one query, one answer
+        ids = {e.pk for e in visible_episodes(user)}
+        by_family = set(
+            visible_episodes(user).model.objects.filter(family__in=visible_families(user))
+            .values_list("pk", flat=True)
+        )
+        assert ids == by_family
