@@ -9,7 +9,9 @@ contacts; a loaded machine); with episodes in bulk too, 1,026 rows/s for 300 fam
 same run) and 919 rows/s for 1,000 families; a million rows (`--families 85715 --name
 history_import_million`) on a shared machine – see docs/history.md. Rows staged as tuples and
 no second validation (hist13c): 1,948 rows per CPU second at 2,000 families (SQLite), per stage
-~2,100–4,000 at a million."""
+~2,100–4,000 at a million. Columns converted only where the driver needs it, no model __init__
+(hist13d): the million on PostgreSQL finished, 1,744 s wall at load 8–14, 2,804 rows per CPU
+second (bench/results/history_import_million_postgresql.json)."""
 
 import argparse
 import sys

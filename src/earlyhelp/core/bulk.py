@@ -9,6 +9,7 @@ tens of thousands of rows (`bulk_update`'s CASE per field grew faster than the r
 """
 
 import datetime as dt
+import json
 import time
 import uuid
 
@@ -96,20 +97,65 @@ def insert_rows(model, instances, batch_size: int = BATCH_SIZE) -> None:
                            for start in range(0, len(instances), batch_size)], connection)
 
 
+class JSONText(str):
+    """A JSON column's value already encoded (`insert_values` writes it as it is): rows of one
+    shape can share their text, or splice one value into a template, instead of an encoding
+    per row."""
+
+
+# Column types whose Python values each driver takes as they are (str and int subclasses, the
+# choices, included): `insert_values` passes such a column through untouched. Elsewhere a
+# UUID is stored as hex and a date as ISO text (SQLite), and JSON is encoded.
+_DIRECT = set(_AS_IS) | {"FloatField"}
+_DIRECT_PG = _DIRECT | {"UUIDField", "DateField", "DateTimeField"}
+
+
+def _column_converter(field, connection):
+    """None where the driver takes the column's values as they are; else a function per value
+    (JSON: encoded here as `JSONField` encodes it, already-encoded text kept)."""
+    target = field.target_field if field.is_relation else field
+    kind = target.get_internal_type()
+    if kind in (_DIRECT_PG if connection.vendor == "postgresql" else _DIRECT):
+        return None
+    if kind == "JSONField":
+        encode = (target.encoder or json.JSONEncoder)().encode
+
+        def convert(value):
+            if value is None or type(value) is JSONText:
+                return value
+            return encode(value)
+
+        return convert
+    return _converters([field], connection)[0]
+
+
 def insert_values(model, attnames: list[str], rows, batch_size: int = BATCH_SIZE) -> None:
     """INSERT rows given as tuples of Python values, one per attname (every concrete column but
     an auto-numbered key, in any order): no model instance is made, no field's pre_save runs
     (the caller gives auto_now stamps and defaults), and nothing is validated – for rows whose
-    values were checked before (the history import checks a whole extract first)."""
+    values were checked before (the history import checks a whole extract first). Each value
+    is of its column's own Python type (a UUID for a UUID column, an aware datetime): only the
+    columns the driver cannot take as they are are converted (on PostgreSQL, JSON alone)."""
     if not rows:
         return
     connection = connections[DEFAULT_DB_ALIAS]
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[name] for name in attnames]
-    converters = _converters(fields, connection)
-    _write(model, fields, ([[convert(value) for convert, value in zip(converters, row,
-                                                                        strict=True)]
-                            for row in rows[start:start + batch_size]]
+    changed = [(i, convert) for i, field in enumerate(fields)
+               if (convert := _column_converter(field, connection)) is not None]
+
+    def converted(batch):
+        if not changed:
+            return batch
+        out = []
+        for row in batch:
+            row = list(row)
+            for i, convert in changed:
+                row[i] = convert(row[i])
+            out.append(row)
+        return out
+
+    _write(model, fields, (converted(rows[start:start + batch_size])
                            for start in range(0, len(rows), batch_size)), connection)
 
 

@@ -7,11 +7,13 @@ import's own source records and audit rows – the import instead checks every r
 in chunks. The audit rows have the content the services would have written; the sealer
 (`earlyhelp audit_seal`) chains them like any other."""
 
+import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from earlyhelp.core import audit, bulk
@@ -20,6 +22,8 @@ from earlyhelp.core.services import _audited
 
 CHUNK = 5000
 SPILL = 50_000  # audit rows staged before an insert: bounds the import's memory
+# Values `audit._plain` keeps as they are, told by their exact type (the call per value cost more).
+PLAIN = frozenset({str, int, float, bool, type(None)})
 STAMP_EVERY = 1000  # rows staged under one timestamp (audit `at`, created_at, imported_at)
 
 
@@ -33,6 +37,7 @@ class Table:
         fields = [f for f in model._meta.concrete_fields
                   if not (f.primary_key and isinstance(f, models.AutoField))]
         self.attnames = [f.attname for f in fields]
+        self.pk_attname = model._meta.pk.attname
         self.fill = []  # per column: (attname, stamp?, callable default?, default)
         # Any pre_save but the plain read and the auto_now stamps: instances go the full way.
         self.plain = True
@@ -46,10 +51,42 @@ class Table:
                 default = str(default)
             self.fill.append((f.attname, stamp, callable(default), default))
 
-    def row(self, values: dict, now) -> tuple:
-        return tuple(values[name] if name in values else now if stamp
-                     else default() if call else default
-                     for name, stamp, call, default in self.fill)
+        # The row as a copy of the plain defaults with the rest filled in: work per value
+        # given, not per column (a generator over every column was a tenth of the import).
+        self.index = {name: i for i, name in enumerate(self.attnames)}
+        self.base = [None if stamp or call else default
+                     for _, stamp, call, default in self.fill]
+        self.stamps = [i for i, (_, stamp, _, _) in enumerate(self.fill) if stamp]
+        self.calls = [(i, name, default) for i, (name, stamp, call, default)
+                      in enumerate(self.fill) if call and not stamp]
+
+    def row(self, values: dict, now) -> list:
+        row = self.base.copy()
+        for i in self.stamps:
+            row[i] = now
+        for i, name, default in self.calls:
+            if name not in values:
+                row[i] = default()
+        index = self.index
+        for name, value in values.items():
+            i = index.get(name)
+            if i is not None:
+                row[i] = value
+        return row
+
+    def instance(self, values: dict, now, related: dict | None = None) -> models.Model:
+        """An unsaved instance with the row's values, made without the model's __init__ (its
+        keyword handling and descriptors were most of a staged record's cost): for values
+        `validation.parse` checked already. `related` ({field name: object}) is cached, so
+        reading e.g. `episode.family` makes no query."""
+        instance = self.model.__new__(self.model)
+        attributes = instance.__dict__
+        attributes.update(zip(self.attnames, self.row(values, now), strict=True))
+        attributes.setdefault(self.pk_attname, None)  # an auto-numbered key: the database's
+        instance._state = ModelState()
+        if related:
+            instance._state.fields_cache.update(related)
+        return instance
 
     def of(self, instance, now) -> tuple:
         """An instance's row as `save` would write it: its values, the stamps set to `now`."""
@@ -85,6 +122,7 @@ class Staged:
         self.username = user.get_username() if is_user else ""
         self.audited: dict[type[models.Model], list[tuple[str, str]]] = {}
         self.stamped, self.now = 0, timezone.now()
+        self.templates: dict[tuple, list[str]] = {}
 
     def _stamp(self):
         """`now`, read again every STAMP_EVERY rows (the clock per row cost more than the row)."""
@@ -95,7 +133,8 @@ class Staged:
 
     def create(self, instance, *, acting_user, family_id=None, person_id=None) -> None:
         """Stage a new record with the same stamps and audit row as `core.services.create`."""
-        if hasattr(instance, "created_by_id") and acting_user is not None:
+        if (hasattr(instance, "created_by_id") and acting_user is not None
+                and instance.created_by_id != acting_user.pk):  # `build` set it already
             instance.created_by = acting_user
             instance.modified_by = acting_user
         self.records[type(instance)].append(instance)
@@ -104,8 +143,9 @@ class Staged:
             fields = self.audited[type(instance)] = [(f.name, f.attname)
                                                      for f in _audited(instance)]
         self.audit(AuditAction.CREATE.value, instance._meta.label_lower, str(instance.pk),
-                   family_id, person_id, {name: audit._plain(getattr(instance, attname))
-                               for name, attname in fields}, "")
+                   family_id, person_id,
+                   {name: v if type(v := getattr(instance, attname)) in PLAIN
+                    else audit._plain(v) for name, attname in fields}, "")
 
     def new(self, model: type[models.Model], values: dict, *, acting_user, family_id=None,
             person_id=None) -> dict:
@@ -121,9 +161,20 @@ class Staged:
             fields = self.audited[model] = [(f.name, f.attname)
                                             for f in _audited(model(pk=values["id"]))]
         self.audit(AuditAction.CREATE.value, model._meta.label_lower, str(values["id"]),
-                   family_id, person_id, {name: audit._plain(values[attname])
+                   family_id, person_id, {name: v if type(v := values[attname]) in PLAIN
+                                          else audit._plain(v)
                                           for name, attname in fields}, "")
         return values
+
+    def build(self, model: type[models.Model], values: dict, *, acting_user,
+              related: dict | None = None) -> models.Model:
+        """A new record of checked values as an unsaved instance (`Table.instance`), created
+        and modified by `acting_user`; stage it with `create`."""
+        table = self._table(model)
+        if "created_by_id" in table.attnames and acting_user is not None:
+            values["created_by_id"] = values["modified_by_id"] = acting_user.pk
+            related = {**(related or {}), "created_by": acting_user, "modified_by": acting_user}
+        return table.instance(values, self._stamp(), related)
 
     def add(self, instance) -> None:
         """Stage a record that has no audit row of its own (e.g. a review row)."""
@@ -148,6 +199,19 @@ class Staged:
                             detail[:300], None, None, "", ""))
         if len(self.events) >= SPILL:
             self._insert(keep=self.held)
+
+    def changes(self, shape: tuple, values: dict, varying: str) -> bulk.JSONText:
+        """An audit row's changes as JSON text, encoded once per `shape`: the fixed `values`
+        with the one `varying` value spliced in (what json.dumps of the whole would write)."""
+        template = self.templates.get(shape)
+        if template is None:
+            text = json.dumps({**values, varying: "\0"})
+            template = self.templates[shape] = text.split(json.dumps("\0"))
+            if len(template) != 2:  # a fixed value holds the marker itself: no template
+                template = self.templates[shape] = []
+        if not template:
+            return bulk.JSONText(json.dumps({**values, varying: values[varying]}))
+        return bulk.JSONText(json.dumps(values[varying]).join(template))
 
     def _insert(self, keep=frozenset()) -> None:
         for model in list(self.records):

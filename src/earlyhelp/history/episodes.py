@@ -100,13 +100,16 @@ class EpisodeStager:
         if still_open:
             case_rules.refuse_second_open_episode(still_open[0])
         self.number += 1
-        episode = Episode(
-            reference=f"EH{self.number:06d}", family=family, team=team, start_date=start_date,
-            reason=reason, route_in=RouteIn.STEP_DOWN if step_down else RouteIn.DIRECT,
-            previous_episode=step_down["from_episode"] if step_down else None,
-            social_care_reference=step_down["reference"] if step_down else "",
-            cin_closure_reason="RC9" if step_down else "",
-        )
+        previous = step_down["from_episode"] if step_down else None
+        episode = self.staged.build(Episode, {
+            "reference": f"EH{self.number:06d}", "family_id": family.pk, "team_id": team.pk,
+            "start_date": start_date, "reason": reason,
+            "route_in": RouteIn.STEP_DOWN if step_down else RouteIn.DIRECT,
+            "previous_episode_id": previous.pk if previous else None,
+            "social_care_reference": step_down["reference"] if step_down else "",
+            "cin_closure_reason": "RC9" if step_down else "",
+        }, acting_user=self.user,
+            related={"family": family, "team": team, "previous_episode": previous})
         _field_checks(episode)
         self.staged.create(episode, acting_user=self.user, family_id=family.pk)
         through = Episode.focus_children.through
@@ -152,10 +155,12 @@ class EpisodeStager:
                           "")
 
     def _transition(self, kind, episode, on, reason, reference, cin_code, decided_on=None):
-        transition = Transition(
-            kind=kind, family=episode.family, episode=episode, date=on, reason=reason,
-            social_care_reference=reference, cin_code=cin_code, recorded_by=self.user,
-            social_care_decided_on=decided_on)
+        transition = self.staged.build(Transition, {
+            "kind": kind, "family_id": episode.family_id, "episode_id": episode.pk, "date": on,
+            "reason": reason, "social_care_reference": reference, "cin_code": cin_code,
+            "recorded_by_id": self.user.pk, "social_care_decided_on": decided_on,
+        }, acting_user=self.user, related={"family": episode.family, "episode": episode,
+                                           "recorded_by": self.user})
         self.staged.create(transition, acting_user=self.user, family_id=episode.family_id)
 
 

@@ -177,7 +177,9 @@ class _Writer:
         self.known[(table, source_id)] = object_id
         self.staged.audit(
             AuditAction.CHANGE.value, object_type, object_id, family_id, person_id,
-            {"source_system": self.system, "source_table": table, "source_id": source_id},
+            self.staged.changes(("source", table), {
+                "source_system": self.system, "source_table": table, "source_id": source_id},
+                "source_id"),
             "imported history", f"imported from {self.system} {table} {source_id}")
 
     def _tick(self, table: str) -> None:
@@ -346,14 +348,11 @@ class _Writer:
         if doubtful:
             self._to_review(source_id, values, doubtful)
             return
-        try:
-            person = people.person_build(**values)
-        except ValidationError as error:
-            self.failed.append(Problem("ssd_person", row["_row"], "pers_person_id",
-                                       _message(error)))
-            return
-        # No field checks here: `validation.parse` checked every value for the whole extract
-        # (required, lengths, codes, identifiers, dates) before anything is written.
+        # No field checks here, and not `people.person_build`'s instance: `validation.parse`
+        # checked every value for the whole extract (required, lengths, codes, identifiers
+        # tidied as person_build tidies them, a date of birth or an expected one, not both)
+        # before anything is written.
+        person = self.staged.build(Person, values, acting_user=self.user)
         self.staged.create(person, acting_user=self.user, person_id=person.pk)
         self._index(person)
         self._mark("ssd_person", source_id, person, person_id=person.pk)
@@ -508,7 +507,9 @@ class _Writer:
                 self.result.updated["families"] += 1
         else:
             surname = person_rows[0].family_name
-            family = people.family_build(name=f"{surname} household", **address)
+            # `people.family_build`'s one tidying (the postcode) was `validation.parse`'s.
+            family = self.staged.build(Family, {"name": f"{surname} household", **address},
+                                       acting_user=self.user)
             self.staged.create(family, acting_user=self.user, family_id=family.pk)
             self._mark("ssd_family", family_id, family, family_id=family.pk)
             self.result.created["families"] += 1

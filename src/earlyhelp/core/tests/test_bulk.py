@@ -72,3 +72,41 @@ def test_inserting_rows_counts_as_one_query_on_either_database(django_assert_num
         bulk.insert_rows(Person, [_person(user), _person(user)])
     assert Person.objects.count() == 2
     assert "people_person" in captured.captured_queries[0]["sql"]
+
+
+def test_inserted_values_hold_what_save_writes():
+    """insert_values converts only the columns the driver cannot take as they are (SQLite: UUIDs,
+    dates, datetimes, JSON; PostgreSQL: JSON): the rows are save()'s, column for column."""
+    user = UserFactory()
+    saved = _person(user)
+    saved.save(force_insert=True)
+    attnames = [f.attname for f in Person._meta.concrete_fields]
+    rows = []
+    for extra in ({}, {"known_as": "Mira"}):
+        person = _person(user, **extra)
+        person.created_at, person.modified_at = saved.created_at, saved.modified_at
+        rows.append(tuple(getattr(person, name) for name in attnames))
+    bulk.insert_values(Person, attnames, rows)
+    raw = [_raw(Person, pk) for pk in (saved.pk, rows[0][0], rows[1][0])]
+    for row in raw:
+        row.pop("id")
+    assert raw[1] == raw[0]
+    assert raw[2] == {**raw[0], "known_as": "Mira"}
+    assert Person.objects.get(pk=rows[0][0]).disabilities == ["autism", {"a": 1}]
+
+
+def test_json_text_is_written_as_it_is_and_any_other_value_encoded():
+    """A JSONText value is JSON already; a plain string is a JSON string, encoded like a dict."""
+    user = UserFactory()
+    attnames = [f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    built = audit.build(user=user, action=AuditAction.CHANGE, object_type="people.person",
+                        object_id="7", changes={"n": [1, None]}, reason="imported history")
+    row = [getattr(built, name) for name in attnames]
+    where = attnames.index("changes")
+    bulk.insert_values(AuditEvent, attnames, [
+        (*row[:where], value, *row[where + 1:])
+        for value in ({"n": [1, None]}, bulk.JSONText('{"n": [1, null]}'), '{"n": 1}')])
+    read = [e.changes for e in AuditEvent.objects.order_by("pk")]
+    assert read == [{"n": [1, None]}, {"n": [1, None]}, '{"n": 1}']
+    first, second, _ = (_raw(AuditEvent, e.pk) for e in AuditEvent.objects.order_by("pk"))
+    assert first["changes"] == second["changes"]
