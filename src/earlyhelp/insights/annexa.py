@@ -221,16 +221,34 @@ def list_2_assessments(inspection_date: dt.date):
     An assessment never completed and not the latest of an open episode drops out of the list six
     months after it started, like any other."""
     start, end = window(inspection_date)
+    return Assessment.objects.filter(started_on__lte=end).filter(
+        Q(started_on__gte=start) | Q(pk__in=_latest_of_current(end))
+    )
+
+
+def _latest_of_current(end: dt.date, **filters):
+    """The latest assessment, started on or before `end`, of each current intervention."""
     latest = (
         Assessment.objects.filter(episode=OuterRef("episode"), started_on__lte=end)
         .order_by("-started_on", "-created_at", "-pk")
         .values("pk")[:1]
     )
     current = Episode.objects.filter(current_intervention(end)).values("pk")
-    return Assessment.objects.filter(started_on__lte=end).filter(
-        Q(started_on__gte=start)
-        | Q(episode__in=current, pk=Subquery(latest))
-    )
+    return Assessment.objects.filter(
+        episode__in=current, pk=Subquery(latest), **filters
+    ).values("pk")
+
+
+def _list_2_rows(inspection_date: dt.date, queryset, fields) -> list[tuple]:
+    """(the child's common columns, start, completion, organisation), sorted by child and start."""
+    people, days = {}, {}
+    rows = [
+        (_child(people, days, inspection_date, *person)[0], _day(days, started),
+         _day(days, completed), organisation)
+        for *person, started, completed, organisation in _plain_rows(queryset, fields)
+    ]
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max, r[3]))
+    return rows
 
 
 def _list_2_live(inspection_date: dt.date) -> list[tuple]:
@@ -243,20 +261,14 @@ def _list_2_live(inspection_date: dt.date) -> list[tuple]:
         started=_text("assessment__started_on"), completed=_text("assessment__completed_on"),
     )
     fields = (*PERSON, "started", "completed", "assessment__completing_organisation__name")
-    people, days = {}, {}
-    rows = [
-        (_child(people, days, inspection_date, *person)[0], _day(days, started),
-         _day(days, completed), organisation)
-        for *person, started, completed, organisation in _plain_rows(links, fields)
-    ]
-    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max))
-    return rows
+    return _list_2_rows(inspection_date, links, fields)
 
 
 def list_2_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
     """One row per child each assessment covers (Assessment.children – every child of the
-    household at its start unless changed), sorted by Child Unique ID then start date. One query:
-    the assessments in scope, their children and organisation joined in the database."""
+    household at its start unless changed), sorted by Child Unique ID, start date, completion
+    date, then organisation. From the stored rows (annexarows); `live`: counted from the
+    records, one query joining the assessments in scope, their children and organisation."""
     rows = _list_2_live(inspection_date) if live else _list_2(inspection_date)
     return [[*common, *rest] for common, *rest in rows]
 
@@ -299,13 +311,13 @@ def _list_1_live(inspection_date: dt.date) -> list[tuple]:
         day = local_day(received_at)
         if day < adult_from:  # under 18 on the day of the contact, or not yet born
             rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
-    rows.sort(key=lambda r: (r[0][0], r[1]))
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))  # ties by source: the same order every time
     return rows
 
 
 def list_1_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
     """One row per child a contact in the window is about (subjects under 18 on the day, or not
-    yet born), sorted by Child Unique ID then date of contact. One query."""
+    yet born), sorted by Child Unique ID, date of contact, then source. One query."""
     rows = _list_1_live(inspection_date) if live else _list_1(inspection_date)
     return [[*common, *rest] for common, *rest in rows]
 
@@ -325,7 +337,7 @@ def _list_1(inspection_date: dt.date) -> list[tuple]:
         day = _day(days, day)
         if day < adult_from:  # under 18 on the day of the contact, or not yet born
             rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
-    rows.sort(key=lambda r: (r[0][0], r[1]))
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))  # ties by source: the same order every time
     return rows
 
 
@@ -333,29 +345,14 @@ def _list_2(inspection_date: dt.date) -> list[tuple]:
     """List 2 from the stored rows (annexarows): the window's range of the start index, and the
     latest assessment of each current intervention. The same rows as _list_2_live()."""
     start, end = window(inspection_date)
-    latest = (
-        Assessment.objects.filter(episode=OuterRef("episode"), started_on__lte=end)
-        .order_by("-started_on", "-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    current = Assessment.objects.filter(
-        started_on__lt=start, episode__in=Episode.objects.filter(current_intervention(end)),
-        pk=Subquery(latest),
-    ).values("pk")
+    current = _latest_of_current(end, started_on__lt=start)  # later ones are in the range
     stored = AnnexAAssessmentRow.objects.filter(
         Q(started_on__gte=start, started_on__lte=end) | Q(assessment_id__in=current)
     ).annotate(
         born=_text("date_of_birth"), started=_text("started_on"), completed=_text("completed_on"),
     ).order_by("child_id", "started_on")
-    fields = (*STORED_CHILD, "started", "completed", "organisation__name")
-    people, days = {}, {}
-    rows = [
-        (_child(people, days, inspection_date, *person)[0], _day(days, started),
-         _day(days, completed), organisation)
-        for *person, started, completed, organisation in _plain_rows(stored, fields)
-    ]
-    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max))
-    return rows
+    return _list_2_rows(inspection_date, stored, (*STORED_CHILD, "started", "completed",
+                                                  "organisation__name"))
 
 
 def _sheet(title: str, headers: list[str], rows: list[tuple],
