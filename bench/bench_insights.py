@@ -94,11 +94,51 @@ def cold_once(profile: bool = False) -> int:
     return 0
 
 
+def annex_a_compare(runs: int) -> int:
+    """The workbook from the stored rows beside the same workbook from the lists counted live
+    (annexa.workbook with the live lists swapped in), alternated in one process: wall and
+    processor time, so the ratio holds whatever the machine's load."""
+    import time
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from earlyhelp.insights import annexa
+
+    today = timezone.localdate()
+    stored = (annexa._list_1, annexa._list_2)
+    live = (annexa._list_1_live, annexa._list_2_live)
+    samples = {"stored": [], "live": []}
+    for _ in range(runs):
+        for name, (one, two) in (("stored", stored), ("live", live)):
+            annexa._list_1, annexa._list_2 = one, two
+            wall, cpu = time.perf_counter(), time.process_time()
+            book = annexa.workbook(today)
+            samples[name].append(((time.perf_counter() - wall) * 1000,
+                                  (time.process_time() - cpu) * 1000))
+    annexa._list_1, annexa._list_2 = stored
+    result = {"rows": [book.list_1_rows, book.list_2_rows], "runs": runs,
+              "load_average": [round(v, 2) for v in os.getloadavg()]}
+    for name, values in samples.items():
+        result[name] = {"wall_ms": summary([w for w, _ in values]),
+                        "process_cpu_ms": summary([c for _, c in values])}
+        print(f"Annex A {name:>6}: wall p50 {result[name]['wall_ms']['p50_ms']:.0f} ms "
+              f"(max {result[name]['wall_ms']['max_ms']:.0f}), processor p50 "
+              f"{result[name]['process_cpu_ms']['p50_ms']:.0f} ms")
+    print(f"{book.list_1_rows:,} + {book.list_2_rows:,} rows; load average "
+          f"{result['load_average'][0]}")
+    write_result(f"annex-a-{connection.vendor}", result)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=f"sqlite:///{BOROUGH}")
     parser.add_argument("--samples", type=int, default=20, help="warm samples per measurement")
     parser.add_argument("--cold", type=int, default=5, help="fresh processes for the cold page")
+    parser.add_argument("--annex-a-only", type=int, metavar="N", default=0,
+                        help="only Annex A: N runs each from the stored rows and counted live, "
+                             "alternated, wall and processor time (into annex-a-<vendor>.json)")
     parser.add_argument("--cold-once", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-cold", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -109,6 +149,8 @@ def main() -> int:
     setup_django(args.database_url)
     if args.cold_once:
         return cold_once(args.profile_cold)
+    if args.annex_a_only:
+        return annex_a_compare(args.annex_a_only)
 
     from django.db import connection, transaction
     from django.test import Client, override_settings
