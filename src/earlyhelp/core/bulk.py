@@ -14,6 +14,11 @@ import time
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.dispatch import Signal
+
+# Sent once, at the end of its transaction, by a writer that went around the services (the
+# history import): what derives from the records (insights' Annex A rows) is rebuilt.
+written = Signal()
 
 BATCH_SIZE = 5000
 

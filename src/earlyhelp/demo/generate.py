@@ -21,6 +21,7 @@ from earlyhelp.cases.models import CaseNote, Episode, FocusChild, TafMember, Tra
 from earlyhelp.core import dates
 from earlyhelp.core.models import CouncilService, Locality, Organisation, Team, User
 from earlyhelp.frontdoor.models import Contact, ContactPerson, TriageDecision
+from earlyhelp.insights import annexarows
 from earlyhelp.people.models import Consent, Family, Membership, Person
 from earlyhelp.plans.models import Plan, PlanAction, PlanOutcome, ProgressScore, Review
 from earlyhelp.thresholds.models import Indicator, NeedTheme, ThresholdModel
@@ -191,6 +192,7 @@ def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
         writer.flush()
         # Written around the services: each episode's stored journey state from its rows.
         episode_state.recompute()
+        annexarows.refresh()  # Annex A's stored rows, from the rows written
         _demo_partner_with_most_families(borough, casework.partner_families)
         result.stage_seconds["casework"] = time.perf_counter() - stage
         log(

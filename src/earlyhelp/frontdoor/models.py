@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 
 from earlyhelp.core import limits
 from earlyhelp.core.codes import ReferralSource
@@ -90,6 +91,11 @@ class Contact(BaseModel):
 
     def __str__(self):
         return self.reference
+
+
+# Sent by services.contact_create once the contact's people are linked (the links are
+# bulk-inserted, so no post_save comes for them), in its transaction: contact=.
+contact_recorded = Signal()
 
 
 class ContactPerson(models.Model):

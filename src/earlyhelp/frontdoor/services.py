@@ -23,7 +23,14 @@ from earlyhelp.thresholds.rules import suggest_level
 
 from . import rules
 from .journey import CONTACT
-from .models import ConsentAnswer, Contact, ContactPerson, TriageDecision, TriageOutcome
+from .models import (
+    ConsentAnswer,
+    Contact,
+    ContactPerson,
+    TriageDecision,
+    TriageOutcome,
+    contact_recorded,
+)
 
 
 def next_contact_reference() -> str:
@@ -84,6 +91,7 @@ def contact_create(
     )
     if needs:
         contact.needs.set(needs)
+    contact_recorded.send(sender=Contact, contact=contact)
     return contact
 
 

@@ -25,7 +25,7 @@ import earlyhelp.frontdoor.services as frontdoor
 import earlyhelp.people.services as people
 from earlyhelp.access import policy
 from earlyhelp.cases.models import ClosureOutcome, Episode, EpisodeStatus
-from earlyhelp.core import audit
+from earlyhelp.core import audit, bulk
 from earlyhelp.core.codes import ReferralSource
 from earlyhelp.core.dates import today
 from earlyhelp.core.errors import IllegalMove
@@ -105,6 +105,7 @@ def history_import(
     try:
         with transaction.atomic(), policy.importing_history(acting_user):
             _Writer(extract, acting_user, source_system.strip(), result, progress, report).run()
+            bulk.written.send(sender=_Writer)  # Annex A's rows (insights) from what it wrote
             result.run = _record_run(result, acting_user, source_system.strip(),
                                      files if files is not None else _describe(source), run)
     except _RowFailed as failed:

@@ -19,16 +19,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import (
     Cast,
-    Coalesce,
-    Concat,
-    NullIf,
-    Replace,
-    Substr,
     TruncDate,
-    Upper,
 )
 from django.utils import timezone
 
@@ -37,7 +31,8 @@ from earlyhelp.cases.models import Episode
 from earlyhelp.core.dates import age_in_years, months_before
 from earlyhelp.frontdoor.models import ContactPerson
 
-from . import xlsxwrite
+from . import annexarows, xlsxwrite
+from .models import AnnexAAssessmentRow, AnnexAContactRow
 
 LAYOUT_2026 = "2026"
 LAYOUT_PRE_2026 = "pre2026"
@@ -138,15 +133,8 @@ class Child:
 
 
 def _child_id():
-    """child_unique_id() worked out by the database, as text: the local ID, else "EH" and the
-    first 12 hex digits of the person's id in capitals (a UUID is text without dashes on
-    SQLite, a uuid with them on PostgreSQL). No UUID object is made per row."""
-    derived = Concat(
-        Value("EH"),
-        Upper(Substr(Replace(Cast("person_id", CharField()), Value("-"), Value("")), 1, 12)),
-        output_field=CharField(),
-    )
-    return Coalesce(NullIf("person__local_id", Value("")), derived, output_field=CharField())
+    """child_unique_id() worked out by the database, for the live query."""
+    return annexarows.child_id_sql()
 
 
 def _text(field: str):
@@ -233,20 +221,39 @@ def list_2_assessments(inspection_date: dt.date):
     An assessment never completed and not the latest of an open episode drops out of the list six
     months after it started, like any other."""
     start, end = window(inspection_date)
+    return Assessment.objects.filter(started_on__lte=end).filter(
+        Q(started_on__gte=start) | Q(pk__in=_latest_of_current(end))
+    )
+
+
+def _latest_of_current(end: dt.date, **filters):
+    """The latest assessment, started on or before `end`, of each current intervention."""
     latest = (
         Assessment.objects.filter(episode=OuterRef("episode"), started_on__lte=end)
         .order_by("-started_on", "-created_at", "-pk")
         .values("pk")[:1]
     )
     current = Episode.objects.filter(current_intervention(end)).values("pk")
-    return Assessment.objects.filter(started_on__lte=end).filter(
-        Q(started_on__gte=start)
-        | Q(episode__in=current, pk=Subquery(latest))
-    )
+    return Assessment.objects.filter(
+        episode__in=current, pk=Subquery(latest), **filters
+    ).values("pk")
 
 
-def _list_2(inspection_date: dt.date) -> list[tuple]:
-    """List 2's rows as (the child's common columns, start, completion, organisation)."""
+def _list_2_rows(inspection_date: dt.date, queryset, fields) -> list[tuple]:
+    """(the child's common columns, start, completion, organisation), sorted by child and start."""
+    people, days = {}, {}
+    rows = [
+        (_child(people, days, inspection_date, *person)[0], _day(days, started),
+         _day(days, completed), organisation)
+        for *person, started, completed, organisation in _plain_rows(queryset, fields)
+    ]
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max, r[3]))
+    return rows
+
+
+def _list_2_live(inspection_date: dt.date) -> list[tuple]:
+    """List 2's rows counted from the records (the reference the stored rows are checked
+    against): (the child's common columns, start, completion, organisation)."""
     links = Assessment.children.through.objects.filter(
         assessment__in=list_2_assessments(inspection_date)
     ).annotate(
@@ -254,21 +261,16 @@ def _list_2(inspection_date: dt.date) -> list[tuple]:
         started=_text("assessment__started_on"), completed=_text("assessment__completed_on"),
     )
     fields = (*PERSON, "started", "completed", "assessment__completing_organisation__name")
-    people, days = {}, {}
-    rows = [
-        (_child(people, days, inspection_date, *person)[0], _day(days, started),
-         _day(days, completed), organisation)
-        for *person, started, completed, organisation in _plain_rows(links, fields)
-    ]
-    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max))
-    return rows
+    return _list_2_rows(inspection_date, links, fields)
 
 
-def list_2_rows(inspection_date: dt.date) -> list[list]:
+def list_2_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
     """One row per child each assessment covers (Assessment.children – every child of the
-    household at its start unless changed), sorted by Child Unique ID then start date. One query:
-    the assessments in scope, their children and organisation joined in the database."""
-    return [[*common, *rest] for common, *rest in _list_2(inspection_date)]
+    household at its start unless changed), sorted by Child Unique ID, start date, completion
+    date, then organisation. From the stored rows (annexarows); `live`: counted from the
+    records, one query joining the assessments in scope, their children and organisation."""
+    rows = _list_2_live(inspection_date) if live else _list_2(inspection_date)
+    return [[*common, *rest] for common, *rest in rows]
 
 
 def _local_days(start: dt.date, end: dt.date):
@@ -291,8 +293,9 @@ def _local_days(start: dt.date, end: dt.date):
     return _text("contact__received_at"), local_day
 
 
-def _list_1(inspection_date: dt.date) -> list[tuple]:
-    """List 1's rows as (the child's common columns, date of contact, contact source)."""
+def _list_1_live(inspection_date: dt.date) -> list[tuple]:
+    """List 1's rows counted from the records (the reference the stored rows are checked
+    against): (the child's common columns, date of contact, contact source)."""
     start, end = window(inspection_date)
     start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     end_before = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
@@ -308,14 +311,48 @@ def _list_1(inspection_date: dt.date) -> list[tuple]:
         day = local_day(received_at)
         if day < adult_from:  # under 18 on the day of the contact, or not yet born
             rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
-    rows.sort(key=lambda r: (r[0][0], r[1]))
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))  # ties by source: the same order every time
     return rows
 
 
-def list_1_rows(inspection_date: dt.date) -> list[list]:
+def list_1_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
     """One row per child a contact in the window is about (subjects under 18 on the day, or not
-    yet born), sorted by Child Unique ID then date of contact. One query."""
-    return [[*common, *rest] for common, *rest in _list_1(inspection_date)]
+    yet born), sorted by Child Unique ID, date of contact, then source. One query."""
+    rows = _list_1_live(inspection_date) if live else _list_1(inspection_date)
+    return [[*common, *rest] for common, *rest in rows]
+
+
+STORED_CHILD = ("child_id", "sex", "ethnicity", "born")  # dates as text: see _text()
+
+
+def _list_1(inspection_date: dt.date) -> list[tuple]:
+    """List 1 from the stored rows (annexarows): a range of the day index, the child's columns
+    on the row – no join. The same rows as _list_1_live()."""
+    start, end = window(inspection_date)
+    stored = AnnexAContactRow.objects.filter(day__gte=start, day__lte=end).annotate(
+        born=_text("date_of_birth"), on=_text("day")).order_by("child_id", "day")
+    people, days, rows = {}, {}, []
+    for *person, day, source in _plain_rows(stored, (*STORED_CHILD, "on", "source")):
+        common, adult_from = _child(people, days, inspection_date, *person)
+        day = _day(days, day)
+        if day < adult_from:  # under 18 on the day of the contact, or not yet born
+            rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))  # ties by source: the same order every time
+    return rows
+
+
+def _list_2(inspection_date: dt.date) -> list[tuple]:
+    """List 2 from the stored rows (annexarows): the window's range of the start index, and the
+    latest assessment of each current intervention. The same rows as _list_2_live()."""
+    start, end = window(inspection_date)
+    current = _latest_of_current(end, started_on__lt=start)  # later ones are in the range
+    stored = AnnexAAssessmentRow.objects.filter(
+        Q(started_on__gte=start, started_on__lte=end) | Q(assessment_id__in=current)
+    ).annotate(
+        born=_text("date_of_birth"), started=_text("started_on"), completed=_text("completed_on"),
+    ).order_by("child_id", "started_on")
+    return _list_2_rows(inspection_date, stored, (*STORED_CHILD, "started", "completed",
+                                                  "organisation__name"))
 
 
 def _sheet(title: str, headers: list[str], rows: list[tuple],

@@ -20,3 +20,6 @@ class InsightsConfig(AppConfig):
         from .dbfuncs import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="insights_sqlite_funcs")
+        from . import receivers
+
+        receivers.connect()

@@ -147,3 +147,48 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.scope_key} {self.kind} as of {self.as_of}"
+
+
+class _AnnexAChild(models.Model):
+    """The child's Annex A columns, copied from the person (kept current by a receiver on the
+    person's save; docs/decisions/insights-annex-a-live.md): read with the row, no join."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    child_id = models.CharField(max_length=40)  # annexa.child_unique_id()
+    sex = models.CharField(max_length=1)
+    ethnicity = models.CharField(max_length=4)
+    date_of_birth = models.DateField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class AnnexAContactRow(_AnnexAChild):
+    """Annex A List 1, derived: one row per contact and child it is about (a subject), with the
+    contact's day in the council's time zone. Written by insights.annexarows only."""
+
+    contact = models.ForeignKey("frontdoor.Contact", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    source = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "person"],
+                                               name="annexa_contact_row_unique")]
+        indexes = [models.Index(fields=["day"], name="annexa_contact_day_idx")]
+
+
+class AnnexAAssessmentRow(_AnnexAChild):
+    """Annex A List 2, derived: one row per assessment and child it covers. Written by
+    insights.annexarows only."""
+
+    assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE,
+                                   related_name="+")
+    started_on = models.DateField()
+    completed_on = models.DateField(null=True)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "person"],
+                                               name="annexa_assessment_row_unique")]
+        indexes = [models.Index(fields=["started_on"], name="annexa_assessment_start_idx")]

@@ -34,6 +34,8 @@ JOBS = [
     Job("targeting_sweep_orphans", "hourly at :20", "Remove agency-file batches no import owns"),
     Job("episode_state_check", "daily at 03:30",
         "Check each episode's stored review and assessment state against its records"),
+    Job("annexa_check", "daily at 03:40",
+        "Check Annex A's stored rows against the contacts, assessments and people"),
     Job("insights_materialise", "daily at 01:30", "Work out the day's dashboard figures"),
 ]
 
