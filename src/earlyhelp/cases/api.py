@@ -98,6 +98,9 @@ class PlanSummary(serializers.Serializer):
     open_actions = serializers.SerializerMethodField()
 
     def get_open_actions(self, plan) -> int:
+        counted = getattr(plan, "open_action_count", None)  # selectors.episode_for_api counts
+        if counted is not None:
+            return counted
         return sum(1 for a in plan.actions.all() if a.status == "open")
 
 
@@ -113,8 +116,12 @@ class EpisodeOutput(EpisodeListOutput):
         fields = EpisodeListOutput.Meta.fields + [
             "focus_children", "lead_allocated_on", "contact", "closure_summary",
             "social_care_reference", "cin_closure_reason", "previous_episode", "taf_members",
-            "transitions", "assessments", "plans", "reviews", "version",
+            "transitions", "assessments", "plans", "reviews", "next_review_due",
+            "last_review_on", "assessment_state", "assessment_completed_on", "version",
         ]
+        # Kept on the episode by the services (cases.state): the answer the worklists give.
+        read_only_fields = ["next_review_due", "last_review_on", "assessment_state",
+                            "assessment_completed_on"]
 
 
 class AllocateInput(serializers.Serializer):

@@ -8,7 +8,7 @@ from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
-from earlyhelp.plans.models import ActionStatus, PlanAction, Review
+from earlyhelp.plans.models import ActionStatus, PlanAction
 
 from .filters import EpisodeFilter
 from .models import Episode, FocusChild, TafMember
@@ -32,18 +32,15 @@ def episode_detail(*, user, episode_id) -> Episode:
         .select_related("family", "team", "lead_practitioner", "level", "contact")
         .prefetch_related(
             "focus_children",
-            Prefetch(
-                "taf_members",
-                queryset=TafMember.objects.select_related("organisation", "user"),
-            ),
+            Prefetch("taf_members", queryset=TafMember.objects.select_related("organisation")),
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("completing_organisation")
                 .prefetch_related(
                     # each need with its theme, and each action with its owner, in one query
+                    # (the page shows no assessment entries: the assessment's own page does)
                     Prefetch("presenting_needs",
                              queryset=PresentingNeed.objects.select_related("theme")),
-                    "entries",
                 ),
             ),
             Prefetch(
@@ -66,11 +63,28 @@ def episode_for_api(*, user, episode_id) -> Episode:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view."""
+    from django.db.models import Count, Q
+
+    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.people.models import Person
+    from earlyhelp.plans.models import Plan, Review
+
+    def only(model, *fields):  # the columns the summary shows, and the key it hangs by
+        return model.objects.only("episode_id", *fields)
+
     episode = get_visible_or_404(
         visible_episodes(user)
         .select_related("family", "lead_practitioner")
         .prefetch_related(
-            "focus_children", "taf_members", "assessments", "plans__actions", "reviews",
+            Prefetch("focus_children", queryset=Person.objects.only("id")),
+            "taf_members",
+            Prefetch("assessments", queryset=only(Assessment, "status", "started_on",
+                                                  "completed_on")),
+            # each plan with its count of open actions: no action rows
+            Prefetch("plans", queryset=only(Plan, "status", "started_on").annotate(
+                open_action_count=Count("actions", filter=Q(actions__status=ActionStatus.OPEN))
+            )),
+            Prefetch("reviews", queryset=only(Review, "held_on", "next_review_due")),
             "transitions",
         ),
         pk=episode_id,
@@ -176,9 +190,11 @@ def episode_work_still_open(*, episode: Episode) -> dict:
 
     The episode was fetched through a scoped selector (or locked by a service that checked the
     policy): its referrals are the family's, visible to whoever may close it."""
-    last_review = Review.objects.filter(episode=episode).order_by("-held_on").first()
-    review_booked = (last_review.next_review_due if last_review and last_review.next_review_due
-                     and last_review.next_review_due >= dates.today() else None)
+    # The last review's next date, kept on the episode (cases.state); before any review the
+    # column holds the first review's due date from the plan, which nobody has booked yet.
+    due = episode.next_review_due
+    review_booked = (due if episode.last_review_on is not None and due is not None
+                     and due >= dates.today() else None)
     return {
         "actions": list(PlanAction.objects.filter(plan__episode=episode, status=ActionStatus.OPEN)
                         .order_by("due_date", "created_at")),
@@ -201,10 +217,16 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     from earlyhelp.core.codes import Rater
     from earlyhelp.plans.models import ClosingScore, FamilyView
 
-    views = list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
-    by_review = {v.review_id: v for v in views}
     reviews = list(episode.reviews.all())
-    closing = {c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
+    # The family's views come with reviews or at closure, closing scores only at closure (the
+    # closing service writes them as the episode closes): an open episode without reviews has
+    # neither, and an open one has no closing scores – no query for what cannot be there.
+    has_closed = not episode.is_open
+    views = (list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
+             if reviews or has_closed else [])
+    by_review = {v.review_id: v for v in views}
+    closing = ({c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
+               if has_closed else {})
     closing_view = by_review.get(None)
     columns = [(r.held_on, {s.need_id: s.score for s in r.scores.all()}, by_review.get(r.pk))
                for r in reviews]
