@@ -1,6 +1,13 @@
 """Reads of episodes, always scoped to the user (reads across apps: earlyhelp.worklists)."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+import functools
+import json
+
+from django.db import models
+from django.db.models import Aggregate, Count, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
@@ -10,8 +17,10 @@ from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.plans.models import ActionStatus, PlanAction
 
+from earlyhelp.people.models import Person
+
 from .filters import EpisodeFilter
-from .models import Episode, FocusChild, TafMember
+from .models import Episode, FocusChild, TafMember, Transition
 
 
 def episode_list(*, user, filters=None) -> QuerySet[Episode]:
@@ -30,9 +39,9 @@ def episode_detail(*, user, episode_id) -> Episode:
     episode = get_visible_or_404(
         visible_episodes(user)
         .select_related("family", "team", "lead_practitioner", "level", "contact")
+        # Who the episode is about, its TAF and its transitions in its own row (`_json_lists`)
+        .annotate(**_json_annotations(PAGE_LISTS))
         .prefetch_related(
-            "focus_children",
-            Prefetch("taf_members", queryset=TafMember.objects.select_related("organisation")),
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("completing_organisation")
@@ -51,10 +60,10 @@ def episode_detail(*, user, episode_id) -> Episode:
                 ),
             ),
             Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
-            "transitions",
         ),
         pk=episode_id,
     )
+    _hang_lists(episode, PAGE_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -62,35 +71,148 @@ def episode_detail(*, user, episode_id) -> Episode:
 def episode_for_api(*, user, episode_id) -> Episode:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
-    entries, outcomes or scores the page reads. Audited as a view."""
-    from django.db.models import Count, Q
+    entries, outcomes or scores the page reads. Audited as a view.
 
-    from earlyhelp.assessments.models import Assessment
-    from earlyhelp.people.models import Person
-    from earlyhelp.plans.models import Plan, Review
-
-    def only(model, *fields):  # the columns the summary shows, and the key it hangs by
-        return model.objects.only("episode_id", *fields)
-
+    One query: each list comes in the episode's own row as a JSON array (a correlated subquery
+    per list, see `_json_lists`) instead of one prefetch query each – at full size and under
+    load each round trip to the database cost more than the rows it brought. The lists are
+    hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
     episode = get_visible_or_404(
         visible_episodes(user)
         .select_related("family", "lead_practitioner")
-        .prefetch_related(
-            Prefetch("focus_children", queryset=Person.objects.only("id")),
-            "taf_members",
-            Prefetch("assessments", queryset=only(Assessment, "status", "started_on",
-                                                  "completed_on")),
-            # each plan with its count of open actions: no action rows
-            Prefetch("plans", queryset=only(Plan, "status", "started_on").annotate(
-                open_action_count=Count("actions", filter=Q(actions__status=ActionStatus.OPEN))
-            )),
-            Prefetch("reviews", queryset=only(Review, "held_on", "next_review_due")),
-            "transitions",
-        ),
+        .annotate(**_json_annotations(API_LISTS)),
         pk=episode_id,
     )
+    _hang_lists(episode, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
+
+
+class _JSONArray(Aggregate):
+    """The group's values as one JSON array, as text: json_group_array (SQLite), json_agg
+    (PostgreSQL). Order is not the database's to keep here: `_hang` sorts."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_AGG",
+                              template="CAST(%(function)s(%(expressions)s) AS text)",
+                              **extra_context)
+
+
+def _rows_of(queryset, **fields):
+    """A correlated subquery: the episode's rows of `queryset` as a JSON array of objects."""
+    return Subquery(
+        queryset.order_by().values("episode_id")
+        .annotate(rows=_JSONArray(JSONObject(**fields))).values("rows")
+    )
+
+
+@functools.cache
+def _json_lists() -> dict:
+    """For each list EpisodeOutput shows: (subquery, model, sort key) – the fields the output
+    reads, and those its model orders by. Built once: composing six subqueries per request cost
+    more than their SQL (each use resolves its own copy, so sharing them is safe)."""
+    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.plans.models import Plan, Review
+
+    mine = {"episode_id": OuterRef("pk")}
+    open_actions = Coalesce(Subquery(
+        PlanAction.objects.filter(plan_id=OuterRef("pk"), status=ActionStatus.OPEN)
+        .order_by().values("plan_id").annotate(n=Count("pk")).values("n")
+    ), 0)
+    return {
+        "focus_children": (
+            _rows_of(Episode.focus_children.through.objects.filter(**mine), id="person_id",
+                     family_name="person__family_name", given_name="person__given_name"),
+            Person, lambda p: (p.family_name, p.given_name, str(p.pk)),
+        ),
+        "taf_members": (
+            _rows_of(TafMember.objects.filter(**mine), **_columns(
+                "id", "user_id", "name", "organisation_id", "organisation__name", "role",
+                "joined_on", "left_on")),
+            TafMember, lambda m: (m.joined_on, m.name),
+        ),
+        "transitions": (
+            _rows_of(Transition.objects.filter(**mine), **_columns(
+                "id", "kind", "date", "social_care_decided_on", "reason",
+                "social_care_reference", "cin_code", "recorded_by_id", "created_at")),
+            Transition, lambda t: (t.date, t.created_at),
+        ),
+        "assessments": (
+            _rows_of(Assessment.objects.filter(**mine), **_columns(
+                "id", "status", "started_on", "completed_on", "created_at")),
+            Assessment, lambda a: (-a.started_on.toordinal(), a.created_at),
+        ),
+        "plans": (
+            _rows_of(Plan.objects.filter(**mine), open_action_count=open_actions, **_columns(
+                "id", "status", "started_on", "created_at")),
+            Plan, lambda p: (-p.started_on.toordinal(), p.created_at),
+        ),
+        "reviews": (
+            _rows_of(Review.objects.filter(**mine), **_columns(
+                "id", "held_on", "next_review_due", "created_at")),
+            Review, lambda r: (r.held_on, r.created_at),
+        ),
+    }
+
+
+API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "plans", "reviews")
+PAGE_LISTS = ("focus_children", "taf_members", "transitions")
+
+
+def _json_annotations(names) -> dict:
+    lists = _json_lists()
+    return {f"_json_{name}": lists[name][0] for name in names}
+
+
+def _hang_lists(episode, names) -> None:
+    lists = _json_lists()
+    for name in names:
+        _, model, order = lists[name]
+        _hang(episode, name, model, json.loads(getattr(episode, f"_json_{name}") or "[]"), order)
+
+
+def _columns(*names) -> dict:
+    return {name: name for name in names}
+
+
+def _value(field, value):
+    """A value as JSON carried it (text for dates, times and UUIDs) back to its Python type.
+    SQLite keeps times as naive UTC text."""
+    if value is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return field.to_python(value)
+
+
+def _hang(episode, name, model, rows, order) -> None:
+    """Unsaved instances of `model` from the JSON rows, sorted as the model's ordering sorts
+    them, cached on the episode as a prefetch would be."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    instances = []
+    for row in rows:
+        instance = model(**{key: _value(fields[key], value) for key, value in row.items()
+                            if key in fields})
+        for key in row.keys() - fields.keys():
+            relation, _, column = key.partition("__")
+            if column:  # a related row's column (the TAF member's organisation's name)
+                related_id = getattr(instance, f"{relation}_id")
+                related = model._meta.get_field(relation).related_model
+                setattr(instance, relation,
+                        related(pk=related_id, **{column: row[key]}) if related_id else None)
+            else:  # an annotation (the plan's count of open actions)
+                setattr(instance, key, row[key])
+        instance._state.adding, instance._state.db = False, "default"
+        instances.append(instance)
+    instances.sort(key=order)
+    cached = model.objects.all()
+    cached._result_cache, cached._prefetch_done = instances, True
+    episode._prefetched_objects_cache = getattr(episode, "_prefetched_objects_cache", {})
+    episode._prefetched_objects_cache[name] = cached
 
 
 def episode_notes(*, user, episode: Episode) -> QuerySet:
