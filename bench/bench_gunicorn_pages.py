@@ -207,8 +207,9 @@ def main() -> int:
             for name, paths in (("bare", bare_paths), ("page", page_paths)):
                 result = _phase(base, paths, cookies, args.seconds, args.seed + 100 * n)
                 phases[name].append(result)
-                print(f"  round {n + 1} {name:<5} {len(result['latencies']) / result['seconds']:>7.1f}"
-                      f" req/s  errors {len(result['errors'])}")  # fmt: skip
+                rate = len(result["latencies"]) / result["seconds"]
+                print(f"  round {n + 1} {name:<5} {rate:>7.1f} req/s  "
+                      f"errors {len(result['errors'])}")  # fmt: skip
         load_after = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)
@@ -218,7 +219,7 @@ def main() -> int:
             server.kill()
     bare, page = _combine(phases["bare"]), _combine(phases["page"])
     ratio = round(page["requests_per_s"] / bare["requests_per_s"], 2) if bare["requests"] else 0
-    for label, r in ((f"bare view", bare), (f"{args.page} page", page)):
+    for label, r in (("bare view", bare), (f"{args.page} page", page)):
         print(f"{label:<12} {r['requests_per_s']:>7.1f} req/s  p50 {r['p50_ms']:>7.1f} ms  "
               f"p95 {r['p95_ms']:>7.1f} ms  errors {r['errors']}")
     print(f"{args.page} page: {ratio} of the bare view's throughput (target ≥ {TARGET_RATIO}); "

@@ -3,8 +3,9 @@
 import datetime as dt
 import functools
 import json
+import uuid
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Aggregate, Count, OuterRef, Prefetch, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
@@ -15,9 +16,8 @@ from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
-from earlyhelp.plans.models import ActionStatus, PlanAction
-
 from earlyhelp.people.models import Person
+from earlyhelp.plans.models import ActionStatus, PlanAction
 
 from .filters import EpisodeFilter
 from .models import Episode, FocusChild, TafMember, Transition
@@ -39,17 +39,16 @@ def episode_detail(*, user, episode_id) -> Episode:
     episode = get_visible_or_404(
         visible_episodes(user)
         .select_related("family", "team", "lead_practitioner", "level", "contact")
-        # Who the episode is about, its TAF and its transitions in its own row (`_json_lists`)
-        .annotate(**_json_annotations(PAGE_LISTS))
         .prefetch_related(
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("completing_organisation")
                 .prefetch_related(
-                    # each need with its theme, and each action with its owner, in one query
+                    # each need with its theme and person (the chart names a need twice over by its
+                    # person), and each action with its owner, in one query
                     # (the page shows no assessment entries: the assessment's own page does)
                     Prefetch("presenting_needs",
-                             queryset=PresentingNeed.objects.select_related("theme")),
+                             queryset=PresentingNeed.objects.select_related("theme", "person")),
                 ),
             ),
             Prefetch(
@@ -63,7 +62,8 @@ def episode_detail(*, user, episode_id) -> Episode:
         ),
         pk=episode_id,
     )
-    _hang_lists(episode, PAGE_LISTS)
+    # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
+    _lists_of(episode, PAGE_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -78,12 +78,9 @@ def episode_for_api(*, user, episode_id) -> Episode:
     load each round trip to the database cost more than the rows it brought. The lists are
     hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
     episode = get_visible_or_404(
-        visible_episodes(user)
-        .select_related("family", "lead_practitioner")
-        .annotate(**_json_annotations(API_LISTS)),
-        pk=episode_id,
+        visible_episodes(user).select_related("family", "lead_practitioner"), pk=episode_id
     )
-    _hang_lists(episode, API_LISTS)
+    _lists_of(episode, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -162,16 +159,36 @@ API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "pla
 PAGE_LISTS = ("focus_children", "taf_members", "transitions")
 
 
-def _json_annotations(names) -> dict:
+def _lists_of(episode, names) -> None:
+    """Read the named lists of an episode already in scope – one query, each list a JSON array
+    – and hang them on it as prefetches."""
+    sql, params, at = _lists_sql(names, connection.vendor)
+    params = list(params)
+    params[at] = Episode._meta.pk.get_db_prep_value(episode.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     lists = _json_lists()
-    return {f"_json_{name}": lists[name][0] for name in names}
-
-
-def _hang_lists(episode, names) -> None:
-    lists = _json_lists()
-    for name in names:
+    for name, rows in zip(names, row, strict=True):
         _, model, order = lists[name]
-        _hang(episode, name, model, json.loads(getattr(episode, f"_json_{name}") or "[]"), order)
+        _hang(episode, name, model, json.loads(rows or "[]"), order)
+
+
+_ANY_EPISODE = uuid.UUID(int=0)
+
+
+@functools.cache
+def _lists_sql(names, vendor) -> tuple:
+    """The SQL of the lists query, compiled once per database: Django composing and compiling
+    six correlated subqueries took longer than the database took to run them (issue 19). The
+    episode's id is the one parameter that changes: (sql, params, its position)."""
+    lists = _json_lists()
+    query = Episode.objects.filter(pk=_ANY_EPISODE).annotate(
+        **{f"_json_{name}": lists[name][0] for name in names}
+    ).values_list(*(f"_json_{name}" for name in names))
+    sql, params = query.query.sql_with_params()
+    marker = Episode._meta.pk.get_db_prep_value(_ANY_EPISODE, connection)
+    return sql, tuple(params), list(params).index(marker)
 
 
 def _columns(*names) -> dict:

@@ -37,9 +37,9 @@ def client_for(user):
 
 # Each read: the scoped fetch with its prefetches, and one INSERT of its audit row (the sealer
 # chains it later; a read touches no shared row).
-# The episode's lists come in its own row as JSON arrays (cases.selectors.episode_for_api): 9
-# with one prefetch query per list, 14 before it read only what it shows.
-EPISODE_DETAIL_QUERIES = 2
+# The scoped episode, then its lists in one query as JSON arrays (cases.selectors
+# .episode_for_api): 9 with one prefetch query per list, 14 before it read only what it shows.
+EPISODE_DETAIL_QUERIES = 3
 FAMILY_DETAIL_QUERIES = 3
 CASELOAD_QUERIES = 3
 
@@ -81,15 +81,19 @@ def test_episode_detail_shows_what_the_prefetched_rows_would(world):
     from earlyhelp.access.scoping import visible_episodes
     from earlyhelp.cases import services as cases
     from earlyhelp.cases.api import EpisodeOutput
+    from earlyhelp.cases.selectors import family_children
     from earlyhelp.plans.models import PlanAction
     from earlyhelp.plans.services import plan_action_complete
 
     earlier = open_episode(world)
-    cases.episode_step_up(episode=earlier, on=days_ago(60), reason="Risk rose",
+    cases.episode_step_up(episode=earlier, on=days_ago(58), reason="Risk rose",
                           acting_user=world.worker)
+    children = list(family_children(family=world.family))
+    assert children
     episode = cases.episode_step_down(
-        family=world.family, team=world.team, on=days_ago(55), reason="CIN closed, RC9",
+        family=world.family, team=world.team, on=days_ago(56), reason="CIN closed, RC9",
         from_episode=earlier, social_care_reference="SC-42", acting_user=world.worker,
+        focus_children=children,
     )
     episode = busy_episode_on(world, episode)
     action = PlanAction.objects.filter(plan__episode=episode).order_by("description").first()
@@ -106,4 +110,5 @@ def test_episode_detail_shows_what_the_prefetched_rows_would(world):
     assert response.json() == expected
     assert [p["open_actions"] for p in response.json()["plans"]] == [2]
     assert len(response.json()["transitions"]) == 1 and len(response.json()["reviews"]) == 2
-    assert response.json()["focus_children"] and len(response.json()["taf_members"]) == 2
+    assert len(response.json()["focus_children"]) == len(children)
+    assert len(response.json()["taf_members"]) == 2
