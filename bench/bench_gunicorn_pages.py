@@ -23,7 +23,6 @@ import argparse
 import os
 import random
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -32,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, setup_django, summary, verdict, write_result
+from _common import ROOT, setup_django, stop_server, summary, verdict, write_result
 
 TARGET_RATIO = 0.5  # page requests/s ÷ bare view requests/s (issue 19)
 PAGES = {"family": "/families/{}/", "episode": "/episodes/{}/"}
@@ -212,11 +211,7 @@ def main() -> int:
                       f"errors {len(result['errors'])}")  # fmt: skip
         load_after = os.getloadavg()
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     bare, page = _combine(phases["bare"]), _combine(phases["page"])
     ratio = round(page["requests_per_s"] / bare["requests_per_s"], 2) if bare["requests"] else 0
     for label, r in (("bare view", bare), (f"{args.page} page", page)):
