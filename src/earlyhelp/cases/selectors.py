@@ -73,10 +73,10 @@ def episode_for_api(*, user, episode_id) -> Episode:
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
-    One query: each list comes in the episode's own row as a JSON array (a correlated subquery
-    per list, see `_json_lists`) instead of one prefetch query each – at full size and under
-    load each round trip to the database cost more than the rows it brought. The lists are
-    hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
+    The scoped episode, then all its lists in one query, each a JSON array (a correlated
+    subquery per list, see `_json_lists` and `_lists_of`) instead of one prefetch query each –
+    at full size and under load each round trip cost more than the rows it brought. The lists
+    are hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
     episode = get_visible_or_404(
         visible_episodes(user).select_related("family", "lead_practitioner"), pk=episode_id
     )
