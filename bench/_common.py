@@ -63,6 +63,18 @@ def write_result(name: str, payload: dict) -> Path:
     return path
 
 
+def stop_server(process, seconds: float = 30) -> None:
+    """Stop a server the benchmark started (gunicorn finishes its requests on SIGTERM)."""
+    import signal
+    import subprocess
+
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def verdict(missed: list[str]) -> int:
     """Exit status of a benchmark: 0 when every target is met, else 1, each missed one named."""
     for line in missed:

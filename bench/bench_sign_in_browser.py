@@ -24,12 +24,11 @@ Writes bench/results/sign_in_browser.json.
 import argparse
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
 
-from _common import ROOT, setup_django, summary, verdict, write_result
+from _common import ROOT, setup_django, stop_server, summary, verdict, write_result
 from loadtest import free_port, wait_for
 
 TARGET_P50_MS = 1000.0
@@ -124,11 +123,7 @@ def main() -> int:
         wait_for(f"http://127.0.0.1:{port}/bench/bare/", 120)
         samples = run_browser(origin, user, device, args.samples)
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        try:
-            gunicorn.wait(30)
-        except subprocess.TimeoutExpired:
-            gunicorn.kill()
+        stop_server(gunicorn)
 
     results = {}
     for name, rows in samples.items():

@@ -98,6 +98,9 @@ class PlanSummary(serializers.Serializer):
     open_actions = serializers.SerializerMethodField()
 
     def get_open_actions(self, plan) -> int:
+        counted = getattr(plan, "open_action_count", None)  # selectors.episode_for_api counts
+        if counted is not None:
+            return counted
         return sum(1 for a in plan.actions.all() if a.status == "open")
 
 
@@ -113,8 +116,12 @@ class EpisodeOutput(EpisodeListOutput):
         fields = EpisodeListOutput.Meta.fields + [
             "focus_children", "lead_allocated_on", "contact", "closure_summary",
             "social_care_reference", "cin_closure_reason", "previous_episode", "taf_members",
-            "transitions", "assessments", "plans", "reviews", "version",
+            "transitions", "assessments", "plans", "reviews", "next_review_due",
+            "last_review_on", "assessment_state", "assessment_completed_on", "version",
         ]
+        # Kept on the episode by the services (cases.state): the answer the worklists give.
+        read_only_fields = ["next_review_due", "last_review_on", "assessment_state",
+                            "assessment_completed_on"]
 
 
 class AllocateInput(serializers.Serializer):
@@ -285,8 +292,10 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         audit_search(request, "cases.episode")
         return super().list(request, *args, **kwargs)
 
+    # The moves read the episode with its family, team and lead only (episode_for_page): the
+    # services lock and read what they need, and the answers show the episode's own fields.
     def _episode(self, request, pk, action: str):
-        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        episode = selectors.episode_for_page(user=request.user, episode_id=pk)
         require_episode_worker(request.user, episode, action)
         return episode
 
@@ -300,7 +309,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def allocate(self, request, pk=None):
         """`warnings`: the lead practitioner lacks a course the partnership requires (strategy);
         with EARLYHELP_LEAD_TRAINING=refuse the allocation is a 409 instead."""
-        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        episode = selectors.episode_for_page(user=request.user, episode_id=pk)
         policy.require(request.user, policy.Action.ALLOCATE, episode)
         data = dict(validated(AllocateInput, request.data))
         episode = services.episode_allocate(
@@ -313,7 +322,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="start-date")
     def start_date(self, request, pk=None):
         """A manager sets the day the episode started (default: the decision's date)."""
-        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        episode = selectors.episode_for_page(user=request.user, episode_id=pk)
         policy.require(request.user, policy.Action.SET_EPISODE_START, episode)
         data = dict(validated(StartDateInput, request.data))
         episode = services.episode_start_date_set(
@@ -326,7 +335,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="focus-children")
     def focus_children(self, request, pk=None):
         """A manager adds a focus child, or ends one (`ended: true`), from a day."""
-        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        episode = selectors.episode_for_page(user=request.user, episode_id=pk)
         policy.require(request.user, policy.Action.CHANGE_FOCUS_CHILDREN, episode)
         data = validated(FocusChildInput, request.data)
         person = scoped_pk(visible_people(request.user), data["person"], "person")
@@ -374,7 +383,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(methods=["POST"], request=NoteInput, responses={201: NoteOutput})
     @action(detail=True, methods=["get", "post"], pagination_class=None)  # the notes: one list
     def notes(self, request, pk=None):
-        episode = selectors.episode_detail(user=request.user, episode_id=pk)
+        episode = selectors.episode_for_page(user=request.user, episode_id=pk)
         if request.method == "GET":
             notes = selectors.episode_notes(user=request.user, episode=episode)
             return Response(NoteOutput(notes, many=True).data)
@@ -412,7 +421,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 family=family, focus_children=data.get("focus_children", []), **step_down
             )
         try:
-            episode = selectors.episode_detail(user=request.user, episode_id=episode.pk)
+            episode = selectors.episode_for_api(user=request.user, episode_id=episode.pk)
         except Http404:  # e.g. the front door, who sees families through their requests only
             episode = Episode.objects.get(pk=episode.pk)
         return Response(EpisodeOutput(episode).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,14 @@
 """Reads of episodes, always scoped to the user (reads across apps: earlyhelp.worklists)."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+import functools
+import json
+import uuid
+
+from django.db import connection, models
+from django.db.models import Aggregate, Count, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
@@ -8,10 +16,11 @@ from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
-from earlyhelp.plans.models import ActionStatus, PlanAction, Review
+from earlyhelp.people.models import Person
+from earlyhelp.plans.models import ActionStatus, PlanAction
 
 from .filters import EpisodeFilter
-from .models import Episode, FocusChild, TafMember
+from .models import Episode, FocusChild, TafMember, Transition
 
 
 def episode_list(*, user, filters=None) -> QuerySet[Episode]:
@@ -31,19 +40,15 @@ def episode_detail(*, user, episode_id) -> Episode:
         visible_episodes(user)
         .select_related("family", "team", "lead_practitioner", "level", "contact")
         .prefetch_related(
-            "focus_children",
-            Prefetch(
-                "taf_members",
-                queryset=TafMember.objects.select_related("organisation", "user"),
-            ),
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("completing_organisation")
                 .prefetch_related(
-                    # each need with its theme, and each action with its owner, in one query
+                    # each need with its theme and person (the chart names a need twice over by its
+                    # person), and each action with its owner, in one query
+                    # (the page shows no assessment entries: the assessment's own page does)
                     Prefetch("presenting_needs",
-                             queryset=PresentingNeed.objects.select_related("theme")),
-                    "entries",
+                             queryset=PresentingNeed.objects.select_related("theme", "person")),
                 ),
             ),
             Prefetch(
@@ -54,10 +59,11 @@ def episode_detail(*, user, episode_id) -> Episode:
                 ),
             ),
             Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
-            "transitions",
         ),
         pk=episode_id,
     )
+    # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
+    _lists_of(episode, PAGE_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -65,18 +71,165 @@ def episode_detail(*, user, episode_id) -> Episode:
 def episode_for_api(*, user, episode_id) -> Episode:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
-    entries, outcomes or scores the page reads. Audited as a view."""
+    entries, outcomes or scores the page reads. Audited as a view.
+
+    The scoped episode, then all its lists in one query, each a JSON array (a correlated
+    subquery per list, see `_json_lists` and `_lists_of`) instead of one prefetch query each –
+    at full size and under load each round trip cost more than the rows it brought. The lists
+    are hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
     episode = get_visible_or_404(
-        visible_episodes(user)
-        .select_related("family", "lead_practitioner")
-        .prefetch_related(
-            "focus_children", "taf_members", "assessments", "plans__actions", "reviews",
-            "transitions",
-        ),
-        pk=episode_id,
+        visible_episodes(user).select_related("family", "lead_practitioner"), pk=episode_id
     )
+    _lists_of(episode, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
+
+
+class _JSONArray(Aggregate):
+    """The group's values as one JSON array, as text: json_group_array (SQLite), json_agg
+    (PostgreSQL). Order is not the database's to keep here: `_hang` sorts."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_AGG",
+                              template="CAST(%(function)s(%(expressions)s) AS text)",
+                              **extra_context)
+
+
+def _rows_of(queryset, **fields):
+    """A correlated subquery: the episode's rows of `queryset` as a JSON array of objects."""
+    return Subquery(
+        queryset.order_by().values("episode_id")
+        .annotate(rows=_JSONArray(JSONObject(**fields))).values("rows")
+    )
+
+
+@functools.cache
+def _json_lists() -> dict:
+    """For each list EpisodeOutput shows: (subquery, model, sort key) – the fields the output
+    reads, and those its model orders by. Built once: composing six subqueries per request cost
+    more than their SQL (each use resolves its own copy, so sharing them is safe)."""
+    from earlyhelp.assessments.models import Assessment
+    from earlyhelp.plans.models import Plan, Review
+
+    mine = {"episode_id": OuterRef("pk")}
+    open_actions = Coalesce(Subquery(
+        PlanAction.objects.filter(plan_id=OuterRef("pk"), status=ActionStatus.OPEN)
+        .order_by().values("plan_id").annotate(n=Count("pk")).values("n")
+    ), 0)
+    return {
+        "focus_children": (
+            _rows_of(Episode.focus_children.through.objects.filter(**mine), id="person_id",
+                     family_name="person__family_name", given_name="person__given_name"),
+            Person, lambda p: (p.family_name, p.given_name, str(p.pk)),
+        ),
+        "taf_members": (
+            _rows_of(TafMember.objects.filter(**mine), **_columns(
+                "id", "user_id", "name", "organisation_id", "organisation__name", "role",
+                "joined_on", "left_on")),
+            TafMember, lambda m: (m.joined_on, m.name),
+        ),
+        "transitions": (
+            _rows_of(Transition.objects.filter(**mine), **_columns(
+                "id", "kind", "date", "social_care_decided_on", "reason",
+                "social_care_reference", "cin_code", "recorded_by_id", "created_at")),
+            Transition, lambda t: (t.date, t.created_at),
+        ),
+        "assessments": (
+            _rows_of(Assessment.objects.filter(**mine), **_columns(
+                "id", "status", "started_on", "completed_on", "created_at")),
+            Assessment, lambda a: (-a.started_on.toordinal(), a.created_at),
+        ),
+        "plans": (
+            _rows_of(Plan.objects.filter(**mine), open_action_count=open_actions, **_columns(
+                "id", "status", "started_on", "created_at")),
+            Plan, lambda p: (-p.started_on.toordinal(), p.created_at),
+        ),
+        "reviews": (
+            _rows_of(Review.objects.filter(**mine), **_columns(
+                "id", "held_on", "next_review_due", "created_at")),
+            Review, lambda r: (r.held_on, r.created_at),
+        ),
+    }
+
+
+API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "plans", "reviews")
+PAGE_LISTS = ("focus_children", "taf_members", "transitions")
+
+
+def _lists_of(episode, names) -> None:
+    """Read the named lists of an episode already in scope – one query, each list a JSON array
+    – and hang them on it as prefetches."""
+    sql, params, at = _lists_sql(names, connection.vendor)
+    params = list(params)
+    params[at] = Episode._meta.pk.get_db_prep_value(episode.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    lists = _json_lists()
+    for name, rows in zip(names, row, strict=True):
+        _, model, order = lists[name]
+        _hang(episode, name, model, json.loads(rows or "[]"), order)
+
+
+_ANY_EPISODE = uuid.UUID(int=0)
+
+
+@functools.cache
+def _lists_sql(names, vendor) -> tuple:
+    """The SQL of the lists query, compiled once per database: Django composing and compiling
+    six correlated subqueries took longer than the database took to run them (issue 19). The
+    episode's id is the one parameter that changes: (sql, params, its position)."""
+    lists = _json_lists()
+    query = Episode.objects.filter(pk=_ANY_EPISODE).annotate(
+        **{f"_json_{name}": lists[name][0] for name in names}
+    ).values_list(*(f"_json_{name}" for name in names))
+    sql, params = query.query.sql_with_params()
+    marker = Episode._meta.pk.get_db_prep_value(_ANY_EPISODE, connection)
+    return sql, tuple(params), list(params).index(marker)
+
+
+def _columns(*names) -> dict:
+    return {name: name for name in names}
+
+
+def _value(field, value):
+    """A value as JSON carried it (text for dates, times and UUIDs) back to its Python type.
+    SQLite keeps times as naive UTC text."""
+    if value is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return field.to_python(value)
+
+
+def _hang(episode, name, model, rows, order) -> None:
+    """Unsaved instances of `model` from the JSON rows, sorted as the model's ordering sorts
+    them, cached on the episode as a prefetch would be."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    instances = []
+    for row in rows:
+        instance = model(**{key: _value(fields[key], value) for key, value in row.items()
+                            if key in fields})
+        for key in row.keys() - fields.keys():
+            relation, _, column = key.partition("__")
+            if column:  # a related row's column (the TAF member's organisation's name)
+                related_id = getattr(instance, f"{relation}_id")
+                related = model._meta.get_field(relation).related_model
+                setattr(instance, relation,
+                        related(pk=related_id, **{column: row[key]}) if related_id else None)
+            else:  # an annotation (the plan's count of open actions)
+                setattr(instance, key, row[key])
+        instance._state.adding, instance._state.db = False, "default"
+        instances.append(instance)
+    instances.sort(key=order)
+    cached = model.objects.all()
+    cached._result_cache, cached._prefetch_done = instances, True
+    episode._prefetched_objects_cache = getattr(episode, "_prefetched_objects_cache", {})
+    episode._prefetched_objects_cache[name] = cached
 
 
 def episode_notes(*, user, episode: Episode) -> QuerySet:
@@ -176,9 +329,11 @@ def episode_work_still_open(*, episode: Episode) -> dict:
 
     The episode was fetched through a scoped selector (or locked by a service that checked the
     policy): its referrals are the family's, visible to whoever may close it."""
-    last_review = Review.objects.filter(episode=episode).order_by("-held_on").first()
-    review_booked = (last_review.next_review_due if last_review and last_review.next_review_due
-                     and last_review.next_review_due >= dates.today() else None)
+    # The last review's next date, kept on the episode (cases.state); before any review the
+    # column holds the first review's due date from the plan, which nobody has booked yet.
+    due = episode.next_review_due
+    review_booked = (due if episode.last_review_on is not None and due is not None
+                     and due >= dates.today() else None)
     return {
         "actions": list(PlanAction.objects.filter(plan__episode=episode, status=ActionStatus.OPEN)
                         .order_by("due_date", "created_at")),
@@ -201,10 +356,16 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     from earlyhelp.core.codes import Rater
     from earlyhelp.plans.models import ClosingScore, FamilyView
 
-    views = list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
-    by_review = {v.review_id: v for v in views}
     reviews = list(episode.reviews.all())
-    closing = {c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
+    # The family's views come with reviews or at closure, closing scores only at closure (the
+    # closing service writes them as the episode closes): an open episode without reviews has
+    # neither, and an open one has no closing scores – no query for what cannot be there.
+    has_closed = not episode.is_open
+    views = (list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
+             if reviews or has_closed else [])
+    by_review = {v.review_id: v for v in views}
+    closing = ({c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
+               if has_closed else {})
     closing_view = by_review.get(None)
     columns = [(r.held_on, {s.need_id: s.score for s in r.scores.all()}, by_review.get(r.pk))
                for r in reviews]

@@ -12,7 +12,7 @@ from earlyhelp.access import policy
 from earlyhelp.assessments.models import AssessmentStatus
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
-from earlyhelp.cases.models import ClosureOutcome, Timescales
+from earlyhelp.cases.models import ClosureOutcome
 from earlyhelp.core import dates
 from earlyhelp.core.codes import Rater
 from earlyhelp.core.dates import long_date
@@ -74,13 +74,9 @@ def episode_context(user, episode) -> dict:
     plans = list(episode.plans.all())
     plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), plans[0] if plans else None)
     reviews = list(episode.reviews.all())
-    last_review = reviews[-1] if reviews else None
-    if last_review:
-        review_due = last_review.next_review_due
-    elif plan and plan.status == PlanStatus.ACTIVE:
-        review_due = Timescales.current().first_review_due(plan.started_on)
-    else:
-        review_due = None
+    # Kept on the episode by the services that record reviews and start plans (cases.state):
+    # the one answer the worklists give too.
+    review_due = episode.next_review_due
     today = dates.today()
     return {
         "episode": episode,

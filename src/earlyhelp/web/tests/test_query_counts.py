@@ -21,8 +21,10 @@ FAMILY_PAGE_MAX = 8  # 11 before that; 22 with the chain head locked per read, t
 # was 24; 18 before the page listed the episode's referrals (one query); 21 since it shows the
 # practitioner's and the family's ratings side by side (the family's views with their ratings, and
 # the closing scores: two queries, whatever the number of reviews); 20 since the needs come with
-# their themes (and the plan's actions with their owners, where they have one)
-EPISODE_PAGE_MAX = 20
+# their themes (and the plan's actions with their owners, where they have one); 16 since the
+# focus children, TAF and transitions come in one query (JSON arrays), the assessment
+# entries it never showed are not read, and an open episode asks for no closing scores
+EPISODE_PAGE_MAX = 16
 CASELOAD_PAGE_MAX = 6  # was 12
 
 
