@@ -1,7 +1,8 @@
 """Small helpers every page view uses: rendering, pagination, calling a service from a form."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Count, Window
 from django.shortcuts import render
 
 from earlyhelp.core.errors import IllegalMove
@@ -25,6 +26,31 @@ def page(request, template: str, context: dict, *, status: int = 200):
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def _counted_rows(queryset, number: int, per_page: int) -> list:
+    start = (number - 1) * per_page
+    return list(queryset.annotate(of_all_rows=Window(Count("pk")))[start : start + per_page])
+
+
+def paginate_counted(request, queryset, per_page: int = PAGE_SIZE) -> Page:
+    """As paginate (Paginator.get_page: a page number that is not a number is page 1, one out
+    of range the last page), in one query for any page that has rows: the rows carry the count
+    of all rows (COUNT(*) OVER ()). For scoped lists, where counting apart runs the scope twice
+    (half the time of a team queue on the full-size borough, issue 19)."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except (TypeError, ValueError):
+        number = 1
+    rows = _counted_rows(queryset, number, per_page) if number >= 1 else []
+    if rows:
+        paginator.count = rows[0].of_all_rows  # a cached_property: set, it is never queried
+        return Page(rows, number, paginator)
+    # Out of range or an empty list: count (a second query), then the last page.
+    number = paginator.num_pages
+    rows = _counted_rows(queryset, number, per_page) if paginator.count else []
+    return Page(rows, number, paginator)
 
 
 def attempt(form, work, *args, **kwargs):

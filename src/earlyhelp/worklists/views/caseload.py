@@ -10,10 +10,9 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import selectors as frontdoor
-from earlyhelp.web.views.base import audit_list, page
+from earlyhelp.web.views.base import audit_list, page, paginate_counted
 
 from .. import selectors as worklists
-from .paging import paginate_counted
 
 
 @login_required
