@@ -1,10 +1,12 @@
 """A worker's caseload and the team manager's view of work that needs action."""
 
 import uuid
+from html import escape
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404
@@ -52,9 +54,6 @@ def team(request):
     user = request.user
     policy.require(user, policy.Action.SEE_TEAM_VIEW)
     overview = worklists.team_overview(user=user)
-    caseload_url = url_maker("web:worker_caseload")
-    for worker in overview["workers"]:
-        worker.caseload_url = caseload_url(worker.pk)
     return page(
         request,
         "worklists/team/index.html",
@@ -62,13 +61,48 @@ def team(request):
             "page_title": "Team",
             "counts": overview["counts"],
             "queue": frontdoor.contact_queue_counts(user=user),
-            "workers": overview["workers"],
+            "load_rows": load_rows(overview["workers"]),
             "weights": overview["weights"],
         },
     )
 
 
 _PLACEHOLDER = str(uuid.UUID(int=0))
+
+_LOAD_ROW = (
+    '<tr class="govuk-table__row">\n'
+    '      <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n'
+    '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n'
+    '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n'
+    '      <td class="govuk-table__cell govuk-table__cell--numeric">{}%{}</td>\n'
+    "    </tr>"
+)
+_OVER = mark_safe(' <strong class="govuk-tag govuk-tag--red">Over capacity</strong>')
+
+
+def load_rows(workers) -> list:
+    """The caseloads table's rows, each formatted once here, text escaped as the template
+    would (Django's escape is html.escape): a service of a few hundred workers drew each cell
+    through the template's variable lookups and number localisation, a third of the team
+    page's time on the full-size borough, and format_html's lazy escaping was half of the rest."""
+    caseload_url = url_maker("web:worker_caseload")
+    return [
+        mark_safe(
+            _LOAD_ROW.format(
+                caseload_url(worker.pk),  # a path of a UUID: nothing to escape
+                escape(worker.display_name),
+                escape(worker.team.name),
+                worker.load.count,
+                worker.load.weighted_2dp,
+                worker.load.capacity_2dp,
+                worker.load.percent,
+                _OVER if worker.load.over else "",
+            )
+        )
+        for worker in workers
+    ]
 
 
 def url_maker(name: str):
