@@ -1,5 +1,6 @@
 """A worker's caseload and the team manager's view of work that needs action."""
 
+import functools
 import uuid
 from html import escape
 
@@ -12,6 +13,7 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import selectors as frontdoor
+from earlyhelp.web.templatetags.govuk import govuk_tag
 from earlyhelp.web.views.base import audit_list, page, paginate_counted
 
 from .. import selectors as worklists
@@ -33,8 +35,11 @@ def caseload(request, worker_id=None):
     audit_list(request, "cases.episode")
     worklists.mark_due(page_obj, today)
     family_url, episode_url = url_maker("web:family_detail"), url_maker("web:episode_detail")
+    tag = functools.cache(govuk_tag)  # a template per tag, rendered once per kind
     for episode in page_obj:
         episode.family_url, episode.url = family_url(episode.family_id), episode_url(episode.pk)
+        episode.assessment_tag = tag(*_assessment_tag(episode))
+        episode.late_tag = tag(episode.actions_late, "red") if episode.actions_late else "0"
     own = worker.pk == user.pk
     return page(
         request,
@@ -45,8 +50,19 @@ def caseload(request, worker_id=None):
             "own": own,
             "page_obj": page_obj,
             "today": today,
+            "overdue_tag": tag("Overdue", "red"),
         },
     )
+
+
+def _assessment_tag(episode) -> tuple[str, str]:
+    if episode.assessment_done:
+        return "Completed", "green"
+    if episode.assessment_overdue:
+        return "Overdue", "red"
+    if episode.assessment_started:
+        return "In progress", "light-blue"
+    return "Not started", "grey"
 
 
 @login_required
