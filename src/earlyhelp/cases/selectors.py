@@ -14,13 +14,14 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
+from earlyhelp.core.prepared import Prepared, fields_of, instance
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.people.models import Person
 from earlyhelp.plans.models import ActionStatus, PlanAction
 
 from .filters import EpisodeFilter
-from .models import Episode, FocusChild, TafMember, Transition
+from .models import Episode, EpisodeStatus, FocusChild, TafMember, Transition
 
 
 def episode_list(*, user, filters=None) -> QuerySet[Episode]:
@@ -245,6 +246,36 @@ def episode_notes(*, user, episode: Episode) -> QuerySet:
     if not may_see(user, CASE_NOTE, episode=episode):
         notes = notes.filter(is_sensitive=False)
     return notes.order_by("-written_at")
+
+
+_OPEN_EPISODE_SHOWS = ("team", "lead_practitioner", "level")
+
+
+def _open_episode_query(family):
+    related = (fields_of(Episode._meta.get_field(name).related_model, f"{name}__")
+               for name in _OPEN_EPISODE_SHOWS)  # fmt: skip
+    return (
+        Episode.objects.filter(family_id=family, status=EpisodeStatus.OPEN)
+        .order_by("pk")
+        .values(*fields_of(Episode), *(name for names in related for name in names))[:1]
+    )
+
+
+# Compiled once (core.prepared): its three joins took longer to compile than to run.
+_OPEN_EPISODE = Prepared(_open_episode_query, "family", model=Episode)
+
+
+def open_episode_of(*, family) -> Episode | None:
+    """The household's open episode with its team, lead practitioner and level, for the family
+    record. `family` must come from a scoped selector (people.selectors.family_detail)."""
+    rows = _OPEN_EPISODE.rows(family=family.pk)
+    if not rows:
+        return None
+    episode = instance(Episode, rows[0])
+    for name in _OPEN_EPISODE_SHOWS:
+        related = Episode._meta.get_field(name).related_model
+        episode._state.fields_cache[name] = instance(related, rows[0], f"{name}__")
+    return episode
 
 
 def episode_for_page(*, user, episode_id, detail: str = "") -> Episode:

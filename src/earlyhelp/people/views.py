@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_people
-from earlyhelp.cases.models import Episode, EpisodeStatus
+from earlyhelp.cases import selectors as cases
 from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
@@ -57,11 +57,7 @@ def family_detail(request, family_id):
     today = dates.today()
     family = people.family_detail(user=user, family_id=family_id, for_page=True)
     current, past = _members(family, today)
-    open_episode = (
-        Episode.objects.filter(family=family, status=EpisodeStatus.OPEN)
-        .select_related("team", "lead_practitioner", "level")
-        .first()
-    )
+    open_episode = cases.open_episode_of(family=family)
     timeline = family_timeline(user=user, family=family).page(
         request.GET.get("page"), TIMELINE_PAGE
     )
