@@ -110,3 +110,34 @@ def instance(model, row: dict, prefix: str = "", db: str = "default"):
     if prefix and values[names.index(model._meta.pk.attname)] is None:
         return None
     return model.from_db(db, names, values)
+
+
+def related_fields(model, names) -> list[str]:
+    """fields_of each named relation's model under its prefix (a select_related for values())."""
+    columns = []
+    for name in names:
+        columns += fields_of(model._meta.get_field(name).related_model, f"{name}__")
+    return columns
+
+
+def instances(model, rows, related=(), db: str = "default") -> list:
+    """Instances of `model` from rows read with fields_of(model) and related_fields(model,
+    related), each related row cached on it as select_related would."""
+    out = []
+    for row in rows:
+        obj = instance(model, row, db=db)
+        for name in related:
+            related_model = model._meta.get_field(name).related_model
+            obj._state.fields_cache[name] = instance(related_model, row, f"{name}__", db)
+        out.append(obj)
+    return out
+
+
+def hang(obj, name: str, model, objects: list) -> None:
+    """`objects` cached on `obj` as prefetch_related would: obj.<name>.all() reads them without
+    a query."""
+    cached = model.objects.all()
+    cached._result_cache, cached._prefetch_done = objects, True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = cached
