@@ -22,9 +22,10 @@ def placeholder(n: int) -> uuid.UUID:
 
 class Compiled:
     """A values() queryset's SQL for one connection, where the named placeholder ids sit in its
-    parameters (a UUID where the database has the type, hex text on SQLite), and its converters."""
+    parameters (a UUID where the database has the type, hex text on SQLite), and its converters.
+    A placeholder not `optional` must be in the SQL (else the query would not be the one meant)."""
 
-    def __init__(self, queryset, connection, placeholders: dict):
+    def __init__(self, queryset, connection, placeholders: dict, optional=()):
         compiler = queryset.query.get_compiler(connection=connection)
         self.sql, params = compiler.as_sql()
         self.names = [alias for _, _, alias in compiler.select]
@@ -34,7 +35,7 @@ class Compiled:
             forms.update({value: (name, _same), value.hex: (name, _hex), str(value): (name, str)})
         self.slots = {n: forms[value] for n, value in enumerate(params)
                       if isinstance(value, uuid.UUID | str) and value in forms}  # fmt: skip
-        missing = set(placeholders) - {name for name, _ in self.slots.values()}
+        missing = set(placeholders) - set(optional) - {name for name, _ in self.slots.values()}
         if missing:
             raise RuntimeError(f"the prepared SQL lost its parameters {sorted(missing)}")
         self.params = list(params)

@@ -196,7 +196,8 @@ class _Compiled(Compiled):
     bound per request): the page with the total, and the count."""
 
     def __init__(self, rows, connection):
-        super().__init__(rows, connection, {"family": _FAMILY, "user": _USER})
+        # The user's id is in the SQL only when the notes rule names the lead practitioner.
+        super().__init__(rows, connection, {"family": _FAMILY, "user": _USER}, optional=["user"])
         self.count_sql = f"SELECT COUNT(*) FROM ({self.sql}) tl_rows"
         # A page and the total in one query: the rows with a count over all of them (a window
         # is computed before LIMIT), newest first.
