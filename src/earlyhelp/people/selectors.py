@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.prepared import Prepared, fields_of, instance
+from earlyhelp.core.prepared import Prepared, fields_of, hang, instance
 
 from .filters import FamilyFilter, PersonFilter
 from .identifiers import normalise_nhs_number
@@ -64,9 +64,7 @@ def _hang_members(family) -> None:
         for name in _BESIDE:
             setattr(membership, name, row[name])
         members.append(membership)
-    hung = family.memberships.all()
-    hung._result_cache, hung._prefetch_done = members, True
-    family._prefetched_objects_cache = {"memberships": hung}
+    hang(family, "memberships", Membership, members)
 
 
 def _beside_each_member() -> dict:
