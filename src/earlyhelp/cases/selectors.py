@@ -6,7 +6,7 @@ import json
 import uuid
 
 from django.db import connection, models
-from django.db.models import Aggregate, Count, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
@@ -14,13 +14,21 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
+from earlyhelp.core.prepared import (
+    Prepared,
+    fields_of,
+    hang,
+    instance,
+    instances,
+    related_fields,
+)
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.people.models import Person
 from earlyhelp.plans.models import ActionStatus, PlanAction
 
 from .filters import EpisodeFilter
-from .models import Episode, FocusChild, TafMember, Transition
+from .models import Episode, EpisodeStatus, FocusChild, TafMember, Transition
 
 
 def episode_list(*, user, filters=None) -> QuerySet[Episode]:
@@ -33,39 +41,72 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
 
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    from earlyhelp.assessments.models import Assessment, PresentingNeed
-    from earlyhelp.plans.models import Plan, Review
-
     episode = get_visible_or_404(
-        visible_episodes(user)
-        .select_related("family", "team", "lead_practitioner", "level", "contact")
-        .prefetch_related(
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.select_related("completing_organisation")
-                .prefetch_related(
-                    # each need with its theme and person (the chart names a need twice over by its
-                    # person), and each action with its owner, in one query
-                    # (the page shows no assessment entries: the assessment's own page does)
-                    Prefetch("presenting_needs",
-                             queryset=PresentingNeed.objects.select_related("theme", "person")),
-                ),
-            ),
-            Prefetch(
-                "plans",
-                queryset=Plan.objects.prefetch_related(
-                    "outcomes",
-                    Prefetch("actions", queryset=PlanAction.objects.select_related("owner")),
-                ),
-            ),
-            Prefetch("reviews", queryset=Review.objects.prefetch_related("scores")),
-        ),
+        visible_episodes(user).select_related("family", "team", "lead_practitioner", "level",
+                                              "contact"),
         pk=episode_id,
     )
+    _hang_work(episode)
     # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
     _lists_of(episode, PAGE_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
+
+
+@functools.cache
+def _work_lists() -> tuple:
+    """The episode's assessments (each with its presenting needs, their theme and person),
+    plans (outcomes; actions with their owner) and reviews (scores), as prefetch_related read
+    them, each list by the episode's id with SQL compiled once (core.prepared): composing and
+    compiling seven querysets cost more than running them (issue 19). A nested list is read
+    only when its parents' list has rows, as a prefetch would.
+    (parent cache name or None: the episode, name, model, its parent's foreign key, related)"""
+    from earlyhelp.assessments.models import Assessment, PresentingNeed
+    from earlyhelp.plans.models import Plan, PlanOutcome, ProgressScore, Review
+
+    def listed(model, to_episode, related=()):
+        return Prepared(
+            lambda episode: model.objects.filter(**{to_episode: episode}).values(
+                *fields_of(model), *related_fields(model, related)
+            ),
+            "episode",
+            model=model,
+        )
+
+    return (
+        (None, "assessments", Assessment, "episode",
+         ("completing_organisation",), listed(Assessment, "episode_id",
+                                              ("completing_organisation",))),
+        ("assessments", "presenting_needs", PresentingNeed, "assessment", ("theme", "person"),
+         listed(PresentingNeed, "assessment__episode_id", ("theme", "person"))),
+        (None, "plans", Plan, "episode", (), listed(Plan, "episode_id")),
+        ("plans", "outcomes", PlanOutcome, "plan", (), listed(PlanOutcome, "plan__episode_id")),
+        ("plans", "actions", PlanAction, "plan", ("owner",),
+         listed(PlanAction, "plan__episode_id", ("owner",))),
+        (None, "reviews", Review, "episode", (), listed(Review, "episode_id")),
+        ("reviews", "scores", ProgressScore, "review", (),
+         listed(ProgressScore, "review__episode_id")),
+    )  # fmt: skip
+
+
+def _hang_work(episode) -> None:
+    """Read _work_lists for the episode and hang each list on its parents as prefetched."""
+    read = {None: {episode.pk: episode}}
+    for parent_list, name, model, parent_fk, related, prepared in _work_lists():
+        parents = read[parent_list]
+        if not parents:
+            read[name] = {}
+            continue
+        children = {pk: [] for pk in parents}
+        objects = instances(model, prepared.rows(episode=episode.pk), related)
+        attname = model._meta.get_field(parent_fk).attname
+        for obj in objects:
+            parent = parents[getattr(obj, attname)]
+            obj._state.fields_cache[parent_fk] = parent
+            children[parent.pk].append(obj)
+        for pk, parent in parents.items():
+            hang(parent, name, model, children[pk])
+        read[name] = {obj.pk: obj for obj in objects}
 
 
 def episode_for_api(*, user, episode_id) -> Episode:
@@ -245,6 +286,68 @@ def episode_notes(*, user, episode: Episode) -> QuerySet:
     if not may_see(user, CASE_NOTE, episode=episode):
         notes = notes.filter(is_sensitive=False)
     return notes.order_by("-written_at")
+
+
+def _latest_notes_query(episode, *, sensitive: bool, limit: int):
+    from .models import CaseNote
+
+    notes = CaseNote.objects.filter(episode_id=episode)
+    if not sensitive:
+        notes = notes.filter(is_sensitive=False)
+    return notes.order_by("-written_at").values(
+        *fields_of(CaseNote), *related_fields(CaseNote, ["author"])
+    )[:limit]
+
+
+@functools.cache
+def _latest_notes(sensitive: bool, limit: int) -> Prepared:
+    return Prepared(functools.partial(_latest_notes_query, sensitive=sensitive, limit=limit),
+                    "episode", model=Episode)  # fmt: skip
+
+
+def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
+    """The newest `limit` notes of episode_notes, with their authors, for the episode page: SQL
+    compiled once (core.prepared)."""
+    from earlyhelp.access.sensitive import CASE_NOTE, may_see
+
+    from .models import CaseNote
+
+    sensitive = may_see(user, CASE_NOTE, episode=episode)
+    rows = _latest_notes(sensitive, limit).rows(episode=episode.pk)
+    notes = instances(CaseNote, rows, ["author"])
+    for note in notes:
+        note._state.fields_cache["episode"] = episode
+    return notes
+
+
+_OPEN_EPISODE_SHOWS = ("team", "lead_practitioner", "level")
+
+
+def _open_episode_query(family):
+    related = (fields_of(Episode._meta.get_field(name).related_model, f"{name}__")
+               for name in _OPEN_EPISODE_SHOWS)  # fmt: skip
+    return (
+        Episode.objects.filter(family_id=family, status=EpisodeStatus.OPEN)
+        .order_by("pk")
+        .values(*fields_of(Episode), *(name for names in related for name in names))[:1]
+    )
+
+
+# Compiled once (core.prepared): its three joins took longer to compile than to run.
+_OPEN_EPISODE = Prepared(_open_episode_query, "family", model=Episode)
+
+
+def open_episode_of(*, family) -> Episode | None:
+    """The household's open episode with its team, lead practitioner and level, for the family
+    record. `family` must come from a scoped selector (people.selectors.family_detail)."""
+    rows = _OPEN_EPISODE.rows(family=family.pk)
+    if not rows:
+        return None
+    episode = instance(Episode, rows[0])
+    for name in _OPEN_EPISODE_SHOWS:
+        related = Episode._meta.get_field(name).related_model
+        episode._state.fields_cache[name] = instance(related, rows[0], f"{name}__")
+    return episode
 
 
 def episode_for_page(*, user, episode_id, detail: str = "") -> Episode:

@@ -104,7 +104,7 @@ def episode_detail(request, episode_id):
     user = request.user
     episode = cases.episode_detail(user=user, episode_id=episode_id)
     context = episode_context(user, episode)
-    context["notes"] = list(cases.episode_notes(user=user, episode=episode)[:5])
+    context["notes"] = cases.episode_latest_notes(user=user, episode=episode)
     context["referrals"] = list(directory.episode_referrals(user=user, episode=episode))
     completed = context["assessment_completed"]
     needs = list(completed.presenting_needs.all()) if completed else []

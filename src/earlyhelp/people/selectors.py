@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
+from earlyhelp.core.prepared import Prepared, fields_of, hang, instance
 
 from .filters import FamilyFilter, PersonFilter
 from .identifiers import normalise_nhs_number
@@ -24,17 +25,46 @@ def family_detail(*, user, family_id, for_page: bool = False) -> Family:
     carries what the family record shows beside it, read in the same query – the latest
     consent to engage and to share (status and date) and whether the person is a current
     member of another household."""
-    memberships = Membership.objects.select_related("person").order_by("role", "start_date")
+    families = visible_families(user).select_related("locality")
     if for_page:
-        memberships = memberships.annotate(**_beside_each_member())
-    family = get_visible_or_404(
-        visible_families(user)
-        .select_related("locality")
-        .prefetch_related(Prefetch("memberships", queryset=memberships)),
-        pk=family_id,
-    )
+        family = get_visible_or_404(families, pk=family_id)
+        _hang_members(family)
+    else:
+        memberships = Membership.objects.select_related("person").order_by("role", "start_date")
+        family = get_visible_or_404(
+            families.prefetch_related(Prefetch("memberships", queryset=memberships)),
+            pk=family_id,
+        )
     audit.record_view(user=user, obj=family, family_id=family.id)
     return family
+
+
+_BESIDE = ("engage_status", "engage_on", "share_status", "share_on", "other_household")
+
+# The family record's members with what it shows beside each, compiled once (core.prepared):
+# building and compiling its five subqueries cost more than running them.
+_MEMBERS = Prepared(
+    lambda family: Membership.objects.filter(family_id=family)
+    .annotate(**_beside_each_member())
+    .order_by("role", "start_date")
+    .values(*fields_of(Membership), *fields_of(Person, "person__"), *_BESIDE),
+    "family",
+    model=Membership,
+)
+
+
+def _hang_members(family) -> None:
+    """The household's memberships (each with its person and _BESIDE) as if prefetched:
+    `family.memberships.all()` reads them without a query."""
+    members = []
+    for row in _MEMBERS.rows(family=family.pk):
+        membership = instance(Membership, row)
+        membership._state.fields_cache["person"] = instance(Person, row, "person__")
+        membership._state.fields_cache["family"] = family
+        for name in _BESIDE:
+            setattr(membership, name, row[name])
+        members.append(membership)
+    hang(family, "memberships", Membership, members)
 
 
 def _beside_each_member() -> dict:

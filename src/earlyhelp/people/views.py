@@ -1,16 +1,23 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_people
-from earlyhelp.cases.models import Episode, EpisodeStatus
+from earlyhelp.cases import selectors as cases
 from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
+from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate
 from earlyhelp.worklists.timeline import family_timeline
 
@@ -35,11 +42,20 @@ def family_search(request):
 
 def _members(family, today):
     """Current and past members, each with the latest consent to engage and to share (read with
-    the memberships: family_detail(for_page=True))."""
+    the memberships: family_detail(for_page=True)) and the cells and links of its row, drawn
+    here rather than by the template per row (issue 19: one reverse() per link, not per row)."""
     current, past = [], []
+    links = _Links(
+        chronology=("documents:person_chronology", _ANY),
+        consent=("web:consent_add", family.pk, _ANY),
+        letter=("letters:choose", "person", _ANY),
+    )
     for membership in family.memberships.all():
         membership.engage = _consent(membership.engage_status, membership.engage_on)
         membership.share = _consent(membership.share_status, membership.share_on)
+        membership.engage_tag = _consent_tag(membership.engage)
+        membership.share_tag = _consent_tag(membership.share)
+        membership.links = links.of(membership.person_id)
         (current if membership.is_current(today) else past).append(membership)
     order = {"parent_carer": 0, "other_adult": 1, "child": 2}
     current.sort(key=lambda m: (order.get(m.role, 3), m.person.date_of_birth or today))
@@ -51,20 +67,55 @@ def _consent(status, decided_on):
     return {"status": status, "decided_on": decided_on} if status else None
 
 
+_CONSENT_TAGS = {"given": ("Given", "green"), "refused": ("Refused", "red")}
+
+
+def _consent_tag(consent):
+    """The consent cell: a tag and the date decided."""
+    if not consent:
+        return govuk_tag("Not recorded", "grey")
+    tag = govuk_tag(*_CONSENT_TAGS.get(consent["status"], ("Withdrawn", "orange")))
+    decided_on = conditional_escape(govuk_date(consent["decided_on"]))
+    return mark_safe(f'{tag}<br><span class="govuk-body-s">{decided_on}</span>')
+
+
+_ANY = uuid.UUID(int=0)  # a placeholder id in a link reversed once per page
+
+
+class _Links:
+    """Named links that differ only by one id: each reversed once, then the id put in."""
+
+    def __init__(self, **links):
+        self._links = {name: reverse(url, args=args) for name, (url, *args) in links.items()}
+
+    def of(self, record_id) -> dict:
+        return {name: url.replace(str(_ANY), str(record_id)) for name, url in self._links.items()}
+
+
+def _timeline_shown(events) -> None:
+    """Each event's date as shown, its link and its text cut to length, drawn once here."""
+    links = _Links(episode=("web:episode_detail", _ANY), contact=("web:contact_detail", _ANY))
+    for event in events:
+        event["when"] = (govuk_datetime(event["at"]) if event["has_time"]
+                         else govuk_date(event["date"]))  # fmt: skip
+        target = ("episode", event["episode_id"]) if event["episode_id"] else (
+            ("contact", event["contact_id"]) if event["contact_id"] else None
+        )
+        event["url"] = links.of(target[1])[target[0]] if target else ""
+        event["summary"] = Truncator(event["text"]).chars(240) if event["text"] else ""
+
+
 @login_required
 def family_detail(request, family_id):
     user = request.user
     today = dates.today()
     family = people.family_detail(user=user, family_id=family_id, for_page=True)
     current, past = _members(family, today)
-    open_episode = (
-        Episode.objects.filter(family=family, status=EpisodeStatus.OPEN)
-        .select_related("team", "lead_practitioner", "level")
-        .first()
-    )
+    open_episode = cases.open_episode_of(family=family)
     timeline = family_timeline(user=user, family=family).page(
         request.GET.get("page"), TIMELINE_PAGE
     )
+    _timeline_shown(timeline.object_list)
     return page(
         request,
         "people/families/detail.html",

@@ -1,6 +1,9 @@
 """Navigation items for the signed-in user's role, on every page."""
 
-from django.urls import NoReverseMatch, get_resolver, reverse
+import functools
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 
 from earlyhelp.access import roles
 
@@ -15,7 +18,13 @@ APP_PREFIXES = {
 
 
 def _url(name: str) -> str:
-    """The URL of a named page, or "" when its app is not mounted."""
+    """The URL of a named page, or "" when its app is not mounted. Reversed once per URLconf
+    and script prefix: every page draws the menu (issue 19)."""
+    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(name: str, urlconf, script_prefix: str) -> str:
     namespace, _, view = name.partition(":")
     if namespace in APP_PREFIXES:
         if namespace not in get_resolver().namespace_dict:

@@ -2,7 +2,6 @@
 front door, cases, assessments, plans and people in one UNION ALL."""
 
 import datetime as dt
-import uuid
 import weakref
 
 from django.core.paginator import Paginator
@@ -21,6 +20,7 @@ from earlyhelp.cases.models import (
     Transition,
     TransitionKind,
 )
+from earlyhelp.core.prepared import Compiled, placeholder
 from earlyhelp.frontdoor.models import Contact, TriageDecision, TriageOutcome
 from earlyhelp.people.models import Consent, ConsentKind, ConsentStatus, Membership
 from earlyhelp.plans.models import Plan, Review
@@ -185,68 +185,28 @@ class FamilyTimeline:
 # The UNION's SQL is built once per database connection and notes rule, with placeholder ids
 # swapped for the request's: composing and compiling eleven querysets cost more than running
 # them (issue 19). Ids are bound as parameters, never formatted into the SQL.
-_FAMILY = uuid.UUID(int=1)  # placeholders: no uuid4 is ever 1 or 2
-_USER = uuid.UUID(int=2)
+_FAMILY = placeholder(1)
+_USER = placeholder(2)
 _compiled = weakref.WeakKeyDictionary()  # connection -> {notes rule: _Compiled}
 _NEWEST_FIRST = ("-tl_date", "-tl_time", "tl_order", "-tl_at")
 
 
-class _Compiled:
-    """The timeline's SQL for one connection: the page (with the total) and count queries,
-    where the family's and the user's ids go in the parameters, and Django's converters for
-    the rows."""
+class _Compiled(Compiled):
+    """The timeline's SQL for one connection (core.prepared: the family's and the user's ids
+    bound per request): the page with the total, and the count."""
 
     def __init__(self, rows, connection):
-        compiler = rows.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        self.names = [alias for _, _, alias in compiler.select]
-        self.converters = compiler.get_converters([s[0] for s in compiler.select])
-        # Where a prepared placeholder id sits in the parameters, and in which form (a UUID
-        # where the database has the type, hex text on SQLite), so it is found on every backend.
-        forms = {}
-        for placeholder, name in ((_FAMILY, "family"), (_USER, "user")):
-            forms.update({placeholder: (name, _as_uuid), placeholder.hex: (name, _as_hex),
-                          str(placeholder): (name, str)})  # fmt: skip
-        self.slots = {n: forms[value] for n, value in enumerate(params)
-                      if isinstance(value, uuid.UUID | str) and value in forms}  # fmt: skip
-        if not any(name == "family" for name, _ in self.slots.values()):
-            raise RuntimeError("the timeline's SQL lost its family parameter")
-        self.params = list(params)
-        self.count_sql = f"SELECT COUNT(*) FROM ({sql}) tl_rows"
+        # The user's id is in the SQL only when the notes rule names the lead practitioner.
+        super().__init__(rows, connection, {"family": _FAMILY, "user": _USER}, optional=["user"])
+        self.count_sql = f"SELECT COUNT(*) FROM ({self.sql}) tl_rows"
         # A page and the total in one query: the rows with a count over all of them (a window
         # is computed before LIMIT), newest first.
         q = connection.ops.quote_name
         order = ", ".join(f"{q(name.lstrip('-'))}{' DESC' if name[0] == '-' else ''}"
                           for name in _NEWEST_FIRST)  # fmt: skip
         self.window_sql = (
-            f"SELECT tl_rows.*, COUNT(*) OVER () FROM ({sql}) tl_rows ORDER BY {order}"
+            f"SELECT tl_rows.*, COUNT(*) OVER () FROM ({self.sql}) tl_rows ORDER BY {order}"
         )
-
-    def bind(self, family_id, user_id) -> list:
-        ids = {"family": family_id, "user": user_id}
-        params = list(self.params)
-        for n, (name, form) in self.slots.items():
-            params[n] = form(ids[name])
-        return params
-
-    def convert(self, rows, connection) -> list[dict]:
-        """Django's own converters (dates, datetimes, UUIDs read back), as a queryset would."""
-        out = []
-        for row in rows:
-            row = list(row)
-            for n, (converters, expression) in self.converters.items():
-                for converter in converters:
-                    row[n] = converter(row[n], expression, connection)
-            out.append(dict(zip(self.names, row, strict=True)))
-        return out
-
-
-def _as_uuid(value):
-    return value
-
-
-def _as_hex(value):
-    return value.hex
 
 
 class _Rows:
@@ -394,7 +354,7 @@ def family_timeline(*, user, family) -> FamilyTimeline:
     paginated in the database. `family` must come from a scoped selector (family_detail)."""
     connection = connections[router.db_for_read(Episode)]
     compiled = _compile(connection, _notes_rule(user))
-    rows = _Rows(compiled, connection, compiled.bind(family.pk, user.pk))
+    rows = _Rows(compiled, connection, compiled.bind(family=family.pk, user=user.pk))
     members = family.memberships.all()  # prefetched by family_detail
     names = {m.person_id.hex: m.person.full_name for m in members}
     return FamilyTimeline(rows, names)

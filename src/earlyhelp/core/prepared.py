@@ -1,0 +1,144 @@
+"""Fixed hot queries compiled once: a queryset built for placeholder ids, its SQL and Django's
+row converters kept per database connection, and each request's ids swapped into the
+parameters. On the busiest pages composing and compiling a queryset (annotations, subqueries,
+joins) cost more than running it (issue 19); the SQL of a fixed query never changes, only its
+ids. Ids are bound as parameters, never formatted into the SQL.
+
+    members = Prepared(lambda family: Membership.objects.filter(family_id=family).values(...),
+                       "family")
+    rows = members.rows(family=family.pk)        # dicts, as .values() would give
+"""
+
+import uuid
+import weakref
+
+from django.db import connections, router
+
+
+def placeholder(n: int) -> uuid.UUID:
+    """A placeholder id: no uuid4 is ever this small."""
+    return uuid.UUID(int=n)
+
+
+class Compiled:
+    """A values() queryset's SQL for one connection, where the named placeholder ids sit in its
+    parameters (a UUID where the database has the type, hex text on SQLite), and its converters.
+    A placeholder not `optional` must be in the SQL (else the query would not be the one meant)."""
+
+    def __init__(self, queryset, connection, placeholders: dict, optional=()):
+        compiler = queryset.query.get_compiler(connection=connection)
+        self.sql, params = compiler.as_sql()
+        self.names = [alias for _, _, alias in compiler.select]
+        self.converters = compiler.get_converters([s[0] for s in compiler.select])
+        forms = {}
+        for name, value in placeholders.items():
+            forms.update({value: (name, _same), value.hex: (name, _hex), str(value): (name, str)})
+        self.slots = {n: forms[value] for n, value in enumerate(params)
+                      if isinstance(value, uuid.UUID | str) and value in forms}  # fmt: skip
+        missing = set(placeholders) - set(optional) - {name for name, _ in self.slots.values()}
+        if missing:
+            raise RuntimeError(f"the prepared SQL lost its parameters {sorted(missing)}")
+        self.params = list(params)
+
+    def bind(self, **ids) -> list:
+        params = list(self.params)
+        for n, (name, form) in self.slots.items():
+            params[n] = form(ids[name])
+        return params
+
+    def convert(self, rows, connection) -> list[dict]:
+        """Django's own converters (dates, datetimes, UUIDs read back), as a queryset would."""
+        out = []
+        for row in rows:
+            row = list(row)
+            for n, (converters, expression) in self.converters.items():
+                for converter in converters:
+                    row[n] = converter(row[n], expression, connection)
+            out.append(dict(zip(self.names, row, strict=True)))
+        return out
+
+
+def _same(value):
+    return value
+
+
+def _hex(value):
+    return value.hex
+
+
+class Prepared:
+    """`build(**placeholder ids)` -> a values() queryset; compiled once per connection."""
+
+    def __init__(self, build, *names: str, model=None):
+        self._build = build
+        self._placeholders = {name: placeholder(n) for n, name in enumerate(names, start=1)}
+        self._model = model
+        self._compiled = weakref.WeakKeyDictionary()  # connection -> Compiled
+
+    def compiled(self, connection) -> Compiled:
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            queryset = self._build(**self._placeholders)
+            compiled = self._compiled[connection] = Compiled(
+                queryset, connection, self._placeholders
+            )
+        return compiled
+
+    def connection(self):
+        model = self._model
+        return connections[router.db_for_read(model) if model else "default"]
+
+    def rows(self, **ids) -> list[dict]:
+        connection = self.connection()
+        compiled = self.compiled(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.bind(**ids))
+            rows = cursor.fetchall()
+        return compiled.convert(rows, connection)
+
+
+def fields_of(model, prefix: str = "") -> list[str]:
+    """The names values() takes for every concrete column of a model (under a relation's
+    prefix), in the order Model.from_db wants them."""
+    return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def instance(model, row: dict, prefix: str = "", db: str = "default"):
+    """A model instance from a values() row read with fields_of(model, prefix); None when the
+    row has no such related row (a nullable relation: its primary key is NULL)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    values = [row[f"{prefix}{name}"] for name in names]
+    if prefix and values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db(db, names, values)
+
+
+def related_fields(model, names) -> list[str]:
+    """fields_of each named relation's model under its prefix (a select_related for values())."""
+    columns = []
+    for name in names:
+        columns += fields_of(model._meta.get_field(name).related_model, f"{name}__")
+    return columns
+
+
+def instances(model, rows, related=(), db: str = "default") -> list:
+    """Instances of `model` from rows read with fields_of(model) and related_fields(model,
+    related), each related row cached on it as select_related would."""
+    out = []
+    for row in rows:
+        obj = instance(model, row, db=db)
+        for name in related:
+            related_model = model._meta.get_field(name).related_model
+            obj._state.fields_cache[name] = instance(related_model, row, f"{name}__", db)
+        out.append(obj)
+    return out
+
+
+def hang(obj, name: str, model, objects: list) -> None:
+    """`objects` cached on `obj` as prefetch_related would: obj.<name>.all() reads them without
+    a query."""
+    cached = model.objects.all()
+    cached._result_cache, cached._prefetch_done = objects, True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = cached

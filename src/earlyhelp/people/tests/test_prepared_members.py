@@ -1,0 +1,67 @@
+"""The family record's members read by SQL compiled once (core.prepared) are what the ORM's
+prefetch with the same annotations reads: every column, the person, the consent and
+other-household values beside each, for whichever family's id is bound."""
+
+import datetime as dt
+
+import pytest
+
+from earlyhelp.core.prepared import Prepared
+from earlyhelp.people import selectors
+from earlyhelp.people.models import Family, Membership
+from earlyhelp.people.tests.factories import (
+    ConsentFactory,
+    MembershipFactory,
+    family_with_members,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_orm(family) -> list[tuple]:
+    rows = (
+        Membership.objects.filter(family=family)
+        .select_related("person")
+        .annotate(**selectors._beside_each_member())
+        .order_by("role", "start_date", "id")
+    )
+    return [_shown(m) for m in rows]
+
+
+def _shown(m) -> tuple:
+    fields = tuple(getattr(m, f.attname) for f in Membership._meta.concrete_fields)
+    person = tuple(getattr(m.person, f.attname) for f in m.person._meta.concrete_fields)
+    return fields, person, tuple(getattr(m, name) for name in selectors._BESIDE)
+
+
+def test_prepared_members_equal_the_orms_for_each_family_bound():
+    first = family_with_members(children=2, adults=1)
+    second = family_with_members(children=1, adults=2, consent=False)
+    # A later decision is the one shown; a member also in another household is marked.
+    child = first.memberships.filter(role="child").first().person
+    ConsentFactory(person=child, kind="engage", status="withdrawn",
+                   decided_on=dt.date(2026, 3, 1))  # fmt: skip
+    MembershipFactory(family=second, person=child, role="child")
+    for family in (first, second, first):
+        fresh = Family.objects.get(pk=family.pk)
+        selectors._hang_members(fresh)
+        hung = sorted(fresh.memberships.all(), key=lambda m: (m.role, m.start_date, m.pk))
+        assert [_shown(m) for m in hung] == _by_orm(family)
+        assert all(m.family is fresh for m in hung)  # no query back for the family
+    assert any(row[2][0] == "withdrawn" for row in _by_orm(first))
+    assert any(row[2][4] for row in _by_orm(first))
+
+
+def test_the_members_are_read_without_a_query_once_hung(django_assert_num_queries):
+    family = Family.objects.get(pk=family_with_members(children=1, adults=1).pk)
+    with django_assert_num_queries(1):
+        selectors._hang_members(family)
+    with django_assert_num_queries(0):
+        assert [m.person.full_name for m in family.memberships.all()]
+
+
+def test_a_query_that_loses_its_placeholder_is_refused():
+    family_with_members()
+    lost = Prepared(lambda family: Membership.objects.values("id"), "family", model=Membership)
+    with pytest.raises(RuntimeError, match="family"):
+        lost.rows(family=Family.objects.first().pk)
