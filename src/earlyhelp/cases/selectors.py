@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 import json
 import uuid
+from types import SimpleNamespace
 
 from django.db import connection, models
 from django.db.models import Aggregate, Count, OuterRef, Prefetch, QuerySet, Subquery, TextField
@@ -68,20 +69,21 @@ def episode_detail(*, user, episode_id) -> Episode:
     return episode
 
 
-def episode_for_api(*, user, episode_id) -> Episode:
+def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[SimpleNamespace]]]:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
     The scoped episode, then all its lists in one query, each a JSON array (a correlated
     subquery per list, see `_json_lists` and `_lists_of`) instead of one prefetch query each –
-    at full size and under load each round trip cost more than the rows it brought. The lists
-    are hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
+    at full size and under load each round trip cost more than the rows it brought. Returns
+    the episode and its lists as plain records by name (`_plain_lists`), which
+    cases.api.episode_body writes out."""
     row = get_visible_or_404(visible_episodes(user).values(*_API_COLUMNS), pk=episode_id)
     episode = _episode_from(row)
-    _lists_of(episode, API_LISTS)
+    lists = _plain_lists(episode.pk, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
-    return episode
+    return episode, lists
 
 
 # The episode's own columns the API shows, and its family's name and its lead's names: read as
@@ -193,16 +195,43 @@ PAGE_LISTS = ("focus_children", "taf_members", "transitions")
 def _lists_of(episode, names) -> None:
     """Read the named lists of an episode already in scope – one query, each list a JSON array
     – and hang them on it as prefetches."""
+    lists = _json_lists()
+    for name, rows in zip(names, _lists_json(episode.pk, names), strict=True):
+        _, model, order = lists[name]
+        _hang(episode, name, model, rows, order)
+
+
+def _lists_json(episode_id, names) -> list[list[dict]]:
+    """The named lists of an episode already in scope, one query: each a list of JSON rows."""
     sql, params, at = _lists_sql(names, connection.vendor)
     params = list(params)
-    params[at] = Episode._meta.pk.get_db_prep_value(episode.pk, connection)
+    params[at] = Episode._meta.pk.get_db_prep_value(episode_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
+    return [json.loads(rows or "[]") for rows in row]
+
+
+def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
+    """The named lists as plain records (the rows' columns as attributes, typed as the models
+    type them, `pk` for `id`), sorted as `_hang` sorts them – for the API, which writes them out:
+    building model instances cost more than the query (issue 19)."""
     lists = _json_lists()
-    for name, rows in zip(names, row, strict=True):
+    plain = {}
+    for name, rows in zip(names, _lists_json(episode_id, names), strict=True):
         _, model, order = lists[name]
-        _hang(episode, name, model, json.loads(rows or "[]"), order)
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        records = []
+        for row in rows:
+            record = SimpleNamespace(**{
+                key: _value(fields[key], value) if key in fields else value
+                for key, value in row.items()
+            })
+            record.pk = record.id
+            records.append(record)
+        records.sort(key=order)
+        plain[name] = records
+    return plain
 
 
 _ANY_EPISODE = uuid.UUID(int=0)
