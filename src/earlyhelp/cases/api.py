@@ -98,7 +98,7 @@ class PlanSummary(serializers.Serializer):
     open_actions = serializers.SerializerMethodField()
 
     def get_open_actions(self, plan) -> int:
-        counted = getattr(plan, "open_action_count", None)  # selectors.episode_for_api counts
+        counted = getattr(plan, "open_action_count", None)  # where a query counted them
         if counted is not None:
             return counted
         return sum(1 for a in plan.actions.all() if a.status == "open")
@@ -131,7 +131,7 @@ def episode_body(episode: Episode, lists: dict) -> dict:
     """EpisodeOutput's JSON, written directly from selectors.episode_for_api's episode and its
     lists – the same keys in the same order and the same values (dates and UUIDs as the
     renderer writes them). The serializer stays the schema's; a test holds the two equal.
-    DRF building some hundred field objects per response cost more than the queries (issue
+    DRF building some sixty field objects per response cost more than the queries (issue
     19)."""
     lead = episode.lead_practitioner
     return {
