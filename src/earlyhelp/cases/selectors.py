@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 import json
 import uuid
+from types import SimpleNamespace
 
 from django.db import connection, models
 from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, TextField
@@ -109,20 +110,52 @@ def _hang_work(episode) -> None:
         read[name] = {obj.pk: obj for obj in objects}
 
 
-def episode_for_api(*, user, episode_id) -> Episode:
+def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[SimpleNamespace]]]:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
     The scoped episode, then all its lists in one query, each a JSON array (a correlated
     subquery per list, see `_json_lists` and `_lists_of`) instead of one prefetch query each –
-    at full size and under load each round trip cost more than the rows it brought. The lists
-    are hung on the episode as prefetched, so the serializer reads them as it would a prefetch."""
-    episode = get_visible_or_404(
-        visible_episodes(user).select_related("family", "lead_practitioner"), pk=episode_id
-    )
-    _lists_of(episode, API_LISTS)
+    at full size and under load each round trip cost more than the rows it brought. Returns
+    the episode and its lists as plain records by name (`_plain_lists`), which
+    cases.api.episode_body writes out."""
+    row = get_visible_or_404(visible_episodes(user).values(*_API_COLUMNS), pk=episode_id)
+    episode = _episode_from(row)
+    lists = _plain_lists(episode.pk, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
+    return episode, lists
+
+
+# The episode's own columns the API shows, and its family's name and its lead's names: read as
+# values, not select_related's three whole rows – compiling and converting those took longer
+# than the query (issue 19).
+_API_COLUMNS = (
+    "id", "reference", "family_id", "status", "start_date", "end_date", "route_in", "reason",
+    "level_id", "team_id", "lead_practitioner_id", "closure_outcome", "lead_allocated_on",
+    "contact_id", "closure_summary", "social_care_reference", "cin_closure_reason",
+    "previous_episode_id", "next_review_due", "last_review_on", "assessment_state",
+    "assessment_completed_on", "version", "family__name", "lead_practitioner__first_name",
+    "lead_practitioner__last_name", "lead_practitioner__username",
+)
+
+
+def _episode_from(row: dict) -> Episode:
+    """An Episode from episode_for_api's values, with its family (id and name) and its lead
+    (id and names) attached as select_related would attach them."""
+    from earlyhelp.core.models import User
+    from earlyhelp.people.models import Family
+
+    own = {key: value for key, value in row.items() if "__" not in key}
+    episode = Episode(**own)
+    episode._state.adding, episode._state.db = False, "default"
+    episode.family = Family(pk=row["family_id"], name=row["family__name"])
+    lead_id = row["lead_practitioner_id"]
+    episode.lead_practitioner = User(
+        pk=lead_id, first_name=row["lead_practitioner__first_name"],
+        last_name=row["lead_practitioner__last_name"],
+        username=row["lead_practitioner__username"],
+    ) if lead_id else None
     return episode
 
 
@@ -203,16 +236,43 @@ PAGE_LISTS = ("focus_children", "taf_members", "transitions")
 def _lists_of(episode, names) -> None:
     """Read the named lists of an episode already in scope – one query, each list a JSON array
     – and hang them on it as prefetches."""
+    lists = _json_lists()
+    for name, rows in zip(names, _lists_json(episode.pk, names), strict=True):
+        _, model, order = lists[name]
+        _hang(episode, name, model, rows, order)
+
+
+def _lists_json(episode_id, names) -> list[list[dict]]:
+    """The named lists of an episode already in scope, one query: each a list of JSON rows."""
     sql, params, at = _lists_sql(names, connection.vendor)
     params = list(params)
-    params[at] = Episode._meta.pk.get_db_prep_value(episode.pk, connection)
+    params[at] = Episode._meta.pk.get_db_prep_value(episode_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
+    return [json.loads(rows or "[]") for rows in row]
+
+
+def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
+    """The named lists as plain records (the rows' columns as attributes, typed as the models
+    type them, `pk` for `id`), sorted as `_hang` sorts them – for the API, which writes them out:
+    building model instances cost more than the query (issue 19)."""
     lists = _json_lists()
-    for name, rows in zip(names, row, strict=True):
+    plain = {}
+    for name, rows in zip(names, _lists_json(episode_id, names), strict=True):
         _, model, order = lists[name]
-        _hang(episode, name, model, json.loads(rows or "[]"), order)
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        records = []
+        for row in rows:
+            record = SimpleNamespace(**{
+                key: _value(fields[key], value) if key in fields else value
+                for key, value in row.items()
+            })
+            record.pk = record.id
+            records.append(record)
+        records.sort(key=order)
+        plain[name] = records
+    return plain
 
 
 _ANY_EPISODE = uuid.UUID(int=0)

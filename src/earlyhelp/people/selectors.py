@@ -67,6 +67,31 @@ def _hang_members(family) -> None:
     hang(family, "memberships", Membership, members)
 
 
+# What the API's family detail shows (people.api.FamilyDetailOutput), as columns
+FAMILY_API_FIELDS = ("id", "name", "address_line_1", "address_line_2", "town", "postcode", "uprn",
+                     "locality_id", "version")
+PERSON_API_FIELDS = ("id", "given_name", "family_name", "other_names", "known_as",
+                     "date_of_birth", "expected_date_of_birth", "sex", "ethnicity", "disabilities",
+                     "nhs_number", "upn", "local_id", "sensitive_notes", "version")
+MEMBER_API_FIELDS = ("id", "role", "relationship", "start_date", "end_date",
+                     *(f"person__{name}" for name in PERSON_API_FIELDS))
+
+
+def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
+    """One household in scope as rows for the API's family detail: the family's columns, and
+    its memberships with their people's, in the order family_detail gives. Plain rows, not
+    model instances: the API writes them out as they are (people.api.family_body) – building
+    instances and a serializer's fields per member cost more than the queries (issue 19).
+    Audited as a view, like family_detail."""
+    family = get_visible_or_404(visible_families(user).values(*FAMILY_API_FIELDS), pk=family_id)
+    members = list(
+        Membership.objects.filter(family_id=family["id"]).order_by("role", "start_date")
+        .values(*MEMBER_API_FIELDS)
+    )
+    audit.record_view(user=user, obj=Family(pk=family["id"]), family_id=family["id"])
+    return family, members
+
+
 def _beside_each_member() -> dict:
     """Correlated subqueries per membership (index probes: consent_latest_idx, and the
     memberships' person index), instead of one query each for consent and other households."""

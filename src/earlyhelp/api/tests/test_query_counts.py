@@ -29,6 +29,20 @@ def busy_episode_on(world, episode):
     return episode
 
 
+def serialized_episode(user, episode_id) -> dict:
+    """EpisodeOutput over ordinary prefetches: what the API's episode detail must equal."""
+    from earlyhelp.access.scoping import visible_episodes
+    from earlyhelp.cases.api import EpisodeOutput
+
+    prefetched = visible_episodes(user).select_related(
+        "family", "lead_practitioner"
+    ).prefetch_related(
+        "focus_children", "taf_members", "assessments", "plans__actions", "reviews",
+        "transitions",
+    ).get(pk=episode_id)
+    return EpisodeOutput(prefetched).data
+
+
 def client_for(user):
     client = APIClient()
     client.force_authenticate(user)
@@ -78,9 +92,7 @@ def test_episode_detail_shows_what_the_prefetched_rows_would(world):
     a step-up, a step-down after it, TAF members, two plans' worth of actions and reviews."""
     import json
 
-    from earlyhelp.access.scoping import visible_episodes
     from earlyhelp.cases import services as cases
-    from earlyhelp.cases.api import EpisodeOutput
     from earlyhelp.cases.selectors import family_children
     from earlyhelp.plans.models import PlanAction
     from earlyhelp.plans.services import plan_action_complete
@@ -100,13 +112,7 @@ def test_episode_detail_shows_what_the_prefetched_rows_would(world):
     plan_action_complete(action=action, completed_on=days_ago(1), acting_user=world.worker)
     response = client_for(world.worker).get(f"/api/episodes/{episode.pk}/")
     assert response.status_code == 200
-    prefetched = visible_episodes(world.worker).select_related(
-        "family", "lead_practitioner"
-    ).prefetch_related(
-        "focus_children", "taf_members", "assessments", "plans__actions", "reviews",
-        "transitions",
-    ).get(pk=episode.pk)
-    expected = json.loads(json.dumps(EpisodeOutput(prefetched).data, default=str))
+    expected = json.loads(json.dumps(serialized_episode(world.worker, episode.pk), default=str))
     assert response.json() == expected
     assert [p["open_actions"] for p in response.json()["plans"]] == [2]
     assert len(response.json()["transitions"]) == 1 and len(response.json()["reviews"]) == 2

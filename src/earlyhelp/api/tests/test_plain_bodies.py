@@ -1,0 +1,79 @@
+"""The hot detail reads write their JSON directly (people.api.family_body, cases.api.episode_body)
+instead of through DRF serializers (issue 19). The serializers remain the schema's: these tests
+hold the bytes sent equal to what the serializer, rendered the same way, would have sent."""
+
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
+
+from earlyhelp.api.tests.test_query_counts import serialized_episode
+from earlyhelp.cases import services as cases
+from earlyhelp.people import services as people
+from earlyhelp.testing.journey import open_episode
+from earlyhelp.testing.world import days_ago
+
+NOTE = "Diagnosed with an eating disorder."
+
+
+def _client(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize("who, sees_notes", [
+    ("worker", True), ("manager", True), ("front_door", False), ("partner", False),
+])
+def test_family_detail_is_what_the_serializer_writes(world, who, sees_notes):
+    from earlyhelp.people.api import FamilyDetailOutput
+    from earlyhelp.people.selectors import family_detail
+
+    episode = open_episode(world)
+    cases.taf_member_add(episode=episode, user=world.partner, name="School nurse",
+                         joined_on=days_ago(5), acting_user=world.worker)
+    people.person_update(person=world.child, acting_user=world.worker, sensitive_notes=NOTE)
+    user = getattr(world, who)
+    response = _client(user).get(f"/api/families/{world.family.pk}/")
+    assert response.status_code == 200
+    family = family_detail(user=user, family_id=world.family.pk)
+    serialized = FamilyDetailOutput(family, context={"request": SimpleNamespace(user=user)}).data
+    assert response.content == JSONRenderer().render(serialized)
+    assert len(response.json()["members"]) == family.memberships.count() > 1
+    notes = {m["person"]["sensitive_notes"] for m in response.json()["members"]}
+    assert (NOTE in notes) is sees_notes
+    if not sees_notes:
+        assert notes == {None}  # redacted, not blank
+    assert response["ETag"] == f'"{family.version}"'
+
+
+def test_episode_detail_without_a_lead_is_what_the_serializer_writes(world):
+    """An unallocated episode (no lead: its name is null) with no lists yet; the episode with
+    every list is test_query_counts.test_episode_detail_shows_what_the_prefetched_rows_would."""
+    episode = open_episode(world)
+    assert episode.lead_practitioner_id is None
+    response = _client(world.manager).get(f"/api/episodes/{episode.pk}/")
+    assert response.status_code == 200
+    expected = serialized_episode(world.manager, episode.pk)
+    assert response.content == JSONRenderer().render(expected)
+    assert response.json()["lead_practitioner_name"] is None
+    assert response["ETag"] == f'"{episode.version}"'
+
+
+@pytest.mark.parametrize("path", ["families", "episodes"])
+def test_detail_out_of_scope_or_malformed_is_the_same_404(world, path):
+    """Refusals unchanged: a record outside the user's scope, a missing one and a malformed id
+    all answer the same 404 (and the first is audited as a refusal, not as a view)."""
+    from earlyhelp.core.models import AuditEvent
+
+    episode = open_episode(world)
+    record = episode.family_id if path == "families" else episode.pk
+    outsider = _client(world.other_worker)  # another team: neither record is in its scope
+    views = AuditEvent.objects.filter(action="view").count()
+    refused = outsider.get(f"/api/{path}/{record}/")
+    missing = outsider.get(f"/api/{path}/00000000-0000-0000-0000-000000000000/")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json() == missing.json()
+    assert _client(world.manager).get(f"/api/{path}/not-a-uuid/").status_code == 404
+    assert AuditEvent.objects.filter(action="view").count() == views
