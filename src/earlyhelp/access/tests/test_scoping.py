@@ -204,7 +204,7 @@ def test_one_record_is_refused_through_every_path_of_the_scope_sql(world):
                 seen = False
             else:
                 seen = True
-        assert len(ctx.captured_queries) == 1  # the primary key and the scope, one query
+        assert len(ctx.captured_queries) <= 1  # the key and the scope in one (none: no casework)
         return seen
 
     episode = EpisodeFactory(family=world.family, team=world.team, lead_practitioner=world.worker)
