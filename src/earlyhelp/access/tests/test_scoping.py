@@ -242,7 +242,7 @@ def test_one_record_is_refused_through_every_path_of_the_scope_sql(world):
     member = UserFactory(username="pm", role="panel_member", team=None)
     assert not sees(member, elsewhere.family)
     seat = PanelMemberFactory(panel=panel, user=member)
-    panel_case_bring(panel=panel, episode=elsewhere, acting_user=world.worker, detail="Stuck")
+    panel_case_bring(panel=panel, episode=elsewhere, acting_user=member, detail="Stuck")
     assert sees(member, elsewhere.family) and sees(member, elsewhere)
     PanelCase.objects.filter(panel=panel).update(status="withdrawn")
     assert not sees(member, elsewhere.family)
