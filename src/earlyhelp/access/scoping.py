@@ -18,10 +18,9 @@ which would reveal that it exists.
 import threading
 from collections import OrderedDict
 
-from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connections, router
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery, UUIDField
-from django.db.models.expressions import Expression, RawSQL
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import Expression
 from django.http import Http404
 
 from earlyhelp.cases.models import Episode, TafMember
@@ -47,30 +46,35 @@ class _FamilySQL(Expression):
     compiles five nested subqueries in every query of a page: the column is compiled, the rest
     is a string. The inner tables carry aliases of their own (`eh_s…`), so they can never
     shadow the outer query's aliases whatever nests the scope. `render(connection, column)`
-    returns (sql, params)."""
+    returns (sql, params); with several fields, `render(connection, *columns)`."""
 
     conditional = True
 
-    def __init__(self, family_field: str, render, key):
+    def __init__(self, family_field, render, key):
         super().__init__(output_field=BooleanField())
-        self.family = F(family_field)
+        fields = (family_field,) if isinstance(family_field, str) else tuple(family_field)
+        self.columns = [F(field) for field in fields]
         self.render = render
         self.key = key
 
     @property
     def identity(self):
-        return (type(self), self.key, self.family)
+        return (type(self), self.key, *self.columns)
 
     def get_source_expressions(self):
-        return [self.family]
+        return list(self.columns)
 
     def set_source_expressions(self, exprs):
-        (self.family,) = exprs
+        self.columns = list(exprs)
 
     def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.family)
-        sql, more = self.render(connection, column)
-        return sql, (*params, *more)
+        columns = []
+        for column in self.columns:
+            sql, params = compiler.compile(column)
+            if params:  # a column is a name; a parameter here would be bound out of order
+                raise ValueError(f"scope column with parameters: {sql}")
+            columns.append(sql)
+        return self.render(connection, *columns)
 
 
 def _table(model) -> str:
@@ -149,86 +153,148 @@ def families_sharing_allowed(candidates) -> QuerySet:
     return Family.objects.filter(allowed).order_by().values("id")
 
 
-def _partner_family_ids(user):
-    """Families a partner works with – led, on the Team Around the Family, or brought to a
-    panel they sit on: one UNION of small indexed sets (consent is checked per family)."""
-    led = Episode.objects.filter(lead_practitioner=user).order_by().values("family_id")
-    # Each TAF place's family by a primary-key probe: as a join, PostgreSQL hashed the whole
-    # episode table for a partner's few hundred places (issue 19).
-    family_of = Episode.objects.filter(pk=OuterRef("episode_id")).values("family_id")[:1]
-    taf = (
-        TafMember.objects.filter(user=user, left_on__isnull=True)
-        .order_by()
-        .values(family=Subquery(family_of))
-    )
-    return led.union(taf, panel_family_ids(user))
+def _prep(model, field: str, value, connection):
+    """A value as the database stores `model.field` (UUIDs differ between backends)."""
+    return model._meta.get_field(field).get_db_prep_value(value, connection)
 
 
-def _episode_exists(family_field: str, condition: Q) -> Q:
-    """Correlated EXISTS: cheap for one record (one index probe), and per row for lists that
-    other filters have already narrowed."""
-    return Q(Exists(Episode.objects.filter(condition, family_id=OuterRef(family_field))))
+def _episode_exists_sql(*tests):
+    """Any episode of the family passes one of `tests` ((column, value) on the episode, or
+    ("service", id) through its team): a correlated EXISTS, one index probe for one record and
+    per row for lists that other filters have already narrowed."""
+
+    def render(connection, column):
+        q = connection.ops.quote_name
+        join, conditions, params = "", [], []
+        for name, value in tests:
+            if name == "service":
+                join = (f" INNER JOIN {q(_table(Team))} eh_et"
+                        f" ON eh_et.{q('id')} = eh_se.{q('team_id')}")  # fmt: skip
+                conditions.append(f"eh_et.{q('service_id')} = %s")
+                params.append(_prep(Team, "service", value, connection))
+            else:
+                conditions.append(f"eh_se.{q(name + '_id')} = %s")
+                params.append(_prep(Episode, name, value, connection))
+        sql = (
+            f"EXISTS(SELECT 1 FROM {q(_table(Episode))} eh_se{join}"
+            f" WHERE eh_se.{q('family_id')} = {column} AND ({' OR '.join(conditions)}))"
+        )
+        return sql, tuple(params)
+
+    return render
 
 
-def _worker_condition(user, family_field):
-    condition = Q(lead_practitioner=user)
+def _worker_condition(user):
+    tests = [("lead_practitioner", user.pk)]
     if user.team_id:
-        condition |= Q(team_id=user.team_id)
-    return _episode_exists(family_field, condition)
+        tests.append(("team", user.team_id))
+    return _episode_exists_sql(*tests)
 
 
-def _manager_condition(user, family_field):
+def _manager_condition(user):
     if not user.team_id:
-        return _episode_exists(family_field, Q(lead_practitioner=user))
+        return _episode_exists_sql(("lead_practitioner", user.pk))
     service_id = user.team.service_id
     if service_id is None:
-        return _episode_exists(family_field, Q(team_id=user.team_id))
-    return _episode_exists(family_field, Q(team__service_id=service_id))
+        return _episode_exists_sql(("team", user.team_id))
+    return _episode_exists_sql(("service", service_id))
 
 
-def _front_door_condition(user, family_field):
-    return Q(Exists(Contact.objects.filter(family_id=OuterRef(family_field))))
+def _front_door_condition(user):
+    def render(connection, column):
+        q = connection.ops.quote_name
+        return (f"EXISTS(SELECT 1 FROM {q(_table(Contact))} eh_sk"
+                f" WHERE eh_sk.{q('family_id')} = {column})"), ()  # fmt: skip
+
+    return render
 
 
-def _partner_condition(user, family_field):
+def _panel_ids_sql(user):
+    """Families with cases (not withdrawn) on the panels the user currently sits on, as SQL."""
+
+    def render(connection):
+        q = connection.ops.quote_name
+        sql = (
+            f"SELECT eh_pc.{q('family_id')} FROM {q(_table(PanelCase))} eh_pc"
+            f" WHERE eh_pc.{q('panel_id')} IN (SELECT eh_pm.{q('panel_id')}"
+            f" FROM {q(_table(PanelMember))} eh_pm WHERE eh_pm.{q('user_id')} = %s"
+            f" AND eh_pm.{q('left_on')} IS NULL) AND NOT (eh_pc.{q('status')} = %s)"
+        )
+        return sql, (_prep(PanelMember, "user", user.pk, connection),
+                     PanelCaseStatus.WITHDRAWN.value)  # fmt: skip
+
+    return render
+
+
+def _partner_ids_sql(user):
+    """_partner_family_ids as SQL: one UNION of small indexed sets – episodes led, each current
+    TAF place's family by a primary-key probe (as a join, PostgreSQL hashed the whole episode
+    table for a partner's few hundred places), and the panels' families."""
+    panels = _panel_ids_sql(user)
+
+    def render(connection):
+        q = connection.ops.quote_name
+        user_id = _prep(Episode, "lead_practitioner", user.pk, connection)
+        panel_sql, panel_params = panels(connection)
+        sql = (
+            f"SELECT eh_pe.{q('family_id')} FROM {q(_table(Episode))} eh_pe"
+            f" WHERE eh_pe.{q('lead_practitioner_id')} = %s"
+            f" UNION SELECT (SELECT eh_pf.{q('family_id')} FROM {q(_table(Episode))} eh_pf"
+            f" WHERE eh_pf.{q('id')} = eh_pt.{q('episode_id')})"
+            f" FROM {q(_table(TafMember))} eh_pt"
+            f" WHERE eh_pt.{q('user_id')} = %s AND eh_pt.{q('left_on')} IS NULL"
+            f" UNION {panel_sql}"
+        )
+        return sql, (user_id, _prep(TafMember, "user", user.pk, connection), *panel_params)
+
+    return render
+
+
+def _in_ids(ids):
+    """The column is one of the family ids the SQL `ids(connection)` lists."""
+
+    def render(connection, column):
+        sql, params = ids(connection)
+        return f"{column} IN ({sql})", params
+
+    return render
+
+
+def _partner_condition(user):
     """The partner's families (one IN over one UNION, reached by index) while sharing is
     allowed – checked per row that is one of them, so a page about a few records does not
     check the consent of every family the partner works with (issue 19)."""
-    ids = Q(**{f"{family_field}__in": _ids_sql(user, "partner", _partner_family_ids)})
-    return ids & _sharing_allowed(family_field)
+    ids = _in_ids(_partner_ids_sql(user))
+    sharing = _sharing_allowed_sql(dates.today())
+
+    def render(connection, column):
+        ids_sql, ids_params = ids(connection, column)
+        sharing_sql, sharing_params = sharing(connection, column)
+        return f"({ids_sql} AND {sharing_sql})", (*ids_params, *sharing_params)
+
+    return render
 
 
-def _created_and_not_yet_routed(user, family_field):
+def _created_and_not_yet_routed(user):
     """Whoever records a family sees it until it is routed – until a request about it is
     decided or an episode opens – so it can be stepped down or referred in the next move.
 
     Correlated (one primary-key probe per row): a list of the families someone recorded would
     be read through `created_by`, which SQLite will not use where most families have none."""
-    render = _created_and_not_yet_routed_sql(user.pk)
-    return Q(_FamilySQL(family_field, render, ("created", user.pk)))
-
-
-def panel_family_ids(user):
-    """Families with cases (not withdrawn) on panels the user is a current member of."""
-    panels = PanelMember.objects.filter(user=user, left_on__isnull=True).values("panel_id")
-    return (
-        PanelCase.objects.filter(panel_id__in=panels)
-        .exclude(status=PanelCaseStatus.WITHDRAWN)
-        .order_by()
-        .values("family_id")
-    )
+    return _created_and_not_yet_routed_sql(user.pk)
 
 
 # A panel member (any staff role) sees the families with cases brought to their panels; a
 # partner on a panel (police, school, health) sees its cases only with consent – in the
 # partner's own condition, with their other families.
 _PANEL_SCOPES = {
-    Role.PANEL_MEMBER: panel_family_ids,
-    Role.WORKER: panel_family_ids,
-    Role.MANAGER: panel_family_ids,
-    Role.FRONT_DOOR: panel_family_ids,
+    Role.PANEL_MEMBER: _panel_ids_sql,
+    Role.WORKER: _panel_ids_sql,
+    Role.MANAGER: _panel_ids_sql,
+    Role.FRONT_DOOR: _panel_ids_sql,
 }
 
+# Each role's condition: a render of SQL on the family column (see _FamilySQL).
 _ROLE_CONDITIONS = {
     Role.PARTNER: _partner_condition,
     Role.WORKER: _worker_condition,
@@ -268,23 +334,6 @@ def _reuse(key, build):
     return value
 
 
-def _ids_sql(user, name: str, build):
-    """A subquery of family ids that refers to nothing outside itself, compiled once to SQL
-    with its parameters: the database runs the same query, Django no longer recomposes it (a
-    partner's consent rules are five nested subqueries, in every query of a page)."""
-    connection = connections[router.db_for_read(Family)]
-
-    def compiled():
-        queryset = build(user).order_by()  # as Django compiles `__in` subqueries: unsorted
-        try:
-            sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-        except EmptyResultSet:
-            return queryset
-        return RawSQL(sql, params, output_field=UUIDField())
-
-    return _reuse(_scope_key(user, "ids", name, connection.alias, connection.vendor), compiled)
-
-
 def forget_built_scopes() -> None:
     """Build every scope afresh (benchmarks measure a cold start with it)."""
     _built.store = OrderedDict()
@@ -294,24 +343,40 @@ def family_condition(user, family_field: str = "id") -> Q | None:
     """The user's scope as a condition on a family-id field (None: no casework at all)."""
     if not _active(user):
         return None
-    return _reuse(_scope_key(user, "condition", family_field),
-                  lambda: _family_condition(user, family_field))  # fmt: skip
+    render = _reuse(_scope_key(user, "render"), lambda: _family_condition(user))
+    if render is None:
+        return None
+    return Q(_FamilySQL(family_field, render, ("scope", *_scope_key(user))))
 
 
-def _family_condition(user, family_field: str) -> Q | None:
+def _family_condition(user):
+    """The role's scope as one piece of SQL on the family column: its shape is fixed by the
+    role (and whether the user has a team and service), the user's ids are parameters. Django
+    compiles only the column, so checking one record costs its primary-key probe and this test
+    (issue 19)."""
     parts = []
     if user.role in _ROLE_CONDITIONS:
-        parts.append(_ROLE_CONDITIONS[user.role](user, family_field))
-        parts.append(_created_and_not_yet_routed(user, family_field))
+        parts.append(_ROLE_CONDITIONS[user.role](user))
+        parts.append(_created_and_not_yet_routed(user))
     if user.role in _PANEL_SCOPES:
-        panels = _ids_sql(user, "panels", _PANEL_SCOPES[user.role])
-        parts.append(Q(**{f"{family_field}__in": panels}))
+        parts.append(_in_ids(_PANEL_SCOPES[user.role](user)))
     if not parts:
         return None
-    condition = parts[0]
-    for part in parts[1:]:
-        condition |= part
-    return condition
+    return _any_of(parts)
+
+
+def _any_of(parts):
+    """The renders OR-ed, in order (the database may stop at the first that holds)."""
+
+    def render(connection, *columns):
+        sqls, params = [], []
+        for part in parts:
+            sql, more = part(connection, *columns)
+            sqls.append(sql)
+            params.extend(more)
+        return "(" + " OR ".join(sqls) + ")", tuple(params)
+
+    return render
 
 
 def _scoped(model, user, family_field: str) -> QuerySet:
@@ -330,34 +395,62 @@ def visible_family_ids(user):
     return visible_families(user).values("id")
 
 
-def _own_episode_condition(user) -> Q | None:
+def _own_episode_condition(user):
     """The worker's or manager's condition (_worker_condition, _manager_condition) on the
-    episode row itself rather than on any episode of its family. Implied by the family
-    condition – such an episode's family is in scope – so the rows are the same; tested first,
-    it answers most rows of their episode lists without the per-family check, which PostgreSQL
-    otherwise builds over every episode of the service (issue 19)."""
+    episode row itself rather than on any episode of its family: a render over its lead
+    practitioner and team columns. Implied by the family condition – such an episode's family
+    is in scope – so the rows are the same; tested first, it answers most rows of their episode
+    lists (and one episode's page) without the per-family check, which PostgreSQL otherwise
+    builds over every episode of the service (issue 19)."""
     if user.role == Role.WORKER:
-        return Q(lead_practitioner=user) | Q(team_id=user.team_id) if user.team_id else Q(
-            lead_practitioner=user
-        )
-    if user.role != Role.MANAGER:
+        tests = [("lead", user.pk)] + ([("team", user.team_id)] if user.team_id else [])
+    elif user.role != Role.MANAGER:
         return None
-    if not user.team_id:
-        return Q(lead_practitioner=user)
-    service_id = user.team.service_id
-    if service_id is None:
-        return Q(team_id=user.team_id)
-    return Q(team_id__in=Team.objects.filter(service_id=service_id).values("id"))
+    elif not user.team_id:
+        tests = [("lead", user.pk)]
+    elif user.team.service_id is None:
+        tests = [("team", user.team_id)]
+    else:
+        tests = [("service", user.team.service_id)]
+
+    def render(connection, lead, team):
+        q = connection.ops.quote_name
+        conditions, params = [], []
+        for name, value in tests:
+            if name == "lead":
+                conditions.append(f"{lead} = %s")
+                params.append(_prep(Episode, "lead_practitioner", value, connection))
+            elif name == "team":
+                conditions.append(f"{team} = %s")
+                params.append(_prep(Episode, "team", value, connection))
+            else:
+                conditions.append(f"{team} IN (SELECT eh_ot.{q('id')} FROM {q(_table(Team))} eh_ot"
+                                  f" WHERE eh_ot.{q('service_id')} = %s)")  # fmt: skip
+                params.append(_prep(Team, "service", value, connection))
+        return "(" + " OR ".join(conditions) + ")", tuple(params)
+
+    return render
 
 
 def visible_episodes(user) -> QuerySet[Episode]:
-    condition = family_condition(user, "family_id")
-    if condition is None:
+    if not _active(user):
+        return Episode.objects.none()
+    family = _reuse(_scope_key(user, "render"), lambda: _family_condition(user))
+    if family is None:
         return Episode.objects.none()
 
     def build():
         own = _own_episode_condition(user)
-        return Episode.objects.filter(condition if own is None else own | condition)
+        if own is None:
+            return Episode.objects.filter(family_condition(user, "family_id"))
+
+        def render(connection, family_column, lead, team):
+            own_sql, own_params = own(connection, lead, team)
+            family_sql, family_params = family(connection, family_column)
+            return f"({own_sql} OR {family_sql})", (*own_params, *family_params)
+
+        columns = ("family_id", "lead_practitioner_id", "team_id")
+        return Episode.objects.filter(_FamilySQL(columns, render, ("episodes", *_scope_key(user))))
 
     return _reuse(_scope_key(user, Episode, "family_id"), build).all()
 

@@ -83,23 +83,27 @@ def _casework_items(user, today, open_in_scope, caseload=None) -> list[ActionIte
     # The next review date and the assessment's state are columns of the episode (cases.state).
     soon_until = today + dt.timedelta(days=timescales.review_due_soon_days)
     not_done = ~worklists.assessment_done_q()
+
+    def _count_own(condition):
+        return _count(condition, own)
+
     counts = {
-        "assessments_overdue": _count(
+        "assessments_overdue": _count_own(
             not_done & Q(start_date__lt=today - dt.timedelta(days=due_days))
         ),
-        "assessments_soon": _count(
+        "assessments_soon": _count_own(
             not_done
             & Q(
                 start_date__gte=today - dt.timedelta(days=due_days),
                 start_date__lt=today - dt.timedelta(days=due_days - soon_days),
             )
         ),
-        "reviews_overdue": _count(worklists.overdue_review_q(today)),
-        "reviews_soon": _count(Q(next_review_due__gte=today, next_review_due__lte=soon_until)),
+        "reviews_overdue": _count_own(worklists.overdue_review_q(today)),
+        "reviews_soon": _count_own(Q(next_review_due__gte=today, next_review_due__lte=soon_until)),
     }
     if user.role == Role.MANAGER:
-        counts["unallocated"] = _count(Q(lead_practitioner__isnull=True))
-        counts["unallocated_late"] = _count(
+        counts["unallocated"] = _count_own(Q(lead_practitioner__isnull=True))
+        counts["unallocated_late"] = _count_own(
             Q(
                 lead_practitioner__isnull=True,
                 start_date__lt=today - dt.timedelta(days=no_lead_days()),
@@ -160,8 +164,26 @@ def _casework_items(user, today, open_in_scope, caseload=None) -> list[ActionIte
     return items
 
 
-def _count(condition):
-    return Count("id", filter=condition, distinct=True)
+def rows_are_unique(queryset) -> bool:
+    """Each row of the queryset is a different row of its model: it joins only along foreign
+    keys to one row each (forward many-to-one or one-to-one), so counting its ids needs no
+    DISTINCT – a sort or hash over every row counted (issue 19). Scopes are EXISTS and IN
+    tests, never joins."""
+    query = queryset.query
+    if query.distinct or query.combinator:
+        return False
+    for join in query.alias_map.values():
+        field = getattr(join, "join_field", None)  # the base table has none
+        if field is not None and not (field.many_to_one or field.one_to_one):
+            return False
+    return True
+
+
+def _count(condition, queryset):
+    """Count the ids of `queryset` passing `condition`; DISTINCT only where a join – of the
+    queryset or of the condition – could repeat a row."""
+    unique = rows_are_unique(queryset.filter(condition) if condition else queryset)
+    return Count("id", filter=condition, distinct=not unique)
 
 
 def _plan_actions(user, today, open_in_scope) -> ActionItem:
@@ -188,9 +210,10 @@ def _plan_actions(user, today, open_in_scope) -> ActionItem:
 
 def _referral_items(user, now) -> list[ActionItem]:
     response_days = Timescales.current().referral_response_days
-    counts = referrals_awaiting_response(user=user).aggregate(
-        total=_count(Q()),
-        late=_count(Q(sent_at__lt=now - dt.timedelta(days=response_days))),
+    referrals = referrals_awaiting_response(user=user)
+    counts = referrals.aggregate(
+        total=_count(Q(), referrals),
+        late=_count(Q(sent_at__lt=now - dt.timedelta(days=response_days)), referrals),
     )
     return [
         ActionItem(
@@ -204,9 +227,8 @@ def _referral_items(user, now) -> list[ActionItem]:
 
 
 def _panel_items(user, today) -> list[ActionItem]:
-    actions = my_panel_actions(user=user).aggregate(
-        total=_count(Q()), late=_count(Q(due_date__lt=today))
-    )
+    mine = my_panel_actions(user=user)
+    actions = mine.aggregate(total=_count(Q(), mine), late=_count(Q(due_date__lt=today), mine))
     items = [
         ActionItem(
             "panel_actions",

@@ -176,3 +176,86 @@ def test_episode_lists_reach_the_same_rows_by_the_episode_and_by_its_family(worl
             .values_list("pk", flat=True)
         )
         assert ids == by_family
+
+
+def test_one_record_is_refused_through_every_path_of_the_scope_sql(world):
+    """get_visible_or_404 for one family or episode tests the role's scope as SQL written once
+    per role shape with the user's ids bound (issue 19): one query, and every way in – own
+    episode, team, service, contact, TAF, panel, recorded – still refuses whoever it must."""
+    import pytest
+    from django.db import connection
+    from django.http import Http404
+    from django.test.utils import CaptureQueriesContext
+
+    from earlyhelp.access.scoping import get_visible_or_404
+    from earlyhelp.cases.models import TafMember
+    from earlyhelp.cases.tests.factories import EpisodeFactory
+    from earlyhelp.panels.models import PanelCase
+    from earlyhelp.panels.services.cases import panel_case_bring
+    from earlyhelp.panels.tests.factories import PanelFactory, PanelMemberFactory
+
+    def sees(user, record):
+        queryset = (visible_families if record._meta.model_name == "family"
+                    else visible_episodes)(user)  # fmt: skip
+        with CaptureQueriesContext(connection) as ctx:
+            try:
+                get_visible_or_404(queryset, pk=record.pk)
+            except Http404:
+                seen = False
+            else:
+                seen = True
+        assert len(ctx.captured_queries) <= 1  # the key and the scope in one (none: no casework)
+        return seen
+
+    episode = EpisodeFactory(family=world.family, team=world.team, lead_practitioner=world.worker)
+    elsewhere = EpisodeFactory(family=family_with_members(), team=world.other_team)
+    led_elsewhere = EpisodeFactory(team=world.other_team, lead_practitioner=world.worker)
+    manager_elsewhere = UserFactory(username="m2", role="manager", team=world.other_team)
+    # Worker: their team's and their own; not another team's.
+    assert sees(world.worker, episode) and sees(world.worker, episode.family)
+    assert sees(world.worker, led_elsewhere) and sees(world.worker, led_elsewhere.family)
+    assert not sees(world.worker, elsewhere) and not sees(world.worker, elsewhere.family)
+    # Manager: their service's; not another service's, and not a family they merely lead in.
+    assert sees(world.manager, episode) and sees(world.manager, episode.family)
+    assert not sees(world.manager, elsewhere) and not sees(world.manager, elsewhere.family)
+    assert not sees(manager_elsewhere, episode) and sees(manager_elsewhere, elsewhere)
+    # Front door: families in a contact only.
+    assert not sees(world.front_door, elsewhere.family)
+    raise_contact(world, family=elsewhere.family)
+    assert sees(world.front_door, elsewhere.family)
+    # Analyst: nothing; an unknown id: nothing.
+    assert not sees(world.analyst, episode) and not sees(world.analyst, episode.family)
+    assert not sees(world.worker, type(episode.family)(pk=elsewhere.pk))
+    # Partner by TAF: refused once consent is withdrawn and once they have left the TAF.
+    partner_joins_taf(world, episode)
+    assert sees(world.partner, episode.family) and sees(world.partner, episode)
+    consent_record(person=world.parent, kind="share", status="withdrawn",
+                   decided_on=dates.today(), acting_user=world.worker)
+    assert not sees(world.partner, episode.family) and not sees(world.partner, episode)
+    consent_record(person=world.parent, kind="share", status="given",
+                   decided_on=dates.today(), acting_user=world.worker)
+    assert sees(world.partner, episode.family)
+    TafMember.objects.filter(user=world.partner).update(left_on=dates.today())
+    assert not sees(world.partner, episode.family) and not sees(world.partner, episode)
+    # Panel member: while the case stands and they sit on the panel.
+    panel = PanelFactory(name="Multi-agency group")
+    member = UserFactory(username="pm", role="panel_member", team=None)
+    assert not sees(member, elsewhere.family)
+    seat = PanelMemberFactory(panel=panel, user=member)
+    panel_case_bring(panel=panel, episode=elsewhere, acting_user=member, detail="Stuck")
+    assert sees(member, elsewhere.family) and sees(member, elsewhere)
+    PanelCase.objects.filter(panel=panel).update(status="withdrawn")
+    assert not sees(member, elsewhere.family)
+    PanelCase.objects.filter(panel=panel).update(status="awaiting")
+    seat.left_on = dates.today()
+    seat.save()
+    assert not sees(member, elsewhere.family)
+    # Whoever recorded a family: until an episode opens for it.
+    recorded = family_with_members()
+    recorded.created_by = world.other_worker
+    recorded.save()
+    assert sees(world.other_worker, recorded)
+    EpisodeFactory(family=recorded, team=world.team)
+    assert not sees(world.other_worker, recorded)
+    with pytest.raises(Http404):  # a malformed id looks the same
+        get_visible_or_404(visible_families(world.worker), pk="not-a-uuid")

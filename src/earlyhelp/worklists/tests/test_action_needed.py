@@ -197,3 +197,32 @@ def test_action_needed_query_counts_are_pinned(world, django_assert_max_num_quer
         action_needed(world.manager)
     with django_assert_max_num_queries(5):  # was 6
         action_needed(world.worker)
+
+
+def test_counts_need_no_distinct_where_every_row_is_one_record(world, led):
+    """The scoped episodes (EXISTS and IN tests, no join), the provider's referrals and the
+    panel actions (joined only to one service, one panel case each) are unique rows: the counts
+    run without COUNT(DISTINCT …) and equal the distinct counts (issue 19). A join that can
+    repeat a row (reverse, many-to-many) keeps DISTINCT."""
+    from earlyhelp.access.scoping import visible_episodes, visible_families
+    from earlyhelp.cases.models import Timescales
+
+    from ..action_needed import rows_are_unique
+
+    for _ in range(2):
+        open_episode(world, family=family_with_members())
+    for user in (world.manager, world.worker):
+        with CaptureQueriesContext(connection) as queries:
+            items = {item.key: item.count for item in action_needed(user)}
+        assert not [q for q in queries if "DISTINCT" in q["sql"].upper()]
+        episodes = visible_episodes(user).filter(status="open")
+        if user.role != "manager":
+            episodes = episodes.filter(lead_practitioner=user)
+        due_days = Timescales.current().assessment_due_days
+        overdue = episodes.filter(start_date__lt=dates.today() - dt.timedelta(days=due_days))
+        overdue = overdue.exclude(assessment_state="completed")
+        assert items.get("assessments_overdue", 0) == overdue.values("pk").distinct().count()
+    assert items["assessments_overdue"] == 1  # the worker's own
+    assert rows_are_unique(visible_episodes(world.manager).filter(team__service__isnull=False))
+    assert not rows_are_unique(visible_families(world.manager).filter(episodes__status="open"))
+    assert not rows_are_unique(visible_episodes(world.manager).distinct())
