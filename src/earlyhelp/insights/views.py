@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -57,7 +58,8 @@ def _download(request, tables, filename: str, detail: str):
     return response
 
 
-def _chart(row):
+def _chart_key(row) -> tuple:
+    """Everything a row's trend chart depends on: its title, unit, periods and series."""
     unit = row.definition.unit
     values = tuple(r.value if r else None for _, r in row.trend)
     series = [(row.definition.name, values)]
@@ -65,8 +67,12 @@ def _chart(row):
         series.append(("Target", tuple(
             float(row.target) * (p.months / row.period.months) if unit == Unit.COUNT
             else float(row.target) for p, _ in row.trend)))
-    return _drawn(row.definition.name, unit, tuple(p.short_label for p, _ in row.trend),
-                  tuple(series))
+    return (row.definition.name, unit, tuple(p.short_label for p, _ in row.trend),
+            tuple(series))
+
+
+def _chart(row):
+    return _drawn(*_chart_key(row))
 
 
 @functools.lru_cache(maxsize=256)
@@ -79,6 +85,15 @@ def _drawn(title: str, unit: str, categories: tuple, series: tuple):
         y_label=Unit(unit).label, value_format=lambda v: formatting.axis_label(unit, v),
         **formatting.chart_limits(unit),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _figure(title: str, unit: str, categories: tuple, series: tuple) -> str:
+    """A trend chart as the dashboard prints it – its picture and its data table folded under
+    "Show the data" – written once for the same figures (same key as _drawn): the twenty
+    figures' tables were over half the page's template time, and hold nothing of the request."""
+    return render_to_string("includes/chart.html", {
+        "chart": _drawn(title, unit, categories, series), "details": True})
 
 
 def _decorate(rows, period, filters):
@@ -117,6 +132,8 @@ def dashboard(request):
     if download:
         return download
     _decorate(rows, period, filters)
+    for row in rows:
+        row.figure = _figure(*_chart_key(row)) if row.chart else ""
     groups = [(label, [r for r in rows if r.definition.category == value])
               for value, label in Category.choices]
     query = _query(period, filters)
