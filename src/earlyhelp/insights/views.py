@@ -44,9 +44,13 @@ def _filters_label(form, filters) -> str:
 
 
 def _download(request, tables, filename: str, detail: str):
+    """The download asked for, else None. `tables` may be a function giving them: built only
+    when a download is asked for (the dashboard's were a tenth of every page)."""
     kind = request.GET.get("download")
     if kind not in ("csv", "xlsx"):
         return None
+    if callable(tables):
+        tables = tables()
     services.record_download(acting_user=request.user, what=filename, detail=detail,
                              changes={"query": request.GET.urlencode()})
     if kind == "csv":
@@ -126,7 +130,8 @@ def dashboard(request):
     period = form.period_value()
     filters = selectors.clean_filters(request.user, form.filters())
     rows = selectors.dashboard(user=request.user, period=period, filters=filters)
-    tables = exports.dashboard_tables(rows, scope.label, _filters_label(form, filters))
+    tables = functools.partial(exports.dashboard_tables, rows, scope.label,
+                               _filters_label(form, filters))
     download = _download(request, tables, f"early-help-dashboard-{period.key}",
                          f"Dashboard for {period.label}, {scope.label}")
     if download:
