@@ -92,6 +92,9 @@ def cold_once(profile: bool = False) -> int:
     client = Client()
     with override_settings(**page_settings(bare_view=False)), transaction.atomic():
         verified_login(client, analyst)  # the session a signed-in user already has
+        # A server builds its middleware when the WSGI application is made, before any request
+        # (WhiteNoise indexes the static files then); the test client builds it on its first.
+        client.handler.load_middleware()
         if profile:
             profile_requests(client.get, ["/insights/"], title="dashboard page, cold")
         response, ms = timed(client.get, "/insights/")
