@@ -17,7 +17,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.dispatch import Signal
 
 # Sent once, at the end of its transaction, by a writer that went around the services (the
-# history import): what derives from the records (insights' Annex A rows) is rebuilt.
+# history import): what derives from the records (insights' Annex A rows) is rebuilt – only for
+# the contacts and assessments it names (contact_ids=, assessment_ids=), all of it when it names
+# none or says people_changed=True (an existing person's columns changed).
 written = Signal()
 
 BATCH_SIZE = 5000

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import (
     Cast,
+    Collate,
     TruncDate,
 )
 from django.utils import timezone
@@ -139,7 +140,7 @@ def _child_id():
 
 def _text(field: str):
     """A date or time column read as the text the database writes it in: no driver or Django
-    conversion per value (on SQLite a date would be parsed per row); _day() reads each
+    conversion per value (on SQLite a date would be parsed per row); _Rows reads each
     distinct date once."""
     return Cast(field, CharField())
 
@@ -150,7 +151,7 @@ PERSON = ("child_id", "person__sex", "person__ethnicity", "born")
 def _plain_rows(queryset, fields: tuple[str, ...]) -> list:
     """The rows of `queryset.values_list(*fields)` as the driver returns them, without Django's
     conversion of each value (a third of the export's time at a borough's volume): text, numbers
-    and dates – dates as ISO text on SQLite, which _day() reads. (Django 5.2 selects the columns
+    and dates – dates as ISO text on SQLite, which _Rows reads. (Django 5.2 selects the columns
     in values_list()'s order, annotations included.)"""
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     with connection.cursor() as cursor:
@@ -158,36 +159,85 @@ def _plain_rows(queryset, fields: tuple[str, ...]) -> list:
         return cursor.fetchall()
 
 
-def _day(days: dict, value) -> dt.date | None:
-    """A date from the driver (a date, ISO text or None), each distinct one read once."""
-    day = days.get(value)
-    if day is None and value is not None:
-        day = days[value] = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return day
+def _iso(value) -> str | None:
+    """A date from the driver (ISO text or a date) as ISO text: text compares and sorts as the
+    dates do, so rows keep dates as text and only the tests' lists read them back."""
+    return value if value is None or type(value) is str else value.isoformat()
 
 
-def _adult_from(born: dt.date | None) -> dt.date:
-    """The 18th birthday (1 March for a 29 February birthday in a year without one, as
-    age_in_years counts); date.max for a child not yet born."""
+NEVER = dt.date.max.isoformat()  # the 18th birthday of a child not yet born
+
+
+def _adult_from(born: dt.date | None) -> str:
+    """The 18th birthday as ISO text (1 March for a 29 February birthday in a year without one,
+    as age_in_years counts); NEVER for a child not yet born."""
     if born is None:
-        return dt.date.max
+        return NEVER
     try:
-        return born.replace(year=born.year + 18)
+        return born.replace(year=born.year + 18).isoformat()
     except ValueError:
-        return dt.date(born.year + 18, 3, 1)
+        return dt.date(born.year + 18, 3, 1).isoformat()
 
 
-def _child(people: dict, days: dict, on: dt.date, child_id, sex, ethnicity, born) -> tuple:
-    """A row's child: its common columns on the inspection date, as one tuple (the XLSX writer
-    turns it into XML once), and its 18th birthday – each worked out once per child, however
-    many rows they have."""
-    key = (child_id, sex, ethnicity, born)
-    known = people.get(key)
-    if known is None:
-        born = _day(days, born)
-        common = tuple(Child(child_id, sex, ethnicity, born).common(on))
-        known = people[key] = (common, _adult_from(born))
-    return known
+class _Rows:
+    """The lists' rows built straight from the database's tuples (codes, dates as ISO text),
+    with each row's cells written as XML here: a child's five columns once per child (their
+    values kept as the key the tests' lists read back), each date, label and name's cell once;
+    a row is its sort fields, the child's key and its cells' XML in one string – no cell object
+    or per-cell XML in the sheet (xlsxwrite puts the string in as it is)."""
+
+    def __init__(self, on: dt.date):
+        self.on = on
+        self.children, self.born, self.cells = {}, {}, {None: "<c/>"}
+        self.sex = {code: xlsxwrite.cell(label) for code, label in SEX_LABELS.items()}
+        self.ethnicity = {code: xlsxwrite.cell(label)
+                          for code, label in ETHNICITY_LABELS.items()}
+
+    def child(self, child_id, sex, ethnicity, born) -> tuple:
+        """(the child's key, their cells' XML, their 18th birthday as ISO text)."""
+        key = (child_id, sex, ethnicity, born)
+        known = self.children.get(key)
+        if known is None:
+            born_xml, adult_from = self.born.get(born) or self._born(born)
+            xml = "".join((xlsxwrite.text_cell(child_id),
+                           self.sex.get(sex) or self.sex["U"],
+                           self.ethnicity.get(ethnicity) or self.ethnicity["NOBT"], born_xml))
+            known = self.children[key] = (key, xml, adult_from)
+        return known
+
+    def _born(self, born) -> tuple[str, str]:
+        day = None if born is None else dt.date.fromisoformat(_iso(born))
+        age = age_in_years(day, self.on) if day else None
+        known = self.born[born] = (xlsxwrite.cell(day) + xlsxwrite.cell(age), _adult_from(day))
+        return known
+
+    def date(self, iso: str | None) -> str:
+        xml = self.cells.get(iso)
+        if xml is None:
+            xml = self.cells[iso] = xlsxwrite.cell(dt.date.fromisoformat(iso))
+        return xml
+
+    def text(self, value: str | None) -> str:
+        key = ("text", value)
+        xml = self.cells.get(key)
+        if xml is None:
+            xml = self.cells[key] = xlsxwrite.cell(value)
+        return xml
+
+    def values(self, rows, dates: int) -> list[list]:
+        """The rows as values (for list_1_rows / list_2_rows and the tests): the child's common
+        columns, then the row's first `dates` fields read back as dates, the rest as they are."""
+        children = {}
+        out = []
+        for key, *rest, _xml in rows:
+            common = children.get(key)
+            if common is None:
+                child_id, sex, ethnicity, born = key
+                born = None if born is None else dt.date.fromisoformat(_iso(born))
+                common = children[key] = Child(child_id, sex, ethnicity, born).common(self.on)
+            out.append([*common, *(v if v is None else dt.date.fromisoformat(v)
+                                   for v in rest[:dates]), *rest[dates:]])
+        return out
 
 
 CURRENT_INTERVENTION = (
@@ -239,21 +289,24 @@ def _latest_of_current(end: dt.date, **filters):
     ).values("pk")
 
 
-def _list_2_rows(inspection_date: dt.date, queryset, fields) -> list[tuple]:
-    """(the child's common columns, start, completion, organisation), sorted by child and start."""
-    people, days = {}, {}
-    rows = [
-        (_child(people, days, inspection_date, *person)[0], _day(days, started),
-         _day(days, completed), organisation)
-        for *person, started, completed, organisation in _plain_rows(queryset, fields)
-    ]
-    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or dt.date.max, r[3]))
+def _list_2_rows(builder: _Rows, fetched) -> list[tuple]:
+    """(child key, start, completion, organisation, the row's cells' XML), sorted by child,
+    start, completion (none last) and organisation."""
+    child, date, text = builder.child, builder.date, builder.text
+    rows = []
+    append = rows.append
+    for child_id, sex, ethnicity, born, started, completed, organisation in fetched:
+        key, xml, _ = child(child_id, sex, ethnicity, born)
+        started, completed = _iso(started), _iso(completed)
+        append((key, started, completed, organisation,
+                xml + date(started) + date(completed) + text(organisation)))
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2] or NEVER, r[3] or ""))
     return rows
 
 
 def _list_2_live(inspection_date: dt.date) -> list[tuple]:
     """List 2's rows counted from the records (the reference the stored rows are checked
-    against): (the child's common columns, start, completion, organisation)."""
+    against), as _list_2_rows() gives them."""
     links = Assessment.children.through.objects.filter(
         assessment__in=list_2_assessments(inspection_date)
     ).annotate(
@@ -261,7 +314,7 @@ def _list_2_live(inspection_date: dt.date) -> list[tuple]:
         started=_text("assessment__started_on"), completed=_text("assessment__completed_on"),
     )
     fields = (*PERSON, "started", "completed", "assessment__completing_organisation__name")
-    return _list_2_rows(inspection_date, links, fields)
+    return _list_2_rows(_Rows(inspection_date), _plain_rows(links, fields))
 
 
 def list_2_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
@@ -270,7 +323,7 @@ def list_2_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
     date, then organisation. From the stored rows (annexarows); `live`: counted from the
     records, one query joining the assessments in scope, their children and organisation."""
     rows = _list_2_live(inspection_date) if live else _list_2(inspection_date)
-    return [[*common, *rest] for common, *rest in rows]
+    return _Rows(inspection_date).values(rows, dates=2)
 
 
 def _local_days(start: dt.date, end: dt.date):
@@ -303,15 +356,29 @@ def _list_1_live(inspection_date: dt.date) -> list[tuple]:
     links = ContactPerson.objects.filter(
         is_subject=True, contact__received_at__gte=start_at, contact__received_at__lt=end_before
     ).annotate(child_id=_child_id(), born=_text("person__date_of_birth"), received=received)
-    people, days, rows = {}, {}, []
-    for *person, received_at, source in _plain_rows(
-        links, (*PERSON, "received", "contact__source")
-    ):
-        common, adult_from = _child(people, days, inspection_date, *person)
-        day = local_day(received_at)
-        if day < adult_from:  # under 18 on the day of the contact, or not yet born
-            rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
-    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))  # ties by source: the same order every time
+    fetched = _plain_rows(links, (*PERSON, "received", "contact__source"))
+    return _list_1_rows(_Rows(inspection_date), (
+        (*person, local_day(received), source) for *person, received, source in fetched))
+
+
+def _list_1_rows(builder: _Rows, fetched) -> list[tuple]:
+    """(child key, date of contact, source label, the row's cells' XML) for each contact about
+    a child under 18 on its day (or not yet born), sorted by child, day, then source (ties by
+    source: the same order every time)."""
+    child, date = builder.child, builder.date
+    sources = {}
+    rows = []
+    append = rows.append
+    for child_id, sex, ethnicity, born, day, source in fetched:
+        key, xml, adult_from = child(child_id, sex, ethnicity, born)
+        day = _iso(day)
+        if day < adult_from:
+            label = sources.get(source)
+            if label is None:
+                name = CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")
+                label = sources[source] = (name, xlsxwrite.cell(name))
+            append((key, day, label[0], xml + date(day) + label[1]))
+    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))
     return rows
 
 
@@ -319,26 +386,28 @@ def list_1_rows(inspection_date: dt.date, live: bool = False) -> list[list]:
     """One row per child a contact in the window is about (subjects under 18 on the day, or not
     yet born), sorted by Child Unique ID, date of contact, then source. One query."""
     rows = _list_1_live(inspection_date) if live else _list_1(inspection_date)
-    return [[*common, *rest] for common, *rest in rows]
+    return _Rows(inspection_date).values(rows, dates=1)
 
 
 STORED_CHILD = ("child_id", "sex", "ethnicity", "born")  # dates as text: see _text()
+
+
+def _by_child(queryset, *then):
+    """Ordered by Child Unique ID then `then` – on PostgreSQL byte by byte (COLLATE "C", as
+    Python compares text and as SQLite does): the rows then come in almost the order the lists
+    sort them into, and the database's sort costs half as much as under the locale."""
+    child = Collate("child_id", "C") if connection.vendor == "postgresql" else "child_id"
+    return queryset.order_by(child, *then)
 
 
 def _list_1(inspection_date: dt.date) -> list[tuple]:
     """List 1 from the stored rows (annexarows): a range of the day index, the child's columns
     on the row – no join. The same rows as _list_1_live()."""
     start, end = window(inspection_date)
-    stored = AnnexAContactRow.objects.filter(day__gte=start, day__lte=end).annotate(
-        born=_text("date_of_birth"), on=_text("day")).order_by("child_id", "day")
-    people, days, rows = {}, {}, []
-    for *person, day, source in _plain_rows(stored, (*STORED_CHILD, "on", "source")):
-        common, adult_from = _child(people, days, inspection_date, *person)
-        day = _day(days, day)
-        if day < adult_from:  # under 18 on the day of the contact, or not yet born
-            rows.append((common, day, CONTACT_SOURCE_LABELS.get(source, "u) 10: Unknown")))
-    rows.sort(key=lambda r: (r[0][0], r[1], r[2]))  # ties by source: the same order every time
-    return rows
+    stored = _by_child(AnnexAContactRow.objects.filter(day__gte=start, day__lte=end).annotate(
+        born=_text("date_of_birth"), on=_text("day")), "day")
+    return _list_1_rows(_Rows(inspection_date),
+                        _plain_rows(stored, (*STORED_CHILD, "on", "source")))
 
 
 def _list_2(inspection_date: dt.date) -> list[tuple]:
@@ -346,21 +415,22 @@ def _list_2(inspection_date: dt.date) -> list[tuple]:
     latest assessment of each current intervention. The same rows as _list_2_live()."""
     start, end = window(inspection_date)
     current = _latest_of_current(end, started_on__lt=start)  # later ones are in the range
-    stored = AnnexAAssessmentRow.objects.filter(
+    stored = _by_child(AnnexAAssessmentRow.objects.filter(
         Q(started_on__gte=start, started_on__lte=end) | Q(assessment_id__in=current)
     ).annotate(
         born=_text("date_of_birth"), started=_text("started_on"), completed=_text("completed_on"),
-    ).order_by("child_id", "started_on")
-    return _list_2_rows(inspection_date, stored, (*STORED_CHILD, "started", "completed",
-                                                  "organisation__name"))
+    ), "started_on")
+    return _list_2_rows(_Rows(inspection_date), _plain_rows(
+        stored, (*STORED_CHILD, "started", "completed", "organisation__name")))
 
 
 def _sheet(title: str, headers: list[str], rows: list[tuple],
            date_columns: set[int]) -> xlsxwrite.Sheet:
-    """A heading row in bold, frozen; dates are real dates shown dd/mm/yyyy."""
+    """A heading row in bold, frozen; dates are real dates shown dd/mm/yyyy. Each row's cells
+    are already XML (its last item)."""
     widths = [14 if index in date_columns else max(14, len(header) + 2)
               for index, header in enumerate(headers)]
-    return xlsxwrite.Sheet(title, headers, rows, widths)
+    return xlsxwrite.Sheet(title, headers, [row[-1] for row in rows], widths)
 
 
 @dataclass

@@ -148,6 +148,26 @@ def refresh() -> tuple[int, int]:
             _insert(AnnexAAssessmentRow, ASSESSMENT_COLUMNS, _live_assessments()))
 
 
+CHUNK = 5000  # ids per statement: under SQLite's limit on a statement's parameters
+
+
+def refresh_for(contact_ids=(), assessment_ids=()) -> tuple[int, int]:
+    """The rows of these contacts and assessments rebuilt from the records, in the caller's
+    transaction (a bulk writer that says what it wrote: a fraction of refresh()'s time when it
+    wrote a fraction of the borough). Returns the rows written (List 1, List 2)."""
+    written = [0, 0]
+    for index, model, columns, live, field, ids in (
+        (0, AnnexAContactRow, CONTACT_COLUMNS, _live_contacts, "contact_id", list(contact_ids)),
+        (1, AnnexAAssessmentRow, ASSESSMENT_COLUMNS, _live_assessments, "assessment_id",
+         list(assessment_ids)),
+    ):
+        for start in range(0, len(ids), CHUNK):
+            chunk = {f"{field}__in": ids[start:start + CHUNK]}
+            model.objects.filter(**chunk).delete()
+            written[index] += _insert(model, columns, live(**chunk))
+    return written[0], written[1]
+
+
 def differences() -> list[tuple[str, str, tuple]]:
     """Every row stored but not derived from the records, or derived but not stored:
     (list, "stored" or "missing", row)."""

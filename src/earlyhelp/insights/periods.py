@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import Decimal
+import functools
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -24,6 +25,9 @@ TREND_LENGTH = {"month": 12, "quarter": 4, "year": 3}
 
 @dataclass(frozen=True)
 class Period:
+    """A month, quarter or financial year, or a stretch of one. Its labels are worked out once
+    (cached_property writes the instance's __dict__, which a frozen dataclass allows): the
+    dashboard asks each trend period's labels several hundred times a page."""
     kind: str
     start: dt.date
     end: dt.date  # inclusive
@@ -32,12 +36,12 @@ class Period:
     def months(self) -> int:
         return KINDS[self.kind]
 
-    @property
+    @functools.cached_property
     def is_whole(self) -> bool:
         """False for a stretch of a period (its first weeks, compared like with like)."""
         return period_containing(self.kind, self.start).end == self.end
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """GOV.UK style: 'April 2026', 'April to June 2026', '2026 to 2027'; a stretch of a
         period: '1 July to 15 August 2026'."""
@@ -51,7 +55,7 @@ class Period:
             return f"{self.start:%B} to {self.end:%B %Y}"
         return f"{self.start.year} to {self.end.year}"
 
-    @property
+    @functools.cached_property
     def short_label(self) -> str:
         if not self.is_whole:
             return f"{self.start.day} {self.start:%b}–{self.end.day} {self.end:%b %y}"

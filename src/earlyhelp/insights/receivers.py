@@ -70,8 +70,13 @@ def _person_saved(sender, instance, created, update_fields, raw=False, **kwargs)
         annexarows.person_changed(instance)
 
 
-def _bulk_written(sender, **kwargs):
-    annexarows.refresh()
+def _bulk_written(sender, contact_ids=None, assessment_ids=None, **kwargs):
+    # A writer that names what it wrote has only those rows rebuilt; one that does not (or
+    # changed people), every row.
+    if contact_ids is None and assessment_ids is None or kwargs.get("people_changed"):
+        annexarows.refresh()
+    else:
+        annexarows.refresh_for(contact_ids or (), assessment_ids or ())
 
 
 def connect() -> None:

@@ -106,8 +106,8 @@ def dashboard(*, user, period: Period, filters: dict | None = None, codes=None,
     if not filters and codes is None and with_trend and today is None:
         day = dates.today()
         snapshot = snapshots.lookup(scope, period, day)
-        if snapshot is not None:
-            return dashboard_for_scope(scope, period, today=day, snapshot=snapshot)
+        if snapshot is not None:  # today's, or yesterday's before the job has run: as of its day
+            return dashboard_for_scope(scope, period, today=snapshot.as_of, snapshot=snapshot)
     return dashboard_for_scope(scope, period, filters=filters, codes=codes,
                                with_trend=with_trend, today=today)
 

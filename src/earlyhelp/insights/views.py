@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -43,9 +44,13 @@ def _filters_label(form, filters) -> str:
 
 
 def _download(request, tables, filename: str, detail: str):
+    """The download asked for, else None. `tables` may be a function giving them: built only
+    when a download is asked for (the dashboard's were a tenth of every page)."""
     kind = request.GET.get("download")
     if kind not in ("csv", "xlsx"):
         return None
+    if callable(tables):
+        tables = tables()
     services.record_download(acting_user=request.user, what=filename, detail=detail,
                              changes={"query": request.GET.urlencode()})
     if kind == "csv":
@@ -57,7 +62,8 @@ def _download(request, tables, filename: str, detail: str):
     return response
 
 
-def _chart(row):
+def _chart_key(row) -> tuple:
+    """Everything a row's trend chart depends on: its title, unit, periods and series."""
     unit = row.definition.unit
     values = tuple(r.value if r else None for _, r in row.trend)
     series = [(row.definition.name, values)]
@@ -65,8 +71,12 @@ def _chart(row):
         series.append(("Target", tuple(
             float(row.target) * (p.months / row.period.months) if unit == Unit.COUNT
             else float(row.target) for p, _ in row.trend)))
-    return _drawn(row.definition.name, unit, tuple(p.short_label for p, _ in row.trend),
-                  tuple(series))
+    return (row.definition.name, unit, tuple(p.short_label for p, _ in row.trend),
+            tuple(series))
+
+
+def _chart(row):
+    return _drawn(*_chart_key(row))
 
 
 @functools.lru_cache(maxsize=256)
@@ -79,6 +89,15 @@ def _drawn(title: str, unit: str, categories: tuple, series: tuple):
         y_label=Unit(unit).label, value_format=lambda v: formatting.axis_label(unit, v),
         **formatting.chart_limits(unit),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _figure(title: str, unit: str, categories: tuple, series: tuple) -> str:
+    """A trend chart as the dashboard prints it – its picture and its data table folded under
+    "Show the data" – written once for the same figures (same key as _drawn): the twenty
+    figures' tables were over half the page's template time, and hold nothing of the request."""
+    return render_to_string("includes/chart.html", {
+        "chart": _drawn(title, unit, categories, series), "details": True})
 
 
 def _decorate(rows, period, filters):
@@ -111,12 +130,15 @@ def dashboard(request):
     period = form.period_value()
     filters = selectors.clean_filters(request.user, form.filters())
     rows = selectors.dashboard(user=request.user, period=period, filters=filters)
-    tables = exports.dashboard_tables(rows, scope.label, _filters_label(form, filters))
+    tables = functools.partial(exports.dashboard_tables, rows, scope.label,
+                               _filters_label(form, filters))
     download = _download(request, tables, f"early-help-dashboard-{period.key}",
                          f"Dashboard for {period.label}, {scope.label}")
     if download:
         return download
     _decorate(rows, period, filters)
+    for row in rows:
+        row.figure = _figure(*_chart_key(row)) if row.chart else ""
     groups = [(label, [r for r in rows if r.definition.category == value])
               for value, label in Category.choices]
     query = _query(period, filters)

@@ -40,11 +40,11 @@ STYLES = (
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _cell(value, style: int = 0) -> str:
+def cell(value, style: int = 0) -> str:
     """A cell's XML. Cells carry no reference (r="B7"): the format allows leaving it out, a
     cell then being the one after the previous in its row – so a value's XML is the same in
-    every row and column, and is built once (_Cells). No value is an empty cell, which keeps
-    its place."""
+    every row and column, and is built once (_Cells, or the caller's own templates). No value is
+    an empty cell, which keeps its place."""
     s = f' s="{style}"' if style else ""
     if value is None:
         return "<c/>"
@@ -56,8 +56,13 @@ def _cell(value, style: int = 0) -> str:
         return f'<c s="{DATE}"><v>{(value - EPOCH).days}</v></c>'
     if isinstance(value, int | float):
         return f"<c{s}><v>{value}</v></c>"
-    text = escape(ILLEGAL.sub("", str(value)))
-    return f'<c t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+    return text_cell(str(value), s)
+
+
+def text_cell(value: str, style: str = "") -> str:
+    """A text cell's XML (`style` as cell() writes it): for callers that know they hold text."""
+    text = escape(ILLEGAL.sub("", value))
+    return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 class _Cells:
@@ -77,13 +82,14 @@ class _Cells:
             key = value if kind is str or kind is dt.date else (kind, value)
             xml = memo.get(key)
             if xml is None:
-                xml = memo[key] = self.row(value) if kind is tuple else _cell(value, self.style)
+                xml = memo[key] = self.row(value) if kind is tuple else cell(value, self.style)
             out.append(xml)
         return "".join(out)
 
 
 class Sheet:
-    """A sheet of a heading row and rows of values (or tuples of values, see _Cells)."""
+    """A sheet of a heading row and rows of values (or tuples of values, see _Cells) – or of
+    strings: a row's cells already written as XML (with cell()), put in as they are."""
 
     def __init__(self, title: str, headers: list[str], rows, widths: list[float]):
         self.title, self.headers, self.rows, self.widths = title, headers, rows, widths
@@ -99,7 +105,7 @@ class Sheet:
             f'<row r="1">{_Cells(BOLD).row(self.headers)}</row>',
         ]
         cells = _Cells()
-        parts.extend(f'<row r="{number}">{cells.row(row)}</row>'
+        parts.extend(f'<row r="{number}">{row if type(row) is str else cells.row(row)}</row>'
                      for number, row in enumerate(self.rows, start=2))
         parts.append("</sheetData></worksheet>")
         return "".join(parts)

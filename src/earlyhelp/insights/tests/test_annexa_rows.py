@@ -169,3 +169,32 @@ def test_refresh_rebuilds_both_lists_from_the_records(world):
     assert annexa.list_1_rows(today()) == []
     assert annexarows.refresh() == (4, 2)  # two contacts of two subjects; one assessment of two
     assert lists() == expected
+
+
+def test_a_bulk_write_naming_its_rows_rebuilds_only_those(world):
+    from earlyhelp.core import bulk
+
+    first = raise_contact(world, received_days_ago=10)
+    second = raise_contact(world, received_days_ago=12)
+    assessment = start(world, open_episode(world))
+    expected = lists()
+    # Around the services: every row goes; the writer names every contact but the first, and
+    # the assessment – those are rebuilt, the first contact's rows stay missing (not a full
+    # refresh).
+    others = list(Contact.objects.exclude(pk=first.pk).values_list("pk", flat=True))
+    assert second.pk in others
+    AnnexAContactRow.objects.all().delete()
+    AnnexAAssessmentRow.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        bulk.written.send(sender=None, contact_ids=others, assessment_ids=[assessment.pk])
+    assert len([q for q in captured if "annexa" in q["sql"]]) == 4  # a delete, an insert each
+    stored = set(AnnexAContactRow.objects.values_list("contact_id", flat=True))
+    assert second.pk in stored and first.pk not in stored
+    assert annexa.list_2_rows(today()) == expected[1]
+    assert {kind for _, kind, row in annexarows.differences()} == {"missing"}
+    bulk.written.send(sender=None, contact_ids=[first.pk])
+    assert lists() == expected
+    # Naming nothing (or people changed) rebuilds everything.
+    AnnexAContactRow.objects.all().delete()
+    bulk.written.send(sender=None)
+    assert lists() == expected

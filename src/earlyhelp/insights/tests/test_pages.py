@@ -93,16 +93,19 @@ def test_the_dashboard_shows_every_indicator_with_value_target_and_status(client
 
 def test_the_same_figures_draw_the_same_charts_and_a_new_figure_draws_anew(client, people):
     views._drawn.cache_clear()
+    views._figure.cache_clear()
     named_family(people["team"], "Khan household")
     first = get(client, people["analyst"], f"/insights/?{MARCH}").content.decode()
-    drawn = views._drawn.cache_info().misses
-    assert drawn >= 17 and views._drawn.cache_info().hits == 0
+    drawn, written = views._drawn.cache_info().misses, views._figure.cache_info().misses
+    assert drawn >= 17 and written == drawn and views._figure.cache_info().hits == 0
     again = get(client, people["analyst"], f"/insights/?{MARCH}").content.decode()
     assert views._drawn.cache_info().misses == drawn  # every chart from the first drawing
+    assert views._figure.cache_info().misses == written  # and its figure's HTML
     assert again.count("<svg") == first.count("<svg")
     named_family(people["team"], "Brown household", outcome="other")
     changed = get(client, people["analyst"], f"/insights/?{MARCH}").content.decode()
     assert views._drawn.cache_info().misses > drawn  # the changed figures are drawn again
+    assert views._figure.cache_info().misses > written
     assert changed != again
 
 

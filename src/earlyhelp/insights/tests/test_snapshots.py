@@ -81,9 +81,23 @@ def test_the_snapshot_is_read_only_for_what_it_answers(borough):
     assert not any(from_snapshot(period=month, filters={"team": team}).values())
     assert not any(from_snapshot(period=month, codes=["contacts"]).values())
     assert not any(from_snapshot(period=month, with_trend=False).values())
-    # Yesterday's snapshot is not today's figures.
-    DashboardSnapshot.objects.update(as_of=today - dt.timedelta(days=1))
+    # Until the job has run today, yesterday's snapshot of the same period, as of yesterday;
+    # not one two days old, nor yesterday's of another period (the first day of a month).
+    yesterday = today - dt.timedelta(days=1)
+    DashboardSnapshot.objects.update(as_of=yesterday)
+    rows = selectors.dashboard(user=analyst, period=month)
+    if month.start <= yesterday:
+        assert all(row.as_of is not None for row in rows)
+        assert {row.to_date.end for row in rows} == {min(month.end, yesterday)}
+        assert rows[0].comparison == month.comparison(yesterday)
+    else:  # today is the month's first day: yesterday's snapshot is of another month
+        assert not any(row.as_of for row in rows)
+    DashboardSnapshot.objects.update(as_of=today - dt.timedelta(days=2))
     assert not any(from_snapshot(period=month).values())
+    DashboardSnapshot.objects.filter(kind="month").update(as_of=yesterday,
+                                                          period_start=month.previous().start)
+    assert not any(from_snapshot(period=month).values())
+    DashboardSnapshot.objects.filter(kind="month").update(period_start=month.start)
     DashboardSnapshot.objects.update(as_of=today)
     # An indicator whose parameters changed since the job ran is counted live; the rest not.
     definition = IndicatorDefinition.objects.get(code="contacts")
