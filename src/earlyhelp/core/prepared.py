@@ -9,6 +9,8 @@ ids. Ids are bound as parameters, never formatted into the SQL.
     rows = members.rows(family=family.pk)        # dicts, as .values() would give
 """
 
+import datetime as dt
+import re
 import uuid
 import weakref
 
@@ -38,6 +40,11 @@ class Compiled:
         missing = set(placeholders) - set(optional) - {name for name, _ in self.slots.values()}
         if missing:
             raise RuntimeError(f"the prepared SQL lost its parameters {sorted(missing)}")
+        # Every other parameter stays as compiled for the connection's life (hours, across
+        # midnight): a date there ("today") would silently go stale, so none is allowed.
+        frozen = [value for n, value in enumerate(params) if n not in self.slots and _dated(value)]
+        if frozen:
+            raise RuntimeError(f"a date would be frozen into the prepared SQL: {frozen}")
         self.params = list(params)
 
     def bind(self, **ids) -> list:
@@ -56,6 +63,13 @@ class Compiled:
                     row[n] = converter(row[n], expression, connection)
             out.append(dict(zip(self.names, row, strict=True)))
         return out
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how SQLite's adapter passes dates
+
+
+def _dated(value) -> bool:
+    return isinstance(value, dt.date) or (isinstance(value, str) and bool(_ISO_DATE.match(value)))
 
 
 def _same(value):

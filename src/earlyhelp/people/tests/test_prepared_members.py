@@ -65,3 +65,16 @@ def test_a_query_that_loses_its_placeholder_is_refused():
     lost = Prepared(lambda family: Membership.objects.values("id"), "family", model=Membership)
     with pytest.raises(RuntimeError, match="family"):
         lost.rows(family=Family.objects.first().pk)
+
+
+def test_a_query_that_would_freeze_a_date_is_refused():
+    """Only the placeholder ids change per request: a date (today) would go stale overnight."""
+    family_with_members()
+    dated = Prepared(
+        lambda family: Membership.objects.filter(family_id=family, start_date__lte=dt.date.today())
+        .values("id"),
+        "family",
+        model=Membership,
+    )
+    with pytest.raises(RuntimeError, match="date"):
+        dated.rows(family=Family.objects.first().pk)
