@@ -1,12 +1,10 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
 
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -18,7 +16,7 @@ from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
-from earlyhelp.web.views.base import attempt, audit_list, page, paginate
+from earlyhelp.web.views.base import attempt, audit_list, page, paginate, url_maker
 from earlyhelp.worklists.timeline import family_timeline
 
 from .forms import ConsentForm
@@ -45,17 +43,17 @@ def _members(family, today):
     the memberships: family_detail(for_page=True)) and the cells and links of its row, drawn
     here rather than by the template per row (issue 19: one reverse() per link, not per row)."""
     current, past = [], []
-    links = _Links(
-        chronology=("documents:person_chronology", _ANY),
-        consent=("web:consent_add", family.pk, _ANY),
-        letter=("letters:choose", "person", _ANY),
-    )
+    links = {
+        "chronology": url_maker("documents:person_chronology"),
+        "consent": url_maker("web:consent_add", family.pk),
+        "letter": url_maker("letters:choose", "person"),
+    }
     for membership in family.memberships.all():
         membership.engage = _consent(membership.engage_status, membership.engage_on)
         membership.share = _consent(membership.share_status, membership.share_on)
         membership.engage_tag = _consent_tag(membership.engage)
         membership.share_tag = _consent_tag(membership.share)
-        membership.links = links.of(membership.person_id)
+        membership.links = {name: url(membership.person_id) for name, url in links.items()}
         (current if membership.is_current(today) else past).append(membership)
     order = {"parent_carer": 0, "other_adult": 1, "child": 2}
     current.sort(key=lambda m: (order.get(m.role, 3), m.person.date_of_birth or today))
@@ -79,29 +77,16 @@ def _consent_tag(consent):
     return mark_safe(f'{tag}<br><span class="govuk-body-s">{decided_on}</span>')
 
 
-_ANY = uuid.UUID(int=0)  # a placeholder id in a link reversed once per page
-
-
-class _Links:
-    """Named links that differ only by one id: each reversed once, then the id put in."""
-
-    def __init__(self, **links):
-        self._links = {name: reverse(url, args=args) for name, (url, *args) in links.items()}
-
-    def of(self, record_id) -> dict:
-        return {name: url.replace(str(_ANY), str(record_id)) for name, url in self._links.items()}
-
-
 def _timeline_shown(events) -> None:
     """Each event's date as shown, its link and its text cut to length, drawn once here."""
-    links = _Links(episode=("web:episode_detail", _ANY), contact=("web:contact_detail", _ANY))
+    episode_url, contact_url = url_maker("web:episode_detail"), url_maker("web:contact_detail")
     for event in events:
         event["when"] = (govuk_datetime(event["at"]) if event["has_time"]
                          else govuk_date(event["date"]))  # fmt: skip
-        target = ("episode", event["episode_id"]) if event["episode_id"] else (
-            ("contact", event["contact_id"]) if event["contact_id"] else None
-        )
-        event["url"] = links.of(target[1])[target[0]] if target else ""
+        if event["episode_id"]:
+            event["url"] = episode_url(event["episode_id"])
+        else:
+            event["url"] = contact_url(event["contact_id"]) if event["contact_id"] else ""
         event["summary"] = Truncator(event["text"]).chars(240) if event["text"] else ""
 
 

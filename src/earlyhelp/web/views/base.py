@@ -1,9 +1,13 @@
-"""Small helpers every page view uses: rendering, pagination, calling a service from a form."""
+"""Small helpers every page view uses: rendering, pagination, links, calling a service from a
+form."""
+
+import uuid
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Window
 from django.shortcuts import render
+from django.urls import reverse
 
 from earlyhelp.core.errors import IllegalMove
 
@@ -21,6 +25,17 @@ def page(request, template: str, context: dict, *, status: int = 200):
         any(getattr(v, "errors", None) for v in context.values() if hasattr(v, "is_bound")),
     )
     return render(request, template, context, status=status)
+
+
+_PLACEHOLDER = str(uuid.UUID(int=0))  # no uuid4 is ever this
+
+
+def url_maker(name: str, *args):
+    """pk -> the URL of `name` for it (after any fixed `args`), from one reverse: a table of a
+    few hundred rows otherwise spends more time resolving URLs than the database spends
+    finding the rows (issue 19)."""
+    link = reverse(name, args=[*args, _PLACEHOLDER])
+    return lambda pk: link.replace(_PLACEHOLDER, str(pk))
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):

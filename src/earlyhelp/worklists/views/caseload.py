@@ -1,12 +1,9 @@
 """A worker's caseload and the team manager's view of work that needs action."""
 
-import functools
-import uuid
 from html import escape
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from earlyhelp.access import policy
@@ -14,7 +11,7 @@ from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.web.templatetags.govuk import govuk_tag
-from earlyhelp.web.views.base import audit_list, page, paginate_counted
+from earlyhelp.web.views.base import audit_list, page, paginate_counted, url_maker
 
 from .. import selectors as worklists
 
@@ -35,11 +32,10 @@ def caseload(request, worker_id=None):
     audit_list(request, "cases.episode")
     worklists.mark_due(page_obj, today)
     family_url, episode_url = url_maker("web:family_detail"), url_maker("web:episode_detail")
-    tag = functools.cache(govuk_tag)  # a template per tag, rendered once per kind
     for episode in page_obj:
         episode.family_url, episode.url = family_url(episode.family_id), episode_url(episode.pk)
-        episode.assessment_tag = tag(*_assessment_tag(episode))
-        episode.late_tag = tag(episode.actions_late, "red") if episode.actions_late else "0"
+        episode.assessment_tag = govuk_tag(*_assessment_tag(episode))
+        episode.late_tag = govuk_tag(episode.actions_late, "red") if episode.actions_late else "0"
     own = worker.pk == user.pk
     return page(
         request,
@@ -50,7 +46,7 @@ def caseload(request, worker_id=None):
             "own": own,
             "page_obj": page_obj,
             "today": today,
-            "overdue_tag": tag("Overdue", "red"),
+            "overdue_tag": govuk_tag("Overdue", "red"),
         },
     )
 
@@ -82,8 +78,6 @@ def team(request):
         },
     )
 
-
-_PLACEHOLDER = str(uuid.UUID(int=0))
 
 _LOAD_ROW = (
     '<tr class="govuk-table__row">\n'
@@ -119,13 +113,6 @@ def load_rows(workers) -> list:
         )
         for worker in workers
     ]
-
-
-def url_maker(name: str):
-    """pk -> the URL of `name` for it, from one reverse: a table of a few hundred rows
-    otherwise spends more time resolving URLs than the database spends finding the rows."""
-    link = reverse(name, args=[_PLACEHOLDER])
-    return lambda pk: link.replace(_PLACEHOLDER, str(pk))
 
 
 QUEUES = {
