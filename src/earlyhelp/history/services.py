@@ -104,8 +104,13 @@ def history_import(
         return result
     try:
         with transaction.atomic(), policy.importing_history(acting_user):
-            _Writer(extract, acting_user, source_system.strip(), result, progress, report).run()
-            bulk.written.send(sender=_Writer)  # Annex A's rows (insights) from what it wrote
+            writer = _Writer(extract, acting_user, source_system.strip(), result, progress,
+                             report)
+            writer.run()
+            # Annex A's rows (insights) rebuilt for the contacts it wrote, and only those: it
+            # writes no assessments, and an existing person it changes goes through
+            # people.person_update, whose own receiver rebuilds that person's rows.
+            bulk.written.send(sender=_Writer, contact_ids=writer.contact_ids, assessment_ids=())
             result.run = _record_run(result, acting_user, source_system.strip(),
                                      files if files is not None else _describe(source), run)
     except _RowFailed as failed:
@@ -128,6 +133,7 @@ class _Writer:
         self.progress, self.done = progress, 0
         self.staged = Staged(report, user)
         self.failed: list[Problem] = []
+        self.contact_ids: list = []  # the contacts staged, for Annex A's rows
         self.known = {
             (table, source_id): object_id
             for table, source_id, object_id in SourceRecord.objects.filter(
@@ -653,6 +659,7 @@ class _Writer:
         # The contact before its people: tables go in in the order first staged, and a
         # database checking keys at once (SET CONSTRAINTS IMMEDIATE) needs the contact first.
         self.staged.row(Contact, **contact)
+        self.contact_ids.append(contact["id"])
         self.staged.row(ContactPerson, contact_id=contact["id"], person_id=person.pk,
                         is_subject=True)
         self.staged.audit(

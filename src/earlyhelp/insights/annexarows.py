@@ -11,9 +11,10 @@ changes their source:
 - an assessment's dates or organisation changed, its children changed (m2m_changed);
 - a person's ID, sex, ethnicity or date of birth changed (post_save);
 - deletions of contacts, assessments and people cascade.
-The receivers are connected in insights/apps.py. Writers that go around the services call
-`refresh()` once at the end of their transaction: the demo and benchmark generators directly, the
-history import (which may not import insights) by sending core.bulk.written.
+The receivers are connected in insights/apps.py. Writers that go around the services rebuild
+once at the end of their transaction: the demo and benchmark generators call `refresh()`; the
+history import (which may not import insights) sends core.bulk.written naming the contacts it
+wrote, and only their rows are built (`refresh_for`).
 
 The live query is the rule written once: `_live_contacts` / `_live_assessments` select what the
 rows must hold; the incremental writes, `refresh()` and `differences()` (the daily
