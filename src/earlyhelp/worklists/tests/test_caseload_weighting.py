@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from earlyhelp.cases import state
 from earlyhelp.cases.models import Episode
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.core.testing.two_factor import verified_login
@@ -25,7 +26,8 @@ def _led(world, *, lead, rank, children, family=None):
     episode = journey.open_episode(world, family=family)
     episode_allocate(episode=episode, lead_practitioner=lead, acting_user=world.manager)
     kids = [m.person for m in family.memberships.filter(role="child")][:children]
-    episode.focus_children.set(kids)
+    episode.focus_children.set(kids)  # around the services: the stored counts follow
+    state.recount(Episode.objects.filter(pk=episode.pk))
     Episode.objects.filter(pk=episode.pk).update(level=world.level(rank))
     return episode
 
