@@ -2,6 +2,7 @@
 user. Due dates come from the one timescales configuration (cases.models.Timescales)."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -296,11 +297,11 @@ def _by_lead_sql() -> str:
 _BY_LEAD_SQL = _by_lead_sql()
 
 
-def _weighted(weights, row) -> Decimal:
+def _weighted(weights, row, levels=None) -> Decimal:
     """A lead's load from their grouped row: the sum of episode_weight over their episodes
     (every term of the rule is linear in the counts, but the extra children, which the query
     sums already clipped at zero)."""
-    levels = weights.level_weights()
+    levels = levels or weights.level_weights()
     banded = sum(row[f"band_{band}"] for band in BANDS)
     return (
         sum((levels[band] * row[f"band_{band}"] for band in BANDS), Decimal(0))
@@ -311,17 +312,19 @@ def _weighted(weights, row) -> Decimal:
     )
 
 
+def _load(weights, levels, row, capacity) -> Load:
+    if row is None:  # no open episode in scope
+        return Load(count=0, weighted=Decimal(0), capacity=capacity)
+    return Load(count=row["n"], weighted=_weighted(weights, row, levels), capacity=capacity)
+
+
 def _loads(weights, ids, by_lead) -> dict:
     capacities = dict(
         WorkerCapacity.objects.filter(user_id__in=ids).values_list("user_id", "capacity")
     )
-    empty = {"n": 0}
+    levels = weights.level_weights()
     return {
-        pk: Load(
-            count=by_lead.get(pk, empty)["n"],
-            weighted=_weighted(weights, by_lead[pk]) if pk in by_lead else Decimal(0),
-            capacity=capacities.get(pk, weights.default_capacity),
-        )
+        pk: _load(weights, levels, by_lead.get(pk), capacities.get(pk, weights.default_capacity))
         for pk in ids
     }
 
@@ -336,20 +339,40 @@ def worker_loads(*, user, workers) -> dict:
     return _loads(weights, ids, by_lead)
 
 
+@dataclass(slots=True)
+class TeamWorker:
+    """What the team page shows of a worker (a row, not a User: a service has hundreds)."""
+
+    pk: object
+    username: str
+    first_name: str
+    last_name: str
+    team_name: str
+    load: Load | None = None
+
+    @property
+    def display_name(self) -> str:  # as User.display_name
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
 def team_overview(*, user, today=None) -> dict:
-    """The team page in four queries, whatever the size of the service: the workers, the
-    weights, their capacities, and the service's open episodes grouped by lead practitioner,
-    from which come both the caseloads (`workers`, each with `.load`, the most loaded against
-    their capacity first) and the counts of work that needs action (as work_counts)."""
+    """The team page in three queries, whatever the size of the service: the workers with their
+    capacities, the weights, and the service's open episodes grouped by lead practitioner, from
+    which come both the caseloads (`workers`, each with `.load`, the most loaded against their
+    capacity first) and the counts of work that needs action (as work_counts)."""
     today = today or dates.today()
     weights = CaseloadWeights.current()
-    # Only what the page shows of a few hundred users (not their passwords, dates, settings).
-    shown = ("username", "first_name", "last_name", "team__name")
-    workers = list(team_workers(user=user).only(*shown))
+    rows = team_workers(user=user).values_list(
+        "pk", "username", "first_name", "last_name", "team__name", "caseload_capacity__capacity"
+    )
     by_lead = open_episodes_by_lead(user=user, today=today)
-    loads = _loads(weights, [worker.pk for worker in workers], by_lead)
-    for worker in workers:
-        worker.load = loads[worker.pk]
+    levels = weights.level_weights()
+    workers = []
+    for *shown, capacity in rows:
+        worker = TeamWorker(*shown)
+        capacity = weights.default_capacity if capacity is None else capacity
+        worker.load = _load(weights, levels, by_lead.get(worker.pk), capacity)
+        workers.append(worker)
     workers.sort(key=lambda w: (-w.load.weighted / w.load.capacity, w.last_name, w.first_name))
     rows = by_lead.values()
     counts = {

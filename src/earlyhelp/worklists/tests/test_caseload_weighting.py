@@ -116,7 +116,7 @@ def test_team_loads_query_count_does_not_grow(world, django_assert_num_queries):
     manager = type(world.manager).objects.select_related("team").get(pk=world.manager.pk)
 
     def count():
-        with django_assert_num_queries(4):  # workers, weights, capacities, episodes
+        with django_assert_num_queries(3):  # workers with capacities, weights, episodes
             return selectors.team_loads(user=manager)
 
     assert sum(w.load.count for w in count()) == 1
