@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from earlyhelp.assessments.models import Assessment, AssessmentStatus, PresentingNeed
 from earlyhelp.plans.models import Plan, PlanStatus, Review
 
-from .models import AssessmentState, Episode, Timescales
+from .models import AssessmentState, Episode, EpisodeStatus, Timescales
 
 FIELDS = ("next_review_due", "last_review_on", "assessment_state", "assessment_completed_on")
 BATCH = 1000
@@ -284,14 +284,21 @@ def recount(episodes=None, codes=None, models=(Episode, PresentingNeed)) -> int:
 
 
 def complex_need_codes_changed(codes) -> int:
-    """The complex need codes changed: every episode's complex needs counted again, in one
-    UPDATE (closed episodes too, so that the check holds everywhere)."""
-    return Episode.objects.update(complex_needs_count=_complex_needs(codes))
+    """The complex need codes changed: every open episode's complex needs counted again, in
+    one UPDATE of the rows that change (only open episodes are weighed; a closed one keeps the
+    count it closed with). The number of episodes changed."""
+    counted = _complex_needs(codes)
+    return (
+        Episode.objects.filter(status=EpisodeStatus.OPEN)
+        .exclude(complex_needs_count=counted)
+        .update(complex_needs_count=counted)
+    )
 
 
 def _count_differences(episodes, codes) -> list[tuple]:
-    """(pk, field, stored, counted) where a stored count is not what the source rows say."""
-    rows = episodes.order_by().annotate(
+    """(pk, field, stored, counted) where an open episode's stored count is not what the
+    source rows say (closed episodes are not weighed: see complex_need_codes_changed)."""
+    rows = episodes.filter(status=EpisodeStatus.OPEN).order_by().annotate(
         src_focus=_focus_children(), src_complex=_complex_needs(codes)
     ).values_list("pk", *COUNTS, "src_focus", "src_complex")
     found = []
