@@ -287,7 +287,11 @@ def _by_lead_sql() -> str:
         branch(n="COUNT(*)", **bands, extra="SUM(e.e_extra)", not_done="SUM(e.e_not_done)",
                complex="SUM(e.e_complex)", ao="SUM(e.e_assessment_overdue)",
                ro="SUM(e.e_review_overdue)"),
-        branch("e INNER JOIN ({}) x ON x.k = e.e_id", late="COUNT(*)"),
+        # The late actions grouped by episode first (a few thousand rows), then joined: a plan
+        # driven from the open actions, not from each scoped episode's plans (an aggregate is
+        # never flattened into the join, whatever the statistics say).
+        branch("e INNER JOIN (SELECT y.k, COUNT(*) AS n FROM ({}) y GROUP BY y.k) x"
+               " ON x.k = e.e_id", late="SUM(x.n)"),
     ]  # fmt: skip
     sums = ", ".join(f"SUM(t.c{i})" for i in range(1, len(order) + 1))
     union = " UNION ALL ".join(branches)
