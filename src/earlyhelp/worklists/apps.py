@@ -11,7 +11,7 @@ class WorklistsConfig(AppConfig):
     label = "worklists"
 
     def ready(self):
-        from earlyhelp.cases import state
+        import earlyhelp.cases.state as state
 
         from .models import CaseloadWeights
 
@@ -32,7 +32,7 @@ def _codes_before(sender, instance, raw=False, **kwargs):
 def _codes_saved(sender, instance, raw=False, **kwargs):
     if raw:  # loading a fixture: the episodes come with their own counts
         return
-    from earlyhelp.cases import state
+    import earlyhelp.cases.state as state
 
     codes = sender.current().complex_need_codes  # (deleted: the defaults again)
     if getattr(instance, "_codes_before", None) != codes:
