@@ -22,8 +22,9 @@ The caseload weighting's counts (worklists) are kept here the same way (COUNTS):
 children (`count_focus_children`, by the services that change them) and the complex needs found
 (`count_complex_needs`, when an assessment is completed: its presenting needs whose theme is one
 of the complex need codes). The codes are the caseload weights' (worklists installs them with
-`use_complex_need_codes`: the domain apps never import worklists); when they change, `recount`
-sets every episode's count in one statement."""
+`use_complex_need_codes`: the domain apps never import worklists); when they change,
+`complex_need_codes_changed` recounts the open episodes in one statement. `recount` sets both
+counts of any episodes from the source rows (the backfill, the demo, the check's --fix)."""
 
 import datetime as dt
 
@@ -273,7 +274,7 @@ def count_complex_needs(episode: Episode) -> list[str]:
 
 def recount(episodes=None, codes=None, models=(Episode, PresentingNeed)) -> int:
     """Set both counts from the source rows, in one UPDATE: the backfill (with the migration's
-    historical models and codes), the demo, the check's fix, a change of the codes."""
+    historical models and codes), the demo, the check's fix."""
     episode_model, need_model = models
     episodes = episode_model.objects.all() if episodes is None else episodes
     codes = complex_need_codes() if codes is None else codes

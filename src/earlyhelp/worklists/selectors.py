@@ -199,9 +199,8 @@ BANDS = ("universal", "early_help", "targeted", "statutory")  # CaseloadWeights.
 
 
 def _rows_per_episode(queryset) -> tuple[str, list]:
-    """SQL of one row per counted item (column k: its episode), no GROUP BY: a plain join
-    that both PostgreSQL and SQLite fold into the query around it, so that they can reach it
-    from the scoped episodes (an index on the episode) instead of grouping the whole table."""
+    """SQL of one row per counted item (column k: its episode), for the grouped query to count
+    per episode."""
     return queryset.order_by().values_list("k").query.sql_with_params()
 
 
@@ -220,9 +219,9 @@ def open_episodes_by_lead(*, user, today, lead_ids=None) -> dict:
     focus children, completed assessments and their needs to a service's every open episode
     was ~110 ms of a ~185 ms query on the full-size borough on PostgreSQL. Late actions depend
     on the day, so they are counted here: the scoped episodes are found once (a WITH,
-    materialised by both databases as it is read twice), then the open actions past due (few:
-    an index on status and due date) are joined to them by their plan. Each part's SQL is the
-    ORM's; only the WITH, joins and sums are ours."""
+    materialised by both databases as it is read twice), then the open actions past due (a
+    few thousand: plans' action_open_due_idx) are counted per episode and joined to them. Each
+    part's SQL is the ORM's; only the WITH, joins and sums are ours."""
     overdue_from = today - dt.timedelta(days=Timescales.current().assessment_due_days)
     episodes = visible_episodes(user).filter(status=EpisodeStatus.OPEN)
     if lead_ids is not None:

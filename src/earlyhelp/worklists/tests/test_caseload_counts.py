@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from earlyhelp.access.policy import NotAllowed
 from earlyhelp.assessments import services as assessments
 from earlyhelp.cases import services as cases
 from earlyhelp.cases import state
-from earlyhelp.access.policy import NotAllowed
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.errors import IllegalMove
 from earlyhelp.people.tests.factories import family_with_members
