@@ -74,6 +74,10 @@ ALLOWED = {
     # letters (issue 14): a generated letter is kept as a document, through the one upload
     # service, so it is scanned, listed, downloaded and audited as every document is.
     ("letters/services.py", "earlyhelp.documents.services"): "letters: kept as a document",
+    # caseload weighting (issue 10), kept on purpose: the complex need codes are worklists'
+    # data, the counts they weigh are kept on the episode by cases.state (as its review state);
+    # worklists hands the state its codes and recounts when the weights' codes change.
+    ("worklists/apps.py", "earlyhelp.cases.state"): "worklists: complex need codes",
     # the NHS number and UPN checks the people app owns, reused to check an extract's rows.
     ("history/validation.py", "earlyhelp.people.identifiers"): "history",
 }

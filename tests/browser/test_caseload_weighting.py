@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from earlyhelp.cases import state
+from earlyhelp.cases.models import Episode
 from earlyhelp.cases.services import episode_allocate
 from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.testing import journey
@@ -23,6 +25,7 @@ def test_manager_sees_weighted_loads_and_allocates_with_them(checked_page):
         episode_allocate(episode=episode, lead_practitioner=world.worker, acting_user=world.manager)
         episode.focus_children.set([m.person for m in episode.family.memberships.all()
                                     if m.role == "child"])  # fmt: skip
+        state.recount(Episode.objects.filter(pk=episode.pk))  # (set around the services)
     WorkerCapacity.objects.create(user=world.worker, capacity=Decimal("3.00"))
     waiting = journey.open_episode(world, family=family_with_members())
 

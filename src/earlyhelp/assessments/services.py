@@ -153,5 +153,6 @@ def assessment_complete(
                 family_id=assessment.episode.family_id)
     # The episode was locked with the assessment (select_for_update over the join).
     episode = assessment.episode
-    episode_state.save(episode, episode_state.on_assessment_completed(episode, assessment))
+    changed = episode_state.on_assessment_completed(episode, assessment)
+    episode_state.save(episode, changed + episode_state.count_complex_needs(episode))
     return assessment

@@ -82,6 +82,11 @@ class Episode(BaseModel):
         editable=False,
     )
     assessment_completed_on = models.DateField(null=True, blank=True, editable=False)
+    # What the caseload weighting counts per episode (worklists), kept the same way: its
+    # current focus children, and the presenting needs its completed assessment(s) found whose
+    # theme is one of the caseload weights' complex need codes (cases.state COUNTS).
+    focus_children_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    complex_needs_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-start_date"]

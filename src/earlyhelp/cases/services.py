@@ -67,6 +67,7 @@ def episode_open(
         lead_allocated_on=start_date if lead_practitioner else None,
         previous_episode=previous_episode, social_care_reference=social_care_reference,
         cin_closure_reason=cin_closure_reason,
+        focus_children_count=len(set(focus_children)),  # as set() below leaves them (state)
     )
     base.create(episode, acting_user=acting_user, family_id=family.id)
     if focus_children:
@@ -160,6 +161,7 @@ def focus_child_add(*, episode: Episode, person, on: dt.date, acting_user) -> Fo
     focus = FocusChild(episode=episode, person=person, started_on=on)
     base.create(focus, acting_user=acting_user, family_id=episode.family_id)
     episode.focus_children.add(person)
+    state.save(episode, state.count_focus_children(episode))
     return focus
 
 
@@ -184,6 +186,7 @@ def focus_child_end(*, episode: Episode, person, on: dt.date, acting_user) -> Fo
     focus.ended_on = on
     base.update(focus, acting_user=acting_user, before=before, family_id=episode.family_id)
     episode.focus_children.remove(person)
+    state.save(episode, state.count_focus_children(episode))
     return focus
 
 

@@ -16,16 +16,25 @@ services that change the source rows keep them right in the same transaction:
 The `on_*` functions apply one change to a locked (fresh) episode in memory – no query – and
 `save` writes the changed columns. `recompute` derives the state from the source rows for many
 episodes at once: the backfill, a change of timescales, and `differences` (the nightly check,
-`manage.py episode_state_check`) use it, so the incremental rules are checked against it."""
+`manage.py episode_state_check`) use it, so the incremental rules are checked against it.
+
+The caseload weighting's counts (worklists) are kept here the same way (COUNTS): the focus
+children (`count_focus_children`, by the services that change them) and the complex needs found
+(`count_complex_needs`, when an assessment is completed: its presenting needs whose theme is one
+of the complex need codes). The codes are the caseload weights' (worklists installs them with
+`use_complex_need_codes`: the domain apps never import worklists); when they change,
+`complex_need_codes_changed` recounts the open episodes in one statement. `recount` sets both
+counts of any episodes from the source rows (the backfill, the demo, the check's --fix)."""
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from earlyhelp.assessments.models import Assessment, AssessmentStatus
+from earlyhelp.assessments.models import Assessment, AssessmentStatus, PresentingNeed
 from earlyhelp.plans.models import Plan, PlanStatus, Review
 
-from .models import AssessmentState, Episode, Timescales
+from .models import AssessmentState, Episode, EpisodeStatus, Timescales
 
 FIELDS = ("next_review_due", "last_review_on", "assessment_state", "assessment_completed_on")
 BATCH = 1000
@@ -150,19 +159,27 @@ def differences(episodes=None, timescales=None) -> list[tuple]:
     episodes = Episode.objects.all() if episodes is None else episodes
     found = []
     wrong = list(_compare(episodes, timescales))
+    miscounted = _count_differences(episodes, complex_need_codes())
     references = dict(
-        Episode.objects.filter(pk__in=[pk for pk, _, _ in wrong]).values_list("pk", "reference")
+        Episode.objects.filter(
+            pk__in={pk for pk, *_ in wrong} | {pk for pk, *_ in miscounted}
+        ).values_list("pk", "reference")
     )
     for pk, stored, derived in wrong:
         for name, old, new in zip(FIELDS, stored, derived, strict=True):
             if old != new:
                 found.append((references[pk], name, old, new))
+    found.extend((references[pk], name, old, new) for pk, name, old, new in miscounted)
     return sorted(found)
 
 
 def recompute(episodes=None, timescales=None, models=(Review, Plan, Assessment)) -> int:
     """Set the stored state from the source rows; the number of episodes corrected. (The
     data migration passes its historical models and the episodes' queryset.)"""
+    return len(_recompute(episodes, timescales, models))
+
+
+def _recompute(episodes=None, timescales=None, models=(Review, Plan, Assessment)) -> set:
     episodes = Episode.objects.all() if episodes is None else episodes
     model = episodes.model
     changed = [
@@ -170,7 +187,7 @@ def recompute(episodes=None, timescales=None, models=(Review, Plan, Assessment))
         for pk, _, derived in _compare(episodes, timescales, models)
     ]
     model.objects.bulk_update(changed, FIELDS, batch_size=BATCH)
-    return len(changed)
+    return {episode.pk for episode in changed}
 
 
 def correct() -> int:
@@ -179,7 +196,11 @@ def correct() -> int:
     from earlyhelp.core import audit
     from earlyhelp.core.models import AuditAction
 
-    corrected = recompute()
+    codes = complex_need_codes()
+    miscounted = {pk for pk, *_ in _count_differences(Episode.objects.all(), codes)}
+    if miscounted:
+        recount(Episode.objects.filter(pk__in=miscounted), codes)
+    corrected = len(_recompute() | miscounted)
     if corrected:
         audit.record(user=None, action=AuditAction.CHANGE, object_type="cases.episode_state",
                      object_id="all", detail=f"Episode state corrected on {corrected} episodes",
@@ -194,3 +215,97 @@ def timescales_changed(timescales) -> int:
         Episode.objects.filter(last_review_on__isnull=True, next_review_due__isnull=False),
         timescales,
     )
+
+
+# The caseload weighting's counts ----------------------------------------------------------------
+
+COUNTS = ("focus_children_count", "complex_needs_count")
+_complex_need_codes = list  # none until worklists installs the caseload weights' codes
+
+
+def use_complex_need_codes(provider) -> None:
+    """Where the complex need codes come from: a function returning them (worklists.apps)."""
+    global _complex_need_codes
+    _complex_need_codes = provider
+
+
+def complex_need_codes() -> list[str]:
+    return list(_complex_need_codes())
+
+
+def _count(rows, key: str):
+    """Per episode (OuterRef pk), the number of `rows` whose `key` is the episode: a subquery."""
+    counted = (
+        rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _focus_children(episode_model=Episode):
+    return _count(episode_model.focus_children.through.objects.all(), "episode_id")
+
+
+def _complex_needs(codes, need_model=PresentingNeed):
+    if not codes:  # (an empty IN compiles to no SQL at all)
+        return Value(0, output_field=IntegerField())
+    needs = need_model.objects.filter(
+        assessment__status=AssessmentStatus.COMPLETED, theme__code__in=list(codes)
+    )
+    return _count(needs, "assessment__episode_id")
+
+
+def count_focus_children(episode: Episode) -> list[str]:
+    """The episode's focus children changed (a locked episode): count them again."""
+    return _set(episode, focus_children_count=episode.focus_children.count())
+
+
+def count_complex_needs(episode: Episode) -> list[str]:
+    """An assessment of the (locked) episode was completed: count its complex needs again."""
+    codes = complex_need_codes()
+    found = 0
+    if codes:
+        found = PresentingNeed.objects.filter(
+            assessment__episode=episode, assessment__status=AssessmentStatus.COMPLETED,
+            theme__code__in=codes,
+        ).count()
+    return _set(episode, complex_needs_count=found)
+
+
+def recount(episodes=None, codes=None, models=(Episode, PresentingNeed)) -> int:
+    """Set both counts from the source rows, in one UPDATE: the backfill (with the migration's
+    historical models and codes), the demo, the check's fix."""
+    episode_model, need_model = models
+    episodes = episode_model.objects.all() if episodes is None else episodes
+    codes = complex_need_codes() if codes is None else codes
+    return episodes.update(
+        focus_children_count=_focus_children(episode_model),
+        complex_needs_count=_complex_needs(codes, need_model),
+    )
+
+
+def complex_need_codes_changed(codes) -> int:
+    """The complex need codes changed: every open episode's complex needs counted again, in
+    one UPDATE of the rows that change (only open episodes are weighed; a closed one keeps the
+    count it closed with). The number of episodes changed."""
+    counted = _complex_needs(codes)
+    return (
+        Episode.objects.filter(status=EpisodeStatus.OPEN)
+        .exclude(complex_needs_count=counted)
+        .update(complex_needs_count=counted)
+    )
+
+
+def _count_differences(episodes, codes) -> list[tuple]:
+    """(pk, field, stored, counted) where an open episode's stored count is not what the
+    source rows say (closed episodes are not weighed: see complex_need_codes_changed)."""
+    rows = episodes.filter(status=EpisodeStatus.OPEN).order_by().annotate(
+        src_focus=_focus_children(), src_complex=_complex_needs(codes)
+    ).values_list("pk", *COUNTS, "src_focus", "src_complex")
+    found = []
+    for pk, focus, complex_, src_focus, src_complex in rows.iterator(chunk_size=BATCH):
+        for name, old, new in zip(COUNTS, (focus, complex_), (src_focus, src_complex),
+                                  strict=True):
+            if old != new:
+                found.append((pk, name, old, new))
+    return found

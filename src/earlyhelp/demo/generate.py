@@ -192,6 +192,7 @@ def generate_borough(*, families: int, seed: int, today: dt.date | None = None,
         writer.flush()
         # Written around the services: each episode's stored journey state from its rows.
         episode_state.recompute()
+        episode_state.recount()  # and the caseload weighting's counts
         annexarows.refresh()  # Annex A's stored rows, from the rows written
         _demo_partner_with_most_families(borough, casework.partner_families)
         result.stage_seconds["casework"] = time.perf_counter() - stage

@@ -108,6 +108,7 @@ class EpisodeStager:
             "previous_episode_id": previous.pk if previous else None,
             "social_care_reference": step_down["reference"] if step_down else "",
             "cin_closure_reason": "RC9" if step_down else "",
+            "focus_children_count": len({child.pk for child in children}),  # (cases.state)
         }, acting_user=self.user,
             related={"family": family, "team": team, "previous_episode": previous})
         _field_checks(episode)

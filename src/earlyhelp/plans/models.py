@@ -70,6 +70,11 @@ class PlanAction(BaseModel):
         indexes = [
             models.Index(fields=["status", "due_date"], name="action_due_idx"),
             models.Index(fields=["owner", "status"], name="action_owner_idx"),
+            # The open actions only (a few thousand of a borough's ~100,000), with their plan:
+            # the team page counts those past due per episode from it alone, index-only,
+            # instead of probing every active plan's actions (worklists.open_episodes_by_lead).
+            models.Index(fields=["plan", "due_date"], condition=Q(status="open"),
+                         name="action_open_due_idx"),
         ]
 
 

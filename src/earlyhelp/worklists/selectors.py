@@ -2,6 +2,7 @@
 user. Due dates come from the one timescales configuration (cases.models.Timescales)."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -22,7 +23,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from earlyhelp.access.scoping import visible_episodes
-from earlyhelp.assessments.models import AssessmentStatus, PresentingNeed
 from earlyhelp.cases.models import AssessmentState, Episode, EpisodeStatus, Timescales
 from earlyhelp.core import dates
 from earlyhelp.core.models import Role, User
@@ -199,9 +199,8 @@ BANDS = ("universal", "early_help", "targeted", "statutory")  # CaseloadWeights.
 
 
 def _rows_per_episode(queryset) -> tuple[str, list]:
-    """SQL of one row per counted item (column k: its episode), no GROUP BY: a plain join
-    that both PostgreSQL and SQLite fold into the query around it, so that they can reach it
-    from the scoped episodes (an index on the episode) instead of grouping the whole table."""
+    """SQL of one row per counted item (column k: its episode), for the grouped query to count
+    per episode."""
     return queryset.order_by().values_list("k").query.sql_with_params()
 
 
@@ -209,56 +208,51 @@ def _flag(condition) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def open_episodes_by_lead(*, user, weights, today, lead_ids=None) -> dict:
+def open_episodes_by_lead(*, user, today, lead_ids=None) -> dict:
     """The user's open episodes in scope, grouped by lead practitioner (None: unallocated), in
     one query: {lead id: row} with the episode count, the counts that weigh them (per level
     band, focus children after the first, assessments not completed, complex needs found) and
     what is overdue. Only a row per lead practitioner leaves the database, never an episode.
 
-    The scoped episodes are found once (a WITH, materialised by both databases as it is read
-    four times); the focus children, complex needs and late actions are then counted per lead
-    from the scoped episodes only, joined to their rows: grouping each related table over every
-    open episode of the borough first, then joining, cost the team page ~0.5 s on PostgreSQL
-    and ~1 s on SQLite at load 4 on the full-size borough. A correlated count per episode
-    costs ~5,700 index probes per table. The extra focus children of a lead, the sum over
-    their episodes of (children - 1) where there are any, are their focus children less their
-    episodes that have one. Each part's SQL is the ORM's; only the WITH, joins and sums are
-    ours."""
+    The focus children and complex needs are counts kept on the episode by the services
+    (cases.state COUNTS, by the weights' complex need codes): summed, not joined – joining the
+    focus children, completed assessments and their needs to a service's every open episode
+    was ~110 ms of a ~185 ms query on the full-size borough on PostgreSQL. Late actions depend
+    on the day, so they are counted here: the scoped episodes are found once (a WITH,
+    materialised by both databases as it is read twice), then the open actions past due (a
+    few thousand: plans' action_open_due_idx) are counted per episode and joined to them. Each
+    part's SQL is the ORM's; only the WITH, joins and sums are ours."""
     overdue_from = today - dt.timedelta(days=Timescales.current().assessment_due_days)
     episodes = visible_episodes(user).filter(status=EpisodeStatus.OPEN)
     if lead_ids is not None:
         episodes = episodes.filter(lead_practitioner_id__in=lead_ids)
     not_done = ~assessment_done_q()
+    extra = F("focus_children_count") - 1
     episodes = (
         episodes.order_by()
         .annotate(
             e_id=F("pk"),
             e_lead=F("lead_practitioner_id"),
             e_band=F("level__band"),
+            e_extra=Case(When(focus_children_count__gt=1, then=extra), default=Value(0),
+                         output_field=IntegerField()),
+            e_complex=F("complex_needs_count"),
             e_not_done=_flag(not_done),
             e_assessment_overdue=_flag(not_done & Q(start_date__lt=overdue_from)),
             e_review_overdue=_flag(overdue_review_q(today)),
         )
-        .values("e_id", "e_lead", "e_band", "e_not_done", "e_assessment_overdue",
-                "e_review_overdue")
+        .values("e_id", "e_lead", "e_band", "e_extra", "e_complex", "e_not_done",
+                "e_assessment_overdue", "e_review_overdue")
     )  # fmt: skip
     try:
         scoped = episodes.query.sql_with_params()
     except EmptyResultSet:  # no scope at all (visible_episodes: none())
         return {}
-    focus = Episode.focus_children.through.objects.annotate(k=F("episode_id"))
-    needs = PresentingNeed.objects.filter(
-        assessment__status=AssessmentStatus.COMPLETED,
-        theme__code__in=weights.complex_need_codes,
-    ).annotate(k=F("assessment__episode_id"))
     late = PlanAction.objects.filter(
         plan__status=PlanStatus.ACTIVE, status=ActionStatus.OPEN, due_date__lt=today
     ).annotate(k=F("plan__episode_id"))
-    parts = [scoped, _rows_per_episode(focus)]
-    if weights.complex_need_codes:  # none: no rows (an empty IN compiles to no SQL at all)
-        parts.append(_rows_per_episode(needs))
-    parts.append(_rows_per_episode(late))
-    sql = _by_lead_sql(bool(weights.complex_need_codes)).format(*(sql for sql, _ in parts))
+    parts = [scoped, _rows_per_episode(late)]
+    sql = _BY_LEAD_SQL.format(*(sql for sql, _ in parts))
     params = [param for _, part_params in parts for param in part_params]
     names = [
         "n", *(f"band_{band}" for band in BANDS), "extra_children", "not_done", "complex_needs",
@@ -276,10 +270,10 @@ def open_episodes_by_lead(*, user, weights, today, lead_ids=None) -> dict:
     }
 
 
-def _by_lead_sql(complex_needs: bool) -> str:
+def _by_lead_sql() -> str:
     """The grouped query around the parts' SQL ({} placeholders: the scoped episodes, then the
-    rows of focus children, complex needs when counted, late actions): one UNION ALL branch
-    per part, a row per lead with its own counts and 0 for the others, summed by lead."""
+    rows of late actions): one UNION ALL branch per part, a row per lead with its own counts
+    and 0 for the others, summed by lead."""
     order = ["n", *BANDS, "extra", "not_done", "complex", "ao", "ro", "late"]
 
     def branch(source: str = "e", **counts) -> str:
@@ -287,25 +281,30 @@ def _by_lead_sql(complex_needs: bool) -> str:
         named = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
         return f"SELECT {named} FROM {source} GROUP BY e.e_lead"
 
-    joined = "e INNER JOIN ({}) x ON x.k = e.e_id"
     bands = {band: f"SUM(CASE WHEN e.e_band = '{band}' THEN 1 ELSE 0 END)" for band in BANDS}
     branches = [
-        branch(n="COUNT(*)", **bands, not_done="SUM(e.e_not_done)",
-               ao="SUM(e.e_assessment_overdue)", ro="SUM(e.e_review_overdue)"),
-        branch(joined, extra="COUNT(*) - COUNT(DISTINCT x.k)"),
-        *([branch(joined, complex="COUNT(*)")] if complex_needs else []),
-        branch(joined, late="COUNT(*)"),
+        branch(n="COUNT(*)", **bands, extra="SUM(e.e_extra)", not_done="SUM(e.e_not_done)",
+               complex="SUM(e.e_complex)", ao="SUM(e.e_assessment_overdue)",
+               ro="SUM(e.e_review_overdue)"),
+        # The late actions grouped by episode first (a few thousand rows), then joined: a plan
+        # driven from the open actions, not from each scoped episode's plans (an aggregate is
+        # never flattened into the join, whatever the statistics say).
+        branch("e INNER JOIN (SELECT y.k, COUNT(*) AS n FROM ({}) y GROUP BY y.k) x"
+               " ON x.k = e.e_id", late="SUM(x.n)"),
     ]  # fmt: skip
     sums = ", ".join(f"SUM(t.c{i})" for i in range(1, len(order) + 1))
     union = " UNION ALL ".join(branches)
     return f"WITH e AS ({{}}) SELECT t.c0, {sums} FROM ({union}) t GROUP BY t.c0"
 
 
-def _weighted(weights, row) -> Decimal:
+_BY_LEAD_SQL = _by_lead_sql()
+
+
+def _weighted(weights, row, levels=None) -> Decimal:
     """A lead's load from their grouped row: the sum of episode_weight over their episodes
     (every term of the rule is linear in the counts, but the extra children, which the query
     sums already clipped at zero)."""
-    levels = weights.level_weights()
+    levels = levels or weights.level_weights()
     banded = sum(row[f"band_{band}"] for band in BANDS)
     return (
         sum((levels[band] * row[f"band_{band}"] for band in BANDS), Decimal(0))
@@ -316,17 +315,19 @@ def _weighted(weights, row) -> Decimal:
     )
 
 
+def _load(weights, levels, row, capacity) -> Load:
+    if row is None:  # no open episode in scope
+        return Load(count=0, weighted=Decimal(0), capacity=capacity)
+    return Load(count=row["n"], weighted=_weighted(weights, row, levels), capacity=capacity)
+
+
 def _loads(weights, ids, by_lead) -> dict:
     capacities = dict(
         WorkerCapacity.objects.filter(user_id__in=ids).values_list("user_id", "capacity")
     )
-    empty = {"n": 0}
+    levels = weights.level_weights()
     return {
-        pk: Load(
-            count=by_lead.get(pk, empty)["n"],
-            weighted=_weighted(weights, by_lead[pk]) if pk in by_lead else Decimal(0),
-            capacity=capacities.get(pk, weights.default_capacity),
-        )
+        pk: _load(weights, levels, by_lead.get(pk), capacities.get(pk, weights.default_capacity))
         for pk in ids
     }
 
@@ -337,24 +338,44 @@ def worker_loads(*, user, workers) -> dict:
     number of workers or episodes: the weights, the capacities, the episodes grouped by worker."""
     weights = CaseloadWeights.current()
     ids = [worker.pk for worker in workers]
-    by_lead = open_episodes_by_lead(user=user, weights=weights, today=dates.today(), lead_ids=ids)
+    by_lead = open_episodes_by_lead(user=user, today=dates.today(), lead_ids=ids)
     return _loads(weights, ids, by_lead)
 
 
+@dataclass(slots=True)
+class TeamWorker:
+    """What the team page shows of a worker (a row, not a User: a service has hundreds)."""
+
+    pk: object
+    username: str
+    first_name: str
+    last_name: str
+    team_name: str
+    load: Load | None = None
+
+    @property
+    def display_name(self) -> str:  # as User.display_name
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
 def team_overview(*, user, today=None) -> dict:
-    """The team page in four queries, whatever the size of the service: the workers, the
-    weights, their capacities, and the service's open episodes grouped by lead practitioner,
-    from which come both the caseloads (`workers`, each with `.load`, the most loaded against
-    their capacity first) and the counts of work that needs action (as work_counts)."""
+    """The team page in three queries, whatever the size of the service: the workers with their
+    capacities, the weights, and the service's open episodes grouped by lead practitioner, from
+    which come both the caseloads (`workers`, each with `.load`, the most loaded against their
+    capacity first) and the counts of work that needs action (as work_counts)."""
     today = today or dates.today()
     weights = CaseloadWeights.current()
-    # Only what the page shows of a few hundred users (not their passwords, dates, settings).
-    shown = ("username", "first_name", "last_name", "team__name")
-    workers = list(team_workers(user=user).only(*shown))
-    by_lead = open_episodes_by_lead(user=user, weights=weights, today=today)
-    loads = _loads(weights, [worker.pk for worker in workers], by_lead)
-    for worker in workers:
-        worker.load = loads[worker.pk]
+    rows = team_workers(user=user).values_list(
+        "pk", "username", "first_name", "last_name", "team__name", "caseload_capacity__capacity"
+    )
+    by_lead = open_episodes_by_lead(user=user, today=today)
+    levels = weights.level_weights()
+    workers = []
+    for *shown, capacity in rows:
+        worker = TeamWorker(*shown)
+        capacity = weights.default_capacity if capacity is None else capacity
+        worker.load = _load(weights, levels, by_lead.get(worker.pk), capacity)
+        workers.append(worker)
     workers.sort(key=lambda w: (-w.load.weighted / w.load.capacity, w.last_name, w.first_name))
     rows = by_lead.values()
     counts = {

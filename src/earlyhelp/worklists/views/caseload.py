@@ -103,7 +103,7 @@ def load_rows(workers) -> list:
             _LOAD_ROW.format(
                 caseload_url(worker.pk),  # a path of a UUID: nothing to escape
                 escape(worker.display_name),
-                escape(worker.team.name),
+                escape(worker.team_name),
                 worker.load.count,
                 worker.load.weighted_2dp,
                 worker.load.capacity_2dp,
