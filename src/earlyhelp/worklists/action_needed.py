@@ -23,11 +23,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyhelp.access import roles
-from earlyhelp.access.scoping import families_sharing_allowed, visible_contacts, visible_episodes
+from earlyhelp.access.scoping import (
+    families_sharing_allowed,
+    visible_contacts_awaiting,
+    visible_episodes,
+)
 from earlyhelp.cases.models import EpisodeStatus, Timescales
 from earlyhelp.core.models import Role
 from earlyhelp.directory.selectors import referrals_awaiting_response
-from earlyhelp.frontdoor.models import ContactStatus
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.panels.rules import no_lead_days
 from earlyhelp.panels.selectors import member_panel_ids, my_panel_actions
@@ -55,13 +58,12 @@ def _work_url(user, queue: str) -> str:
 def overdue_contacts(user, now=None):
     """Contacts still awaiting a decision after their RAG timescale (unrated: amber)."""
     now = now or timezone.now()
-    return visible_contacts(user).filter(
-        status=ContactStatus.AWAITING_DECISION, decision_due_at__lt=now
-    )
+    return visible_contacts_awaiting(user).filter(decision_due_at__lt=now)
 
 
 def _open_in_scope(user):
-    return visible_episodes(user).filter(status=EpisodeStatus.OPEN)
+    # A partner's uses below narrow to their own work first (led, owned): probe per row.
+    return visible_episodes(user, probe=True).filter(status=EpisodeStatus.OPEN)
 
 
 def _own_episodes(user, open_in_scope):
