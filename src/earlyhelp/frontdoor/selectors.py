@@ -27,9 +27,13 @@ def contact_list(*, user, filters=None) -> QuerySet[Contact]:
 
 
 def my_requests(*, user, limit: int = 10) -> QuerySet[Contact]:
-    """The latest requests the user raised (their start page), newest first."""
+    """The latest requests the user raised (their start page), newest first: the fields the
+    list shows."""
     return (
-        own_requests(user).select_related("decision").order_by("-received_at", "reference")[:limit]
+        own_requests(user)
+        .select_related("decision")
+        .only("reference", "received_at", "status", "decision__outcome")
+        .order_by("-received_at", "reference")[:limit]
     )
 
 
