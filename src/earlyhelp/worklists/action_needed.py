@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from earlyhelp.access import roles
 from earlyhelp.access.scoping import (
-    families_sharing_allowed,
+    sharing_allowed,
     visible_contacts_awaiting,
     visible_episodes,
 )
@@ -33,7 +33,7 @@ from earlyhelp.core.models import Role
 from earlyhelp.directory.selectors import referrals_awaiting_response
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.panels.rules import no_lead_days
-from earlyhelp.panels.selectors import member_panel_ids, my_panel_actions
+from earlyhelp.panels.selectors import member_panel_ids, my_panel_action_counts
 from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
 
 from . import selectors as worklists
@@ -229,8 +229,7 @@ def _referral_items(user, now) -> list[ActionItem]:
 
 
 def _panel_items(user, today) -> list[ActionItem]:
-    mine = my_panel_actions(user=user)
-    actions = mine.aggregate(total=_count(Q(), mine), late=_count(Q(due_date__lt=today), mine))
+    actions = my_panel_action_counts(user=user, today=today)
     items = [
         ActionItem(
             "panel_actions",
@@ -246,9 +245,7 @@ def _panel_items(user, today) -> list[ActionItem]:
         panel_id__in=member_panel_ids(user), status=PanelCaseStatus.AWAITING
     )
     if user.role == Role.PARTNER:
-        waiting = waiting.filter(
-            family_id__in=families_sharing_allowed(waiting.values("family_id"))
-        )
+        waiting = waiting.filter(sharing_allowed("family_id"))  # tested per case
     waiting = waiting.count()
     items.append(
         ActionItem(
