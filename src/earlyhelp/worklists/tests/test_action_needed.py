@@ -231,8 +231,8 @@ def test_counts_need_no_distinct_where_every_row_is_one_record(world, led):
 def test_panel_actions_are_counted_only_on_families_in_the_owners_scope(world, panel, member):
     """my_panel_action_counts tests the scope per action (issue 19): the same actions as
     my_panel_actions lists – a partner owning actions on two families of their panel counts
-    only the one whose family shares with partners; a worker owning one outside their team's
-    families does not count it."""
+    only the one whose family shares with partners (and only its case waiting); a worker
+    owning one outside their team's families does not count it."""
     from earlyhelp.panels.selectors import my_panel_action_counts, my_panel_actions
     from earlyhelp.panels.tests.factories import PanelMemberFactory
 
@@ -252,5 +252,8 @@ def test_panel_actions_are_counted_only_on_families_in_the_owners_scope(world, p
     assert not my_panel_actions(user=world.other_worker).exists()
     assert counts(world.partner)["panel_actions"] == 1
     assert "panel_actions" not in counts(world.other_worker)
+    # Cases waiting on the panel: a partner counts only the family that shares; staff both.
+    assert counts(world.partner)["panel_cases"] == 1
+    assert counts(member)["panel_cases"] == 2
     world.partner.is_active = False
     assert my_panel_action_counts(user=world.partner, today=today) == {"total": 0, "late": 0}
