@@ -147,6 +147,11 @@ def _sharing_allowed(family_field: str) -> Q:
     return Q(_FamilySQL(family_field, _sharing_allowed_sql(today), ("sharing", today)))
 
 
+def sharing_allowed(family_field: str) -> Q:
+    """The family in `family_field` may be shared with partners (see _sharing_allowed)."""
+    return _sharing_allowed(family_field)
+
+
 def families_sharing_allowed(candidates) -> QuerySet:
     """Of the candidate family ids, those whose information may go to partners."""
     allowed = Q(id__in=candidates) & _sharing_allowed("id")
@@ -250,6 +255,39 @@ def _partner_ids_sql(user):
     return render
 
 
+def _partner_probe_sql(user):
+    """_partner_ids_sql as a test of one family: correlated EXISTS (an episode of the family the
+    partner leads; a current TAF place on one of its episodes; a case of it on one of their
+    panels), each an index probe from the family. For queries whose rows are already few (the
+    start page's counts of the partner's own work): PostgreSQL hashes an IN over the UNION, so
+    the whole ~600-family set was built to check a dozen rows; an EXISTS it may probe per row
+    (issue 19). Same families as _partner_ids_sql."""
+
+    def render(connection, column):
+        q = connection.ops.quote_name
+        episode, taf = q(_table(Episode)), q(_table(TafMember))
+        case, member = q(_table(PanelCase)), q(_table(PanelMember))
+        sql = (
+            f"(EXISTS(SELECT 1 FROM {episode} eh_pe WHERE eh_pe.{q('family_id')} = {column}"
+            f" AND eh_pe.{q('lead_practitioner_id')} = %s)"
+            f" OR EXISTS(SELECT 1 FROM {episode} eh_pf INNER JOIN {taf} eh_pt"
+            f" ON eh_pt.{q('episode_id')} = eh_pf.{q('id')}"
+            f" WHERE eh_pf.{q('family_id')} = {column}"
+            f" AND eh_pt.{q('user_id')} = %s AND eh_pt.{q('left_on')} IS NULL)"
+            f" OR EXISTS(SELECT 1 FROM {case} eh_pc INNER JOIN {member} eh_pm"
+            f" ON eh_pm.{q('panel_id')} = eh_pc.{q('panel_id')}"
+            f" WHERE eh_pc.{q('family_id')} = {column}"
+            f" AND eh_pm.{q('user_id')} = %s AND eh_pm.{q('left_on')} IS NULL"
+            f" AND NOT (eh_pc.{q('status')} = %s)))"
+        )
+        return sql, (_prep(Episode, "lead_practitioner", user.pk, connection),
+                     _prep(TafMember, "user", user.pk, connection),
+                     _prep(PanelMember, "user", user.pk, connection),
+                     PanelCaseStatus.WITHDRAWN.value)  # fmt: skip
+
+    return render
+
+
 def _in_ids(ids):
     """The column is one of the family ids the SQL `ids(connection)` lists."""
 
@@ -260,11 +298,12 @@ def _in_ids(ids):
     return render
 
 
-def _partner_condition(user):
-    """The partner's families (one IN over one UNION, reached by index) while sharing is
-    allowed – checked per row that is one of them, so a page about a few records does not
-    check the consent of every family the partner works with (issue 19)."""
-    ids = _in_ids(_partner_ids_sql(user))
+def _partner_condition(user, probe=False):
+    """The partner's families (one IN over one UNION, reached by index; with `probe`, tested
+    per row – _partner_probe_sql) while sharing is allowed – checked per row that is one of
+    them, so a page about a few records does not check the consent of every family the partner
+    works with (issue 19)."""
+    ids = _partner_probe_sql(user) if probe else _in_ids(_partner_ids_sql(user))
     sharing = _sharing_allowed_sql(dates.today())
 
     def render(connection, column):
@@ -339,23 +378,29 @@ def forget_built_scopes() -> None:
     _built.store = OrderedDict()
 
 
-def family_condition(user, family_field: str = "id") -> Q | None:
-    """The user's scope as a condition on a family-id field (None: no casework at all)."""
+def family_condition(user, family_field: str = "id", *, probe: bool = False) -> Q | None:
+    """The user's scope as a condition on a family-id field (None: no casework at all).
+    `probe=True` where other filters leave few rows (see visible_episodes)."""
     if not _active(user):
         return None
-    render = _reuse(_scope_key(user, "render"), lambda: _family_condition(user))
+    probed = ("probe",) if probe and user.role == Role.PARTNER else ()
+    render = _reuse(_scope_key(user, "render", *probed),
+                    lambda: _family_condition(user, bool(probed)))  # fmt: skip
     if render is None:
         return None
-    return Q(_FamilySQL(family_field, render, ("scope", *_scope_key(user))))
+    return Q(_FamilySQL(family_field, render, ("scope", *_scope_key(user, *probed))))
 
 
-def _family_condition(user):
+def _family_condition(user, probe=False):
     """The role's scope as one piece of SQL on the family column: its shape is fixed by the
     role (and whether the user has a team and service), the user's ids are parameters. Django
     compiles only the column, so checking one record costs its primary-key probe and this test
-    (issue 19)."""
+    (issue 19). `probe`: a partner's families tested per row (_partner_probe_sql)."""
     parts = []
-    if user.role in _ROLE_CONDITIONS:
+    if user.role == Role.PARTNER:
+        parts.append(_partner_condition(user, probe))
+        parts.append(_created_and_not_yet_routed(user))
+    elif user.role in _ROLE_CONDITIONS:
         parts.append(_ROLE_CONDITIONS[user.role](user))
         parts.append(_created_and_not_yet_routed(user))
     if user.role in _PANEL_SCOPES:
@@ -432,17 +477,24 @@ def _own_episode_condition(user):
     return render
 
 
-def visible_episodes(user) -> QuerySet[Episode]:
+def visible_episodes(user, *, probe: bool = False) -> QuerySet[Episode]:
+    """The user's episodes. `probe=True` for a query that other filters narrow to a few rows
+    (the user's own actions, the episodes they lead): the same rows, but a partner's families
+    are tested per row rather than listed whole (_partner_probe_sql) – on a list of many
+    episodes, leave it off."""
     if not _active(user):
         return Episode.objects.none()
-    family = _reuse(_scope_key(user, "render"), lambda: _family_condition(user))
+    probe = probe and user.role == Role.PARTNER  # the other roles' scopes are the same either way
+    probed = ("probe",) if probe else ()
+    family = _reuse(_scope_key(user, "render", *probed), lambda: _family_condition(user, probe))
     if family is None:
         return Episode.objects.none()
 
     def build():
         own = _own_episode_condition(user)
         if own is None:
-            return Episode.objects.filter(family_condition(user, "family_id"))
+            key = ("scope", *_scope_key(user, *probed))
+            return Episode.objects.filter(_FamilySQL("family_id", family, key))
 
         def render(connection, family_column, lead, team):
             own_sql, own_params = own(connection, lead, team)
@@ -452,7 +504,7 @@ def visible_episodes(user) -> QuerySet[Episode]:
         columns = ("family_id", "lead_practitioner_id", "team_id")
         return Episode.objects.filter(_FamilySQL(columns, render, ("episodes", *_scope_key(user))))
 
-    return _reuse(_scope_key(user, Episode, "family_id"), build).all()
+    return _reuse(_scope_key(user, Episode, "family_id", *probed), build).all()
 
 
 def visible_people(user) -> QuerySet[Person]:
@@ -491,6 +543,26 @@ def _visible_contacts(user) -> QuerySet[Contact]:
     elif user.role == Role.WORKER and user.team_id:
         condition |= Q(decision__routed_team_id=user.team_id)
     return Contact.objects.filter(condition)
+
+
+def visible_contacts_awaiting(user) -> QuerySet[Contact]:
+    """The visible requests still awaiting a decision. A front door practitioner's or team
+    manager's scope holds every such request (_visible_contacts), so theirs is the plain filter:
+    the same rows without a family condition that PostgreSQL would plan for nothing (issue 19)."""
+    awaiting = Q(status=ContactStatus.AWAITING_DECISION)
+    if _active(user) and (user.role == Role.FRONT_DOOR
+                          or (user.role == Role.MANAGER and user.team_id)):  # fmt: skip
+        return Contact.objects.filter(awaiting)
+    return visible_contacts(user).filter(awaiting)
+
+
+def own_requests(user) -> QuerySet[Contact]:
+    """The visible requests the user raised. A partner's scope holds every request they raised
+    (_visible_contacts), so theirs is the plain filter – the same rows without the family
+    condition (issue 19); anyone else's go through their scope."""
+    if _active(user) and user.role == Role.PARTNER:
+        return Contact.objects.filter(referrer_user=user)
+    return visible_contacts(user).filter(referrer_user=user)
 
 
 def get_visible_or_404(queryset: QuerySet, **lookup):

@@ -2,7 +2,7 @@
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from earlyhelp.access.scoping import get_visible_or_404, visible_contacts
+from earlyhelp.access.scoping import get_visible_or_404, own_requests, visible_contacts
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
 
@@ -24,6 +24,17 @@ def contact_list(*, user, filters=None) -> QuerySet[Contact]:
         "family", "referrer_organisation", "decision", "decision__level"
     )
     return filtered(ContactFilter, filters, contacts).order_by("-received_at", "reference")
+
+
+def my_requests(*, user, limit: int = 10) -> QuerySet[Contact]:
+    """The latest requests the user raised (their start page), newest first: the fields the
+    list shows."""
+    return (
+        own_requests(user)
+        .select_related("decision")
+        .only("reference", "received_at", "status", "decision__outcome")
+        .order_by("-received_at", "reference")[:limit]
+    )
 
 
 def contact_queue(*, user) -> QuerySet[Contact]:

@@ -23,14 +23,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from earlyhelp.access import roles
-from earlyhelp.access.scoping import families_sharing_allowed, visible_contacts, visible_episodes
+from earlyhelp.access.scoping import (
+    sharing_allowed,
+    visible_contacts_awaiting,
+    visible_episodes,
+)
 from earlyhelp.cases.models import EpisodeStatus, Timescales
 from earlyhelp.core.models import Role
 from earlyhelp.directory.selectors import referrals_awaiting_response
-from earlyhelp.frontdoor.models import ContactStatus
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.panels.rules import no_lead_days
-from earlyhelp.panels.selectors import member_panel_ids, my_panel_actions
+from earlyhelp.panels.selectors import member_panel_ids, my_panel_action_counts
 from earlyhelp.plans.models import ActionStatus, PlanAction, PlanStatus
 
 from . import selectors as worklists
@@ -55,13 +58,12 @@ def _work_url(user, queue: str) -> str:
 def overdue_contacts(user, now=None):
     """Contacts still awaiting a decision after their RAG timescale (unrated: amber)."""
     now = now or timezone.now()
-    return visible_contacts(user).filter(
-        status=ContactStatus.AWAITING_DECISION, decision_due_at__lt=now
-    )
+    return visible_contacts_awaiting(user).filter(decision_due_at__lt=now)
 
 
 def _open_in_scope(user):
-    return visible_episodes(user).filter(status=EpisodeStatus.OPEN)
+    # A partner's uses below narrow to their own work first (led, owned): probe per row.
+    return visible_episodes(user, probe=True).filter(status=EpisodeStatus.OPEN)
 
 
 def _own_episodes(user, open_in_scope):
@@ -227,8 +229,7 @@ def _referral_items(user, now) -> list[ActionItem]:
 
 
 def _panel_items(user, today) -> list[ActionItem]:
-    mine = my_panel_actions(user=user)
-    actions = mine.aggregate(total=_count(Q(), mine), late=_count(Q(due_date__lt=today), mine))
+    actions = my_panel_action_counts(user=user, today=today)
     items = [
         ActionItem(
             "panel_actions",
@@ -244,9 +245,7 @@ def _panel_items(user, today) -> list[ActionItem]:
         panel_id__in=member_panel_ids(user), status=PanelCaseStatus.AWAITING
     )
     if user.role == Role.PARTNER:
-        waiting = waiting.filter(
-            family_id__in=families_sharing_allowed(waiting.values("family_id"))
-        )
+        waiting = waiting.filter(sharing_allowed("family_id"))  # tested per case
     waiting = waiting.count()
     items.append(
         ActionItem(

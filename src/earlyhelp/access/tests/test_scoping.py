@@ -259,3 +259,88 @@ def test_one_record_is_refused_through_every_path_of_the_scope_sql(world):
     assert not sees(world.other_worker, recorded)
     with pytest.raises(Http404):  # a malformed id looks the same
         get_visible_or_404(visible_families(world.worker), pk="not-a-uuid")
+
+
+def test_a_partners_episodes_probed_per_row_are_the_same_rows(world):
+    """visible_episodes(probe=True) tests a partner's families per row (issue 19: the start
+    page's counts): the same episodes as the listed form, and refused through each path – a TAF
+    place left, another partner's TAF, a withdrawn panel case, a panel seat left, consent
+    withdrawn, a family they recorded once it is routed."""
+    from earlyhelp.cases.models import TafMember
+    from earlyhelp.cases.tests.factories import EpisodeFactory
+    from earlyhelp.panels.models import PanelCase
+    from earlyhelp.panels.services.cases import panel_case_bring
+    from earlyhelp.panels.tests.factories import PanelFactory, PanelMemberFactory
+
+    def episode(**kwargs):
+        return EpisodeFactory(family=family_with_members(**kwargs), team=world.team)
+
+    def taf_episode(**kwargs):
+        on = episode(**kwargs)
+        partner_joins_taf(world, on)
+        return on
+
+    on_taf = taf_episode()
+    left_taf = taf_episode()
+    TafMember.objects.filter(episode=left_taf, user=world.partner).update(left_on=dates.today())
+    withdrawn = taf_episode(children=1, adults=1)
+    consent_record(person=withdrawn.family.memberships.get(role="parent_carer").person,
+                   kind="share", status="withdrawn", decided_on=dates.today(),
+                   acting_user=world.worker)
+    other_partner = UserFactory(username="p2", role="partner", team=None,
+                                organisation=world.school)
+    theirs = episode()
+    taf_member_add(episode=theirs, user=other_partner, joined_on=dates.today(),
+                   acting_user=world.worker, role="School nurse")
+    led = EpisodeFactory(family=family_with_members(), team=world.team,
+                         lead_practitioner=world.partner)
+    sibling = EpisodeFactory(family=on_taf.family, team=world.other_team)  # same family
+    panel = PanelFactory(name="Multi-agency group")
+    seat = PanelMemberFactory(panel=panel, user=world.partner)
+    on_panel, case_withdrawn = episode(), episode()
+    for brought in (on_panel, case_withdrawn):
+        panel_case_bring(panel=panel, episode=brought, acting_user=world.worker, detail="Stuck")
+    PanelCase.objects.filter(episode=case_withdrawn).update(status="withdrawn")
+    recorded = family_with_members()
+    recorded.created_by = world.partner
+    recorded.save()
+    routed = EpisodeFactory(family=recorded, team=world.team)  # routed: no longer theirs
+
+    expected = {on_taf, sibling, led, on_panel}
+    assert set(visible_episodes(world.partner)) == expected
+    assert set(visible_episodes(world.partner, probe=True)) == expected
+    assert {left_taf, withdrawn, theirs, case_withdrawn, routed}.isdisjoint(
+        visible_episodes(world.partner, probe=True))
+    seat.left_on = dates.today()
+    seat.save()
+    assert set(visible_episodes(world.partner, probe=True)) == expected - {on_panel}
+    assert set(visible_episodes(world.partner)) == expected - {on_panel}
+    # The other roles' scopes have no probe form: the same queryset either way.
+    for user in (world.worker, world.manager, world.front_door, world.analyst):
+        assert set(visible_episodes(user, probe=True)) == set(visible_episodes(user))
+
+
+def test_awaiting_and_own_requests_are_the_scope_filtered(world):
+    """visible_contacts_awaiting and own_requests skip the family condition for the roles whose
+    scope holds every such request (issue 19): for every role, the same rows as filtering
+    visible_contacts – and a partner never sees a request someone else raised about a family
+    they cannot see."""
+    from earlyhelp.access.scoping import own_requests, visible_contacts_awaiting
+
+    decided_here = raise_contact(world)
+    triage_to_early_help(world, decided_here)
+    awaiting_elsewhere = raise_contact(world, family=family_with_members(),
+                                       acting_user=world.front_door)
+    raised_by_partner = raise_contact(world, family=family_with_members(consent=False))
+    users = (world.partner, world.front_door, world.worker, world.other_worker,
+             world.manager, world.analyst, world.admin)
+    for user in users:
+        scope = visible_contacts(user)
+        assert (set(visible_contacts_awaiting(user))
+                == set(scope.filter(status="awaiting_decision")))  # fmt: skip
+        assert set(own_requests(user)) == set(scope.filter(referrer_user=user))
+    assert set(visible_contacts_awaiting(world.manager)) == {awaiting_elsewhere, raised_by_partner}
+    assert set(own_requests(world.partner)) == {decided_here, raised_by_partner}
+    assert awaiting_elsewhere not in set(visible_contacts(world.partner))
+    world.partner.is_active = False
+    assert set(own_requests(world.partner)) == set()

@@ -226,3 +226,34 @@ def test_counts_need_no_distinct_where_every_row_is_one_record(world, led):
     assert rows_are_unique(visible_episodes(world.manager).filter(team__service__isnull=False))
     assert not rows_are_unique(visible_families(world.manager).filter(episodes__status="open"))
     assert not rows_are_unique(visible_episodes(world.manager).distinct())
+
+
+def test_panel_actions_are_counted_only_on_families_in_the_owners_scope(world, panel, member):
+    """my_panel_action_counts tests the scope per action (issue 19): the same actions as
+    my_panel_actions lists – a partner owning actions on two families of their panel counts
+    only the one whose family shares with partners (and only its case waiting); a worker
+    owning one outside their team's families does not count it."""
+    from earlyhelp.panels.selectors import my_panel_action_counts, my_panel_actions
+    from earlyhelp.panels.tests.factories import PanelMemberFactory
+
+    PanelMemberFactory(panel=panel, user=world.partner)
+    shared, silent = (open_episode(world, family=family_with_members(consent=consent))
+                      for consent in (True, False))  # fmt: skip
+    yesterday = dates.today() - dt.timedelta(days=1)
+    for episode in (shared, silent):
+        case = panel_case_bring(panel=panel, episode=episode, acting_user=member, detail="Stuck")
+        for owner in (world.partner, world.other_worker):
+            panel_action_add(panel_case=case, description="Act", owner=owner,
+                             due_date=yesterday, acting_user=member)  # fmt: skip
+    today = dates.today()
+    assert my_panel_action_counts(user=world.partner, today=today) == {"total": 1, "late": 1}
+    assert {a.panel_case.family for a in my_panel_actions(user=world.partner)} == {shared.family}
+    assert my_panel_action_counts(user=world.other_worker, today=today) == {"total": 0, "late": 0}
+    assert not my_panel_actions(user=world.other_worker).exists()
+    assert counts(world.partner)["panel_actions"] == 1
+    assert "panel_actions" not in counts(world.other_worker)
+    # Cases waiting on the panel: a partner counts only the family that shares; staff both.
+    assert counts(world.partner)["panel_cases"] == 1
+    assert counts(member)["panel_cases"] == 2
+    world.partner.is_active = False
+    assert my_panel_action_counts(user=world.partner, today=today) == {"total": 0, "late": 0}

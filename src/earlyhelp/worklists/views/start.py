@@ -25,11 +25,7 @@ def start(request):
     if user.role in roles.OWN_CASELOAD:
         context["mine"] = mine
     if policy.can(user, policy.Action.SEE_OWN_REQUESTS):
-        context["my_requests"] = (
-            frontdoor.contact_list(user=user)
-            .filter(referrer_user=user)
-            .select_related("decision")[:10]
-        )
+        context["my_requests"] = frontdoor.my_requests(user=user)
         context["awaiting"] = ContactStatus.AWAITING_DECISION
     context["links"] = [item for item in nav_items_for(user, request.path) if item["url"] != "/"]
     return page(request, "worklists/start.html", context)
