@@ -78,3 +78,33 @@ def test_a_query_that_would_freeze_a_date_is_refused():
     )
     with pytest.raises(RuntimeError, match="date"):
         dated.rows(family=Family.objects.first().pk)
+
+
+def test_on_postgresql_the_sql_is_prepared_once_per_connection_and_still_counted(
+    django_assert_num_queries,
+):
+    """core.prepared.cursor: PostgreSQL plans the fixed SQL once per connection (a statement
+    prepared on the server), and Django still logs and counts every run of it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    families = [family_with_members(children=1, adults=1) for _ in range(2)]
+
+    def runs() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(SUM(generic_plans + custom_plans), 0) "
+                           "FROM pg_prepared_statements WHERE statement LIKE %s",
+                           ['%"people_membership"%'])  # fmt: skip
+            return cursor.fetchone()[0]
+
+    before = runs()
+    with django_assert_num_queries(3):
+        for family in (*families, families[0]):
+            assert {m["family_id"] for m in selectors._MEMBERS.rows(family=family.pk)} == {
+                family.pk
+            }
+    assert runs() == before + 3  # one statement, run three times, for whichever family
+    with connection.cursor() as cursor:  # Django's other queries are not prepared
+        cursor.execute("SELECT 1 FROM people_family WHERE id = %s", [families[0].pk])
+    assert runs() == before + 3
