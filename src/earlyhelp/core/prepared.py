@@ -151,6 +151,13 @@ def _preparing_cursor():
             finally:
                 connection.prepare_threshold = threshold
 
+        def _convert_query(self, query, params=None):
+            # psycopg keeps the SQL it sent for Django's query log (last_executed_query) only
+            # when it did not prepare it: keep it here too, so the log names the statement.
+            converted = super()._convert_query(query, params)
+            self._query = converted
+            return converted
+
     return Preparing
 
 

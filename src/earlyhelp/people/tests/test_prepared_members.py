@@ -99,11 +99,12 @@ def test_on_postgresql_the_sql_is_prepared_once_per_connection_and_still_counted
             return cursor.fetchone()[0]
 
     before = runs()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3) as queries:
         for family in (*families, families[0]):
             assert {m["family_id"] for m in selectors._MEMBERS.rows(family=family.pk)} == {
                 family.pk
             }
+    assert all('"people_membership"' in q["sql"] for q in queries.captured_queries)
     assert runs() == before + 3  # one statement, run three times, for whichever family
     with connection.cursor() as cursor:  # Django's other queries are not prepared
         cursor.execute("SELECT 1 FROM people_family WHERE id = %s", [families[0].pk])
