@@ -77,6 +77,15 @@ MEMBER_API_FIELDS = ("id", "role", "relationship", "start_date", "end_date",
                      *(f"person__{name}" for name in PERSON_API_FIELDS))
 
 
+# Compiled once (core.prepared), as the family record's members are.
+_API_MEMBERS = Prepared(
+    lambda family: Membership.objects.filter(family_id=family).order_by("role", "start_date")
+    .values(*MEMBER_API_FIELDS),
+    "family",
+    model=Membership,
+)
+
+
 def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
     """One household in scope as rows for the API's family detail: the family's columns, and
     its memberships with their people's, in the order family_detail gives. Plain rows, not
@@ -84,10 +93,7 @@ def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
     instances and a serializer's fields per member cost more than the queries (issue 19).
     Audited as a view, like family_detail."""
     family = get_visible_or_404(visible_families(user).values(*FAMILY_API_FIELDS), pk=family_id)
-    members = list(
-        Membership.objects.filter(family_id=family["id"]).order_by("role", "start_date")
-        .values(*MEMBER_API_FIELDS)
-    )
+    members = _API_MEMBERS.rows(family=family["id"])
     audit.record_view(user=user, obj=Family(pk=family["id"]), family_id=family["id"])
     return family, members
 
