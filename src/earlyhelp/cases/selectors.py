@@ -21,6 +21,7 @@ from earlyhelp.core.prepared import (
     instance,
     instances,
     related_fields,
+    visible_row_or_404,
 )
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
@@ -39,13 +40,19 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
     return filtered(EpisodeFilter, filters, episodes).order_by("-start_date", "reference")
 
 
+_DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
+
+
+@functools.cache
+def _detail_columns() -> tuple:
+    return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
+
+
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    episode = get_visible_or_404(
-        visible_episodes(user).select_related("family", "team", "lead_practitioner", "level",
-                                              "contact"),
-        pk=episode_id,
-    )
+    # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
+    row = visible_row_or_404(visible_episodes(user).values(*_detail_columns()), episode_id)
+    (episode,) = instances(Episode, [row], _DETAIL_RELATED)
     _hang_work(episode)
     # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
     _lists_of(episode, PAGE_LISTS)
@@ -119,7 +126,7 @@ def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[Simple
     at full size and under load each round trip cost more than the rows it brought. Returns
     the episode and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out."""
-    row = get_visible_or_404(visible_episodes(user).values(*_API_COLUMNS), pk=episode_id)
+    row = visible_row_or_404(visible_episodes(user).values(*_API_COLUMNS), episode_id)
     episode = _episode_from(row)
     lists = _plain_lists(episode.pk, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
