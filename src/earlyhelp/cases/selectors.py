@@ -3,10 +3,9 @@
 import datetime as dt
 import functools
 import json
-import uuid
 from types import SimpleNamespace
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
@@ -22,6 +21,7 @@ from earlyhelp.core.prepared import (
     instance,
     instances,
     related_fields,
+    visible_row_or_404,
 )
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
@@ -40,13 +40,19 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
     return filtered(EpisodeFilter, filters, episodes).order_by("-start_date", "reference")
 
 
+_DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
+
+
+@functools.cache
+def _detail_columns() -> tuple:
+    return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
+
+
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    episode = get_visible_or_404(
-        visible_episodes(user).select_related("family", "team", "lead_practitioner", "level",
-                                              "contact"),
-        pk=episode_id,
-    )
+    # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
+    row = visible_row_or_404(visible_episodes(user).values(*_detail_columns()), episode_id)
+    (episode,) = instances(Episode, [row], _DETAIL_RELATED)
     _hang_work(episode)
     # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
     _lists_of(episode, PAGE_LISTS)
@@ -120,7 +126,7 @@ def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[Simple
     at full size and under load each round trip cost more than the rows it brought. Returns
     the episode and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out."""
-    row = get_visible_or_404(visible_episodes(user).values(*_API_COLUMNS), pk=episode_id)
+    row = visible_row_or_404(visible_episodes(user).values(*_API_COLUMNS), episode_id)
     episode = _episode_from(row)
     lists = _plain_lists(episode.pk, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
@@ -244,13 +250,8 @@ def _lists_of(episode, names) -> None:
 
 def _lists_json(episode_id, names) -> list[list[dict]]:
     """The named lists of an episode already in scope, one query: each a list of JSON rows."""
-    sql, params, at = _lists_sql(names, connection.vendor)
-    params = list(params)
-    params[at] = Episode._meta.pk.get_db_prep_value(episode_id, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return [json.loads(rows or "[]") for rows in row]
+    (row,) = _lists_query(names).rows(episode=episode_id)
+    return [json.loads(row[f"_json_{name}"] or "[]") for name in names]
 
 
 def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
@@ -275,21 +276,18 @@ def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
     return plain
 
 
-_ANY_EPISODE = uuid.UUID(int=0)
-
-
 @functools.cache
-def _lists_sql(names, vendor) -> tuple:
-    """The SQL of the lists query, compiled once per database: Django composing and compiling
-    six correlated subqueries took longer than the database took to run them (issue 19). The
-    episode's id is the one parameter that changes: (sql, params, its position)."""
+def _lists_query(names) -> Prepared:
+    """The lists query, compiled once (core.prepared): Django composing and compiling six
+    correlated subqueries took longer than the database took to run them (issue 19)."""
     lists = _json_lists()
-    query = Episode.objects.filter(pk=_ANY_EPISODE).annotate(
-        **{f"_json_{name}": lists[name][0] for name in names}
-    ).values_list(*(f"_json_{name}" for name in names))
-    sql, params = query.query.sql_with_params()
-    marker = Episode._meta.pk.get_db_prep_value(_ANY_EPISODE, connection)
-    return sql, tuple(params), list(params).index(marker)
+    return Prepared(
+        lambda episode: Episode.objects.filter(pk=episode).annotate(
+            **{f"_json_{name}": lists[name][0] for name in names}
+        ).values(*(f"_json_{name}" for name in names)),
+        "episode",
+        model=Episode,
+    )
 
 
 def _columns(*names) -> dict:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from earlyhelp.access.scoping import get_visible_or_404, visible_family_ids
 from earlyhelp.core import audit
 from earlyhelp.core.models import Role
+from earlyhelp.core.prepared import Prepared, fields_of, instance, instances, related_fields
 
 from .models import Referral, ReferralStatus, Service, ServiceStatus
 
@@ -113,14 +114,42 @@ def referrals_awaiting_response(*, user) -> QuerySet[Referral]:
     return provider_referrals(user=user, status=ReferralStatus.SENT)
 
 
-def episode_referrals(*, user, episode) -> QuerySet[Referral]:
-    """Referrals of an episode the caller already fetched through a scoped selector."""
+def _episode_referrals_query(episode, family):
+    from earlyhelp.core.models import Organisation
+
     return (
-        visible_referrals(user)
-        .filter(episode=episode)
-        .select_related("service", "service__organisation", "person")
+        Referral.objects.filter(episode_id=episode, family_id=family)
         .order_by("-sent_at")
+        .values(*fields_of(Referral), *related_fields(Referral, ("service", "person")),
+                *fields_of(Organisation, "service__organisation__"))
     )
+
+
+# Compiled once (core.prepared): composing the scoped query cost more than running it.
+_EPISODE_REFERRALS = Prepared(_episode_referrals_query, "episode", "family", model=Referral)
+
+
+def episode_referrals(*, user, episode) -> list[Referral]:
+    """Referrals of an episode the caller already fetched through a scoped selector, newest
+    first, with their service (and its organisation) and person.
+
+    No visible-families subquery here: an episode is in scope only through its family
+    (access.scoping.visible_episodes), and a referral carries its episode's family
+    (services.referral_send), so every referral of the episode with that family is one the
+    user may see – the subquery cost more than the rest of the episode page's queries on
+    PostgreSQL (issue 19). The family is matched all the same, so a referral could never show
+    under an episode through which its own family was not checked."""
+    from earlyhelp.core.models import Organisation
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    rows = _EPISODE_REFERRALS.rows(episode=episode.pk, family=episode.family_id)
+    referrals = instances(Referral, rows, ("service", "person"))
+    for referral, row in zip(referrals, rows, strict=True):
+        referral.service._state.fields_cache["organisation"] = instance(
+            Organisation, row, "service__organisation__"
+        )
+    return referrals
 
 
 def referral_detail(*, user, referral_id) -> Referral:

@@ -1,5 +1,6 @@
 """Reads of people and households, always scoped to the user."""
 
+import functools
 import re
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -7,7 +8,15 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.prepared import Prepared, fields_of, hang, instance
+from earlyhelp.core.prepared import (
+    Prepared,
+    fields_of,
+    hang,
+    instance,
+    instances,
+    related_fields,
+    visible_row_or_404,
+)
 
 from .filters import FamilyFilter, PersonFilter
 from .identifiers import normalise_nhs_number
@@ -25,11 +34,13 @@ def family_detail(*, user, family_id, for_page: bool = False) -> Family:
     carries what the family record shows beside it, read in the same query – the latest
     consent to engage and to share (status and date) and whether the person is a current
     member of another household."""
-    families = visible_families(user).select_related("locality")
     if for_page:
-        family = get_visible_or_404(families, pk=family_id)
+        # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
+        row = visible_row_or_404(visible_families(user).values(*_family_columns()), family_id)
+        (family,) = instances(Family, [row], ("locality",))
         _hang_members(family)
     else:
+        families = visible_families(user).select_related("locality")
         memberships = Membership.objects.select_related("person").order_by("role", "start_date")
         family = get_visible_or_404(
             families.prefetch_related(Prefetch("memberships", queryset=memberships)),
@@ -37,6 +48,11 @@ def family_detail(*, user, family_id, for_page: bool = False) -> Family:
         )
     audit.record_view(user=user, obj=family, family_id=family.id)
     return family
+
+
+@functools.cache
+def _family_columns() -> tuple:
+    return (*fields_of(Family), *related_fields(Family, ("locality",)))
 
 
 _BESIDE = ("engage_status", "engage_on", "share_status", "share_on", "other_household")
@@ -77,17 +93,23 @@ MEMBER_API_FIELDS = ("id", "role", "relationship", "start_date", "end_date",
                      *(f"person__{name}" for name in PERSON_API_FIELDS))
 
 
+# Compiled once (core.prepared), as the family record's members are.
+_API_MEMBERS = Prepared(
+    lambda family: Membership.objects.filter(family_id=family).order_by("role", "start_date")
+    .values(*MEMBER_API_FIELDS),
+    "family",
+    model=Membership,
+)
+
+
 def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
     """One household in scope as rows for the API's family detail: the family's columns, and
     its memberships with their people's, in the order family_detail gives. Plain rows, not
     model instances: the API writes them out as they are (people.api.family_body) – building
     instances and a serializer's fields per member cost more than the queries (issue 19).
     Audited as a view, like family_detail."""
-    family = get_visible_or_404(visible_families(user).values(*FAMILY_API_FIELDS), pk=family_id)
-    members = list(
-        Membership.objects.filter(family_id=family["id"]).order_by("role", "start_date")
-        .values(*MEMBER_API_FIELDS)
-    )
+    family = visible_row_or_404(visible_families(user).values(*FAMILY_API_FIELDS), family_id)
+    members = _API_MEMBERS.rows(family=family["id"])
     audit.record_view(user=user, obj=Family(pk=family["id"]), family_id=family["id"])
     return family, members
 

@@ -20,7 +20,7 @@ from earlyhelp.cases.models import (
     Transition,
     TransitionKind,
 )
-from earlyhelp.core.prepared import Compiled, placeholder
+from earlyhelp.core.prepared import Compiled, cursor, placeholder
 from earlyhelp.frontdoor.models import Contact, TriageDecision, TriageOutcome
 from earlyhelp.people.models import Consent, ConsentKind, ConsentStatus, Membership
 from earlyhelp.plans.models import Plan, Review
@@ -216,9 +216,9 @@ class _Rows:
         self._compiled, self._connection, self._params = compiled, connection, params
 
     def count(self) -> int:
-        with self._connection.cursor() as cursor:
-            cursor.execute(self._compiled.count_sql, self._params)
-            return cursor.fetchone()[0]
+        with cursor(self._connection) as rows:
+            rows.execute(self._compiled.count_sql, self._params)
+            return rows.fetchone()[0]
 
     def window(self, low, high) -> tuple[list[dict], int | None]:
         """Rows low..high (high None: to the end) and the count of all rows (None when the
@@ -227,9 +227,9 @@ class _Rows:
         if high is not None and high <= low:
             return [], None
         limit = connection.ops.limit_offset_sql(low, high)
-        with connection.cursor() as cursor:
-            cursor.execute(f"{compiled.window_sql} {limit}", self._params)
-            rows = cursor.fetchall()
+        with cursor(connection) as read:
+            read.execute(f"{compiled.window_sql} {limit}", self._params)
+            rows = read.fetchall()
         if not rows:
             return [], None
         return compiled.convert([row[:-1] for row in rows], connection), rows[0][-1]

@@ -78,3 +78,71 @@ def test_a_query_that_would_freeze_a_date_is_refused():
     )
     with pytest.raises(RuntimeError, match="date"):
         dated.rows(family=Family.objects.first().pk)
+
+
+def test_on_postgresql_the_sql_is_prepared_once_per_connection_and_still_counted(
+    django_assert_num_queries,
+):
+    """core.prepared.cursor: PostgreSQL plans the fixed SQL once per connection (a statement
+    prepared on the server), and Django still logs and counts every run of it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    families = [family_with_members(children=1, adults=1) for _ in range(2)]
+
+    def runs() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(SUM(generic_plans + custom_plans), 0) "
+                           "FROM pg_prepared_statements WHERE statement LIKE %s",
+                           ['%"people_membership"%'])  # fmt: skip
+            return cursor.fetchone()[0]
+
+    before = runs()
+    with django_assert_num_queries(3) as queries:
+        for family in (*families, families[0]):
+            assert {m["family_id"] for m in selectors._MEMBERS.rows(family=family.pk)} == {
+                family.pk
+            }
+    assert all('"people_membership"' in q["sql"] for q in queries.captured_queries)
+    assert runs() == before + 3  # one statement, run three times, for whichever family
+    with connection.cursor() as cursor:  # Django's other queries are not prepared
+        cursor.execute("SELECT 1 FROM people_family WHERE id = %s", [families[0].pk])
+    assert runs() == before + 3
+
+
+def test_the_scoped_record_read_as_values_refuses_as_get_visible_or_404(
+    world, django_assert_num_queries
+):
+    """core.prepared.visible_row_or_404 (the family and episode pages' and the API details'
+    scoped read): out of scope, no casework at all, missing and malformed ids are each a 404;
+    in scope, the record with its related rows in one query."""
+    from django.http import Http404
+
+    from earlyhelp.cases import selectors as cases
+    from earlyhelp.cases.tests.pages import allocated_episode
+
+    episode = allocated_episode(world)
+    family = episode.family
+    for user, family_id in ((world.other_worker, family.pk), (world.analyst, family.pk),
+                            (world.worker, "not-an-id"), (world.worker, Family().pk)):  # fmt: skip
+        with pytest.raises(Http404):
+            selectors.family_detail(user=user, family_id=family_id, for_page=True)
+        with pytest.raises(Http404):
+            selectors.family_for_api(user=user, family_id=family_id)
+    for user, episode_id in ((world.other_worker, episode.pk), (world.analyst, episode.pk),
+                             (world.worker, "EH-1"), (world.worker, family.pk)):  # fmt: skip
+        with pytest.raises(Http404):
+            cases.episode_detail(user=user, episode_id=episode_id)
+        with pytest.raises(Http404):
+            cases.episode_for_api(user=user, episode_id=episode_id)
+
+    with django_assert_num_queries(3):  # the family, its members, the audit row
+        shown = selectors.family_detail(user=world.worker, family_id=family.pk, for_page=True)
+    assert shown == family and shown.name == family.name and shown._state.adding is False
+    row, _ = selectors.family_for_api(user=world.worker, family_id=family.pk)
+    assert row["id"] == family.pk
+    expected = (family.name, episode.team.name, world.worker)
+    read = cases.episode_detail(user=world.worker, episode_id=episode.pk)
+    with django_assert_num_queries(0):
+        assert (read.family.name, read.team.name, read.lead_practitioner) == expected
