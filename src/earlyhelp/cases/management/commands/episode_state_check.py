@@ -1,36 +1,28 @@
-"""Check each episode's stored journey state against its source rows (cases.state); exit 1 and
-list the differences if any. --fix sets them right (and still reports what was wrong)."""
-
-import sys
-
-from django.core.management.base import BaseCommand
-from django.db import transaction
+"""Check each episode's stored journey state and caseload weighting counts against its source
+rows (cases.state); exit 1 and list the differences if any. --fix sets them right (and still
+reports what was wrong)."""
 
 from earlyhelp.cases import state
+from earlyhelp.core.management.derived import DerivedStateCheck
 
-SHOWN = 50
 
-
-class Command(BaseCommand):
+class Command(DerivedStateCheck):
     help = (
         "Recompute every episode's next review date and assessment state from its reviews, "
-        "plans and assessments, and report where the stored columns differ."
+        "plans and assessments, and each open episode's focus children and complex needs found "
+        "(the caseload weighting's counts), and report where the stored columns differ."
+    )
+    consistent = (
+        "Episode state consistent with reviews, plans and assessments; caseload counts with "
+        "focus children and presenting needs."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--fix", action="store_true", help="correct the differences found")
+    def differences(self):
+        return state.differences()
 
-    def handle(self, *args, fix=False, **options):
-        with transaction.atomic():
-            found = state.differences()
-            if fix and found:
-                state.correct()
-        if not found:
-            self.stdout.write("Episode state consistent with reviews, plans and assessments.")
-            return
-        for reference, field, stored, derived in found[:SHOWN]:
-            self.stderr.write(f"{reference} {field}: stored {stored}, source rows say {derived}")
-        more = f" (first {SHOWN} shown)" if len(found) > SHOWN else ""
-        done = " Corrected." if fix else " Run with --fix to correct them."
-        self.stderr.write(f"{len(found)} differences{more}.{done}")
-        sys.exit(1)
+    def correct(self):
+        state.correct()
+
+    def describe(self, difference):
+        reference, field, stored, derived = difference
+        return f"{reference} {field}: stored {stored}, source rows say {derived}"
