@@ -82,7 +82,7 @@ def _table(model) -> str:
 
 
 def _sharing_allowed_sql(today):
-    """`_sharing_allowed` as SQL: a current member's latest decision on sharing is 'given' and
+    """`sharing_allowed` as SQL: a current member's latest decision on sharing is 'given' and
     none is refused or withdrawn, or a safeguarding override is in force."""
 
     def render(connection, column):
@@ -138,24 +138,13 @@ def _created_and_not_yet_routed_sql(user_pk):
     return render
 
 
-def _sharing_allowed(family_field: str) -> Q:
+def sharing_allowed(family_field: str) -> Q:
     """The family in `family_field` may be shared with partners: consent to share stands (a
     current member's latest decision is 'given' and none is refused or withdrawn), or a
     safeguarding override is in force. Correlated (index probes per family), so it costs per
     row that reaches it – a partner's few families, not the borough (issue 19)."""
     today = dates.today()
     return Q(_FamilySQL(family_field, _sharing_allowed_sql(today), ("sharing", today)))
-
-
-def sharing_allowed(family_field: str) -> Q:
-    """The family in `family_field` may be shared with partners (see _sharing_allowed)."""
-    return _sharing_allowed(family_field)
-
-
-def families_sharing_allowed(candidates) -> QuerySet:
-    """Of the candidate family ids, those whose information may go to partners."""
-    allowed = Q(id__in=candidates) & _sharing_allowed("id")
-    return Family.objects.filter(allowed).order_by().values("id")
 
 
 def _prep(model, field: str, value, connection):

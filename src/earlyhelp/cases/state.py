@@ -246,13 +246,17 @@ def _focus_children(episode_model=Episode):
     return _count(episode_model.focus_children.through.objects.all(), "episode_id")
 
 
+def _complex_need_rows(codes, need_model=PresentingNeed):
+    """The presenting needs that count: found by a completed assessment, theme one of `codes`."""
+    return need_model.objects.filter(
+        assessment__status=AssessmentStatus.COMPLETED, theme__code__in=list(codes)
+    )
+
+
 def _complex_needs(codes, need_model=PresentingNeed):
     if not codes:  # (an empty IN compiles to no SQL at all)
         return Value(0, output_field=IntegerField())
-    needs = need_model.objects.filter(
-        assessment__status=AssessmentStatus.COMPLETED, theme__code__in=list(codes)
-    )
-    return _count(needs, "assessment__episode_id")
+    return _count(_complex_need_rows(codes, need_model), "assessment__episode_id")
 
 
 def count_focus_children(episode: Episode) -> list[str]:
@@ -265,10 +269,7 @@ def count_complex_needs(episode: Episode) -> list[str]:
     codes = complex_need_codes()
     found = 0
     if codes:
-        found = PresentingNeed.objects.filter(
-            assessment__episode=episode, assessment__status=AssessmentStatus.COMPLETED,
-            theme__code__in=codes,
-        ).count()
+        found = _complex_need_rows(codes).filter(assessment__episode=episode).count()
     return _set(episode, complex_needs_count=found)
 
 
