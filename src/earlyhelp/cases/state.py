@@ -288,13 +288,23 @@ def recount(episodes=None, codes=None, models=(Episode, PresentingNeed)) -> int:
 def complex_need_codes_changed(codes) -> int:
     """The complex need codes changed: every open episode's complex needs counted again, in
     one UPDATE of the rows that change (only open episodes are weighed; a closed one keeps the
-    count it closed with). The number of episodes changed."""
+    count it closed with), with an audit row saying how many. The number of episodes changed."""
+    from earlyhelp.core import audit
+    from earlyhelp.core.models import AuditAction
+
     counted = _complex_needs(codes)
-    return (
+    changed = (
         Episode.objects.filter(status=EpisodeStatus.OPEN)
         .exclude(complex_needs_count=counted)
         .update(complex_needs_count=counted)
     )
+    if changed:
+        audit.record(user=None, action=AuditAction.CHANGE, object_type="cases.episode_state",
+                     object_id="all",
+                     detail=f"Complex needs recounted on {changed} open episodes: the complex "
+                            f"need codes are now {', '.join(codes) or 'none'}",
+                     changes={"recounted": changed, "complex_need_codes": list(codes)})
+    return changed
 
 
 def _count_differences(episodes, codes) -> list[tuple]:

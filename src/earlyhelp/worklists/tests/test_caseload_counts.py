@@ -18,6 +18,7 @@ from earlyhelp.cases import services as cases
 from earlyhelp.cases import state
 from earlyhelp.cases.models import Episode
 from earlyhelp.core.errors import IllegalMove
+from earlyhelp.core.models import AuditEvent
 from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.testing import journey
 from earlyhelp.testing.world import days_ago
@@ -126,10 +127,15 @@ def test_changing_the_codes_recounts_every_episode_in_one_statement(world, episo
     assert len(updates) == 1
     assert counts(episode)[1] == counts(other)[1] == 1
     assert consistent()
+    recounts = AuditEvent.objects.filter(object_type="cases.episode_state",
+                                         changes__has_key="recounted")
+    assert [(r.changes["recounted"], r.changes["complex_need_codes"]) for r in recounts] == [
+        (2, ["mh"])]
     weights.early_help = weights.early_help + 1  # the same codes: nothing recounted
     with CaptureQueriesContext(connection) as queries:
         weights.save()
     assert not [q for q in queries if q["sql"].startswith('UPDATE "cases_episode"')]
+    assert recounts.count() == 1  # and no audit row for a recount that did not happen
     weights.complex_need_codes = []
     weights.save()
     assert counts(episode)[1] == 0
