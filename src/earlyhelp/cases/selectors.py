@@ -14,6 +14,7 @@ from earlyhelp.access import policy
 from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
+from earlyhelp.core.gated import gated_row_or_404
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -44,18 +45,30 @@ _DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
 
 
 @functools.cache
-def _detail_columns() -> tuple:
-    return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
+def _detail() -> Prepared:
+    """The episode with its related rows and PAGE_LISTS (`_json_lists`), by id: compiled once
+    (core.prepared) – composing and compiling its many columns and subqueries took longer than
+    the scope and the query (issue 19)."""
+    lists = _json_lists()
+    return Prepared(
+        lambda pk: Episode.objects.filter(pk=pk)
+        .annotate(**{f"_json_{name}": lists[name][0] for name in PAGE_LISTS})
+        .values(*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED),
+                *(f"_json_{name}" for name in PAGE_LISTS)),
+        "pk",
+        model=Episode,
+    )
 
 
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
-    row = visible_row_or_404(visible_episodes(user).values(*_detail_columns()), episode_id)
+    # The episode, its related rows and who it is about, its TAF and its transitions
+    # (`_lists_of`): one query, the fixed SQL gated by the user's scope (core.gated)
+    row = gated_row_or_404(_detail(), visible_episodes(user), episode_id)
     (episode,) = instances(Episode, [row], _DETAIL_RELATED)
+    _lists_of(episode, PAGE_LISTS, row)
+    _hang_family_ratings(episode)
     _hang_work(episode)
-    # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
-    _lists_of(episode, PAGE_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -178,21 +191,22 @@ class _JSONArray(Aggregate):
                               **extra_context)
 
 
-def _rows_of(queryset, **fields):
-    """A correlated subquery: the episode's rows of `queryset` as a JSON array of objects."""
+def _rows_of(queryset, by="episode_id", **fields):
+    """A correlated subquery: the episode's rows of `queryset` (`by`: their episode's id) as a
+    JSON array of objects."""
     return Subquery(
-        queryset.order_by().values("episode_id")
+        queryset.order_by().values(by)
         .annotate(rows=_JSONArray(JSONObject(**fields))).values("rows")
     )
 
 
 @functools.cache
 def _json_lists() -> dict:
-    """For each list EpisodeOutput shows: (subquery, model, sort key) – the fields the output
-    reads, and those its model orders by. Built once: composing six subqueries per request cost
-    more than their SQL (each use resolves its own copy, so sharing them is safe)."""
+    """For each list EpisodeOutput or the episode page shows: (subquery, model, sort key) – the
+    fields they read, and those its model orders by. Built once: composing six subqueries per
+    request cost more than their SQL (each use resolves its own copy, so sharing them is safe)."""
     from earlyhelp.assessments.models import Assessment
-    from earlyhelp.plans.models import Plan, Review
+    from earlyhelp.plans.models import ClosingScore, FamilyRating, FamilyView, Plan, Review
 
     mine = {"episode_id": OuterRef("pk")}
     open_actions = Coalesce(Subquery(
@@ -232,26 +246,54 @@ def _json_lists() -> dict:
                 "id", "held_on", "next_review_due", "created_at")),
             Review, lambda r: (r.held_on, r.created_at),
         ),
+        # The page's ratings (`episode_ratings`): each list read whole, in no order of its own
+        "family_views": (
+            _rows_of(FamilyView.objects.filter(**mine), **_columns(
+                "id", "review_id", "rater", "declined", "words", "satisfaction")),
+            FamilyView, lambda v: str(v.pk),
+        ),
+        "family_ratings": (
+            _rows_of(FamilyRating.objects.filter(view__episode_id=OuterRef("pk")),
+                     by="view__episode_id", **_columns("id", "view_id", "need_id", "score")),
+            FamilyRating, lambda r: r.pk,
+        ),
+        "closing_scores": (
+            _rows_of(ClosingScore.objects.filter(**mine), **_columns("id", "need_id", "score")),
+            ClosingScore, lambda c: c.pk,
+        ),
     }
 
 
 API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "plans", "reviews")
-PAGE_LISTS = ("focus_children", "taf_members", "transitions")
+PAGE_LISTS = ("focus_children", "taf_members", "transitions", "family_views", "family_ratings",
+              "closing_scores")
 
 
-def _lists_of(episode, names) -> None:
-    """Read the named lists of an episode already in scope – one query, each list a JSON array
-    – and hang them on it as prefetches."""
+def _lists_of(episode, names, row) -> None:
+    """Hang the named lists of `row` (each a JSON array, as `_json_lists` reads them) on the
+    episode as prefetches."""
     lists = _json_lists()
-    for name, rows in zip(names, _lists_json(episode.pk, names), strict=True):
+    for name in names:
         _, model, order = lists[name]
-        _hang(episode, name, model, rows, order)
+        _hang(episode, name, model, json.loads(row[f"_json_{name}"] or "[]"), order)
 
 
 def _lists_json(episode_id, names) -> list[list[dict]]:
     """The named lists of an episode already in scope, one query: each a list of JSON rows."""
     (row,) = _lists_query(names).rows(episode=episode_id)
     return [json.loads(row[f"_json_{name}"] or "[]") for name in names]
+
+
+def _hang_family_ratings(episode) -> None:
+    """Each family view's ratings (read with the episode as the list `family_ratings`) hung on
+    it, as prefetch_related("ratings") would."""
+    from earlyhelp.plans.models import FamilyRating
+
+    by_view = {view.pk: [] for view in episode.family_views.all()}
+    for rating in episode._prefetched_objects_cache.pop("family_ratings"):
+        by_view[rating.view_id].append(rating)
+    for view in episode.family_views.all():
+        hang(view, "ratings", FamilyRating, by_view[view.pk])
 
 
 def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
@@ -515,18 +557,15 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     (access.sensitive.CHILD_WORDS); the episode is already in the user's scope."""
     from earlyhelp.access.sensitive import CHILD_WORDS, may_see
     from earlyhelp.core.codes import Rater
-    from earlyhelp.plans.models import ClosingScore, FamilyView
 
     reviews = list(episode.reviews.all())
-    # The family's views come with reviews or at closure, closing scores only at closure (the
-    # closing service writes them as the episode closes): an open episode without reviews has
-    # neither, and an open one has no closing scores – no query for what cannot be there.
+    # The family's views (with their ratings) and the closing scores come with the episode
+    # (episode_detail). Views come with reviews or at closure, closing scores only at closure
+    # (the closing service writes them as the episode closes).
     has_closed = not episode.is_open
-    views = (list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
-             if reviews or has_closed else [])
+    views = episode.family_views.all() if reviews or has_closed else []
     by_review = {v.review_id: v for v in views}
-    closing = ({c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
-               if has_closed else {})
+    closing = {c.need_id: c for c in episode.closing_scores.all()} if has_closed else {}
     closing_view = by_review.get(None)
     columns = [(r.held_on, {s.need_id: s.score for s in r.scores.all()}, by_review.get(r.pk))
                for r in reviews]
