@@ -25,7 +25,6 @@ from earlyhelp.web.forms.base import VersionForm
 from earlyhelp.web.views.base import attempt, page
 from earlyhelp.worklists import selectors as worklists
 
-from . import episode_rows as rows
 from .forms import (
     AllocateForm,
     CaseNoteForm,
@@ -111,16 +110,6 @@ def episode_detail(request, episode_id):
     needs = list(completed.presenting_needs.all()) if completed else []
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
-    # The repeated rows, formatted once (episode_rows)
-    plan = context["plan"]
-    context.update(
-        assessment_rows=rows.assessment_rows(context["assessments"]),
-        action_rows=rows.action_rows(context["actions"], plan=plan, can_work=context["can_work"],
-                                     today=context["today"]) if plan else "",
-        review_blocks=rows.review_blocks(context["reviews"]),
-        rating_rows=rows.rating_rows(context["ratings"]),
-        note_items=rows.note_items(context["notes"]),
-    )
     return page(request, "cases/detail.html", context)
 
 

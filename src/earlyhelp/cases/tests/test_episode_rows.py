@@ -1,14 +1,15 @@
-"""The episode page's rows formatted in Python (cases.episode_rows) are byte for byte what the
-template's loops drew (the markup below is the template's, as it was), with text that needs
-escaping, long descriptions, every action status, sensitive notes and the family's ratings."""
+"""The episode page's rows drawn in Python (cases/templatetags/episode_rows.py) are byte for
+byte what the template's loops drew (the markup below is the template's, as it was), with text
+that needs escaping, long descriptions, every action status, sensitive notes and the family's
+ratings."""
 
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from earlyhelp.cases import episode_rows as rows
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
+from earlyhelp.cases.templatetags import episode_rows as rows
 from earlyhelp.cases.tests.pages import allocated_episode, planned_episode
 from earlyhelp.cases.views import episode_context
 from earlyhelp.plans import services as plans

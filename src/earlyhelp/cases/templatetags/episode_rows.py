@@ -1,11 +1,15 @@
 """The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes),
-each formatted once here as the template drew it, byte for byte: the template's loops, variable
+each drawn by one tag as the template's loops drew it, byte for byte: their loops, variable
 lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
-the template escapes it (Django's escape is html.escape); tests/test_episode_rows.py compares
-every row with the template markup it replaces."""
+the template escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
+compares every row with the template markup it replaces.
+
+    {% load episode_rows %}  {% assessment_rows assessments %}
+"""
 
 from html import escape
 
+from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils.safestring import mark_safe
 
@@ -13,9 +17,12 @@ from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_t
 from earlyhelp.web.templatetags.journey import allows
 from earlyhelp.web.views.base import url_maker
 
+register = template.Library()
+
 _CELL = '<td class="govuk-table__cell">{}</td>'
 
 
+@register.simple_tag
 def assessment_rows(assessments) -> str:
     """The assessments table's body rows."""
     link = url_maker("web:assessment")
@@ -27,7 +34,9 @@ def assessment_rows(assessments) -> str:
                      else govuk_tag("In progress", "light-blue"))  # fmt: skip
         rows.append(
             '<tr class="govuk-table__row">'
-            + _CELL.format(f'<a class="govuk-link" href="{link(a.pk)}">{govuk_date(a.started_on)}</a>')
+            + _CELL.format(
+                f'<a class="govuk-link" href="{link(a.pk)}">{govuk_date(a.started_on)}</a>'
+            )
             + _CELL.format(completed)
             + _CELL.format(escape(a.completing_organisation.name))
             + _CELL.format(needs)
@@ -36,6 +45,7 @@ def assessment_rows(assessments) -> str:
     return mark_safe("".join(rows))
 
 
+@register.simple_tag
 def action_rows(actions, *, plan, can_work: bool, today) -> str:
     """The plan's actions table's body rows, each open one with its "Mark as done" link where
     the user may work on the episode and the plan and the action allow it."""
@@ -69,6 +79,7 @@ def action_rows(actions, *, plan, can_work: bool, today) -> str:
     return mark_safe("".join(rows))
 
 
+@register.simple_tag
 def review_blocks(reviews) -> str:
     """Each review's heading, summary, the family's view and who attended."""
     blocks = []
@@ -86,6 +97,7 @@ def review_blocks(reviews) -> str:
     return mark_safe("".join(blocks))
 
 
+@register.simple_tag
 def rating_rows(ratings) -> str:
     """The ratings table's body rows: per need, the baseline, then each column's practitioner
     and family scores."""
@@ -103,6 +115,7 @@ def rating_rows(ratings) -> str:
     return mark_safe("".join(rows))
 
 
+@register.simple_tag
 def note_items(notes) -> str:
     """The newest case notes' list items."""
     items = []
