@@ -46,15 +46,16 @@ _DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
 
 @functools.cache
 def _detail() -> Prepared:
-    """The episode with its related rows and PAGE_LISTS (`_json_lists`), by id: compiled once
-    (core.prepared) – composing and compiling its many columns and subqueries took longer than
-    the scope and the query (issue 19)."""
+    """The episode with its related rows, PAGE_LISTS (`_json_lists`) and its work
+    (`_work_lists`), by id: compiled once (core.prepared) – composing and compiling its many
+    columns and subqueries took longer than the scope and the query (issue 19)."""
     lists = _json_lists()
+    work = {f"_work_{name}": subquery for _, name, *_, subquery in _work_lists()}
     return Prepared(
         lambda pk: Episode.objects.filter(pk=pk)
-        .annotate(**{f"_json_{name}": lists[name][0] for name in PAGE_LISTS})
+        .annotate(**{f"_json_{name}": lists[name][0] for name in PAGE_LISTS}, **work)
         .values(*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED),
-                *(f"_json_{name}" for name in PAGE_LISTS)),
+                *(f"_json_{name}" for name in PAGE_LISTS), *work),
         "pk",
         model=Episode,
     )
@@ -62,13 +63,13 @@ def _detail() -> Prepared:
 
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    # The episode, its related rows and who it is about, its TAF and its transitions
-    # (`_lists_of`): one query, the fixed SQL gated by the user's scope (core.gated)
+    # The episode, its related rows, its lists (`_lists_of`) and its work (`_hang_work`): one
+    # query, the fixed SQL gated by the user's scope (core.gated)
     row = gated_row_or_404(_detail(), visible_episodes(user), episode_id)
     (episode,) = instances(Episode, [row], _DETAIL_RELATED)
     _lists_of(episode, PAGE_LISTS, row)
     _hang_family_ratings(episode)
-    _hang_work(episode)
+    _hang_work(episode, row)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -77,48 +78,75 @@ def episode_detail(*, user, episode_id) -> Episode:
 def _work_lists() -> tuple:
     """The episode's assessments (each with its presenting needs, their theme and person),
     plans (outcomes; actions with their owner) and reviews (scores), as prefetch_related read
-    them, each list by the episode's id with SQL compiled once (core.prepared): composing and
-    compiling seven querysets cost more than running them (issue 19). A nested list is read
-    only when its parents' list has rows, as a prefetch would.
-    (parent cache name or None: the episode, name, model, its parent's foreign key, related)"""
+    them: each list a JSON array of its rows (`_rows_of`) in the episode's own query
+    (`_detail`) – seven queries' round trips cost more than their rows (issue 19). A JSON
+    column is never read into a related row (SQLite would give its text): such a field is left
+    deferred. Sorted as each model orders them (ties by creation).
+    (parent cache name or None: the episode, name, model, its parent's foreign key, related,
+    sort key, subquery)"""
     from earlyhelp.assessments.models import Assessment, PresentingNeed
     from earlyhelp.plans.models import Plan, PlanOutcome, ProgressScore, Review
 
     def listed(model, to_episode, related=()):
-        return Prepared(
-            lambda episode: model.objects.filter(**{to_episode: episode}).values(
-                *fields_of(model), *related_fields(model, related)
-            ),
-            "episode",
-            model=model,
-        )
+        columns = [f.attname for f in _plain_fields(model)]
+        for name in related:
+            related_model = model._meta.get_field(name).related_model
+            columns += [f"{name}__{f.attname}" for f in _plain_fields(related_model)]
+        queryset = model.objects.filter(**{to_episode: OuterRef("pk")})
+        return _rows_of(queryset, by=to_episode, **_columns(*columns))
 
     return (
-        (None, "assessments", Assessment, "episode",
-         ("completing_organisation",), listed(Assessment, "episode_id",
-                                              ("completing_organisation",))),
+        (None, "assessments", Assessment, "episode", ("completing_organisation",),
+         lambda a: (-a.started_on.toordinal(), a.created_at),
+         listed(Assessment, "episode_id", ("completing_organisation",))),
         ("assessments", "presenting_needs", PresentingNeed, "assessment", ("theme", "person"),
+         lambda n: (n.theme.order, n.created_at),
          listed(PresentingNeed, "assessment__episode_id", ("theme", "person"))),
-        (None, "plans", Plan, "episode", (), listed(Plan, "episode_id")),
-        ("plans", "outcomes", PlanOutcome, "plan", (), listed(PlanOutcome, "plan__episode_id")),
+        (None, "plans", Plan, "episode", (), lambda p: (-p.started_on.toordinal(), p.created_at),
+         listed(Plan, "episode_id")),
+        ("plans", "outcomes", PlanOutcome, "plan", (), lambda o: (o.order, o.created_at),
+         listed(PlanOutcome, "plan__episode_id")),
         ("plans", "actions", PlanAction, "plan", ("owner",),
-         listed(PlanAction, "plan__episode_id", ("owner",))),
-        (None, "reviews", Review, "episode", (), listed(Review, "episode_id")),
-        ("reviews", "scores", ProgressScore, "review", (),
+         lambda a: (a.due_date, a.created_at), listed(PlanAction, "plan__episode_id", ("owner",))),
+        (None, "reviews", Review, "episode", (), lambda r: (r.held_on, r.created_at),
+         listed(Review, "episode_id")),
+        ("reviews", "scores", ProgressScore, "review", (), lambda s: s.pk,
          listed(ProgressScore, "review__episode_id")),
     )  # fmt: skip
 
 
-def _hang_work(episode) -> None:
-    """Read _work_lists for the episode and hang each list on its parents as prefetched."""
+def _plain_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)]
+
+
+def _from_json(model, row: dict, prefix: str = ""):
+    """A saved instance of `model` from a JSON row of `_work_lists` (its fields under
+    `prefix`); None for a related row that is not there."""
+    names, values = [], []
+    for field in _plain_fields(model):
+        names.append(field.attname)
+        values.append(_value(field, row[f"{prefix}{field.attname}"]))
+    if prefix and values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db("default", names, values)
+
+
+def _hang_work(episode, row: dict) -> None:
+    """Hang each of _work_lists, read with the episode (`row`), on its parents as prefetched."""
     read = {None: {episode.pk: episode}}
-    for parent_list, name, model, parent_fk, related, prepared in _work_lists():
+    for parent_list, name, model, parent_fk, related, order, _ in _work_lists():
         parents = read[parent_list]
-        if not parents:
-            read[name] = {}
-            continue
         children = {pk: [] for pk in parents}
-        objects = instances(model, prepared.rows(episode=episode.pk), related)
+        objects = []
+        for data in json.loads(row[f"_work_{name}"] or "[]"):
+            obj = _from_json(model, data)
+            for relation in related:
+                related_model = model._meta.get_field(relation).related_model
+                obj._state.fields_cache[relation] = _from_json(
+                    related_model, data, f"{relation}__"
+                )
+            objects.append(obj)
+        objects.sort(key=order)
         attname = model._meta.get_field(parent_fk).attname
         for obj in objects:
             parent = parents[getattr(obj, attname)]
