@@ -11,10 +11,14 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
+from earlyhelp.access.scoping import (
+    get_visible_or_404,
+    scope_key,
+    visible_episodes,
+    visible_families,
+)
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.gated import gated_row_or_404
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -22,7 +26,7 @@ from earlyhelp.core.prepared import (
     instance,
     instances,
     related_fields,
-    visible_row_or_404,
+    scoped_row_or_404,
 )
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
@@ -45,27 +49,30 @@ _DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
 
 
 @functools.cache
-def _detail() -> Prepared:
-    """The episode with its related rows, PAGE_LISTS (`_json_lists`) and its work
-    (`_work_lists`), by id: compiled once (core.prepared) – composing and compiling its many
-    columns and subqueries took longer than the scope and the query (issue 19)."""
+def _detail_columns() -> tuple:
+    return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
+
+
+@functools.cache
+def _detail_lists() -> dict:
+    """The episode page's lists, each a JSON column of the episode's row: PAGE_LISTS
+    (`_json_lists`) and its work (`_work_lists`)."""
     lists = _json_lists()
-    work = {f"_work_{name}": subquery for _, name, *_, subquery in _work_lists()}
-    return Prepared(
-        lambda pk: Episode.objects.filter(pk=pk)
-        .annotate(**{f"_json_{name}": lists[name][0] for name in PAGE_LISTS}, **work)
-        .values(*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED),
-                *(f"_json_{name}" for name in PAGE_LISTS), *work),
-        "pk",
-        model=Episode,
-    )
+    return {**{f"_json_{name}": lists[name][0] for name in PAGE_LISTS},
+            **{f"_work_{name}": subquery for _, name, *_, subquery in _work_lists()}}
 
 
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
     # The episode, its related rows, its lists (`_lists_of`) and its work (`_hang_work`): one
-    # query, the fixed SQL gated by the user's scope (core.gated)
-    row = gated_row_or_404(_detail(), visible_episodes(user), episode_id)
+    # scoped query, compiled once per scope (core.prepared)
+    lists = _detail_lists()
+    row = scoped_row_or_404(
+        Episode,
+        lambda: visible_episodes(user).annotate(**lists).values(*_detail_columns(), *lists),
+        episode_id,
+        key=("episode_page", scope_key(user)),
+    )
     (episode,) = instances(Episode, [row], _DETAIL_RELATED)
     _lists_of(episode, PAGE_LISTS, row)
     _hang_family_ratings(episode)
@@ -167,7 +174,12 @@ def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[Simple
     at full size and under load each round trip cost more than the rows it brought. Returns
     the episode and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out."""
-    row = visible_row_or_404(visible_episodes(user).values(*_API_COLUMNS), episode_id)
+    row = scoped_row_or_404(
+        Episode,
+        lambda: visible_episodes(user).values(*_API_COLUMNS),
+        episode_id,
+        key=("episode_api", scope_key(user)),
+    )
     episode = _episode_from(row)
     lists = _plain_lists(episode.pk, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
