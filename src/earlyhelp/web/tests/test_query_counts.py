@@ -25,7 +25,7 @@ FAMILY_PAGE_MAX = 8  # 11 before that; 22 with the chain head locked per read, t
 # focus children, TAF and transitions come in one query (JSON arrays), the assessment
 # entries it never showed are not read, and an open episode asks for no closing scores; 8 since
 # the episode, its lists, its work (assessments, plans, reviews and what hangs on them) and the
-# family's ratings come in the one query that checks the scope (cases.selectors._detail)
+# family's ratings come in the one query that checks the scope (cases.selectors.episode_detail)
 EPISODE_PAGE_MAX = 8
 CASELOAD_PAGE_MAX = 6  # was 12
 
