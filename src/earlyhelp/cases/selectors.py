@@ -23,6 +23,7 @@ from earlyhelp.core.prepared import (
     related_fields,
     visible_row_or_404,
 )
+from earlyhelp.core.scoped_rows import ScopedRow
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.people.models import Person
@@ -121,14 +122,15 @@ def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[Simple
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
-    The scoped episode, then all its lists in one query, each a JSON array (a correlated
-    subquery per list, see `_json_lists` and `_lists_of`) instead of one prefetch query each –
-    at full size and under load each round trip cost more than the rows it brought. Returns
-    the episode and its lists as plain records by name (`_plain_lists`), which
+    One query: the scoped episode with all its lists, each a JSON array (a correlated
+    subquery per list, see `_json_lists`) instead of one prefetch query each – at full size
+    and under load each round trip cost more than the rows it brought – its SQL compiled once
+    per scope (core.scoped_rows): composing and compiling it took longer than running it.
+    Returns the episode and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out."""
-    row = visible_row_or_404(visible_episodes(user).values(*_API_COLUMNS), episode_id)
+    row = _API_EPISODE.row_or_404(visible_episodes(user), episode_id)
     episode = _episode_from(row)
-    lists = _plain_lists(episode.pk, API_LISTS)
+    lists = _plain_lists([row[f"_json_{name}"] for name in API_LISTS], API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode, lists
 
@@ -152,7 +154,8 @@ def _episode_from(row: dict) -> Episode:
     from earlyhelp.core.models import User
     from earlyhelp.people.models import Family
 
-    own = {key: value for key, value in row.items() if "__" not in key}
+    own = {key: value for key, value in row.items()
+           if "__" not in key and not key.startswith("_json_")}
     episode = Episode(**own)
     episode._state.adding, episode._state.db = False, "default"
     episode.family = Family(pk=row["family_id"], name=row["family__name"])
@@ -238,6 +241,11 @@ def _json_lists() -> dict:
 API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "plans", "reviews")
 PAGE_LISTS = ("focus_children", "taf_members", "transitions")
 
+# The API's episode: its columns and its lists, one query compiled once per scope.
+_API_EPISODE = ScopedRow(lambda scope: scope.annotate(
+    **{f"_json_{name}": _json_lists()[name][0] for name in API_LISTS}
+).values(*_API_COLUMNS, *(f"_json_{name}" for name in API_LISTS)))
+
 
 def _lists_of(episode, names) -> None:
     """Read the named lists of an episode already in scope – one query, each list a JSON array
@@ -254,13 +262,15 @@ def _lists_json(episode_id, names) -> list[list[dict]]:
     return [json.loads(row[f"_json_{name}"] or "[]") for name in names]
 
 
-def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
-    """The named lists as plain records (the rows' columns as attributes, typed as the models
-    type them, `pk` for `id`), sorted as `_hang` sorts them – for the API, which writes them out:
-    building model instances cost more than the query (issue 19)."""
+def _plain_lists(texts, names) -> dict[str, list[SimpleNamespace]]:
+    """The named lists (their JSON texts, as `_json_lists` reads them) as plain records (the
+    rows' columns as attributes, typed as the models type them, `pk` for `id`), sorted as
+    `_hang` sorts them – for the API, which writes them out: building model instances cost
+    more than the query (issue 19)."""
     lists = _json_lists()
     plain = {}
-    for name, rows in zip(names, _lists_json(episode_id, names), strict=True):
+    for name, text in zip(names, texts, strict=True):
+        rows = json.loads(text or "[]")
         _, model, order = lists[name]
         fields = {f.attname: f for f in model._meta.concrete_fields}
         records = []
