@@ -11,7 +11,12 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
+from earlyhelp.access.scoping import (
+    get_visible_or_404,
+    scope_key,
+    visible_episodes,
+    visible_families,
+)
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.models import AuditAction
@@ -22,9 +27,9 @@ from earlyhelp.core.prepared import (
     instance,
     instances,
     related_fields,
+    scoped_row_or_404,
     visible_row_or_404,
 )
-from earlyhelp.core.scoped_rows import ScopedRow
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.people.models import Person
@@ -126,11 +131,13 @@ def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNam
     One query: the scoped episode with all its lists, each a JSON array (a correlated
     subquery per list, see `_json_lists`) instead of one prefetch query each – at full size
     and under load each round trip cost more than the rows it brought – its SQL compiled once
-    per scope (core.scoped_rows): composing and compiling it took longer than running it.
+    per scope (core.prepared.scoped_row_or_404): composing and compiling it took longer than
+    running it.
     Returns the episode's row (_API_COLUMNS: its own columns, its family's name and its lead's
     names) and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out: model instances for them cost more than the query."""
-    row = _API_EPISODE.row_or_404(visible_episodes(user), episode_id)
+    row = scoped_row_or_404(Episode, lambda: _api_episode(visible_episodes(user)), episode_id,
+                            key=("episode_api", scope_key(user)))
     lists = _plain_lists([row.pop(f"_json_{name}") for name in API_LISTS], API_LISTS)
     audit.record(user=user, action=AuditAction.VIEW, object_type=Episode._meta.label_lower,
                  object_id=row["id"], family_id=row["family_id"])  # record_view, no instance
@@ -223,10 +230,13 @@ def _json_lists() -> dict:
 API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "plans", "reviews")
 PAGE_LISTS = ("focus_children", "taf_members", "transitions")
 
-# The API's episode: its columns and its lists, one query compiled once per scope.
-_API_EPISODE = ScopedRow(lambda scope: scope.annotate(
-    **{f"_json_{name}": _json_lists()[name][0] for name in API_LISTS}
-).values(*_API_COLUMNS, *(f"_json_{name}" for name in API_LISTS)))
+
+def _api_episode(scope) -> QuerySet:
+    """The API's episode in `scope`: its columns (_API_COLUMNS) and its lists as JSON."""
+    lists = _json_lists()
+    return scope.annotate(**{f"_json_{name}": lists[name][0] for name in API_LISTS}).values(
+        *_API_COLUMNS, *(f"_json_{name}" for name in API_LISTS)
+    )
 
 
 def _lists_of(episode, names) -> None:
