@@ -128,17 +128,17 @@ def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNam
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
-    One query: the scoped episode with all its lists, each a JSON array (a correlated
-    subquery per list, see `_json_lists`) instead of one prefetch query each – at full size
-    and under load each round trip cost more than the rows it brought – its SQL compiled once
-    per scope (core.prepared.scoped_row_or_404): composing and compiling it took longer than
-    running it.
-    Returns the episode's row (_API_COLUMNS: its own columns, its family's name and its lead's
-    names) and its lists as plain records by name (`_plain_lists`), which
+    The scoped episode (its SQL compiled once per scope, core.prepared.scoped_row_or_404),
+    then all its lists in one query, each a JSON array (a correlated subquery per list, see
+    `_json_lists` and `_lists_of`) instead of one prefetch query each – at full size and under
+    load each round trip cost more than the rows it brought. Composing and compiling the scoped
+    query took longer than running it; one statement for both ran slower than the two (issue
+    19). Returns the episode's row (_API_COLUMNS: its own columns, its family's name and its
+    lead's names) and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out: model instances for them cost more than the query."""
-    row = scoped_row_or_404(Episode, lambda: _api_episode(visible_episodes(user)), episode_id,
-                            key=("episode_api", scope_key(user)))
-    lists = _plain_lists([row.pop(f"_json_{name}") for name in API_LISTS], API_LISTS)
+    row = scoped_row_or_404(Episode, lambda: visible_episodes(user).values(*_API_COLUMNS),
+                            episode_id, key=("episode_api", scope_key(user)))
+    lists = _plain_lists(row["id"], API_LISTS)
     audit.record(user=user, action=AuditAction.VIEW, object_type=Episode._meta.label_lower,
                  object_id=row["id"], family_id=row["family_id"])  # record_view, no instance
     return row, lists
@@ -231,14 +231,6 @@ API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "pla
 PAGE_LISTS = ("focus_children", "taf_members", "transitions")
 
 
-def _api_episode(scope) -> QuerySet:
-    """The API's episode in `scope`: its columns (_API_COLUMNS) and its lists as JSON."""
-    lists = _json_lists()
-    return scope.annotate(**{f"_json_{name}": lists[name][0] for name in API_LISTS}).values(
-        *_API_COLUMNS, *(f"_json_{name}" for name in API_LISTS)
-    )
-
-
 def _lists_of(episode, names) -> None:
     """Read the named lists of an episode already in scope – one query, each list a JSON array
     – and hang them on it as prefetches."""
@@ -254,15 +246,13 @@ def _lists_json(episode_id, names) -> list[list[dict]]:
     return [json.loads(row[f"_json_{name}"] or "[]") for name in names]
 
 
-def _plain_lists(texts, names) -> dict[str, list[SimpleNamespace]]:
-    """The named lists (their JSON texts, as `_json_lists` reads them) as plain records (the
-    rows' columns as attributes, typed as the models type them, `pk` for `id`), sorted as
-    `_hang` sorts them – for the API, which writes them out: building model instances cost
-    more than the query (issue 19)."""
+def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
+    """The named lists as plain records (the rows' columns as attributes, typed as the models
+    type them, `pk` for `id`), sorted as `_hang` sorts them – for the API, which writes them out:
+    building model instances cost more than the query (issue 19)."""
     lists = _json_lists()
     plain = {}
-    for name, text in zip(names, texts, strict=True):
-        rows = json.loads(text or "[]")
+    for name, rows in zip(names, _lists_json(episode_id, names), strict=True):
         _, model, order = lists[name]
         fields = {f.attname: f for f in model._meta.concrete_fields}
         records = []
