@@ -19,6 +19,7 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
+from earlyhelp.core.models import AuditAction
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -164,26 +165,25 @@ def _hang_work(episode, row: dict) -> None:
         read[name] = {obj.pk: obj for obj in objects}
 
 
-def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[SimpleNamespace]]]:
+def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNamespace]]]:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
-    The scoped episode, then all its lists in one query, each a JSON array (a correlated
-    subquery per list, see `_json_lists` and `_lists_of`) instead of one prefetch query each –
-    at full size and under load each round trip cost more than the rows it brought. Returns
-    the episode and its lists as plain records by name (`_plain_lists`), which
-    cases.api.episode_body writes out."""
-    row = scoped_row_or_404(
-        Episode,
-        lambda: visible_episodes(user).values(*_API_COLUMNS),
-        episode_id,
-        key=("episode_api", scope_key(user)),
-    )
-    episode = _episode_from(row)
-    lists = _plain_lists(episode.pk, API_LISTS)
-    audit.record_view(user=user, obj=episode, family_id=episode.family_id)
-    return episode, lists
+    The scoped episode (its SQL compiled once per scope, core.prepared.scoped_row_or_404),
+    then all its lists in one query, each a JSON array (a correlated subquery per list, see
+    `_json_lists` and `_lists_of`) instead of one prefetch query each – at full size and under
+    load each round trip cost more than the rows it brought. Composing and compiling the scoped
+    query took longer than running it; one statement for both ran slower than the two (issue
+    19). Returns the episode's row (_API_COLUMNS: its own columns, its family's name and its
+    lead's names) and its lists as plain records by name (`_plain_lists`), which
+    cases.api.episode_body writes out: model instances for them cost more than the query."""
+    row = scoped_row_or_404(Episode, lambda: visible_episodes(user).values(*_API_COLUMNS),
+                            episode_id, key=("episode_api", scope_key(user)))
+    lists = _plain_lists(row["id"], API_LISTS)
+    audit.record(user=user, action=AuditAction.VIEW, object_type=Episode._meta.label_lower,
+                 object_id=row["id"], family_id=row["family_id"])  # record_view, no instance
+    return row, lists
 
 
 # The episode's own columns the API shows, and its family's name and its lead's names: read as
@@ -197,25 +197,6 @@ _API_COLUMNS = (
     "assessment_completed_on", "version", "family__name", "lead_practitioner__first_name",
     "lead_practitioner__last_name", "lead_practitioner__username",
 )
-
-
-def _episode_from(row: dict) -> Episode:
-    """An Episode from episode_for_api's values, with its family (id and name) and its lead
-    (id and names) attached as select_related would attach them."""
-    from earlyhelp.core.models import User
-    from earlyhelp.people.models import Family
-
-    own = {key: value for key, value in row.items() if "__" not in key}
-    episode = Episode(**own)
-    episode._state.adding, episode._state.db = False, "default"
-    episode.family = Family(pk=row["family_id"], name=row["family__name"])
-    lead_id = row["lead_practitioner_id"]
-    episode.lead_practitioner = User(
-        pk=lead_id, first_name=row["lead_practitioner__first_name"],
-        last_name=row["lead_practitioner__last_name"],
-        username=row["lead_practitioner__username"],
-    ) if lead_id else None
-    return episode
 
 
 class _JSONArray(Aggregate):
