@@ -13,6 +13,7 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
+from earlyhelp.core.models import AuditAction
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -21,7 +22,6 @@ from earlyhelp.core.prepared import (
     instances,
     related_fields,
     scoped_row_or_404,
-    visible_row_or_404,
 )
 
 from .filters import FamilyFilter, PersonFilter
@@ -119,9 +119,15 @@ def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
     model instances: the API writes them out as they are (people.api.family_body) – building
     instances and a serializer's fields per member cost more than the queries (issue 19).
     Audited as a view, like family_detail."""
-    family = visible_row_or_404(visible_families(user).values(*FAMILY_API_FIELDS), family_id)
+    family = scoped_row_or_404(
+        Family,
+        lambda: visible_families(user).values(*FAMILY_API_FIELDS),
+        family_id,
+        key=("family_api", scope_key(user)),
+    )
     members = _API_MEMBERS.rows(family=family["id"])
-    audit.record_view(user=user, obj=Family(pk=family["id"]), family_id=family["id"])
+    audit.record(user=user, action=AuditAction.VIEW, object_type=Family._meta.label_lower,
+                 object_id=family["id"], family_id=family["id"])  # record_view, no instance
     return family, members
 
 
