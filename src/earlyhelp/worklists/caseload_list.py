@@ -16,7 +16,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Count, Window
 
-from earlyhelp.access.scoping import visible_episodes
 from earlyhelp.cases.models import AssessmentState, Episode
 from earlyhelp.core.models import Role, Team, User
 from earlyhelp.core.prepared import Compiled, cursor, placeholder
@@ -77,8 +76,9 @@ def _stand_in(shape) -> User:
     return stand_in
 
 
-def _queryset(shape, today):
-    rows = caseload_rows(user=_stand_in(shape), worker=User(pk=_IDS["worker"]), today=today)
+def rows_queryset(user, worker, today):
+    """The page's rows as the ORM reads them for a user (or the stand-in for their shape)."""
+    rows = caseload_rows(user=user, worker=worker, today=today)
     return rows.annotate(of_all_rows=Window(Count("pk"))).values(*_COLUMNS, "of_all_rows")
 
 
@@ -89,24 +89,34 @@ def _compile(connection, shape, today) -> Compiled | None:
     if kept is None or kept[0] != today:
         try:
             # kept=False: it holds the day, and is kept under it (never used on another day).
-            compiled = Compiled(_queryset(shape, today), connection, _IDS,
-                                optional=("user", "team", "service"), kept=False)  # fmt: skip
+            rows = rows_queryset(_stand_in(shape), User(pk=_IDS["worker"]), today)
+            compiled = Compiled(rows, connection, _IDS, optional=("user", "team", "service"),
+                                kept=False)  # fmt: skip
         except EmptyResultSet:
             compiled = None
         kept = per_connection[shape] = (today, compiled)
     return kept[1]
 
 
-def caseload_page(*, user, worker, today):
-    """read(start, stop) for web.views.base.counted_page: the worker's open episodes in the
-    user's scope, oldest first, as CaseloadRows, with the count of all of them."""
+def prepared(user, worker, today) -> tuple:
+    """(connection, the compiled SQL, its parameters for this user and worker); no SQL when the
+    user sees no episodes."""
     connection = connections[router.db_for_read(Episode)]
     shape = _shape(user)
     compiled = _compile(connection, shape, today)
     if compiled is None:
-        return lambda start, stop: ([], None)
+        return connection, None, None
     service = user.team.service_id if shape[3] else None
     params = compiled.bind(user=user.pk, team=user.team_id, service=service, worker=worker.pk)
+    return connection, compiled, params
+
+
+def caseload_page(*, user, worker, today):
+    """read(start, stop) for web.views.base.counted_page: the worker's open episodes in the
+    user's scope, oldest first, as CaseloadRows, with the count of all of them."""
+    connection, compiled, params = prepared(user, worker, today)
+    if compiled is None:
+        return lambda start, stop: ([], None)
 
     def read(start, stop):
         with cursor(connection) as rows:
@@ -119,4 +129,3 @@ def caseload_page(*, user, worker, today):
         return rows, found[0]["of_all_rows"]
 
     return read
-
