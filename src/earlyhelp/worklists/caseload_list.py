@@ -2,11 +2,10 @@
 scope (issue 19): building and compiling the scoped, annotated, counted queryset took longer
 than running it, and model instances were built for five columns of each row.
 
-The scope is still decided in the query: the SQL is visible_episodes' for a stand-in user with
-placeholder ids (core.prepared) and the same role, team and service as the user, so it is the
-user's own SQL once their ids are bound – every user of one role with (or without) a team and
-a service has the same SQL, their ids parameters. The late actions and a partner's sharing
-test are counted against the day, so a compiled form is kept for the day it was made on only.
+The scope is still decided in the query: the SQL is visible_episodes' for a stand-in user of
+the user's shape of scope (access.shapes), the user's own SQL once their ids are bound. The
+late actions and a partner's sharing test are counted against the day, so a compiled form is
+kept for the day it was made on only.
 """
 
 import weakref
@@ -16,14 +15,14 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Count, Window
 
+from earlyhelp.access import shapes
 from earlyhelp.cases.models import AssessmentState, Episode
-from earlyhelp.core.models import Role, Team, User
+from earlyhelp.core.models import User
 from earlyhelp.core.prepared import Compiled, cursor, placeholder
 
 from .selectors import caseload_rows
 
-_IDS = {"user": placeholder(1), "team": placeholder(2), "service": placeholder(3),
-        "worker": placeholder(4)}  # fmt: skip
+_IDS = {**shapes.PLACEHOLDERS, "worker": placeholder(len(shapes.PLACEHOLDERS) + 1)}
 _COLUMNS = ("id", "family_id", "family__name", "reference", "level_id", "level__name",
             "start_date", "assessment_state", "next_review_due", "actions_late")  # fmt: skip
 
@@ -61,21 +60,6 @@ class CaseloadRow:
         return self.assessment_state == AssessmentState.IN_PROGRESS
 
 
-def _shape(user) -> tuple:
-    """What the scope's SQL depends on besides ids (access.scoping's _scope_key reads the
-    service only for a manager, so that is all the stand-in is given)."""
-    service = bool(user.team_id and user.role == Role.MANAGER and user.team.service_id)
-    return (user.role, user.is_active, bool(user.team_id), service)
-
-
-def _stand_in(shape) -> User:
-    role, active, team, service = shape
-    stand_in = User(pk=_IDS["user"], role=role, is_active=active)
-    if team:
-        stand_in.team = Team(pk=_IDS["team"], service_id=_IDS["service"] if service else None)
-    return stand_in
-
-
 def rows_queryset(user, worker, today):
     """The page's rows as the ORM reads them for a user (or the stand-in for their shape)."""
     rows = caseload_rows(user=user, worker=worker, today=today)
@@ -89,9 +73,8 @@ def _compile(connection, shape, today) -> Compiled | None:
     if kept is None or kept[0] != today:
         try:
             # kept=False: it holds the day, and is kept under it (never used on another day).
-            rows = rows_queryset(_stand_in(shape), User(pk=_IDS["worker"]), today)
-            compiled = Compiled(rows, connection, _IDS, optional=("user", "team", "service"),
-                                kept=False)  # fmt: skip
+            rows = rows_queryset(shapes.stand_in(shape), User(pk=_IDS["worker"]), today)
+            compiled = Compiled(rows, connection, _IDS, optional=shapes.OPTIONAL, kept=False)
         except EmptyResultSet:
             compiled = None
         kept = per_connection[shape] = (today, compiled)
@@ -102,13 +85,11 @@ def prepared(user, worker, today) -> tuple:
     """(connection, the compiled SQL, its parameters for this user and worker); no SQL when the
     user sees no episodes."""
     connection = connections[router.db_for_read(Episode)]
-    shape = _shape(user)
+    shape = shapes.scope_shape(user)
     compiled = _compile(connection, shape, today)
     if compiled is None:
         return connection, None, None
-    service = user.team.service_id if shape[3] else None
-    params = compiled.bind(user=user.pk, team=user.team_id, service=service, worker=worker.pk)
-    return connection, compiled, params
+    return connection, compiled, compiled.bind(**shapes.ids(user, shape), worker=worker.pk)
 
 
 def caseload_page(*, user, worker, today):

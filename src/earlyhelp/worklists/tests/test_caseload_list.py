@@ -14,11 +14,11 @@ from earlyhelp.people.tests.factories import family_with_members
 from earlyhelp.plans import services as plans
 from earlyhelp.testing import journey
 from earlyhelp.testing.world import days_ago
+from earlyhelp.web.templatetags.govuk import govuk_tag
 from earlyhelp.web.views.base import url_maker
 from earlyhelp.worklists import caseload_list
 from earlyhelp.worklists import selectors as worklists
 from earlyhelp.worklists.views.caseload import _assessment_tag, caseload_table_rows
-from earlyhelp.web.templatetags.govuk import govuk_tag
 
 pytestmark = pytest.mark.django_db
 
