@@ -1,6 +1,7 @@
 """A worker's caseload page by page, its SQL compiled once per connection, day and shape of
 scope (issue 19): building and compiling the scoped, annotated, counted queryset took longer
-than running it, and model instances were built for five columns of each row.
+than running it, and model instances were built for five columns of each row. The worker whose
+caseload a manager opens is read the same way.
 
 The scope is still decided in the query: the SQL is visible_episodes' for a stand-in user of
 the user's shape of scope (access.shapes), the user's own SQL once their ids are bound. The
@@ -8,25 +9,22 @@ late actions and a partner's sharing test are counted against the day, so a comp
 kept for the day it was made on only.
 """
 
-import weakref
+import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
 from django.db.models import Count, Window
+from django.http import Http404
 
 from earlyhelp.access import shapes
+from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.cases.models import AssessmentState, Episode
-from earlyhelp.core.models import User
-from earlyhelp.core.prepared import Compiled, cursor, placeholder
+from earlyhelp.core.models import Role, Team, User
+from earlyhelp.core.prepared import cursor
 
-from .selectors import caseload_rows
+from .selectors import caseload_rows, team_workers
 
-_IDS = {**shapes.PLACEHOLDERS, "worker": placeholder(len(shapes.PLACEHOLDERS) + 1)}
 _COLUMNS = ("id", "family_id", "family__name", "reference", "level_id", "level__name",
             "start_date", "assessment_state", "next_review_due", "actions_late")  # fmt: skip
-
-_compiled = weakref.WeakKeyDictionary()  # connection -> {shape: (day, Compiled or None)}
 
 
 @dataclass(slots=True)
@@ -66,30 +64,14 @@ def rows_queryset(user, worker, today):
     return rows.annotate(of_all_rows=Window(Count("pk"))).values(*_COLUMNS, "of_all_rows")
 
 
-def _compile(connection, shape, today) -> Compiled | None:
-    """None: the user sees no episodes at all (visible_episodes is none())."""
-    per_connection = _compiled.setdefault(connection, {})
-    kept = per_connection.get(shape)
-    if kept is None or kept[0] != today:
-        try:
-            # kept=False: it holds the day, and is kept under it (never used on another day).
-            rows = rows_queryset(shapes.stand_in(shape), User(pk=_IDS["worker"]), today)
-            compiled = Compiled(rows, connection, _IDS, optional=shapes.OPTIONAL, kept=False)
-        except EmptyResultSet:
-            compiled = None
-        kept = per_connection[shape] = (today, compiled)
-    return kept[1]
+_ROWS = shapes.Shaped(lambda user, worker, today: rows_queryset(user, User(pk=worker), today),
+                      "worker", model=Episode, dated=True)  # fmt: skip
 
 
 def prepared(user, worker, today) -> tuple:
     """(connection, the compiled SQL, its parameters for this user and worker); no SQL when the
     user sees no episodes."""
-    connection = connections[router.db_for_read(Episode)]
-    shape = shapes.scope_shape(user)
-    compiled = _compile(connection, shape, today)
-    if compiled is None:
-        return connection, None, None
-    return connection, compiled, compiled.bind(**shapes.ids(user, shape), worker=worker.pk)
+    return _ROWS.prepared(user, today, worker=worker.pk)
 
 
 def caseload_page(*, user, worker, today):
@@ -110,3 +92,37 @@ def caseload_page(*, user, worker, today):
         return rows, found[0]["of_all_rows"]
 
     return read
+
+
+_WORKER_COLUMNS = ("id", "username", "first_name", "last_name", "role", "team_id", "team__name",
+                   "team__service_id")  # fmt: skip
+_WORKER = shapes.Shaped(
+    lambda user, worker: team_workers(user=user).filter(pk=worker).values(*_WORKER_COLUMNS),
+    "worker", model=User,
+)  # fmt: skip
+
+
+def team_worker_or_404(*, user, worker_id) -> User:
+    """A worker of the manager's team or service (team_workers) whose caseload they open, with
+    their team (what the page and the policy read of them), or a 404 as get_visible_or_404.
+    Compiled once per shape for managers only: a shape knows the service of a manager's team
+    alone (access.shapes), and only managers open others' caseloads."""
+    if user.role != Role.MANAGER:
+        return get_visible_or_404(team_workers(user=user), pk=worker_id)
+    try:
+        worker_id = uuid.UUID(str(worker_id))
+    except ValueError:
+        raise Http404("Not found") from None
+    connection, compiled, params = _WORKER.prepared(user, worker=worker_id)
+    if compiled is None:
+        raise Http404("Not found")
+    with cursor(connection) as rows:
+        rows.execute(compiled.sql, params)
+        found = compiled.convert(rows.fetchall(), connection)
+    if not found:
+        raise Http404("Not found")
+    row = found[0]
+    worker = User(**{name: row[name] for name in _WORKER_COLUMNS[:6]})
+    worker.team = Team(pk=row["team_id"], name=row["team__name"],
+                       service_id=row["team__service_id"])  # fmt: skip
+    return worker

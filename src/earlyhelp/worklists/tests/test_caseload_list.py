@@ -119,3 +119,38 @@ def test_the_rows_html_is_the_template_s(world):
     drawn = caseload_table_rows(worklists.mark_due(rows, today))
     assert expected == f"\n    {drawn}\n"
     assert "O&#x27;Brien &amp; &lt;Sons&gt; &quot;Family&quot;" in drawn
+
+
+def test_a_manager_s_worker_is_read_by_the_orm_s_sql(world):
+    """The worker whose caseload a manager opens: for each shape of manager, the compiled SQL
+    and parameters are the ORM's (team_workers); a worker outside their team or service, a
+    malformed id and a manager without a team all get a 404."""
+    from django.http import Http404
+
+    managers = [m for m in _users(world) if m.role == Role.MANAGER]
+    for manager in managers:
+        for worker in (world.worker, world.other_worker):
+            _, compiled, params = caseload_list._WORKER.prepared(manager, worker=worker.pk)
+            orm = worklists.team_workers(user=manager).filter(pk=worker.pk)
+            orm = orm.values(*caseload_list._WORKER_COLUMNS)
+            if compiled is None:
+                assert manager.team_id is None and not list(orm)
+                continue
+            sql, orm_params = orm.query.get_compiler(connection=connection).as_sql()
+            assert (compiled.sql, params) == (sql, list(orm_params)), manager.username
+    found = caseload_list.team_worker_or_404(user=world.manager, worker_id=world.worker.pk)
+    assert (found.pk, found.display_name, found.team.name, found.team.service_id) == (
+        world.worker.pk,
+        world.worker.display_name,
+        world.team.name,
+        world.team.service_id,
+    )
+    refused = [
+        (world.manager, world.other_worker.pk),  # another service's
+        (world.manager, "nope"),
+        (managers[1], world.worker.pk),  # a manager without a team
+        (managers[2], world.worker.pk),  # of another team, without a service
+    ]
+    for manager, worker_id in refused:
+        with pytest.raises(Http404):
+            caseload_list.team_worker_or_404(user=manager, worker_id=worker_id)

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import selectors as frontdoor
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag
@@ -20,7 +19,7 @@ from earlyhelp.web.views.base import (
 )
 
 from .. import selectors as worklists
-from ..caseload_list import caseload_page
+from ..caseload_list import caseload_page, team_worker_or_404
 
 
 @login_required
@@ -31,7 +30,7 @@ def caseload(request, worker_id=None):
         worker = user
     else:
         policy.require(user, policy.Action.SEE_TEAM_VIEW)
-        worker = get_visible_or_404(worklists.team_workers(user=user), pk=worker_id)
+        worker = team_worker_or_404(user=user, worker_id=worker_id)
         policy.require(user, policy.Action.SEE_CASELOAD_OF, worker)
     page_obj = counted_page(request, caseload_page(user=user, worker=worker, today=today))
     audit_list(request, "cases.episode")
