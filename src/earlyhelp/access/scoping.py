@@ -349,6 +349,12 @@ def _scope_key(user, *what) -> tuple:
     return (user.pk, user.role, user.team_id, service_id, dates.today(), *what)
 
 
+def scope_key(user) -> tuple:
+    """Everything a user's scope reads from the user and the day: two users with equal keys
+    have the same scope SQL and parameters (for caches of compiled scoped queries)."""
+    return _scope_key(user)
+
+
 def _reuse(key, build):
     store = getattr(_built, "store", None)
     if store is None:

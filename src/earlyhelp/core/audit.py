@@ -9,14 +9,15 @@ signed head (decision 0002).
 import datetime as dt
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from . import bulk
+from . import bulk, prepared
 from .models import AuditAction, AuditChainHead, AuditEvent
 
 
@@ -62,8 +63,36 @@ def record(
     event = build(user=user, action=action, obj=obj, object_type=object_type,
                   object_id=object_id, family_id=family_id, person_id=person_id, changes=changes,
                   reason=reason, detail=detail, ip_address=ip_address)
-    event.save(force_insert=True)
+    _insert(event)
     return event
+
+
+# connection -> (INSERT … RETURNING id, [(attname, to the driver's value)])
+_inserts = weakref.WeakKeyDictionary()
+
+
+def _insert(event: AuditEvent) -> None:
+    """The row's INSERT, written once per connection and run prepared on PostgreSQL
+    (core.prepared.cursor), its id read back as save() would: every audited page view makes one,
+    and Model.save's machinery (signals, field-by-field preparation, SQL compiled per call) cost
+    more than the insert (issue 19). Values go through each field's own get_db_prep_save
+    (core.bulk's converters), as save() would write them."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    statement = _inserts.get(connection)
+    if statement is None:
+        fields = bulk.fields_written(AuditEvent)
+        quote = connection.ops.quote_name
+        sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
+               f"({', '.join(quote(f.column) for f in fields)}) "
+               f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote('id')}")
+        converters = bulk.converters(fields, connection, remember_datetimes=False)
+        statement = _inserts[connection] = (
+            sql, [(f.attname, c) for f, c in zip(fields, converters, strict=True)])
+    sql, columns = statement
+    with prepared.cursor(connection) as cursor:
+        cursor.execute(sql, [convert(getattr(event, attname)) for attname, convert in columns])
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def build(

@@ -51,10 +51,11 @@ def _hex(value: uuid.UUID) -> str:
     return value.hex
 
 
-def _converters(fields, connection) -> list:
+def converters(fields, connection, *, remember_datetimes: bool = True) -> list:
     """Per column, a function from a Python value to what the driver is handed: the value as
     is where the type passes unchanged (_quick), else the field's get_db_prep_save – remembered
-    per value for datetimes (an import's rows share a handful of timestamps)."""
+    per value for datetimes (an import's rows share a handful of timestamps; a writer kept for
+    a process's life, whose stamps never repeat, passes remember_datetimes=False)."""
     out = []
     for field in fields:
         quick = _quick(field, connection)
@@ -66,7 +67,7 @@ def _converters(fields, connection) -> list:
             if kind in quick:
                 change = quick[kind]
                 return value if change is None else change(value)
-            if kind is dt.datetime:
+            if kind is dt.datetime and remember_datetimes:
                 if value not in memo:
                     memo[value] = field.get_db_prep_save(value, connection)
                 return memo[value]
@@ -78,14 +79,15 @@ def _converters(fields, connection) -> list:
 
 def _values(rows, fields, connection) -> list[list]:
     """Saved values of model instances (each field's pre_save: auto_now stamps), converted."""
-    converters = _converters(fields, connection)
+    to_driver = converters(fields, connection)
     plain = [(f.attname, type(f).pre_save is models.Field.pre_save, f, c)
-             for f, c in zip(fields, converters, strict=True)]
+             for f, c in zip(fields, to_driver, strict=True)]
     return [[convert(getattr(row, attname) if is_plain else field.pre_save(row, True))
              for attname, is_plain, field, convert in plain] for row in rows]
 
 
-def _fields(model) -> list:
+def fields_written(model) -> list:
+    """The columns an INSERT names: every concrete one but an auto-numbered key."""
     return [f for f in model._meta.concrete_fields
             if not (f.primary_key and isinstance(f, models.AutoField))]
 
@@ -99,7 +101,7 @@ def insert_rows(model, instances, batch_size: int = BATCH_SIZE) -> None:
     if not instances:
         return
     connection = connections[DEFAULT_DB_ALIAS]
-    fields = _fields(model)
+    fields = fields_written(model)
     _write(model, fields, [_values(instances[start:start + batch_size], fields, connection)
                            for start in range(0, len(instances), batch_size)], connection)
 
@@ -133,7 +135,7 @@ def _column_converter(field, connection):
             return encode(value)
 
         return convert
-    return _converters([field], connection)[0]
+    return converters([field], connection)[0]
 
 
 def insert_values(model, attnames: list[str], rows, batch_size: int = BATCH_SIZE) -> None:

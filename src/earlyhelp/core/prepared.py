@@ -16,6 +16,7 @@ import functools
 import re
 import uuid
 import weakref
+from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, router
@@ -198,6 +199,46 @@ def visible_row_or_404(queryset, pk) -> dict:
     if not rows:
         raise Http404("Not found")
     return compiled.convert(rows, connection)[0]
+
+
+# connection -> {key: Compiled}, the newest _SCOPED_MAX kept (a worker sees a few hundred users)
+_scoped = weakref.WeakKeyDictionary()
+_SCOPED_MAX = 512
+_PK = placeholder(1)
+
+
+def scoped_row_or_404(model, build, pk, *, key) -> dict:
+    """As visible_row_or_404 for the scoped values() queryset of `model` that `build()` makes,
+    but its SQL –
+    the scope's included – compiled once per connection and `key`, which must name everything
+    the SQL depends on (the query's shape and access.scoping.scope_key(user)), and the id bound
+    as a parameter. Composing a scoped values() queryset and compiling it took longer than
+    reading the row (issue 19); the scope is still tested in the query, every time."""
+    connection_ = connections[router.db_for_read(model)]
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError as exc:  # a malformed id: as a missing one
+        raise Http404("Not found") from exc
+    per_connection = _scoped.setdefault(connection_, OrderedDict())
+    compiled = per_connection.get(key)
+    if compiled is None:
+        try:
+            compiled = Compiled(build().filter(pk=_PK)[:1], connection_, {"pk": _PK}, kept=False)
+        except EmptyResultSet:  # a user with no casework: Django's none()
+            compiled = None
+        per_connection[key] = compiled
+        if len(per_connection) > _SCOPED_MAX:
+            per_connection.popitem(last=False)
+    else:
+        per_connection.move_to_end(key)
+    if compiled is None:
+        raise Http404("Not found")
+    with cursor(connection_) as cursor_:
+        cursor_.execute(compiled.sql, compiled.bind(pk=pk))
+        rows = cursor_.fetchall()
+    if not rows:
+        raise Http404("Not found")
+    return compiled.convert(rows, connection_)[0]
 
 
 def fields_of(model, prefix: str = "") -> list[str]:

@@ -5,7 +5,12 @@ import re
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from earlyhelp.access.scoping import get_visible_or_404, visible_families, visible_people
+from earlyhelp.access.scoping import (
+    get_visible_or_404,
+    scope_key,
+    visible_families,
+    visible_people,
+)
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.prepared import (
@@ -15,6 +20,7 @@ from earlyhelp.core.prepared import (
     instance,
     instances,
     related_fields,
+    scoped_row_or_404,
     visible_row_or_404,
 )
 
@@ -36,7 +42,12 @@ def family_detail(*, user, family_id, for_page: bool = False) -> Family:
     member of another household."""
     if for_page:
         # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
-        row = visible_row_or_404(visible_families(user).values(*_family_columns()), family_id)
+        row = scoped_row_or_404(
+            Family,
+            lambda: visible_families(user).values(*_family_columns()),
+            family_id,
+            key=("family_page", scope_key(user)),
+        )
         (family,) = instances(Family, [row], ("locality",))
         _hang_members(family)
     else:

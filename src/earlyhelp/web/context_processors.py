@@ -4,6 +4,8 @@ import functools
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from earlyhelp.access import roles
 
@@ -93,9 +95,39 @@ def _second_factor_done(user) -> bool:
     return is_verified() if callable(is_verified) else True
 
 
+def nav_list_html(items) -> str:
+    """The menu's list items, as includes/navigation.html drew them per item: the same few
+    menus on every page, so they are drawn once (issue 19) – see _nav_html."""
+    out = []
+    for item in items:
+        label, url = escape(item["label"]), escape(item["url"])
+        if item["active"]:
+            out.append(
+                '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+                f'<a class="govuk-service-navigation__link" href="{url}" aria-current="page">'
+                f'<strong class="govuk-service-navigation__active-fallback">{label}</strong>'
+                "</a></li>"
+            )
+        else:
+            out.append('<li class="govuk-service-navigation__item">'
+                       f'<a class="govuk-service-navigation__link" href="{url}">{label}</a></li>')
+    return mark_safe("\n".join(out))
+
+
+@functools.lru_cache(maxsize=512)
+def _nav_html(role, urlconf, script_prefix: str, items: tuple) -> str:
+    # items: ((label, url, active), ...) – the key; the role and URLconf only keep it readable.
+    return nav_list_html([{"label": label, "url": url, "active": active}
+                          for label, url, active in items])
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     context = {"nav_directory_url": _url("directory:index")}
     if user is not None and user.is_authenticated and _second_factor_done(user):
-        context["nav_items"] = nav_items_for(user, request.path)
+        items = nav_items_for(user, request.path)
+        context["nav_html"] = _nav_html(
+            user.role, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(),
+            tuple((item["label"], item["url"], item["active"]) for item in items),
+        )
     return context

@@ -251,34 +251,68 @@ def rag_colour(value) -> str:
     return {"red": "red", "amber": "orange", "green": "green"}.get(value or "", "grey")
 
 
-@register.inclusion_tag("includes/govuk/pagination.html", takes_context=True)
+_PREV_ICON = (
+    '<svg class="govuk-pagination__icon govuk-pagination__icon--prev" '
+    'xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" '
+    'focusable="false" viewBox="0 0 15 13"><path d="m6.5938-0.0078125-6.7266 6.7266 6.7441 '
+    '6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z"></path></svg>'
+)
+_NEXT_ICON = (
+    '<svg class="govuk-pagination__icon govuk-pagination__icon--next" '
+    'xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" '
+    'focusable="false" viewBox="0 0 15 13"><path d="m8.107-0.0078125-1.4136 1.414 4.2926 '
+    '4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path>'
+    "</svg>"
+)
+
+
+@register.simple_tag(takes_context=True)
 def govuk_pagination(context, page_obj, label="Pagination"):
+    """The GOV.UK pagination component for a Paginator page (nothing for a single page): the
+    first, last, current and neighbouring pages, ellipses between. Drawn here rather than by an
+    included template: it sits under every list (issue 19)."""
+    if page_obj is None or page_obj.paginator.num_pages <= 1:
+        return ""
     request = context["request"]
 
     def href(number):
         query = request.GET.copy()
         query["page"] = number
-        return f"?{query.urlencode()}"
+        return conditional_escape(f"?{query.urlencode()}")
 
-    items = []
-    if page_obj is not None and page_obj.paginator.num_pages > 1:
-        current = page_obj.number
-        last = page_obj.paginator.num_pages
-        shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
-        previous = None
-        for number in shown:
-            if previous is not None and number - previous > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number), "current": number == current})
-            previous = number
-    return {
-        "page_obj": page_obj,
-        "items": items,
-        "label": label,
-        "previous_href": href(page_obj.previous_page_number())
-        if page_obj is not None and page_obj.has_previous()
-        else "",
-        "next_href": href(page_obj.next_page_number())
-        if page_obj is not None and page_obj.has_next()
-        else "",
-    }
+    current, last = page_obj.number, page_obj.paginator.num_pages
+    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    label = conditional_escape(label or "Pagination")
+    parts = [f'<nav class="govuk-pagination" aria-label="{label}">\n']
+    if page_obj.has_previous():
+        parts.append(
+            '<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" '
+            f'href="{href(page_obj.previous_page_number())}" rel="prev">{_PREV_ICON}'
+            '<span class="govuk-pagination__link-title">Previous'
+            '<span class="govuk-visually-hidden"> page</span></span></a></div>\n'
+        )
+    parts.append('<ul class="govuk-pagination__list">\n')
+    previous = None
+    for number in shown:
+        if previous is not None and number - previous > 1:
+            parts.append('<li class="govuk-pagination__item govuk-pagination__item--ellipsis">'
+                         "&ctdot;</li>\n")
+        here = number == current
+        item_class = " govuk-pagination__item--current" if here else ""
+        marked = ' aria-current="page"' if here else ""
+        parts.append(
+            f'<li class="govuk-pagination__item{item_class}">'
+            f'<a class="govuk-link govuk-pagination__link" href="{href(number)}" '
+            f'aria-label="Page {number}"{marked}>{number}</a></li>\n'
+        )
+        previous = number
+    parts.append("</ul>\n")
+    if page_obj.has_next():
+        parts.append(
+            '<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" '
+            f'href="{href(page_obj.next_page_number())}" rel="next">'
+            '<span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden">'
+            f" page</span></span>{_NEXT_ICON}</a></div>\n"
+        )
+    parts.append("</nav>\n")
+    return mark_safe("".join(parts))
