@@ -165,7 +165,9 @@ SPECTACULAR_ENUM_NAME_OVERRIDES = {
 # --- sign-in backends ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out usernames first
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user of each request read with their team (issue 19). Sessions
+    # signed in under Django's own path before this ended at the upgrade: sign in again.
+    "earlyhelp.core.security.backends.ModelBackend",
 ]
 
 

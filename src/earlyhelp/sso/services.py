@@ -39,7 +39,7 @@ PENDING_SECONDS = 10 * 60
 PENDING_KEEP = 5  # sign-ins started at once (several tabs); older ones are dropped
 # django.contrib.auth records the backend in the session and uses it to load the user on every
 # request; ModelBackend does that (and refuses inactive users). It never sees a password here.
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SESSION_BACKEND = "earlyhelp.core.security.backends.ModelBackend"
 
 
 class Refused(Exception):

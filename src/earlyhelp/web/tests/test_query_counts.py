@@ -97,3 +97,17 @@ def test_pinned_with_pytest_django(world, client, django_assert_max_num_queries)
         client.get(reverse("web:episode_detail", args=[episode.pk]))
     with django_assert_max_num_queries(CASELOAD_PAGE_MAX):
         client.get(reverse("web:caseload"))
+
+
+def test_a_managers_pages_read_their_team_with_them(world, client, django_assert_max_num_queries):
+    """A manager's scope reads their team's service: the user of each request comes with their
+    team (core.security.backends), so a manager's family record costs what a worker's does –
+    one query fewer than when the team was read apart."""
+    episode = _busy_episode(world, world.family, reviews=2, notes=2)
+    verified_login(client, world.manager)
+    client.get("/")
+    with django_assert_max_num_queries(FAMILY_PAGE_MAX) as queries:
+        client.get(reverse("web:family_detail", args=[episode.family_id]))
+    team_table = world.manager.team._meta.db_table
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(
+        f'SELECT "{team_table}"')], "the team was read in a query of its own"
