@@ -64,10 +64,10 @@ _OVERDUE = " " + govuk_tag("Overdue", "red")
 
 
 def caseload_table_rows(episodes):
-    """The caseload table's rows (marked by mark_due) as one piece of HTML, each cell formatted
-    once here and text escaped as the template would: the template's loop, its lookups and
-    filters were a third of the page's time (issue 19). The whitespace is the loop's it
-    replaces, so the page is the same to the byte."""
+    """The caseload table's rows (GOV.UK table rows, with tags; marked by mark_due) as one piece
+    of HTML, each cell formatted once here and text escaped as the template would: the
+    template's loop, its lookups and filters were a third of the page's time (issue 19). The
+    whitespace is the loop's it replaces, so the page is the same to the byte."""
     family_url, episode_url = url_maker("web:family_detail"), url_maker("web:episode_detail")
     html = []
     for episode in episodes:
