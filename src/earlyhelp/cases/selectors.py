@@ -11,7 +11,12 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404, visible_episodes, visible_families
+from earlyhelp.access.scoping import (
+    get_visible_or_404,
+    scope_key,
+    visible_episodes,
+    visible_families,
+)
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.prepared import (
@@ -21,7 +26,7 @@ from earlyhelp.core.prepared import (
     instance,
     instances,
     related_fields,
-    visible_row_or_404,
+    scoped_row_or_404,
 )
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
@@ -48,14 +53,30 @@ def _detail_columns() -> tuple:
     return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
 
 
+@functools.cache
+def _detail_lists() -> dict:
+    """The episode page's lists, each a JSON column of the episode's row: PAGE_LISTS
+    (`_json_lists`) and its work (`_work_lists`)."""
+    lists = _json_lists()
+    return {**{f"_json_{name}": lists[name][0] for name in PAGE_LISTS},
+            **{f"_work_{name}": subquery for _, name, *_, subquery in _work_lists()}}
+
+
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries."""
-    # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
-    row = visible_row_or_404(visible_episodes(user).values(*_detail_columns()), episode_id)
+    # The episode, its related rows, its lists (`_lists_of`) and its work (`_hang_work`): one
+    # scoped query, compiled once per scope (core.prepared)
+    lists = _detail_lists()
+    row = scoped_row_or_404(
+        Episode,
+        lambda: visible_episodes(user).annotate(**lists).values(*_detail_columns(), *lists),
+        episode_id,
+        key=("episode_page", scope_key(user)),
+    )
     (episode,) = instances(Episode, [row], _DETAIL_RELATED)
-    _hang_work(episode)
-    # Who the episode is about, its TAF and its transitions: one query (`_lists_of`)
-    _lists_of(episode, PAGE_LISTS)
+    _lists_of(episode, PAGE_LISTS, row)
+    _hang_family_ratings(episode)
+    _hang_work(episode, row)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
@@ -64,48 +85,75 @@ def episode_detail(*, user, episode_id) -> Episode:
 def _work_lists() -> tuple:
     """The episode's assessments (each with its presenting needs, their theme and person),
     plans (outcomes; actions with their owner) and reviews (scores), as prefetch_related read
-    them, each list by the episode's id with SQL compiled once (core.prepared): composing and
-    compiling seven querysets cost more than running them (issue 19). A nested list is read
-    only when its parents' list has rows, as a prefetch would.
-    (parent cache name or None: the episode, name, model, its parent's foreign key, related)"""
+    them: each list a JSON array of its rows (`_rows_of`) in the episode's own query
+    (`_detail`) – seven queries' round trips cost more than their rows (issue 19). A JSON
+    column is never read into a related row (SQLite would give its text): such a field is left
+    deferred. Sorted as each model orders them (ties by creation).
+    (parent cache name or None: the episode, name, model, its parent's foreign key, related,
+    sort key, subquery)"""
     from earlyhelp.assessments.models import Assessment, PresentingNeed
     from earlyhelp.plans.models import Plan, PlanOutcome, ProgressScore, Review
 
     def listed(model, to_episode, related=()):
-        return Prepared(
-            lambda episode: model.objects.filter(**{to_episode: episode}).values(
-                *fields_of(model), *related_fields(model, related)
-            ),
-            "episode",
-            model=model,
-        )
+        columns = [f.attname for f in _plain_fields(model)]
+        for name in related:
+            related_model = model._meta.get_field(name).related_model
+            columns += [f"{name}__{f.attname}" for f in _plain_fields(related_model)]
+        queryset = model.objects.filter(**{to_episode: OuterRef("pk")})
+        return _rows_of(queryset, by=to_episode, **_columns(*columns))
 
     return (
-        (None, "assessments", Assessment, "episode",
-         ("completing_organisation",), listed(Assessment, "episode_id",
-                                              ("completing_organisation",))),
+        (None, "assessments", Assessment, "episode", ("completing_organisation",),
+         lambda a: (-a.started_on.toordinal(), a.created_at),
+         listed(Assessment, "episode_id", ("completing_organisation",))),
         ("assessments", "presenting_needs", PresentingNeed, "assessment", ("theme", "person"),
+         lambda n: (n.theme.order, n.created_at),
          listed(PresentingNeed, "assessment__episode_id", ("theme", "person"))),
-        (None, "plans", Plan, "episode", (), listed(Plan, "episode_id")),
-        ("plans", "outcomes", PlanOutcome, "plan", (), listed(PlanOutcome, "plan__episode_id")),
+        (None, "plans", Plan, "episode", (), lambda p: (-p.started_on.toordinal(), p.created_at),
+         listed(Plan, "episode_id")),
+        ("plans", "outcomes", PlanOutcome, "plan", (), lambda o: (o.order, o.created_at),
+         listed(PlanOutcome, "plan__episode_id")),
         ("plans", "actions", PlanAction, "plan", ("owner",),
-         listed(PlanAction, "plan__episode_id", ("owner",))),
-        (None, "reviews", Review, "episode", (), listed(Review, "episode_id")),
-        ("reviews", "scores", ProgressScore, "review", (),
+         lambda a: (a.due_date, a.created_at), listed(PlanAction, "plan__episode_id", ("owner",))),
+        (None, "reviews", Review, "episode", (), lambda r: (r.held_on, r.created_at),
+         listed(Review, "episode_id")),
+        ("reviews", "scores", ProgressScore, "review", (), lambda s: s.pk,
          listed(ProgressScore, "review__episode_id")),
     )  # fmt: skip
 
 
-def _hang_work(episode) -> None:
-    """Read _work_lists for the episode and hang each list on its parents as prefetched."""
+def _plain_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)]
+
+
+def _from_json(model, row: dict, prefix: str = ""):
+    """A saved instance of `model` from a JSON row of `_work_lists` (its fields under
+    `prefix`); None for a related row that is not there."""
+    names, values = [], []
+    for field in _plain_fields(model):
+        names.append(field.attname)
+        values.append(_value(field, row[f"{prefix}{field.attname}"]))
+    if prefix and values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db("default", names, values)
+
+
+def _hang_work(episode, row: dict) -> None:
+    """Hang each of _work_lists, read with the episode (`row`), on its parents as prefetched."""
     read = {None: {episode.pk: episode}}
-    for parent_list, name, model, parent_fk, related, prepared in _work_lists():
+    for parent_list, name, model, parent_fk, related, order, _ in _work_lists():
         parents = read[parent_list]
-        if not parents:
-            read[name] = {}
-            continue
         children = {pk: [] for pk in parents}
-        objects = instances(model, prepared.rows(episode=episode.pk), related)
+        objects = []
+        for data in json.loads(row[f"_work_{name}"] or "[]"):
+            obj = _from_json(model, data)
+            for relation in related:
+                related_model = model._meta.get_field(relation).related_model
+                obj._state.fields_cache[relation] = _from_json(
+                    related_model, data, f"{relation}__"
+                )
+            objects.append(obj)
+        objects.sort(key=order)
         attname = model._meta.get_field(parent_fk).attname
         for obj in objects:
             parent = parents[getattr(obj, attname)]
@@ -126,7 +174,12 @@ def episode_for_api(*, user, episode_id) -> tuple[Episode, dict[str, list[Simple
     at full size and under load each round trip cost more than the rows it brought. Returns
     the episode and its lists as plain records by name (`_plain_lists`), which
     cases.api.episode_body writes out."""
-    row = visible_row_or_404(visible_episodes(user).values(*_API_COLUMNS), episode_id)
+    row = scoped_row_or_404(
+        Episode,
+        lambda: visible_episodes(user).values(*_API_COLUMNS),
+        episode_id,
+        key=("episode_api", scope_key(user)),
+    )
     episode = _episode_from(row)
     lists = _plain_lists(episode.pk, API_LISTS)
     audit.record_view(user=user, obj=episode, family_id=episode.family_id)
@@ -178,21 +231,22 @@ class _JSONArray(Aggregate):
                               **extra_context)
 
 
-def _rows_of(queryset, **fields):
-    """A correlated subquery: the episode's rows of `queryset` as a JSON array of objects."""
+def _rows_of(queryset, by="episode_id", **fields):
+    """A correlated subquery: the episode's rows of `queryset` (`by`: their episode's id) as a
+    JSON array of objects."""
     return Subquery(
-        queryset.order_by().values("episode_id")
+        queryset.order_by().values(by)
         .annotate(rows=_JSONArray(JSONObject(**fields))).values("rows")
     )
 
 
 @functools.cache
 def _json_lists() -> dict:
-    """For each list EpisodeOutput shows: (subquery, model, sort key) – the fields the output
-    reads, and those its model orders by. Built once: composing six subqueries per request cost
-    more than their SQL (each use resolves its own copy, so sharing them is safe)."""
+    """For each list EpisodeOutput or the episode page shows: (subquery, model, sort key) – the
+    fields they read, and those its model orders by. Built once: composing six subqueries per
+    request cost more than their SQL (each use resolves its own copy, so sharing them is safe)."""
     from earlyhelp.assessments.models import Assessment
-    from earlyhelp.plans.models import Plan, Review
+    from earlyhelp.plans.models import ClosingScore, FamilyRating, FamilyView, Plan, Review
 
     mine = {"episode_id": OuterRef("pk")}
     open_actions = Coalesce(Subquery(
@@ -232,26 +286,54 @@ def _json_lists() -> dict:
                 "id", "held_on", "next_review_due", "created_at")),
             Review, lambda r: (r.held_on, r.created_at),
         ),
+        # The page's ratings (`episode_ratings`): each list read whole, in no order of its own
+        "family_views": (
+            _rows_of(FamilyView.objects.filter(**mine), **_columns(
+                "id", "review_id", "rater", "declined", "words", "satisfaction")),
+            FamilyView, lambda v: str(v.pk),
+        ),
+        "family_ratings": (
+            _rows_of(FamilyRating.objects.filter(view__episode_id=OuterRef("pk")),
+                     by="view__episode_id", **_columns("id", "view_id", "need_id", "score")),
+            FamilyRating, lambda r: r.pk,
+        ),
+        "closing_scores": (
+            _rows_of(ClosingScore.objects.filter(**mine), **_columns("id", "need_id", "score")),
+            ClosingScore, lambda c: c.pk,
+        ),
     }
 
 
 API_LISTS = ("focus_children", "taf_members", "transitions", "assessments", "plans", "reviews")
-PAGE_LISTS = ("focus_children", "taf_members", "transitions")
+PAGE_LISTS = ("focus_children", "taf_members", "transitions", "family_views", "family_ratings",
+              "closing_scores")
 
 
-def _lists_of(episode, names) -> None:
-    """Read the named lists of an episode already in scope – one query, each list a JSON array
-    – and hang them on it as prefetches."""
+def _lists_of(episode, names, row) -> None:
+    """Hang the named lists of `row` (each a JSON array, as `_json_lists` reads them) on the
+    episode as prefetches."""
     lists = _json_lists()
-    for name, rows in zip(names, _lists_json(episode.pk, names), strict=True):
+    for name in names:
         _, model, order = lists[name]
-        _hang(episode, name, model, rows, order)
+        _hang(episode, name, model, json.loads(row[f"_json_{name}"] or "[]"), order)
 
 
 def _lists_json(episode_id, names) -> list[list[dict]]:
     """The named lists of an episode already in scope, one query: each a list of JSON rows."""
     (row,) = _lists_query(names).rows(episode=episode_id)
     return [json.loads(row[f"_json_{name}"] or "[]") for name in names]
+
+
+def _hang_family_ratings(episode) -> None:
+    """Each family view's ratings (read with the episode as the list `family_ratings`) hung on
+    it, as prefetch_related("ratings") would."""
+    from earlyhelp.plans.models import FamilyRating
+
+    by_view = {view.pk: [] for view in episode.family_views.all()}
+    for rating in episode._prefetched_objects_cache.pop("family_ratings"):
+        by_view[rating.view_id].append(rating)
+    for view in episode.family_views.all():
+        hang(view, "ratings", FamilyRating, by_view[view.pk])
 
 
 def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
@@ -515,18 +597,15 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     (access.sensitive.CHILD_WORDS); the episode is already in the user's scope."""
     from earlyhelp.access.sensitive import CHILD_WORDS, may_see
     from earlyhelp.core.codes import Rater
-    from earlyhelp.plans.models import ClosingScore, FamilyView
 
     reviews = list(episode.reviews.all())
-    # The family's views come with reviews or at closure, closing scores only at closure (the
-    # closing service writes them as the episode closes): an open episode without reviews has
-    # neither, and an open one has no closing scores – no query for what cannot be there.
+    # The family's views (with their ratings) and the closing scores come with the episode
+    # (episode_detail). Views come with reviews or at closure, closing scores only at closure
+    # (the closing service writes them as the episode closes).
     has_closed = not episode.is_open
-    views = (list(FamilyView.objects.filter(episode=episode).prefetch_related("ratings"))
-             if reviews or has_closed else [])
+    views = episode.family_views.all() if reviews or has_closed else []
     by_review = {v.review_id: v for v in views}
-    closing = ({c.need_id: c for c in ClosingScore.objects.filter(episode=episode)}
-               if has_closed else {})
+    closing = {c.need_id: c for c in episode.closing_scores.all()} if has_closed else {}
     closing_view = by_review.get(None)
     columns = [(r.held_on, {s.need_id: s.score for s in r.scores.all()}, by_review.get(r.pk))
                for r in reviews]

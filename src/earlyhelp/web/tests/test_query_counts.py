@@ -23,8 +23,10 @@ FAMILY_PAGE_MAX = 8  # 11 before that; 22 with the chain head locked per read, t
 # the closing scores: two queries, whatever the number of reviews); 20 since the needs come with
 # their themes (and the plan's actions with their owners, where they have one); 16 since the
 # focus children, TAF and transitions come in one query (JSON arrays), the assessment
-# entries it never showed are not read, and an open episode asks for no closing scores
-EPISODE_PAGE_MAX = 16
+# entries it never showed are not read, and an open episode asks for no closing scores; 8 since
+# the episode, its lists, its work (assessments, plans, reviews and what hangs on them) and the
+# family's ratings come in the one query that checks the scope (cases.selectors.episode_detail)
+EPISODE_PAGE_MAX = 8
 CASELOAD_PAGE_MAX = 6  # was 12
 
 

@@ -1,0 +1,115 @@
+"""The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes),
+each drawn by one tag as the template's loops drew it, byte for byte: their loops, variable
+lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
+the template escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
+compares every row with the template markup it replaces.
+
+    {% load episode_rows %}  {% assessment_rows assessments %}
+"""
+
+from html import escape
+
+from django import template
+from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils.safestring import mark_safe
+
+from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
+from earlyhelp.web.templatetags.journey import allows
+from earlyhelp.web.views.base import url_maker
+
+register = template.Library()
+
+_CELL = '<td class="govuk-table__cell">{}</td>'
+
+
+def _row(*cells, header: str = "") -> str:
+    """A table row of these cells' markup (after a row header's, if any)."""
+    return f'<tr class="govuk-table__row">{header}{"".join(_CELL.format(c) for c in cells)}</tr>'
+
+
+def _drawn(parts) -> str:
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def assessment_rows(assessments) -> str:
+    """The assessments table's body rows."""
+    link = url_maker("web:assessment")
+
+    def draw(a):
+        needs = "<br>".join(f"{escape(n.theme.name)} ({n.baseline_score})"
+                            for n in a.presenting_needs.all()) or "None yet"  # fmt: skip
+        completed = (govuk_date(a.completed_on) if a.completed_on
+                     else govuk_tag("In progress", "light-blue"))  # fmt: skip
+        started = f'<a class="govuk-link" href="{link(a.pk)}">{govuk_date(a.started_on)}</a>'
+        return _row(started, completed, escape(a.completing_organisation.name), needs)
+
+    return _drawn(map(draw, assessments))
+
+
+@register.simple_tag
+def action_rows(actions, *, plan, can_work: bool, today) -> str:
+    """The plan's actions table's body rows, each open one with its "Mark as done" link where
+    the user may work on the episode and the plan and the action allow it."""
+    done_link = url_maker("web:plan_action_done")
+    plan_editable = can_work and allows(plan, "edit")
+
+    def status(a):
+        if a.status == "done":
+            done = f'<br><span class="govuk-body-s">{govuk_date(a.completed_on)}</span>'
+            return govuk_tag("Done", "green") + (done if a.completed_on else "")
+        if a.status == "cancelled":
+            return govuk_tag("Cancelled", "grey")
+        tag = govuk_tag("Past due", "red") if a.due_date < today else govuk_tag("Open", "blue")
+        if not (plan_editable and allows(a, "complete")):
+            return tag
+        return (f'{tag}<br><a class="govuk-link" href="{done_link(a.pk)}">Mark as done'
+                f'<span class="govuk-visually-hidden">: '
+                f"{escape(truncatechars(a.description, 40))}</span></a>")  # fmt: skip
+
+    return _drawn(_row(escape(a.description), escape(a.owner_name), govuk_date(a.due_date),
+                       status(a)) for a in actions)  # fmt: skip
+
+
+@register.simple_tag
+def review_blocks(reviews) -> str:
+    """Each review's heading, summary, the family's view and who attended."""
+
+    def draw(n, r):
+        summary = (f'<p class="govuk-body app-pre-wrap">{escape(r.summary)}</p>'
+                   if r.summary else "")  # fmt: skip
+        view = (f"<p class=\"govuk-body\"><strong>The family's view:</strong> "
+                f"{escape(r.family_view)}</p>" if r.family_view else "")  # fmt: skip
+        due = f"<br>Next review due {govuk_date(r.next_review_due)}" if r.next_review_due else ""
+        return (
+            f'\n<h3 class="govuk-heading-s">Review {n}: {govuk_date(r.held_on)}</h3>\n'
+            f"{summary}\n{view}\n"
+            f'<p class="govuk-body-s">Attended: {linebreaksbr(r.attendees)}{due}</p>\n'
+        )
+
+    return _drawn(draw(n, r) for n, r in enumerate(reviews, start=1))
+
+
+@register.simple_tag
+def rating_rows(ratings) -> str:
+    """The ratings table's body rows: per need, the baseline, then each column's practitioner
+    and family scores."""
+    return _drawn(
+        _row(escape(str(row["baseline"])),
+             *(f"{escape(str(prac))} / {escape(str(fam))}" for prac, fam in row["cells"]),
+             header='<th scope="row" class="govuk-table__header">'
+                    f"{escape(row['need'].theme.name)}</th>")
+        for row in ratings["rows"]
+    )  # fmt: skip
+
+
+@register.simple_tag
+def note_items(notes) -> str:
+    """The newest case notes' list items."""
+    return _drawn(
+        f"<li><strong>{escape(n.subject)}</strong>"
+        f"{' ' + govuk_tag('Sensitive', 'orange') if n.is_sensitive else ''}<br>"
+        f'<span class="govuk-body-s">{govuk_datetime(n.written_at)}, '
+        f"{escape(n.author.display_name)}</span></li>"
+        for n in notes
+    )

@@ -1,0 +1,77 @@
+"""The episode page's rows drawn in Python (cases/templatetags/episode_rows.py) are byte for
+byte what the template's loops drew (the markup below is the template's, as it was), with text
+that needs escaping, long descriptions, every action status, sensitive notes and the family's
+ratings."""
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from earlyhelp.cases import selectors as cases
+from earlyhelp.cases import services
+from earlyhelp.cases.templatetags import episode_rows as rows
+from earlyhelp.cases.tests.pages import allocated_episode, planned_episode
+from earlyhelp.cases.views import episode_context
+from earlyhelp.plans import services as plans
+from earlyhelp.testing.world import days_ago
+
+pytestmark = pytest.mark.django_db
+
+ASSESSMENTS = """{% for a in assessments %}<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{% url 'web:assessment' a.pk %}">{{ a.started_on|govuk_date }}</a></td><td class="govuk-table__cell">{% if a.completed_on %}{{ a.completed_on|govuk_date }}{% else %}{% govuk_tag "In progress" "light-blue" %}{% endif %}</td><td class="govuk-table__cell">{{ a.completing_organisation.name }}</td><td class="govuk-table__cell">{% for n in a.presenting_needs.all %}{{ n.theme.name }} ({{ n.baseline_score }}){% if not forloop.last %}<br>{% endif %}{% empty %}None yet{% endfor %}</td></tr>{% endfor %}"""  # noqa: E501
+ACTIONS = """{% for a in actions %}<tr class="govuk-table__row"><td class="govuk-table__cell">{{ a.description }}</td><td class="govuk-table__cell">{{ a.owner_name }}</td><td class="govuk-table__cell">{{ a.due_date|govuk_date }}</td><td class="govuk-table__cell">{% if a.status == 'done' %}{% govuk_tag "Done" "green" %}{% if a.completed_on %}<br><span class="govuk-body-s">{{ a.completed_on|govuk_date }}</span>{% endif %}{% elif a.status == 'cancelled' %}{% govuk_tag "Cancelled" "grey" %}{% else %}{% if a.due_date < today %}{% govuk_tag "Past due" "red" %}{% else %}{% govuk_tag "Open" "blue" %}{% endif %}{% if can_work and plan|allows:"edit" and a|allows:"complete" %}<br><a class="govuk-link" href="{% url 'web:plan_action_done' a.pk %}">Mark as done<span class="govuk-visually-hidden">: {{ a.description|truncatechars:40 }}</span></a>{% endif %}{% endif %}</td></tr>{% endfor %}"""  # noqa: E501
+REVIEWS = """{% for r in reviews %}
+<h3 class="govuk-heading-s">Review {{ forloop.counter }}: {{ r.held_on|govuk_date }}</h3>
+{% if r.summary %}<p class="govuk-body app-pre-wrap">{{ r.summary }}</p>{% endif %}
+{% if r.family_view %}<p class="govuk-body"><strong>The family's view:</strong> {{ r.family_view }}</p>{% endif %}
+<p class="govuk-body-s">Attended: {{ r.attendees|linebreaksbr }}{% if r.next_review_due %}<br>Next review due {{ r.next_review_due|govuk_date }}{% endif %}</p>
+{% endfor %}"""  # noqa: E501
+RATINGS = """{% for row in ratings.rows %}<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ row.need.theme.name }}</th><td class="govuk-table__cell">{{ row.baseline }}</td>{% for prac, fam in row.cells %}<td class="govuk-table__cell">{{ prac }} / {{ fam }}</td>{% endfor %}</tr>{% endfor %}"""  # noqa: E501
+NOTES = """{% for n in notes %}<li><strong>{{ n.subject }}</strong>{% if n.is_sensitive %} {% govuk_tag "Sensitive" "orange" %}{% endif %}<br><span class="govuk-body-s">{{ n.written_at|govuk_datetime }}, {{ n.author.display_name }}</span></li>{% endfor %}"""  # noqa: E501
+
+ODD = "<Tom & \"Jerry\"> 'quoted'"
+
+
+def _template(markup, context) -> str:
+    return Template("{% load govuk journey %}" + markup).render(Context(context))
+
+
+def test_rows_are_what_the_template_drew(world):
+    episode, plan, need = planned_episode(world, allocated_episode(world))
+    for n, description in enumerate([ODD, "A long action " * 5, "Done", "Cancelled", "Later"]):
+        due = days_ago(1) if n < 2 else days_ago(-10)
+        action = plans.plan_action_add(plan=plan, description=description, owner_name=ODD,
+                                       due_date=due, acting_user=world.worker)
+        if description == "Done":
+            plans.plan_action_complete(action=action, completed_on=days_ago(0),
+                                       acting_user=world.worker)
+        if description == "Cancelled":
+            plans.plan_action_cancel(action=action, acting_user=world.worker)
+    plans.review_record(episode=episode, held_on=days_ago(20), attendees=f"Mum\n{ODD}",
+                        summary=f"Better\n{ODD}", family_view=ODD, scores={need: 5},
+                        family={"rater": "parent_carer", "words": ODD, "scores": {need: 6}},
+                        acting_user=world.worker)
+    plans.review_record(episode=episode, held_on=days_ago(10), attendees="Mum",
+                        scores={need: 7}, acting_user=world.worker)
+    for sensitive in (False, True):
+        services.case_note_add(episode=episode, subject=ODD, text="Seen.",
+                               is_sensitive=sensitive, acting_user=world.worker)
+
+    episode = cases.episode_detail(user=world.worker, episode_id=episode.pk)
+    context = episode_context(world.worker, episode)
+    context["notes"] = cases.episode_latest_notes(user=world.worker, episode=episode)
+    needs = list(context["assessment_completed"].presenting_needs.all())
+    context["ratings"] = cases.episode_ratings(user=world.worker, episode=episode, needs=needs)
+    request = RequestFactory().get("/")
+    request.user = world.worker
+    context["request"] = request
+    assert len(context["actions"]) == 5 and len(context["reviews"]) == 2
+    assert len(context["notes"]) == 2 and context["ratings"]["rows"]
+
+    assert rows.assessment_rows(context["assessments"]) == _template(ASSESSMENTS, context)
+    drawn = rows.action_rows(context["actions"], plan=context["plan"],
+                             can_work=context["can_work"], today=context["today"])
+    assert drawn == _template(ACTIONS, context)
+    assert "Mark as done" in drawn and "&lt;Tom &amp; &quot;Jerry&quot;&gt; &#x27;" in drawn
+    assert rows.review_blocks(context["reviews"]) == _template(REVIEWS, context)
+    assert rows.rating_rows(context["ratings"]) == _template(RATINGS, context)
+    assert rows.note_items(context["notes"]) == _template(NOTES, context)
