@@ -43,9 +43,9 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return paginator.get_page(request.GET.get("page"))
 
 
-def _counted_rows(queryset, number: int, per_page: int) -> list:
-    start = (number - 1) * per_page
-    return list(queryset.annotate(of_all_rows=Window(Count("pk")))[start : start + per_page])
+def _counted_rows(queryset, start: int, stop: int) -> tuple[list, int | None]:
+    rows = list(queryset.annotate(of_all_rows=Window(Count("pk")))[start:stop])
+    return rows, (rows[0].of_all_rows if rows else None)
 
 
 def paginate_counted(request, queryset, per_page: int = PAGE_SIZE) -> Page:
@@ -53,18 +53,28 @@ def paginate_counted(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     of range the last page), in one query for any page that has rows: the rows carry the count
     of all rows (COUNT(*) OVER ()). For scoped lists, where counting apart runs the scope twice
     (half the time of a team queue on the full-size borough, issue 19)."""
-    paginator = Paginator(queryset, per_page)
+    return counted_page(request, lambda start, stop: _counted_rows(queryset, start, stop),
+                        per_page)  # fmt: skip
+
+
+def counted_page(request, read, per_page: int = PAGE_SIZE) -> Page:
+    """paginate_counted for a list read some other way (e.g. SQL compiled once, core.prepared):
+    `read(start, stop)` -> (rows start..stop, the count of all rows; None when it read none)."""
+    paginator = Paginator((), per_page)
     try:
         number = int(request.GET.get("page") or 1)
     except (TypeError, ValueError):
         number = 1
-    rows = _counted_rows(queryset, number, per_page) if number >= 1 else []
+    start = (number - 1) * per_page
+    rows, count = read(start, start + per_page) if number >= 1 else ([], None)
     if rows:
-        paginator.count = rows[0].of_all_rows  # a cached_property: set, it is never queried
+        paginator.count = count  # a cached_property: set, it is never counted
         return Page(rows, number, paginator)
     # Out of range or an empty list: count (a second query), then the last page.
+    paginator.count = read(0, 1)[1] or 0
     number = paginator.num_pages
-    rows = _counted_rows(queryset, number, per_page) if paginator.count else []
+    start = (number - 1) * per_page
+    rows = read(start, start + per_page)[0] if paginator.count else []
     return Page(rows, number, paginator)
 
 

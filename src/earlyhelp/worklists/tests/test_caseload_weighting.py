@@ -193,8 +193,9 @@ def test_team_page_queries_do_not_grow_with_workers_or_episodes(world, client):
     assert count() == few == TEAM_PAGE_QUERIES
 
 
-# Session, user, two-factor device, the manager's team, the weights, the workers with their
+# Session, user with their team, two-factor device, the weights, the workers with their
 # capacities, the grouped episodes, the front door's queue counts (14 before: four counts each
 # over the scope, workers with a count of every episode they ever led, episodes one by one;
-# 9 before the capacities came with the workers).
-TEAM_PAGE_QUERIES = 8
+# 9 before the capacities came with the workers; 8 before the user came with their team,
+# core.security.backends).
+TEAM_PAGE_QUERIES = 7

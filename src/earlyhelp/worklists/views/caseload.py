@@ -7,13 +7,19 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 
 from earlyhelp.access import policy
-from earlyhelp.access.scoping import get_visible_or_404
 from earlyhelp.core import dates
 from earlyhelp.frontdoor import selectors as frontdoor
-from earlyhelp.web.templatetags.govuk import govuk_tag
-from earlyhelp.web.views.base import audit_list, page, paginate_counted, url_maker
+from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag
+from earlyhelp.web.views.base import (
+    audit_list,
+    counted_page,
+    page,
+    paginate_counted,
+    url_maker,
+)
 
 from .. import selectors as worklists
+from ..caseload_list import caseload_page, team_worker_or_404
 
 
 @login_required
@@ -24,18 +30,11 @@ def caseload(request, worker_id=None):
         worker = user
     else:
         policy.require(user, policy.Action.SEE_TEAM_VIEW)
-        worker = get_visible_or_404(worklists.team_workers(user=user), pk=worker_id)
+        worker = team_worker_or_404(user=user, worker_id=worker_id)
         policy.require(user, policy.Action.SEE_CASELOAD_OF, worker)
-    page_obj = paginate_counted(
-        request, worklists.caseload_rows(user=user, worker=worker, today=today)
-    )
+    page_obj = counted_page(request, caseload_page(user=user, worker=worker, today=today))
     audit_list(request, "cases.episode")
     worklists.mark_due(page_obj, today)
-    family_url, episode_url = url_maker("web:family_detail"), url_maker("web:episode_detail")
-    for episode in page_obj:
-        episode.family_url, episode.url = family_url(episode.family_id), episode_url(episode.pk)
-        episode.assessment_tag = govuk_tag(*_assessment_tag(episode))
-        episode.late_tag = govuk_tag(episode.actions_late, "red") if episode.actions_late else "0"
     own = worker.pk == user.pk
     return page(
         request,
@@ -45,10 +44,51 @@ def caseload(request, worker_id=None):
             "worker": worker,
             "own": own,
             "page_obj": page_obj,
-            "today": today,
-            "overdue_tag": govuk_tag("Overdue", "red"),
+            "rows": caseload_table_rows(page_obj),
         },
     )
+
+
+_CASELOAD_ROW = (
+    '\n    <tr class="govuk-table__row">\n'
+    '      <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>\n'
+    '      <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a>{}</td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n'
+    "    </tr>\n    "
+)
+_LEVEL = '<br><span class="govuk-body-s">{}</span>'
+_OVERDUE = " " + govuk_tag("Overdue", "red")
+
+
+def caseload_table_rows(episodes):
+    """The caseload table's rows (GOV.UK table rows, with tags; marked by mark_due) as one piece
+    of HTML, each cell formatted once here and text escaped as the template would: the
+    template's loop, its lookups and filters were a third of the page's time (issue 19). The
+    whitespace is the loop's it replaces, so the page is the same to the byte."""
+    family_url, episode_url = url_maker("web:family_detail"), url_maker("web:episode_detail")
+    html = []
+    for episode in episodes:
+        due = episode.review_due
+        review = (f"{escape(govuk_date(due))}{_OVERDUE if episode.review_overdue else ''}"
+                  if due else "No plan yet")  # fmt: skip
+        late = episode.actions_late
+        html.append(
+            _CASELOAD_ROW.format(
+                family_url(episode.family_id),  # paths of UUIDs: nothing to escape
+                escape(episode.family_name),
+                episode_url(episode.pk),
+                escape(episode.reference),
+                _LEVEL.format(escape(episode.level_name)) if episode.level_id else "",
+                escape(govuk_date(episode.start_date)),
+                govuk_tag(*_assessment_tag(episode)),
+                review,
+                govuk_tag(late, "red") if late else "0",
+            )
+        )
+    return mark_safe("".join(html))
 
 
 def _assessment_tag(episode) -> tuple[str, str]:
