@@ -18,6 +18,8 @@ seats, led episodes), with the scopes built afresh for each request. `--profile 
 cProfile of N requests of each page (the functions with the most time of their own), so the
 next person sees where the time goes;
 `--name` names the results file (bench/results/<name>.json).
+The database's files are read once before measuring (`_common.warm_file_cache`: a running
+server's database is in memory; a first visit otherwise measured the disk).
 Query counts are reported here and pinned in src/earlyhelp/web/tests/test_query_counts.py.
 """
 
@@ -33,6 +35,7 @@ from _common import (
     summary,
     timed,
     verdict,
+    warm_file_cache,
     write_result,
 )
 
@@ -56,6 +59,7 @@ def main() -> int:
         print(f"{path} is missing: see the module docstring to make one", file=sys.stderr)
         return 2
     setup_django(args.database_url)
+    warm_file_cache(args.database_url)
 
     from django.conf import settings
     from django.db import connection
