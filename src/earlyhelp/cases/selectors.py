@@ -6,7 +6,7 @@ import json
 from types import SimpleNamespace
 
 from django.db import models
-from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, TextField
+from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
@@ -230,9 +230,13 @@ def _json_lists() -> dict:
     from earlyhelp.plans.models import ClosingScore, FamilyRating, FamilyView, Plan, Review
 
     mine = {"episode_id": OuterRef("pk")}
+    # The plan's actions found by its plan, the open ones counted (not a WHERE on the status: a
+    # bound status matches neither the partial index of open actions nor a good plan, and
+    # SQLite searched every open action of the borough by status for each plan – issue 19).
     open_actions = Coalesce(Subquery(
-        PlanAction.objects.filter(plan_id=OuterRef("pk"), status=ActionStatus.OPEN)
-        .order_by().values("plan_id").annotate(n=Count("pk")).values("n")
+        PlanAction.objects.filter(plan_id=OuterRef("pk"))
+        .order_by().values("plan_id")
+        .annotate(n=Count("pk", filter=Q(status=ActionStatus.OPEN))).values("n")
     ), 0)
     return {
         "focus_children": (
