@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import json
+import uuid
 from types import SimpleNamespace
 
 from django.db import models
@@ -333,11 +334,11 @@ def _plain_lists(episode, names) -> dict[str, list[SimpleNamespace]]:
     for name in names:
         rows = json.loads(episode.pop(f"_json_{name}") or "[]")
         _, model, order = lists[name]
-        fields = {f.attname: f for f in model._meta.concrete_fields}
+        typers = _typers(model)
         records = []
         for row in rows:
             record = SimpleNamespace(**{
-                key: _value(fields[key], value) if key in fields else value
+                key: value if value is None or key not in typers else typers[key](value)
                 for key, value in row.items()
             })
             record.pk = record.id
@@ -345,6 +346,23 @@ def _plain_lists(episode, names) -> dict[str, list[SimpleNamespace]]:
         records.sort(key=order)
         plain[name] = records
     return plain
+
+
+@functools.cache
+def _typers(model) -> dict:
+    """For each column of `model`: a function giving a value as JSON carried it its Python type,
+    as `_value` does – UUIDs and dates read directly, not through each field's to_python (a
+    relation's looks up its target field every call): per row, this cost more than the query."""
+    typers = {}
+    for field in model._meta.concrete_fields:
+        target = field.target_field if field.is_relation else field
+        if isinstance(target, models.UUIDField):
+            typers[field.attname] = uuid.UUID
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            typers[field.attname] = dt.date.fromisoformat
+        else:
+            typers[field.attname] = functools.partial(_value, field)
+    return typers
 
 
 def _columns(*names) -> dict:
