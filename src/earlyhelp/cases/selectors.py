@@ -352,7 +352,7 @@ def _plain_lists(episode, names) -> dict[str, list[SimpleNamespace]]:
 def _typers(model) -> dict:
     """For each column of `model`: a function giving a value as JSON carried it its Python type,
     as `_value` does – UUIDs and dates read directly, not through each field's to_python (a
-    relation's looks up its target field every call): per row, this cost more than the query."""
+    relation's looks up its target field every call; issue 19)."""
     typers = {}
     for field in model._meta.concrete_fields:
         target = field.target_field if field.is_relation else field
