@@ -3,10 +3,11 @@
 import datetime as dt
 import functools
 import json
+import uuid
 from types import SimpleNamespace
 
 from django.db import models
-from django.db.models import Aggregate, Count, OuterRef, QuerySet, Subquery, TextField
+from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
@@ -170,20 +171,28 @@ def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNam
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
     entries, outcomes or scores the page reads. Audited as a view.
 
-    The scoped episode (its SQL compiled once per scope, core.prepared.scoped_row_or_404),
-    then all its lists in one query, each a JSON array (a correlated subquery per list, see
-    `_json_lists` and `_lists_of`) instead of one prefetch query each – at full size and under
-    load each round trip cost more than the rows it brought. Composing and compiling the scoped
-    query took longer than running it; one statement for both ran slower than the two (issue
-    19). Returns the episode's row (_API_COLUMNS: its own columns, its family's name and its
-    lead's names) and its lists as plain records by name (`_plain_lists`), which
-    cases.api.episode_body writes out: model instances for them cost more than the query."""
-    row = scoped_row_or_404(Episode, lambda: visible_episodes(user).values(*_API_COLUMNS),
-                            episode_id, key=("episode_api", scope_key(user)))
-    lists = _plain_lists(row["id"], API_LISTS)
+    The scoped episode and all its lists in one statement compiled once per scope
+    (core.prepared.scoped_row_or_404), each list a JSON array (a correlated subquery per list,
+    see `_json_lists`) instead of one prefetch query each – at full size and under load each
+    round trip cost more than the rows it brought, and composing and compiling the scoped query
+    took longer than running it (issue 19). Returns the episode's row (_API_COLUMNS: its own
+    columns, its family's name and its lead's names) and its lists as plain records by name
+    (`_plain_lists`), which cases.api.episode_body writes out: model instances for them cost
+    more than the query."""
+    row = scoped_row_or_404(Episode, lambda: _api_episodes(user), episode_id,
+                            key=("episode_api", scope_key(user)))
+    lists = _plain_lists(row, API_LISTS)
     audit.record(user=user, action=AuditAction.VIEW, object_type=Episode._meta.label_lower,
                  object_id=row["id"], family_id=row["family_id"])  # record_view, no instance
     return row, lists
+
+
+def _api_episodes(user) -> QuerySet:
+    """The user's episodes as values: _API_COLUMNS and each of API_LISTS as a JSON array."""
+    lists = _json_lists()
+    return visible_episodes(user).annotate(
+        **{f"_json_{name}": lists[name][0] for name in API_LISTS}
+    ).values(*_API_COLUMNS, *(f"_json_{name}" for name in API_LISTS))
 
 
 # The episode's own columns the API shows, and its family's name and its lead's names: read as
@@ -230,9 +239,13 @@ def _json_lists() -> dict:
     from earlyhelp.plans.models import ClosingScore, FamilyRating, FamilyView, Plan, Review
 
     mine = {"episode_id": OuterRef("pk")}
+    # The plan's actions found by its plan, the open ones counted (not a WHERE on the status: a
+    # bound status matches neither the partial index of open actions nor a good plan, and
+    # SQLite searched every open action of the borough by status for each plan – issue 19).
     open_actions = Coalesce(Subquery(
-        PlanAction.objects.filter(plan_id=OuterRef("pk"), status=ActionStatus.OPEN)
-        .order_by().values("plan_id").annotate(n=Count("pk")).values("n")
+        PlanAction.objects.filter(plan_id=OuterRef("pk"))
+        .order_by().values("plan_id")
+        .annotate(n=Count("pk", filter=Q(status=ActionStatus.OPEN))).values("n")
     ), 0)
     return {
         "focus_children": (
@@ -299,12 +312,6 @@ def _lists_of(episode, names, row) -> None:
         _hang(episode, name, model, json.loads(row[f"_json_{name}"] or "[]"), order)
 
 
-def _lists_json(episode_id, names) -> list[list[dict]]:
-    """The named lists of an episode already in scope, one query: each a list of JSON rows."""
-    (row,) = _lists_query(names).rows(episode=episode_id)
-    return [json.loads(row[f"_json_{name}"] or "[]") for name in names]
-
-
 def _hang_family_ratings(episode) -> None:
     """Each family view's ratings (read with the episode as the list `family_ratings`) hung on
     it, as prefetch_related("ratings") would."""
@@ -317,19 +324,21 @@ def _hang_family_ratings(episode) -> None:
         hang(view, "ratings", FamilyRating, by_view[view.pk])
 
 
-def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
-    """The named lists as plain records (the rows' columns as attributes, typed as the models
-    type them, `pk` for `id`), sorted as `_hang` sorts them – for the API, which writes them out:
-    building model instances cost more than the query (issue 19)."""
+def _plain_lists(episode, names) -> dict[str, list[SimpleNamespace]]:
+    """The named lists of the episode's row (each a JSON array, taken out of the row) as plain
+    records (the rows' columns as attributes, typed as the models type them, `pk` for `id`),
+    sorted as `_hang` sorts them – for the API, which writes them out: building model instances
+    cost more than the query (issue 19)."""
     lists = _json_lists()
     plain = {}
-    for name, rows in zip(names, _lists_json(episode_id, names), strict=True):
+    for name in names:
+        rows = json.loads(episode.pop(f"_json_{name}") or "[]")
         _, model, order = lists[name]
-        fields = {f.attname: f for f in model._meta.concrete_fields}
+        typers = _typers(model)
         records = []
         for row in rows:
             record = SimpleNamespace(**{
-                key: _value(fields[key], value) if key in fields else value
+                key: value if value is None or key not in typers else typers[key](value)
                 for key, value in row.items()
             })
             record.pk = record.id
@@ -340,17 +349,20 @@ def _plain_lists(episode_id, names) -> dict[str, list[SimpleNamespace]]:
 
 
 @functools.cache
-def _lists_query(names) -> Prepared:
-    """The lists query, compiled once (core.prepared): Django composing and compiling six
-    correlated subqueries took longer than the database took to run them (issue 19)."""
-    lists = _json_lists()
-    return Prepared(
-        lambda episode: Episode.objects.filter(pk=episode).annotate(
-            **{f"_json_{name}": lists[name][0] for name in names}
-        ).values(*(f"_json_{name}" for name in names)),
-        "episode",
-        model=Episode,
-    )
+def _typers(model) -> dict:
+    """For each column of `model`: a function giving a value as JSON carried it its Python type,
+    as `_value` does – UUIDs and dates read directly, not through each field's to_python (a
+    relation's looks up its target field every call; issue 19)."""
+    typers = {}
+    for field in model._meta.concrete_fields:
+        target = field.target_field if field.is_relation else field
+        if isinstance(target, models.UUIDField):
+            typers[field.attname] = uuid.UUID
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            typers[field.attname] = dt.date.fromisoformat
+        else:
+            typers[field.attname] = functools.partial(_value, field)
+    return typers
 
 
 def _columns(*names) -> dict:
