@@ -1,4 +1,5 @@
-"""The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes),
+"""The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes,
+referrals),
 each drawn by one tag as the template's loops drew it, byte for byte: their loops, variable
 lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
 the template escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
@@ -113,3 +114,26 @@ def note_items(notes) -> str:
         f"{escape(n.author.display_name)}</span></li>"
         for n in notes
     )
+
+
+# directory/_status.html's colour for each referral status (any other: purple)
+_STATUS_COLOURS = {"sent": "blue", "accepted": "turquoise", "started": "green",
+                   "declined": "red", "withdrawn": "grey"}
+
+
+@register.simple_tag
+def referral_rows(referrals) -> str:
+    """The referrals table's body rows, each status tagged as directory/_status.html tags it."""
+    link = url_maker("directory:referral")
+
+    def draw(r):
+        service = escape(r.service.name)
+        if r.service.organisation:
+            service += f'<br><span class="govuk-body-s">{escape(r.service.organisation.name)}</span>'
+        # the included template's own last line break after the tag
+        status = f'{govuk_tag(r.get_status_display(), _STATUS_COLOURS.get(r.status, "purple"))}\n'
+        return _row(f'<a class="govuk-link" href="{link(r.pk)}">{escape(r.reference)}</a>',
+                    service, escape(r.person.full_name) if r.person else "Whole family",
+                    govuk_date(r.sent_at), status)
+
+    return _drawn(map(draw, referrals))

@@ -12,6 +12,11 @@ from earlyhelp.cases import services
 from earlyhelp.cases.templatetags import episode_rows as rows
 from earlyhelp.cases.tests.pages import allocated_episode, planned_episode
 from earlyhelp.cases.views import episode_context
+from earlyhelp.core.models import Organisation
+from earlyhelp.directory import selectors as directory_selectors
+from earlyhelp.directory import services as directory
+from earlyhelp.directory.models import Referral, ReferralStatus
+from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.plans import services as plans
 from earlyhelp.testing.world import days_ago
 
@@ -26,6 +31,7 @@ REVIEWS = """{% for r in reviews %}
 <p class="govuk-body-s">Attended: {{ r.attendees|linebreaksbr }}{% if r.next_review_due %}<br>Next review due {{ r.next_review_due|govuk_date }}{% endif %}</p>
 {% endfor %}"""  # noqa: E501
 RATINGS = """{% for row in ratings.rows %}<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ row.need.theme.name }}</th><td class="govuk-table__cell">{{ row.baseline }}</td>{% for prac, fam in row.cells %}<td class="govuk-table__cell">{{ prac }} / {{ fam }}</td>{% endfor %}</tr>{% endfor %}"""  # noqa: E501
+REFERRALS = """{% for r in referrals %}<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{% url 'directory:referral' r.pk %}">{{ r.reference }}</a></td><td class="govuk-table__cell">{{ r.service.name }}{% if r.service.organisation %}<br><span class="govuk-body-s">{{ r.service.organisation.name }}</span>{% endif %}</td><td class="govuk-table__cell">{% if r.person %}{{ r.person.full_name }}{% else %}Whole family{% endif %}</td><td class="govuk-table__cell">{{ r.sent_at|govuk_date }}</td><td class="govuk-table__cell">{% include "directory/_status.html" with status=r.status label=r.get_status_display %}</td></tr>{% endfor %}"""  # noqa: E501
 NOTES = """{% for n in notes %}<li><strong>{{ n.subject }}</strong>{% if n.is_sensitive %} {% govuk_tag "Sensitive" "orange" %}{% endif %}<br><span class="govuk-body-s">{{ n.written_at|govuk_datetime }}, {{ n.author.display_name }}</span></li>{% endfor %}"""  # noqa: E501
 
 ODD = "<Tom & \"Jerry\"> 'quoted'"
@@ -75,3 +81,20 @@ def test_rows_are_what_the_template_drew(world):
     assert rows.review_blocks(context["reviews"]) == _template(REVIEWS, context)
     assert rows.rating_rows(context["ratings"]) == _template(RATINGS, context)
     assert rows.note_items(context["notes"]) == _template(NOTES, context)
+
+
+def test_referral_rows_are_what_the_template_drew(world):
+    """Every status (each its own colour), a named child and the whole family, text to escape."""
+    episode = allocated_episode(world)
+    first = directory.referral_send(episode=episode, service=ServiceFactory(name=ODD),
+                                    reason="Support", acting_user=world.worker)
+    for n, status in enumerate(ReferralStatus.values):
+        Referral.objects.create(
+            reference=f"R{n}{ODD}"[:20], service=first.service, episode=episode,
+            family=episode.family, person=world.child if n % 2 else None, status=status,
+            sent_at=first.sent_at, sent_by=world.worker, reason=ODD, decline_reason="Full")
+    Organisation.objects.filter(pk=first.service.organisation_id).update(name=ODD)
+
+    referrals = directory_selectors.episode_referrals(user=world.worker, episode=episode)
+    assert len(referrals) == len(ReferralStatus.values) + 1
+    assert rows.referral_rows(referrals) == _template(REFERRALS, {"referrals": referrals})
