@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
@@ -125,6 +126,8 @@ def episode_detail(request, episode_id):
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
     context.update({name: policy.can(user, action, episode)
                     for name, action in _PAGE_PERMISSIONS.items()})
+    # The back link and the caption's (includes/govuk/back_link.html written out): one reverse
+    context["family_url"] = reverse("web:family_detail", args=[episode.family_id])
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
     return page(request, "cases/detail.html", context)
 

@@ -12,6 +12,7 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
@@ -137,3 +138,49 @@ def referral_rows(referrals) -> str:
                     govuk_date(r.sent_at), status)
 
     return _drawn(map(draw, referrals))
+
+
+_NUMERIC = " govuk-table__header--numeric"
+
+
+@register.simple_tag
+def chart_figure(chart) -> str:
+    """includes/chart.html as the episode page includes it (no heading, the data table shown),
+    byte for byte: its loops over the table were a good part of the page's rendering."""
+    head = "".join(f'<th scope="col" class="govuk-table__header{_NUMERIC if n else ""}">'
+                   f"{conditional_escape(cell)}</th>"
+                   for n, cell in enumerate(chart.table_head))  # fmt: skip
+    rows = "".join(
+        '\n      <tr class="govuk-table__row">\n        <th scope="row" '
+        f'class="govuk-table__header">{conditional_escape(label)}</th>\n        '
+        + "".join('<td class="govuk-table__cell govuk-table__cell--numeric">'
+                  f"{conditional_escape(cell)}</td>" for cell in cells)
+        + "\n      </tr>\n      "
+        for label, cells in chart.table_rows
+    )  # fmt: skip
+    return mark_safe(
+        f'\n<figure class="app-chart">\n  \n  <div class="app-chart__picture">'
+        f"{conditional_escape(chart.svg)}</div>\n  \n"
+        '  <table class="govuk-table app-chart__table">\n'
+        '    <caption class="govuk-table__caption govuk-table__caption--s">'
+        f"{conditional_escape(chart.title)}: data</caption>\n"
+        '    <thead class="govuk-table__head">\n      <tr class="govuk-table__row">\n'
+        f"        {head}\n      </tr>\n    </thead>\n"
+        f'    <tbody class="govuk-table__body">\n      {rows}\n    </tbody>\n  </table>\n'
+        "  \n</figure>\n"
+    )
+
+
+@register.simple_tag
+def taf_rows(members) -> str:
+    """The Team Around the Family table's body rows."""
+
+    def draw(m):
+        organisation = m.organisation
+        who = escape(organisation.name or "") if organisation else ""
+        if m.role:
+            who += f"{', ' if organisation else ''}{escape(m.role)}"
+        left = f" (left {govuk_date(m.left_on)})" if m.left_on else ""
+        return _row(escape(m.name), who, f"{govuk_date(m.joined_on)}{left}")
+
+    return _drawn(map(draw, members))
