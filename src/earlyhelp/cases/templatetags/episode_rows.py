@@ -128,9 +128,9 @@ def referral_rows(referrals) -> str:
     link = url_maker("directory:referral")
 
     def draw(r):
-        service = escape(r.service.name)
-        if r.service.organisation:
-            service += f'<br><span class="govuk-body-s">{escape(r.service.organisation.name)}</span>'
+        service, organisation = escape(r.service.name), r.service.organisation
+        if organisation:
+            service += f'<br><span class="govuk-body-s">{escape(organisation.name)}</span>'
         # the included template's own last line break after the tag
         status = f'{govuk_tag(r.get_status_display(), _STATUS_COLOURS.get(r.status, "purple"))}\n'
         return _row(f'<a class="govuk-link" href="{link(r.pk)}">{escape(r.reference)}</a>',

@@ -9,9 +9,9 @@ from django.test import RequestFactory
 
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
+from earlyhelp.cases.models import TafMember
 from earlyhelp.cases.templatetags import episode_rows as rows
 from earlyhelp.cases.tests.pages import allocated_episode, planned_episode
-from earlyhelp.cases.models import TafMember
 from earlyhelp.cases.views import episode_context
 from earlyhelp.core.models import Organisation
 from earlyhelp.core.tests.factories import OrganisationFactory
