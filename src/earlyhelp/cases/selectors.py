@@ -24,7 +24,7 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.models import AuditAction
+from earlyhelp.core.models import AuditAction, User
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -139,10 +139,15 @@ def _from_json(model, row: dict, prefix: str = ""):
     if prefix and row[pk_key] is None:
         return None
     values = [None if (value := row[key]) is None else convert(value) for key, convert in keys]
+    return _loaded(model, names, values)
+
+
+def _loaded(model, names: list, values: list):
+    """model.from_db("default", names, values) (the fields not named left deferred), without
+    Model.__init__'s per-field work where it would only store them: a tenth of the time, for
+    the page's few dozen rows (issue 19)."""
     if not _plain_init(model):
         return model.from_db("default", names, values)
-    # As from_db would make it (the fields not read left deferred), without Model.__init__'s
-    # per-field work: a tenth of the time, for the page's two dozen rows (issue 19).
     obj = model.__new__(model)
     obj.__dict__.update(zip(names, values, strict=True))
     obj._state = ModelState()
@@ -498,9 +503,16 @@ def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
 
     sensitive = may_see(user, CASE_NOTE, episode=episode)
     rows = _latest_notes(sensitive, limit).rows(episode=episode.pk)
-    notes = instances(CaseNote, rows, ["author"])
-    for note in notes:
+    # As core.prepared.instances(CaseNote, rows, ["author"]) makes them, faster (`_loaded`)
+    note_names, author_names = fields_of(CaseNote), fields_of(User)
+    notes = []
+    for row in rows:
+        note = _loaded(CaseNote, note_names, [row[name] for name in note_names])
+        note._state.fields_cache["author"] = _loaded(
+            User, author_names, [row[f"author__{name}"] for name in author_names]
+        ) if row["author__id"] is not None else None
         note._state.fields_cache["episode"] = episode
+        notes.append(note)
     return notes
 
 
