@@ -1,7 +1,6 @@
 """The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes,
-referrals),
-each drawn by one tag as the template's loops drew it, byte for byte: their loops, variable
-lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
+referrals, TAF members, transitions, outcomes) and its chart, each drawn by one tag as the
+template's loops and includes drew it, byte for byte: their loops, variable lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
 the template escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
 compares every row with the template markup it replaces.
 
@@ -184,3 +183,22 @@ def taf_rows(members) -> str:
         return _row(escape(m.name), who, f"{govuk_date(m.joined_on)}{left}")
 
     return _drawn(map(draw, members))
+
+
+@register.simple_tag
+def transition_insets(transitions) -> str:
+    """Each step up or down of the episode, in an inset."""
+    return _drawn(
+        f'\n<div class="govuk-inset-text">{escape(t.get_kind_display())} on '
+        f"{govuk_date(t.date)} (CIN code {escape(t.cin_code)})"
+        + (f", social care reference {escape(t.social_care_reference)}"
+           if t.social_care_reference else "")
+        + f": {escape(t.reason)}</div>\n"
+        for t in transitions
+    )  # fmt: skip
+
+
+@register.simple_tag
+def outcome_items(outcomes) -> str:
+    """The plan's outcomes' list items."""
+    return _drawn(f"<li>{escape(o.text)}</li>" for o in outcomes)

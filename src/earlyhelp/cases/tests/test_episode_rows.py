@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
-from earlyhelp.cases.models import TafMember
+from earlyhelp.cases.models import TafMember, Transition, TransitionKind
 from earlyhelp.cases.templatetags import episode_rows as rows
 from earlyhelp.cases.tests.pages import allocated_episode, planned_episode
 from earlyhelp.cases.views import episode_context
@@ -20,6 +20,7 @@ from earlyhelp.directory import services as directory
 from earlyhelp.directory.models import Referral, ReferralStatus
 from earlyhelp.directory.tests.factories import ServiceFactory
 from earlyhelp.plans import services as plans
+from earlyhelp.plans.models import PlanOutcome
 from earlyhelp.testing.world import days_ago
 from earlyhelp.web.charts import line_chart
 
@@ -36,6 +37,10 @@ REVIEWS = """{% for r in reviews %}
 RATINGS = """{% for row in ratings.rows %}<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ row.need.theme.name }}</th><td class="govuk-table__cell">{{ row.baseline }}</td>{% for prac, fam in row.cells %}<td class="govuk-table__cell">{{ prac }} / {{ fam }}</td>{% endfor %}</tr>{% endfor %}"""  # noqa: E501
 REFERRALS = """{% for r in referrals %}<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{% url 'directory:referral' r.pk %}">{{ r.reference }}</a></td><td class="govuk-table__cell">{{ r.service.name }}{% if r.service.organisation %}<br><span class="govuk-body-s">{{ r.service.organisation.name }}</span>{% endif %}</td><td class="govuk-table__cell">{% if r.person %}{{ r.person.full_name }}{% else %}Whole family{% endif %}</td><td class="govuk-table__cell">{{ r.sent_at|govuk_date }}</td><td class="govuk-table__cell">{% include "directory/_status.html" with status=r.status label=r.get_status_display %}</td></tr>{% endfor %}"""  # noqa: E501
 TAF = """{% for m in taf %}<tr class="govuk-table__row"><td class="govuk-table__cell">{{ m.name }}</td><td class="govuk-table__cell">{{ m.organisation.name|default:"" }}{% if m.role %}{% if m.organisation %}, {% endif %}{{ m.role }}{% endif %}</td><td class="govuk-table__cell">{{ m.joined_on|govuk_date }}{% if m.left_on %} (left {{ m.left_on|govuk_date }}){% endif %}</td></tr>{% endfor %}"""  # noqa: E501
+TRANSITIONS = """{% for t in transitions %}
+<div class="govuk-inset-text">{{ t.get_kind_display }} on {{ t.date|govuk_date }} (CIN code {{ t.cin_code }}){% if t.social_care_reference %}, social care reference {{ t.social_care_reference }}{% endif %}: {{ t.reason }}</div>
+{% endfor %}"""  # noqa: E501
+OUTCOMES = """{% for o in outcomes %}<li>{{ o.text }}</li>{% endfor %}"""
 NOTES = """{% for n in notes %}<li><strong>{{ n.subject }}</strong>{% if n.is_sensitive %} {% govuk_tag "Sensitive" "orange" %}{% endif %}<br><span class="govuk-body-s">{{ n.written_at|govuk_datetime }}, {{ n.author.display_name }}</span></li>{% endfor %}"""  # noqa: E501
 
 ODD = "<Tom & \"Jerry\"> 'quoted'"
@@ -120,3 +125,16 @@ def test_the_chart_is_what_its_include_drew():
                          {"chart": chart})
     assert rows.chart_figure(chart) == included
     assert "&lt;Tom &amp;" in included and "<svg" in included
+
+
+def test_transitions_and_outcomes_are_what_the_template_drew():
+    transitions = [
+        Transition(kind=kind, date=days_ago(n), cin_code="N1", social_care_reference=reference,
+                   reason=ODD)
+        for n, (kind, reference) in enumerate([(k, r) for k in TransitionKind.values
+                                               for r in (ODD, "")])
+    ]  # fmt: skip
+    outcomes = [PlanOutcome(text=ODD), PlanOutcome(text="B")]
+    context = {"transitions": transitions, "outcomes": outcomes}
+    assert rows.transition_insets(transitions) == _template(TRANSITIONS, context)
+    assert rows.outcome_items(outcomes) == _template(OUTCOMES, context)
