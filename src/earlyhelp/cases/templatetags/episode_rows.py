@@ -1,7 +1,8 @@
 """The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes,
 referrals, TAF members, transitions, outcomes) and its chart, each drawn by one tag as the
-template's loops and includes drew it, byte for byte: their loops, variable lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
-the template escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
+template's loops and includes drew it, byte for byte: their loops, variable lookups and
+filters per row were most of the page's rendering (issue 19). Text is escaped as the template
+escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
 compares every row with the template markup it replaces.
 
     {% load episode_rows %}  {% assessment_rows assessments %}
