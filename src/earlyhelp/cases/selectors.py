@@ -8,7 +8,11 @@ from types import SimpleNamespace
 
 from django.db import models
 from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
@@ -20,7 +24,7 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.models import AuditAction
+from earlyhelp.core.models import AuditAction, User
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -131,13 +135,44 @@ def _plain_fields(model) -> list:
 def _from_json(model, row: dict, prefix: str = ""):
     """A saved instance of `model` from a JSON row of `_work_lists` (its fields under
     `prefix`); None for a related row that is not there."""
-    names, values = [], []
-    for field in _plain_fields(model):
-        names.append(field.attname)
-        values.append(_value(field, row[f"{prefix}{field.attname}"]))
-    if prefix and values[names.index(model._meta.pk.attname)] is None:
+    names, keys, pk_key = _json_reader(model, prefix)
+    if prefix and row[pk_key] is None:
         return None
-    return model.from_db("default", names, values)
+    values = [None if (value := row[key]) is None else convert(value) for key, convert in keys]
+    return _loaded(model, names, values)
+
+
+def _loaded(model, names: list, values: list):
+    """model.from_db("default", names, values) (the fields not named left deferred), without
+    Model.__init__'s per-field work where it would only store them: a tenth of the time, for
+    the page's few dozen rows (issue 19)."""
+    if not _plain_init(model):
+        return model.from_db("default", names, values)
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(names, values, strict=True))
+    obj._state = ModelState()
+    obj._state.adding, obj._state.db = False, "default"
+    return obj
+
+
+@functools.cache
+def _plain_init(model) -> bool:
+    """Whether Model.__init__ would only store `model`'s field values: nothing listens for its
+    init signals (connected when models load) and no field has an attribute of its own (a file
+    field's, say)."""
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    return (not pre_init.has_listeners(model) and not post_init.has_listeners(model)
+            and all(type(getattr(model, f.attname)) in plain for f in model._meta.concrete_fields))
+
+
+@functools.cache
+def _json_reader(model, prefix: str) -> tuple:
+    """For `_from_json`: the plain fields' names, each one's JSON key and converter, the
+    primary key's JSON key – worked out once per model, not per row (issue 19)."""
+    fields = _plain_fields(model)
+    return ([f.attname for f in fields],
+            [(f"{prefix}{f.attname}", _converter(f)) for f in fields],
+            f"{prefix}{model._meta.pk.attname}")  # fmt: skip
 
 
 def _hang_work(episode, row: dict) -> None:
@@ -370,14 +405,46 @@ def _columns(*names) -> dict:
 
 
 def _value(field, value):
-    """A value as JSON carried it (text for dates, times and UUIDs) back to its Python type.
-    SQLite keeps times as naive UTC text."""
-    if value is None:
-        return None
+    """A value as JSON carried it (text for dates, times and UUIDs) back to its Python type."""
+    return None if value is None else _converter(field)(value)
+
+
+def _aware(text: str) -> dt.datetime:
+    """A time as JSON carried it; SQLite keeps times as naive UTC text."""
+    moment = parse_datetime(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _unchanged(value):
+    return value
+
+
+@functools.cache
+def _converter(field):
+    """The function turning a field's (non-null) JSON value into its Python value, as
+    field.to_python does – chosen once per field: to_python's checks per value were a good part
+    of turning the episode's lists into rows (issue 19). Text stays text; UUIDs (primary and
+    foreign keys) are made directly."""
     if isinstance(field, models.DateTimeField):
-        moment = parse_datetime(value)
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return field.to_python(value)
+        return _aware
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.UUIDField):
+        return uuid.UUID
+    if type(field) in (models.CharField, models.TextField):
+        return _unchanged
+    return field.to_python
+
+
+def _made(model, values: dict):
+    """model(**values) for attnames `values` (every other field its default), without
+    Model.__init__'s per-field work where it would only store them (`_plain_init`)."""
+    if not _plain_init(model):
+        return model(**values)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj.__dict__.update({field.attname: values[field.attname] if field.attname in values
+                         else field.get_default() for field in model._meta.concrete_fields})
+    return obj
 
 
 def _hang(episode, name, model, rows, order) -> None:
@@ -386,8 +453,8 @@ def _hang(episode, name, model, rows, order) -> None:
     fields = {f.attname: f for f in model._meta.concrete_fields}
     instances = []
     for row in rows:
-        instance = model(**{key: _value(fields[key], value) for key, value in row.items()
-                            if key in fields})
+        instance = _made(model, {key: _value(fields[key], value) for key, value in row.items()
+                                 if key in fields})  # fmt: skip
         for key in row.keys() - fields.keys():
             relation, _, column = key.partition("__")
             if column:  # a related row's column (the TAF member's organisation's name)
@@ -447,9 +514,16 @@ def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
 
     sensitive = may_see(user, CASE_NOTE, episode=episode)
     rows = _latest_notes(sensitive, limit).rows(episode=episode.pk)
-    notes = instances(CaseNote, rows, ["author"])
-    for note in notes:
+    # As core.prepared.instances(CaseNote, rows, ["author"]) makes them, faster (`_loaded`)
+    note_names, author_names = fields_of(CaseNote), fields_of(User)
+    notes = []
+    for row in rows:
+        note = _loaded(CaseNote, note_names, [row[name] for name in note_names])
+        note._state.fields_cache["author"] = _loaded(
+            User, author_names, [row[f"author__{name}"] for name in author_names]
+        ) if row["author__id"] is not None else None
         note._state.fields_cache["episode"] = episode
+        notes.append(note)
     return notes
 
 

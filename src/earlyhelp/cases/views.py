@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
@@ -99,6 +100,20 @@ def episode_context(user, episode) -> dict:
     }
 
 
+# What the episode page offers, by the name its template reads: decided here once, not by a
+# `{% can %}` tag each (their lookups were a good part of the page's rendering, issue 19).
+_PAGE_PERMISSIONS = {
+    "may_allocate": policy.Action.ALLOCATE,
+    "may_add_taf": policy.Action.ADD_TAF_MEMBER,
+    "may_close": policy.Action.CLOSE,
+    "may_step_up": policy.Action.STEP_UP,
+    "may_refer": policy.Action.REFER,
+    "may_set_start": policy.Action.SET_EPISODE_START,
+    "may_change_focus": policy.Action.CHANGE_FOCUS_CHILDREN,
+    "may_letter": policy.Action.CREATE_LETTER,
+}
+
+
 @login_required
 def episode_detail(request, episode_id):
     user = request.user
@@ -109,6 +124,10 @@ def episode_detail(request, episode_id):
     completed = context["assessment_completed"]
     needs = list(completed.presenting_needs.all()) if completed else []
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
+    context.update({name: policy.can(user, action, episode)
+                    for name, action in _PAGE_PERMISSIONS.items()})
+    # The back link and the caption's (includes/govuk/back_link.html written out): one reverse
+    context["family_url"] = reverse("web:family_detail", args=[episode.family_id])
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
     return page(request, "cases/detail.html", context)
 

@@ -1,7 +1,8 @@
-"""The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes),
-each drawn by one tag as the template's loops drew it, byte for byte: their loops, variable
-lookups and filters per row were most of the page's rendering (issue 19). Text is escaped as
-the template escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
+"""The episode page's repeated rows (assessments, plan actions, reviews, ratings, case notes,
+referrals, TAF members, transitions, outcomes) and its chart, each drawn by one tag as the
+template's loops and includes drew it, byte for byte: their loops, variable lookups and
+filters per row were most of the page's rendering (issue 19). Text is escaped as the template
+escapes it (Django's escape is html.escape); cases/tests/test_episode_rows.py
 compares every row with the template markup it replaces.
 
     {% load episode_rows %}  {% assessment_rows assessments %}
@@ -11,6 +12,7 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
@@ -113,3 +115,91 @@ def note_items(notes) -> str:
         f"{escape(n.author.display_name)}</span></li>"
         for n in notes
     )
+
+
+# directory/_status.html's colour for each referral status (any other: purple)
+_STATUS_COLOURS = {"sent": "blue", "accepted": "turquoise", "started": "green",
+                   "declined": "red", "withdrawn": "grey"}
+
+
+@register.simple_tag
+def referral_rows(referrals) -> str:
+    """The referrals table's body rows, each status tagged as directory/_status.html tags it."""
+    link = url_maker("directory:referral")
+
+    def draw(r):
+        service, organisation = escape(r.service.name), r.service.organisation
+        if organisation:
+            service += f'<br><span class="govuk-body-s">{escape(organisation.name)}</span>'
+        # the included template's own last line break after the tag
+        status = f'{govuk_tag(r.get_status_display(), _STATUS_COLOURS.get(r.status, "purple"))}\n'
+        return _row(f'<a class="govuk-link" href="{link(r.pk)}">{escape(r.reference)}</a>',
+                    service, escape(r.person.full_name) if r.person else "Whole family",
+                    govuk_date(r.sent_at), status)
+
+    return _drawn(map(draw, referrals))
+
+
+_NUMERIC = " govuk-table__header--numeric"
+
+
+@register.simple_tag
+def chart_figure(chart) -> str:
+    """includes/chart.html as the episode page includes it (no heading, the data table shown),
+    byte for byte: its loops over the table were a good part of the page's rendering."""
+    head = "".join(f'<th scope="col" class="govuk-table__header{_NUMERIC if n else ""}">'
+                   f"{conditional_escape(cell)}</th>"
+                   for n, cell in enumerate(chart.table_head))  # fmt: skip
+    rows = "".join(
+        '\n      <tr class="govuk-table__row">\n        <th scope="row" '
+        f'class="govuk-table__header">{conditional_escape(label)}</th>\n        '
+        + "".join('<td class="govuk-table__cell govuk-table__cell--numeric">'
+                  f"{conditional_escape(cell)}</td>" for cell in cells)
+        + "\n      </tr>\n      "
+        for label, cells in chart.table_rows
+    )  # fmt: skip
+    return mark_safe(
+        f'\n<figure class="app-chart">\n  \n  <div class="app-chart__picture">'
+        f"{conditional_escape(chart.svg)}</div>\n  \n"
+        '  <table class="govuk-table app-chart__table">\n'
+        '    <caption class="govuk-table__caption govuk-table__caption--s">'
+        f"{conditional_escape(chart.title)}: data</caption>\n"
+        '    <thead class="govuk-table__head">\n      <tr class="govuk-table__row">\n'
+        f"        {head}\n      </tr>\n    </thead>\n"
+        f'    <tbody class="govuk-table__body">\n      {rows}\n    </tbody>\n  </table>\n'
+        "  \n</figure>\n"
+    )
+
+
+@register.simple_tag
+def taf_rows(members) -> str:
+    """The Team Around the Family table's body rows."""
+
+    def draw(m):
+        organisation = m.organisation
+        who = escape(organisation.name or "") if organisation else ""
+        if m.role:
+            who += f"{', ' if organisation else ''}{escape(m.role)}"
+        left = f" (left {govuk_date(m.left_on)})" if m.left_on else ""
+        return _row(escape(m.name), who, f"{govuk_date(m.joined_on)}{left}")
+
+    return _drawn(map(draw, members))
+
+
+@register.simple_tag
+def transition_insets(transitions) -> str:
+    """Each step up or down of the episode, in an inset."""
+    return _drawn(
+        f'\n<div class="govuk-inset-text">{escape(t.get_kind_display())} on '
+        f"{govuk_date(t.date)} (CIN code {escape(t.cin_code)})"
+        + (f", social care reference {escape(t.social_care_reference)}"
+           if t.social_care_reference else "")
+        + f": {escape(t.reason)}</div>\n"
+        for t in transitions
+    )  # fmt: skip
+
+
+@register.simple_tag
+def outcome_items(outcomes) -> str:
+    """The plan's outcomes' list items."""
+    return _drawn(f"<li>{escape(o.text)}</li>" for o in outcomes)
