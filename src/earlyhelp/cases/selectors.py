@@ -157,11 +157,14 @@ def _loaded(model, names: list, values: list):
 
 @functools.cache
 def _plain_init(model) -> bool:
-    """Whether Model.__init__ would only store `model`'s field values: nothing listens for its
-    init signals (connected when models load) and no field has an attribute of its own (a file
-    field's, say)."""
+    """Whether Model.__init__ would only store `model`'s field values: the model overrides
+    neither __init__ nor from_db, nothing listens for its init signals (connected when models
+    load) and no field has an attribute of its own (a file field's, say)."""
     plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
-    return (not pre_init.has_listeners(model) and not post_init.has_listeners(model)
+    own_init = model.__init__ is not models.Model.__init__
+    own_from_db = model.from_db.__func__ is not models.Model.from_db.__func__
+    return (not own_init and not own_from_db
+            and not pre_init.has_listeners(model) and not post_init.has_listeners(model)
             and all(type(getattr(model, f.attname)) in plain for f in model._meta.concrete_fields))
 
 

@@ -138,3 +138,26 @@ def test_transitions_and_outcomes_are_what_the_template_drew():
     context = {"transitions": transitions, "outcomes": outcomes}
     assert rows.transition_insets(transitions) == _template(TRANSITIONS, context)
     assert rows.outcome_items(outcomes) == _template(OUTCOMES, context)
+
+
+def test_instances_skip_init_only_for_models_whose_init_only_stores_values(monkeypatch):
+    """cases.selectors builds list rows without Model.__init__ only where __init__ would just
+    store the values: a model with an __init__ or from_db of its own takes the normal path."""
+    from earlyhelp.cases import selectors
+    from earlyhelp.cases.models import TafMember
+
+    selectors._plain_init.cache_clear()
+    assert selectors._plain_init(TafMember)
+    original = TafMember.__init__
+
+    def own_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.seen = True
+
+    monkeypatch.setattr(TafMember, "__init__", own_init)
+    selectors._plain_init.cache_clear()
+    assert not selectors._plain_init(TafMember)
+    made = selectors._made(TafMember, {"role": "x"})
+    assert made.seen and made.role == "x"
+    monkeypatch.undo()
+    selectors._plain_init.cache_clear()
