@@ -96,8 +96,9 @@ def _second_factor_done(user) -> bool:
 
 
 def nav_list_html(items) -> str:
-    """The menu's list items, as includes/navigation.html drew them per item: the same few
-    menus on every page, so they are drawn once (issue 19) – see _nav_html."""
+    """The menu's list items (GOV.UK service navigation), as includes/navigation.html drew them
+    per item: the same few menus on every page, so they are drawn once (issue 19) – see
+    _nav_html."""
     out = []
     for item in items:
         label, url = escape(item["label"]), escape(item["url"])
