@@ -1,11 +1,11 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
-
+import html
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -22,6 +22,12 @@ from earlyhelp.worklists.timeline import family_timeline
 from .forms import ConsentForm
 
 TIMELINE_PAGE = 20
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text without its check for lazy strings: called for every
+    cell of the rows written here (issue 19)."""
+    return html.escape(str(value))
 
 
 @login_required
@@ -176,6 +182,11 @@ def family_detail(request, family_id):
             "open_episode": open_episode,
             "timeline": timeline,
             "timeline_html": timeline_html,
+            "links": {
+                "documents": url_maker("documents:family")(family.pk),
+                "chronology": url_maker("documents:chronology")(family.pk),
+                "episode": url_maker("web:episode_detail")(open_episode.pk) if open_episode else "",
+            },
             "can_record_consent": can_record_consent,
             "today": today,
         },

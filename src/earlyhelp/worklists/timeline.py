@@ -2,6 +2,7 @@
 front door, cases, assessments, plans and people in one UNION ALL."""
 
 import datetime as dt
+import functools
 import weakref
 
 from django.core.paginator import Paginator
@@ -69,7 +70,13 @@ def _timeline_rows(queryset, order, kind, *, at=None, date=None, episode=None, c
 
 def _label(choices, value) -> str:
     """What get_FOO_display() would say for a value read without its model."""
-    return str(dict(choices.choices).get(value, value))
+    return str(_labels(choices).get(value, value))
+
+
+@functools.cache
+def _labels(choices) -> dict:
+    # The (lazy) labels by value, made once per choices class: every timeline event asks.
+    return dict(choices.choices)
 
 
 class FamilyTimeline:

@@ -1,13 +1,15 @@
 """Small helpers every page view uses: rendering, pagination, links, calling a service from a
 form."""
 
+import functools
 import uuid
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Window
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from earlyhelp.core.errors import IllegalMove
 
@@ -33,9 +35,15 @@ _PLACEHOLDER = str(uuid.UUID(int=0))  # no uuid4 is ever this
 def url_maker(name: str, *args):
     """pk -> the URL of `name` for it (after any fixed `args`), from one reverse: a table of a
     few hundred rows otherwise spends more time resolving URLs than the database spends
-    finding the rows (issue 19)."""
-    link = reverse(name, args=[*args, _PLACEHOLDER])
+    finding the rows (issue 19). The reverse itself is kept per name, fixed args, URLconf and
+    script prefix: the busiest pages make the same few links on every request."""
+    link = _link(name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     return lambda pk: link.replace(_PLACEHOLDER, str(pk))
+
+
+@functools.lru_cache(maxsize=1024)
+def _link(name: str, args: tuple, urlconf, script_prefix: str) -> str:
+    return reverse(name, args=[*args, _PLACEHOLDER], urlconf=urlconf)
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
