@@ -246,6 +246,21 @@ def govuk_tag(text, colour=""):
     return mark_safe(f'<strong class="govuk-tag{modifier}">{conditional_escape(text)}</strong>\n')
 
 
+@register.simple_tag
+def link(name, *args):
+    """`{% url name args %}` where the last argument is a record's id: the reverse is kept per
+    name and fixed arguments (web.views.base.url_maker), the id swapped in – the episode page
+    made fifteen links per request, each a reverse (issue 19)."""
+    from django.urls import reverse
+
+    from earlyhelp.web.views.base import url_maker
+
+    if not args or args[-1] is None:
+        return reverse(name, args=args)
+    *fixed, last = args
+    return url_maker(name, *fixed)(last)
+
+
 @register.filter
 def rag_colour(value) -> str:
     return {"red": "red", "amber": "orange", "green": "green"}.get(value or "", "grey")
