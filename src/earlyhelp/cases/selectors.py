@@ -9,10 +9,7 @@ from types import SimpleNamespace
 from django.db import models
 from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Coalesce, JSONObject
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
 from django.utils.dateparse import parse_datetime
 
 from earlyhelp.access import policy
@@ -24,13 +21,15 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.models import AuditAction, User
+from earlyhelp.core.models import AuditAction
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
     hang,
     instance,
     instances,
+    loaded,
+    plain_init,
     related_fields,
     scoped_row_or_404,
 )
@@ -139,33 +138,7 @@ def _from_json(model, row: dict, prefix: str = ""):
     if prefix and row[pk_key] is None:
         return None
     values = [None if (value := row[key]) is None else convert(value) for key, convert in keys]
-    return _loaded(model, names, values)
-
-
-def _loaded(model, names: list, values: list):
-    """model.from_db("default", names, values) (the fields not named left deferred), without
-    Model.__init__'s per-field work where it would only store them: a tenth of the time, for
-    the page's few dozen rows (issue 19)."""
-    if not _plain_init(model):
-        return model.from_db("default", names, values)
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(names, values, strict=True))
-    obj._state = ModelState()
-    obj._state.adding, obj._state.db = False, "default"
-    return obj
-
-
-@functools.cache
-def _plain_init(model) -> bool:
-    """Whether Model.__init__ would only store `model`'s field values: the model overrides
-    neither __init__ nor from_db, nothing listens for its init signals (connected when models
-    load) and no field has an attribute of its own (a file field's, say)."""
-    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
-    own_init = model.__init__ is not models.Model.__init__
-    own_from_db = model.from_db.__func__ is not models.Model.from_db.__func__
-    return (not own_init and not own_from_db
-            and not pre_init.has_listeners(model) and not post_init.has_listeners(model)
-            and all(type(getattr(model, f.attname)) in plain for f in model._meta.concrete_fields))
+    return loaded(model, names, values)
 
 
 @functools.cache
@@ -440,8 +413,8 @@ def _converter(field):
 
 def _made(model, values: dict):
     """model(**values) for attnames `values` (every other field its default), without
-    Model.__init__'s per-field work where it would only store them (`_plain_init`)."""
-    if not _plain_init(model):
+    Model.__init__'s per-field work where it would only store them (core.prepared.plain_init)."""
+    if not plain_init(model):
         return model(**values)
     obj = model.__new__(model)
     obj._state = ModelState()
@@ -517,16 +490,9 @@ def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
 
     sensitive = may_see(user, CASE_NOTE, episode=episode)
     rows = _latest_notes(sensitive, limit).rows(episode=episode.pk)
-    # As core.prepared.instances(CaseNote, rows, ["author"]) makes them, faster (`_loaded`)
-    note_names, author_names = fields_of(CaseNote), fields_of(User)
-    notes = []
-    for row in rows:
-        note = _loaded(CaseNote, note_names, [row[name] for name in note_names])
-        note._state.fields_cache["author"] = _loaded(
-            User, author_names, [row[f"author__{name}"] for name in author_names]
-        ) if row["author__id"] is not None else None
+    notes = instances(CaseNote, rows, ("author",))
+    for note in notes:
         note._state.fields_cache["episode"] = episode
-        notes.append(note)
     return notes
 
 

@@ -141,13 +141,15 @@ def test_transitions_and_outcomes_are_what_the_template_drew():
 
 
 def test_instances_skip_init_only_for_models_whose_init_only_stores_values(monkeypatch):
-    """cases.selectors builds list rows without Model.__init__ only where __init__ would just
-    store the values: a model with an __init__ or from_db of its own takes the normal path."""
+    """core.prepared (and cases.selectors' list rows) build instances without Model.__init__
+    only where __init__ would just store the values: a model with an __init__ or from_db of its
+    own takes the normal path."""
     from earlyhelp.cases import selectors
     from earlyhelp.cases.models import TafMember
+    from earlyhelp.core import prepared
 
-    selectors._plain_init.cache_clear()
-    assert selectors._plain_init(TafMember)
+    prepared.plain_init.cache_clear()
+    assert prepared.plain_init(TafMember)
     original = TafMember.__init__
 
     def own_init(self, *args, **kwargs):
@@ -155,9 +157,12 @@ def test_instances_skip_init_only_for_models_whose_init_only_stores_values(monke
         self.seen = True
 
     monkeypatch.setattr(TafMember, "__init__", own_init)
-    selectors._plain_init.cache_clear()
-    assert not selectors._plain_init(TafMember)
+    prepared.plain_init.cache_clear()
+    assert not prepared.plain_init(TafMember)
     made = selectors._made(TafMember, {"role": "x"})
     assert made.seen and made.role == "x"
+    names = [f.attname for f in TafMember._meta.concrete_fields]
+    row = dict.fromkeys(names)
+    assert prepared.instance(TafMember, row).seen  # from_db calls __init__
     monkeypatch.undo()
-    selectors._plain_init.cache_clear()
+    prepared.plain_init.cache_clear()

@@ -10,13 +10,12 @@ from earlyhelp.access.scoping import visible_episodes
 from earlyhelp.cases import selectors
 from earlyhelp.cases.tests.pages import allocated_episode
 from earlyhelp.core.models import Role
-from earlyhelp.core.prepared import visible_row_or_404
 
 
 def _fresh(user, episode_id) -> dict:
-    """The row as compiled for this call alone (core.prepared.visible_row_or_404)."""
+    """The row as Django's ORM reads it through the user's scope, compiled for this call."""
     columns = selectors._API_COLUMNS
-    return visible_row_or_404(visible_episodes(user).values(*columns), episode_id)
+    return visible_episodes(user).values(*columns).get(pk=episode_id)
 
 
 def test_the_kept_statement_reads_what_a_fresh_compile_reads(world):

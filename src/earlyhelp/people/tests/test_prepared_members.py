@@ -114,7 +114,7 @@ def test_on_postgresql_the_sql_is_prepared_once_per_connection_and_still_counted
 def test_the_scoped_record_read_as_values_refuses_as_get_visible_or_404(
     world, django_assert_num_queries
 ):
-    """core.prepared.visible_row_or_404 (the family and episode pages' and the API details'
+    """core.prepared.scoped_row_or_404 (the family and episode pages' and the API details'
     scoped read): out of scope, no casework at all, missing and malformed ids are each a 404;
     in scope, the record with its related rows in one query."""
     from django.http import Http404
