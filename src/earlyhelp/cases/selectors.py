@@ -21,7 +21,6 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit, dates
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.models import AuditAction
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -193,8 +192,7 @@ def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNam
     row = scoped_row_or_404(Episode, lambda: _api_episodes(user), episode_id,
                             key=("episode_api", scope_key(user)))
     lists = _plain_lists(row, API_LISTS)
-    audit.record(user=user, action=AuditAction.VIEW, object_type=Episode._meta.label_lower,
-                 object_id=row["id"], family_id=row["family_id"])  # record_view, no instance
+    audit.record_view(user=user, model=Episode, object_id=row["id"], family_id=row["family_id"])
     return row, lists
 
 

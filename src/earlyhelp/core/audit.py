@@ -137,11 +137,15 @@ def record_many(events: list[AuditEvent], batch_size: int = bulk.BATCH_SIZE) -> 
     bulk.insert_rows(AuditEvent, events, batch_size=batch_size)
 
 
-def record_view(*, user, obj, family_id=None, person_id=None, detail: str = "") -> AuditEvent:
+def record_view(*, user, obj=None, model=None, object_id="", family_id=None, person_id=None,
+                detail: str = "") -> AuditEvent:
+    """A read of `obj` – or, for a read that made no instance, of `model`'s row `object_id`."""
     return record(
         user=user,
         action=AuditAction.VIEW,
         obj=obj,
+        object_type=model._meta.label_lower if model is not None else "",
+        object_id=object_id,
         family_id=family_id,
         person_id=person_id,
         detail=detail,

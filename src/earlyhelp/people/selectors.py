@@ -13,7 +13,6 @@ from earlyhelp.access.scoping import (
 )
 from earlyhelp.core import audit
 from earlyhelp.core.filtering import filtered
-from earlyhelp.core.models import AuditAction
 from earlyhelp.core.prepared import (
     Prepared,
     fields_of,
@@ -126,8 +125,7 @@ def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
         key=("family_api", scope_key(user)),
     )
     members = _API_MEMBERS.rows(family=family["id"])
-    audit.record(user=user, action=AuditAction.VIEW, object_type=Family._meta.label_lower,
-                 object_id=family["id"], family_id=family["id"])  # record_view, no instance
+    audit.record_view(user=user, model=Family, object_id=family["id"], family_id=family["id"])
     return family, members
 
 

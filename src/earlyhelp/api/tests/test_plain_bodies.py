@@ -77,3 +77,21 @@ def test_detail_out_of_scope_or_malformed_is_the_same_404(world, path):
     assert refused.json() == missing.json()
     assert _client(world.manager).get(f"/api/{path}/not-a-uuid/").status_code == 404
     assert AuditEvent.objects.filter(action="view").count() == views
+
+
+@pytest.mark.parametrize("path, object_type", [("families", "people.family"),
+                                               ("episodes", "cases.episode")])  # fmt: skip
+def test_each_detail_read_leaves_one_view_row_naming_the_record(world, path, object_type):
+    """The details audit without building a model instance (audit.record_view with model=):
+    the row still names the record's type, id and family, as a page's view row does."""
+    from earlyhelp.core.models import AuditEvent
+
+    episode = open_episode(world)
+    record = episode.family_id if path == "families" else episode.pk
+    before = AuditEvent.objects.filter(action="view").count()
+    assert _client(world.worker).get(f"/api/{path}/{record}/").status_code == 200
+    rows = AuditEvent.objects.filter(action="view")
+    assert rows.count() == before + 1
+    row = rows.latest("id")
+    assert (row.user_id, row.object_type, row.object_id, row.family_id) == (
+        world.worker.pk, object_type, str(record), episode.family_id)
