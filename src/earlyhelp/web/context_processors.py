@@ -116,8 +116,8 @@ def nav_list_html(items) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _nav_html(role, urlconf, script_prefix: str, items: tuple) -> str:
-    # items: ((label, url, active), ...) – the key; the role and URLconf only keep it readable.
+def _nav_html(items: tuple) -> str:
+    """nav_list_html for ((label, url, active), ...): a role's menu in one section."""
     return nav_list_html([{"label": label, "url": url, "active": active}
                           for label, url, active in items])
 
@@ -128,7 +128,5 @@ def navigation(request):
     if user is not None and user.is_authenticated and _second_factor_done(user):
         items = nav_items_for(user, request.path)
         context["nav_html"] = _nav_html(
-            user.role, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(),
-            tuple((item["label"], item["url"], item["active"]) for item in items),
-        )
+            tuple((item["label"], item["url"], item["active"]) for item in items))
     return context
