@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "earlyhelp.core.security.middleware.ResolvedUserMiddleware",  # after both lazy wrappers
     "django.contrib.messages.middleware.MessageMiddleware",
     "earlyhelp.core.security.middleware.SessionLimitsMiddleware",
     "earlyhelp.core.security.middleware.RefusalAuditMiddleware",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.functional import LazyObject, empty
 
 from earlyhelp.core import audit
 from earlyhelp.core.models import AuditAction
@@ -40,6 +41,26 @@ def second_factor_url(user, next_url: str) -> str | None:
 
     target = "security:verify" if two_factor.has_authenticator(user) else "security:setup"
     return f"{reverse(target)}?{urlencode({'next': next_url})}"
+
+
+class ResolvedUserMiddleware:
+    """Put the signed-in user on the request itself, not behind the lazy wrappers the
+    authentication and django-otp middleware leave (one inside the other). Every page reads
+    the user a few hundred times – role, team, permissions – and each read through the two
+    wrappers costs two raised AttributeErrors; every request here reads the user anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        if user is not None:
+            request.user = user
+        return self.get_response(request)
 
 
 class SessionLimitsMiddleware:
