@@ -19,7 +19,7 @@ from earlyhelp.access.scoping import (
     visible_episodes,
     visible_families,
 )
-from earlyhelp.core import audit, dates
+from earlyhelp.core import audit, audited_read, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.prepared import (
     Prepared,
@@ -179,7 +179,8 @@ def _hang_work(episode, row: dict) -> None:
 def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNamespace]]]:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
-    entries, outcomes or scores the page reads. Audited as a view.
+    entries, outcomes or scores the page reads. Audited as a view – on PostgreSQL by the read's
+    own statement (core.audited_read: no round trip of its own).
 
     The scoped episode and all its lists in one statement compiled once per scope
     (core.prepared.scoped_row_or_404), each list a JSON array (a correlated subquery per list,
@@ -189,11 +190,13 @@ def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNam
     columns, its family's name and its lead's names) and its lists as plain records by name
     (`_plain_lists`), which cases.api.episode_body writes out: model instances for them cost
     more than the query."""
+    wrap = audited_read.view_row_wrap(Episode, user=user)  # PostgreSQL: one statement
     row = scoped_row_or_404(Episode, lambda: _api_episodes(user), episode_id,
-                            key=("episode_api", scope_key(user)))
-    lists = _plain_lists(row, API_LISTS)
-    audit.record_view(user=user, model=Episode, object_id=row["id"], family_id=row["family_id"])
-    return row, lists
+                            key=("episode_api", scope_key(user)), wrap=wrap)
+    if wrap is None:
+        audit.record_view(user=user, model=Episode, object_id=row["id"],
+                          family_id=row["family_id"])
+    return row, _plain_lists(row, API_LISTS)
 
 
 def _api_episodes(user) -> QuerySet:
