@@ -97,8 +97,9 @@ def test_each_detail_read_leaves_one_view_row_naming_the_record(world, path, obj
         world.worker.pk, object_type, str(record), episode.family_id)
 
 
-def test_episode_view_row_is_the_one_record_view_writes(world):
-    """On PostgreSQL the episode's view row is written by the read's own statement
+@pytest.mark.parametrize("path", ["episodes", "families"])
+def test_detail_view_row_is_the_one_record_view_writes(world, path):
+    """On PostgreSQL the detail's view row is written by the read's own statement
     (core.audited_read): every column as audit.record_view writes it (but its id, its time and
     the sealer's columns, set later); elsewhere it is record_view's. A refused read (404)
     writes no view row, as before."""
@@ -107,11 +108,13 @@ def test_episode_view_row_is_the_one_record_view_writes(world):
     from earlyhelp.cases.models import Episode
     from earlyhelp.core import audit
     from earlyhelp.core.models import AuditEvent
+    from earlyhelp.people.models import Family
 
     episode = open_episode(world)
-    assert _client(world.worker).get(f"/api/episodes/{episode.pk}/").status_code == 200
+    model, record = (Episode, episode.pk) if path == "episodes" else (Family, episode.family_id)
+    assert _client(world.worker).get(f"/api/{path}/{record}/").status_code == 200
     written = AuditEvent.objects.filter(action="view").latest("id")
-    reference = audit.record_view(user=world.worker, model=Episode, object_id=episode.pk,
+    reference = audit.record_view(user=world.worker, model=model, object_id=record,
                                   family_id=episode.family_id)
     reference.refresh_from_db()
 
@@ -122,7 +125,7 @@ def test_episode_view_row_is_the_one_record_view_writes(world):
     assert columns(written) == columns(reference)
     assert abs((reference.at - written.at).total_seconds()) < 60
     views = AuditEvent.objects.filter(action="view").count()
-    for missing in (uuid.uuid4(), episode.pk):
-        user = world.worker if missing != episode.pk else world.partner  # out of scope
-        assert _client(user).get(f"/api/episodes/{missing}/").status_code == 404
+    for missing in (uuid.uuid4(), record):
+        user = world.worker if missing != record else world.partner  # out of scope
+        assert _client(user).get(f"/api/{path}/{missing}/").status_code == 404
     assert AuditEvent.objects.filter(action="view").count() == views
