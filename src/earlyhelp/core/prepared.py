@@ -283,10 +283,12 @@ def fields_of(model, prefix: str = "") -> list[str]:
     return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
 
 
-def instance(model, row: dict, prefix: str = "", db: str = "default"):
+def instance(model, row: dict, prefix: str = "", db: str = "default", fields=None):
     """A model instance from a values() row read with fields_of(model, prefix); None when the
-    row has no such related row (a nullable relation: its primary key is NULL)."""
-    names, pk_at = _attnames(model)
+    row has no such related row (a nullable relation: its primary key is NULL). `fields`: the
+    attnames read, the primary key's among them, when not every column was – the others are
+    deferred, as only() leaves them (read from the database if ever asked for)."""
+    names, pk_at = _attnames(model) if fields is None else _named(model, fields)
     values = [row[f"{prefix}{name}"] for name in names]
     if prefix and values[pk_at] is None:
         return None
@@ -296,6 +298,12 @@ def instance(model, row: dict, prefix: str = "", db: str = "default"):
 @functools.cache
 def _attnames(model) -> tuple[list[str], int]:
     names = [field.attname for field in model._meta.concrete_fields]
+    return names, names.index(model._meta.pk.attname)
+
+
+@functools.cache
+def _named(model, fields: tuple) -> tuple[list[str], int]:
+    names = list(fields)
     return names, names.index(model._meta.pk.attname)
 
 

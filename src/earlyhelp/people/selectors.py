@@ -71,6 +71,13 @@ def _family_columns() -> tuple:
 
 
 _BESIDE = ("engage_status", "engage_on", "share_status", "share_on", "other_household")
+# What the family record shows of each membership and person (and the timeline's names): the
+# rest stays deferred – reading and converting every column (who made each row and when, the
+# person's identifiers and notes) cost more than the query's own work (issue 19).
+_MEMBERSHIP_SHOWN = ("id", "family_id", "person_id", "role", "relationship", "start_date",
+                     "end_date")
+_PERSON_SHOWN = ("id", "given_name", "family_name", "known_as", "date_of_birth",
+                 "expected_date_of_birth")
 
 # The family record's members with what it shows beside each, compiled once (core.prepared):
 # building and compiling its five subqueries cost more than running them.
@@ -78,7 +85,7 @@ _MEMBERS = Prepared(
     lambda family: Membership.objects.filter(family_id=family)
     .annotate(**_beside_each_member())
     .order_by("role", "start_date")
-    .values(*fields_of(Membership), *fields_of(Person, "person__"), *_BESIDE),
+    .values(*_MEMBERSHIP_SHOWN, *(f"person__{name}" for name in _PERSON_SHOWN), *_BESIDE),
     "family",
     model=Membership,
 )
@@ -89,8 +96,9 @@ def _hang_members(family) -> None:
     `family.memberships.all()` reads them without a query."""
     members = []
     for row in _MEMBERS.rows(family=family.pk):
-        membership = instance(Membership, row)
-        membership._state.fields_cache["person"] = instance(Person, row, "person__")
+        membership = instance(Membership, row, fields=_MEMBERSHIP_SHOWN)
+        membership._state.fields_cache["person"] = instance(Person, row, "person__",
+                                                            fields=_PERSON_SHOWN)
         membership._state.fields_cache["family"] = family
         for name in _BESIDE:
             setattr(membership, name, row[name])
