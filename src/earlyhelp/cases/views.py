@@ -23,6 +23,7 @@ from earlyhelp.plans.models import PlanStatus
 from earlyhelp.plans.rules import SATISFACTION
 from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
+from earlyhelp.web.templatetags.journey import allows
 from earlyhelp.web.views.base import attempt, page
 from earlyhelp.worklists import selectors as worklists
 
@@ -116,7 +117,11 @@ _PAGE_PERMISSIONS = {
 
 @login_required
 def episode_detail(request, episode_id):
-    user = request.user
+    return page(request, "cases/detail.html", episode_page_context(request.user, episode_id))
+
+
+def episode_page_context(user, episode_id) -> dict:
+    """Everything cases/detail.html shows of the episode, as the user may see it."""
     episode = cases.episode_detail(user=user, episode_id=episode_id)
     context = episode_context(user, episode)
     context["notes"] = cases.episode_latest_notes(user=user, episode=episode)
@@ -128,8 +133,10 @@ def episode_detail(request, episode_id):
                     for name, action in _PAGE_PERMISSIONS.items()})
     # The back link and the caption's (includes/govuk/back_link.html written out): one reverse
     context["family_url"] = reverse("web:family_detail", args=[episode.family_id])
+    # Asked once: the buttons and the plan's two links each asked the plan's journey before
+    context["plan_editable"] = allows(context["plan"], "edit")
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
-    return page(request, "cases/detail.html", context)
+    return context
 
 
 @login_required
