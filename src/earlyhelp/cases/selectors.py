@@ -393,6 +393,11 @@ def _unchanged(value):
     return value
 
 
+# The same ids come back in every row of a list (its parent's) and on every page (themes,
+# organisations, users): each made once, not per row (UUIDs are immutable, so shared safely).
+_uuid = functools.lru_cache(maxsize=4096)(uuid.UUID)
+
+
 @functools.cache
 def _converter(field):
     """The function turning a field's (non-null) JSON value into its Python value, as
@@ -403,7 +408,7 @@ def _converter(field):
         return _aware
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.UUIDField):
-        return uuid.UUID
+        return _uuid
     if type(field) in (models.CharField, models.TextField):
         return _unchanged
     return field.to_python
@@ -416,20 +421,46 @@ def _made(model, values: dict):
         return model(**values)
     obj = model.__new__(model)
     obj._state = ModelState()
-    obj.__dict__.update({field.attname: values[field.attname] if field.attname in values
-                         else field.get_default() for field in model._meta.concrete_fields})
+    fixed, made_each_time = _defaults(model)
+    state = obj.__dict__
+    state.update(fixed)
+    for field in made_each_time:
+        if field.attname not in values:
+            state[field.attname] = field.get_default()
+    state.update(values)
     return obj
+
+
+@functools.cache
+def _defaults(model) -> tuple[dict, list]:
+    """`model`'s fields' defaults as Model.__init__ gives them: the fixed ones worked out once,
+    not per row (issue 19); the fields whose default is made each time (a new UUID, now)."""
+    fixed, made_each_time = {}, []
+    for field in model._meta.concrete_fields:
+        if (field.has_default() and callable(field.default)) or field.has_db_default():
+            made_each_time.append(field)
+        else:
+            fixed[field.attname] = field.get_default()
+    return fixed, made_each_time
+
+
+@functools.cache
+def _list_converters(model) -> dict:
+    """For `_hang`: each field's converter (`_converter`) by attname, chosen once per model."""
+    return {f.attname: _converter(f) for f in model._meta.concrete_fields}
 
 
 def _hang(episode, name, model, rows, order) -> None:
     """Unsaved instances of `model` from the JSON rows, sorted as the model's ordering sorts
     them, cached on the episode as a prefetch would be."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
+    converters = _list_converters(model)
+    # The list's other keys (the same in each of its rows): related rows' columns, annotations
+    others = [key for key in rows[0] if key not in converters] if rows else []
     instances = []
     for row in rows:
-        instance = _made(model, {key: _value(fields[key], value) for key, value in row.items()
-                                 if key in fields})  # fmt: skip
-        for key in row.keys() - fields.keys():
+        instance = _made(model, {key: None if value is None else converters[key](value)
+                                 for key, value in row.items() if key in converters})  # fmt: skip
+        for key in others:
             relation, _, column = key.partition("__")
             if column:  # a related row's column (the TAF member's organisation's name)
                 related_id = getattr(instance, f"{relation}_id")
