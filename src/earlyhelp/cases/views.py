@@ -24,7 +24,7 @@ from earlyhelp.plans.rules import SATISFACTION
 from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
 from earlyhelp.web.templatetags.journey import allows
-from earlyhelp.web.views.base import attempt, page
+from earlyhelp.web.views.base import attempt, page, url_maker
 from earlyhelp.worklists import selectors as worklists
 
 from .forms import (
@@ -131,8 +131,8 @@ def episode_page_context(user, episode_id) -> dict:
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
     context.update({name: policy.can(user, action, episode)
                     for name, action in _PAGE_PERMISSIONS.items()})
-    # The back link and the caption's (includes/govuk/back_link.html written out): one reverse
-    context["family_url"] = reverse("web:family_detail", args=[episode.family_id])
+    # The back link and the caption's (includes/govuk/back_link.html written out)
+    context["family_url"] = url_maker("web:family_detail")(episode.family_id)
     # Asked once: the buttons and the plan's two links each asked the plan's journey before
     context["plan_editable"] = allows(context["plan"], "edit")
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
