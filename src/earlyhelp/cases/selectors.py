@@ -500,8 +500,15 @@ def _latest_notes_query(episode, *, sensitive: bool, limit: int):
     if not sensitive:
         notes = notes.filter(is_sensitive=False)
     return notes.order_by("-written_at").values(
-        *fields_of(CaseNote), *related_fields(CaseNote, ["author"])
+        *_NOTE_SHOWS, *(f"author__{name}" for name in _AUTHOR_SHOWS)
     )[:limit]
+
+
+# What the page shows of a note and its author, read alone: the rest (the note's text, its
+# audit columns, the author's password hash and times) stays deferred – converting it was most
+# of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
+_NOTE_SHOWS = ("id", "episode_id", "written_at", "author_id", "subject", "is_sensitive")
+_AUTHOR_SHOWS = ("id", "username", "first_name", "last_name")
 
 
 @functools.cache
@@ -512,16 +519,21 @@ def _latest_notes(sensitive: bool, limit: int) -> Prepared:
 
 def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
     """The newest `limit` notes of episode_notes, with their authors, for the episode page: SQL
-    compiled once (core.prepared)."""
+    compiled once (core.prepared); only what the page shows of them is read (_NOTE_SHOWS)."""
     from earlyhelp.access.sensitive import CASE_NOTE, may_see
 
     from .models import CaseNote
 
+    from earlyhelp.core.models import User
+
     sensitive = may_see(user, CASE_NOTE, episode=episode)
-    rows = _latest_notes(sensitive, limit).rows(episode=episode.pk)
-    notes = instances(CaseNote, rows, ("author",))
-    for note in notes:
+    notes = []
+    for row in _latest_notes(sensitive, limit).rows(episode=episode.pk):
+        note = loaded(CaseNote, _NOTE_SHOWS, [row[name] for name in _NOTE_SHOWS])
+        note._state.fields_cache["author"] = loaded(
+            User, _AUTHOR_SHOWS, [row[f"author__{name}"] for name in _AUTHOR_SHOWS])
         note._state.fields_cache["episode"] = episode
+        notes.append(note)
     return notes
 
 
