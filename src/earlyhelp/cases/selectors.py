@@ -102,7 +102,7 @@ def _work_lists() -> tuple:
         columns = [f.attname for f in _plain_fields(model)]
         for name in related:
             related_model = model._meta.get_field(name).related_model
-            columns += [f"{name}__{f.attname}" for f in _plain_fields(related_model)]
+            columns += [f"{name}__{f.attname}" for f in _plain_fields(related_model, name)]
         queryset = model.objects.filter(**{to_episode: OuterRef("pk")})
         return _rows_of(queryset, by=to_episode, **_columns(*columns))
 
@@ -126,8 +126,23 @@ def _work_lists() -> tuple:
     )  # fmt: skip
 
 
-def _plain_fields(model) -> list:
-    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)]
+def _plain_fields(model, relation: str = "") -> list:
+    """The fields of `model` read into its list rows (as the row `relation` of another's, only
+    those _RELATED_SHOWS names for it)."""
+    shows = _RELATED_SHOWS.get(relation)
+    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)
+            and (shows is None or f.attname in shows)]  # fmt: skip
+
+
+# What the page shows of the work lists' related rows, where that is less than the whole row:
+# the rest stays deferred (a field read beyond these costs a query, pinned in tests). Whole
+# users and people were a good part of building, reading and converting the episode's lists
+# (their password hashes and times included; issue 19).
+_RELATED_SHOWS = {
+    "completing_organisation": ("id", "name"),
+    "person": ("id", "given_name", "family_name"),
+    "owner": ("id", "username", "first_name", "last_name"),
+}
 
 
 def _from_json(model, row: dict, prefix: str = ""):
@@ -144,7 +159,7 @@ def _from_json(model, row: dict, prefix: str = ""):
 def _json_reader(model, prefix: str) -> tuple:
     """For `_from_json`: the plain fields' names, each one's JSON key and converter, the
     primary key's JSON key – worked out once per model, not per row (issue 19)."""
-    fields = _plain_fields(model)
+    fields = _plain_fields(model, prefix.removesuffix("__"))
     return ([f.attname for f in fields],
             [(f"{prefix}{f.attname}", _converter(f)) for f in fields],
             f"{prefix}{model._meta.pk.attname}")  # fmt: skip
