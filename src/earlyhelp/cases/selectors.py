@@ -480,8 +480,8 @@ def _hang(episode, name, model, rows, order) -> None:
             if column:  # a related row's column (the TAF member's organisation's name)
                 related_id = getattr(instance, f"{relation}_id")
                 related = model._meta.get_field(relation).related_model
-                setattr(instance, relation,
-                        related(pk=related_id, **{column: row[key]}) if related_id else None)
+                setattr(instance, relation, _made(related, {
+                    related._meta.pk.attname: related_id, column: row[key]}) if related_id else None)
             else:  # an annotation (the plan's count of open actions)
                 setattr(instance, key, row[key])
         instance._state.adding, instance._state.db = False, "default"
