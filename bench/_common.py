@@ -49,6 +49,31 @@ def warm_file_cache(database_url: str) -> None:
     print(f"file cache warmed: {read / 2**20:,.0f} MiB read in {seconds:.1f} s")
 
 
+class QueryCounter:
+    """Counts the queries run inside it (`.count`). Not Django's CaptureQueriesContext while
+    timing: that turns on the debug cursor, which keeps each query's SQL and on SQLite asks the
+    database to quote its parameters – a cost in the measured time that grew with a page's
+    number of queries (0.4 ms of a 4.4 ms family record on SQLite, against 0.1 ms of the bare
+    view's)."""
+
+    def __init__(self, connection):
+        self._connection = connection
+        self.count = 0
+
+    def _counted(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self.count = 0
+        self._wrapper = self._connection.execute_wrapper(self._counted)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
 def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)

@@ -16,6 +16,7 @@ import sys
 from _common import (
     BOROUGH,
     ROOT,
+    QueryCounter,
     profile_requests,
     setup_django,
     summary,
@@ -43,7 +44,6 @@ def main() -> int:
     warm_file_cache(args.database_url)
 
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     from earlyhelp.cases.models import Episode
@@ -74,11 +74,11 @@ def main() -> int:
         times, queries = [], []
         for url, user in urls:
             client.force_authenticate(user or manager)
-            with CaptureQueriesContext(connection) as ctx:
+            with QueryCounter(connection) as counted:
                 response, ms = timed(client.get, url)
             assert response.status_code == 200, (url, response.status_code)
             times.append(ms)
-            queries.append(len(ctx.captured_queries))
+            queries.append(counted.count)
         # the first request warms caches; report steady state
         stats = summary(times[1:] if len(times) > 1 else times)
         stats["queries_max"] = max(queries)

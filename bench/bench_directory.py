@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import time
 
-from _common import BOROUGH, ROOT, setup_django, summary, timed, verdict, write_result
+from _common import BOROUGH, ROOT, QueryCounter, setup_django, summary, timed, verdict, write_result
 
 COPY = ROOT / "var" / "bench" / "directory.sqlite3"
 
@@ -50,7 +50,6 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
 
@@ -81,10 +80,10 @@ def main() -> int:
     def measure(label, calls):
         times, queries = [], []
         for fn in calls:
-            with CaptureQueriesContext(connection) as ctx:
+            with QueryCounter(connection) as counted:
                 _, ms = timed(fn)
             times.append(ms)
-            queries.append(len(ctx.captured_queries))
+            queries.append(counted.count)
         stats = summary(times[1:] if len(times) > 1 else times)
         stats["queries_max"] = max(queries)
         print(

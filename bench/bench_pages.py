@@ -30,6 +30,7 @@ import sys
 from _common import (
     BOROUGH,
     ROOT,
+    QueryCounter,
     profile_requests,
     setup_django,
     summary,
@@ -64,7 +65,7 @@ def main() -> int:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     from earlyhelp.cases.models import Episode, EpisodeStatus
     from earlyhelp.core.models import Role, User
@@ -131,11 +132,11 @@ def main() -> int:
                 client.get("/")
             if cold:
                 scoping.forget_built_scopes()
-            with CaptureQueriesContext(connection) as ctx:
+            with QueryCounter(connection) as counted:
                 response, ms = timed(client.get, url)
             assert response.status_code == 200, (url, response.status_code)
             times.append(ms)
-            queries.append(len(ctx.captured_queries))
+            queries.append(counted.count)
         stats = summary(times[1:] if len(times) > 1 else times)  # the first warms caches
         stats["queries_max"] = max(queries)
         stats["queries_min"] = min(queries)

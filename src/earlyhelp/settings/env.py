@@ -54,9 +54,14 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # mmap_size: the database file read through memory, up to SQLite's own cap
+                # (2 GiB in Python's build) – a 256 MiB window left most of a borough-sized file
+                # to reads, and a family's timeline on its first visit took 1.2 ms instead of
+                # 0.9 (issue 19).
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456;"
+                    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; "
+                    "PRAGMA mmap_size=17179869184;"
                 ),
             },
         }

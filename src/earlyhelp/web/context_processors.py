@@ -19,10 +19,15 @@ APP_PREFIXES = {
 }
 
 
+def _where() -> tuple[str, str]:
+    """The URLconf and script prefix this request's links are made for."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
 def _url(name: str) -> str:
     """The URL of a named page, or "" when its app is not mounted. Reversed once per URLconf
     and script prefix: every page draws the menu (issue 19)."""
-    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return _reversed(name, *_where())
 
 
 @functools.lru_cache(maxsize=256)
@@ -64,25 +69,33 @@ NAV = (
 )
 
 
-def nav_items_for(user, path: str = "") -> list[dict]:
-    items = []
+@functools.lru_cache(maxsize=128)
+def _menu(role: str, urlconf, script_prefix: str) -> tuple[tuple[str, str], ...]:
+    """(label, url) of each menu item a role has, in order: the same for every page."""
+    entries = []
     for label, name, allowed in NAV:
-        if allowed is not None and user.role not in allowed:
+        if allowed is not None and role not in allowed:
             continue
-        url = _url(name)
-        if not url:
-            continue
-        items.append({"label": label, "url": url})
-    # The longest matching prefix is the current section ("/" only matches itself).
+        url = _reversed(name, urlconf, script_prefix)
+        if url:
+            entries.append((label, url))
+    return tuple(entries)
+
+
+def _current(menu, path: str) -> str | None:
+    """The URL of the current section: the longest matching prefix ("/" only matches itself)."""
     best = None
-    for item in items:
-        url = item["url"]
+    for _, url in menu:
         matches = path == url if url == "/" else path.startswith(url)
-        if matches and (best is None or len(url) > len(best["url"])):
-            best = item
-    for item in items:
-        item["active"] = item is best
-    return items
+        if matches and (best is None or len(url) > len(best)):
+            best = url
+    return best
+
+
+def nav_items_for(user, path: str = "") -> list[dict]:
+    menu = _menu(user.role, *_where())
+    current = _current(menu, path)
+    return [{"label": label, "url": url, "active": url == current} for label, url in menu]
 
 
 def _second_factor_done(user) -> bool:
@@ -116,17 +129,20 @@ def nav_list_html(items) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _nav_html(items: tuple) -> str:
-    """nav_list_html for ((label, url, active), ...): a role's menu in one section."""
-    return nav_list_html([{"label": label, "url": url, "active": active}
-                          for label, url, active in items])
+def _nav_html(menu: tuple, current: str | None) -> str:
+    """nav_list_html for a role's menu in one section."""
+    return nav_list_html([{"label": label, "url": url, "active": url == current}
+                          for label, url in menu])
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    context = {"nav_directory_url": _url("directory:index")}
-    if user is not None and user.is_authenticated and _second_factor_done(user):
-        items = nav_items_for(user, request.path)
-        context["nav_html"] = _nav_html(
-            tuple((item["label"], item["url"], item["active"]) for item in items))
+    urlconf, script_prefix = _where()
+    context = {"nav_directory_url": _reversed("directory:index", urlconf, script_prefix)}
+    if user is not None and user.is_authenticated:
+        # The header's sign-out form (the layout's one link made on every page).
+        context["sign_out_url"] = _reversed("web:sign_out", urlconf, script_prefix)
+        if _second_factor_done(user):
+            menu = _menu(user.role, urlconf, script_prefix)
+            context["nav_html"] = _nav_html(menu, _current(menu, request.path))
     return context

@@ -79,6 +79,36 @@ def _labels(choices) -> dict:
     return dict(choices.choices)
 
 
+# Each kind of event's title and text from its row's texts t1–t4 (and the people's names by
+# id, for consent): made once here, not as closures for every event of every page.
+_WORDING = {
+    "contact": lambda t1, t2, t3, t4, names: (
+        f"Request for support {t1} received",
+        f"From {t2}{', ' + t3 if t3 else ''}",
+    ),
+    "decision": lambda t1, t2, t3, t4, names: (
+        f"Front door decision: {_label(TriageOutcome, t1)}",
+        f"Level of need: {t2}",
+    ),
+    "episode": lambda t1, t2, t3, t4, names: (
+        f"Early help episode {t1} opened", f"{_label(RouteIn, t2)}; {t3}"),
+    "closure": lambda t1, t2, t3, t4, names: (f"Episode {t1} closed",
+                                              _label(ClosureOutcome, t2)),
+    "transition": lambda t1, t2, t3, t4, names: (_label(TransitionKind, t1), t2),
+    "assessment": lambda t1, t2, t3, t4, names: ("Early help assessment started", ""),
+    "assessment_completed": lambda t1, t2, t3, t4, names: (
+        "Early help assessment completed", ""),
+    "plan": lambda t1, t2, t3, t4, names: ("Plan started", ""),
+    "review": lambda t1, t2, t3, t4, names: ("Review held", t1),
+    "note": lambda t1, t2, t3, t4, names: (f"Case note: {t1}",
+                                           f"By {f'{t2} {t3}'.strip() or t4}"),
+    "consent": lambda t1, t2, t3, t4, names: (
+        f"{_label(ConsentKind, t1)}: {_label(ConsentStatus, t2).lower()}",
+        names.get(str(t3).replace("-", ""), ""),
+    ),
+}
+
+
 class FamilyTimeline:
     """Everything that happened to a household, newest first, as a lazy sequence a Paginator
     slices. `page()` reads the page and the total in one query (the count a window over the
@@ -145,31 +175,9 @@ class FamilyTimeline:
         return events
 
     def _event(self, row) -> dict:
-
-        kind, t1, t2, t3, t4 = (row[c] for c in ("tl_kind", "tl_t1", "tl_t2", "tl_t3", "tl_t4"))
-        label = {
-            "contact": lambda: (
-                f"Request for support {t1} received",
-                f"From {t2}{', ' + t3 if t3 else ''}",
-            ),
-            "decision": lambda: (
-                f"Front door decision: {_label(TriageOutcome, t1)}",
-                f"Level of need: {t2}",
-            ),
-            "episode": lambda: (f"Early help episode {t1} opened", f"{_label(RouteIn, t2)}; {t3}"),
-            "closure": lambda: (f"Episode {t1} closed", _label(ClosureOutcome, t2)),
-            "transition": lambda: (_label(TransitionKind, t1), t2),
-            "assessment": lambda: ("Early help assessment started", ""),
-            "assessment_completed": lambda: ("Early help assessment completed", ""),
-            "plan": lambda: ("Plan started", ""),
-            "review": lambda: ("Review held", t1),
-            "note": lambda: (f"Case note: {t1}", f"By {f'{t2} {t3}'.strip() or t4}"),
-            "consent": lambda: (
-                f"{_label(ConsentKind, t1)}: {_label(ConsentStatus, t2).lower()}",
-                self._names.get(str(t3).replace("-", ""), ""),
-            ),
-        }[kind]
-        title, text = label()
+        kind = row["tl_kind"]
+        title, text = _WORDING[kind](row["tl_t1"], row["tl_t2"], row["tl_t3"], row["tl_t4"],
+                                     self._names)
         at = row["tl_at"]
         has_time = at is not None
         if has_time and timezone.is_aware(at):

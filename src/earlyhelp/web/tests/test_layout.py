@@ -3,6 +3,7 @@
 from html import unescape
 
 import pytest
+from django.test import override_settings
 
 from earlyhelp.core.models import Role
 from earlyhelp.core.testing.two_factor import verified_login
@@ -68,3 +69,26 @@ def test_error_pages_use_the_layout(world, client):
     response = client.get("/families/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
     assert "Page not found" in text(response)
+
+
+def test_the_layout_links_its_assets_where_the_settings_put_them(world, client):
+    """The asset URLs are kept between requests; a change of settings must not keep old ones."""
+    verified_login(client, world.worker)
+    assert 'href="/static/web/app.css"' in client.get("/").content.decode()
+    with override_settings(STATIC_URL="/elsewhere/"):
+        html = client.get("/").content.decode()
+        assert 'href="/elsewhere/web/app.css"' in html
+        assert 'src="/elsewhere/htmx.min.js"' in html
+    assert 'href="/static/web/app.css"' in client.get("/").content.decode()
+
+
+def test_the_header_signs_out_and_the_menu_waits_for_the_second_factor(world, client):
+    client.force_login(world.worker)  # signed in, second factor not yet given
+    with override_settings(EARLYHELP_REQUIRE_TWO_FACTOR=True):
+        html = client.get("/account/two-factor/", follow=True).content.decode()
+    assert 'action="/sign-out/"' in html
+    assert "govuk-service-navigation__link" not in html
+    verified_login(client, world.worker)
+    html = client.get("/caseload/").content.decode()
+    assert 'action="/sign-out/"' in html
+    assert 'href="/caseload/" aria-current="page"' in html
