@@ -26,10 +26,8 @@ from earlyhelp.core.prepared import (
     fields_of,
     hang,
     instance,
-    instances,
     loaded,
     plain_init,
-    related_fields,
     scoped_row_or_404,
 )
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
@@ -49,12 +47,49 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
     return filtered(EpisodeFilter, filters, episodes).order_by("-start_date", "reference")
 
 
-_DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
+# The episode's related rows read with it, each as much of it as the page, the policy and the
+# API's suggestions read (None: the whole row): the rest stays deferred (a field read beyond
+# these costs a query, pinned in tests) – whole users, families and requests for support were
+# a good part of converting the episode's row (issue 19).
+_DETAIL_RELATED = {
+    "family": ("id", "name"),
+    "team": ("id", "name", "service_id"),
+    "lead_practitioner": ("id", "username", "first_name", "last_name"),
+    "level": None,
+    "contact": ("id", "reference"),
+}
 
 
 @functools.cache
 def _detail_columns() -> tuple:
-    return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
+    return (*fields_of(Episode),
+            *(f"{name}__{column}" for name, _, columns, _ in _detail_related()
+              for column in columns))  # fmt: skip
+
+
+@functools.cache
+def _detail_related() -> tuple:
+    """Per _DETAIL_RELATED relation: its name, model, columns (a whole row's spelled out) and
+    the place of its primary key among them."""
+    related = []
+    for name, shows in _DETAIL_RELATED.items():
+        model = Episode._meta.get_field(name).related_model
+        # in the model's order, as Model.from_db takes a part of a row
+        columns = [f.attname for f in model._meta.concrete_fields
+                   if not shows or f.attname in shows]  # fmt: skip
+        related.append((name, model, columns, columns.index(model._meta.pk.attname)))
+    return tuple(related)
+
+
+def _episode_of(row: dict) -> Episode:
+    """The episode of its scoped row, each related row cached on it as select_related would
+    (None where there is none)."""
+    episode = instance(Episode, row)
+    for name, model, columns, pk_at in _detail_related():
+        values = [row[f"{name}__{column}"] for column in columns]
+        episode._state.fields_cache[name] = (None if values[pk_at] is None
+                                             else loaded(model, columns, values))  # fmt: skip
+    return episode
 
 
 @functools.cache
@@ -77,7 +112,7 @@ def episode_detail(*, user, episode_id) -> Episode:
         episode_id,
         key=("episode_page", scope_key(user)),
     )
-    (episode,) = instances(Episode, [row], _DETAIL_RELATED)
+    episode = _episode_of(row)
     _lists_of(episode, PAGE_LISTS, row)
     _hang_family_ratings(episode)
     _hang_work(episode, row)
@@ -128,10 +163,14 @@ def _work_lists() -> tuple:
 
 def _plain_fields(model, relation: str = "") -> list:
     """The fields of `model` read into its list rows (as the row `relation` of another's, only
-    those _RELATED_SHOWS names for it)."""
+    those _RELATED_SHOWS names for it), less the audit columns no page of the lists shows."""
     shows = _RELATED_SHOWS.get(relation)
     return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)
-            and (shows is None or f.attname in shows)]  # fmt: skip
+            and f.attname not in _UNSHOWN and (shows is None or f.attname in shows)]  # fmt: skip
+
+
+# Who last changed a row, and when: a time and two UUIDs per row to build and convert (issue 19)
+_UNSHOWN = ("modified_at", "created_by_id", "modified_by_id")
 
 
 # What the page shows of the work lists' related rows, where that is less than the whole row:
@@ -480,8 +519,8 @@ def _hang(episode, name, model, rows, order) -> None:
             if column:  # a related row's column (the TAF member's organisation's name)
                 related_id = getattr(instance, f"{relation}_id")
                 related = model._meta.get_field(relation).related_model
-                setattr(instance, relation, _made(related, {
-                    related._meta.pk.attname: related_id, column: row[key]}) if related_id else None)
+                shown = {related._meta.pk.attname: related_id, column: row[key]}
+                setattr(instance, relation, _made(related, shown) if related_id else None)
             else:  # an annotation (the plan's count of open actions)
                 setattr(instance, key, row[key])
         instance._state.adding, instance._state.db = False, "default"
@@ -523,7 +562,7 @@ def _latest_notes_query(episode, *, sensitive: bool, limit: int):
 # audit columns, the author's password hash and times) stays deferred – converting it was most
 # of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
 _NOTE_SHOWS = ("id", "episode_id", "written_at", "author_id", "subject", "is_sensitive")
-_AUTHOR_SHOWS = ("id", "username", "first_name", "last_name")
+_AUTHOR_SHOWS = ("username", "first_name", "last_name", "id")  # in the model's order (from_db)
 
 
 @functools.cache
@@ -536,10 +575,9 @@ def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
     """The newest `limit` notes of episode_notes, with their authors, for the episode page: SQL
     compiled once (core.prepared); only what the page shows of them is read (_NOTE_SHOWS)."""
     from earlyhelp.access.sensitive import CASE_NOTE, may_see
+    from earlyhelp.core.models import User
 
     from .models import CaseNote
-
-    from earlyhelp.core.models import User
 
     sensitive = may_see(user, CASE_NOTE, episode=episode)
     notes = []

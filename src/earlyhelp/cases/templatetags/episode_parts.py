@@ -56,9 +56,9 @@ def episode_heading(context) -> str:
     level = episode.level
     if level:
         status += f" Level of need {_text(level.rank)} – {_text(level.name)}"
+    family_link = f'<a class="govuk-link" href="{escape(context["family_url"])}">'
     parts = [
-        f'<span class="govuk-caption-l"><a class="govuk-link" href="{escape(context["family_url"])}">'
-        f'{_text(context["family"].name)}</a></span>\n'
+        f'<span class="govuk-caption-l">{family_link}{_text(context["family"].name)}</a></span>\n'
         f'<h1 class="govuk-heading-l">Early help episode {reference}</h1>\n'
         f'<p class="govuk-body">{status}</p>\n'
     ]
@@ -69,9 +69,10 @@ def episode_heading(context) -> str:
                      "(for example the closure letter to the family)</p>")  # fmt: skip
     parts.append("\n\n")
     if episode.is_open and context["can_work"]:
+        note = _BUTTON.format(" govuk-button--secondary", _link("web:note_add", episode.pk),
+                              "Add a case note")
         parts.append(f'\n<div class="govuk-button-group">\n  {_work_buttons(context, episode)}\n'
-                     f'  {_BUTTON.format(" govuk-button--secondary", _link("web:note_add", episode.pk), "Add a case note")}\n'  # noqa: E501
-                     "</div>\n")  # fmt: skip
+                     f"  {note}\n</div>\n")  # fmt: skip
     return mark_safe("".join(parts))
 
 
