@@ -457,15 +457,19 @@ def _converter(field):
     """The function turning a field's (non-null) JSON value into its Python value, as
     field.to_python does – chosen once per field: to_python's checks per value were a good part
     of turning the episode's lists into rows (issue 19). Text stays text; UUIDs (primary and
-    foreign keys) are made directly."""
+    foreign keys), dates, whole numbers and yes/no are made directly (what to_python does with
+    the values JSON carries)."""
     if isinstance(field, models.DateTimeField):
         return _aware
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.UUIDField):
         return _uuid
-    if type(field) in (models.CharField, models.TextField):
+    to_python = type(target).to_python
+    if to_python in (models.CharField.to_python, models.TextField.to_python):
         return _unchanged
-    return field.to_python
+    direct = {models.DateField.to_python: dt.date.fromisoformat,
+              models.IntegerField.to_python: int, models.BooleanField.to_python: bool}
+    return direct.get(to_python, field.to_python)
 
 
 def _made(model, values: dict):
