@@ -209,25 +209,31 @@ def _hang_work(episode, row: dict) -> None:
     read = {None: {episode.pk: episode}}
     for parent_list, name, model, parent_fk, related, order, _ in _work_lists():
         parents = read[parent_list]
-        children = {pk: [] for pk in parents}
+        relations = _relations(model, related)
         objects = []
         for data in json.loads(row[f"_work_{name}"] or "[]"):
             obj = _from_json(model, data)
-            for relation in related:
-                related_model = model._meta.get_field(relation).related_model
-                obj._state.fields_cache[relation] = _from_json(
-                    related_model, data, f"{relation}__"
-                )
+            cache = obj._state.fields_cache
+            for relation, related_model, prefix in relations:
+                cache[relation] = _from_json(related_model, data, prefix)
             objects.append(obj)
         objects.sort(key=order)
         attname = model._meta.get_field(parent_fk).attname
+        children = {pk: [] for pk in parents}
         for obj in objects:
-            parent = parents[getattr(obj, attname)]
-            obj._state.fields_cache[parent_fk] = parent
-            children[parent.pk].append(obj)
+            parent_pk = getattr(obj, attname)
+            obj._state.fields_cache[parent_fk] = parents[parent_pk]
+            children[parent_pk].append(obj)
         for pk, parent in parents.items():
             hang(parent, name, model, children[pk])
         read[name] = {obj.pk: obj for obj in objects}
+
+
+@functools.cache
+def _relations(model, related: tuple) -> tuple:
+    """(name, model, JSON key prefix) of each related row a work list reads with its own."""
+    return tuple((name, model._meta.get_field(name).related_model, f"{name}__")
+                 for name in related)  # fmt: skip
 
 
 def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNamespace]]]:
