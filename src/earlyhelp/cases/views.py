@@ -112,6 +112,10 @@ _PAGE_PERMISSIONS = {
     "may_change_focus": policy.Action.CHANGE_FOCUS_CHILDREN,
     "may_letter": policy.Action.CREATE_LETTER,
 }
+# Offered on an open episode only: not asked of a closed one (False for it, which the template
+# and cases/templatetags/episode_parts.py rely on)
+_OPEN_ONLY = {"may_allocate", "may_add_taf", "may_close", "may_step_up", "may_refer",
+              "may_set_start"}
 
 
 @login_required
@@ -128,7 +132,8 @@ def episode_page_context(user, episode_id) -> dict:
     completed = context["assessment_completed"]
     needs = list(completed.presenting_needs.all()) if completed else []
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
-    context.update({name: policy.can(user, action, episode)
+    is_open = episode.is_open
+    context.update({name: (is_open or name not in _OPEN_ONLY) and policy.can(user, action, episode)
                     for name, action in _PAGE_PERMISSIONS.items()})
     # The back link and the caption's (includes/govuk/back_link.html written out)
     context["family_url"] = url_maker("web:family_detail")(episode.family_id)
