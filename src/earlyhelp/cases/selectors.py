@@ -4,7 +4,6 @@ import datetime as dt
 import functools
 import json
 import uuid
-from types import SimpleNamespace
 
 from django.db import models
 from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, TextField
@@ -19,7 +18,7 @@ from earlyhelp.access.scoping import (
     visible_episodes,
     visible_families,
 )
-from earlyhelp.core import audit, dates
+from earlyhelp.core import audit, audited_read, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.prepared import (
     Prepared,
@@ -236,24 +235,27 @@ def _relations(model, related: tuple) -> tuple:
                  for name in related)  # fmt: skip
 
 
-def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[SimpleNamespace]]]:
+def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[dict]]]:
     """One episode with what the API's episode detail (cases.api.EpisodeOutput) shows: ids of
     its related rows and summaries of its assessments, plans and reviews – none of the needs,
-    entries, outcomes or scores the page reads. Audited as a view.
+    entries, outcomes or scores the page reads. Audited as a view – on PostgreSQL by the read's
+    own statement (core.audited_read: no round trip of its own).
 
     The scoped episode and all its lists in one statement compiled once per scope
     (core.prepared.scoped_row_or_404), each list a JSON array (a correlated subquery per list,
     see `_json_lists`) instead of one prefetch query each – at full size and under load each
     round trip cost more than the rows it brought, and composing and compiling the scoped query
     took longer than running it (issue 19). Returns the episode's row (_API_COLUMNS: its own
-    columns, its family's name and its lead's names) and its lists as plain records by name
-    (`_plain_lists`), which cases.api.episode_body writes out: model instances for them cost
+    columns, its family's name and its lead's names) and its lists as plain rows by name
+    (`_api_lists`), which cases.api.episode_body writes out: model instances for them cost
     more than the query."""
+    wrap = audited_read.view_row_wrap(Episode, user=user)  # PostgreSQL: one statement
     row = scoped_row_or_404(Episode, lambda: _api_episodes(user), episode_id,
-                            key=("episode_api", scope_key(user)))
-    lists = _plain_lists(row, API_LISTS)
-    audit.record_view(user=user, model=Episode, object_id=row["id"], family_id=row["family_id"])
-    return row, lists
+                            key=("episode_api", scope_key(user)), wrap=wrap)
+    if wrap is None:
+        audit.record_view(user=user, model=Episode, object_id=row["id"],
+                          family_id=row["family_id"])
+    return row, _api_lists(row)
 
 
 def _api_episodes(user) -> QuerySet:
@@ -393,54 +395,55 @@ def _hang_family_ratings(episode) -> None:
         hang(view, "ratings", FamilyRating, by_view[view.pk])
 
 
-def _plain_lists(episode, names) -> dict[str, list[SimpleNamespace]]:
-    """The named lists of the episode's row (each a JSON array, taken out of the row) as plain
-    records (the rows' columns as attributes, typed as the models type them, `pk` for `id`),
-    sorted as `_hang` sorts them – for the API, which writes them out: building model instances
-    cost more than the query (issue 19)."""
-    lists = _json_lists()
-    plain = {}
-    for name in names:
+def _api_lists(episode) -> dict[str, list[dict]]:
+    """API_LISTS taken out of the episode's row (each a JSON array) as rows of the values the
+    API writes: ids and dates as the array's own text (UUIDs with their hyphens, as the renderer
+    writes them – SQLite keeps them as bare hex), times as aware datetimes, sorted as `_hang`
+    sorts them. Typing each value for the JSON renderer to write it back as text cost more than
+    the query (issue 19)."""
+    lists = {}
+    for name in API_LISTS:
         rows = json.loads(episode.pop(f"_json_{name}") or "[]")
-        _, model, order = lists[name]
-        typers = _typers(model)
-        records = []
+        ids, times, order = _API_ROWS[name]
         for row in rows:
-            record = SimpleNamespace(**{
-                key: value if value is None or key not in typers else typers[key](value)
-                for key, value in row.items()
-            })
-            record.pk = record.id
-            records.append(record)
-        records.sort(key=order)
-        plain[name] = records
-    return plain
+            for key in ids:
+                value = row[key]
+                if value is not None and len(value) == 32:  # SQLite's hex
+                    row[key] = _hyphened(value)
+            for key in times:
+                row[key] = _aware(row[key])
+        if len(rows) > 1:
+            rows.sort(key=order)
+        lists[name] = rows
+    return lists
 
 
-@functools.cache
-def _typers(model) -> dict:
-    """For each column of `model`: a function giving a value as JSON carried it its Python type,
-    as `_value` does – UUIDs and dates read directly, not through each field's to_python (a
-    relation's looks up its target field every call; issue 19)."""
-    typers = {}
-    for field in model._meta.concrete_fields:
-        target = field.target_field if field.is_relation else field
-        if isinstance(target, models.UUIDField):
-            typers[field.attname] = uuid.UUID
-        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-            typers[field.attname] = dt.date.fromisoformat
-        else:
-            typers[field.attname] = functools.partial(_value, field)
-    return typers
+def _hyphened(hex_: str) -> str:
+    """A UUID's 32 hex digits as str(uuid.UUID(hex_)) writes them."""
+    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+
+
+def _started(row) -> tuple:
+    """Newest start first, then by creation (the models' order, as `_json_lists` gives it)."""
+    return -dt.date.fromisoformat(row["started_on"]).toordinal(), row["created_at"]
+
+
+# Per API list: its UUID columns, its times, and the order `_json_lists` gives its models, on
+# the JSON rows (ISO dates sort as the dates do).
+_API_ROWS = {
+    "focus_children": (("id",), (), lambda p: (p["family_name"], p["given_name"], p["id"])),
+    "taf_members": (("id", "user_id", "organisation_id"), (),
+                    lambda m: (m["joined_on"], m["name"])),
+    "transitions": (("id", "recorded_by_id"), ("created_at",),
+                    lambda t: (t["date"], t["created_at"])),
+    "assessments": (("id",), ("created_at",), _started),
+    "plans": (("id",), ("created_at",), _started),
+    "reviews": (("id",), ("created_at",), lambda r: (r["held_on"], r["created_at"])),
+}
 
 
 def _columns(*names) -> dict:
     return {name: name for name in names}
-
-
-def _value(field, value):
-    """A value as JSON carried it (text for dates, times and UUIDs) back to its Python type."""
-    return None if value is None else _converter(field)(value)
 
 
 def _aware(text: str) -> dt.datetime:

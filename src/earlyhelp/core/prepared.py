@@ -237,14 +237,16 @@ _SCOPED_MAX = 512
 _PK = placeholder(1)
 
 
-def scoped_row_or_404(model, build, pk, *, key) -> dict:
+def scoped_row_or_404(model, build, pk, *, key, wrap=None) -> dict:
     """The row with this primary key of the scoped values() queryset of `model` that `build()`
     makes, as get_visible_or_404 (access.scoping) finds it: out of scope, missing and malformed
     ids all a 404. Its SQL –
     the scope's included – compiled once per connection and `key`, which must name everything
     the SQL depends on (the query's shape and access.scoping.scope_key(user)), and the id bound
     as a parameter. Composing a scoped values() queryset and compiling it took longer than
-    reading the row (issue 19); the scope is still tested in the query, every time."""
+    reading the row (issue 19); the scope is still tested in the query, every time.
+    `wrap(sql, params) -> (sql, params)`: the statement run around the row's SELECT, returning
+    its columns (core.audited_read: the read's audit row written in the same statement)."""
     connection_ = connections[router.db_for_read(model)]
     try:
         pk = model._meta.pk.to_python(pk)
@@ -264,8 +266,11 @@ def scoped_row_or_404(model, build, pk, *, key) -> dict:
         per_connection.move_to_end(key)
     if compiled is None:
         raise Http404("Not found")
+    sql, params = compiled.sql, compiled.bind(pk=pk)
+    if wrap is not None:
+        sql, params = wrap(sql, params)
     with cursor(connection_) as cursor_:
-        cursor_.execute(compiled.sql, compiled.bind(pk=pk))
+        cursor_.execute(sql, params)
         rows = cursor_.fetchall()
     if not rows:
         raise Http404("Not found")

@@ -11,7 +11,7 @@ from earlyhelp.access.scoping import (
     visible_families,
     visible_people,
 )
-from earlyhelp.core import audit
+from earlyhelp.core import audit, audited_read
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.prepared import (
     Prepared,
@@ -40,15 +40,20 @@ def family_detail(*, user, family_id, for_page: bool = False) -> Family:
     consent to engage and to share (status and date) and whether the person is a current
     member of another household."""
     if for_page:
-        # As values, the scope's SQL run prepared on PostgreSQL (core.prepared)
+        # As values, the scope's SQL run prepared on PostgreSQL (core.prepared), its view row
+        # written by the same statement there (core.audited_read)
+        wrap = audited_read.view_row_wrap(Family, user=user, family_column="id")
         row = scoped_row_or_404(
             Family,
             lambda: visible_families(user).values(*_family_columns()),
             family_id,
             key=("family_page", scope_key(user)),
+            wrap=wrap,
         )
         (family,) = instances(Family, [row], ("locality",))
         _hang_members(family)
+        if wrap is not None:
+            return family
     else:
         families = visible_families(user).select_related("locality")
         memberships = Membership.objects.select_related("person").order_by("role", "start_date")
@@ -117,15 +122,20 @@ def family_for_api(*, user, family_id) -> tuple[dict, list[dict]]:
     its memberships with their people's, in the order family_detail gives. Plain rows, not
     model instances: the API writes them out as they are (people.api.family_body) – building
     instances and a serializer's fields per member cost more than the queries (issue 19).
-    Audited as a view, like family_detail."""
+    Audited as a view, like family_detail – on PostgreSQL by the read's own statement
+    (core.audited_read: no round trip of its own)."""
+    wrap = audited_read.view_row_wrap(Family, user=user, family_column="id")
     family = scoped_row_or_404(
         Family,
         lambda: visible_families(user).values(*FAMILY_API_FIELDS),
         family_id,
         key=("family_api", scope_key(user)),
+        wrap=wrap,
     )
     members = _API_MEMBERS.rows(family=family["id"])
-    audit.record_view(user=user, model=Family, object_id=family["id"], family_id=family["id"])
+    if wrap is None:
+        audit.record_view(user=user, model=Family, object_id=family["id"],
+                          family_id=family["id"])
     return family, members
 
 

@@ -95,3 +95,37 @@ def test_each_detail_read_leaves_one_view_row_naming_the_record(world, path, obj
     row = rows.latest("id")
     assert (row.user_id, row.object_type, row.object_id, row.family_id) == (
         world.worker.pk, object_type, str(record), episode.family_id)
+
+
+@pytest.mark.parametrize("path", ["episodes", "families"])
+def test_detail_view_row_is_the_one_record_view_writes(world, path):
+    """On PostgreSQL the detail's view row is written by the read's own statement
+    (core.audited_read): every column as audit.record_view writes it (but its id, its time and
+    the sealer's columns, set later); elsewhere it is record_view's. A refused read (404)
+    writes no view row, as before."""
+    import uuid
+
+    from earlyhelp.cases.models import Episode
+    from earlyhelp.core import audit
+    from earlyhelp.core.models import AuditEvent
+    from earlyhelp.people.models import Family
+
+    episode = open_episode(world)
+    model, record = (Episode, episode.pk) if path == "episodes" else (Family, episode.family_id)
+    assert _client(world.worker).get(f"/api/{path}/{record}/").status_code == 200
+    written = AuditEvent.objects.filter(action="view").latest("id")
+    reference = audit.record_view(user=world.worker, model=model, object_id=record,
+                                  family_id=episode.family_id)
+    reference.refresh_from_db()
+
+    def columns(row):
+        return {f.attname: getattr(row, f.attname) for f in AuditEvent._meta.concrete_fields
+                if f.attname not in ("id", "at")}
+
+    assert columns(written) == columns(reference)
+    assert abs((reference.at - written.at).total_seconds()) < 60
+    views = AuditEvent.objects.filter(action="view").count()
+    for missing in (uuid.uuid4(), record):
+        user = world.worker if missing != record else world.partner  # out of scope
+        assert _client(user).get(f"/api/{path}/{missing}/").status_code == 404
+    assert AuditEvent.objects.filter(action="view").count() == views

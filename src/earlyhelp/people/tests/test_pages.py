@@ -76,3 +76,28 @@ def test_timeline_items_drawn_in_python_cut_long_texts_and_escape(world):
     assert f'href="{link}">Plan started</a>' in html
     assert html.count('<li class="app-timeline__item">') == 2
     assert html.count('<p class="govuk-body">') == 1  # no empty summary
+
+
+def test_the_family_record_leaves_the_view_row_record_view_writes(world, episode, client):
+    """On PostgreSQL the family record's view row is written by its read's own statement
+    (core.audited_read); its columns must be audit.record_view's. Out of scope: 404, no row."""
+    from earlyhelp.core import audit
+    from earlyhelp.core.models import AuditEvent
+
+    verified_login(client, world.worker)
+    url = reverse("web:family_detail", args=[episode.family_id])
+    assert client.get(url).status_code == 200
+    written = AuditEvent.objects.filter(action="view").latest("id")
+    reference = audit.record_view(user=world.worker, obj=episode.family,
+                                  family_id=episode.family_id)
+    reference.refresh_from_db()
+
+    def columns(row):
+        return {f.attname: getattr(row, f.attname) for f in AuditEvent._meta.concrete_fields
+                if f.attname not in ("id", "at")}
+
+    assert columns(written) == columns(reference)
+    views = AuditEvent.objects.filter(action="view").count()
+    verified_login(client, world.partner)
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="view").count() == views

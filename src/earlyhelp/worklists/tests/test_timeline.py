@@ -138,3 +138,33 @@ def test_a_family_with_no_history_is_one_query(world, django_assert_num_queries)
         page = family_timeline(user=world.manager, family=family).page(None, 3)
         assert page.paginator.count == 0
         assert list(page) == []
+
+
+def test_within_a_day_an_undated_time_comes_first_then_the_times_newest_first(world):
+    """An event known only by its date (a consent decision) heads its day; the timed ones
+    follow newest first; the next day's earliest event is above them all."""
+    episode = journey.open_episode(world)
+    day = days_ago(3)
+    zone = timezone.get_current_timezone()
+
+    def at(date, hour, minute=0):
+        return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=zone)
+
+    for subject, when in (("Morning", at(day, 9)), ("Afternoon", at(day, 15)),
+                          ("Next day early", at(day + dt.timedelta(days=1), 0, 10)),
+                          ("Day before late", at(day - dt.timedelta(days=1), 23, 50))):
+        cases.case_note_add(episode=episode, subject=subject, text=".", acting_user=world.worker,
+                            written_at=when)
+    people_services.consent_record(
+        person=world.child, kind="share", status="withdrawn", decided_on=day,
+        acting_user=world.worker,
+    )
+    titles = [e["title"] for e in _timeline(world.worker, world)
+              if e["title"].startswith(("Case note", "Consent to share information: withdrawn"))]
+    assert titles == [
+        "Case note: Next day early",
+        "Consent to share information: withdrawn",
+        "Case note: Afternoon",
+        "Case note: Morning",
+        "Case note: Day before late",
+    ]
