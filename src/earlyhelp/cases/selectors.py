@@ -101,21 +101,25 @@ def _detail_lists() -> dict:
 
 
 def episode_detail(*, user, episode_id) -> Episode:
-    """One episode with everything its page or API response needs, in a fixed number of queries."""
+    """One episode with everything its page or API response needs, in a fixed number of queries.
+    Audited as a view – on PostgreSQL by the read's own statement (core.audited_read)."""
     # The episode, its related rows, its lists (`_lists_of`) and its work (`_hang_work`): one
     # scoped query, compiled once per scope (core.prepared)
     lists = _detail_lists()
+    wrap = audited_read.view_row_wrap(Episode, user=user)  # PostgreSQL: one statement
     row = scoped_row_or_404(
         Episode,
         lambda: visible_episodes(user).annotate(**lists).values(*_detail_columns(), *lists),
         episode_id,
         key=("episode_page", scope_key(user)),
+        wrap=wrap,
     )
     episode = _episode_of(row)
     _lists_of(episode, PAGE_LISTS, row)
     _hang_family_ratings(episode)
     _hang_work(episode, row)
-    audit.record_view(user=user, obj=episode, family_id=episode.family_id)
+    if wrap is None:
+        audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
 

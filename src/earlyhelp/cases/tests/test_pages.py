@@ -45,6 +45,29 @@ def test_episode_and_family_pages_are_scoped_and_audited(world, episode, client)
     ).exists()
 
 
+def test_the_episode_page_leaves_the_view_row_record_view_writes(world, episode, client):
+    """On PostgreSQL the episode page's view row is written by its read's own statement
+    (core.audited_read); its columns must be audit.record_view's. Out of scope: 404, no row."""
+    from earlyhelp.core import audit
+
+    verified_login(client, world.worker)
+    url = reverse("web:episode_detail", args=[episode.pk])
+    assert client.get(url).status_code == 200
+    written = AuditEvent.objects.filter(action="view").latest("id")
+    reference = audit.record_view(user=world.worker, obj=episode, family_id=episode.family_id)
+    reference.refresh_from_db()
+
+    def columns(row):
+        return {f.attname: getattr(row, f.attname) for f in AuditEvent._meta.concrete_fields
+                if f.attname not in ("id", "at")}
+
+    assert columns(written) == columns(reference)
+    views = AuditEvent.objects.filter(action="view").count()
+    verified_login(client, world.other_worker)
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="view").count() == views
+
+
 def test_partner_cannot_change_an_episode_they_do_not_lead(world, episode, client):
     journey.partner_joins_taf(world, episode)
     verified_login(client, world.partner)  # on the TAF: can see it, cannot work on it
