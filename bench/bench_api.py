@@ -7,6 +7,12 @@ detail p50 at most 2× a bare Django view reading one row (bench/load_urls.py), 
 19). The database's files are read once before measuring (`_common.warm_file_cache`: a running
 server's database is in memory; a first visit otherwise measured the disk).
 `--profile N` prints a cProfile of N requests of each detail.
+
+Callers sign in with a session, as the API's one authentication (SessionAuthentication) has
+them – the bare view then reads the same session and user, as the pages' benchmark does (the
+issue's bare view: "under the same settings, middleware and session"). `--auth forced` measures
+as this benchmark did until stop 23: DRF's test-only force_authenticate, no session for either
+side (the bare view anonymous).
 """
 
 import argparse
@@ -35,6 +41,8 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=int, default=20, help="requests profiled per read")
+    parser.add_argument("--auth", choices=("session", "forced"), default="session",
+                        help="sign in with a session (the API's own way) or force_authenticate")
     args = parser.parse_args()
     path = ROOT / args.database_url.removeprefix("sqlite:///")  # absolute paths stay absolute
     if args.database_url.startswith("sqlite") and not path.exists():
@@ -68,12 +76,20 @@ def main() -> int:
     print(f"borough: {counts['families']:,} families, {counts['episodes']:,} episodes")
 
     client = APIClient()
-    client.force_authenticate(manager)
+    signed_in = {}
+
+    def sign_in(user):
+        """Outside the timed request: a session for `user` (or DRF's forced authentication)."""
+        if args.auth == "forced":
+            client.force_authenticate(user)
+        elif signed_in.get("user") != user.pk:
+            client.force_login(user)
+            signed_in["user"] = user.pk
 
     def measure(label, urls, as_user=None):
         times, queries = [], []
         for url, user in urls:
-            client.force_authenticate(user or manager)
+            sign_in(user or manager)
             with QueryCounter(connection) as counted:
                 response, ms = timed(client.get, url)
             assert response.status_code == 200, (url, response.status_code)
@@ -90,7 +106,8 @@ def main() -> int:
 
     from django.test.utils import override_settings
 
-    with override_settings(ROOT_URLCONF="load_urls"):  # earlyhelp's URLs plus the bare view
+    # The second factor is the security app's to measure (bench_sign_in.py), as for the pages.
+    with override_settings(ROOT_URLCONF="load_urls", EARLYHELP_REQUIRE_TWO_FACTOR=False):
         reads = {
             "family_detail": [(f"/api/families/{pk}/", None) for pk in family_ids],
             "episode_detail": [(f"/api/episodes/{pk}/", None) for pk in sample_episodes],
@@ -106,7 +123,7 @@ def main() -> int:
             print(f"{label:<16} {stats['bare_ratio_p50']:.1f}× the bare view (p50)")
         profiles = {}
         if args.profile:
-            client.force_authenticate(manager)
+            sign_in(manager)
             for name in ("family_detail", "episode_detail"):
                 urls = [u for u, _ in reads[name][: args.profile]]
                 profiles[name] = profile_requests(
@@ -119,6 +136,7 @@ def main() -> int:
                f"(target {TARGET_RATIO:.0f}×)" for name in ("family_detail", "episode_detail")
                if results[name]["bare_ratio_p50"] > TARGET_RATIO]  # fmt: skip
     write_result("api", {"database": args.database_url.split(":")[0], "borough": counts,
+                         "auth": args.auth,
                          "target_p95_ms": target, "target_bare_ratio_p50": TARGET_RATIO,
                          "met": not missed, "bare_view": {"before": bare, "after": bare_again},
                          "results": results, "profiles": profiles})
