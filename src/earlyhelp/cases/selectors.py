@@ -759,13 +759,16 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     if closing or closing_view:
         columns.append((episode.end_date, {k: c.score for k, c in closing.items()}, closing_view))
     child_words = may_see(user, CHILD_WORDS, episode=episode)
+    # Each view's ratings by need, read once (a view rates a need once)
+    rated = {view.pk: {x.need_id: str(x.score) for x in view.ratings.all()}
+             for _, _, view in columns if view is not None}  # fmt: skip
 
     def family_score(view, need):
         if view is None:
             return "–"
         if view.declined:
             return "Did not want to say"
-        return next((str(x.score) for x in view.ratings.all() if x.need_id == need.pk), "–")
+        return rated[view.pk].get(need.pk, "–")
 
     rows = [{"need": need, "baseline": need.baseline_score,
              "cells": [(prac.get(need.pk, "–"), family_score(view, need))

@@ -47,12 +47,11 @@ def distance_travelled(assessment, reviews):
     categories = ["Assessment"] + [
         f"Review {n} ({long_date(r.held_on)})" for n, r in enumerate(reviews, start=1)
     ]
+    # Each review's scores by need, read once (a need has one score per review)
+    by_review = [{s.need_id: s.score for s in review.scores.all()} for review in reviews]
     series = {}
     for need in needs:
-        scores = [
-            next((s.score for s in review.scores.all() if s.need_id == need.pk), None)
-            for review in reviews
-        ]
+        scores = [scored.get(need.pk) for scored in by_review]
         name = need.theme.name
         if name in series:
             name = f"{name} ({need.person.full_name if need.person_id else 'family'})"
