@@ -25,10 +25,8 @@ from earlyhelp.core.prepared import (
     fields_of,
     hang,
     instance,
-    instances,
     loaded,
     plain_init,
-    related_fields,
     scoped_row_or_404,
 )
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
@@ -48,12 +46,49 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
     return filtered(EpisodeFilter, filters, episodes).order_by("-start_date", "reference")
 
 
-_DETAIL_RELATED = ("family", "team", "lead_practitioner", "level", "contact")
+# The episode's related rows read with it, each as much of it as the page, the policy and the
+# API's suggestions read (None: the whole row): the rest stays deferred (a field read beyond
+# these costs a query, pinned in tests) – whole users, families and requests for support were
+# a good part of converting the episode's row (issue 19).
+_DETAIL_RELATED = {
+    "family": ("id", "name"),
+    "team": ("id", "name", "service_id"),
+    "lead_practitioner": ("id", "username", "first_name", "last_name"),
+    "level": None,
+    "contact": ("id", "reference"),
+}
 
 
 @functools.cache
 def _detail_columns() -> tuple:
-    return (*fields_of(Episode), *related_fields(Episode, _DETAIL_RELATED))
+    return (*fields_of(Episode),
+            *(f"{name}__{column}" for name, _, columns, _ in _detail_related()
+              for column in columns))  # fmt: skip
+
+
+@functools.cache
+def _detail_related() -> tuple:
+    """Per _DETAIL_RELATED relation: its name, model, columns (a whole row's spelled out) and
+    the place of its primary key among them."""
+    related = []
+    for name, shows in _DETAIL_RELATED.items():
+        model = Episode._meta.get_field(name).related_model
+        # in the model's order, as Model.from_db takes a part of a row
+        columns = [f.attname for f in model._meta.concrete_fields
+                   if not shows or f.attname in shows]  # fmt: skip
+        related.append((name, model, columns, columns.index(model._meta.pk.attname)))
+    return tuple(related)
+
+
+def _episode_of(row: dict) -> Episode:
+    """The episode of its scoped row, each related row cached on it as select_related would
+    (None where there is none)."""
+    episode = instance(Episode, row)
+    for name, model, columns, pk_at in _detail_related():
+        values = [row[f"{name}__{column}"] for column in columns]
+        episode._state.fields_cache[name] = (None if values[pk_at] is None
+                                             else loaded(model, columns, values))  # fmt: skip
+    return episode
 
 
 @functools.cache
@@ -66,21 +101,25 @@ def _detail_lists() -> dict:
 
 
 def episode_detail(*, user, episode_id) -> Episode:
-    """One episode with everything its page or API response needs, in a fixed number of queries."""
+    """One episode with everything its page or API response needs, in a fixed number of queries.
+    Audited as a view – on PostgreSQL by the read's own statement (core.audited_read)."""
     # The episode, its related rows, its lists (`_lists_of`) and its work (`_hang_work`): one
     # scoped query, compiled once per scope (core.prepared)
     lists = _detail_lists()
+    wrap = audited_read.view_row_wrap(Episode, user=user)  # PostgreSQL: one statement
     row = scoped_row_or_404(
         Episode,
         lambda: visible_episodes(user).annotate(**lists).values(*_detail_columns(), *lists),
         episode_id,
         key=("episode_page", scope_key(user)),
+        wrap=wrap,
     )
-    (episode,) = instances(Episode, [row], _DETAIL_RELATED)
+    episode = _episode_of(row)
     _lists_of(episode, PAGE_LISTS, row)
     _hang_family_ratings(episode)
     _hang_work(episode, row)
-    audit.record_view(user=user, obj=episode, family_id=episode.family_id)
+    if wrap is None:
+        audit.record_view(user=user, obj=episode, family_id=episode.family_id)
     return episode
 
 
@@ -101,7 +140,7 @@ def _work_lists() -> tuple:
         columns = [f.attname for f in _plain_fields(model)]
         for name in related:
             related_model = model._meta.get_field(name).related_model
-            columns += [f"{name}__{f.attname}" for f in _plain_fields(related_model)]
+            columns += [f"{name}__{f.attname}" for f in _plain_fields(related_model, name)]
         queryset = model.objects.filter(**{to_episode: OuterRef("pk")})
         return _rows_of(queryset, by=to_episode, **_columns(*columns))
 
@@ -125,8 +164,27 @@ def _work_lists() -> tuple:
     )  # fmt: skip
 
 
-def _plain_fields(model) -> list:
-    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)]
+def _plain_fields(model, relation: str = "") -> list:
+    """The fields of `model` read into its list rows (as the row `relation` of another's, only
+    those _RELATED_SHOWS names for it), less the audit columns no page of the lists shows."""
+    shows = _RELATED_SHOWS.get(relation)
+    return [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField)
+            and f.attname not in _UNSHOWN and (shows is None or f.attname in shows)]  # fmt: skip
+
+
+# Who last changed a row, and when: a time and two UUIDs per row to build and convert (issue 19)
+_UNSHOWN = ("modified_at", "created_by_id", "modified_by_id")
+
+
+# What the page shows of the work lists' related rows, where that is less than the whole row:
+# the rest stays deferred (a field read beyond these costs a query, pinned in tests). Whole
+# users and people were a good part of building, reading and converting the episode's lists
+# (their password hashes and times included; issue 19).
+_RELATED_SHOWS = {
+    "completing_organisation": ("id", "name"),
+    "person": ("id", "given_name", "family_name"),
+    "owner": ("id", "username", "first_name", "last_name"),
+}
 
 
 def _from_json(model, row: dict, prefix: str = ""):
@@ -143,7 +201,7 @@ def _from_json(model, row: dict, prefix: str = ""):
 def _json_reader(model, prefix: str) -> tuple:
     """For `_from_json`: the plain fields' names, each one's JSON key and converter, the
     primary key's JSON key – worked out once per model, not per row (issue 19)."""
-    fields = _plain_fields(model)
+    fields = _plain_fields(model, prefix.removesuffix("__"))
     return ([f.attname for f in fields],
             [(f"{prefix}{f.attname}", _converter(f)) for f in fields],
             f"{prefix}{model._meta.pk.attname}")  # fmt: skip
@@ -154,25 +212,31 @@ def _hang_work(episode, row: dict) -> None:
     read = {None: {episode.pk: episode}}
     for parent_list, name, model, parent_fk, related, order, _ in _work_lists():
         parents = read[parent_list]
-        children = {pk: [] for pk in parents}
+        relations = _relations(model, related)
         objects = []
         for data in json.loads(row[f"_work_{name}"] or "[]"):
             obj = _from_json(model, data)
-            for relation in related:
-                related_model = model._meta.get_field(relation).related_model
-                obj._state.fields_cache[relation] = _from_json(
-                    related_model, data, f"{relation}__"
-                )
+            cache = obj._state.fields_cache
+            for relation, related_model, prefix in relations:
+                cache[relation] = _from_json(related_model, data, prefix)
             objects.append(obj)
         objects.sort(key=order)
         attname = model._meta.get_field(parent_fk).attname
+        children = {pk: [] for pk in parents}
         for obj in objects:
-            parent = parents[getattr(obj, attname)]
-            obj._state.fields_cache[parent_fk] = parent
-            children[parent.pk].append(obj)
+            parent_pk = getattr(obj, attname)
+            obj._state.fields_cache[parent_fk] = parents[parent_pk]
+            children[parent_pk].append(obj)
         for pk, parent in parents.items():
             hang(parent, name, model, children[pk])
         read[name] = {obj.pk: obj for obj in objects}
+
+
+@functools.cache
+def _relations(model, related: tuple) -> tuple:
+    """(name, model, JSON key prefix) of each related row a work list reads with its own."""
+    return tuple((name, model._meta.get_field(name).related_model, f"{name}__")
+                 for name in related)  # fmt: skip
 
 
 def episode_for_api(*, user, episode_id) -> tuple[dict, dict[str, list[dict]]]:
@@ -386,11 +450,6 @@ def _columns(*names) -> dict:
     return {name: name for name in names}
 
 
-def _value(field, value):
-    """A value as JSON carried it (text for dates, times and UUIDs) back to its Python type."""
-    return None if value is None else _converter(field)(value)
-
-
 def _aware(text: str) -> dt.datetime:
     """A time as JSON carried it; SQLite keeps times as naive UTC text."""
     moment = parse_datetime(text)
@@ -401,20 +460,29 @@ def _unchanged(value):
     return value
 
 
+# The same ids come back in every row of a list (its parent's) and on every page (themes,
+# organisations, users): each made once, not per row (UUIDs are immutable, so shared safely).
+_uuid = functools.lru_cache(maxsize=4096)(uuid.UUID)
+
+
 @functools.cache
 def _converter(field):
     """The function turning a field's (non-null) JSON value into its Python value, as
     field.to_python does – chosen once per field: to_python's checks per value were a good part
     of turning the episode's lists into rows (issue 19). Text stays text; UUIDs (primary and
-    foreign keys) are made directly."""
+    foreign keys), dates, whole numbers and yes/no are made directly (what to_python does with
+    the values JSON carries)."""
     if isinstance(field, models.DateTimeField):
         return _aware
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.UUIDField):
-        return uuid.UUID
-    if type(field) in (models.CharField, models.TextField):
+        return _uuid
+    to_python = type(target).to_python
+    if to_python in (models.CharField.to_python, models.TextField.to_python):
         return _unchanged
-    return field.to_python
+    direct = {models.DateField.to_python: dt.date.fromisoformat,
+              models.IntegerField.to_python: int, models.BooleanField.to_python: bool}
+    return direct.get(to_python, field.to_python)
 
 
 def _made(model, values: dict):
@@ -424,26 +492,52 @@ def _made(model, values: dict):
         return model(**values)
     obj = model.__new__(model)
     obj._state = ModelState()
-    obj.__dict__.update({field.attname: values[field.attname] if field.attname in values
-                         else field.get_default() for field in model._meta.concrete_fields})
+    fixed, made_each_time = _defaults(model)
+    state = obj.__dict__
+    state.update(fixed)
+    for field in made_each_time:
+        if field.attname not in values:
+            state[field.attname] = field.get_default()
+    state.update(values)
     return obj
+
+
+@functools.cache
+def _defaults(model) -> tuple[dict, list]:
+    """`model`'s fields' defaults as Model.__init__ gives them: the fixed ones worked out once,
+    not per row (issue 19); the fields whose default is made each time (a new UUID, now)."""
+    fixed, made_each_time = {}, []
+    for field in model._meta.concrete_fields:
+        if (field.has_default() and callable(field.default)) or field.has_db_default():
+            made_each_time.append(field)
+        else:
+            fixed[field.attname] = field.get_default()
+    return fixed, made_each_time
+
+
+@functools.cache
+def _list_converters(model) -> dict:
+    """For `_hang`: each field's converter (`_converter`) by attname, chosen once per model."""
+    return {f.attname: _converter(f) for f in model._meta.concrete_fields}
 
 
 def _hang(episode, name, model, rows, order) -> None:
     """Unsaved instances of `model` from the JSON rows, sorted as the model's ordering sorts
     them, cached on the episode as a prefetch would be."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
+    converters = _list_converters(model)
+    # The list's other keys (the same in each of its rows): related rows' columns, annotations
+    others = [key for key in rows[0] if key not in converters] if rows else []
     instances = []
     for row in rows:
-        instance = _made(model, {key: _value(fields[key], value) for key, value in row.items()
-                                 if key in fields})  # fmt: skip
-        for key in row.keys() - fields.keys():
+        instance = _made(model, {key: None if value is None else converters[key](value)
+                                 for key, value in row.items() if key in converters})  # fmt: skip
+        for key in others:
             relation, _, column = key.partition("__")
             if column:  # a related row's column (the TAF member's organisation's name)
                 related_id = getattr(instance, f"{relation}_id")
                 related = model._meta.get_field(relation).related_model
-                setattr(instance, relation,
-                        related(pk=related_id, **{column: row[key]}) if related_id else None)
+                shown = {related._meta.pk.attname: related_id, column: row[key]}
+                setattr(instance, relation, _made(related, shown) if related_id else None)
             else:  # an annotation (the plan's count of open actions)
                 setattr(instance, key, row[key])
         instance._state.adding, instance._state.db = False, "default"
@@ -477,8 +571,15 @@ def _latest_notes_query(episode, *, sensitive: bool, limit: int):
     if not sensitive:
         notes = notes.filter(is_sensitive=False)
     return notes.order_by("-written_at").values(
-        *fields_of(CaseNote), *related_fields(CaseNote, ["author"])
+        *_NOTE_SHOWS, *(f"author__{name}" for name in _AUTHOR_SHOWS)
     )[:limit]
+
+
+# What the page shows of a note and its author, read alone: the rest (the note's text, its
+# audit columns, the author's password hash and times) stays deferred – converting it was most
+# of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
+_NOTE_SHOWS = ("id", "episode_id", "written_at", "author_id", "subject", "is_sensitive")
+_AUTHOR_SHOWS = ("username", "first_name", "last_name", "id")  # in the model's order (from_db)
 
 
 @functools.cache
@@ -489,16 +590,20 @@ def _latest_notes(sensitive: bool, limit: int) -> Prepared:
 
 def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
     """The newest `limit` notes of episode_notes, with their authors, for the episode page: SQL
-    compiled once (core.prepared)."""
+    compiled once (core.prepared); only what the page shows of them is read (_NOTE_SHOWS)."""
     from earlyhelp.access.sensitive import CASE_NOTE, may_see
+    from earlyhelp.core.models import User
 
     from .models import CaseNote
 
     sensitive = may_see(user, CASE_NOTE, episode=episode)
-    rows = _latest_notes(sensitive, limit).rows(episode=episode.pk)
-    notes = instances(CaseNote, rows, ("author",))
-    for note in notes:
+    notes = []
+    for row in _latest_notes(sensitive, limit).rows(episode=episode.pk):
+        note = loaded(CaseNote, _NOTE_SHOWS, [row[name] for name in _NOTE_SHOWS])
+        note._state.fields_cache["author"] = loaded(
+            User, _AUTHOR_SHOWS, [row[f"author__{name}"] for name in _AUTHOR_SHOWS])
         note._state.fields_cache["episode"] = episode
+        notes.append(note)
     return notes
 
 
@@ -654,13 +759,16 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     if closing or closing_view:
         columns.append((episode.end_date, {k: c.score for k, c in closing.items()}, closing_view))
     child_words = may_see(user, CHILD_WORDS, episode=episode)
+    # Each view's ratings by need, read once (a view rates a need once)
+    rated = {view.pk: {x.need_id: str(x.score) for x in view.ratings.all()}
+             for _, _, view in columns if view is not None}  # fmt: skip
 
     def family_score(view, need):
         if view is None:
             return "–"
         if view.declined:
             return "Did not want to say"
-        return next((str(x.score) for x in view.ratings.all() if x.need_id == need.pk), "–")
+        return rated[view.pk].get(need.pk, "–")
 
     rows = [{"need": need, "baseline": need.baseline_score,
              "cells": [(prac.get(need.pk, "–"), family_score(view, need))

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from earlyhelp.access import policy
@@ -23,7 +22,8 @@ from earlyhelp.plans.models import PlanStatus
 from earlyhelp.plans.rules import SATISFACTION
 from earlyhelp.web.charts import line_chart
 from earlyhelp.web.forms.base import VersionForm
-from earlyhelp.web.views.base import attempt, page
+from earlyhelp.web.templatetags.journey import allows
+from earlyhelp.web.views.base import attempt, page, url_maker
 from earlyhelp.worklists import selectors as worklists
 
 from .forms import (
@@ -47,12 +47,11 @@ def distance_travelled(assessment, reviews):
     categories = ["Assessment"] + [
         f"Review {n} ({long_date(r.held_on)})" for n, r in enumerate(reviews, start=1)
     ]
+    # Each review's scores by need, read once (a need has one score per review)
+    by_review = [{s.need_id: s.score for s in review.scores.all()} for review in reviews]
     series = {}
     for need in needs:
-        scores = [
-            next((s.score for s in review.scores.all() if s.need_id == need.pk), None)
-            for review in reviews
-        ]
+        scores = [scored.get(need.pk) for scored in by_review]
         name = need.theme.name
         if name in series:
             name = f"{name} ({need.person.full_name if need.person_id else 'family'})"
@@ -112,11 +111,19 @@ _PAGE_PERMISSIONS = {
     "may_change_focus": policy.Action.CHANGE_FOCUS_CHILDREN,
     "may_letter": policy.Action.CREATE_LETTER,
 }
+# Offered on an open episode only: not asked of a closed one (False for it, which the template
+# and cases/templatetags/episode_parts.py rely on)
+_OPEN_ONLY = {"may_allocate", "may_add_taf", "may_close", "may_step_up", "may_refer",
+              "may_set_start"}
 
 
 @login_required
 def episode_detail(request, episode_id):
-    user = request.user
+    return page(request, "cases/detail.html", episode_page_context(request.user, episode_id))
+
+
+def episode_page_context(user, episode_id) -> dict:
+    """Everything cases/detail.html shows of the episode, as the user may see it."""
     episode = cases.episode_detail(user=user, episode_id=episode_id)
     context = episode_context(user, episode)
     context["notes"] = cases.episode_latest_notes(user=user, episode=episode)
@@ -124,12 +131,15 @@ def episode_detail(request, episode_id):
     completed = context["assessment_completed"]
     needs = list(completed.presenting_needs.all()) if completed else []
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
-    context.update({name: policy.can(user, action, episode)
+    is_open = episode.is_open
+    context.update({name: (is_open or name not in _OPEN_ONLY) and policy.can(user, action, episode)
                     for name, action in _PAGE_PERMISSIONS.items()})
-    # The back link and the caption's (includes/govuk/back_link.html written out): one reverse
-    context["family_url"] = reverse("web:family_detail", args=[episode.family_id])
+    # The back link and the caption's (includes/govuk/back_link.html written out)
+    context["family_url"] = url_maker("web:family_detail")(episode.family_id)
+    # Asked once: the buttons and the plan's two links each asked the plan's journey before
+    context["plan_editable"] = allows(context["plan"], "edit")
     context["page_title"] = f"Episode {episode.reference} – {episode.family.name}"
-    return page(request, "cases/detail.html", context)
+    return context
 
 
 @login_required

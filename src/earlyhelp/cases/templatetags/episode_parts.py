@@ -1,0 +1,173 @@
+"""The episode page's branching parts – its heading with the work buttons, the summary list and
+the ratings table's headings and words – written in Python as the template wrote them (whitespace
+aside): their `{% if %}` nodes, links and lookups were most of what the template still cost
+(issue 19; docs/decisions/web-hot-rows-written-in-python.md). Headings and tables stay in
+cases/detail.html. cases/tests/test_episode_parts.py compares each with the template markup it
+replaced; values are escaped as the template escaped them.
+
+    {% load episode_parts %}  {% episode_heading %}
+"""
+
+from html import escape
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag
+from earlyhelp.web.views.base import url_maker
+
+register = template.Library()
+
+_BUTTON = ('<a class="govuk-button{}" href="{}" role="button" draggable="false" '
+           'data-module="govuk-button">{}</a>')  # fmt: skip
+_ROW = ('<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
+        '<dd class="govuk-summary-list__value">{}</dd>'
+        '<dd class="govuk-summary-list__actions">{}</dd></div>')  # fmt: skip
+_PLAIN_ROW = ('<div class="govuk-summary-list__row govuk-summary-list__row--no-actions">'
+              '<dt class="govuk-summary-list__key">{}</dt>'
+              '<dd class="govuk-summary-list__value{}">{}</dd></div>')  # fmt: skip
+
+
+def _link(name: str, pk, *fixed) -> str:
+    return escape(url_maker(name, *fixed)(pk))
+
+
+def _text(value) -> str:
+    """`{{ value }}` of text or a number."""
+    return escape(str(value))
+
+
+def _change(name: str, pk, hidden: str, label: str = "Change") -> str:
+    return (f'<a class="govuk-link" href="{_link(name, pk)}">{label}'
+            f'<span class="govuk-visually-hidden"> {hidden}</span></a>')  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def episode_heading(context) -> str:
+    """The family caption, the heading, the status line, the letter link and the buttons for
+    the next piece of work."""
+    episode = context["episode"]
+    reference = _text(episode.reference)
+    if episode.is_open:
+        status = govuk_tag("Open", "green")
+    else:
+        status = (f'{govuk_tag("Closed", "grey")} {govuk_date(episode.end_date)}: '
+                  f"{_text(episode.get_closure_outcome_display())}")  # fmt: skip
+    level = episode.level
+    if level:
+        status += f" Level of need {_text(level.rank)} – {_text(level.name)}"
+    family_link = f'<a class="govuk-link" href="{escape(context["family_url"])}">'
+    parts = [
+        f'<span class="govuk-caption-l">{family_link}{_text(context["family"].name)}</a></span>\n'
+        f'<h1 class="govuk-heading-l">Early help episode {reference}</h1>\n'
+        f'<p class="govuk-body">{status}</p>\n'
+    ]
+    if context["may_letter"]:
+        parts.append(f'<p class="govuk-body"><a class="govuk-link" '
+                     f'href="{_link("letters:choose", episode.pk, "episode")}">Create a letter'
+                     f'<span class="govuk-visually-hidden"> for episode {reference}</span></a> '
+                     "(for example the closure letter to the family)</p>")  # fmt: skip
+    parts.append("\n\n")
+    if episode.is_open and context["can_work"]:
+        note = _BUTTON.format(" govuk-button--secondary", _link("web:note_add", episode.pk),
+                              "Add a case note")
+        parts.append(f'\n<div class="govuk-button-group">\n  {_work_buttons(context, episode)}\n'
+                     f"  {note}\n</div>\n")  # fmt: skip
+    return mark_safe("".join(parts))
+
+
+def _work_buttons(context, episode) -> str:
+    in_progress, completed = context["assessment_in_progress"], context["assessment_completed"]
+    buttons = []
+    if not completed and not in_progress:
+        buttons.append(_BUTTON.format("", _link("web:assessment_start", episode.pk),
+                                      "Start the assessment"))
+    if in_progress:
+        buttons.append(_BUTTON.format("", _link("web:assessment", in_progress.pk),
+                                      "Continue the assessment"))
+    if completed and not context["plan"]:
+        buttons.append(_BUTTON.format("", _link("web:plan_start", episode.pk), "Start the plan"))
+    if context["plan_editable"]:
+        buttons.append(_BUTTON.format("", _link("web:review_add", episode.pk), "Record a review"))
+    return "\n  ".join(buttons)
+
+
+@register.simple_tag(takes_context=True)
+def episode_summary(context) -> str:
+    """The summary list's rows."""
+    episode = context["episode"]
+    pk, is_open = episode.pk, episode.is_open
+    change_start = (_change("web:episode_start_date", pk, "start date")
+                    if is_open and context["may_set_start"] else "")  # fmt: skip
+    route = _text(episode.get_route_in_display())
+    if episode.social_care_reference:
+        route += f" (social care reference {_text(episode.social_care_reference)})"
+    team = episode.team
+    rows = [
+        _ROW.format("Started", govuk_date(episode.start_date), change_start),
+        _PLAIN_ROW.format("Route in", "", route),
+        _PLAIN_ROW.format("Reason", "", _text(episode.get_reason_display())),
+        _PLAIN_ROW.format("Team", "", _text(team.name) if team else ""),
+        _ROW.format("Lead practitioner", *_lead(context, episode)),
+        _ROW.format("Focus children",
+                    "<br>".join(_text(c.full_name) for c in episode.focus_children.all())
+                    or "None named",
+                    _change("web:focus_children", pk, "focus children")
+                    if context["may_change_focus"] else ""),
+    ]  # fmt: skip
+    if episode.contact_id:
+        rows.append(_PLAIN_ROW.format(
+            "Request for support", "",
+            f'<a class="govuk-link" href="{_link("web:contact_detail", episode.contact_id)}">'
+            f"{_text(episode.contact.reference)}</a>"))  # fmt: skip
+    if is_open:
+        due = context["review_due"]
+        if due:
+            shown = govuk_date(due)
+            if context["review_overdue"]:
+                shown += f" {govuk_tag('Overdue', 'red')}"
+        else:
+            shown = "Set when the plan starts"
+        rows.append(_PLAIN_ROW.format("Next review due", "", shown))
+    else:
+        rows.append(_PLAIN_ROW.format("Closure summary", " app-pre-wrap",
+                                      _text(episode.closure_summary)))
+    return mark_safe("\n  ".join(rows))
+
+
+def _lead(context, episode) -> tuple[str, str]:
+    lead = episode.lead_practitioner
+    if lead:
+        shown = _text(lead.display_name)
+        if episode.lead_allocated_on:
+            shown += f", since {govuk_date(episode.lead_allocated_on)}"
+    else:
+        shown = govuk_tag("Unallocated", "red")
+    if not (episode.is_open and context["may_allocate"]):
+        return shown, ""
+    label, hidden = ("Change", "lead practitioner") if lead else ("Allocate", "a lead practitioner")
+    return shown, _change("web:episode_allocate", episode.pk, hidden, label)
+
+
+@register.simple_tag
+def rating_headings(ratings) -> str:
+    """The ratings table's column headings after the need and its baseline."""
+    closing = ratings["closing_index"]
+    return mark_safe("".join(
+        '<th scope="col" class="govuk-table__header">'
+        f"{'Closure ' if n == closing else 'Review '}{govuk_date(on)}"
+        '<br><span class="govuk-body-s">practitioner / family</span></th>'
+        for n, on in enumerate(ratings["headings"])
+    ))  # fmt: skip
+
+
+@register.simple_tag
+def rating_words(ratings) -> str:
+    """What each rater said, by the date they said it (a child's words restricted)."""
+    return mark_safe("".join(
+        f'<p class="govuk-body"><strong>{_text(w["rater"])}, {govuk_date(w["on"])}:</strong> '
+        + ("Restricted" if w["words"] is None else _text(w["words"]))
+        + (f" (satisfaction {_text(w['satisfaction'])} of 5)" if w["satisfaction"] else "")
+        + "</p>"
+        for w in ratings["words"]
+    ))  # fmt: skip
