@@ -1,7 +1,5 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
-import html
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -15,6 +13,7 @@ from earlyhelp.cases import selectors as cases
 from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
+from earlyhelp.web.escaping import escape_text as escape
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate, url_maker
 from earlyhelp.worklists.timeline import family_timeline
@@ -22,12 +21,6 @@ from earlyhelp.worklists.timeline import family_timeline
 from .forms import ConsentForm
 
 TIMELINE_PAGE = 20
-
-
-def escape(value) -> str:
-    """django.utils.html.escape's text without its check for lazy strings: called for every
-    cell of the rows written here (issue 19)."""
-    return html.escape(str(value))
 
 
 @login_required

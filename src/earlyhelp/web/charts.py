@@ -25,8 +25,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from earlyhelp.web.escaping import escape_text as escape
 
 # GOV.UK colours with contrast against white: blue 5.2, green 6.3, red 4.5 (text-safe), purple 10,
 # pink 6.6, brown 5.5, black 19.5, dark grey 4.6.
