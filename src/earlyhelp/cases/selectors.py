@@ -607,16 +607,25 @@ def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
     return notes
 
 
-_OPEN_EPISODE_SHOWS = ("team", "lead_practitioner", "level")
+# What the family record shows of its open episode and of its team, lead practitioner and
+# level: the rest stays deferred (core.prepared.instance(fields=)) – converting every column of
+# four rows cost more than the query (issue 19).
+_OPEN_EPISODE_FIELDS = ("id", "reference", "start_date", "route_in", "status", "family_id",
+                        "team_id", "lead_practitioner_id", "level_id")
+_OPEN_EPISODE_SHOWS = {
+    "team": ("id", "name"),
+    "lead_practitioner": ("id", "first_name", "last_name", "username"),
+    "level": ("id", "rank", "name"),
+}
 
 
 def _open_episode_query(family):
-    related = (fields_of(Episode._meta.get_field(name).related_model, f"{name}__")
-               for name in _OPEN_EPISODE_SHOWS)  # fmt: skip
+    related = (f"{name}__{column}" for name, columns in _OPEN_EPISODE_SHOWS.items()
+               for column in columns)  # fmt: skip
     return (
         Episode.objects.filter(family_id=family, status=EpisodeStatus.OPEN)
         .order_by("pk")
-        .values(*fields_of(Episode), *(name for names in related for name in names))[:1]
+        .values(*_OPEN_EPISODE_FIELDS, *related)[:1]
     )
 
 
@@ -630,10 +639,11 @@ def open_episode_of(*, family) -> Episode | None:
     rows = _OPEN_EPISODE.rows(family=family.pk)
     if not rows:
         return None
-    episode = instance(Episode, rows[0])
-    for name in _OPEN_EPISODE_SHOWS:
+    episode = instance(Episode, rows[0], fields=_OPEN_EPISODE_FIELDS)
+    for name, columns in _OPEN_EPISODE_SHOWS.items():
         related = Episode._meta.get_field(name).related_model
-        episode._state.fields_cache[name] = instance(related, rows[0], f"{name}__")
+        episode._state.fields_cache[name] = instance(related, rows[0], f"{name}__",
+                                                     fields=columns)
     return episode
 
 
