@@ -93,3 +93,23 @@ def test_the_family_record_leaves_the_view_row_record_view_writes(world, episode
     verified_login(client, world.partner)
     assert client.get(url).status_code == 404
     assert AuditEvent.objects.filter(action="view").count() == views
+
+
+def test_an_unallocated_open_episode_without_a_level_on_the_family_record(
+    world, client, django_assert_max_num_queries
+):
+    """The open episode's card reads its lead and level with it (nothing deferred is asked
+    for): no lead says Unallocated, no level says Not set, in the page's usual queries."""
+    from earlyhelp.cases.models import Episode
+    from earlyhelp.testing import journey
+    from earlyhelp.web.tests.test_query_counts import FAMILY_PAGE_MAX
+
+    episode = journey.open_episode(world)
+    Episode.objects.filter(pk=episode.pk).update(level=None, lead_practitioner=None)
+    verified_login(client, world.manager)
+    client.get("/")
+    with django_assert_max_num_queries(FAMILY_PAGE_MAX):
+        page = text(client.get(reverse("web:family_detail", args=[episode.family_id])))
+    assert f"Open early help episode {episode.reference}" in page
+    assert "Unallocated" in page and "Not set" in page
+    assert episode.team.name in page
