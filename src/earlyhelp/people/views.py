@@ -14,7 +14,7 @@ from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.web.escaping import escape_text as escape
-from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
+from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
 from earlyhelp.web.views.base import attempt, audit_list, page, paginate, url_maker
 from earlyhelp.worklists.timeline import family_timeline
 
@@ -124,7 +124,9 @@ def _timeline_shown(events) -> str:
     episode_url, contact_url = url_maker("web:episode_detail"), url_maker("web:contact_detail")
     items = []
     for event in events:
-        when = govuk_datetime(event["at"]) if event["has_time"] else govuk_date(event["date"])
+        # The event's time is already local (worklists.timeline)
+        when = (local_datetime_text(event["at"]) if event["has_time"]
+                else govuk_date(event["date"]))
         if event["episode_id"]:
             url = episode_url(event["episode_id"])
         else:

@@ -173,18 +173,19 @@ class FamilyTimeline:
         rows, total = self._rows.window(low, high)
         if total is not None:
             self._count = total
-        events = [self._event(row) for row in rows]
+        zone = timezone.get_current_timezone()  # once: each event's time is shown in it
+        events = [self._event(row, zone) for row in rows]
         self._read.append((low, events))
         return events
 
-    def _event(self, row) -> dict:
+    def _event(self, row, zone) -> dict:
         kind = row["tl_kind"]
         title, text = _WORDING[kind](row["tl_t1"], row["tl_t2"], row["tl_t3"], row["tl_t4"],
                                      self._names)
         at = row["tl_at"]
         has_time = at is not None
-        if has_time and timezone.is_aware(at):
-            at = timezone.localtime(at)
+        if has_time and at.tzinfo is not None:
+            at = at.astimezone(zone)
         date = row["tl_date"]
         if isinstance(date, str):  # SQLite hands back the text of a date computed in SQL
             date = dt.date.fromisoformat(date)

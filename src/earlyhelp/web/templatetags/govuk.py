@@ -48,8 +48,15 @@ def govuk_datetime(value) -> str:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
+    return local_datetime_text(value)
+
+
+def local_datetime_text(value) -> str:
+    """govuk_datetime of a datetime already in local time: no time zone looked up (a page of
+    timeline events formats twenty)."""
     hour = value.hour % 12 or 12
-    return f"{long_date(value.date())} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+    return (f"{long_date(value.date())} at {hour}:{value.minute:02d}"
+            f"{'am' if value.hour < 12 else 'pm'}")
 
 
 @register.filter
