@@ -30,8 +30,10 @@ FAMILY_PAGE_MAX = 8
 # focus children, TAF and transitions come in one query (JSON arrays), the assessment
 # entries it never showed are not read, and an open episode asks for no closing scores; 8 since
 # the episode, its lists, its work (assessments, plans, reviews and what hangs on them) and the
-# family's ratings come in the one query that checks the scope (cases.selectors.episode_detail)
-EPISODE_PAGE_MAX = 8
+# family's ratings come in the one query that checks the scope (cases.selectors.episode_detail);
+# 7 since: session, user, the second factor's device, the episode with all that, the audit row
+# (written by the episode's read on PostgreSQL: 6 there), the latest notes, the referrals
+EPISODE_PAGE_MAX = 7
 CASELOAD_PAGE_MAX = 6  # was 12
 
 
