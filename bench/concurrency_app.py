@@ -36,3 +36,9 @@ if os.environ.get("EARLYHELP_BENCH_AUDIT") == "head-lock":
         return event
 
     audit.record = record_under_the_head_lock
+
+    # On PostgreSQL a record's read writes its audit row itself (core.audited_read); the old
+    # append went through audit.record, so the comparison reads the old way.
+    from earlyhelp.core import audited_read
+
+    audited_read.view_row_wrap = lambda *args, **kwargs: None
