@@ -50,10 +50,14 @@ def episode_list(*, user, filters=None) -> QuerySet[Episode]:
 # API's suggestions read (None: the whole row): the rest stays deferred (a field read beyond
 # these costs a query, pinned in tests) – whole users, families and requests for support were
 # a good part of converting the episode's row (issue 19).
+# What the episode's pages show of a person who is a user (their display name): as lead
+# practitioner, action owner, note author.
+_USER_SHOWN = ("id", "username", "first_name", "last_name")
+
 _DETAIL_RELATED = {
     "family": ("id", "name"),
     "team": ("id", "name", "service_id"),
-    "lead_practitioner": ("id", "username", "first_name", "last_name"),
+    "lead_practitioner": _USER_SHOWN,
     "level": None,
     "contact": ("id", "reference"),
 }
@@ -62,21 +66,19 @@ _DETAIL_RELATED = {
 @functools.cache
 def _detail_columns() -> tuple:
     return (*fields_of(Episode),
-            *(f"{name}__{column}" for name, _, columns, _ in _detail_related()
+            *(f"{name}__{column}" for name, _, columns in _detail_related()
               for column in columns))  # fmt: skip
 
 
 @functools.cache
 def _detail_related() -> tuple:
-    """Per _DETAIL_RELATED relation: its name, model, columns (a whole row's spelled out) and
-    the place of its primary key among them."""
+    """Per _DETAIL_RELATED relation: its name, model and the columns read (a whole row's
+    spelled out)."""
     related = []
     for name, shows in _DETAIL_RELATED.items():
         model = Episode._meta.get_field(name).related_model
-        # in the model's order, as Model.from_db takes a part of a row
-        columns = [f.attname for f in model._meta.concrete_fields
-                   if not shows or f.attname in shows]  # fmt: skip
-        related.append((name, model, columns, columns.index(model._meta.pk.attname)))
+        columns = shows or tuple(f.attname for f in model._meta.concrete_fields)
+        related.append((name, model, columns))
     return tuple(related)
 
 
@@ -84,10 +86,8 @@ def _episode_of(row: dict) -> Episode:
     """The episode of its scoped row, each related row cached on it as select_related would
     (None where there is none)."""
     episode = instance(Episode, row)
-    for name, model, columns, pk_at in _detail_related():
-        values = [row[f"{name}__{column}"] for column in columns]
-        episode._state.fields_cache[name] = (None if values[pk_at] is None
-                                             else loaded(model, columns, values))  # fmt: skip
+    for name, model, columns in _detail_related():
+        episode._state.fields_cache[name] = instance(model, row, f"{name}__", fields=columns)
     return episode
 
 
@@ -183,7 +183,7 @@ _UNSHOWN = ("modified_at", "created_by_id", "modified_by_id")
 _RELATED_SHOWS = {
     "completing_organisation": ("id", "name"),
     "person": ("id", "given_name", "family_name"),
-    "owner": ("id", "username", "first_name", "last_name"),
+    "owner": _USER_SHOWN,
 }
 
 
@@ -579,7 +579,7 @@ def _latest_notes_query(episode, *, sensitive: bool, limit: int):
 # audit columns, the author's password hash and times) stays deferred – converting it was most
 # of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
 _NOTE_SHOWS = ("id", "episode_id", "written_at", "author_id", "subject", "is_sensitive")
-_AUTHOR_SHOWS = ("username", "first_name", "last_name", "id")  # in the model's order (from_db)
+_AUTHOR_SHOWS = ("username", "first_name", "last_name", "id")  # _USER_SHOWN in the model's order
 
 
 @functools.cache
@@ -614,7 +614,7 @@ _OPEN_EPISODE_FIELDS = ("id", "reference", "start_date", "route_in", "status", "
                         "team_id", "lead_practitioner_id", "level_id")
 _OPEN_EPISODE_SHOWS = {
     "team": ("id", "name"),
-    "lead_practitioner": ("id", "first_name", "last_name", "username"),
+    "lead_practitioner": _USER_SHOWN,
     "level": ("id", "rank", "name"),
 }
 

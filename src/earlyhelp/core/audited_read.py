@@ -20,7 +20,9 @@ def view_row_wrap(model, *, user, id_column="id", family_column="family_id"):
     family's id the SELECT's columns `id_column` and `family_column`) writing its view row in the
     same statement; None where the database cannot (then call audit.record_view)."""
     connection = connections[router.db_for_write(AuditEvent)]
-    if connection.vendor != "postgresql":
+    # The statement runs where the record is read: only there, and only if the audit rows are
+    # written to that same database, can it write the row.
+    if connection.vendor != "postgresql" or router.db_for_read(model) != connection.alias:
         return None
     event = audit.build(user=user, action=AuditAction.VIEW,
                         object_type=model._meta.label_lower)

@@ -303,7 +303,12 @@ def _attnames(model) -> tuple[list[str], int]:
 
 @functools.cache
 def _named(model, fields: tuple) -> tuple[list[str], int]:
-    names = list(fields)
+    """`fields` in the model's order, as Model.from_db takes a part of a row (a caller's order
+    would put values in the wrong fields of a model whose from_db is its own)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in fields]
+    if len(names) != len(set(fields)):
+        unknown = sorted(set(fields) - set(names))
+        raise ValueError(f"{model.__name__} has no fields {unknown}")
     return names, names.index(model._meta.pk.attname)
 
 

@@ -2,12 +2,12 @@
 
 import functools
 
-from django.conf import settings
-from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from earlyhelp.access import roles
+from earlyhelp.web.views.base import links_made_for
 
 # Apps built by other teams: linked at their mount point once their url namespace exists.
 APP_PREFIXES = {
@@ -19,15 +19,10 @@ APP_PREFIXES = {
 }
 
 
-def _where() -> tuple[str, str]:
-    """The URLconf and script prefix this request's links are made for."""
-    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
-
-
 def _url(name: str) -> str:
     """The URL of a named page, or "" when its app is not mounted. Reversed once per URLconf
     and script prefix: every page draws the menu (issue 19)."""
-    return _reversed(name, *_where())
+    return _reversed(name, *links_made_for())
 
 
 @functools.lru_cache(maxsize=256)
@@ -93,7 +88,7 @@ def _current(menu, path: str) -> str | None:
 
 
 def nav_items_for(user, path: str = "") -> list[dict]:
-    menu = _menu(user.role, *_where())
+    menu = _menu(user.role, *links_made_for())
     current = _current(menu, path)
     return [{"label": label, "url": url, "active": url == current} for label, url in menu]
 
@@ -137,7 +132,7 @@ def _nav_html(menu: tuple, current: str | None) -> str:
 
 def navigation(request):
     user = getattr(request, "user", None)
-    urlconf, script_prefix = _where()
+    urlconf, script_prefix = links_made_for()
     context = {"nav_directory_url": _reversed("directory:index", urlconf, script_prefix)}
     if user is not None and user.is_authenticated:
         # The header's sign-out form (the layout's one link made on every page).

@@ -37,8 +37,14 @@ def url_maker(name: str, *args):
     few hundred rows otherwise spends more time resolving URLs than the database spends
     finding the rows (issue 19). The reverse itself is kept per name, fixed args, URLconf and
     script prefix: the busiest pages make the same few links on every request."""
-    link = _link(name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    link = _link(name, args, *links_made_for())
     return lambda pk: link.replace(_PLACEHOLDER, str(pk))
+
+
+def links_made_for() -> tuple[str, str]:
+    """The URLconf and script prefix this request's links are made for: the key of every link
+    kept between requests (here and the menu's, web.context_processors)."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
 
 @functools.lru_cache(maxsize=1024)
