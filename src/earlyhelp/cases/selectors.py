@@ -103,15 +103,42 @@ def _detail_lists() -> dict:
 def episode_detail(*, user, episode_id) -> Episode:
     """One episode with everything its page or API response needs, in a fixed number of queries.
     Audited as a view – on PostgreSQL by the read's own statement (core.audited_read)."""
+    return _episode_read(user, episode_id, dict, ("episode_detail", scope_key(user)))[0]
+
+
+def episode_page(*, user, episode_id) -> tuple[Episode, list, list]:
+    """episode_detail's episode, with its latest notes (as episode_latest_notes gives them) and
+    its referrals (as directory.selectors.episode_referrals gives them) read in the same query:
+    a round trip each, and their Python, cost more than their rows (issue 19)."""
+    sees = _sensitive_notes(user)
+
+    def extra():  # composed only where the SQL is compiled
+        return {"_page_notes": _page_notes(sees, user.pk), "_page_referrals": _page_referrals()}
+
+    episode, row = _episode_read(user, episode_id, extra, ("episode_page", scope_key(user), sees))
+    notes = [_note_of(data, episode) for data in json.loads(row["_page_notes"] or "[]")]
+    notes.sort(key=_newest_written, reverse=True)
+    referrals = [_referral_of(data) for data in json.loads(row["_page_referrals"] or "[]")]
+    referrals.sort(key=_newest_sent, reverse=True)
+    return episode, notes, referrals
+
+
+def _episode_read(user, episode_id, extra, key: tuple) -> tuple[Episode, dict]:
+    """The episode as episode_detail reads it and its row, with the annotations `extra()` gives
+    (their SQL fixed by `key`, which names the scope)."""
     # The episode, its related rows, its lists (`_lists_of`) and its work (`_hang_work`): one
     # scoped query, compiled once per scope (core.prepared)
-    lists = _detail_lists()
     wrap = audited_read.view_row_wrap(Episode, user=user)  # PostgreSQL: one statement
+
+    def build():
+        lists = {**_detail_lists(), **extra()}
+        return visible_episodes(user).annotate(**lists).values(*_detail_columns(), *lists)
+
     row = scoped_row_or_404(
         Episode,
-        lambda: visible_episodes(user).annotate(**lists).values(*_detail_columns(), *lists),
+        build,
         episode_id,
-        key=("episode_page", scope_key(user)),
+        key=key,
         wrap=wrap,
     )
     episode = _episode_of(row)
@@ -120,7 +147,106 @@ def episode_detail(*, user, episode_id) -> Episode:
     _hang_work(episode, row)
     if wrap is None:
         audit.record_view(user=user, obj=episode, family_id=episode.family_id)
-    return episode
+    return episode, row
+
+
+def _sensitive_notes(user) -> str:
+    """Which sensitive notes the user sees (access.sensitive.may_see's rule for CASE_NOTE, asked
+    before the episode is read): "all" by role or where nothing is sensitive, "lead" those of
+    episodes the user leads (where the rule says so), else "none"."""
+    from earlyhelp.access.sensitive import CASE_NOTE, rule
+
+    config = rule(CASE_NOTE)
+    if not config or user.role in config.get("roles", []):
+        return "all"
+    return "lead" if config.get("lead_practitioner") else "none"
+
+
+# What the page shows of a note and its author, read alone: the rest (the note's text, its
+# audit columns, the author's password hash and times) stays deferred – converting it was most
+# of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
+_NOTE_SHOWS = ("id", "episode_id", "written_at", "author_id", "subject", "is_sensitive")
+_AUTHOR_SHOWS = ("username", "first_name", "last_name", "id")  # _USER_SHOWN in the model's order
+# ... as the JSON keys of `_page_notes`
+_NOTE_KEYS = (*_NOTE_SHOWS, *(f"author__{name}" for name in _AUTHOR_SHOWS))
+
+
+def _page_notes(sees: str, user_pk):
+    """The episode's newest five notes the user may see (episode_latest_notes's), a JSON array:
+    the newest found by the notes' own index, then read."""
+    from django.db.models.lookups import Exact
+
+    from .models import CaseNote
+
+    newest = CaseNote.objects.filter(episode_id=OuterRef(OuterRef("pk")))
+    if sees == "none":
+        newest = newest.filter(is_sensitive=False)
+    elif sees == "lead":  # may_see: the episode's lead practitioner (never a NULL lead)
+        newest = newest.filter(
+            Q(is_sensitive=False) | Q(Exact(OuterRef(OuterRef("lead_practitioner_id")), user_pk)))
+    newest = newest.order_by("-written_at").values("pk")[:5]
+    # (found by their ids alone: SQLite ran a correlated IN once per note of the episode)
+    return _rows_of(CaseNote.objects.filter(pk__in=newest), **_columns(*_NOTE_KEYS))
+
+
+def _note_of(data: dict, episode):
+    """A note of `_page_notes` as episode_latest_notes makes it."""
+    from earlyhelp.core.models import User
+
+    from .models import CaseNote
+
+    note = loaded(CaseNote, _NOTE_SHOWS, [
+        _uuid(data["id"]), _uuid(data["episode_id"]), _aware(data["written_at"]),
+        _uuid(data["author_id"]), data["subject"], bool(data["is_sensitive"])])
+    author = [data[f"author__{name}"] for name in _AUTHOR_SHOWS]
+    author[-1] = _uuid(author[-1])
+    note._state.fields_cache["author"] = loaded(User, _AUTHOR_SHOWS, author)
+    note._state.fields_cache["episode"] = episode
+    return note
+
+
+def _newest_written(note):
+    return note.written_at
+
+
+# What the page shows of a referral, its service (and organisation) and person
+_REFERRAL_KEYS = ("id", "reference", "status", "sent_at", "service__id", "service__name",
+                  "service__organisation_id", "service__organisation__name", "person__id",
+                  "person__given_name", "person__family_name")
+
+
+@functools.cache
+def _page_referrals():
+    """The episode's referrals (directory.selectors.episode_referrals's: matched on the
+    episode's family too), a JSON array. Built once (each use resolves its own copy)."""
+    return _rows_of(Referral.objects.filter(episode_id=OuterRef("pk"),
+                                            family_id=OuterRef("family_id")),
+                    **_columns(*_REFERRAL_KEYS))
+
+
+def _referral_of(data: dict) -> Referral:
+    """A referral of `_page_referrals` with its service, organisation and person, the rest of
+    each deferred."""
+    from earlyhelp.core.models import Organisation
+    from earlyhelp.directory.models import Service
+
+    referral = loaded(Referral, ("id", "reference", "status", "sent_at"), [
+        _uuid(data["id"]), data["reference"], data["status"], _aware(data["sent_at"])])
+    service = loaded(Service, ("id", "name"), [_uuid(data["service__id"]), data["service__name"]])
+    organisation_id = data["service__organisation_id"]
+    service._state.fields_cache["organisation"] = organisation_id and loaded(
+        Organisation, ("id", "name"),
+        [_uuid(organisation_id), data["service__organisation__name"]])
+    referral._state.fields_cache["service"] = service
+    person_id = data["person__id"]
+    referral._state.fields_cache["person"] = person_id and loaded(
+        Person, ("id", "given_name", "family_name"),
+        [_uuid(person_id), data["person__given_name"], data["person__family_name"]])
+    return referral
+
+
+def _newest_sent(referral):
+    return referral.sent_at
 
 
 @functools.cache
@@ -575,11 +701,6 @@ def _latest_notes_query(episode, *, sensitive: bool, limit: int):
     )[:limit]
 
 
-# What the page shows of a note and its author, read alone: the rest (the note's text, its
-# audit columns, the author's password hash and times) stays deferred – converting it was most
-# of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
-_NOTE_SHOWS = ("id", "episode_id", "written_at", "author_id", "subject", "is_sensitive")
-_AUTHOR_SHOWS = ("username", "first_name", "last_name", "id")  # _USER_SHOWN in the model's order
 
 
 @functools.cache

@@ -124,10 +124,10 @@ def episode_detail(request, episode_id):
 
 def episode_page_context(user, episode_id) -> dict:
     """Everything cases/detail.html shows of the episode, as the user may see it."""
-    episode = cases.episode_detail(user=user, episode_id=episode_id)
+    episode, notes, referrals = cases.episode_page(user=user, episode_id=episode_id)
     context = episode_context(user, episode)
-    context["notes"] = cases.episode_latest_notes(user=user, episode=episode)
-    context["referrals"] = list(directory.episode_referrals(user=user, episode=episode))
+    context["notes"] = notes
+    context["referrals"] = referrals
     completed = context["assessment_completed"]
     needs = list(completed.presenting_needs.all()) if completed else []
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)

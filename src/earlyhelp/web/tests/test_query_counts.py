@@ -32,8 +32,10 @@ FAMILY_PAGE_MAX = 8
 # the episode, its lists, its work (assessments, plans, reviews and what hangs on them) and the
 # family's ratings come in the one query that checks the scope (cases.selectors.episode_detail);
 # 7 since: session, user, the second factor's device, the episode with all that, the audit row
-# (written by the episode's read on PostgreSQL: 6 there), the latest notes, the referrals
-EPISODE_PAGE_MAX = 7
+# (written by the episode's read on PostgreSQL: 6 there), the latest notes, the referrals; 5
+# since the latest notes and the referrals come in the episode's query too (cases.selectors.
+# episode_page): session, user, device, the episode with all that, the audit row (4 on PostgreSQL)
+EPISODE_PAGE_MAX = 5
 CASELOAD_PAGE_MAX = 6  # was 12
 
 
