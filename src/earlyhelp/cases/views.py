@@ -17,7 +17,6 @@ from earlyhelp.core import dates
 from earlyhelp.core.codes import Rater
 from earlyhelp.core.dates import long_date
 from earlyhelp.core.errors import IllegalMove
-from earlyhelp.directory import selectors as directory
 from earlyhelp.plans.models import PlanStatus
 from earlyhelp.plans.rules import SATISFACTION
 from earlyhelp.web.charts import line_chart
