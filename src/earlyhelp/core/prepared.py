@@ -362,8 +362,17 @@ def instances(model, rows, related=(), db: str = "default") -> list:
 def hang(obj, name: str, model, objects: list) -> None:
     """`objects` cached on `obj` as prefetch_related would: obj.<name>.all() reads them without
     a query."""
-    cached = model.objects.all()
+    manager = model._default_manager
+    cached = manager._queryset_class(model=model, query=_unrun_query(model), using=manager._db)
     cached._result_cache, cached._prefetch_done = objects, True
     if not hasattr(obj, "_prefetched_objects_cache"):
         obj._prefetched_objects_cache = {}
     obj._prefetched_objects_cache[name] = cached
+
+
+@functools.cache
+def _unrun_query(model):
+    """The Query of `hang`'s QuerySets, shared: one is never run (its results are cached) nor
+    changed (every QuerySet method changes a clone) – making a Query per hung list was a good
+    part of hanging the episode page's lists (issue 19)."""
+    return model._default_manager.all().query
