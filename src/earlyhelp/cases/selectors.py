@@ -669,10 +669,7 @@ def _hang(episode, name, model, rows, order) -> None:
         instance._state.adding, instance._state.db = False, "default"
         instances.append(instance)
     instances.sort(key=order)
-    cached = model.objects.all()
-    cached._result_cache, cached._prefetch_done = instances, True
-    episode._prefetched_objects_cache = getattr(episode, "_prefetched_objects_cache", {})
-    episode._prefetched_objects_cache[name] = cached
+    hang(episode, name, model, instances)
 
 
 def episode_notes(*, user, episode: Episode) -> QuerySet:
