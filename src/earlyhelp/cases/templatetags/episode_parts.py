@@ -13,7 +13,8 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
-from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag
+from earlyhelp.cases.templatetags.episode_rows import cached_tag
+from earlyhelp.web.templatetags.govuk import govuk_date
 from earlyhelp.web.views.base import url_maker
 
 register = template.Library()
@@ -49,9 +50,9 @@ def episode_heading(context) -> str:
     episode = context["episode"]
     reference = _text(episode.reference)
     if episode.is_open:
-        status = govuk_tag("Open", "green")
+        status = cached_tag("Open", "green")
     else:
-        status = (f'{govuk_tag("Closed", "grey")} {govuk_date(episode.end_date)}: '
+        status = (f'{cached_tag("Closed", "grey")} {govuk_date(episode.end_date)}: '
                   f"{_text(episode.get_closure_outcome_display())}")  # fmt: skip
     level = episode.level
     if level:
@@ -125,7 +126,7 @@ def episode_summary(context) -> str:
         if due:
             shown = govuk_date(due)
             if context["review_overdue"]:
-                shown += f" {govuk_tag('Overdue', 'red')}"
+                shown += f" {cached_tag('Overdue', 'red')}"
         else:
             shown = "Set when the plan starts"
         rows.append(_PLAIN_ROW.format("Next review due", "", shown))
@@ -142,7 +143,7 @@ def _lead(context, episode) -> tuple[str, str]:
         if episode.lead_allocated_on:
             shown += f", since {govuk_date(episode.lead_allocated_on)}"
     else:
-        shown = govuk_tag("Unallocated", "red")
+        shown = cached_tag("Unallocated", "red")
     if not (episode.is_open and context["may_allocate"]):
         return shown, ""
     label, hidden = ("Change", "lead practitioner") if lead else ("Allocate", "a lead practitioner")

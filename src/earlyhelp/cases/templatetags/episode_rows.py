@@ -8,18 +8,24 @@ compares every row with the template markup it replaces.
     {% load episode_rows %}  {% assessment_rows assessments %}
 """
 
+import functools
 from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from earlyhelp.web.templatetags.govuk import govuk_date, govuk_datetime, govuk_tag
+from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
 from earlyhelp.web.templatetags.journey import allows
 from earlyhelp.web.views.base import url_maker
 
 register = template.Library()
+
+# govuk_tag's markup, made once per text and colour: the rows tag the same few statuses (its
+# escaping and SafeString per tag were a good part of drawing them)
+cached_tag = functools.lru_cache(maxsize=128)(govuk_tag)
 
 _CELL = '<td class="govuk-table__cell">{}</td>'
 
@@ -42,7 +48,7 @@ def assessment_rows(assessments) -> str:
         needs = "<br>".join(f"{escape(n.theme.name)} ({n.baseline_score})"
                             for n in a.presenting_needs.all()) or "None yet"  # fmt: skip
         completed = (govuk_date(a.completed_on) if a.completed_on
-                     else govuk_tag("In progress", "light-blue"))  # fmt: skip
+                     else cached_tag("In progress", "light-blue"))  # fmt: skip
         started = f'<a class="govuk-link" href="{link(a.pk)}">{govuk_date(a.started_on)}</a>'
         return _row(started, completed, escape(a.completing_organisation.name), needs)
 
@@ -59,10 +65,10 @@ def action_rows(actions, *, plan, can_work: bool, today) -> str:
     def status(a):
         if a.status == "done":
             done = f'<br><span class="govuk-body-s">{govuk_date(a.completed_on)}</span>'
-            return govuk_tag("Done", "green") + (done if a.completed_on else "")
+            return cached_tag("Done", "green") + (done if a.completed_on else "")
         if a.status == "cancelled":
-            return govuk_tag("Cancelled", "grey")
-        tag = govuk_tag("Past due", "red") if a.due_date < today else govuk_tag("Open", "blue")
+            return cached_tag("Cancelled", "grey")
+        tag = cached_tag("Past due", "red") if a.due_date < today else cached_tag("Open", "blue")
         if not (plan_editable and allows(a, "complete")):
             return tag
         return (f'{tag}<br><a class="govuk-link" href="{done_link(a.pk)}">Mark as done'
@@ -108,10 +114,15 @@ def rating_rows(ratings) -> str:
 @register.simple_tag
 def note_items(notes) -> str:
     """The newest case notes' list items."""
+    zone = timezone.get_current_timezone()  # govuk_datetime's, looked up once
+
+    def written(at):
+        return local_datetime_text(at.astimezone(zone) if timezone.is_aware(at) else at)
+
     return _drawn(
         f"<li><strong>{escape(n.subject)}</strong>"
-        f"{' ' + govuk_tag('Sensitive', 'orange') if n.is_sensitive else ''}<br>"
-        f'<span class="govuk-body-s">{govuk_datetime(n.written_at)}, '
+        f"{' ' + cached_tag('Sensitive', 'orange') if n.is_sensitive else ''}<br>"
+        f'<span class="govuk-body-s">{written(n.written_at)}, '
         f"{escape(n.author.display_name)}</span></li>"
         for n in notes
     )
@@ -132,7 +143,7 @@ def referral_rows(referrals) -> str:
         if organisation:
             service += f'<br><span class="govuk-body-s">{escape(organisation.name)}</span>'
         # the included template's own last line break after the tag
-        status = f'{govuk_tag(r.get_status_display(), _STATUS_COLOURS.get(r.status, "purple"))}\n'
+        status = f'{cached_tag(r.get_status_display(), _STATUS_COLOURS.get(r.status, "purple"))}\n'
         return _row(f'<a class="govuk-link" href="{link(r.pk)}">{escape(r.reference)}</a>',
                     service, escape(r.person.full_name) if r.person else "Whole family",
                     govuk_date(r.sent_at), status)
