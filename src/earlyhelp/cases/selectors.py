@@ -513,15 +513,26 @@ def _lists_of(episode, names, row) -> None:
         _hang(episode, name, model, json.loads(row[f"_json_{name}"] or "[]"), order)
 
 
+def hung(obj, name: str) -> list:
+    """list(obj.<name>.all()): where the list is hung on `obj` (core.prepared.hang, a
+    prefetch), read without making a related manager and a QuerySet – the episode page reads
+    some twenty-five lists (issue 19); else from the manager, as ever."""
+    cached = getattr(obj, "_prefetched_objects_cache", {}).get(name)
+    if cached is not None and cached._result_cache is not None:
+        return list(cached._result_cache)
+    return list(getattr(obj, name).all())
+
+
 def _hang_family_ratings(episode) -> None:
     """Each family view's ratings (read with the episode as the list `family_ratings`) hung on
     it, as prefetch_related("ratings") would."""
     from earlyhelp.plans.models import FamilyRating
 
-    by_view = {view.pk: [] for view in episode.family_views.all()}
+    views = hung(episode, "family_views")
+    by_view = {view.pk: [] for view in views}
     for rating in episode._prefetched_objects_cache.pop("family_ratings"):
         by_view[rating.view_id].append(rating)
-    for view in episode.family_views.all():
+    for view in views:
         hang(view, "ratings", FamilyRating, by_view[view.pk])
 
 
@@ -873,22 +884,23 @@ def episode_ratings(*, user, episode: Episode, needs) -> dict:
     from earlyhelp.access.sensitive import CHILD_WORDS, may_see
     from earlyhelp.core.codes import Rater
 
-    reviews = list(episode.reviews.all())
+    reviews = hung(episode, "reviews")
     # The family's views (with their ratings) and the closing scores come with the episode
     # (episode_detail). Views come with reviews or at closure, closing scores only at closure
     # (the closing service writes them as the episode closes).
     has_closed = not episode.is_open
-    views = episode.family_views.all() if reviews or has_closed else []
+    views = hung(episode, "family_views") if reviews or has_closed else []
     by_review = {v.review_id: v for v in views}
-    closing = {c.need_id: c for c in episode.closing_scores.all()} if has_closed else {}
+    closing = ({c.need_id: c for c in hung(episode, "closing_scores")} if has_closed
+               else {})  # fmt: skip
     closing_view = by_review.get(None)
-    columns = [(r.held_on, {s.need_id: s.score for s in r.scores.all()}, by_review.get(r.pk))
+    columns = [(r.held_on, {s.need_id: s.score for s in hung(r, "scores")}, by_review.get(r.pk))
                for r in reviews]
     if closing or closing_view:
         columns.append((episode.end_date, {k: c.score for k, c in closing.items()}, closing_view))
     child_words = may_see(user, CHILD_WORDS, episode=episode)
     # Each view's ratings by need, read once (a view rates a need once)
-    rated = {view.pk: {x.need_id: str(x.score) for x in view.ratings.all()}
+    rated = {view.pk: {x.need_id: str(x.score) for x in hung(view, "ratings")}
              for _, _, view in columns if view is not None}  # fmt: skip
 
     def family_score(view, need):

@@ -40,14 +40,14 @@ from .forms import (
 
 def distance_travelled(assessment, reviews):
     """Progress per presenting need: the score at assessment, then at each review."""
-    needs = list(assessment.presenting_needs.all()) if assessment else []
+    needs = cases.hung(assessment, "presenting_needs") if assessment else []
     if not needs or not reviews:
         return None
     categories = ["Assessment"] + [
         f"Review {n} ({long_date(r.held_on)})" for n, r in enumerate(reviews, start=1)
     ]
     # Each review's scores by need, read once (a need has one score per review)
-    by_review = [{s.need_id: s.score for s in review.scores.all()} for review in reviews]
+    by_review = [{s.need_id: s.score for s in cases.hung(review, "scores")} for review in reviews]
     series = {}
     for need in needs:
         scores = [scored.get(need.pk) for scored in by_review]
@@ -67,12 +67,12 @@ def distance_travelled(assessment, reviews):
 
 
 def episode_context(user, episode) -> dict:
-    assessments = list(episode.assessments.all())
+    assessments = cases.hung(episode, "assessments")
     in_progress = next((a for a in assessments if a.status == AssessmentStatus.IN_PROGRESS), None)
     completed = next((a for a in assessments if a.status == AssessmentStatus.COMPLETED), None)
-    plans = list(episode.plans.all())
+    plans = cases.hung(episode, "plans")
     plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), plans[0] if plans else None)
-    reviews = list(episode.reviews.all())
+    reviews = cases.hung(episode, "reviews")
     # Kept on the episode by the services that record reviews and start plans (cases.state):
     # the one answer the worklists give too.
     review_due = episode.next_review_due
@@ -85,14 +85,14 @@ def episode_context(user, episode) -> dict:
         "assessment_completed": completed,
         "assessments": assessments,
         "plan": plan,
-        "outcomes": list(plan.outcomes.all()) if plan else [],
-        "actions": list(plan.actions.all()) if plan else [],
+        "outcomes": cases.hung(plan, "outcomes") if plan else [],
+        "actions": cases.hung(plan, "actions") if plan else [],
         "reviews": reviews,
         "review_due": review_due,
         "review_overdue": bool(review_due and review_due < today and episode.is_open),
         "chart": distance_travelled(completed, reviews),
-        "taf": [m for m in episode.taf_members.all()],
-        "transitions": list(episode.transitions.all()),
+        "taf": cases.hung(episode, "taf_members"),
+        "transitions": cases.hung(episode, "transitions"),
         "can_work": policy.can(user, policy.Action.RECORD_NOTE, episode),
         "today": today,
     }
@@ -128,7 +128,7 @@ def episode_page_context(user, episode_id) -> dict:
     context["notes"] = notes
     context["referrals"] = referrals
     completed = context["assessment_completed"]
-    needs = list(completed.presenting_needs.all()) if completed else []
+    needs = cases.hung(completed, "presenting_needs") if completed else []
     context["ratings"] = cases.episode_ratings(user=user, episode=episode, needs=needs)
     is_open = episode.is_open
     context.update({name: (is_open or name not in _OPEN_ONLY) and policy.can(user, action, episode)

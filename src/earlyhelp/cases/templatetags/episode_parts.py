@@ -13,6 +13,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from earlyhelp.cases.selectors import hung
 from earlyhelp.cases.templatetags.episode_rows import cached_tag
 from earlyhelp.web.templatetags.govuk import govuk_date
 from earlyhelp.web.views.base import url_maker
@@ -111,7 +112,7 @@ def episode_summary(context) -> str:
         _PLAIN_ROW.format("Team", "", _text(team.name) if team else ""),
         _ROW.format("Lead practitioner", *_lead(context, episode)),
         _ROW.format("Focus children",
-                    "<br>".join(_text(c.full_name) for c in episode.focus_children.all())
+                    "<br>".join(_text(c.full_name) for c in hung(episode, "focus_children"))
                     or "None named",
                     _change("web:focus_children", pk, "focus children")
                     if context["may_change_focus"] else ""),

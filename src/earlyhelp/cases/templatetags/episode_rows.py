@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from earlyhelp.cases.selectors import hung
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
 from earlyhelp.web.templatetags.journey import allows
 from earlyhelp.web.views.base import url_maker
@@ -46,7 +47,7 @@ def assessment_rows(assessments) -> str:
 
     def draw(a):
         needs = "<br>".join(f"{escape(n.theme.name)} ({n.baseline_score})"
-                            for n in a.presenting_needs.all()) or "None yet"  # fmt: skip
+                            for n in hung(a, "presenting_needs")) or "None yet"  # fmt: skip
         completed = (govuk_date(a.completed_on) if a.completed_on
                      else cached_tag("In progress", "light-blue"))  # fmt: skip
         started = f'<a class="govuk-link" href="{link(a.pk)}">{govuk_date(a.started_on)}</a>'
