@@ -14,7 +14,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from earlyhelp.cases.selectors import hung
-from earlyhelp.cases.templatetags.episode_rows import cached_tag
+from earlyhelp.cases.templatetags.episode_rows import cached_tag, displayed
 from earlyhelp.web.templatetags.govuk import govuk_date
 from earlyhelp.web.views.base import url_maker
 
@@ -54,7 +54,7 @@ def episode_heading(context) -> str:
         status = cached_tag("Open", "green")
     else:
         status = (f'{cached_tag("Closed", "grey")} {govuk_date(episode.end_date)}: '
-                  f"{_text(episode.get_closure_outcome_display())}")  # fmt: skip
+                  f"{_text(displayed(episode, 'closure_outcome'))}")  # fmt: skip
     level = episode.level
     if level:
         status += f" Level of need {_text(level.rank)} – {_text(level.name)}"
@@ -101,14 +101,14 @@ def episode_summary(context) -> str:
     pk, is_open = episode.pk, episode.is_open
     change_start = (_change("web:episode_start_date", pk, "start date")
                     if is_open and context["may_set_start"] else "")  # fmt: skip
-    route = _text(episode.get_route_in_display())
+    route = _text(displayed(episode, "route_in"))
     if episode.social_care_reference:
         route += f" (social care reference {_text(episode.social_care_reference)})"
     team = episode.team
     rows = [
         _ROW.format("Started", govuk_date(episode.start_date), change_start),
         _PLAIN_ROW.format("Route in", "", route),
-        _PLAIN_ROW.format("Reason", "", _text(episode.get_reason_display())),
+        _PLAIN_ROW.format("Reason", "", _text(displayed(episode, "reason"))),
         _PLAIN_ROW.format("Team", "", _text(team.name) if team else ""),
         _ROW.format("Lead practitioner", *_lead(context, episode)),
         _ROW.format("Focus children",

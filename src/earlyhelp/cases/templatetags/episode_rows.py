@@ -14,6 +14,8 @@ from html import escape
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -29,6 +31,18 @@ register = template.Library()
 cached_tag = functools.lru_cache(maxsize=128)(govuk_tag)
 
 _CELL = '<td class="govuk-table__cell">{}</td>'
+
+
+def displayed(obj, name: str) -> str:
+    """obj.get_<name>_display(), its field's choices read into a dict once (Django makes the
+    dict on every call: a few microseconds each, a dozen a page)."""
+    value = getattr(obj, name)
+    return force_str(_choices(type(obj), name).get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choices(model, name: str) -> dict:
+    return dict(make_hashable(model._meta.get_field(name).flatchoices))
 
 
 def _row(*cells, header: str = "") -> str:
@@ -144,7 +158,7 @@ def referral_rows(referrals) -> str:
         if organisation:
             service += f'<br><span class="govuk-body-s">{escape(organisation.name)}</span>'
         # the included template's own last line break after the tag
-        status = f'{cached_tag(r.get_status_display(), _STATUS_COLOURS.get(r.status, "purple"))}\n'
+        status = f'{cached_tag(displayed(r, "status"), _STATUS_COLOURS.get(r.status, "purple"))}\n'
         return _row(f'<a class="govuk-link" href="{link(r.pk)}">{escape(r.reference)}</a>',
                     service, escape(r.person.full_name) if r.person else "Whole family",
                     govuk_date(r.sent_at), status)
@@ -202,7 +216,7 @@ def taf_rows(members) -> str:
 def transition_insets(transitions) -> str:
     """Each step up or down of the episode, in an inset."""
     return _drawn(
-        f'\n<div class="govuk-inset-text">{escape(t.get_kind_display())} on '
+        f'\n<div class="govuk-inset-text">{escape(displayed(t, "kind"))} on '
         f"{govuk_date(t.date)} (CIN code {escape(t.cin_code)})"
         + (f", social care reference {escape(t.social_care_reference)}"
            if t.social_care_reference else "")
