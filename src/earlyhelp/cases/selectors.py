@@ -523,6 +523,21 @@ def hung(obj, name: str) -> list:
     return list(getattr(obj, name).all())
 
 
+def release(episode) -> None:
+    """Unhang the episode's lists (and theirs) once its page is written: each hung row links
+    back to its parent, so the page's rows were cyclic garbage – a few hundred objects a
+    request left for the collector, whose passes cost the page more than this walk (issue 19).
+    The rows are freed as the request ends; a list read after this is read afresh."""
+    stack = [episode]
+    while stack:
+        obj = stack.pop()
+        hung_lists = obj.__dict__.pop("_prefetched_objects_cache", None)
+        if hung_lists:
+            for listed in hung_lists.values():
+                stack.extend(listed._result_cache or ())
+        obj._state.fields_cache = {}
+
+
 def _hang_family_ratings(episode) -> None:
     """Each family view's ratings (read with the episode as the list `family_ratings`) hung on
     it, as prefetch_related("ratings") would."""

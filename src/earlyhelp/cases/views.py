@@ -118,7 +118,10 @@ _OPEN_ONLY = {"may_allocate", "may_add_taf", "may_close", "may_step_up", "may_re
 
 @login_required
 def episode_detail(request, episode_id):
-    return page(request, "cases/detail.html", episode_page_context(request.user, episode_id))
+    context = episode_page_context(request.user, episode_id)
+    response = page(request, "cases/detail.html", context)
+    cases.release(context["episode"])  # written: its rows freed now, not by the collector
+    return response
 
 
 def episode_page_context(user, episode_id) -> dict:

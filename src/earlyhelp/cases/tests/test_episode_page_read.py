@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from earlyhelp.cases import selectors as cases
 from earlyhelp.cases import services
-from earlyhelp.cases.tests.pages import allocated_episode
+from earlyhelp.cases.tests.pages import allocated_episode, planned_episode
 from earlyhelp.directory import selectors as directory
 from earlyhelp.directory import services as referrals
 from earlyhelp.directory.tests.factories import ServiceFactory
@@ -64,3 +64,18 @@ def test_the_pages_notes_and_referrals_are_the_selectors(world, settings, rule):
                 map(_referral, directory.episode_referrals(user=user, episode=read)))
             assert len(referred) == 3 and 0 < len(notes) <= 5
     assert seen >= 2
+
+
+def test_released_rows_no_longer_link_back_and_read_afresh(world):
+    """cases.selectors.release: the hung rows' links to their parents gone (no cyclic garbage);
+    a list read afterwards comes from the database, the same rows."""
+    episode, _, _ = planned_episode(world, allocated_episode(world))
+    read, _, _ = cases.episode_page(user=world.worker, episode_id=episode.pk)
+    hung = [(name, [obj.pk for obj in listed])
+            for name, listed in read._prefetched_objects_cache.items()]  # fmt: skip
+    assessments = cases.hung(read, "assessments")
+    cases.release(read)
+    assert not hasattr(read, "_prefetched_objects_cache")
+    assert assessments and all(not a._state.fields_cache for a in assessments)
+    for name, pks in hung:
+        assert sorted(obj.pk for obj in getattr(read, name).all()) == sorted(pks)
