@@ -1,8 +1,11 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -15,7 +18,14 @@ from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.web.escaping import escape_text as escape
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
-from earlyhelp.web.views.base import attempt, audit_list, page, paginate, url_maker
+from earlyhelp.web.views.base import (
+    attempt,
+    audit_list,
+    links_made_for,
+    page,
+    paginate,
+    url_maker,
+)
 from earlyhelp.worklists.timeline import family_timeline
 
 from .forms import ConsentForm
@@ -165,6 +175,7 @@ def family_detail(request, family_id):
     )
     timeline_html = _timeline_shown(timeline.object_list)
     can_record_consent = policy.can(user, policy.Action.RECORD_CONSENT, family)
+    step_down = "" if open_episode else _step_down_link(*links_made_for())
     return page(
         request,
         "people/families/detail.html",
@@ -181,11 +192,19 @@ def family_detail(request, family_id):
                 "documents": url_maker("documents:family")(family.pk),
                 "chronology": url_maker("documents:chronology")(family.pk),
                 "episode": url_maker("web:episode_detail")(open_episode.pk) if open_episode else "",
+                "step_down": "" if open_episode else f"{step_down}?family={family.pk}",
             },
             "can_record_consent": can_record_consent,
             "today": today,
         },
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _step_down_link(urlconf, script_prefix: str) -> str:
+    # Kept per URLconf and prefix, as url_maker keeps its links (it needs a record's id to
+    # swap in; this link has none): a reverse per page was a tenth of the page's template.
+    return reverse("web:step_down", urlconf=urlconf)
 
 
 @login_required
