@@ -167,7 +167,8 @@ def _cut(text: str) -> str:
 def family_detail(request, family_id):
     user = request.user
     today = dates.today()
-    family = people.family_detail(user=user, family_id=family_id, for_page=True)
+    family = people.family_detail(user=user, family_id=family_id, for_page=True,
+                                  joined=cases.OPEN_EPISODE)  # fmt: skip
     current, past = _members(family, today)
     open_episode = cases.open_episode_of(family=family)
     timeline = family_timeline(user=user, family=family).page(
