@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 
 # The years whose offsets are looked up (a UTC time inside them, as stored text)
 _FROM, _UNTIL = dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
-_DAY = 86400
+_DAY, _ONE_DAY = 86400, dt.timedelta(days=1)
 
 
 class LocalDate(TruncDate):
@@ -50,15 +50,17 @@ class LocalDate(TruncDate):
 def same_day_times(tzname: str) -> tuple[str, str] | None:
     """('HH:MM:SS', 'HH:MM:SS'): the UTC times of day from the first (inclusive) to the second
     (exclusive) that have the same date in `tzname` as in UTC, under every offset the zone had
-    at noon UTC of any day of the years looked up (None: no time of day is safe)."""
+    at noon of any day of the years looked up (None: no time of day is safe)."""
     try:
         zone = zoneinfo.ZoneInfo(tzname)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         return None
-    offsets, day = set(), _FROM + dt.timedelta(hours=12)
-    while day < _UNTIL:
-        offsets.add(int(day.astimezone(zone).utcoffset().total_seconds()))
-        day += dt.timedelta(days=1)
+    # At each day's noon on the zone's own clock (a naive time: no conversion made: 5 ms)
+    offsets, day, until = set(), dt.datetime(_FROM.year, 1, 1, 12), _UNTIL.replace(tzinfo=None)
+    while day < until:
+        offsets.add(zone.utcoffset(day))
+        day += _ONE_DAY
+    offsets = {int(offset.total_seconds()) for offset in offsets}
     first, last = max(0, -min(offsets)), _DAY - max(0, max(offsets))
     if first >= last:
         return None
