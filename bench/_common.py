@@ -24,6 +24,14 @@ def setup_django(database_url: str | None = None, settings: str = "earlyhelp.set
     django.setup()
 
 
+def start_as_the_server_does() -> None:
+    """What earlyhelp.wsgi does when a worker starts, before its first request: every view
+    imported and template compiled, then the garbage collector set for serving
+    (operations.collector) – the in-process benchmarks measure the pages as a worker runs them.
+    Call it after the benchmark's own preparation, just before measuring."""
+    import earlyhelp.wsgi  # noqa: F401 – importing it is the worker's start
+
+
 def warm_file_cache(database_url: str) -> None:
     """Read the database's files once, so the operating system holds them in memory as a
     server's running database would be: the first page of each family otherwise measured the

@@ -4,8 +4,11 @@ Run after `python bench/bench_generate.py` (which leaves var/bench/borough.sqlit
     python bench/bench_api.py [--database-url URL] [--samples 200]
 Targets: p95 under 100 ms on SQLite with the 300,000-child borough (issue 2); family and episode
 detail p50 at most 2× a bare Django view reading one row (bench/load_urls.py), same run (issue
-19). The database's files are read once before measuring (`_common.warm_file_cache`: a running
-server's database is in memory; a first visit otherwise measured the disk).
+19). Before measuring, the worker's start is done as earlyhelp.wsgi does it
+(`_common.start_as_the_server_does`: views imported, templates compiled, the garbage collector
+set for serving). The database's files are read once before measuring
+(`_common.warm_file_cache`: a running server's database is in memory; a first visit otherwise
+measured the disk).
 `--profile N` prints a cProfile of N requests of each detail.
 
 Callers sign in with a session, as the API's one authentication (SessionAuthentication) has
@@ -25,6 +28,7 @@ from _common import (
     QueryCounter,
     profile_requests,
     setup_django,
+    start_as_the_server_does,
     summary,
     timed,
     verdict,
@@ -75,6 +79,7 @@ def main() -> int:
     counts = {"families": Family.objects.count(), "episodes": Episode.objects.count()}
     print(f"borough: {counts['families']:,} families, {counts['episodes']:,} episodes")
 
+    start_as_the_server_does()
     client = APIClient()
     signed_in = {}
 

@@ -18,6 +18,9 @@ seats, led episodes), with the scopes built afresh for each request. `--profile 
 cProfile of N requests of each page (the functions with the most time of their own), so the
 next person sees where the time goes;
 `--name` names the results file (bench/results/<name>.json).
+Before measuring, the worker's start is done as earlyhelp.wsgi does it
+(`_common.start_as_the_server_does`: views imported, templates compiled, the garbage collector
+set for serving).
 The database's files are read once before measuring (`_common.warm_file_cache`: a running
 server's database is in memory; a first visit otherwise measured the disk).
 Query counts are reported here and pinned in src/earlyhelp/web/tests/test_query_counts.py.
@@ -33,6 +36,7 @@ from _common import (
     QueryCounter,
     profile_requests,
     setup_django,
+    start_as_the_server_does,
     summary,
     timed,
     verdict,
@@ -116,6 +120,7 @@ def main() -> int:
         f"{len(workers)} workers"
     )
 
+    start_as_the_server_does()
     client = Client()
     signed_in = {}
 

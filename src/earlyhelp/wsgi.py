@@ -33,3 +33,9 @@ def warm_up() -> None:
 
 if os.environ.get("EARLYHELP_WARM_UP", "true").lower() != "false":
     warm_up()
+
+# After the warm-up, so what it loaded is frozen with the rest (operations.collector)
+if os.environ.get("EARLYHELP_TUNE_COLLECTOR", "true").lower() != "false":
+    from earlyhelp.operations.collector import tune_for_serving
+
+    tune_for_serving()

@@ -6,7 +6,16 @@ import json
 import uuid
 
 from django.db import models
-from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import (
+    Aggregate,
+    Count,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
@@ -32,6 +41,7 @@ from earlyhelp.core.prepared import (
 from earlyhelp.directory.models import OPEN_REFERRAL_STATUSES, Referral
 from earlyhelp.panels.models import PanelCase, PanelCaseStatus
 from earlyhelp.people.models import Person
+from earlyhelp.people.selectors import Joined
 from earlyhelp.plans.models import ActionStatus, PlanAction
 
 from .filters import EpisodeFilter
@@ -763,30 +773,34 @@ _OPEN_EPISODE_SHOWS = {
 }
 
 
-def _open_episode_query(family):
-    related = (f"{name}__{column}" for name, columns in _OPEN_EPISODE_SHOWS.items()
-               for column in columns)  # fmt: skip
-    return (
-        Episode.objects.filter(family_id=family, status=EpisodeStatus.OPEN)
-        .order_by("pk")
-        .values(*_OPEN_EPISODE_FIELDS, *related)[:1]
-    )
+def _join_open_episode(families: QuerySet) -> QuerySet:
+    # A LEFT JOIN of the household's open episode: the first by id, should there be two.
+    open_episode = FilteredRelation("episodes", condition=Q(episodes__status=EpisodeStatus.OPEN))
+    return families.annotate(open_episode=open_episode).order_by("open_episode__id")
 
 
-# Compiled once (core.prepared): its three joins took longer to compile than to run.
-_OPEN_EPISODE = Prepared(_open_episode_query, "family", model=Episode)
+# The family record's open episode, read with the family's own row (family_detail(joined=)):
+# a query of its own was a round trip on PostgreSQL (issue 19).
+OPEN_EPISODE = Joined(
+    "open_episode",
+    _join_open_episode,
+    (*(f"open_episode__{name}" for name in _OPEN_EPISODE_FIELDS),
+     *(f"open_episode__{name}__{column}" for name, columns in _OPEN_EPISODE_SHOWS.items()
+       for column in columns)),
+)  # fmt: skip
 
 
 def open_episode_of(*, family) -> Episode | None:
     """The household's open episode with its team, lead practitioner and level, for the family
-    record. `family` must come from a scoped selector (people.selectors.family_detail)."""
-    rows = _OPEN_EPISODE.rows(family=family.pk)
-    if not rows:
+    record. `family` must come from people.selectors.family_detail(for_page=True,
+    joined=OPEN_EPISODE): the episode's columns were read with it, in its scope."""
+    row = family.joined
+    if row["open_episode__id"] is None:
         return None
-    episode = instance(Episode, rows[0], fields=_OPEN_EPISODE_FIELDS)
+    episode = instance(Episode, row, "open_episode__", fields=_OPEN_EPISODE_FIELDS)
     for name, columns in _OPEN_EPISODE_SHOWS.items():
         related = Episode._meta.get_field(name).related_model
-        episode._state.fields_cache[name] = instance(related, rows[0], f"{name}__",
+        episode._state.fields_cache[name] = instance(related, row, f"open_episode__{name}__",
                                                      fields=columns)
     return episode
 

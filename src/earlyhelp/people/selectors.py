@@ -2,6 +2,8 @@
 
 import functools
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -34,23 +36,43 @@ def family_list(*, user, filters=None) -> QuerySet[Family]:
     return filtered(FamilyFilter, filters, families).order_by("name", "id")
 
 
-def family_detail(*, user, family_id, for_page: bool = False) -> Family:
+@dataclass(frozen=True)
+class Joined:
+    """Columns of another app's records read with a household's own row (family_detail's
+    `joined`): `join(families)` adds to the scoped families queryset what `columns` name."""
+
+    name: str
+    join: Callable[[QuerySet], QuerySet]
+    columns: tuple
+
+
+def family_detail(*, user, family_id, for_page: bool = False, joined: Joined | None = None
+                  ) -> Family:  # fmt: skip
     """One household with its members, audited as a view. `for_page`: each membership also
     carries what the family record shows beside it, read in the same query – the latest
     consent to engage and to share (status and date) and whether the person is a current
-    member of another household."""
+    member of another household – and `joined`'s columns are read in the family's own query
+    (no query, no round trip, of their own), left on `family.joined` as a values() row."""
     if for_page:
         # As values, the scope's SQL run prepared on PostgreSQL (core.prepared), its view row
         # written by the same statement there (core.audited_read)
         wrap = audited_read.view_row_wrap(Family, user=user, family_column="id")
+
+        def build():
+            families = visible_families(user)
+            if joined is not None:
+                families = joined.join(families)
+            return families.values(*_family_columns(), *(joined.columns if joined else ()))
+
         row = scoped_row_or_404(
             Family,
-            lambda: visible_families(user).values(*_family_columns()),
+            build,
             family_id,
-            key=("family_page", scope_key(user)),
+            key=("family_page", joined.name if joined else "", scope_key(user)),
             wrap=wrap,
         )
         (family,) = instances(Family, [row], ("locality",))
+        family.joined = row
         _hang_members(family)
         if wrap is not None:
             return family

@@ -1,9 +1,11 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.utils.html import conditional_escape
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -15,7 +17,14 @@ from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.web.escaping import escape_text as escape
 from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
-from earlyhelp.web.views.base import attempt, audit_list, page, paginate, url_maker
+from earlyhelp.web.views.base import (
+    attempt,
+    audit_list,
+    links_made_for,
+    page,
+    paginate,
+    url_maker,
+)
 from earlyhelp.worklists.timeline import family_timeline
 
 from .forms import ConsentForm
@@ -37,30 +46,26 @@ def family_search(request):
     )
 
 
+_ROLE_ORDER = {"parent_carer": 0, "other_adult": 1, "child": 2}
+
+
 def _members(family, today):
-    """Current and past members, each with the latest consent to engage and to share (read with
-    the memberships: family_detail(for_page=True)) and the cells and links of its row, drawn
-    here rather than by the template per row (issue 19: one reverse() per link, not per row)."""
+    """Current members in the table's order and past members, each with the latest consent to
+    engage and to share (read with the memberships: family_detail(for_page=True))."""
     current, past = [], []
-    links = {
-        "chronology": url_maker("documents:person_chronology"),
-        "consent": url_maker("web:consent_add", family.pk),
-        "letter": url_maker("letters:choose", "person"),
-    }
     for membership in family.memberships.all():
-        membership.engage = _consent(membership.engage_status, membership.engage_on)
-        membership.share = _consent(membership.share_status, membership.share_on)
-        membership.engage_tag = _consent_tag(membership.engage)
-        membership.share_tag = _consent_tag(membership.share)
-        membership.links = {name: url(membership.person_id) for name, url in links.items()}
         (current if membership.is_current(today) else past).append(membership)
-    order = {"parent_carer": 0, "other_adult": 1, "child": 2}
-    current.sort(key=lambda m: (order.get(m.role, 3), m.person.date_of_birth or today))
+    current.sort(key=lambda m: (_ROLE_ORDER.get(m.role, 3), m.person.date_of_birth or today))
     return current, past
 
 
-def _member_rows(members, today, can_record_consent: bool) -> str:
-    """The members table's rows as HTML, drawn here in one pass (issue 19: as the timeline)."""
+def _member_rows(members, family, today, can_record_consent: bool) -> str:
+    """The members table's rows as HTML, drawn here in one pass (issue 19: as the timeline):
+    one reverse() per link, not per row; each consent tag's markup made once."""
+    chronology = url_maker("documents:person_chronology")
+    if can_record_consent:
+        consent = url_maker("web:consent_add", family.pk)
+        letter = url_maker("letters:choose", "person")
     rows = []
     for m in members:
         person = m.person
@@ -81,40 +86,42 @@ def _member_rows(members, today, can_record_consent: bool) -> str:
         if can_record_consent:
             actions = (
                 f'<td class="govuk-table__cell"><a class="govuk-link" '
-                f'href="{escape(m.links["consent"])}">Record consent<span '
+                f'href="{escape(consent(m.person_id))}">Record consent<span '
                 f'class="govuk-visually-hidden"> for {name}</span></a><br><a class="govuk-link" '
-                f'href="{escape(m.links["letter"])}">Create a letter<span '
+                f'href="{escape(letter(m.person_id))}">Create a letter<span '
                 f'class="govuk-visually-hidden"> for {name}</span></a></td>'
             )
         rows.append(
             f'<tr class="govuk-table__row">\n<th scope="row" class="govuk-table__header">'
             f'{name}{known_as}{other}<br><a class="govuk-link govuk-body-s" '
-            f'href="{escape(m.links["chronology"])}">Chronology<span class="govuk-visually-hidden">'
-            f" of {name}</span></a></th>\n"
+            f'href="{escape(chronology(m.person_id))}">Chronology<span '
+            f'class="govuk-visually-hidden"> of {name}</span></a></th>\n'
             f'<td class="govuk-table__cell">{escape(m.get_role_display())}{relationship}</td>\n'
             f'<td class="govuk-table__cell">{born}</td>\n'
-            f'<td class="govuk-table__cell">{conditional_escape(m.engage_tag)}</td>\n'
-            f'<td class="govuk-table__cell">{conditional_escape(m.share_tag)}</td>\n'
+            f'<td class="govuk-table__cell">{_consent_cell(m.engage_status, m.engage_on)}</td>\n'
+            f'<td class="govuk-table__cell">{_consent_cell(m.share_status, m.share_on)}</td>\n'
             f"{actions}</tr>\n"
         )
     return mark_safe("".join(rows))
 
 
-def _consent(status, decided_on):
-    """What the consent tag shows of a decision (None: none recorded)."""
-    return {"status": status, "decided_on": decided_on} if status else None
-
-
 _CONSENT_TAGS = {"given": ("Given", "green"), "refused": ("Refused", "red")}
 
 
-def _consent_tag(consent):
-    """The consent cell: a tag and the date decided."""
-    if not consent:
+@functools.cache
+def _consent_tag(status: str) -> str:
+    """A consent decision's tag (none recorded: status ""), made once per status."""
+    if not status:
         return govuk_tag("Not recorded", "grey")
-    tag = govuk_tag(*_CONSENT_TAGS.get(consent["status"], ("Withdrawn", "orange")))
-    decided_on = conditional_escape(govuk_date(consent["decided_on"]))
-    return mark_safe(f'{tag}<br><span class="govuk-body-s">{decided_on}</span>')
+    return govuk_tag(*_CONSENT_TAGS.get(status, ("Withdrawn", "orange")))
+
+
+def _consent_cell(status, decided_on) -> str:
+    """The consent cell: a tag and the date decided."""
+    if not status:
+        return _consent_tag("")
+    return (f'{_consent_tag(status)}<br><span class="govuk-body-s">'
+            f"{escape(govuk_date(decided_on))}</span>")  # fmt: skip
 
 
 def _timeline_shown(events) -> str:
@@ -157,7 +164,8 @@ def _cut(text: str) -> str:
 def family_detail(request, family_id):
     user = request.user
     today = dates.today()
-    family = people.family_detail(user=user, family_id=family_id, for_page=True)
+    family = people.family_detail(user=user, family_id=family_id, for_page=True,
+                                  joined=cases.OPEN_EPISODE)  # fmt: skip
     current, past = _members(family, today)
     open_episode = cases.open_episode_of(family=family)
     timeline = family_timeline(user=user, family=family).page(
@@ -165,6 +173,7 @@ def family_detail(request, family_id):
     )
     timeline_html = _timeline_shown(timeline.object_list)
     can_record_consent = policy.can(user, policy.Action.RECORD_CONSENT, family)
+    step_down = "" if open_episode else _step_down_link(*links_made_for())
     return page(
         request,
         "people/families/detail.html",
@@ -172,7 +181,7 @@ def family_detail(request, family_id):
             "page_title": family.name,
             "family": family,
             "members": current,
-            "member_rows": _member_rows(current, today, can_record_consent),
+            "member_rows": _member_rows(current, family, today, can_record_consent),
             "past_members": past,
             "open_episode": open_episode,
             "timeline": timeline,
@@ -181,11 +190,19 @@ def family_detail(request, family_id):
                 "documents": url_maker("documents:family")(family.pk),
                 "chronology": url_maker("documents:chronology")(family.pk),
                 "episode": url_maker("web:episode_detail")(open_episode.pk) if open_episode else "",
+                "step_down": "" if open_episode else f"{step_down}?family={family.pk}",
             },
             "can_record_consent": can_record_consent,
             "today": today,
         },
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _step_down_link(urlconf, script_prefix: str) -> str:
+    # Kept per URLconf and prefix, as url_maker keeps its links (it needs a record's id to
+    # swap in; this link has none): a reverse per page was a tenth of the page's template.
+    return reverse("web:step_down", urlconf=urlconf)
 
 
 @login_required

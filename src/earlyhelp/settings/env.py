@@ -64,6 +64,12 @@ def database_from_url(url: str) -> dict:
                     "PRAGMA mmap_size=17179869184;"
                 ),
             },
+            # Kept between requests, as PostgreSQL's are: opening one per request (Django's
+            # default) cost each request its own connection, PRAGMAs, schema read and memory map,
+            # and after a write (an audit row: every record read) often a checkpoint on closing –
+            # over gunicorn the bare view served 306 requests/s with it and 701 without, the
+            # family record 179 and 336 (issue 19, docs/capacity.md).
+            "CONN_MAX_AGE": 60,
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {

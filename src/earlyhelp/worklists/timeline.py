@@ -8,7 +8,7 @@ import weakref
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import CharField, DateTimeField, F, Q, UUIDField, Value
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from earlyhelp.access.sensitive import CASE_NOTE, may_see
@@ -25,6 +25,8 @@ from earlyhelp.core.prepared import Compiled, cursor, placeholder
 from earlyhelp.frontdoor.models import Contact, TriageDecision, TriageOutcome
 from earlyhelp.people.models import Consent, ConsentKind, ConsentStatus, Membership
 from earlyhelp.plans.models import Plan, Review
+
+from .localdate import LocalDate
 
 # Timeline rows: each source contributes (order, kind, date, time, at, episode, contact, t1–t4),
 # one UNION ALL sorted and sliced in the database, so a page costs one query (its rows and the
@@ -50,9 +52,10 @@ def _timeline_rows(queryset, order, kind, *, at=None, date=None, episode=None, c
     # The local date places a row on its day; within a day an event known only by its date
     # (tl_daylong) comes before the timed ones, which follow their time (tl_at). No local time
     # of day is worked out: on SQLite each is a call into Python per row of the household's
-    # whole history, and the date's call alone cost 0.1 ms of a family record (issue 19).
+    # whole history, and the date's call alone cost 0.1 ms of a family record (issue 19);
+    # LocalDate makes the date itself without one for most times of day.
     placed = (
-        {"tl_date": TruncDate(at), "tl_daylong": Value(0), "tl_at": F(at)}
+        {"tl_date": LocalDate(at), "tl_daylong": Value(0), "tl_at": F(at)}
         if at
         else {"tl_date": F(date), "tl_daylong": Value(1),
               "tl_at": Cast(Value(None), DateTimeField())}

@@ -20,3 +20,9 @@ def test_the_running_postgresql_session_has_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_both_databases_keep_their_connections_between_requests():
+    # A new SQLite connection per request cost more than a casework page's own work (issue 19)
+    for url in ("sqlite:///var/x.sqlite3", "postgres://user@db.example/earlyhelp"):
+        assert database_from_url(url)["CONN_MAX_AGE"] == 60, url
