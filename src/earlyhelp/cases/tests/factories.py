@@ -13,7 +13,8 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Episode
 
-    reference = factory.Sequence(lambda n: f"EH{n:06d}")
+    # Not the services' own EH000001…: a test that opens episodes both ways never collides
+    reference = factory.Sequence(lambda n: f"EHF{n:06d}")
     family = factory.SubFactory(FamilyFactory)
     start_date = dt.date(2026, 1, 10)
     team = factory.SubFactory(TeamFactory)
