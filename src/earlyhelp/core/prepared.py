@@ -374,5 +374,7 @@ def hang(obj, name: str, model, objects: list) -> None:
 def _unrun_query(model):
     """The Query of `hang`'s QuerySets, shared: one is never run (its results are cached) nor
     changed (every QuerySet method changes a clone) – making a Query per hung list was a good
-    part of hanging the episode page's lists (issue 19)."""
-    return model._default_manager.all().query
+    part of hanging the episode page's lists (issue 19). It matches no row: a query chained on
+    a hung list (filter, first on an unordered one, update, delete) knows nothing of its parent,
+    so it finds and changes nothing rather than any other household's rows of the table."""
+    return model._default_manager.none().query
