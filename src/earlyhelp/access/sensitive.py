@@ -7,6 +7,8 @@ Selectors and serializers ask `may_see()`; anyone else gets the record without t
 access.scoping – these rules only narrow what an in-scope user sees.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from rest_framework import serializers
 
@@ -34,6 +36,17 @@ def may_see(user, field: str, *, episode=None) -> bool:
         and episode is not None
         and episode.lead_practitioner_id == user.pk
     )
+
+
+def case_notes_reach(user) -> str:
+    """Which sensitive case notes the user reads, asked before any episode is read (for SQL
+    compiled once per answer): "all" (by role, or no note is sensitive), "lead" (those of the
+    episodes the user leads), or "none" – may_see's answer for CASE_NOTE, episode by episode."""
+    if may_see(user, CASE_NOTE):
+        return "all"
+    if may_see(user, CASE_NOTE, episode=SimpleNamespace(lead_practitioner_id=user.pk)):
+        return "lead"  # an episode the user leads, as may_see's lead-practitioner rule reads it
+    return "none"
 
 
 def restricted_theme_ids() -> set:

@@ -27,10 +27,10 @@ from earlyhelp.access.scoping import (
     visible_episodes,
     visible_families,
 )
+from earlyhelp.access.sensitive import case_notes_reach
 from earlyhelp.core import audit, audited_read, dates
 from earlyhelp.core.filtering import filtered
 from earlyhelp.core.prepared import (
-    Prepared,
     fields_of,
     hang,
     instance,
@@ -117,10 +117,10 @@ def episode_detail(*, user, episode_id) -> Episode:
 
 
 def episode_page(*, user, episode_id) -> tuple[Episode, list, list]:
-    """episode_detail's episode, with its latest notes (as episode_latest_notes gives them) and
+    """episode_detail's episode, with its newest five notes (episode_notes's first five) and
     its referrals (as directory.selectors.episode_referrals gives them) read in the same query:
     a round trip each, and their Python, cost more than their rows (issue 19)."""
-    sees = _sensitive_notes(user)
+    sees = case_notes_reach(user)
 
     def extra():  # composed only where the SQL is compiled
         return {"_page_notes": _page_notes(sees, user.pk), "_page_referrals": _page_referrals()}
@@ -160,18 +160,6 @@ def _episode_read(user, episode_id, extra, key: tuple) -> tuple[Episode, dict]:
     return episode, row
 
 
-def _sensitive_notes(user) -> str:
-    """Which sensitive notes the user sees (access.sensitive.may_see's rule for CASE_NOTE, asked
-    before the episode is read): "all" by role or where nothing is sensitive, "lead" those of
-    episodes the user leads (where the rule says so), else "none"."""
-    from earlyhelp.access.sensitive import CASE_NOTE, rule
-
-    config = rule(CASE_NOTE)
-    if not config or user.role in config.get("roles", []):
-        return "all"
-    return "lead" if config.get("lead_practitioner") else "none"
-
-
 # What the page shows of a note and its author, read alone: the rest (the note's text, its
 # audit columns, the author's password hash and times) stays deferred – converting it was most
 # of the notes' cost (issue 19). A field read beyond these costs a query (pinned in tests).
@@ -182,8 +170,9 @@ _NOTE_KEYS = (*_NOTE_SHOWS, *(f"author__{name}" for name in _AUTHOR_SHOWS))
 
 
 def _page_notes(sees: str, user_pk):
-    """The episode's newest five notes the user may see (episode_latest_notes's), a JSON array:
-    the newest found by the notes' own index, then read."""
+    """The episode's newest five notes the user may see (`sees`: access.sensitive.
+    case_notes_reach), as episode_notes orders them, a JSON array: the newest found by the
+    notes' own index, then read."""
     from django.db.models.lookups import Exact
 
     from .models import CaseNote
@@ -200,7 +189,7 @@ def _page_notes(sees: str, user_pk):
 
 
 def _note_of(data: dict, episode):
-    """A note of `_page_notes` as episode_latest_notes makes it."""
+    """A note of `_page_notes` with its author, the rest of each deferred."""
     from earlyhelp.core.models import User
 
     from .models import CaseNote
@@ -721,44 +710,6 @@ def episode_notes(*, user, episode: Episode) -> QuerySet:
     if not may_see(user, CASE_NOTE, episode=episode):
         notes = notes.filter(is_sensitive=False)
     return notes.order_by("-written_at")
-
-
-def _latest_notes_query(episode, *, sensitive: bool, limit: int):
-    from .models import CaseNote
-
-    notes = CaseNote.objects.filter(episode_id=episode)
-    if not sensitive:
-        notes = notes.filter(is_sensitive=False)
-    return notes.order_by("-written_at").values(
-        *_NOTE_SHOWS, *(f"author__{name}" for name in _AUTHOR_SHOWS)
-    )[:limit]
-
-
-
-
-@functools.cache
-def _latest_notes(sensitive: bool, limit: int) -> Prepared:
-    return Prepared(functools.partial(_latest_notes_query, sensitive=sensitive, limit=limit),
-                    "episode", model=Episode)  # fmt: skip
-
-
-def episode_latest_notes(*, user, episode: Episode, limit: int = 5) -> list:
-    """The newest `limit` notes of episode_notes, with their authors, for the episode page: SQL
-    compiled once (core.prepared); only what the page shows of them is read (_NOTE_SHOWS)."""
-    from earlyhelp.access.sensitive import CASE_NOTE, may_see
-    from earlyhelp.core.models import User
-
-    from .models import CaseNote
-
-    sensitive = may_see(user, CASE_NOTE, episode=episode)
-    notes = []
-    for row in _latest_notes(sensitive, limit).rows(episode=episode.pk):
-        note = loaded(CaseNote, _NOTE_SHOWS, [row[name] for name in _NOTE_SHOWS])
-        note._state.fields_cache["author"] = loaded(
-            User, _AUTHOR_SHOWS, [row[f"author__{name}"] for name in _AUTHOR_SHOWS])
-        note._state.fields_cache["episode"] = episode
-        notes.append(note)
-    return notes
 
 
 # What the family record shows of its open episode and of its team, lead practitioner and

@@ -11,7 +11,7 @@ from django.db.models import CharField, DateTimeField, F, Q, UUIDField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from earlyhelp.access.sensitive import CASE_NOTE, may_see
+from earlyhelp.access.sensitive import case_notes_reach
 from earlyhelp.assessments.models import Assessment
 from earlyhelp.cases.models import (
     CaseNote,
@@ -257,16 +257,6 @@ class _Rows:
         return compiled.convert([row[:-1] for row in rows], connection), rows[0][-1]
 
 
-def _notes_rule(user) -> str:
-    """Which case notes the user reads: all, the non-sensitive and their own episodes', or only
-    the non-sensitive (access.sensitive decides; by role, else as lead practitioner)."""
-    if may_see(user, CASE_NOTE):
-        return "all"
-    if may_see(user, CASE_NOTE, episode=Episode(lead_practitioner_id=user.pk)):
-        return "lead"
-    return "open"
-
-
 def _compile(connection, notes_rule: str) -> _Compiled:
     per_connection = _compiled.setdefault(connection, {})
     if notes_rule not in per_connection:
@@ -282,7 +272,7 @@ def _union(notes_rule: str):
     notes = CaseNote.objects.filter(episode__family_id=family)
     if notes_rule == "lead":
         notes = notes.filter(Q(is_sensitive=False) | Q(episode__lead_practitioner_id=_USER))
-    elif notes_rule == "open":
+    elif notes_rule == "none":
         notes = notes.filter(is_sensitive=False)
     # Every member's consents, past members' too (as the family's memberships list them).
     members = Membership.objects.filter(family_id=family).values("person_id")
@@ -375,7 +365,7 @@ def family_timeline(*, user, family) -> FamilyTimeline:
     (sensitive ones only for early help staff and the lead) and consent decisions. Sorted and
     paginated in the database. `family` must come from a scoped selector (family_detail)."""
     connection = connections[router.db_for_read(Episode)]
-    compiled = _compile(connection, _notes_rule(user))
+    compiled = _compile(connection, case_notes_reach(user))
     rows = _Rows(compiled, connection, compiled.bind(family=family.pk, user=user.pk))
     members = family.memberships.all()  # prefetched by family_detail
     names = {m.person_id.hex: m.person.full_name for m in members}

@@ -2,6 +2,7 @@
 descriptions for domestic abuse, mental health and the like – are shown only to the roles the
 configuration names (and the episode's lead practitioner)."""
 
+import pytest
 from rest_framework.test import APIClient
 
 from earlyhelp.assessments import services as assessments
@@ -124,3 +125,21 @@ def test_domestic_abuse_need_descriptions_are_restricted(world):
     }
     partner = [n["description"] for n in api(world.partner).get(url).json()["presenting_needs"]]
     assert sorted(partner, key=str) == sorted([None, None, "Missed 20% of sessions."], key=str)
+
+
+@pytest.mark.parametrize(
+    ("config", "reach"),
+    [
+        ({"roles": ["worker"], "lead_practitioner": True}, {"worker": "all", "partner": "lead"}),
+        ({"roles": [], "lead_practitioner": True}, {"worker": "lead", "partner": "lead"}),
+        ({"roles": ["worker"]}, {"worker": "all", "partner": "none"}),
+        ({}, {"worker": "all", "partner": "all"}),
+    ],
+)
+def test_case_notes_reach_is_may_sees_answer_before_any_episode(world, settings, config, reach):
+    from earlyhelp.access.sensitive import CASE_NOTE, case_notes_reach
+
+    settings.EARLYHELP_SENSITIVE_FIELDS = {**settings.EARLYHELP_SENSITIVE_FIELDS,
+                                           CASE_NOTE: config}  # fmt: skip
+    assert {"worker": case_notes_reach(world.worker),
+            "partner": case_notes_reach(world.partner)} == reach  # fmt: skip

@@ -1,5 +1,5 @@
 """The episode page's latest notes and referrals, read in the episode's own query
-(cases.selectors.episode_page), are what episode_latest_notes and
+(cases.selectors.episode_page), are what episode_notes (its newest five) and
 directory.selectors.episode_referrals give: the same rows in the same order, the sensitive-notes
 rule (access.sensitive.may_see) kept exactly – by role, as the episode's lead, or neither."""
 
@@ -59,7 +59,7 @@ def test_the_pages_notes_and_referrals_are_the_selectors(world, settings, rule):
             seen += 1
             assert read.pk == episode.pk
             assert list(map(_note, notes)) == list(
-                map(_note, cases.episode_latest_notes(user=user, episode=read)))
+                map(_note, cases.episode_notes(user=user, episode=read)[:5]))
             assert list(map(_referral, referred)) == list(
                 map(_referral, directory.episode_referrals(user=user, episode=read)))
             assert len(referred) == 3 and 0 < len(notes) <= 5

@@ -78,9 +78,9 @@ def test_rows_are_what_the_template_drew(world):
                                 organisation=organisation_, role=role, joined_on=days_ago(30))
     TafMember.objects.filter(name="Neither").update(left_on=days_ago(2))
 
-    episode = cases.episode_detail(user=world.worker, episode_id=episode.pk)
+    episode, notes, _ = cases.episode_page(user=world.worker, episode_id=episode.pk)
     context = episode_context(world.worker, episode)
-    context["notes"] = cases.episode_latest_notes(user=world.worker, episode=episode)
+    context["notes"] = notes
     needs = list(context["assessment_completed"].presenting_needs.all())
     context["ratings"] = cases.episode_ratings(user=world.worker, episode=episode, needs=needs)
     request = RequestFactory().get("/")
