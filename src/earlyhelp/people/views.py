@@ -1,11 +1,9 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
-import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -16,11 +14,11 @@ from earlyhelp.core import audit, dates
 from earlyhelp.people import selectors as people
 from earlyhelp.people import services as people_services
 from earlyhelp.web.escaping import escape_text as escape
-from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
+from earlyhelp.web.templatetags.govuk import cached_tag, displayed, govuk_date, local_datetime_text
 from earlyhelp.web.views.base import (
     attempt,
     audit_list,
-    links_made_for,
+    fixed_link,
     page,
     paginate,
     url_maker,
@@ -96,7 +94,7 @@ def _member_rows(members, family, today, can_record_consent: bool) -> str:
             f'{name}{known_as}{other}<br><a class="govuk-link govuk-body-s" '
             f'href="{escape(chronology(m.person_id))}">Chronology<span '
             f'class="govuk-visually-hidden"> of {name}</span></a></th>\n'
-            f'<td class="govuk-table__cell">{escape(m.get_role_display())}{relationship}</td>\n'
+            f'<td class="govuk-table__cell">{escape(displayed(m, "role"))}{relationship}</td>\n'
             f'<td class="govuk-table__cell">{born}</td>\n'
             f'<td class="govuk-table__cell">{_consent_cell(m.engage_status, m.engage_on)}</td>\n'
             f'<td class="govuk-table__cell">{_consent_cell(m.share_status, m.share_on)}</td>\n'
@@ -108,12 +106,11 @@ def _member_rows(members, family, today, can_record_consent: bool) -> str:
 _CONSENT_TAGS = {"given": ("Given", "green"), "refused": ("Refused", "red")}
 
 
-@functools.cache
 def _consent_tag(status: str) -> str:
-    """A consent decision's tag (none recorded: status ""), made once per status."""
+    """A consent decision's tag (none recorded: status "")."""
     if not status:
-        return govuk_tag("Not recorded", "grey")
-    return govuk_tag(*_CONSENT_TAGS.get(status, ("Withdrawn", "orange")))
+        return cached_tag("Not recorded", "grey")
+    return cached_tag(*_CONSENT_TAGS.get(status, ("Withdrawn", "orange")))
 
 
 def _consent_cell(status, decided_on) -> str:
@@ -173,7 +170,7 @@ def family_detail(request, family_id):
     )
     timeline_html = _timeline_shown(timeline.object_list)
     can_record_consent = policy.can(user, policy.Action.RECORD_CONSENT, family)
-    step_down = "" if open_episode else _step_down_link(*links_made_for())
+    step_down = "" if open_episode else fixed_link("web:step_down")
     return page(
         request,
         "people/families/detail.html",
@@ -196,13 +193,6 @@ def family_detail(request, family_id):
             "today": today,
         },
     )
-
-
-@functools.lru_cache(maxsize=16)
-def _step_down_link(urlconf, script_prefix: str) -> str:
-    # Kept per URLconf and prefix, as url_maker keeps its links (it needs a record's id to
-    # swap in; this link has none): a reverse per page was a tenth of the page's template.
-    return reverse("web:step_down", urlconf=urlconf)
 
 
 @login_required

@@ -14,8 +14,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from earlyhelp.cases.selectors import hung
-from earlyhelp.cases.templatetags.episode_rows import cached_tag, displayed
-from earlyhelp.web.templatetags.govuk import govuk_date
+from earlyhelp.web.templatetags.govuk import cached_tag, displayed, govuk_date
 from earlyhelp.web.views.base import url_maker
 
 register = template.Library()

@@ -8,41 +8,27 @@ compares every row with the template markup it replaces.
     {% load episode_rows %}  {% assessment_rows assessments %}
 """
 
-import functools
 from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from earlyhelp.cases.selectors import hung
-from earlyhelp.web.templatetags.govuk import govuk_date, govuk_tag, local_datetime_text
+from earlyhelp.web.templatetags.govuk import (
+    cached_tag,
+    displayed,
+    govuk_date,
+    local_datetime_text,
+)
 from earlyhelp.web.templatetags.journey import allows
 from earlyhelp.web.views.base import url_maker
 
 register = template.Library()
 
-# govuk_tag's markup, made once per text and colour: the rows tag the same few statuses (its
-# escaping and SafeString per tag were a good part of drawing them)
-cached_tag = functools.lru_cache(maxsize=128)(govuk_tag)
-
 _CELL = '<td class="govuk-table__cell">{}</td>'
-
-
-def displayed(obj, name: str) -> str:
-    """obj.get_<name>_display(), its field's choices read into a dict once (Django makes the
-    dict on every call: a few microseconds each, a dozen a page)."""
-    value = getattr(obj, name)
-    return force_str(_choices(type(obj), name).get(value, value), strings_only=True)
-
-
-@functools.cache
-def _choices(model, name: str) -> dict:
-    return dict(make_hashable(model._meta.get_field(name).flatchoices))
 
 
 def _row(*cells, header: str = "") -> str:

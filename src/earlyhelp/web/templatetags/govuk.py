@@ -12,11 +12,14 @@ directly with their own context.
 """
 
 import datetime as dt
+import functools
 
 from django import forms, template
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -252,6 +255,23 @@ def govuk_tag(text, colour=""):
     tag is drawn in rows of the busiest pages (issue 19)."""
     modifier = f" govuk-tag--{conditional_escape(colour)}" if colour else ""
     return mark_safe(f'<strong class="govuk-tag{modifier}">{conditional_escape(text)}</strong>\n')
+
+
+# govuk_tag's markup, made once per text and colour: rows tag the same few statuses (its escaping
+# and SafeString per tag were a good part of drawing them, issue 19)
+cached_tag = functools.lru_cache(maxsize=128)(govuk_tag)
+
+
+def displayed(obj, name: str) -> str:
+    """obj.get_<name>_display(), its field's choices read into a dict once (Django makes the
+    dict on every call: a few microseconds each, a dozen a page)."""
+    value = getattr(obj, name)
+    return force_str(_choices(type(obj), name).get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choices(model, name: str) -> dict:
+    return dict(make_hashable(model._meta.get_field(name).flatchoices))
 
 
 @register.simple_tag

@@ -41,6 +41,12 @@ def url_maker(name: str, *args):
     return lambda pk: link.replace(_PLACEHOLDER, str(pk))
 
 
+def fixed_link(name: str) -> str:
+    """The URL of `name`, a page that takes no record's id, kept as url_maker's links are (the
+    family record's step-down link: a reverse per page was a tenth of its template)."""
+    return _link(name, (), *links_made_for(), with_id=False)
+
+
 def links_made_for() -> tuple[str, str]:
     """The URLconf and script prefix this request's links are made for: the key of every link
     kept between requests (here and the menu's, web.context_processors)."""
@@ -48,8 +54,8 @@ def links_made_for() -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _link(name: str, args: tuple, urlconf, script_prefix: str) -> str:
-    return reverse(name, args=[*args, _PLACEHOLDER], urlconf=urlconf)
+def _link(name: str, args: tuple, urlconf, script_prefix: str, with_id: bool = True) -> str:
+    return reverse(name, args=[*args, _PLACEHOLDER] if with_id else list(args), urlconf=urlconf)
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
