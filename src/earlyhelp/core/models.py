@@ -163,9 +163,14 @@ class AuditEvent(models.Model):
     waits for another (decision 0002)."""
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(db_index=True)
+    # Every audited read writes a row into each of the table's indexes (issue 19), so the table
+    # keeps only the ones its readers use: no index on `at` alone (nothing reads the trail by
+    # time alone) and none on `user` alone (audit_user_idx leads with it); see the decision
+    # audit-trail-indexes-for-its-readers.
+    at = models.DateTimeField()
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", db_index=False,
     )
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
@@ -178,20 +183,29 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # Set once, by the sealer: the row's place in the chain and the hashes linking it.
-    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    seq = models.BigIntegerField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["family_id", "at"], name="audit_family_idx"),
-            models.Index(fields=["person_id", "at"], name="audit_person_idx"),
+            # Rows about a family or a person only: most rows name no person, many no family.
+            models.Index(fields=["family_id", "at"], name="audit_family_idx",
+                         condition=models.Q(family_id__isnull=False)),
+            models.Index(fields=["person_id", "at"], name="audit_person_idx",
+                         condition=models.Q(person_id__isnull=False)),
             models.Index(fields=["user", "at"], name="audit_user_idx"),
             # The sealer's work list stays small however long the trail grows.
             models.Index(
                 fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"
             ),
+        ]
+        constraints = [
+            # A place in the chain is held by one row; unsealed rows (no place yet) stay out of
+            # the index until the sealer gives them one.
+            models.UniqueConstraint(fields=["seq"], condition=models.Q(seq__isnull=False),
+                                    name="audit_seq_unique"),
         ]
 
     def save(self, *args, **kwargs):

@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "earlyhelp.web.context_processors.navigation",
+                # The forms' csrf_token, in place of Django's built-in one (web.csrf)
+                "earlyhelp.web.csrf.csrf",
             ],
         },
     }

@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from earlyhelp.access import roles
+from earlyhelp.web.templatetags.govuk import displayed
 from earlyhelp.web.views.base import links_made_for
 
 # Apps built by other teams: linked at their mount point once their url namespace exists.
@@ -104,7 +105,7 @@ def _second_factor_done(user) -> bool:
 
 
 def nav_list_html(items) -> str:
-    """The menu's list items (GOV.UK service navigation), as includes/navigation.html drew them
+    """The menu's list items (GOV.UK service navigation) for the layout (web.templatetags.layout),
     per item: the same few menus on every page, so they are drawn once (issue 19) – see
     _nav_html."""
     out = []
@@ -137,6 +138,7 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         # The header's sign-out form (the layout's one link made on every page).
         context["sign_out_url"] = _reversed("web:sign_out", urlconf, script_prefix)
+        context["role_label"] = displayed(user, "role")  # the footer's "Signed in as"
         if _second_factor_done(user):
             menu = _menu(user.role, urlconf, script_prefix)
             context["nav_html"] = _nav_html(menu, _current(menu, request.path))

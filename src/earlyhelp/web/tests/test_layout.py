@@ -92,3 +92,76 @@ def test_the_header_signs_out_and_the_menu_waits_for_the_second_factor(world, cl
     html = client.get("/caseload/").content.decode()
     assert 'action="/sign-out/"' in html
     assert 'href="/caseload/" aria-current="page"' in html
+
+
+def _title(context: dict) -> str:
+    from django.template import Context, Template
+
+    return Template("{% load govuk %}{% title_prefix %}earlyhelp").render(Context(context))
+
+
+class _Form:
+    def __init__(self, errors):
+        self.errors = errors
+
+
+def test_title_says_error_only_when_a_form_on_the_page_has_errors():
+    assert _title({"page_title": "Triage"}) == "Triage – earlyhelp"
+    assert _title({}) == "earlyhelp"
+    assert _title({"page_title": "Triage", "form": _Form({})}) == "Triage – earlyhelp"
+    assert _title({"page_title": "Triage", "form": _Form({"reason": ["Enter a reason"]})}) == (
+        "Error: Triage – earlyhelp")
+    # Views whose forms are not called `form` say so (web.views.base.page sets it for any form)
+    assert _title({"page_title": "Claim", "has_errors": True}) == "Error: Claim – earlyhelp"
+    assert _title({"form": None, "has_errors": False}) == "earlyhelp"
+
+
+def test_title_escapes_the_page_title():
+    assert _title({"page_title": "Family <O'Brien>"}) == (
+        "Family &lt;O&#x27;Brien&gt; – earlyhelp")
+
+
+def test_footer_names_the_role_of_the_signed_in_user(world, client):
+    verified_login(client, world.worker)
+    html = text(client.get("/caseload/"))
+    assert f"Signed in as {world.worker.display_name} ({world.worker.get_role_display()})." in html
+
+
+class _Message:
+    def __init__(self, text, level_tag):
+        self.text, self.level_tag = text, level_tag
+
+    def __str__(self):
+        return self.text
+
+
+def test_messages_are_banners_success_as_an_alert_others_as_a_region():
+    from django.template import Context, Template
+
+    html = Template("{% load layout %}{% layout_messages %}").render(Context({"messages": [
+        _Message("Case note added.", "success"), _Message("Training <due>", "warning")]}))
+    assert ('govuk-notification-banner govuk-notification-banner--success" role="alert" '
+            'aria-labelledby="banner-title-1"') in html
+    assert 'id="banner-title-1">Success</h2>' in html and "Case note added." in html
+    assert ('class="govuk-notification-banner" role="region" '
+            'aria-labelledby="banner-title-2"') in html
+    assert 'id="banner-title-2">Important</h2>' in html and "Training &lt;due&gt;" in html
+    assert Template("{% load layout %}{% layout_messages %}").render(Context({})) == ""
+
+
+def test_signed_out_pages_have_no_account_links_menu_or_signed_in_line(client):
+    html = client.get("/sign-in/").content.decode()
+    assert "Sign out" not in html and 'id="navigation"' not in html
+    assert "Signed in as" not in html
+    assert html.count('nonce="') == 2  # the two inline scripts carry the request's nonce
+
+
+def test_signed_in_pages_carry_the_sign_out_form_with_a_token_and_the_menu(world, client):
+    verified_login(client, world.worker)
+    response = client.get("/caseload/")
+    html = response.content.decode()
+    nonce = response.wsgi_request.csp_nonce
+    assert html.count(f'nonce="{nonce}"') == 2
+    assert 'action="/sign-out/"' in html and 'name="csrfmiddlewaretoken" value="' in html
+    assert 'aria-current="page"' in html and ">My caseload<" in html
+    assert html.count("govuk-frontend.min.js") == 1 and "htmx.min.js" in html
