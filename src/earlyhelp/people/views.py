@@ -1,6 +1,5 @@
 """Family records: find a family, the family record (members, consent, timeline), consent."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect

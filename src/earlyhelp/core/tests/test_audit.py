@@ -191,3 +191,18 @@ def test_postgresql_refuses_edits_and_deletes_of_sealed_rows_and_the_head():
         with transaction.atomic():  # only the place and hashes may be set, not the content
             AuditEvent.objects.filter(pk=unsealed.pk).update(seq=3, detail="changed")
     assert audit.seal().sealed == 1 and audit.verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_place_in_the_chain_is_held_by_one_row_and_unsealed_rows_share_none():
+    from django.db import IntegrityError
+
+    sealed = _sealed(2)
+    unsealed = [audit.record(user=None, action="view", object_type="x") for _ in range(3)]
+    # Many rows wait for a place together (the unique index is partial: seq set only) …
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 3
+    # … but a place already held cannot be given again, and the refusal changes nothing.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(pk=unsealed[0].pk).update(seq=sealed[0].seq)
+    assert AuditEvent.objects.get(pk=unsealed[0].pk).seq is None
+    assert audit.seal().sealed == 3 and audit.verify_chain().ok
