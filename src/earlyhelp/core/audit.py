@@ -138,18 +138,60 @@ def record_many(events: list[AuditEvent], batch_size: int = bulk.BATCH_SIZE) -> 
 
 
 def record_view(*, user, obj=None, model=None, object_id="", family_id=None, person_id=None,
-                detail: str = "") -> AuditEvent:
-    """A read of `obj` – or, for a read that made no instance, of `model`'s row `object_id`."""
-    return record(
-        user=user,
-        action=AuditAction.VIEW,
-        obj=obj,
-        object_type=model._meta.label_lower if model is not None else "",
-        object_id=object_id,
-        family_id=family_id,
-        person_id=person_id,
-        detail=detail,
-    )
+                detail: str = "") -> None:
+    """A read of `obj` – or, for a read that made no instance, of `model`'s row `object_id`.
+    The row record() would write (the same columns, values and conversions; its id not read
+    back), its unchanging columns converted once per connection (`_view_insert`): every audited
+    page view writes one, and making and converting an AuditEvent per view cost more than its
+    INSERT (issue 19)."""
+    if obj is not None:
+        object_type, object_id = obj._meta.label_lower, object_id or str(obj.pk)
+    else:
+        object_type = model._meta.label_lower if model is not None else ""
+    is_user = user is not None and getattr(user, "is_authenticated", False)
+    connection = connections[router.db_for_write(AuditEvent)]
+    sql, constant, varying = _view_insert(connection)
+    params = list(constant)
+    for at, value in zip(varying.positions, (
+            timezone.now(), user.pk if is_user else None, user.get_username() if is_user else "",
+            object_type, str(object_id), family_id, person_id, detail[:300]), strict=True):
+        params[at] = varying.converters[at](value)
+    with prepared.cursor(connection) as cursor:
+        cursor.execute(sql, params)
+
+
+@dataclass(frozen=True)
+class _Varying:
+    positions: tuple  # where each of VIEW_VARYING goes in the INSERT's parameters
+    converters: dict  # position -> the column's converter (core.bulk)
+
+
+# The columns a view row takes from its read, in record_view's order; every other column is the
+# same in each view row (action "view", no changes, reason, address or seal).
+VIEW_VARYING = ("at", "user_id", "username", "object_type", "object_id", "family_id",
+                "person_id", "detail")
+# connection -> (INSERT, the unchanging columns' converted values, _Varying)
+_view_inserts = weakref.WeakKeyDictionary()
+
+
+def _view_insert(connection) -> tuple:
+    statement = _view_inserts.get(connection)
+    if statement is None:
+        fields = bulk.fields_written(AuditEvent)
+        quote = connection.ops.quote_name
+        sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
+               f"({', '.join(quote(f.column) for f in fields)}) "
+               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        converters = bulk.converters(fields, connection, remember_datetimes=False)
+        # The unchanging columns as build() leaves them in a view row
+        blank = build(user=None, action=AuditAction.VIEW)
+        attnames = [f.attname for f in fields]
+        constant = [convert(getattr(blank, name)) for name, convert in
+                    zip(attnames, converters, strict=True)]  # fmt: skip
+        positions = tuple(attnames.index(name) for name in VIEW_VARYING)
+        statement = _view_inserts[connection] = (
+            sql, constant, _Varying(positions, {at: converters[at] for at in positions}))
+    return statement
 
 
 def diff(instance, before: dict, fields: list[str]) -> dict:

@@ -25,9 +25,10 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from earlyhelp.web.escaping import escape_text as escape
+from earlyhelp.web.escaping import safe as mark_safe
 
 # GOV.UK colours with contrast against white: blue 5.2, green 6.3, red 4.5 (text-safe), purple 10,
 # pink 6.6, brown 5.5, black 19.5, dark grey 4.6.

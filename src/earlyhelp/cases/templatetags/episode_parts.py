@@ -11,9 +11,9 @@ replaced; values are escaped as the template escaped them.
 from html import escape
 
 from django import template
-from django.utils.safestring import mark_safe
 
 from earlyhelp.cases.selectors import hung
+from earlyhelp.web.escaping import safe as mark_safe
 from earlyhelp.web.templatetags.govuk import cached_tag, displayed, govuk_date
 from earlyhelp.web.views.base import url_maker
 
@@ -172,3 +172,134 @@ def rating_words(ratings) -> str:
         + "</p>"
         for w in ratings["words"]
     ))  # fmt: skip
+
+
+# The page's tables: a caption and the column headings, as cases/detail.html wrote them
+def _table(caption: str, *headings: str) -> str:
+    cells = "".join(f'<th scope="col" class="govuk-table__header">{h}</th>' for h in headings)
+    return ('\n<table class="govuk-table">\n'
+            f'  <caption class="govuk-table__caption govuk-visually-hidden">{caption}</caption>\n'
+            '  <thead class="govuk-table__head"><tr class="govuk-table__row">'
+            f"{cells}</tr></thead>\n"
+            '  <tbody class="govuk-table__body">\n  ')  # fmt: skip
+
+
+_END_TABLE = "\n  </tbody>\n</table>\n"
+_TAF_TABLE = _table("Team Around the Family members", "Name", "Organisation and role", "Joined")
+_ASSESSMENT_TABLE = _table("Assessments", "Started", "Completed", "By", "Presenting needs")
+_ACTION_TABLE = _table("Plan actions", "Action", "Owner", "Due", "Status")
+_REFERRAL_TABLE = _table("Referrals to services from this episode", "Referral", "Service", "For",
+                         "Sent", "Status")
+_RATINGS_TABLE = (
+    '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">'
+    "Each need from 1 (serious concern) to 10 (no concern): the practitioner's score, then the "
+    "family's own rating</caption>\n"
+    '<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" '
+    'class="govuk-table__header">Need</th><th scope="col" class="govuk-table__header">Baseline'
+    "</th>")
+
+
+def _body_link(name: str, pk, text: str, after: str = "") -> str:
+    return (f'<p class="govuk-body"><a class="govuk-link" href="{_link(name, pk)}">{text}</a>'
+            f"{after}</p>")
+
+
+@register.simple_tag(takes_context=True)
+def episode_body(context) -> str:
+    """The whole of the page below the back link – heading, summary, Team Around the Family,
+    assessment, plan, referrals, reviews, ratings, case notes and the ending buttons – as
+    cases/detail.html's content block drew them with the tags above and in episode_rows, byte
+    for byte: its conditions, links and the tags' arguments, resolved by the template engine,
+    were a third of the page's rendering (issue 19). cases/tests/test_episode_parts.py compares
+    it with that markup."""
+    from earlyhelp.cases.templatetags import episode_rows as rows
+
+    episode = context["episode"]
+    pk = episode.pk
+    parts = ["\n", episode_heading(context),
+             '\n<h2 class="govuk-heading-m">Summary</h2>\n<dl class="govuk-summary-list">\n  ',
+             episode_summary(context), "\n</dl>\n", rows.transition_insets(context["transitions"]),
+             '\n\n<h2 class="govuk-heading-m" id="taf">Team Around the Family</h2>\n']  # fmt: skip
+    taf = context["taf"]
+    parts.append(f"{_TAF_TABLE}{rows.taf_rows(taf)}{_END_TABLE}" if taf
+                 else '<p class="govuk-body">No members yet.</p>')  # fmt: skip
+    parts.append("\n")
+    if context["may_add_taf"]:
+        parts.append(_body_link("web:taf_member_add", pk, "Add a member"))
+    parts.append('\n\n<h2 class="govuk-heading-m" id="assessment">Early help assessment</h2>\n')
+    assessments = context["assessments"]
+    parts.append(f"{_ASSESSMENT_TABLE}{rows.assessment_rows(assessments)}{_END_TABLE}"
+                 if assessments else '<p class="govuk-body">Not started.</p>')  # fmt: skip
+    parts.append('\n\n<h2 class="govuk-heading-m" id="plan">Plan</h2>\n')
+    parts.append(_plan_part(context, rows))
+    parts.append('\n\n<h2 class="govuk-heading-m" id="referrals">Services and referrals</h2>\n')
+    referrals = context["referrals"]
+    parts.append(f"{_REFERRAL_TABLE}{rows.referral_rows(referrals)}{_END_TABLE}" if referrals
+                 else '<p class="govuk-body">No referrals to services yet.</p>')  # fmt: skip
+    parts.append("\n")
+    if context["may_refer"]:
+        parts.append(_body_link("directory:suggest", pk, "Find services for this family",
+                                " – suggestions for the family's needs, and referral."))
+    parts.append('\n\n<h2 class="govuk-heading-m" id="reviews">Reviews</h2>\n')
+    reviews = context["reviews"]
+    if reviews:
+        chart = context["chart"]
+        parts.append(f"\n{rows.chart_figure(chart) if chart else ''}\n"
+                     f"{rows.review_blocks(reviews)}\n")  # fmt: skip
+    else:
+        parts.append('<p class="govuk-body">No reviews yet.</p>')
+    parts.append("\n")
+    ratings = context["ratings"]
+    if ratings["headings"] and ratings["rows"]:
+        parts.append(
+            '\n<h2 class="govuk-heading-m" id="ratings">Practitioner and family ratings</h2>\n'
+            f"{_RATINGS_TABLE}{rating_headings(ratings)}</tr></thead>\n"
+            f'<tbody class="govuk-table__body">{rows.rating_rows(ratings)}</tbody></table>\n'
+            f"{rating_words(ratings)}\n")  # fmt: skip
+    parts.append('\n\n<h2 class="govuk-heading-m" id="notes">Case notes</h2>\n')
+    notes = context["notes"]
+    if notes:
+        parts.append(f'\n<ul class="govuk-list">{rows.note_items(notes)}</ul>\n'
+                     f'{_body_link("web:notes", pk, "All case notes")}\n')  # fmt: skip
+    else:
+        parts.append('<p class="govuk-body">No case notes.</p>')
+    parts.append("\n\n")
+    may_close, may_step_up = context["may_close"], context["may_step_up"]
+    if may_close or may_step_up:
+        close = (_BUTTON.format(" govuk-button--secondary", _link("web:close", pk),
+                                "Close the episode") if may_close else "")  # fmt: skip
+        step_up = (_BUTTON.format(" govuk-button--warning", _link("web:step_up", pk),
+                                  "Step up to children's social care") if may_step_up else "")
+        parts.append('\n<h2 class="govuk-heading-m">End the episode</h2>\n'
+                     f'<div class="govuk-button-group">\n  {close}\n  {step_up}\n</div>\n')
+    parts.append("\n")
+    return mark_safe("".join(parts))
+
+
+def _plan_part(context, rows) -> str:
+    """The plan's dates, outcomes and actions, or why there is no plan yet."""
+    plan = context["plan"]
+    if not plan:
+        why = ("No plan yet." if context["assessment_completed"]
+               else "The plan follows the completed assessment.")  # fmt: skip
+        return f'<p class="govuk-body">{why}</p>'
+    ended = f", ended {govuk_date(plan.ended_on)}" if plan.ended_on else ""
+    may_add = context["can_work"] and context["plan_editable"]
+    outcomes, actions = context["outcomes"], context["actions"]
+    parts = [f'\n<p class="govuk-body">Started {govuk_date(plan.started_on)}{ended}.</p>\n'
+             '<h3 class="govuk-heading-s">Outcomes the family want</h3>\n',
+             (f'<ol class="govuk-list govuk-list--number">{rows.outcome_items(outcomes)}</ol>'
+              if outcomes else '<p class="govuk-body">No outcomes yet.</p>'), "\n",
+             _body_link("web:plan_outcome_add", plan.pk, "Add an outcome") if may_add else "",
+             '\n<h3 class="govuk-heading-s">Actions</h3>\n']  # fmt: skip
+    if actions:
+        drawn = rows.action_rows(actions, plan=plan, can_work=context["can_work"],
+                                 today=context["today"])
+        parts.append(f'\n<div class="app-table-wrap">{_ACTION_TABLE}{drawn}{_END_TABLE}</div>\n')
+    else:
+        parts.append('<p class="govuk-body">No actions yet.</p>')
+    parts.append("\n")
+    if may_add:
+        parts.append(_body_link("web:plan_action_add", plan.pk, "Add an action"))
+    parts.append("\n")
+    return "".join(parts)

@@ -11,12 +11,13 @@ compares every row with the template markup it replaces.
 from html import escape
 
 from django import template
-from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 from earlyhelp.cases.selectors import hung
+from earlyhelp.web.escaping import conditional as conditional_escape
+from earlyhelp.web.escaping import safe as mark_safe
+from earlyhelp.web.escaping import text_lines
 from earlyhelp.web.templatetags.govuk import (
     cached_tag,
     displayed,
@@ -93,7 +94,7 @@ def review_blocks(reviews) -> str:
         return (
             f'\n<h3 class="govuk-heading-s">Review {n}: {govuk_date(r.held_on)}</h3>\n'
             f"{summary}\n{view}\n"
-            f'<p class="govuk-body-s">Attended: {linebreaksbr(r.attendees)}{due}</p>\n'
+            f'<p class="govuk-body-s">Attended: {text_lines(r.attendees)}{due}</p>\n'
         )
 
     return _drawn(draw(n, r) for n, r in enumerate(reviews, start=1))

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -40,6 +41,42 @@ def test_a_read_only_inserts_its_row_and_touches_no_shared_row(django_assert_num
         event = audit.record(user=None, action="view", object_type="x", object_id="1")
     assert queries.captured_queries[0]["sql"].startswith("INSERT")
     assert event.seq is None and event.hash == ""
+
+
+def _columns_but_id_and_time(row) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in AuditEvent._meta.concrete_fields
+            if f.attname not in ("id", "at")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_a_view_row_is_the_row_record_writes_for_the_read(signed_in, django_assert_num_queries):
+    """record_view writes its row from constants converted once per connection: column for
+    column (but id and time) the row record() writes for the same read, a user or none, an
+    instance or a model's row, family and person, a detail cut at 300 characters."""
+    from earlyhelp.core.models import Organisation, User
+
+    user = User.objects.create_user(username="viewer", password="x") if signed_in else None
+    organisation = Organisation.objects.create(name="Read")
+    family, person = uuid.uuid4(), uuid.uuid4()
+    for kwargs in ({"obj": organisation, "family_id": family, "detail": "d" * 400},
+                   {"model": Organisation, "object_id": "42", "person_id": person}):
+        with django_assert_num_queries(1):
+            audit.record_view(user=user, **kwargs)
+        fast = AuditEvent.objects.latest("id")
+        obj = kwargs.get("obj")
+        slow = audit.record(
+            user=user, action="view", obj=obj,
+            object_type="" if obj else kwargs["model"]._meta.label_lower,
+            object_id=kwargs.get("object_id", ""), family_id=kwargs.get("family_id"),
+            person_id=kwargs.get("person_id"), detail=kwargs.get("detail", ""))
+        slow.refresh_from_db()
+        assert fast.pk != slow.pk
+        assert _columns_but_id_and_time(fast) == _columns_but_id_and_time(slow)
+        assert abs((slow.at - fast.at).total_seconds()) < 60
+    assert fast.object_type == "core.organisation" and fast.object_id == "42"
+    assert fast.user_id == (user.pk if user else None)
+    assert fast.username == ("viewer" if user else "")
 
 
 @pytest.mark.django_db

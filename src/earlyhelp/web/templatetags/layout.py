@@ -8,9 +8,9 @@ it escaped. The blocks pages fill or replace (title, head, service_name, navigat
 beforeContent, content, scripts) stay in the template."""
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
+from earlyhelp.web.escaping import escape_text as escape
+from earlyhelp.web.escaping import safe as mark_safe
 from earlyhelp.web.templatetags.assets import asset
 
 register = template.Library()

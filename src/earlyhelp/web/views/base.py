@@ -8,7 +8,12 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Window
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist, loader
+from django.template.backends.django import Template as DjangoTemplate
+from django.template.backends.django import reraise
+from django.template.context import make_context
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from earlyhelp.core.errors import IllegalMove
@@ -26,7 +31,21 @@ def page(request, template: str, context: dict, *, status: int = 200):
         "has_errors",
         any(getattr(v, "errors", None) for v in context.values() if hasattr(v, "is_bound")),
     )
-    return render(request, template, context, status=status)
+    found = loader.get_template(template)
+    if not isinstance(found, DjangoTemplate):
+        return render(request, template, context, status=status)
+    # As render() does, but the context let go of once the page is written: a RequestContext
+    # and the dicts it holds refer to each other, so the page's whole context (the records and
+    # lists a casework page shows, a few hundred objects) was left for the garbage collector
+    # to find (issue 19).
+    rendered_with = make_context(context, request, autoescape=found.backend.engine.autoescape)
+    try:
+        content = found.template.render(rendered_with)
+    except TemplateDoesNotExist as exc:
+        reraise(exc, found.backend)
+    finally:
+        rendered_with.dicts.clear()
+    return HttpResponse(content, status=status)
 
 
 _PLACEHOLDER = str(uuid.UUID(int=0))  # no uuid4 is ever this
