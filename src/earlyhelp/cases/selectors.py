@@ -351,23 +351,28 @@ def _json_maker(model, prefix: str = ""):
             return loaded(model, names, values)
 
         return make_whole
-    new = model.__new__
 
     def make(row):
         values = read(row)
         if prefix and values[pk_at] is None:
             return None
-        obj = new(model)
-        state = obj.__dict__
-        state.update(zip(names, values, strict=True))
-        for name, at, convert in converted:
-            if (value := values[at]) is not None:
-                state[name] = convert(value)
-        obj._state = saved = ModelState()
-        saved.adding, saved.db = False, "default"
-        return obj
+        return _saved_from(model, names, values, converted)
 
     return make
+
+
+def _saved_from(model, names, values, converted):
+    """A saved instance of `model` (a plain_init one) holding `values` under `names`, those at
+    the positions `converted` names through their converters (None stays None)."""
+    obj = model.__new__(model)
+    state = obj.__dict__
+    state.update(zip(names, values, strict=True))
+    for name, at, convert in converted:
+        if (value := values[at]) is not None:
+            state[name] = convert(value)
+    obj._state = saved = ModelState()
+    saved.adding, saved.db = False, "default"
+    return obj
 
 
 def _hang_work(episode, row: dict) -> None:
@@ -748,23 +753,15 @@ def _list_maker(model, keys: tuple):
     fixed, made_each_time = _defaults(model)
     unread = {name: value for name, value in fixed.items() if name not in own}
     made_unread = [field for field in made_each_time if field.attname not in own]
-    new = model.__new__
 
     def make(row):
-        values = read(row)
-        obj = new(model)
+        obj = _saved_from(model, own, read(row), converted)
         state = obj.__dict__
-        state.update(unread)
+        state.update(unread)  # the fields not in the row (none of `own`): their defaults
         for field in made_unread:
             state[field.attname] = field.get_default()
-        state.update(zip(own, values, strict=True))
-        for key, at, convert in converted:
-            if (value := values[at]) is not None:
-                state[key] = convert(value)
-        obj._state = saved = ModelState()
-        saved.adding, saved.db = False, "default"
         if related:
-            cache = saved.fields_cache
+            cache = obj._state.fields_cache
             for relation, id_name, related_model, pk_name, column, key in related:
                 related_id = state[id_name]
                 cache[relation] = (_made(related_model, {pk_name: related_id, column: row[key]})

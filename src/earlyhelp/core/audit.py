@@ -71,6 +71,17 @@ def record(
 _inserts = weakref.WeakKeyDictionary()
 
 
+def _insert_of_a_row(connection) -> tuple[str, list, list]:
+    """An audit row's INSERT here (every column but the id), its fields and each one's converter
+    to the driver's value (core.bulk: as save() would write them)."""
+    fields = bulk.fields_written(AuditEvent)
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
+           f"({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    return sql, fields, bulk.converters(fields, connection, remember_datetimes=False)
+
+
 def _insert(event: AuditEvent) -> None:
     """The row's INSERT, written once per connection and run prepared on PostgreSQL
     (core.prepared.cursor), its id read back as save() would: every audited page view makes one,
@@ -80,12 +91,8 @@ def _insert(event: AuditEvent) -> None:
     connection = connections[router.db_for_write(AuditEvent)]
     statement = _inserts.get(connection)
     if statement is None:
-        fields = bulk.fields_written(AuditEvent)
-        quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
-               f"({', '.join(quote(f.column) for f in fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote('id')}")
-        converters = bulk.converters(fields, connection, remember_datetimes=False)
+        sql, fields, converters = _insert_of_a_row(connection)
+        sql += f" RETURNING {connection.ops.quote_name('id')}"
         statement = _inserts[connection] = (
             sql, [(f.attname, c) for f, c in zip(fields, converters, strict=True)])
     sql, columns = statement
@@ -177,12 +184,7 @@ _view_inserts = weakref.WeakKeyDictionary()
 def _view_insert(connection) -> tuple:
     statement = _view_inserts.get(connection)
     if statement is None:
-        fields = bulk.fields_written(AuditEvent)
-        quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
-               f"({', '.join(quote(f.column) for f in fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(fields))})")
-        converters = bulk.converters(fields, connection, remember_datetimes=False)
+        sql, fields, converters = _insert_of_a_row(connection)
         # The unchanging columns as build() leaves them in a view row
         blank = build(user=None, action=AuditAction.VIEW)
         attnames = [f.attname for f in fields]
