@@ -340,17 +340,6 @@ def _json_maker(model, prefix: str = ""):
     converted = [(name, at, convert) for at, (name, convert) in
                  enumerate((f.attname, _converter(f)) for f in fields) if convert is not _unchanged]
     pk_at = names.index(model._meta.pk.attname)
-    if not plain_init(model):
-        def make_whole(row):
-            values = list(read(row))
-            if prefix and values[pk_at] is None:
-                return None
-            for _, at, convert in converted:
-                if values[at] is not None:
-                    values[at] = convert(values[at])
-            return loaded(model, names, values)
-
-        return make_whole
 
     def make(row):
         values = read(row)
@@ -361,9 +350,22 @@ def _json_maker(model, prefix: str = ""):
     return make
 
 
+def _converted(values, converted) -> list:
+    """`values` with those at the positions `converted` names through their converters."""
+    values = list(values)
+    for _, at, convert in converted:
+        if values[at] is not None:
+            values[at] = convert(values[at])
+    return values
+
+
 def _saved_from(model, names, values, converted):
-    """A saved instance of `model` (a plain_init one) holding `values` under `names`, those at
-    the positions `converted` names through their converters (None stays None)."""
+    """A saved instance of `model` holding `values` under `names` (the other fields deferred),
+    those at the positions `converted` names through their converters (None stays None).
+    A model whose __init__ does more than store values (core.prepared.plain_init) is made by
+    `loaded`, through its from_db."""
+    if not plain_init(model):
+        return loaded(model, names, _converted(values, converted))
     obj = model.__new__(model)
     state = obj.__dict__
     state.update(zip(names, values, strict=True))
@@ -748,18 +750,23 @@ def _list_maker(model, keys: tuple):
                             related_model._meta.pk.attname, column, key))
         else:  # an annotation (the plan's count of open actions)
             annotations.append(key)
-    if not plain_init(model):
-        return functools.partial(_made_from_json, model, own, converted, related, annotations)
+    plain = plain_init(model)
     fixed, made_each_time = _defaults(model)
     unread = {name: value for name, value in fixed.items() if name not in own}
     made_unread = [field for field in made_each_time if field.attname not in own]
 
     def make(row):
-        obj = _saved_from(model, own, read(row), converted)
-        state = obj.__dict__
-        state.update(unread)  # the fields not in the row (none of `own`): their defaults
-        for field in made_unread:
-            state[field.attname] = field.get_default()
+        values = read(row)
+        if plain:
+            obj = _saved_from(model, own, values, converted)
+            state = obj.__dict__
+            state.update(unread)  # the fields not in the row (none of `own`): their defaults
+            for field in made_unread:
+                state[field.attname] = field.get_default()
+        else:  # its __init__ does more than store values: through it (`_made`)
+            obj = _made(model, dict(zip(own, _converted(values, converted), strict=True)))
+            obj._state.adding, obj._state.db = False, "default"
+            state = obj.__dict__
         if related:
             cache = obj._state.fields_cache
             for relation, id_name, related_model, pk_name, column, key in related:
@@ -771,25 +778,6 @@ def _list_maker(model, keys: tuple):
         return obj
 
     return make
-
-
-def _made_from_json(model, own, converted, related, annotations, row):
-    """`_list_maker`'s instance for a model whose fields are not all stored as they are (or
-    whose defaults are made each time): through `_made`, as before."""
-    values = {key: row[key] for key in own}
-    for key, _, convert in converted:
-        if values[key] is not None:
-            values[key] = convert(values[key])
-    instance = _made(model, values)
-    for relation, id_name, related_model, pk_name, column, key in related:
-        related_id = values[id_name]
-        setattr(instance, relation,
-                _made(related_model, {pk_name: related_id, column: row[key]}) if related_id
-                else None)
-    for key in annotations:
-        setattr(instance, key, row[key])
-    instance._state.adding, instance._state.db = False, "default"
-    return instance
 
 
 def episode_notes(*, user, episode: Episode) -> QuerySet:

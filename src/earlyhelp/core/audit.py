@@ -159,25 +159,20 @@ def record_view(*, user, obj=None, model=None, object_id="", family_id=None, per
     connection = connections[router.db_for_write(AuditEvent)]
     sql, constant, varying = _view_insert(connection)
     params = list(constant)
-    for at, value in zip(varying.positions, (
+    for (at, convert), value in zip(varying, (
             timezone.now(), user.pk if is_user else None, user.get_username() if is_user else "",
             object_type, str(object_id), family_id, person_id, detail[:300]), strict=True):
-        params[at] = varying.converters[at](value)
+        params[at] = convert(value)
     with prepared.cursor(connection) as cursor:
         cursor.execute(sql, params)
-
-
-@dataclass(frozen=True)
-class _Varying:
-    positions: tuple  # where each of VIEW_VARYING goes in the INSERT's parameters
-    converters: dict  # position -> the column's converter (core.bulk)
 
 
 # The columns a view row takes from its read, in record_view's order; every other column is the
 # same in each view row (action "view", no changes, reason, address or seal).
 VIEW_VARYING = ("at", "user_id", "username", "object_type", "object_id", "family_id",
                 "person_id", "detail")
-# connection -> (INSERT, the unchanging columns' converted values, _Varying)
+# connection -> (INSERT, the unchanging columns' converted values, (position, converter) of
+# each of VIEW_VARYING among the INSERT's parameters)
 _view_inserts = weakref.WeakKeyDictionary()
 
 
@@ -190,9 +185,8 @@ def _view_insert(connection) -> tuple:
         attnames = [f.attname for f in fields]
         constant = [convert(getattr(blank, name)) for name, convert in
                     zip(attnames, converters, strict=True)]  # fmt: skip
-        positions = tuple(attnames.index(name) for name in VIEW_VARYING)
-        statement = _view_inserts[connection] = (
-            sql, constant, _Varying(positions, {at: converters[at] for at in positions}))
+        varying = tuple((at, converters[at]) for at in map(attnames.index, VIEW_VARYING))
+        statement = _view_inserts[connection] = (sql, constant, varying)
     return statement
 
 

@@ -13,6 +13,7 @@ from html import escape
 from django import template
 
 from earlyhelp.cases.selectors import hung
+from earlyhelp.cases.templatetags import episode_rows as rows
 from earlyhelp.web.escaping import safe as mark_safe
 from earlyhelp.web.templatetags.govuk import cached_tag, displayed, govuk_date
 from earlyhelp.web.views.base import url_maker
@@ -212,8 +213,6 @@ def episode_body(context) -> str:
     for byte: its conditions, links and the tags' arguments, resolved by the template engine,
     were a third of the page's rendering (issue 19). cases/tests/test_episode_parts.py compares
     it with that markup."""
-    from earlyhelp.cases.templatetags import episode_rows as rows
-
     episode = context["episode"]
     pk = episode.pk
     parts = ["\n", episode_heading(context),
@@ -231,7 +230,7 @@ def episode_body(context) -> str:
     parts.append(f"{_ASSESSMENT_TABLE}{rows.assessment_rows(assessments)}{_END_TABLE}"
                  if assessments else '<p class="govuk-body">Not started.</p>')  # fmt: skip
     parts.append('\n\n<h2 class="govuk-heading-m" id="plan">Plan</h2>\n')
-    parts.append(_plan_part(context, rows))
+    parts.append(_plan_part(context))
     parts.append('\n\n<h2 class="govuk-heading-m" id="referrals">Services and referrals</h2>\n')
     referrals = context["referrals"]
     parts.append(f"{_REFERRAL_TABLE}{rows.referral_rows(referrals)}{_END_TABLE}" if referrals
@@ -276,7 +275,7 @@ def episode_body(context) -> str:
     return mark_safe("".join(parts))
 
 
-def _plan_part(context, rows) -> str:
+def _plan_part(context) -> str:
     """The plan's dates, outcomes and actions, or why there is no plan yet."""
     plan = context["plan"]
     if not plan:

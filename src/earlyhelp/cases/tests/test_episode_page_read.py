@@ -79,3 +79,75 @@ def test_released_rows_no_longer_link_back_and_read_afresh(world):
     assert assessments and all(not a._state.fields_cache for a in assessments)
     for name, pks in hung:
         assert sorted(obj.pk for obj in getattr(read, name).all()) == sorted(pks)
+
+
+def _lists_read(episode_id, user):
+    """The episode's work and page lists as episode_page hangs them, each row's field values."""
+    from django.forms.models import model_to_dict
+
+    episode, _, _ = cases.episode_page(user=user, episode_id=episode_id)
+
+    def rows(listed):
+        return [(type(obj).__name__, obj.pk, sorted(model_to_dict(obj, fields=[
+            f.attname for f in type(obj)._meta.concrete_fields
+            if f.attname in obj.__dict__]).items())) for obj in listed]  # fmt: skip
+
+    assessments = cases.hung(episode, "assessments")
+    plans = cases.hung(episode, "plans")
+    return {
+        "assessments": rows(assessments),
+        "needs": [rows(cases.hung(a, "presenting_needs")) for a in assessments],
+        "themes": [[n.theme.name for n in cases.hung(a, "presenting_needs")]
+                   for a in assessments],
+        "actions": [rows(cases.hung(p, "actions")) for p in plans],
+        "taf": rows(cases.hung(episode, "taf_members")),
+        "organisations": [m.organisation and m.organisation.name
+                          for m in cases.hung(episode, "taf_members")],
+    }
+
+
+def _forget_makers():
+    from earlyhelp.cases import selectors
+    from earlyhelp.core import prepared
+
+    for cached in (prepared.plain_init, selectors._json_maker, selectors._list_maker,
+                   selectors._work_makers):
+        cached.cache_clear()
+
+
+def test_lists_of_models_with_init_listeners_are_made_through_their_init(world):
+    """A model whose instances someone listens for (post_init) is not made by storing its
+    values: its lists are made through its own __init__ or from_db, and hold the same rows."""
+    from django.db.models.signals import post_init
+
+    from earlyhelp.assessments.models import PresentingNeed
+    from earlyhelp.cases.models import TafMember
+    from earlyhelp.core.tests.factories import OrganisationFactory
+    from earlyhelp.plans import services as plans
+    from earlyhelp.plans.models import PlanAction
+    from earlyhelp.testing.world import days_ago
+
+    episode, plan, _ = planned_episode(world, allocated_episode(world))
+    plans.plan_action_add(plan=plan, description="Visit", owner_name="Sam",
+                          due_date=days_ago(-3), acting_user=world.worker)
+    services.taf_member_add(episode=episode, acting_user=world.worker, name="Ali",
+                            organisation=OrganisationFactory(name="School"), role="Head",
+                            joined_on=days_ago(3))
+    stored = _lists_read(episode.pk, world.worker)
+    made = []
+
+    def listened(sender, instance, **kwargs):
+        made.append(sender)
+
+    listened_for = (TafMember, PlanAction, PresentingNeed)
+    try:
+        for model in listened_for:
+            post_init.connect(listened, sender=model)
+        _forget_makers()
+        assert _lists_read(episode.pk, world.worker) == stored
+    finally:
+        for model in listened_for:
+            post_init.disconnect(listened, sender=model)
+        _forget_makers()
+    assert set(made) == set(listened_for)
+    assert stored["taf"] and stored["actions"][0] and stored["needs"][0]

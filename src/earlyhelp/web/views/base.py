@@ -9,9 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Window
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template import TemplateDoesNotExist, loader
-from django.template.backends.django import Template as DjangoTemplate
 from django.template.backends.django import reraise
 from django.template.context import make_context
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -31,9 +29,7 @@ def page(request, template: str, context: dict, *, status: int = 200):
         "has_errors",
         any(getattr(v, "errors", None) for v in context.values() if hasattr(v, "is_bound")),
     )
-    found = loader.get_template(template)
-    if not isinstance(found, DjangoTemplate):
-        return render(request, template, context, status=status)
+    found = loader.get_template(template)  # the one engine, Django's (settings.TEMPLATES)
     # As render() does, but the context let go of once the page is written: a RequestContext
     # and the dicts it holds refer to each other, so the page's whole context (the records and
     # lists a casework page shows, a few hundred objects) was left for the garbage collector
